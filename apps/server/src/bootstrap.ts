@@ -1,0 +1,47 @@
+import { sql } from "@siyu/storage/orm";
+import { accessOperators, randomToken, workspaces, type CoreServices } from "@siyu/core";
+import type { Database } from "@siyu/storage";
+import { seedDemoWorkspace } from "./demo/seed-demo";
+import { createWorkspaceWithOwner } from "@siyu/core";
+
+export interface InitialOwner {
+  email: string;
+  password: string;
+  workspaceId: string;
+}
+
+export const INITIAL_OWNER_EMAIL = "owner@siyu.local";
+
+/**
+ * On the first start with an empty store: the demo workspace (or an empty one)
+ * and an owner with a random password, which is shown once and never stored in clear.
+ */
+export async function bootstrapEmptyStore(
+  database: Database,
+  services: CoreServices,
+  options: { demo: boolean },
+): Promise<InitialOwner | null> {
+  const [counts] = await database.db
+    .select({
+      operators: sql<number>`(select count(*)::int from ${accessOperators})`,
+      workspaces: sql<number>`(select count(*)::int from ${workspaces})`,
+    })
+    .from(sql`(select 1) as one`);
+  if (!counts || counts.operators > 0 || counts.workspaces > 0) return null;
+
+  const password = randomToken(16);
+  const owner = await services.access.createOperator({ email: INITIAL_OWNER_EMAIL, name: "Owner", password });
+  let workspaceId: string;
+  if (options.demo) {
+    const { workspace } = await seedDemoWorkspace(services);
+    await services.access.addMembership(
+      { workspaceId: workspace.id, actor: { type: "system", id: null, name: "system" }, storeIds: null, ip: null },
+      { operatorId: owner.id, email: owner.email, role: "owner", storeIds: [] },
+    );
+    workspaceId = workspace.id;
+  } else {
+    const workspace = await createWorkspaceWithOwner(services, { name: "My brand", timezone: "Asia/Shanghai", currency: "CNY" }, owner);
+    workspaceId = workspace.id;
+  }
+  return { email: owner.email, password, workspaceId };
+}

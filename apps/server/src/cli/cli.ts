@@ -1,0 +1,149 @@
+import { parseArgs } from "node:util";
+import { createCoreServices, randomToken, systemClock } from "@siyu/core";
+import type { Role } from "@siyu/contracts";
+import { ROLES } from "@siyu/contracts";
+import { StorageError } from "@siyu/storage";
+import { ConfigError, loadConfig, type SiyuConfig } from "../config";
+import { openStores } from "../compose";
+import { rebuildDemoWorkspace } from "../demo/rebuild-demo";
+import { startSiyu } from "../start";
+
+const USAGE = `Usage: siyu <command> [options]
+
+Commands:
+  start                         Serve the API and the console (default)
+  migrate                       Apply database and warehouse migrations, then exit
+  demo [--seed N]               Rebuild the demo workspace from its seed
+  create-operator --email E --name N [--password P] [--workspace ID|SLUG] [--role ROLE]
+                                Create an operator (a random password is printed if none is given)
+                                and optionally add them to a workspace (role default: admin)
+
+Configuration comes from environment variables and siyu.config.json (see README).`;
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command = "start", ...rest] = argv;
+  if (command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return 0;
+  }
+  let config: SiyuConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    switch (command) {
+      case "start":
+        return await start(config);
+      case "migrate":
+        return await migrate(config);
+      case "demo":
+        return await demo(config, rest);
+      case "create-operator":
+        return await createOperator(config, rest);
+      default:
+        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof StorageError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function start(config: SiyuConfig): Promise<number> {
+  const running = await startSiyu(config);
+  const store = config.databaseUrl ? "PostgreSQL server" : `embedded store in ${config.dataDir}`;
+  console.log(`\nSiyu is running at ${running.url} (${store}).`);
+  if (running.initialOwner) {
+    console.log(
+      `\nFirst start: log in at ${running.url}/login\n` +
+        `  email:    ${running.initialOwner.email}\n` +
+        `  password: ${running.initialOwner.password}\n` +
+        "This password is shown only now; change it from the account menu.\n",
+    );
+  }
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await running.close();
+  return 0;
+}
+
+async function migrate(config: SiyuConfig): Promise<number> {
+  const { database, warehouse } = await openStores(config);
+  await warehouse.close();
+  await database.close();
+  console.log("Migrations applied.");
+  return 0;
+}
+
+async function withServices<T>(config: SiyuConfig, work: (services: ReturnType<typeof createCoreServices>) => Promise<T>) {
+  const { database, warehouse } = await openStores(config);
+  try {
+    return await work(createCoreServices({ db: database.db, clock: systemClock, settings: { access: config.access } }));
+  } finally {
+    await warehouse.close();
+    await database.close();
+  }
+}
+
+async function demo(config: SiyuConfig, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { seed: { type: "string" } } });
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) {
+    console.error("--seed must be an integer");
+    return 2;
+  }
+  const result = await withServices(config, (services) => rebuildDemoWorkspace(services, { seed }));
+  console.log(`Demo workspace rebuilt: ${result.workspace.name} (${result.workspace.id}); ${result.restoredMembers} member(s) kept.`);
+  return 0;
+}
+
+async function createOperator(config: SiyuConfig, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      password: { type: "string" },
+      workspace: { type: "string" },
+      role: { type: "string", default: "admin" },
+    },
+  });
+  const problems: string[] = [];
+  if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) problems.push("--email: an email address is required");
+  if (!values.name) problems.push("--name: required");
+  if (values.password !== undefined && values.password.length < 10) problems.push("--password: at least 10 characters");
+  if (!ROLES.includes(values.role as Role)) problems.push(`--role: one of ${ROLES.join(", ")}`);
+  if (problems.length) {
+    console.error(problems.join("\n"));
+    return 2;
+  }
+  const password = values.password ?? randomToken(16);
+  await withServices(config, async (services) => {
+    const operator = await services.access.createOperator({ email: values.email!, name: values.name!, password });
+    if (values.workspace) {
+      const workspace =
+        (await services.workspaces.findBySlug(values.workspace)) ?? (await services.workspaces.get(values.workspace));
+      await services.access.addMembership(
+        { workspaceId: workspace.id, actor: { type: "system", id: null, name: "cli" }, storeIds: null, ip: null },
+        { operatorId: operator.id, email: operator.email, role: values.role as Role, storeIds: [] },
+      );
+      console.log(`Added to workspace ${workspace.name} as ${values.role}.`);
+    }
+    console.log(`Operator ${operator.email} created.`);
+    if (!values.password) console.log(`Password (shown once): ${password}`);
+  });
+  return 0;
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createCoreServices, systemClock, type Clock, type CoreServices } from "@siyu/core";
+import { openDatabase, openWarehouse, type Database, type Warehouse } from "@siyu/storage";
+import { publicUrlOf, type SiyuConfig } from "./config";
+import { buildHttpServer, type App } from "./http/build-http-server";
+import { createMetricsRegistry } from "./http/plugins/metrics.plugin";
+import { buildWorker, type Worker } from "./worker/build-worker";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+export const CONSOLE_DIST_DIR = resolve(here, "../../console/dist");
+export const VERSION = (JSON.parse(readFileSync(join(here, "../package.json"), "utf8")) as { version: string }).version;
+
+export interface Siyu {
+  config: SiyuConfig;
+  database: Database;
+  warehouse: Warehouse;
+  services: CoreServices;
+  app: App;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** Opens the stores (migrating them), wires services, the HTTP app and the worker, once. */
+export async function openStores(config: SiyuConfig): Promise<{ database: Database; warehouse: Warehouse }> {
+  const dataDir = resolve(config.dataDir);
+  const database = await openDatabase(
+    config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir },
+  );
+  try {
+    await database.migrate();
+    const warehouse = await openWarehouse({ dataDir });
+    await warehouse.migrate();
+    return { database, warehouse };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock): Promise<Siyu> {
+  const { database, warehouse } = await openStores(config);
+  const services = createCoreServices({ db: database.db, clock, settings: { access: config.access } });
+  let boundUrl = publicUrlOf(config);
+  const app = await buildHttpServer({
+    services,
+    registry: createMetricsRegistry(),
+    readiness: { database: () => database.ping(), warehouse: () => warehouse.ping() },
+    logLevel: config.logLevel,
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    rateLimitPerIpPerMinute: config.rateLimitPerIpPerMinute,
+    rateLimitPerKeyPerMinute: config.rateLimitPerKeyPerMinute,
+    publicUrl: () => boundUrl,
+    consoleDistDir: CONSOLE_DIST_DIR,
+    version: VERSION,
+  });
+  app.addHook("onListen", async () => {
+    const address = app.server.address();
+    if (address && typeof address === "object") boundUrl = publicUrlOf(config, address.port);
+  });
+  const worker = buildWorker({ services, log: app.log });
+  let closed = false;
+  return {
+    config,
+    database,
+    warehouse,
+    services,
+    app,
+    worker,
+    async close() {
+      if (closed) return;
+      closed = true;
+      worker.stop();
+      await app.close();
+      await warehouse.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { AccessSettings } from "@siyu/core";
+
+/**
+ * Every setting of a Siyu process. This file is the only reader of process.env:
+ * env vars override the optional JSON config file, and one schema validates both.
+ */
+export const SiyuConfig = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default("0.0.0.0"),
+  dataDir: z.string().min(1).default("./.siyu"),
+  /** Set to use a PostgreSQL server as the system of record instead of the embedded PGlite. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: "must start with postgres:// or postgresql://" })
+    .optional(),
+  publicUrl: z.url({ message: "must be a URL such as https://siyu.example.com" }).optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  demo: z.stringbool().or(z.boolean()).default(true),
+  bodyLimitBytes: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  trustProxy: z.stringbool().or(z.boolean()).default(false),
+  rateLimitPerIpPerMinute: z.coerce.number().int().min(1).default(600),
+  rateLimitPerKeyPerMinute: z.coerce.number().int().min(1).default(6000),
+  access: AccessSettings.default(AccessSettings.parse({})),
+});
+export type SiyuConfig = z.infer<typeof SiyuConfig>;
+export type SiyuConfigInput = z.input<typeof SiyuConfig>;
+
+/** Environment variables and the config key each one sets (the README's configuration table). */
+export const ENV_KEYS = {
+  PORT: "port",
+  HOST: "host",
+  SIYU_DATA_DIR: "dataDir",
+  DATABASE_URL: "databaseUrl",
+  SIYU_PUBLIC_URL: "publicUrl",
+  SIYU_LOG_LEVEL: "logLevel",
+  SIYU_DEMO: "demo",
+  SIYU_BODY_LIMIT_BYTES: "bodyLimitBytes",
+  SIYU_TRUST_PROXY: "trustProxy",
+  SIYU_RATE_LIMIT_PER_IP: "rateLimitPerIpPerMinute",
+  SIYU_RATE_LIMIT_PER_KEY: "rateLimitPerKeyPerMinute",
+} as const satisfies Record<string, keyof SiyuConfig>;
+
+export const ACCESS_ENV_KEYS = {
+  SIYU_SESSION_TTL_HOURS: "sessionTtlHours",
+  SIYU_INVITATION_TTL_HOURS: "invitationTtlHours",
+} as const satisfies Record<string, keyof AccessSettings>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Reads the config file named by SIYU_CONFIG (default ./siyu.config.json when it
+ * exists), applies env vars on top, and validates. Every bad value is listed.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): SiyuConfig {
+  const problems: string[] = [];
+  const fileValues = readConfigFile(env.SIYU_CONFIG, cwd, problems);
+  const merged: Record<string, unknown> = { ...fileValues };
+  const sources = new Map<string, string>();
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") {
+      merged[key] = value;
+      sources.set(key, name);
+    }
+  }
+  const access: Record<string, unknown> = { ...(fileValues.access as Record<string, unknown> | undefined) };
+  for (const [name, key] of Object.entries(ACCESS_ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") {
+      access[key] = Number(value);
+      sources.set(`access.${key}`, name);
+    }
+  }
+  merged.access = access;
+  return parseConfig(merged, sources, problems);
+}
+
+export function parseConfig(values: SiyuConfigInput | Record<string, unknown>, sources = new Map<string, string>(), problems: string[] = []) {
+  const result = SiyuConfig.safeParse(values);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = issue.path.join(".") || "(root)";
+      const source = sources.get(key);
+      problems.push(`${source ? `${source} (${key})` : key}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}
+
+function readConfigFile(path: string | undefined, cwd: string, problems: string[]): Record<string, unknown> {
+  const file = resolve(cwd, path ?? "siyu.config.json");
+  if (!existsSync(file)) {
+    if (path) problems.push(`SIYU_CONFIG: file ${file} does not exist`);
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      problems.push(`${file}: must hold a JSON object`);
+      return {};
+    }
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    problems.push(`${file}: not valid JSON (${(error as Error).message})`);
+    return {};
+  }
+}
+
+export function publicUrlOf(config: SiyuConfig, boundPort?: number): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, "");
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  return `http://${host}:${boundPort ?? config.port}`;
+}

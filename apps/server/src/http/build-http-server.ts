@@ -1,0 +1,108 @@
+import { createHash } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import fastifyCookie from "@fastify/cookie";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Registry } from "prom-client";
+import type { CoreServices } from "@siyu/core";
+import { httpErrors } from "./http.errors";
+import { apiKeyFromHeader, authPlugin } from "./plugins/auth.plugin";
+import { consolePlugin } from "./plugins/console.plugin";
+import { errorsPlugin } from "./plugins/errors.plugin";
+import { metricsPlugin } from "./plugins/metrics.plugin";
+import { apiKeysRoutes } from "./routes/api-keys.routes";
+import { auditRoutes } from "./routes/audit.routes";
+import { authRoutes } from "./routes/auth.routes";
+import { operatorsRoutes } from "./routes/operators.routes";
+import { storesRoutes } from "./routes/stores.routes";
+import { systemRoutes } from "./routes/system.routes";
+import { workspacesRoutes } from "./routes/workspaces.routes";
+
+export interface HttpServerOptions {
+  services: CoreServices;
+  registry: Registry;
+  readiness: Record<string, () => Promise<boolean>>;
+  logLevel: string;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  rateLimitPerIpPerMinute: number;
+  rateLimitPerKeyPerMinute: number;
+  /** The URL people reach this server at; a function because the port is known only after listen. */
+  publicUrl: () => string;
+  consoleDistDir: string;
+  version: string;
+}
+
+export type App = FastifyInstance;
+
+export async function buildHttpServer(options: HttpServerOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logLevel === "silent" ? false : { level: options.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] },
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorsPlugin);
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: true,
+    timeWindow: "1 minute",
+    // Keys are limited per key (a mini-program sends for many people from many addresses), the rest per address.
+    keyGenerator: (req) => {
+      const secret = apiKeyFromHeader(req.headers.authorization);
+      return secret ? `key:${createHash("sha256").update(secret).digest("hex").slice(0, 24)}` : `ip:${req.ip}`;
+    },
+    max: (_req, key) => (key.startsWith("key:") ? options.rateLimitPerKeyPerMinute : options.rateLimitPerIpPerMinute),
+    errorResponseBuilder: (_req, context) =>
+      httpErrors.error("request.rate_limited", `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`, {
+        limit: context.max,
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  await app.register(metricsPlugin, { registry: options.registry });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Siyu API",
+        version: options.version,
+        description:
+          "Siyu (私域) private-domain operations platform. Operators authenticate with the session cookie from " +
+          "/api/v1/auth/login; servers send an admin API key as `Authorization: Bearer sk_admin_…`.",
+      },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "siyu_session" },
+          apiKey: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs", uiConfig: { docExpansion: "list", deepLinking: true } });
+  await app.register(authPlugin, { services: options.services });
+
+  const { services } = options;
+  await app.register(systemRoutes, { registry: options.registry, checks: options.readiness });
+  app.get("/openapi.json", { schema: { hide: true }, config: { auth: "public" } }, async () => app.swagger());
+  await app.register(authRoutes, { services, secureCookies: options.publicUrl().startsWith("https://") });
+  await app.register(workspacesRoutes, { services });
+  await app.register(storesRoutes, { services });
+  await app.register(operatorsRoutes, { services, publicUrl: options.publicUrl });
+  await app.register(apiKeysRoutes, { services });
+  await app.register(auditRoutes, { services });
+  await app.register(consolePlugin, { distDir: options.consoleDistDir });
+  return app as unknown as App;
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+export const ROLES = ["owner", "admin", "operator", "analyst", "store_manager", "auditor"] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const PERMISSIONS = [
+  "workspace.read",
+  "workspace.manage",
+  "stores.read",
+  "stores.manage",
+  "operators.read",
+  "operators.manage",
+  "api_keys.read",
+  "api_keys.manage",
+  "audit.read",
+] as const;
+export const Permission = z.enum(PERMISSIONS);
+export type Permission = z.infer<typeof Permission>;
+
+const READ_ALL: Permission[] = PERMISSIONS.filter((p) => p.endsWith(".read"));
+
+/**
+ * What each role may do. Store managers see only the stores assigned to them;
+ * that row-level limit is applied by the services, not by this matrix.
+ */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: PERMISSIONS,
+  admin: PERMISSIONS,
+  operator: ["workspace.read", "stores.read"],
+  analyst: ["workspace.read", "stores.read"],
+  store_manager: ["workspace.read", "stores.read"],
+  auditor: READ_ALL,
+};
+
+/** Admin API keys act for a server, never for a person: they cannot manage people or other keys. */
+export const ADMIN_KEY_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter(
+  (p) => p !== "operators.manage" && p !== "api_keys.manage",
+);
+
+export function roleCan(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export const RoleDto = z.object({ role: Role, permissions: z.array(Permission) });
+export const RoleListDto = z.object({ items: z.array(RoleDto) });

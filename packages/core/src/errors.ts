@@ -1,0 +1,12 @@
+import { accessErrors } from "./access/access.errors";
+import { apiKeyErrors } from "./api-keys/api-keys.errors";
+import { storeErrors } from "./stores/stores.errors";
+import { workspaceErrors } from "./workspaces/workspaces.errors";
+
+/** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
+export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
+  ...workspaceErrors.codes,
+  ...storeErrors.codes,
+  ...accessErrors.codes,
+  ...apiKeyErrors.codes,
+};

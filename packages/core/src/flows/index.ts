@@ -1,0 +1,2 @@
+export { createWorkspaceWithOwner } from "./create-workspace.flow";
+export { loadMe } from "./load-me.flow";

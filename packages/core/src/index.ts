@@ -1,0 +1,11 @@
+export * from "./shared";
+export * from "./workspaces";
+export * from "./stores";
+export * from "./access";
+export * from "./api-keys";
+export * from "./audit";
+export { createCoreServices } from "./services";
+export type { CoreServices, CoreSettings } from "./services";
+export { DOMAIN_ERROR_STATUS } from "./errors";
+export * from "./flows";
+export type { CoreDeps } from "./services";

@@ -1,0 +1,6 @@
+// Every module's tables, for drizzle-kit: one linear migration history for PGlite and PostgreSQL.
+export * from "./workspaces/workspaces.schema";
+export * from "./stores/stores.schema";
+export * from "./access/access.schema";
+export * from "./api-keys/api-keys.schema";
+export * from "./audit/audit.schema";

@@ -1,0 +1,4 @@
+export { createWorkspacesService } from "./workspaces.service";
+export type { WorkspacesService, CreateWorkspaceInput } from "./workspaces.service";
+export { workspaceErrors } from "./workspaces.errors";
+export { workspaces } from "./workspaces.schema";

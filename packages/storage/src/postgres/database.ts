@@ -1,0 +1,120 @@
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import pg from "pg";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock";
+import { StorageError } from "../storage.errors";
+
+/**
+ * The system of record as every module sees it: one Drizzle PgDatabase, whichever
+ * driver sits below. A transaction handle is a Db too, so services take either.
+ */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+export type DatabaseConfig =
+  | { kind: "pglite"; dataDir: string | null }
+  | { kind: "postgres"; url: string; poolSize?: number };
+
+export interface Database {
+  readonly kind: DatabaseConfig["kind"];
+  readonly db: Db;
+  /** Runs the schema migrations that have not run yet; safe to call on every start. */
+  migrate(): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = join(fileURLToPath(new URL(".", import.meta.url)), "../../migrations/postgres");
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.kind === "pglite" ? openPglite(config.dataDir) : openPostgres(config.url, config.poolSize ?? 10);
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  let lock: DataDirLock | null = null;
+  if (dataDir) lock = lockDataDir(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir ? { dataDir: join(dataDir, "pg") } : {});
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const db = drizzlePglite(client) as unknown as Db;
+  return {
+    kind: "pglite",
+    db,
+    async migrate() {
+      await runMigrations(() => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER }));
+    },
+    async ping() {
+      if (client.closed) return false;
+      await client.query("select 1");
+      return true;
+    },
+    async close() {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  try {
+    await pool.query("select 1");
+  } catch (error) {
+    await pool.end();
+    throw new StorageError(
+      "storage.unreachable",
+      `Cannot reach PostgreSQL at ${redact(url)}: ${(error as Error).message}`,
+    );
+  }
+  const drizzled = drizzlePg(pool);
+  return {
+    kind: "postgres",
+    db: drizzled as unknown as Db,
+    async migrate() {
+      await runMigrations(() => migratePg(drizzled, { migrationsFolder: MIGRATIONS_FOLDER }));
+    },
+    async ping() {
+      await pool.query("select 1");
+      return true;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function runMigrations(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    throw new StorageError("storage.migration_failed", `Schema migration failed: ${(error as Error).message}`);
+  }
+}
+
+/** Hides the password of a connection URL in messages and logs. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+export { sql };
