@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type RouteOptions } from "fastify";
 import fastifyCookie from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
@@ -42,6 +42,12 @@ export interface HttpServerOptions {
 
 export type App = FastifyInstance;
 
+declare module "fastify" {
+  interface FastifyInstance {
+    routeTable: readonly RouteOptions[];
+  }
+}
+
 export async function buildHttpServer(options: HttpServerOptions): Promise<App> {
   const app = Fastify({
     logger: options.logLevel === "silent" ? false : { level: options.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] },
@@ -49,6 +55,13 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
     trustProxy: options.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // The route table, kept for the tests that walk every route (auth, isolation, fuzzing).
+  const routeTable: RouteOptions[] = [];
+  app.addHook("onRoute", (route) => {
+    routeTable.push(route);
+  });
+  app.decorate("routeTable", routeTable);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,0 +1,110 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  apiRoutes,
+  buildTestApp,
+  createApiKey,
+  createStore,
+  createWorkspace,
+  fillParams,
+  type TestApp,
+} from "../../testing/test-app";
+
+/** Random bodies, queries and params against every route: no answer may be a 5xx, every error has the one shape. */
+let t: TestApp;
+let params: Record<string, string>;
+let headers: Record<string, string>[];
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  const ws = await createWorkspace(t, "Fuzz brand");
+  const storeId = await createStore(t, ws, "FZ-001");
+  const key = await createApiKey(t, ws, "admin");
+  params = {
+    workspaceId: ws.workspaceId,
+    storeId,
+    operatorId: ws.ownerId,
+    apiKeyId: key.id,
+    invitationId: "01890f2e-0000-7000-8000-000000000000",
+    token: "x".repeat(40),
+  };
+  headers = [{ cookie: ws.ownerCookie }, { authorization: key.authorization }, {}];
+});
+afterAll(() => t.close());
+
+const randomParam = fc.oneof(
+  fc.constantFrom("", "null", "undefined", "0", "-1", "%00", "..%2F..", "💥", "01890f2e-0000-7000-8000-000000000000"),
+  fc.string({ maxLength: 60 }).map(encodeURIComponent),
+  fc.uuid(),
+);
+const randomBody = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.dictionary(
+    fc.constantFrom("name", "code", "city", "email", "role", "scope", "storeIds", "password", "timezone", "currency", "status", "x"),
+    fc.jsonValue({ maxDepth: 2 }),
+  ),
+);
+const randomQuery = fc.dictionary(
+  fc.constantFrom("limit", "cursor", "q", "city", "status", "action", "zzz"),
+  fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)),
+);
+
+function checkShape(status: number, body: string, where: string) {
+  expect(status, `${where} → ${body}`).toBeLessThan(500);
+  if (status >= 400) {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+    expect(typeof parsed.error?.code, where).toBe("string");
+    expect(typeof parsed.error?.message, where).toBe("string");
+  }
+}
+
+describe("fuzzing every route", () => {
+  it("never answers 5xx to random JSON bodies, queries and params", async () => {
+    const routes = apiRoutes(t.app);
+    for (const route of routes) {
+      await fc.assert(
+        fc.asyncProperty(
+          randomBody,
+          randomQuery,
+          fc.boolean(),
+          randomParam,
+          fc.integer({ min: 0, max: 2 }),
+          async (body, query, useRealParams, badParam, who) => {
+            const values = useRealParams ? params : Object.fromEntries(Object.keys(params).map((k) => [k, badParam || "x"]));
+            const url = `${fillParams(route.url, values)}?${new URLSearchParams(query).toString()}`;
+            const res = await t.app.inject({
+              method: route.method as "GET",
+              url,
+              headers: { ...headers[who], "content-type": "application/json" },
+              payload: route.method === "GET" || route.method === "DELETE" ? undefined : JSON.stringify(body),
+            });
+            checkShape(res.statusCode, res.body, `${route.method} ${url} ${JSON.stringify(body).slice(0, 200)}`);
+          },
+        ),
+        { numRuns: 50 },
+      );
+    }
+  });
+
+  it("never answers 5xx to raw garbage bodies and odd content types", async () => {
+    const routes = apiRoutes(t.app).filter((r) => r.method !== "GET");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.oneof(fc.string({ maxLength: 500 }), fc.constantFrom("{", "[1,2", '{"a":', "\u0000", "null", "true", "1e999")),
+        fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1"),
+        async (route, raw, contentType) => {
+          const url = fillParams(route.url, params);
+          const res = await t.app.inject({
+            method: route.method as "POST",
+            url,
+            headers: { ...headers[0], "content-type": contentType },
+            payload: raw,
+          });
+          checkShape(res.statusCode, res.body, `${route.method} ${url} ${contentType} ${JSON.stringify(raw).slice(0, 100)}`);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startSiyu } from "./start";
+
+/** The quick start end to end: an empty folder becomes a running Siyu with the demo brand. */
+const dataDir = mkdtempSync(join(tmpdir(), "siyu-start-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("first start on an empty embedded store", () => {
+  it("creates the demo workspace and an owner with a one-time password, and keeps them across restarts", async () => {
+    const first = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: true, log: false });
+    let workspaceId: string;
+    try {
+      expect(first.initialOwner).not.toBeNull();
+      const { email, password } = first.initialOwner!;
+      expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
+      const login = await fetch(`${first.url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(login.status).toBe(200);
+      const me = (await login.json()) as { memberships: { role: string; workspace: { id: string; isDemo: boolean; timezone: string } }[] };
+      expect(me.memberships).toHaveLength(1);
+      expect(me.memberships[0]).toMatchObject({ role: "owner", workspace: { isDemo: true, timezone: "Asia/Shanghai" } });
+      workspaceId = me.memberships[0]!.workspace.id;
+      const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+      const stores = await fetch(`${first.url}/api/v1/workspaces/${workspaceId}/stores?limit=100`, { headers: { cookie } });
+      expect(((await stores.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(10);
+    } finally {
+      await first.close();
+    }
+
+    const second = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: true, log: false });
+    try {
+      expect(second.initialOwner).toBeNull();
+      const me = await second.siyu.services.workspaces.get(workspaceId);
+      expect(me.isDemo).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+});

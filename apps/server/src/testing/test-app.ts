@@ -1,0 +1,145 @@
+import { createCoreServices, DEFAULT_ACCESS_SETTINGS, systemClock, type CoreServices } from "@siyu/core";
+import type { ApiKeyScope, Role } from "@siyu/contracts";
+import { openWarehouse } from "@siyu/storage";
+import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { buildHttpServer, type App, type HttpServerOptions } from "../http/build-http-server";
+import { createMetricsRegistry } from "../http/plugins/metrics.plugin";
+import { CONSOLE_DIST_DIR } from "../compose";
+
+/** Cheap hashing keeps tests fast; the production defaults are tested on their own. */
+export const TEST_ACCESS_SETTINGS = { ...DEFAULT_ACCESS_SETTINGS, passwordMemoryKiB: 1024, passwordPasses: 1 };
+export const TEST_PASSWORD = "correct horse battery";
+
+export interface TestApp {
+  app: App;
+  services: CoreServices;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(overrides: Partial<HttpServerOptions> = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const warehouse = await openWarehouse({ dataDir: null });
+  await warehouse.migrate();
+  const services = createCoreServices({ db: database.db, clock: systemClock, settings: { access: TEST_ACCESS_SETTINGS } });
+  const app = await buildHttpServer({
+    services,
+    registry: createMetricsRegistry(),
+    readiness: { database: () => database.ping(), warehouse: () => warehouse.ping() },
+    logLevel: "silent",
+    bodyLimitBytes: 1024 * 1024,
+    trustProxy: false,
+    rateLimitPerIpPerMinute: 100_000,
+    rateLimitPerKeyPerMinute: 100_000,
+    publicUrl: () => "http://siyu.test",
+    consoleDistDir: CONSOLE_DIST_DIR,
+    version: "test",
+    ...overrides,
+  });
+  await app.ready();
+  return {
+    app,
+    services,
+    database,
+    async close() {
+      await app.close();
+      await warehouse.close();
+      await database.close();
+    },
+  };
+}
+
+export interface TestWorkspace {
+  workspaceId: string;
+  ownerCookie: string;
+  ownerId: string;
+}
+
+let counter = 0;
+function uniqueEmail(label: string) {
+  counter += 1;
+  return `${label}-${process.pid}-${counter}@example.com`;
+}
+
+export async function login(app: App, email: string, password = TEST_PASSWORD): Promise<string> {
+  const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === "siyu_session");
+  if (!cookie) throw new Error("no session cookie");
+  return `siyu_session=${cookie.value}`;
+}
+
+/** A workspace with an owner who is logged in. */
+export async function createWorkspace(t: TestApp, name = "Brand"): Promise<TestWorkspace> {
+  const email = uniqueEmail("owner");
+  const owner = await t.services.access.createOperator({ email, name: `${name} owner`, password: TEST_PASSWORD });
+  const cookie = await login(t.app, email);
+  const res = await t.app.inject({ method: "POST", url: "/api/v1/workspaces", headers: { cookie }, payload: { name } });
+  if (res.statusCode !== 201) throw new Error(`workspace create failed: ${res.body}`);
+  return { workspaceId: res.json<{ id: string }>().id, ownerCookie: cookie, ownerId: owner.id };
+}
+
+/** An operator with `role` in the workspace, logged in; returns their cookie and id. */
+export async function addOperator(t: TestApp, ws: TestWorkspace, role: Role, storeIds: string[] = []) {
+  const email = uniqueEmail(role);
+  const operator = await t.services.access.createOperator({ email, name: `${role} person`, password: TEST_PASSWORD });
+  await t.services.access.addMembership(
+    { workspaceId: ws.workspaceId, actor: { type: "system", id: null, name: "test" }, storeIds: null, ip: null },
+    { operatorId: operator.id, email, role, storeIds },
+  );
+  return { cookie: await login(t.app, email), operatorId: operator.id, email };
+}
+
+export async function createApiKey(t: TestApp, ws: TestWorkspace, scope: ApiKeyScope) {
+  const res = await t.app.inject({
+    method: "POST",
+    url: `/api/v1/workspaces/${ws.workspaceId}/api-keys`,
+    headers: { cookie: ws.ownerCookie },
+    payload: { name: `${scope} key`, scope },
+  });
+  if (res.statusCode !== 201) throw new Error(`api key create failed: ${res.body}`);
+  const body = res.json<{ apiKey: { id: string }; secret: string }>();
+  return { id: body.apiKey.id, secret: body.secret, authorization: `Bearer ${body.secret}` };
+}
+
+export async function createStore(t: TestApp, ws: TestWorkspace, code: string, city = "上海") {
+  const res = await t.app.inject({
+    method: "POST",
+    url: `/api/v1/workspaces/${ws.workspaceId}/stores`,
+    headers: { cookie: ws.ownerCookie },
+    payload: { code, name: `Store ${code}`, city },
+  });
+  if (res.statusCode !== 201) throw new Error(`store create failed: ${res.body}`);
+  return res.json<{ id: string }>().id;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  auth: string | undefined;
+  permission: string | undefined;
+  schema: Record<string, unknown> | undefined;
+}
+
+/** The API's routes as Fastify holds them; tests walk this table so new routes are covered without a list. */
+export function apiRoutes(app: App): RouteInfo[] {
+  return app.routeTable
+    .flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((method) => ({ r, method: String(method) })))
+    .filter(({ r, method }) => (r.url.startsWith("/api/") || r.url.startsWith("/v1/")) && method !== "HEAD")
+    .map(({ r, method }) => ({
+      method,
+      url: r.url,
+      auth: r.config?.auth,
+      permission: r.config?.permission,
+      schema: r.schema as Record<string, unknown> | undefined,
+    }));
+}
+
+/** Fills `:param` placeholders from a map; throws on a param the map does not know. */
+export function fillParams(url: string, values: Record<string, string>): string {
+  return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`No test value for :${name} in ${url}: add one to the fixture map`);
+    return value;
+  });
+}
