@@ -1,16 +1,33 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
 import { startSiyu } from "./start";
 
-/** The quick start end to end: an empty folder becomes a running Siyu with the demo brand. */
+/**
+ * The quick start end to end: an empty store becomes a running Siyu with the demo
+ * brand — the embedded folder by default, a fresh server database under test:pg.
+ */
 const dataDir = mkdtempSync(join(tmpdir(), "siyu-start-"));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+let databaseUrl: string | undefined;
+let dropDatabase = async () => {};
+beforeAll(async () => {
+  const server = testServerUrl();
+  if (server) {
+    const target = await createServerTestDatabase(server);
+    databaseUrl = target.url;
+    dropDatabase = target.drop;
+  }
+});
+afterAll(async () => {
+  await dropDatabase();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe("first start on an empty embedded store", () => {
   it("creates the demo workspace and an owner with a one-time password, and keeps them across restarts", async () => {
-    const first = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: true, log: false });
+    const first = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, databaseUrl, demo: true, log: false });
     let workspaceId: string;
     try {
       expect(first.initialOwner).not.toBeNull();
@@ -33,7 +50,7 @@ describe("first start on an empty embedded store", () => {
       await first.close();
     }
 
-    const second = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: true, log: false });
+    const second = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, databaseUrl, demo: true, log: false });
     try {
       expect(second.initialOwner).toBeNull();
       const me = await second.siyu.services.workspaces.get(workspaceId);

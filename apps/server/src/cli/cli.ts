@@ -14,9 +14,10 @@ Commands:
   start                         Serve the API and the console (default)
   migrate                       Apply database and warehouse migrations, then exit
   demo [--seed N]               Rebuild the demo workspace from its seed
-  create-operator --email E --name N [--password P] [--workspace ID|SLUG] [--role ROLE]
+  create-operator --email E --name N [--password P] [--workspace ID|SLUG] [--role ROLE] [--stores CODE,…]
                                 Create an operator (a random password is printed if none is given)
-                                and optionally add them to a workspace (role default: admin)
+                                and optionally add them to a workspace (role default: admin;
+                                --stores assigns a store manager's stores by store code)
 
 Configuration comes from environment variables and siyu.config.json (see README).`;
 
@@ -119,6 +120,7 @@ async function createOperator(config: SiyuConfig, args: string[]): Promise<numbe
       password: { type: "string" },
       workspace: { type: "string" },
       role: { type: "string", default: "admin" },
+      stores: { type: "string" },
     },
   });
   const problems: string[] = [];
@@ -136,10 +138,15 @@ async function createOperator(config: SiyuConfig, args: string[]): Promise<numbe
     if (values.workspace) {
       const workspace =
         (await services.workspaces.findBySlug(values.workspace)) ?? (await services.workspaces.get(values.workspace));
-      await services.access.addMembership(
-        { workspaceId: workspace.id, actor: { type: "system", id: null, name: "cli" }, storeIds: null, ip: null },
-        { operatorId: operator.id, email: operator.email, role: values.role as Role, storeIds: [] },
-      );
+      const ctx = { workspaceId: workspace.id, actor: { type: "system" as const, id: null, name: "cli" }, storeIds: null, ip: null };
+      const codes = (values.stores ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+      const storeIds: string[] = [];
+      for (const code of codes) {
+        const [store] = (await services.stores.list(ctx, { limit: 1, q: code })).items.filter((s) => s.code === code);
+        if (!store) throw new Error(`--stores: no store with code ${code} in ${workspace.name}`);
+        storeIds.push(store.id);
+      }
+      await services.access.addMembership(ctx, { operatorId: operator.id, email: operator.email, role: values.role as Role, storeIds });
       console.log(`Added to workspace ${workspace.name} as ${values.role}.`);
     }
     console.log(`Operator ${operator.email} created.`);

@@ -7,42 +7,54 @@ export interface TestDatabase extends Database {
   readonly label: string;
 }
 
+/** The PostgreSQL server the suite runs against, when it does (`npm run test:pg` and CI set it). */
+export function testServerUrl(): string | null {
+  return process.env.DATABASE_URL_TEST || null;
+}
+
+/** A new, empty database on the test server; `drop` removes it again. */
+export async function createServerTestDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `siyu_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`create database ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withAdmin(serverUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+  };
+}
+
 /**
  * A fresh, migrated system of record for one test file: embedded PGlite in memory
- * by default, or — when DATABASE_URL_TEST is set (`npm run test:pg`, and CI) —
- * a new database on that PostgreSQL server, dropped again on close.
+ * by default, or — when DATABASE_URL_TEST is set — a new database on that
+ * PostgreSQL server, dropped again on close.
  */
 export async function openTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.DATABASE_URL_TEST;
+  const serverUrl = testServerUrl();
   if (!serverUrl) {
     const database = await openDatabase({ kind: "pglite", dataDir: null });
     await database.migrate();
     return { ...database, label: "pglite" };
   }
-  const name = `siyu_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 20 });
+  const target = await createServerTestDatabase(serverUrl);
+  const database = await openDatabase({ kind: "postgres", url: target.url, poolSize: 20 });
   await database.migrate();
   return {
     ...database,
     label: "postgres",
     async close() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      try {
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleanup.end();
-      }
+      await target.drop();
     },
   };
+}
+
+async function withAdmin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
 }

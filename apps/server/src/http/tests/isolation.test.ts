@@ -89,7 +89,8 @@ describe("workspace isolation", () => {
     expect(routes.length).toBeGreaterThan(0);
     for (const route of routes) {
       const url = fillParams(route.url, { ...objects.B, workspaceId: objects.A.workspaceId! });
-      for (const headers of [{ cookie: creds.A!.ownerCookie! }, { authorization: creds.A!.adminKey! }]) {
+      const callers: Record<string, string>[] = [{ cookie: creds.A!.ownerCookie! }, { authorization: creds.A!.adminKey! }];
+      for (const headers of callers) {
         const res = await request(route.method, url, headers);
         if (res.statusCode === 403) continue; // admin keys may not touch operators or keys at all
         expect(res.statusCode, `${route.method} ${route.url} → ${res.body}`).toBe(404);
