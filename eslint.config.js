@@ -1,0 +1,102 @@
+// Lint: correctness rules plus the architecture's import bans, each with its reason.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import globals from "globals";
+import { importX } from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+
+const moduleBoundary = {
+  group: ["../*/*", "!../shared/*", "../../*/*", "!../../shared/*"],
+  message: "Import another core module through its index.ts (e.g. '../audit'), never its files: modules own their internals.",
+};
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "**/dist/**", "artifacts/**", ".siyu/**", "packages/storage/migrations/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: "module" },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read settings through apps/server/src/config.ts, the only reader of process.env." },
+      ],
+    },
+  },
+  {
+    files: ["packages/**/*.ts", "apps/server/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/extensions": [".ts", ".tsx", ".js"],
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: ["tsconfig.json"] })],
+    },
+    rules: {
+      // Modules talk through events or named flows, never in a circle.
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+    },
+  },
+  {
+    files: ["packages/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "drizzle-orm", message: "Import Drizzle from @siyu/storage/orm so every package shares one copy." },
+            { name: "drizzle-orm/pg-core", message: "Import from @siyu/storage/pg-core so every package shares one copy." },
+          ],
+          patterns: [
+            { group: ["@siyu/server", "@siyu/console", "**/apps/**"], message: "Packages never depend on apps: apps compose packages." },
+            { group: ["@siyu/*/src/*", "**/packages/*/src/**"], message: "Use a package's public entry, not its src files." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["packages/core/src/*/**/*.ts"],
+    ignores: ["packages/core/src/*/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "drizzle-orm", message: "Import Drizzle from @siyu/storage/orm so every package shares one copy." }],
+          patterns: [moduleBoundary, { group: ["@siyu/server", "@siyu/console"], message: "Packages never depend on apps." }],
+        },
+      ],
+    },
+  },
+  {
+    files: ["packages/storage/**/*.ts"],
+    rules: { "no-restricted-imports": "off" },
+  },
+  {
+    files: ["apps/server/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "drizzle-orm", message: "Import Drizzle from @siyu/storage/orm so every package shares one copy." }],
+          patterns: [{ group: ["@siyu/*/src/*", "**/packages/*/src/**"], message: "Use a package's public entry, not its src files." }],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      "apps/server/src/config.ts",
+      "**/*.test.ts",
+      "**/testing/**",
+      "scripts/**",
+      "bench/**",
+      "*.config.ts",
+      "apps/console/vite.config.ts",
+    ],
+    rules: { "no-restricted-properties": "off" },
+  },
+);
