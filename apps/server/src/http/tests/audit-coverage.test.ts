@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  addOperator,
+  apiRoutes,
+  buildTestApp,
+  createApiKey,
+  createStore,
+  createWorkspace,
+  fillParams,
+  type TestApp,
+  type TestWorkspace,
+} from "../../testing/test-app";
+
+/**
+ * Every mutating admin route leaves an audit entry naming its target. The test
+ * walks the route table: a new mutating route fails here until it has a sample
+ * body below — and then it is checked like the rest.
+ */
+const SAMPLE_BODIES: Record<string, unknown> = {
+  "PATCH /api/v1/workspaces/:workspaceId": { name: "Renamed brand" },
+  "POST /api/v1/workspaces/:workspaceId/stores": { code: "NEW-1", name: "New store", city: "成都" },
+  "PATCH /api/v1/workspaces/:workspaceId/stores/:storeId": { name: "Renamed store" },
+  "PATCH /api/v1/workspaces/:workspaceId/operators/:operatorId": { role: "analyst" },
+  "POST /api/v1/workspaces/:workspaceId/invitations": { email: "someone@example.com", role: "operator" },
+  "POST /api/v1/workspaces/:workspaceId/api-keys": { name: "POS", scope: "admin" },
+};
+
+let t: TestApp;
+let ws: TestWorkspace;
+let serial = 0;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  ws = await createWorkspace(t, "Audit brand");
+});
+afterAll(() => t.close());
+
+async function freshObjects(): Promise<Record<string, string>> {
+  serial += 1;
+  const invitation = await t.app.inject({
+    method: "POST",
+    url: `/api/v1/workspaces/${ws.workspaceId}/invitations`,
+    headers: { cookie: ws.ownerCookie },
+    payload: { email: `fresh-${serial}@example.com`, role: "analyst" },
+  });
+  return {
+    workspaceId: ws.workspaceId,
+    storeId: await createStore(t, ws, `FR-${serial}`),
+    operatorId: (await addOperator(t, ws, "operator")).operatorId,
+    apiKeyId: (await createApiKey(t, ws, "ingest")).id,
+    invitationId: invitation.json<{ invitation: { id: string } }>().invitation.id,
+  };
+}
+
+async function newestEntry() {
+  const res = await t.app.inject({
+    method: "GET",
+    url: `/api/v1/workspaces/${ws.workspaceId}/audit-log?limit=1`,
+    headers: { cookie: ws.ownerCookie },
+  });
+  return res.json<{ items: { id: string; action: string; targetId: string | null; actorName: string }[] }>().items[0]!;
+}
+
+describe("audit coverage", () => {
+  it("every mutating workspace route writes an audit entry about its target", async () => {
+    const routes = apiRoutes(t.app).filter((r) => r.url.includes(":workspaceId") && r.method !== "GET");
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    for (const route of routes) {
+      const name = `${route.method} ${route.url}`;
+      const objects = await freshObjects();
+      const before = await newestEntry();
+      const withBody = route.method === "POST" || route.method === "PATCH";
+      if (withBody) expect(SAMPLE_BODIES, `add a sample body for ${name}`).toHaveProperty([name]);
+      const res = await t.app.inject({
+        method: route.method as "POST",
+        url: fillParams(route.url, objects),
+        headers: { cookie: ws.ownerCookie },
+        ...(withBody ? { payload: SAMPLE_BODIES[name] as object } : {}),
+      });
+      expect(res.statusCode, `${name} → ${res.body}`).toBeLessThan(300);
+      const after = await newestEntry();
+      expect(after.id, `${name} wrote no audit entry`).not.toBe(before.id);
+      expect(after.actorName).toBe("Audit brand owner");
+      const target = route.url.match(/:(\w+Id)$/)?.[1];
+      if (target && target !== "workspaceId") expect(after.targetId, name).toBe(objects[target]);
+    }
+  });
+});
