@@ -10,6 +10,32 @@ const moduleBoundary = {
   message: "Import another core module through its index.ts (e.g. '../audit'), never its files: modules own their internals.",
 };
 
+/** The console speaks HTTP and shares only contracts; its features never import each other. */
+function consoleImportBans(files, otherFeature) {
+  return [
+    {
+      files: [files],
+      rules: {
+        "no-restricted-imports": [
+          "error",
+          {
+            patterns: [
+              ...otherFeature.map((regex) => ({
+                regex,
+                message: "Features never import each other: move shared pieces to components/ or lib/.",
+              })),
+              {
+                group: ["@siyu/core", "@siyu/storage", "@siyu/storage/*", "@siyu/server", "@siyu/demo"],
+                message: "The console speaks HTTP; it may only share @siyu/contracts.",
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "artifacts/**", ".siyu/**", "packages/storage/migrations/**"] },
   js.configs.recommended,
@@ -87,6 +113,13 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ["apps/console/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  ...consoleImportBans("apps/console/src/!(features)/**/*.{ts,tsx}", []),
+  ...consoleImportBans("apps/console/src/features/*/*.{ts,tsx}", ["^\\.\\./(?!\\.\\.)"]),
+  ...consoleImportBans("apps/console/src/features/*/*/**/*.{ts,tsx}", ["^\\.\\./\\.\\./(?!\\.\\.)"]),
   {
     files: [
       "apps/server/src/config.ts",

@@ -12,6 +12,7 @@ export const ApiKeyDto = z.object({
   /** First characters of the secret, enough to recognise a key in logs. */
   prefix: z.string(),
   createdAt: IsoDateTime,
+  /** Display name of the operator (or key) that created it. */
   createdBy: z.string().nullable(),
   lastUsedAt: IsoDateTime.nullable(),
   revokedAt: IsoDateTime.nullable(),
@@ -30,3 +31,4 @@ export const CreatedApiKeyDto = z.object({ apiKey: ApiKeyDto, secret: z.string()
 export type CreatedApiKeyDto = z.infer<typeof CreatedApiKeyDto>;
 
 export const ApiKeyParams = z.strictObject({ workspaceId: Id, apiKeyId: Id });
+export type ApiKeyListDto = z.infer<typeof ApiKeyListDto>;

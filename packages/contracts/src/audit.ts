@@ -26,3 +26,4 @@ export const AuditListQuery = PageQuery.extend({
 });
 export type AuditListQuery = z.infer<typeof AuditListQuery>;
 export const AuditPageDto = pageOf(AuditEntryDto);
+export type AuditPageDto = z.infer<typeof AuditPageDto>;

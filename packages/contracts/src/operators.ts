@@ -60,8 +60,16 @@ export const InvitationPreviewDto = z.object({
   operatorExists: z.boolean(),
 });
 
+/**
+ * A new person chooses a name and password. Someone who already has an account
+ * (the preview says `operatorExists`) gives that account's password; the name is kept.
+ */
 export const AcceptInvitationBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   password: Password,
 });
 export type AcceptInvitationBody = z.infer<typeof AcceptInvitationBody>;
+export type InvitationPreviewDto = z.infer<typeof InvitationPreviewDto>;
+export type CreatedInvitationDto = z.infer<typeof CreatedInvitationDto>;
+export type InvitationListDto = z.infer<typeof InvitationListDto>;
+export type WorkspaceOperatorListDto = z.infer<typeof WorkspaceOperatorListDto>;

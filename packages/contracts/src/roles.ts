@@ -44,3 +44,5 @@ export function roleCan(role: Role, permission: Permission): boolean {
 
 export const RoleDto = z.object({ role: Role, permissions: z.array(Permission) });
 export const RoleListDto = z.object({ items: z.array(RoleDto) });
+export type RoleDto = z.infer<typeof RoleDto>;
+export type RoleListDto = z.infer<typeof RoleListDto>;

@@ -39,3 +39,4 @@ export const StoreListQuery = PageQuery.extend({
 });
 export type StoreListQuery = z.infer<typeof StoreListQuery>;
 export const StorePageDto = pageOf(StoreDto);
+export type StorePageDto = z.infer<typeof StorePageDto>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Currency, Id, IsoDateTime, TimeZone } from "./common";
+import { Role } from "./roles";
 
 export const WorkspaceDto = z.object({
   id: Id,
@@ -27,5 +28,6 @@ export const UpdateWorkspaceBody = z
 export type UpdateWorkspaceBody = z.infer<typeof UpdateWorkspaceBody>;
 
 export const WorkspaceListDto = z.object({
-  items: z.array(WorkspaceDto.extend({ role: z.string() })),
+  items: z.array(WorkspaceDto.extend({ role: Role })),
 });
+export type WorkspaceListDto = z.infer<typeof WorkspaceListDto>;

@@ -1,0 +1,53 @@
+import { commonEn } from "../../components/locales/en";
+import { commonZhCN } from "../../components/locales/zh-CN";
+import { apiKeysLocales } from "../../features/api-keys/locales";
+import { auditLogLocales } from "../../features/audit-log/locales";
+import { authLocales } from "../../features/auth/locales";
+import { operatorsLocales } from "../../features/operators/locales";
+import { storesLocales } from "../../features/stores/locales";
+import { workspacesLocales } from "../../features/workspaces/locales";
+import type { Dictionary, Language } from "../../lib/i18n";
+import { appEn } from "../locales/en";
+import { appZhCN } from "../locales/zh-CN";
+
+/** Each feature owns its strings; the app only merges them. Keys are prefixed by owner. */
+export const DICTIONARY_PARTS = [
+  { owner: "common", en: commonEn, "zh-CN": commonZhCN },
+  { owner: "app", en: appEn, "zh-CN": appZhCN },
+  { owner: "auth", ...authLocales },
+  { owner: "workspaces", ...workspacesLocales },
+  { owner: "stores", ...storesLocales },
+  { owner: "operators", ...operatorsLocales },
+  { owner: "api-keys", ...apiKeysLocales },
+  { owner: "audit-log", ...auditLogLocales },
+] as const;
+
+export const en = {
+  ...commonEn,
+  ...appEn,
+  ...authLocales.en,
+  ...workspacesLocales.en,
+  ...storesLocales.en,
+  ...operatorsLocales.en,
+  ...apiKeysLocales.en,
+  ...auditLogLocales.en,
+};
+
+export const zhCN: Record<keyof typeof en, string> = {
+  ...commonZhCN,
+  ...appZhCN,
+  ...authLocales["zh-CN"],
+  ...workspacesLocales["zh-CN"],
+  ...storesLocales["zh-CN"],
+  ...operatorsLocales["zh-CN"],
+  ...apiKeysLocales["zh-CN"],
+  ...auditLogLocales["zh-CN"],
+};
+
+export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };
+
+declare module "../../lib/i18n/register" {
+  interface Register {
+    messages: typeof en;
+  }
+}

@@ -1,0 +1,62 @@
+import type { ReactNode } from "react";
+import { Navigate, createBrowserRouter, type RouteObject } from "react-router";
+import { RequirePermission } from "../components/require-permission";
+import { ApiKeysPage } from "../features/api-keys";
+import { AuditLogPage } from "../features/audit-log";
+import { InvitePage, LoginPage } from "../features/auth";
+import { OperatorsPage } from "../features/operators";
+import { StoreListPage } from "../features/stores";
+import { WorkspaceSettingsPage } from "../features/workspaces";
+import { ComingSoonPage } from "./coming-soon-page";
+import { HomeRedirect } from "./home-redirect";
+import { WorkspaceLayout } from "./layout/workspace-layout";
+import { MODULE_NAV, SETTINGS_NAV } from "./navigation";
+import { NotFoundPage } from "./not-found-page";
+import { RequireSession } from "./require-session";
+import { RouteError } from "./route-error";
+
+const SETTINGS_PAGES: Record<string, ReactNode> = {
+  "settings/workspace": <WorkspaceSettingsPage />,
+  "settings/stores": <StoreListPage />,
+  "settings/operators": <OperatorsPage />,
+  "settings/api-keys": <ApiKeysPage />,
+  "settings/audit-log": <AuditLogPage />,
+};
+
+export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];
+
+export function buildRoutes(): RouteObject[] {
+  const workspaceRoutes: RouteObject[] = [
+    { index: true, element: <Navigate to="overview" replace /> },
+    ...MODULE_NAV.map((item) => ({ path: item.path, element: <ComingSoonPage item={item} /> })),
+    { path: "settings", element: <Navigate to="workspace" replace /> },
+    ...SETTINGS_NAV.map((item) => ({
+      path: item.path,
+      element: <RequirePermission permission={item.permission}>{SETTINGS_PAGES[item.path]}</RequirePermission>,
+    })),
+    { path: "*", element: <NotFoundPage /> },
+  ];
+  return [
+    {
+      errorElement: <RouteError />,
+      children: [
+        { path: "/login", element: <LoginPage /> },
+        { path: "/invite/:token", element: <InvitePage /> },
+        {
+          element: <RequireSession />,
+          children: [
+            { index: true, element: <HomeRedirect /> },
+            { path: "w/:workspaceId", element: <WorkspaceLayout />, children: workspaceRoutes },
+          ],
+        },
+        { path: "*", element: <NotFoundPage /> },
+      ],
+    },
+  ];
+}
+
+export function createAppRouter() {
+  return createBrowserRouter(buildRoutes());
+}
+
+export type AppRouter = ReturnType<typeof createAppRouter>;

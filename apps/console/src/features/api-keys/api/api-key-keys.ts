@@ -1,0 +1,3 @@
+export const apiKeyKeys = {
+  list: (workspaceId: string) => ["workspaces", workspaceId, "api-keys"] as const,
+};

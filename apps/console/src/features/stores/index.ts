@@ -1,0 +1,1 @@
+export { StoreListPage } from "./components/store-list-page";

@@ -1,0 +1,3 @@
+export const workspaceKeys = {
+  detail: (workspaceId: string) => ["workspaces", workspaceId, "detail"] as const,
+};

@@ -1,0 +1,3 @@
+export { CreateWorkspaceModal } from "./components/create-workspace-modal";
+export { NoWorkspacePage } from "./components/no-workspace-page";
+export { WorkspaceSettingsPage } from "./components/workspace-settings-page";

@@ -1,0 +1,15 @@
+export const workspacesEn = {
+  "workspaces.settings.title": "Workspace",
+  "workspaces.settings.description": "The brand this workspace holds: its name, and the time zone and currency every report uses.",
+  "workspaces.field.id": "Workspace ID",
+  "workspaces.field.slug": "Slug",
+  "workspaces.field.name": "Name",
+  "workspaces.field.timezone": "Time zone",
+  "workspaces.field.timezoneHelp": "Times are shown and days are counted in this zone.",
+  "workspaces.field.currency": "Currency",
+  "workspaces.field.currencyHelp": "ISO 4217 code used for prices and revenue.",
+  "workspaces.demoTag": "Demo",
+  "workspaces.create.title": "New workspace",
+  "workspaces.none.title": "You are not in any workspace yet",
+  "workspaces.none.subtitle": "Create a workspace for your brand, or ask a colleague to invite you to theirs.",
+};

@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Console end-to-end tests: the built console served by an in-process Siyu server,
+ * driven through the system Chromium (playwright-core never downloads a browser).
+ */
+export default defineConfig({
+  test: {
+    include: ["apps/console/e2e/**/*.e2e.test.ts"],
+    environment: "node",
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+    pool: "forks",
+    reporters: ["default"],
+  },
+});
