@@ -10,6 +10,15 @@ const moduleBoundary = {
   message: "Import another core module through its index.ts (e.g. '../audit'), never its files: modules own their internals.",
 };
 
+const drizzleBans = [
+  { name: "drizzle-orm", message: "Import Drizzle from @siyu/storage/orm so every package shares one copy." },
+  { name: "drizzle-orm/pg-core", message: "Import from @siyu/storage/pg-core so every package shares one copy." },
+];
+const packageBans = [
+  { group: ["@siyu/server", "@siyu/console", "**/apps/**"], message: "Packages never depend on apps: apps compose packages." },
+  { group: ["@siyu/*/src/*", "**/packages/*/src/**"], message: "Use a package's public entry, not its src files." },
+];
+
 /** The console speaks HTTP and shares only contracts; its features never import each other. */
 function consoleImportBans(files, otherFeature) {
   return [
@@ -72,14 +81,8 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: [
-            { name: "drizzle-orm", message: "Import Drizzle from @siyu/storage/orm so every package shares one copy." },
-            { name: "drizzle-orm/pg-core", message: "Import from @siyu/storage/pg-core so every package shares one copy." },
-          ],
-          patterns: [
-            { group: ["@siyu/server", "@siyu/console", "**/apps/**"], message: "Packages never depend on apps: apps compose packages." },
-            { group: ["@siyu/*/src/*", "**/packages/*/src/**"], message: "Use a package's public entry, not its src files." },
-          ],
+          paths: drizzleBans,
+          patterns: packageBans,
         },
       ],
     },
@@ -91,8 +94,8 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: [{ name: "drizzle-orm", message: "Import Drizzle from @siyu/storage/orm so every package shares one copy." }],
-          patterns: [moduleBoundary, { group: ["@siyu/server", "@siyu/console"], message: "Packages never depend on apps." }],
+          paths: drizzleBans,
+          patterns: [moduleBoundary, ...packageBans],
         },
       ],
     },

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,6 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const distIndex = join(repoRoot, "apps/console/dist/index.html");
 const artifactsDir = join(repoRoot, "artifacts/browser");
 const CHROMIUM = process.env.SIYU_CHROMIUM ?? "/usr/bin/chromium";
 const KEY_NAME = "e2e mini-program";
@@ -32,10 +31,8 @@ const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
 
 describe("Siyu console in Chromium", () => {
   beforeAll(async () => {
-    if (!existsSync(distIndex)) {
-      // The server serves the files that exist when it starts, so build first.
-      execFileSync("npm", ["run", "build", "-w", "@siyu/console"], { cwd: repoRoot, stdio: "inherit" });
-    }
+    // The server serves the files that exist when it starts: build first when missing or stale.
+    execFileSync(process.execPath, [join(repoRoot, "scripts/ensure-console-build.mjs")], { cwd: repoRoot, stdio: "inherit" });
     mkdirSync(artifactsDir, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), "siyu-console-e2e-"));
     siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: true, log: false });

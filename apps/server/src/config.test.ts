@@ -24,13 +24,14 @@ describe("configuration", () => {
   it("lists every bad value at once, naming the variable", () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: "eighty", SIYU_LOG_LEVEL: "loud", DATABASE_URL: "mysql://x", SIYU_SESSION_TTL_HOURS: "0" }, emptyDir());
+      loadConfig({ PORT: "eighty", SIYU_LOG_LEVEL: "loud", DATABASE_URL: "mysql://x", SIYU_SESSION_TTL_HOURS: "0", SIYU_DEMO: "maybe" }, emptyDir());
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
+    expect(problems).toContain("SIYU_DEMO (demo): must be true or false");
     expect(problems.join("\n")).toMatch(/PORT \(port\)/);
     expect(problems.join("\n")).toMatch(/SIYU_LOG_LEVEL \(logLevel\)/);
     expect(problems.join("\n")).toMatch(/DATABASE_URL \(databaseUrl\): must start with postgres/);
@@ -41,6 +42,8 @@ describe("configuration", () => {
     const dir = emptyDir();
     writeFileSync(join(dir, "siyu.config.json"), JSON.stringify({ prot: 1 }));
     expect(() => loadConfig({}, dir)).toThrow(/prot/);
+    writeFileSync(join(dir, "siyu.config.json"), JSON.stringify({ access: { sessionTtl: 1 } }));
+    expect(() => loadConfig({}, dir)).toThrow(/sessionTtl/);
     writeFileSync(join(dir, "siyu.config.json"), "{ nope");
     expect(() => loadConfig({}, dir)).toThrow(/not valid JSON/);
     expect(() => loadConfig({ SIYU_CONFIG: "missing.json" }, dir)).toThrow(/does not exist/);

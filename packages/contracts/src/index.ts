@@ -6,3 +6,4 @@ export * from "./stores";
 export * from "./operators";
 export * from "./api-keys";
 export * from "./audit";
+export * from "./ingest";

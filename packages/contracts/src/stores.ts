@@ -23,11 +23,12 @@ const StoreFields = z.strictObject({
   city: z.string().trim().min(1).max(50),
   address: z.string().trim().max(300).nullable().optional(),
   phone: z.string().trim().max(30).nullable().optional(),
-  status: StoreStatus.default("open"),
+  status: StoreStatus,
 });
 
-export const CreateStoreBody = StoreFields;
+export const CreateStoreBody = StoreFields.extend({ status: StoreStatus.default("open") });
 export type CreateStoreBody = z.infer<typeof CreateStoreBody>;
+// No defaults here: a field left out of a PATCH keeps its value.
 export const UpdateStoreBody = StoreFields.partial();
 export type UpdateStoreBody = z.infer<typeof UpdateStoreBody>;
 

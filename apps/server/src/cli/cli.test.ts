@@ -65,6 +65,16 @@ describe("siyu CLI", () => {
       code: 2,
       stderr: expect.stringMatching(/--email[\s\S]*--name[\s\S]*--role/),
     });
+    await expect(siyu("create-operator", "--email", "x@example.com", "--name", "X", "--workspace", "chayu-demo", "--role", "store_manager", "--stores", "NOPE-1")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("no store with code NOPE-1"),
+    });
+    // Nothing was half-made: the same email can still be created.
+    expect((await siyu("create-operator", "--email", "x@example.com", "--name", "X")).stdout).toContain("created");
+    await expect(siyu("create-operator", "--email", "x@example.com", "--name", "X")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("already exists"),
+    });
     await expect(siyu("frobnicate")).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown command") });
   });
 

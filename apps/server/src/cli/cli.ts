@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createCoreServices, randomToken, systemClock } from "@siyu/core";
+import { createCoreServices, DomainError, randomToken, systemClock, type CoreServices } from "@siyu/core";
 import type { Role } from "@siyu/contracts";
 import { ROLES } from "@siyu/contracts";
 import { StorageError } from "@siyu/storage";
@@ -89,7 +89,9 @@ async function migrate(config: SiyuConfig): Promise<number> {
   return 0;
 }
 
-async function withServices<T>(config: SiyuConfig, work: (services: ReturnType<typeof createCoreServices>) => Promise<T>) {
+class CliError extends Error {}
+
+async function withServices<T>(config: SiyuConfig, work: (services: CoreServices) => Promise<T>) {
   const { database, warehouse } = await openStores(config);
   try {
     return await work(createCoreServices({ db: database.db, clock: systemClock, settings: { access: config.access } }));
@@ -132,25 +134,43 @@ async function createOperator(config: SiyuConfig, args: string[]): Promise<numbe
     console.error(problems.join("\n"));
     return 2;
   }
+  if (values.stores && values.role !== "store_manager") {
+    console.error("--stores: only a store_manager is limited to stores");
+    return 2;
+  }
   const password = values.password ?? randomToken(16);
-  await withServices(config, async (services) => {
-    const operator = await services.access.createOperator({ email: values.email!, name: values.name!, password });
-    if (values.workspace) {
-      const workspace =
-        (await services.workspaces.findBySlug(values.workspace)) ?? (await services.workspaces.get(values.workspace));
-      const ctx = { workspaceId: workspace.id, actor: { type: "system" as const, id: null, name: "cli" }, storeIds: null, ip: null };
-      const codes = (values.stores ?? "").split(",").map((c) => c.trim()).filter(Boolean);
-      const storeIds: string[] = [];
-      for (const code of codes) {
-        const [store] = (await services.stores.list(ctx, { limit: 1, q: code })).items.filter((s) => s.code === code);
-        if (!store) throw new Error(`--stores: no store with code ${code} in ${workspace.name}`);
-        storeIds.push(store.id);
-      }
-      await services.access.addMembership(ctx, { operatorId: operator.id, email: operator.email, role: values.role as Role, storeIds });
-      console.log(`Added to workspace ${workspace.name} as ${values.role}.`);
+  const codes = (values.stores ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+  try {
+    // One transaction: a bad workspace or store code leaves no half-made operator behind.
+    await withServices(config, (root) =>
+      root.transaction(async (services) => {
+        const workspace = values.workspace
+          ? ((await services.workspaces.findBySlug(values.workspace)) ?? (await services.workspaces.get(values.workspace)))
+          : null;
+        const ctx = workspace
+          ? { workspaceId: workspace.id, actor: { type: "system" as const, id: null, name: "cli" }, storeIds: null, ip: null }
+          : null;
+        const storeIds: string[] = [];
+        for (const code of codes) {
+          const store = ctx ? await services.stores.findByCode(ctx, code) : null;
+          if (!store) throw new CliError(`--stores: no store with code ${code}${workspace ? ` in ${workspace.name}` : " (give --workspace)"}`);
+          storeIds.push(store.id);
+        }
+        const operator = await services.access.createOperator({ email: values.email!, name: values.name!, password });
+        if (workspace && ctx) {
+          await services.access.addMembership(ctx, { operatorId: operator.id, email: operator.email, role: values.role as Role, storeIds });
+          console.log(`Added to workspace ${workspace.name} as ${values.role}.`);
+        }
+        console.log(`Operator ${operator.email} created.`);
+        if (!values.password) console.log(`Password (shown once): ${password}`);
+      }),
+    );
+  } catch (error) {
+    if (error instanceof CliError || error instanceof DomainError) {
+      console.error(error.message);
+      return 2;
     }
-    console.log(`Operator ${operator.email} created.`);
-    if (!values.password) console.log(`Password (shown once): ${password}`);
-  });
+    throw error;
+  }
   return 0;
 }

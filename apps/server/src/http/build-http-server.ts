@@ -54,6 +54,13 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests Node's HTTP parser rejects (bad characters in the URL, broken headers) still get the one error shape.
+    clientErrorHandler: (error, socket) => {
+      const body = JSON.stringify({ error: { code: "request.malformed", message: `Malformed HTTP request: ${error.message}` } });
+      if (socket.writable) {
+        socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      }
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   // The route table, kept for the tests that walk every route (auth, isolation, fuzzing).

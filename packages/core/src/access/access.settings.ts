@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Operator-editable defaults of the access module (from the server's config file or env). */
-export const AccessSettings = z.object({
+export const AccessSettings = z.strictObject({
   /** How long a console session lives without being used. */
   sessionTtlHours: z.number().int().min(1).max(24 * 90).default(24 * 7),
   invitationTtlHours: z.number().int().min(1).max(24 * 30).default(72),

@@ -20,6 +20,7 @@ export function createStoresService(deps: Deps) {
   return {
     list: (ctx: WorkspaceContext, query: StoreListQuery) => listStores(deps.db, ctx, query),
     get: (ctx: WorkspaceContext, storeId: string) => getStore(deps.db, ctx, storeId),
+    findByCode: (ctx: WorkspaceContext, code: string) => findStoreByCode(deps.db, ctx, code),
     create: (ctx: WorkspaceContext, input: CreateStoreBody) => createStore(deps, ctx, input),
     createMany: (ctx: WorkspaceContext, inputs: CreateStoreBody[]) => createStores(deps, ctx, inputs),
     update: (ctx: WorkspaceContext, storeId: string, input: UpdateStoreBody) => updateStore(deps, ctx, storeId, input),
@@ -64,6 +65,11 @@ async function getStore(db: Db, ctx: WorkspaceContext, storeId: string): Promise
   return toStoreDto(row);
 }
 
+async function findStoreByCode(db: Db, ctx: WorkspaceContext, code: string): Promise<StoreDto | null> {
+  const [row] = await db.select().from(stores).where(and(visible(ctx), eq(stores.code, code)));
+  return row ? toStoreDto(row) : null;
+}
+
 async function createStore(deps: Deps, ctx: WorkspaceContext, input: CreateStoreBody) {
   const [created] = await createStores(deps, ctx, [input]);
   return created as StoreDto;
@@ -90,10 +96,11 @@ async function createStores(deps: Deps, ctx: WorkspaceContext, inputs: CreateSto
       .from(stores)
       .where(and(eq(stores.workspaceId, ctx.workspaceId), inArray(stores.code, rows.map((r) => r.code))));
     if (taken.length > 0) {
-      throw storeErrors.error("stores.code_taken", `Store code ${taken[0]?.code} is already used.`, {
-        path: "code",
-        codes: taken.map((t) => t.code),
-      });
+      throw storeErrors.error(
+        "stores.code_taken",
+        `Store code ${taken[0]?.code} is already used.`,
+        taken.map((t) => ({ path: "code", message: `${t.code} is already used` })),
+      );
     }
     await tx.insert(stores).values(rows);
     for (const row of rows) {
@@ -118,7 +125,11 @@ async function updateStore(deps: Deps, ctx: WorkspaceContext, storeId: string, i
         .select({ id: stores.id })
         .from(stores)
         .where(and(eq(stores.workspaceId, ctx.workspaceId), eq(stores.code, input.code)));
-      if (clash) throw storeErrors.error("stores.code_taken", `Store code ${input.code} is already used.`, { path: "code" });
+      if (clash) {
+        throw storeErrors.error("stores.code_taken", `Store code ${input.code} is already used.`, [
+          { path: "code", message: `${input.code} is already used` },
+        ]);
+      }
     }
     const updatedAt = deps.clock.now();
     await tx

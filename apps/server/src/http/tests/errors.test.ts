@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, createStore, createWorkspace, type TestApp, type TestWorkspace } from "../../testing/test-app";
 
@@ -64,7 +65,7 @@ describe("bad input gets a clear 4xx in the one error shape", () => {
     await createStore(t, ws, "DUP-1");
     const res = await post({ code: "DUP-1", name: "again", city: "杭州" });
     expect(res.statusCode).toBe(409);
-    expect(res.json().error).toMatchObject({ code: "stores.code_taken", details: { path: "code" } });
+    expect(res.json().error).toMatchObject({ code: "stores.code_taken", details: [{ path: "code" }] });
   });
 
   it("an unknown API path → 404 in the error shape, an unknown page → the console", async () => {
@@ -74,6 +75,32 @@ describe("bad input gets a clear 4xx in the one error shape", () => {
     const page = await t.app.inject({ method: "GET", url: "/w/some/page", headers: { accept: "text/html" } });
     expect([200, 503]).toContain(page.statusCode);
     expect(page.headers["content-type"]).toMatch(/text\/(html|plain)/);
+  });
+});
+
+describe("requests the HTTP parser rejects", () => {
+  it("still answer in the error shape", async () => {
+    const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
+    const port = Number(new URL(address).port);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write("GET /api/v1/me?q=茶 HTTP/1.1\r\nHost: x\r\n\r\n"));
+      let data = "";
+      socket.on("data", (d) => (data += d.toString()));
+      socket.on("end", () => resolve(data));
+      socket.on("error", reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1.1 400/);
+    expect(JSON.parse(raw.split("\r\n\r\n")[1]!).error.code).toBe("request.malformed");
+  });
+});
+
+describe("partial updates", () => {
+  it("a PATCH keeps every field it leaves out (a closed store stays closed)", async () => {
+    const storeId = await createStore(t, ws, "KEEP-1");
+    const url = `${storesUrl}/${storeId}`;
+    await t.app.inject({ method: "PATCH", url, headers: { cookie: ws.ownerCookie }, payload: { status: "closed" } });
+    const res = await t.app.inject({ method: "PATCH", url, headers: { cookie: ws.ownerCookie }, payload: { phone: "021-1234" } });
+    expect(res.json()).toMatchObject({ status: "closed", phone: "021-1234" });
   });
 });
 
