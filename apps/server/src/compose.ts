@@ -41,7 +41,7 @@ export async function openStores(config: SiyuConfig): Promise<{ database: Databa
 
 export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock): Promise<Siyu> {
   const { database, warehouse } = await openStores(config);
-  const services = createCoreServices({ db: database.db, clock, settings: { access: config.access } });
+  const services = createCoreServices({ db: database.db, clock, settings: { access: config.access, ingest: config.ingest } });
   let boundUrl = publicUrlOf(config);
   const app = await buildHttpServer({
     services,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { AccessSettings } from "@siyu/core";
+import { AccessSettings, IngestSettings } from "@siyu/core";
 
 /**
  * Every setting of a Siyu process. This file is the only reader of process.env:
@@ -24,6 +24,9 @@ export const SiyuConfig = z.strictObject({
   rateLimitPerIpPerMinute: z.coerce.number().int().min(1).default(600),
   rateLimitPerKeyPerMinute: z.coerce.number().int().min(1).default(6000),
   access: AccessSettings.default(AccessSettings.parse({})),
+  ingest: IngestSettings.strict().default(IngestSettings.parse({})),
+  /** Bodies of the tracking endpoints (/v1/*) may be larger than admin requests: SDKs send batches. */
+  ingestBodyLimitBytes: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024),
 });
 export type SiyuConfig = z.infer<typeof SiyuConfig>;
 export type SiyuConfigInput = z.input<typeof SiyuConfig>;
@@ -41,6 +44,7 @@ export const ENV_KEYS = {
   SIYU_TRUST_PROXY: "trustProxy",
   SIYU_RATE_LIMIT_PER_IP: "rateLimitPerIpPerMinute",
   SIYU_RATE_LIMIT_PER_KEY: "rateLimitPerKeyPerMinute",
+  SIYU_INGEST_BODY_LIMIT_BYTES: "ingestBodyLimitBytes",
 } as const satisfies Record<string, keyof SiyuConfig>;
 
 export const ACCESS_ENV_KEYS = {

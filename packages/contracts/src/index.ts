@@ -7,3 +7,4 @@ export * from "./operators";
 export * from "./api-keys";
 export * from "./audit";
 export * from "./ingest";
+export * from "./profiles";

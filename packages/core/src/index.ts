@@ -9,3 +9,6 @@ export type { CoreServices, CoreSettings } from "./services";
 export { DOMAIN_ERROR_STATUS } from "./errors";
 export * from "./flows";
 export type { CoreDeps } from "./services";
+export * from "./events";
+export * from "./identity";
+export * from "./profiles";

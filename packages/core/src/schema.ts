@@ -4,3 +4,6 @@ export * from "./stores/stores.schema";
 export * from "./access/access.schema";
 export * from "./api-keys/api-keys.schema";
 export * from "./audit/audit.schema";
+export * from "./events/events.schema";
+export * from "./identity/identity.schema";
+export * from "./profiles/profiles.schema";

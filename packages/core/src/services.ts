@@ -4,10 +4,18 @@ import { createApiKeysService, type ApiKeysService } from "./api-keys";
 import { createAuditService, type AuditService } from "./audit";
 import type { Clock } from "./shared/clock";
 import { createStoresService, type StoresService } from "./stores";
+import { consumeEventBatch, DEFAULT_INGEST_SETTINGS, type IngestSettings } from "./events";
+import { ingestMessages, type IngestOptions } from "./flows/ingest-events.flow";
+import { createIdentityService, type IdentityService } from "./identity";
+import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type ProfilesService } from "./profiles";
+import { ttlCache } from "./shared/ttl-cache";
+import type { IngestResultDto } from "@siyu/contracts";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
 
 export interface CoreSettings {
   access: AccessSettings;
+  /** Defaults to DEFAULT_INGEST_SETTINGS. */
+  ingest?: IngestSettings;
 }
 
 export interface CoreDeps {
@@ -23,6 +31,12 @@ export interface CoreServices {
   access: AccessService;
   apiKeys: ApiKeysService;
   audit: AuditService;
+  identity: IdentityService;
+  profiles: ProfilesService;
+  /** Validates and durably logs Segment messages for a workspace. */
+  ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
+  /** Runs one batch of the identity & profile projector; returns how many events it handled. */
+  projectNextBatch(limit?: number): Promise<number>;
   /** Runs a flow that spans modules in one transaction, with services bound to it. */
   transaction<T>(work: (services: CoreServices, tx: Db) => Promise<T>): Promise<T>;
 }
@@ -30,12 +44,22 @@ export interface CoreServices {
 export function createCoreServices(deps: CoreDeps): CoreServices {
   const { db, clock } = deps;
   const stores = createStoresService({ db, clock });
+  const identity = createIdentityService({ db, clock });
+  const workspaces = createWorkspacesService({ db, clock });
+  const identitySettings = ttlCache((ws) => identity.settings(ws), 5_000);
+  const currencyOf = ttlCache(async (ws) => (await workspaces.get(ws)).currency, 60_000);
+  const projectorDeps = { clock, identitySettings: identitySettings.get, currencyOf: currencyOf.get };
   return {
-    workspaces: createWorkspacesService({ db, clock }),
+    workspaces,
     stores,
     access: createAccessService({ db, clock, settings: deps.settings.access, existingStores: stores.existing }),
     apiKeys: createApiKeysService({ db, clock }),
     audit: createAuditService({ db, clock }),
+    identity,
+    profiles: createProfilesService({ db, clock }),
+    ingest: (workspaceId, items, options) =>
+      ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
+    projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),
     transaction: (work) => db.transaction((tx) => work(createCoreServices({ ...deps, db: tx }), tx)),
   };
 }

@@ -94,7 +94,7 @@ class CliError extends Error {}
 async function withServices<T>(config: SiyuConfig, work: (services: CoreServices) => Promise<T>) {
   const { database, warehouse } = await openStores(config);
   try {
-    return await work(createCoreServices({ db: database.db, clock: systemClock, settings: { access: config.access } }));
+    return await work(createCoreServices({ db: database.db, clock: systemClock, settings: { access: config.access, ingest: config.ingest } }));
   } finally {
     await warehouse.close();
     await database.close();

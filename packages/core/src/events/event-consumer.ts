@@ -1,0 +1,38 @@
+import { sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import { readEventsAfter, type LoggedEvent } from "./event-log.repository";
+
+export type EventHandler = (tx: Db, events: LoggedEvent[]) => Promise<void>;
+
+/**
+ * Runs one batch of a consumer whose effects live in Postgres: its offset moves
+ * in the same transaction as its effects, so a crash anywhere replays the whole
+ * batch or none of it — each effect happens exactly once. Returns events handled.
+ */
+export async function consumeEventBatch(db: Db, consumer: string, limit: number, handle: EventHandler): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`
+      insert into events_consumer_offsets (consumer, position, updated_at) values (${consumer}, 0, now())
+      on conflict (consumer) do nothing`);
+    // The row lock also keeps two workers from running the same consumer at once.
+    const offset = (await tx.execute(sql`
+      select position from events_consumer_offsets where consumer = ${consumer} for update`)) as unknown as {
+      rows: { position: string | number }[];
+    };
+    const position = Number(offset.rows[0]?.position ?? 0);
+    const events = await readEventsAfter(tx, position, limit);
+    if (events.length === 0) return 0;
+    await handle(tx, events);
+    await tx.execute(sql`
+      update events_consumer_offsets set position = ${events[events.length - 1]!.seq}, updated_at = now()
+      where consumer = ${consumer}`);
+    return events.length;
+  });
+}
+
+export async function consumerPosition(db: Db, consumer: string): Promise<number> {
+  const result = (await db.execute(sql`select position from events_consumer_offsets where consumer = ${consumer}`)) as unknown as {
+    rows: { position: string | number }[];
+  };
+  return Number(result.rows[0]?.position ?? 0);
+}

@@ -1,0 +1,93 @@
+import { sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import type { NormalisedEvent } from "./normalise-message";
+
+/** A row of the event log as consumers see it. */
+export interface LoggedEvent {
+  seq: number;
+  workspaceId: string;
+  messageId: string;
+  type: string;
+  event: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  ts: Date;
+  receivedAt: Date;
+  payload: Record<string, unknown>;
+}
+
+// Appends are serialised by this lock so that log order equals commit order on a
+// PostgreSQL server too: a consumer reading "after seq N" then never skips a late commit.
+const APPEND_LOCK = 7_301_001;
+
+/**
+ * Appends a batch in one statement; a message id the workspace already has is
+ * skipped, whatever its age. Returns the message ids that were new.
+ */
+export async function appendEvents(db: Db, workspaceId: string, events: readonly NormalisedEvent[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const rows = events.map((e) => ({
+    message_id: e.messageId,
+    type: e.type,
+    event: e.event,
+    user_id: e.userId,
+    anonymous_id: e.anonymousId,
+    ts: e.ts.toISOString(),
+    received_at: e.receivedAt.toISOString(),
+    payload: e.payload,
+  }));
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK})`);
+    const result = (await tx.execute(sql`
+      insert into events_log (workspace_id, message_id, type, event, user_id, anonymous_id, ts, received_at, payload)
+      select ${workspaceId}::uuid, x.message_id, x.type, x.event, x.user_id, x.anonymous_id, x.ts, x.received_at, x.payload
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as x(message_id text, type text, event text, user_id text, anonymous_id text, ts timestamptz, received_at timestamptz, payload jsonb)
+      on conflict (workspace_id, message_id) do nothing
+      returning message_id`)) as unknown as { rows: { message_id: string }[] };
+    return new Set(result.rows.map((r) => r.message_id));
+  });
+}
+
+/** Events after `position`, in log order. */
+export async function readEventsAfter(db: Db, position: number, limit: number): Promise<LoggedEvent[]> {
+  const result = (await db.execute(sql`
+    select seq, workspace_id, message_id, type, event, user_id, anonymous_id, ts, received_at, payload
+    from events_log where seq > ${position} order by seq limit ${limit}`)) as unknown as { rows: RawEventRow[] };
+  return result.rows.map(toLoggedEvent);
+}
+
+export async function lastSeq(db: Db): Promise<number> {
+  const result = (await db.execute(sql`select coalesce(max(seq), 0)::bigint as seq from events_log`)) as unknown as {
+    rows: { seq: string | number }[];
+  };
+  return Number(result.rows[0]?.seq ?? 0);
+}
+
+interface RawEventRow {
+  seq: string | number;
+  workspace_id: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  ts: string | Date;
+  received_at: string | Date;
+  payload: Record<string, unknown> | string;
+}
+
+function toLoggedEvent(row: RawEventRow): LoggedEvent {
+  return {
+    seq: Number(row.seq),
+    workspaceId: row.workspace_id,
+    messageId: row.message_id,
+    type: row.type,
+    event: row.event,
+    userId: row.user_id,
+    anonymousId: row.anonymous_id,
+    ts: new Date(row.ts),
+    receivedAt: new Date(row.received_at),
+    payload: typeof row.payload === "string" ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+  };
+}

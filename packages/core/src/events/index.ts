@@ -1,0 +1,8 @@
+export { normaliseMessage } from "./normalise-message";
+export type { NormalisedEvent, FieldError, NormaliseOptions } from "./normalise-message";
+export { appendEvents, readEventsAfter, lastSeq } from "./event-log.repository";
+export type { LoggedEvent } from "./event-log.repository";
+export { consumeEventBatch, consumerPosition } from "./event-consumer";
+export type { EventHandler } from "./event-consumer";
+export { IngestSettings, DEFAULT_INGEST_SETTINGS } from "./events.settings";
+export { eventsLog, eventsConsumerOffsets } from "./events.schema";

@@ -1,0 +1,123 @@
+import type { Db } from "@siyu/storage";
+import { sql } from "@siyu/storage/orm";
+import type { LoggedEvent } from "../../events";
+import { extractIdentifiers, resolveIdentities, type IdentitySettings } from "../../identity";
+import type { Clock } from "../../shared/clock";
+import { ORDER_COMPLETED, ORDER_REFUNDED, parseOrderCompleted, parseOrderRefunded } from "../order-events";
+import * as repo from "../profiles.repository";
+
+export const PROFILE_PROJECTOR = "profiles.projector";
+
+export interface ProjectorDeps {
+  clock: Clock;
+  identitySettings(workspaceId: string): Promise<IdentitySettings>;
+  currencyOf(workspaceId: string): Promise<string>;
+}
+
+/**
+ * The identity and profile projector: runs in the event consumer's transaction,
+ * so each event's effects land exactly once. Set-based: a handful of statements per batch.
+ */
+export async function projectProfiles(tx: Db, events: readonly LoggedEvent[], deps: ProjectorDeps): Promise<void> {
+  const byWorkspace = new Map<string, LoggedEvent[]>();
+  for (const e of events) byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e]);
+  for (const [workspaceId, batch] of byWorkspace) await projectWorkspace(tx, workspaceId, batch, deps);
+}
+
+async function projectWorkspace(tx: Db, workspaceId: string, events: LoggedEvent[], deps: ProjectorDeps) {
+  const now = deps.clock.now();
+  const settings = await deps.identitySettings(workspaceId);
+  const currency = await deps.currencyOf(workspaceId);
+  const inputs = events.map((e) => ({
+    seq: e.seq,
+    messageId: e.messageId,
+    ts: e.ts,
+    identifiers: extractIdentifiers(e.payload, settings).identifiers,
+  }));
+  const resolved = await resolveIdentities(tx, workspaceId, inputs, settings, now);
+
+  const activity = new Map<string, { identifier_id: string; n: number; first: string; last: string }>();
+  const eventCounts = new Map<string, { identifier_id: string; event: string; n: number; last: string }>();
+  const traits = new Map<string, { identifier_id: string; key: string; value: unknown; ts: string; message_id: string }>();
+  const anchors: { seq: number; identifier_id: string }[] = [];
+  const completed: repo.OrderRow[] = [];
+  const refunds: { order_id: string; amount_minor: number | null; at: string }[] = [];
+
+  for (const e of events) {
+    const anchor = resolved.anchors.get(e.seq);
+    if (!anchor) continue;
+    const ts = e.ts.toISOString();
+    anchors.push({ seq: e.seq, identifier_id: anchor });
+    const a = activity.get(anchor);
+    if (!a) activity.set(anchor, { identifier_id: anchor, n: 1, first: ts, last: ts });
+    else {
+      a.n += 1;
+      if (ts < a.first) a.first = ts;
+      if (ts > a.last) a.last = ts;
+    }
+    if (e.event) {
+      const key = `${anchor}\u0000${e.event}`;
+      const c = eventCounts.get(key);
+      if (!c) eventCounts.set(key, { identifier_id: anchor, event: e.event, n: 1, last: ts });
+      else {
+        c.n += 1;
+        if (ts > c.last) c.last = ts;
+      }
+    }
+    if (e.type === "identify") {
+      const given = asObject(e.payload.traits) ?? {};
+      for (const [key, value] of Object.entries(given)) {
+        const id = `${anchor}\u0000${key}`;
+        const current = traits.get(id);
+        if (!current || ts > current.ts || (ts === current.ts && e.messageId > current.message_id)) {
+          traits.set(id, { identifier_id: anchor, key, value, ts, message_id: e.messageId });
+        }
+      }
+    }
+    const properties = asObject(e.payload.properties) ?? {};
+    if (e.event === ORDER_COMPLETED) {
+      const order = parseOrderCompleted(properties, currency);
+      if (!("errors" in order)) {
+        completed.push({
+          order_id: order.orderId,
+          identifier_id: anchor,
+          total_minor: order.totalMinor,
+          currency: order.currency,
+          store_id: order.storeId,
+          coupon: order.coupon,
+          products: order.products,
+          ordered_at: ts,
+          message_id: e.messageId,
+        });
+      }
+    } else if (e.event === ORDER_REFUNDED) {
+      const refund = parseOrderRefunded(properties, currency);
+      if (!("errors" in refund)) refunds.push({ order_id: refund.orderId, amount_minor: refund.amountMinor, at: ts });
+    }
+  }
+
+  await repo.addActivity(tx, workspaceId, [...activity.values()]);
+  await repo.addEventCounts(tx, workspaceId, [...eventCounts.values()]);
+  await repo.upsertTraits(tx, workspaceId, [...traits.values()]);
+  await repo.insertAnchors(tx, workspaceId, anchors);
+  await repo.insertOrders(tx, workspaceId, completed);
+  await repo.refundOrders(tx, workspaceId, refunds);
+  await repo.syncProfileRows(tx, workspaceId, [...resolved.liveProfiles], [...resolved.absorbed], now);
+
+  const touched = new Set(resolved.affectedProfiles);
+  const anchorsTouched = new Set(anchors.map((a) => a.identifier_id));
+  for (const profileId of await profilesOfIdentifiers(tx, workspaceId, anchorsTouched)) touched.add(profileId);
+  await repo.refreshProfiles(tx, workspaceId, [...touched], now);
+}
+
+async function profilesOfIdentifiers(tx: Db, workspaceId: string, identifierIds: Set<string>): Promise<string[]> {
+  if (identifierIds.size === 0) return [];
+  const result = (await tx.execute(
+    sql`select distinct profile_id from identity_identifiers where workspace_id = ${workspaceId} and id = any(${repo.uuidArray(identifierIds)}::uuid[])`,
+  )) as unknown as { rows: { profile_id: string }[] };
+  return result.rows.map((r) => r.profile_id);
+}
+
+function asObject(value: unknown): Record<string, unknown> | null {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}

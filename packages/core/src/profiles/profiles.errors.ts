@@ -1,0 +1,5 @@
+import { defineErrors } from "../shared/domain-error";
+
+export const profileErrors = defineErrors({
+  "profiles.not_found": 404,
+});
