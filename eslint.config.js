@@ -5,10 +5,10 @@ import globals from "globals";
 import { importX } from "eslint-plugin-import-x";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 
-const moduleBoundary = {
-  group: ["../*/*", "!../shared/*", "../../*/*", "!../../shared/*"],
-  message: "Import another core module through its index.ts (e.g. '../audit'), never its files: modules own their internals.",
-};
+/** A core module reaches another only through its index.ts; `shared/` is open to all. */
+function moduleBoundary(regex) {
+  return { regex, message: "Import another core module through its index.ts (e.g. '../audit'), never its files: modules own their internals." };
+}
 
 const drizzleBans = [
   { name: "drizzle-orm", message: "Import Drizzle from @siyu/storage/orm so every package shares one copy." },
@@ -87,19 +87,14 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ["packages/core/src/*/**/*.ts"],
-    ignores: ["packages/core/src/*/**/*.test.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: drizzleBans,
-          patterns: [moduleBoundary, ...packageBans],
-        },
-      ],
-    },
-  },
+  ...[
+    ["packages/core/src/*/*.ts", "^\\.\\./(?!shared/)[^./][^/]*/"],
+    ["packages/core/src/*/*/**/*.ts", "^\\.\\./\\.\\./(?!shared/)[^./][^/]*/"],
+  ].map(([files, regex]) => ({
+    files: [files],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: drizzleBans, patterns: [moduleBoundary(regex), ...packageBans] }] },
+  })),
   {
     files: ["packages/storage/**/*.ts"],
     rules: { "no-restricted-imports": "off" },
