@@ -43,6 +43,7 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
   const { database, warehouse } = await openStores(config);
   const services = createCoreServices({ db: database.db, clock, settings: { access: config.access, ingest: config.ingest } });
   let boundUrl = publicUrlOf(config);
+  let worker: Worker | null = null;
   const app = await buildHttpServer({
     services,
     registry: createMetricsRegistry(),
@@ -55,12 +56,18 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     publicUrl: () => boundUrl,
     consoleDistDir: CONSOLE_DIST_DIR,
     version: VERSION,
+    ingestBodyLimitBytes: config.ingestBodyLimitBytes,
+    onIngested: () => worker?.kick(),
   });
   app.addHook("onListen", async () => {
     const address = app.server.address();
     if (address && typeof address === "object") boundUrl = publicUrlOf(config, address.port);
   });
-  const worker = buildWorker({ services, log: app.log });
+  worker = buildWorker({
+    services,
+    log: app.log,
+    consumers: [{ name: "profiles.projector", step: () => services.projectNextBatch() }],
+  });
   let closed = false;
   return {
     config,
@@ -72,8 +79,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     async close() {
       if (closed) return;
       closed = true;
-      worker.stop();
       await app.close();
+      await worker?.stop();
       await warehouse.close();
       await database.close();
     },

@@ -4,9 +4,10 @@ import { Role } from "./roles";
 import { WorkspaceDto } from "./workspaces";
 
 export const Email = z
-  .email({ message: "must be an email address" })
-  .max(254)
-  .transform((e) => e.trim().toLowerCase());
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: "must be an email address" }).max(254));
 
 /** Passwords: long enough to resist guessing, short enough to keep the KDF cheap to call. */
 export const Password = z.string().min(10, { message: "must be at least 10 characters" }).max(200);

@@ -8,3 +8,4 @@ export * from "./api-keys";
 export * from "./audit";
 export * from "./ingest";
 export * from "./profiles";
+export * from "./orders";

@@ -14,6 +14,9 @@ export const PERMISSIONS = [
   "api_keys.read",
   "api_keys.manage",
   "audit.read",
+  "customers.read",
+  "customers.manage",
+  "orders.write",
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
@@ -27,9 +30,9 @@ const READ_ALL: Permission[] = PERMISSIONS.filter((p) => p.endsWith(".read"));
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS,
-  operator: ["workspace.read", "stores.read"],
-  analyst: ["workspace.read", "stores.read"],
-  store_manager: ["workspace.read", "stores.read"],
+  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage"],
+  analyst: ["workspace.read", "stores.read", "customers.read"],
+  store_manager: ["workspace.read", "stores.read", "customers.read"],
   auditor: READ_ALL,
 };
 

@@ -24,6 +24,9 @@ import { operatorsRoutes } from "./routes/operators.routes";
 import { storesRoutes } from "./routes/stores.routes";
 import { systemRoutes } from "./routes/system.routes";
 import { workspacesRoutes } from "./routes/workspaces.routes";
+import { customersRoutes } from "./routes/customers.routes";
+import { ingestRoutes } from "./routes/ingest.routes";
+import { ordersRoutes } from "./routes/orders.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -38,6 +41,10 @@ export interface HttpServerOptions {
   publicUrl: () => string;
   consoleDistDir: string;
   version: string;
+  /** Body limit of the tracking endpoints (/v1/*), which take SDK batches. */
+  ingestBodyLimitBytes?: number;
+  /** Called after events are accepted, so consumers start without waiting for their poll. */
+  onIngested?: () => void;
 }
 
 export type App = FastifyInstance;
@@ -123,6 +130,10 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(operatorsRoutes, { services, publicUrl: options.publicUrl });
   await app.register(apiKeysRoutes, { services });
   await app.register(auditRoutes, { services });
+  const onIngested = options.onIngested ?? (() => {});
+  await app.register(customersRoutes, { services });
+  await app.register(ordersRoutes, { services, onIngested });
+  await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });
   await app.register(consolePlugin, { distDir: options.consoleDistDir });
   return app as unknown as App;
 }

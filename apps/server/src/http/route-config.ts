@@ -21,6 +21,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     auth?: AuthMode;
     permission?: Permission;
+    /** false for data-plane writes (events, orders): they are logged as events, not as admin actions. */
+    audited?: boolean;
   }
   interface FastifyRequest {
     credentials: Credentials | null;

@@ -118,6 +118,7 @@ export interface RouteInfo {
   url: string;
   auth: string | undefined;
   permission: string | undefined;
+  audited: boolean | undefined;
   schema: Record<string, unknown> | undefined;
 }
 
@@ -131,6 +132,7 @@ export function apiRoutes(app: App): RouteInfo[] {
       url: r.url,
       auth: r.config?.auth,
       permission: r.config?.permission,
+      audited: r.config?.audited,
       schema: r.schema as Record<string, unknown> | undefined,
     }));
 }
@@ -142,4 +144,35 @@ export function fillParams(url: string, values: Record<string, string>): string 
     if (value === undefined) throw new Error(`No test value for :${name} in ${url}: add one to the fixture map`);
     return value;
   });
+}
+
+let seedSerial = 0;
+
+/**
+ * Customers through the real tracking API: a profile that absorbed another (a
+ * merge to split), a refused link (a conflict to review) and an order.
+ */
+export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthorization: string) {
+  seedSerial += 1;
+  const s = `${seedSerial}-${ws.workspaceId.slice(-6)}`;
+  const phone = (n: number) => `1390000${String(seedSerial * 10 + n).padStart(4, "0")}`;
+  const batch = [
+    { type: "identify", messageId: `${s}-1`, anonymousId: `anon-${s}`, traits: { name: "陈静" } },
+    { type: "identify", messageId: `${s}-2`, userId: `member-${s}`, traits: { phone: phone(1) } },
+    { type: "identify", messageId: `${s}-3`, userId: `member-${s}`, anonymousId: `anon-${s}` },
+    { type: "identify", messageId: `${s}-4`, userId: `member-${s}`, traits: { phone: phone(2) } },
+    { type: "track", messageId: `${s}-5`, userId: `member-${s}`, event: "Order Completed", properties: { order_id: `order-${s}`, total: 32 } },
+  ];
+  for (const item of batch) {
+    const res = await t.app.inject({ method: "POST", url: "/v1/batch", headers: { authorization: ingestAuthorization }, payload: { batch: [item] } });
+    if (res.statusCode !== 200) throw new Error(`seed ingest failed: ${res.body}`);
+    while ((await t.services.projectNextBatch()) > 0);
+  }
+  const ctx = { workspaceId: ws.workspaceId, actor: { type: "system" as const, id: null, name: "test" }, storeIds: null, ip: null };
+  const member = (await t.services.profiles.list(ctx, { limit: 10, q: `member-${s}` }, await t.services.identity.settings(ws.workspaceId))).items[0];
+  if (!member) throw new Error("seeded member not found");
+  const [merge] = await t.services.identity.mergesOf(ctx, member.id);
+  const [conflict] = (await t.services.identity.listConflicts(ctx, 50)).filter((c) => c.a.profileId === member.id || c.b.profileId === member.id);
+  if (!merge || !conflict) throw new Error("seed made no merge or no conflict");
+  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}` };
 }

@@ -2,37 +2,101 @@ import type { FastifyBaseLogger } from "fastify";
 import type { CoreServices } from "@siyu/core";
 import { SCHEDULES, type Schedule } from "./schedules";
 
-export interface Worker {
-  start(): void;
-  stop(): void;
-  runOnce(name: string): Promise<void>;
+/** A consumer that works through a backlog: each step handles one batch and says how many items it took. */
+export interface ConsumerLoop {
+  name: string;
+  step(): Promise<number>;
 }
 
-export function buildWorker(deps: { services: CoreServices; log: FastifyBaseLogger; schedules?: Schedule[] }): Worker {
+export interface Worker {
+  start(): void;
+  stop(): Promise<void>;
+  /** New work arrived: run the consumers now rather than at their next poll. */
+  kick(): void;
+  runOnce(name: string): Promise<void>;
+  /** Runs every consumer until none has anything left (tests, CLI imports). */
+  drain(): Promise<void>;
+}
+
+export function buildWorker(deps: {
+  services: CoreServices;
+  log: FastifyBaseLogger;
+  schedules?: Schedule[];
+  consumers?: ConsumerLoop[];
+  pollMs?: number;
+}): Worker {
   const schedules = deps.schedules ?? SCHEDULES;
+  const consumers = deps.consumers ?? [];
+  const pollMs = deps.pollMs ?? 250;
   const timers: NodeJS.Timeout[] = [];
-  async function run(schedule: Schedule) {
+  let running = false;
+  let wake: (() => void) | null = null;
+  const loops: Promise<void>[] = [];
+
+  async function runSchedule(schedule: Schedule) {
     try {
       await schedule.run(deps.services);
     } catch (error) {
       deps.log.error({ err: error, job: schedule.name }, "scheduled job failed");
     }
   }
+
+  async function loop(consumer: ConsumerLoop) {
+    let failures = 0;
+    while (running) {
+      let handled = 0;
+      try {
+        handled = await consumer.step();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        deps.log.error({ err: error, consumer: consumer.name }, "consumer batch failed; it will be retried");
+      }
+      if (handled > 0 || !running) continue;
+      // Idle (or failing: back off up to ~10 s) until new work is announced or the poll comes round.
+      const wait = failures > 0 ? Math.min(10_000, pollMs * 2 ** failures) : pollMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        timer.unref();
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  }
+
   return {
     start() {
+      if (running) return;
+      running = true;
       for (const schedule of schedules) {
-        const timer = setInterval(() => void run(schedule), schedule.everyMs);
+        const timer = setInterval(() => void runSchedule(schedule), schedule.everyMs);
         timer.unref();
         timers.push(timer);
       }
+      for (const consumer of consumers) loops.push(loop(consumer));
     },
-    stop() {
+    async stop() {
+      running = false;
       for (const timer of timers.splice(0)) clearInterval(timer);
+      wake?.();
+      await Promise.all(loops.splice(0));
+    },
+    kick() {
+      wake?.();
     },
     async runOnce(name) {
       const schedule = schedules.find((s) => s.name === name);
       if (!schedule) throw new Error(`No scheduled job ${name}`);
-      await run(schedule);
+      await runSchedule(schedule);
+    },
+    async drain() {
+      for (let busy = true; busy; ) {
+        busy = false;
+        for (const consumer of consumers) while ((await consumer.step()) > 0) busy = true;
+      }
     },
   };
 }

@@ -31,7 +31,7 @@ export async function createInvitation(
   }
   const storeIds = input.role === "store_manager" ? [...new Set(input.storeIds)] : [];
   if (storeIds.length) {
-    const known = await deps.existingStores(ctx, storeIds);
+    const known = await deps.existingStores(ctx, storeIds, deps.db);
     const unknown = storeIds.filter((id) => !known.has(id));
     if (unknown.length) {
       throw accessErrors.error("access.unknown_store", `Unknown store id ${unknown[0]}.`, [

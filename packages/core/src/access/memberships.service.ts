@@ -15,8 +15,12 @@ export interface Membership {
   storeIds: string[];
 }
 
-/** Checks store ids against the workspace's stores; provided by the stores module. */
-export type StoreIdCheck = (ctx: WorkspaceContext, ids: readonly string[]) => Promise<Set<string>>;
+/**
+ * Checks store ids against the workspace's stores; provided by the stores module.
+ * Takes the caller's handle: inside a transaction on PGlite's one connection, a
+ * query on any other handle would wait for the transaction forever.
+ */
+export type StoreIdCheck = (ctx: WorkspaceContext, ids: readonly string[], db: Db) => Promise<Set<string>>;
 
 export interface MembershipDeps {
   db: Db;
@@ -109,7 +113,7 @@ export async function updateMembership(
     if (before.role === "owner" && role !== "owner" && members.filter((m) => m.role === "owner").length === 1) {
       throw accessErrors.error("access.last_owner", "A workspace needs at least one owner.");
     }
-    const storeIds = await checkStores(deps, ctx, role, input.storeIds ?? before.storeIds);
+    const storeIds = await checkStores({ ...deps, db: tx }, ctx, role, input.storeIds ?? before.storeIds);
     await tx
       .update(accessMemberships)
       .set({ role, storeIds })
@@ -168,7 +172,7 @@ export async function countOwners(db: Db, workspaceId: string): Promise<number> 
 async function checkStores(deps: MembershipDeps, ctx: WorkspaceContext, role: Role, storeIds: readonly string[]) {
   if (role !== "store_manager") return [];
   const unique = [...new Set(storeIds)];
-  const known = await deps.existingStores(ctx, unique);
+  const known = await deps.existingStores(ctx, unique, deps.db);
   const unknown = unique.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw accessErrors.error("access.unknown_store", `Unknown store id ${unknown[0]}.`, [

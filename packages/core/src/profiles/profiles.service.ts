@@ -22,6 +22,8 @@ export function createProfilesService(deps: Deps) {
     resolveId: (ctx: WorkspaceContext, profileId: string) => resolveProfileId(deps.db, ctx, profileId),
     timeline: (ctx: WorkspaceContext, profileId: string, query: { limit: number; before?: number }) => timeline(deps.db, ctx, profileId, query),
     orders: (ctx: WorkspaceContext, profileId: string, limit = 20) => ordersOf(deps.db, ctx, profileId, limit),
+    /** Whether the workspace has this order, projected or still waiting in the event log. */
+    orderExists: (ctx: WorkspaceContext, orderId: string) => orderExists(deps.db, ctx, orderId),
     /** After identity changed outside the projector (a split): sync rows and refresh their numbers. */
     refresh: async (workspaceId: string, change: { liveProfiles: string[]; absorbed: [string, string][]; affectedProfiles: string[] }) => {
       const now = deps.clock.now();
@@ -144,6 +146,15 @@ async function timeline(db: Db, ctx: WorkspaceContext, profileId: string, query:
   });
   const last = items[items.length - 1];
   return { items, nextBefore: result.rows.length > query.limit && last ? last.seq : null };
+}
+
+async function orderExists(db: Db, ctx: WorkspaceContext, orderId: string): Promise<boolean> {
+  const result = (await db.execute(sql`
+    select exists (select 1 from orders where workspace_id = ${ctx.workspaceId} and order_id = ${orderId})
+        or exists (select 1 from events_log where workspace_id = ${ctx.workspaceId} and message_id = ${`order:${orderId}`}) as found`)) as unknown as {
+    rows: { found: boolean }[];
+  };
+  return result.rows[0]?.found === true;
 }
 
 function toSummary(row: typeof profiles.$inferSelect): ProfileSummaryDto {

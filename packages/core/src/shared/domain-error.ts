@@ -23,3 +23,12 @@ export function defineErrors<const Codes extends Record<string, number>>(codes: 
     },
   };
 }
+
+/** A unique-index violation from either driver (directly, or wrapped by Drizzle as the cause). */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, constraint: name } = e as { code?: string; constraint?: string };
+    if (code === "23505" && (!constraint || !name || name === constraint)) return true;
+  }
+  return false;
+}

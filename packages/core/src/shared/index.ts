@@ -1,7 +1,7 @@
 export { newId, isUuid } from "./ids";
 export { systemClock, fixedClock } from "./clock";
 export type { Clock } from "./clock";
-export { DomainError, defineErrors } from "./domain-error";
+export { DomainError, defineErrors, isUniqueViolation } from "./domain-error";
 export { SYSTEM_ACTOR, systemContext } from "./context";
 export type { Actor, WorkspaceContext } from "./context";
 export { randomToken, hashToken, sameHash } from "./secrets";

@@ -7,6 +7,7 @@ import type { WorkspaceContext } from "../shared/context";
 import { isUuid, newId } from "../shared/ids";
 import { decodeCursor, pageResult } from "../shared/paging";
 import { storeErrors } from "./stores.errors";
+import { isUniqueViolation } from "../shared/domain-error";
 import { stores } from "./stores.schema";
 
 interface Deps {
@@ -26,7 +27,7 @@ export function createStoresService(deps: Deps) {
     update: (ctx: WorkspaceContext, storeId: string, input: UpdateStoreBody) => updateStore(deps, ctx, storeId, input),
     remove: (ctx: WorkspaceContext, storeId: string) => removeStore(deps, ctx, storeId),
     /** Which of these ids are stores of the workspace: used to validate store assignments. */
-    existing: (ctx: WorkspaceContext, ids: readonly string[]) => existingStoreIds(deps.db, ctx, ids),
+    existing: (ctx: WorkspaceContext, ids: readonly string[], db: Db = deps.db) => existingStoreIds(db, ctx, ids),
   };
 }
 export type StoresService = ReturnType<typeof createStoresService>;
@@ -90,6 +91,14 @@ async function createStores(deps: Deps, ctx: WorkspaceContext, inputs: CreateSto
     createdAt: now,
     updatedAt: now,
   }));
+  const repeated = rows.map((r) => r.code).filter((code, i, all) => all.indexOf(code) !== i);
+  if (repeated.length > 0) {
+    throw storeErrors.error(
+      "stores.code_taken",
+      `Store code ${repeated[0]} appears twice.`,
+      repeated.map((code) => ({ path: "code", message: `${code} appears twice` })),
+    );
+  }
   return deps.db.transaction(async (tx) => {
     const taken = await tx
       .select({ code: stores.code })
@@ -102,7 +111,13 @@ async function createStores(deps: Deps, ctx: WorkspaceContext, inputs: CreateSto
         taken.map((t) => ({ path: "code", message: `${t.code} is already used` })),
       );
     }
-    await tx.insert(stores).values(rows);
+    try {
+      await tx.insert(stores).values(rows);
+    } catch (error) {
+      // Two requests creating the same code at once: the index decides, the answer stays a 409.
+      if (isUniqueViolation(error)) throw storeErrors.error("stores.code_taken", "A store code in this request is already used.", [{ path: "code", message: "is already used" }]);
+      throw error;
+    }
     for (const row of rows) {
       await appendAuditEntry(tx, deps.clock, ctx, {
         action: "store.created",

@@ -1,7 +1,21 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBTypeId,
+  INTEGER,
+  TIMESTAMPTZ,
+  VARCHAR,
+  timestampTZValue,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from "@duckdb/node-api";
 
 export const WAREHOUSE_MIGRATIONS_FOLDER = join(
   fileURLToPath(new URL(".", import.meta.url)),
@@ -16,9 +30,29 @@ export interface Warehouse {
   readonly kind: "duckdb";
   query<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
   run(sql: string, params?: DuckDBValue[]): Promise<void>;
+  /**
+   * Runs `work` in one transaction: everything it wrote commits together, or — when
+   * it throws — nothing does. The connection is held for the whole call, so keep
+   * `work` short (read other stores first) and use only `tx` inside it: calling
+   * this warehouse's own methods from `work` would wait for `work` itself.
+   */
+  transaction<T>(work: (tx: WarehouseTransaction) => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** A value for one column of an appended row; UUID and JSON columns take strings. */
+export type WarehouseCell = string | number | bigint | boolean | Date | null;
+
+export interface WarehouseTransaction {
+  query<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
+  run(sql: string, params?: DuckDBValue[]): Promise<void>;
+  /**
+   * Appends rows (cells in the table's column order) through DuckDB's appender, a
+   * column-wise chunk at a time: no SQL statement per row. Returns the rows appended.
+   */
+  append(table: string, rows: readonly (readonly WarehouseCell[])[]): Promise<number>;
 }
 
 export async function openWarehouse(config: { dataDir: string | null }): Promise<Warehouse> {
@@ -48,6 +82,22 @@ export async function openWarehouse(config: { dataDir: string | null }): Promise
       serial(async (c) => {
         await c.run(sql, params);
       }),
+    transaction: (work) =>
+      serial(async (c) => {
+        await c.run("begin transaction");
+        const tx = openTransaction(c);
+        try {
+          const result = await work(tx.handle);
+          tx.end();
+          await c.run("commit");
+          return result;
+        } catch (error) {
+          tx.end();
+          // After a failed commit DuckDB has already rolled back; then there is nothing left to undo.
+          await c.run("rollback").catch(() => undefined);
+          throw error;
+        }
+      }),
     migrate: () => serial((c) => applyWarehouseMigrations(c)),
     async ping() {
       if (closed) return false;
@@ -63,6 +113,104 @@ export async function openWarehouse(config: { dataDir: string | null }): Promise
     },
   };
   return warehouse;
+}
+
+function openTransaction(c: DuckDBConnection): { handle: WarehouseTransaction; end(): void } {
+  let open = true;
+  const check = () => {
+    if (!open) throw new Error("This warehouse transaction has ended");
+  };
+  return {
+    end: () => {
+      open = false;
+    },
+    handle: {
+      async query<T>(sql: string, params?: DuckDBValue[]) {
+        check();
+        return (await c.runAndReadAll(sql, params)).getRowObjectsJS() as T[];
+      },
+      async run(sql, params) {
+        check();
+        await c.run(sql, params);
+      },
+      async append(table, rows) {
+        check();
+        return appendRows(c, table, rows);
+      },
+    },
+  };
+}
+
+// DuckDB's standard vector size: one data chunk holds at most this many rows.
+const CHUNK_ROWS = 2048;
+
+async function appendRows(c: DuckDBConnection, table: string, rows: readonly (readonly WarehouseCell[])[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const appender = await c.createAppender(table);
+  let flushed = false;
+  try {
+    const types = Array.from({ length: appender.columnCount }, (_, i) => chunkTypeOf(appender.columnType(i)));
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+      const slice = rows.slice(start, start + CHUNK_ROWS);
+      const bad = slice.findIndex((row) => row.length !== types.length);
+      if (bad !== -1) {
+        throw new Error(`Row ${start + bad} for ${table} has ${slice[bad]!.length} cells; the table has ${types.length} columns`);
+      }
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      chunk.setColumns(types.map((type, column) => slice.map((row) => toChunkValue(row[column]!, type))));
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+    flushed = true;
+  } finally {
+    // Closing flushes too: after a failure that would only raise a second error, so it is ignored.
+    try {
+      appender.closeSync();
+    } catch (error) {
+      if (flushed) throw error;
+    }
+  }
+  return rows.length;
+}
+
+/** Chunks carry native values for the types below; the appender casts VARCHAR to the rest (UUID, JSON …). */
+function chunkTypeOf(type: DuckDBType): DuckDBType {
+  switch (type.typeId) {
+    case DuckDBTypeId.BIGINT:
+      return BIGINT;
+    case DuckDBTypeId.INTEGER:
+      return INTEGER;
+    case DuckDBTypeId.DOUBLE:
+      return DOUBLE;
+    case DuckDBTypeId.BOOLEAN:
+      return BOOLEAN;
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return TIMESTAMPTZ;
+    default:
+      return VARCHAR;
+  }
+}
+
+function toChunkValue(cell: WarehouseCell, type: DuckDBType): DuckDBValue {
+  if (cell === null) return null;
+  switch (type.typeId) {
+    case DuckDBTypeId.BIGINT:
+      return typeof cell === "bigint" ? cell : BigInt(typeof cell === "number" ? Math.trunc(cell) : String(cell));
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.DOUBLE:
+      return Number(cell);
+    case DuckDBTypeId.BOOLEAN:
+      return Boolean(cell);
+    case DuckDBTypeId.TIMESTAMP_TZ: {
+      // bigint = microseconds since the epoch; a Date or a string has millisecond precision.
+      if (typeof cell === "bigint") return timestampTZValue(cell);
+      const ms = cell instanceof Date ? cell.getTime() : new Date(cell as string | number).getTime();
+      if (Number.isNaN(ms)) throw new Error(`Not a timestamp: ${String(cell)}`);
+      return timestampTZValue(BigInt(ms) * 1000n);
+    }
+    default:
+      return cell instanceof Date ? cell.toISOString() : String(cell);
+  }
 }
 
 /** Warehouse DDL lives in timestamped .sql files; this runner records which ran. */

@@ -49,7 +49,9 @@ export const authPlugin = fp<{ services: CoreServices }>(async (app, { services 
 });
 
 async function resolveCredentials(services: CoreServices, req: FastifyRequest): Promise<Credentials | null> {
-  const secret = apiKeyFromHeader(req.headers.authorization);
+  // Some Segment clients put the write key in the body instead of a header.
+  const bodyKey = (req.body as { writeKey?: unknown } | undefined)?.writeKey;
+  const secret = apiKeyFromHeader(req.headers.authorization) ?? (req.routeOptions.config.auth === "ingest" && typeof bodyKey === "string" ? bodyKey : null);
   if (secret) {
     const key = await services.apiKeys.authenticate(secret);
     if (!key) throw httpErrors.error("auth.unauthenticated", "Unknown or revoked API key.");

@@ -7,6 +7,7 @@ import {
   createStore,
   createWorkspace,
   fillParams,
+  seedCustomers,
   type TestApp,
 } from "../../testing/test-app";
 
@@ -20,7 +21,9 @@ beforeAll(async () => {
   const ws = await createWorkspace(t, "Fuzz brand");
   const storeId = await createStore(t, ws, "FZ-001");
   const key = await createApiKey(t, ws, "admin");
+  const ingest = await createApiKey(t, ws, "ingest");
   params = {
+    ...(await seedCustomers(t, ws, ingest.authorization)),
     workspaceId: ws.workspaceId,
     storeId,
     operatorId: ws.ownerId,
@@ -28,7 +31,7 @@ beforeAll(async () => {
     invitationId: "01890f2e-0000-7000-8000-000000000000",
     token: "x".repeat(40),
   };
-  headers = [{ cookie: ws.ownerCookie }, { authorization: key.authorization }, {}];
+  headers = [{ cookie: ws.ownerCookie }, { authorization: key.authorization }, {}, { authorization: ingest.authorization }];
 });
 afterAll(() => t.close());
 
@@ -68,7 +71,7 @@ describe("fuzzing every route", () => {
           randomQuery,
           fc.boolean(),
           randomParam,
-          fc.integer({ min: 0, max: 2 }),
+          fc.integer({ min: 0, max: 3 }),
           async (body, query, useRealParams, badParam, who) => {
             const values = useRealParams ? params : Object.fromEntries(Object.keys(params).map((k) => [k, badParam || "x"]));
             const url = `${fillParams(route.url, values)}?${new URLSearchParams(query).toString()}`;

@@ -7,8 +7,10 @@ import {
   createStore,
   createWorkspace,
   fillParams,
+  seedCustomers,
   type TestApp,
 } from "../../testing/test-app";
+import { sampleBody } from "../../testing/route-samples";
 
 /**
  * Tenancy: a person or key of workspace A must not read or change anything of
@@ -34,6 +36,7 @@ beforeAll(async () => {
       payload: { email: `invitee-${side}@example.com`, role: "analyst" },
     });
     objects[side] = {
+      ...(await seedCustomers(t, ws, ingest.authorization)),
       workspaceId: ws.workspaceId,
       storeId,
       operatorId: member.operatorId,
@@ -51,9 +54,9 @@ afterAll(() => t.close());
 
 const workspaceRoutes = () => apiRoutes(t.app).filter((r) => r.url.includes(":workspaceId"));
 
-function request(method: string, url: string, headers: Record<string, string>) {
+function request(method: string, url: string, headers: Record<string, string>, route = url) {
   const withBody = ["POST", "PATCH", "PUT"].includes(method);
-  return t.app.inject({ method: method as "GET", url, headers, ...(withBody ? { payload: {} } : {}) });
+  return t.app.inject({ method: method as "GET", url, headers, ...(withBody ? { payload: sampleBody(method, route) as object } : {}) });
 }
 
 async function auditCount(side: "A" | "B") {
@@ -91,7 +94,7 @@ describe("workspace isolation", () => {
       const url = fillParams(route.url, { ...objects.B, workspaceId: objects.A.workspaceId! });
       const callers: Record<string, string>[] = [{ cookie: creds.A!.ownerCookie! }, { authorization: creds.A!.adminKey! }];
       for (const headers of callers) {
-        const res = await request(route.method, url, headers);
+        const res = await request(route.method, url, headers, route.url);
         if (res.statusCode === 403) continue; // admin keys may not touch operators or keys at all
         expect(res.statusCode, `${route.method} ${route.url} → ${res.body}`).toBe(404);
       }

@@ -1,0 +1,80 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { FastifyReply } from "fastify";
+import { z } from "zod";
+import { BatchBody, ErrorDto, IngestResultDto, MESSAGE_SCHEMAS, MESSAGE_TYPES, type IngestResultDto as Result, type MessageType } from "@siyu/contracts";
+import type { CoreServices } from "@siyu/core";
+import { send } from "../plugins/errors.plugin";
+import { decompressBody } from "../plugins/decompress";
+import { requireWorkspace } from "../route-config";
+
+export interface IngestRoutesOptions {
+  services: CoreServices;
+  bodyLimitBytes: number;
+  /** Told after each accepted batch, so the projector starts at once instead of at its next poll. */
+  onIngested: () => void;
+}
+
+const tags = ["Tracking (Segment-compatible)"];
+
+/**
+ * The Segment HTTP tracking API. Authenticated with an ingest key, sent as Segment's
+ * SDKs send their write key: Basic auth with the key as user name (or Bearer).
+ */
+export const ingestRoutes: FastifyPluginAsyncZod<IngestRoutesOptions> = async (app, { services, bodyLimitBytes, onIngested }) => {
+  const common = {
+    bodyLimit: bodyLimitBytes,
+    preParsing: decompressBody,
+    config: { auth: "ingest" as const, audited: false },
+  };
+
+  function answer(reply: FastifyReply, result: Result, total: number, prefix: (index: number) => string) {
+    if (result.accepted + result.duplicates > 0) onIngested();
+    if (result.errors.length === total) {
+      const details = result.errors.map((e) => ({ path: `${prefix(e.index)}${e.path}`.replace(/\.$/, ""), message: e.message }));
+      return send(reply, 400, "ingest.invalid", `${details[0]?.path || "body"}: ${details[0]?.message}`, details);
+    }
+    return reply.code(200).send(result);
+  }
+
+  for (const type of MESSAGE_TYPES) {
+    app.post(
+      `/v1/${type}`,
+      {
+        ...common,
+        schema: { body: z.looseObject({}), response: { 200: IngestResultDto, 400: ErrorDto }, tags, summary: `Segment ${type} call`, description: describe(type) },
+      },
+      async (req, reply) => {
+        const result = await services.ingest(requireWorkspace(req).workspaceId, [req.body], { type: type as MessageType });
+        return answer(reply, result, 1, () => "body.");
+      },
+    );
+  }
+
+  for (const path of ["/v1/batch", "/v1/import"]) {
+    app.post(
+      path,
+      {
+        ...common,
+        schema: {
+          body: BatchBody,
+          response: { 200: IngestResultDto, 400: ErrorDto },
+          tags,
+          summary: "Segment batch: up to 10,000 messages; valid ones are kept, bad ones are listed by index",
+        },
+      },
+      async (req, reply) => {
+        const body = req.body;
+        const result = await services.ingest(requireWorkspace(req).workspaceId, body.batch, {
+          batchContext: body.context,
+          batchSentAt: body.sentAt,
+        });
+        return answer(reply, result, body.batch.length, (i) => `body.batch.${i}.`);
+      },
+    );
+  }
+};
+
+function describe(type: MessageType): string {
+  const fields = Object.keys(MESSAGE_SCHEMAS[type].shape).join(", ");
+  return `Fields: ${fields}. Unknown SDK fields are kept. Answers 200 with counts once the event is durable; 400 naming the field when it is invalid.`;
+}

@@ -1,0 +1,21 @@
+/**
+ * A valid body for each route that needs one, so route-walking tests reach the
+ * handler (and the tenancy check inside it) instead of stopping at validation.
+ * A new POST/PATCH route fails those tests until it has an entry here.
+ */
+export const SAMPLE_BODIES: Record<string, unknown> = {
+  "PATCH /api/v1/workspaces/:workspaceId": { name: "Renamed brand" },
+  "POST /api/v1/workspaces/:workspaceId/stores": { code: "NEW-1", name: "New store", city: "成都" },
+  "PATCH /api/v1/workspaces/:workspaceId/stores/:storeId": { name: "Renamed store" },
+  "PATCH /api/v1/workspaces/:workspaceId/operators/:operatorId": { role: "analyst" },
+  "POST /api/v1/workspaces/:workspaceId/invitations": { email: "someone@example.com", role: "operator" },
+  "POST /api/v1/workspaces/:workspaceId/api-keys": { name: "POS", scope: "admin" },
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/merges/:mergeId/split": {},
+  "POST /api/v1/workspaces/:workspaceId/identity/conflicts/:aId/:bId/dismiss": {},
+  "POST /api/v1/workspaces/:workspaceId/orders": { orderId: "POS-1", customer: { phone: "13800138000" }, total: 18 },
+  "POST /api/v1/workspaces/:workspaceId/orders/:orderId/refunds": { customer: { phone: "13800138000" } },
+};
+
+export function sampleBody(method: string, url: string): unknown {
+  return SAMPLE_BODIES[`${method} ${url}`] ?? {};
+}
