@@ -35,7 +35,7 @@ describe("Siyu console in Chromium", () => {
     execFileSync(process.execPath, [join(repoRoot, "scripts/ensure-console-build.mjs")], { cwd: repoRoot, stdio: "inherit" });
     mkdirSync(artifactsDir, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), "siyu-console-e2e-"));
-    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: true, log: false });
+    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: true, demoMembers: 300, log: false });
     if (!siyu.initialOwner) throw new Error("a fresh data folder must yield the initial owner's credentials");
     owner = { email: siyu.initialOwner.email, password: siyu.initialOwner.password };
 

@@ -1,6 +1,7 @@
 import { sql } from "@siyu/storage/orm";
 import { accessOperators, randomToken, workspaces, type CoreServices } from "@siyu/core";
 import type { Database } from "@siyu/storage";
+import type { DemoBrand } from "@siyu/demo";
 import { seedDemoWorkspace } from "./demo/seed-demo";
 import { createWorkspaceWithOwner } from "@siyu/core";
 
@@ -8,6 +9,12 @@ export interface InitialOwner {
   email: string;
   password: string;
   workspaceId: string;
+}
+
+export interface Bootstrapped {
+  owner: InitialOwner;
+  /** The demo brand, when one was created: its behaviour is still to be loaded. */
+  demo: { workspaceId: string; brand: DemoBrand } | null;
 }
 
 export const INITIAL_OWNER_EMAIL = "owner@siyu.local";
@@ -19,8 +26,8 @@ export const INITIAL_OWNER_EMAIL = "owner@siyu.local";
 export async function bootstrapEmptyStore(
   database: Database,
   services: CoreServices,
-  options: { demo: boolean },
-): Promise<InitialOwner | null> {
+  options: { demo: boolean; demoMembers?: number },
+): Promise<Bootstrapped | null> {
   const [counts] = await database.db
     .select({
       operators: sql<number>`(select count(*)::int from ${accessOperators})`,
@@ -32,8 +39,10 @@ export async function bootstrapEmptyStore(
   const password = randomToken(16);
   const owner = await services.access.createOperator({ email: INITIAL_OWNER_EMAIL, name: "Owner", password });
   let workspaceId: string;
+  let demo: Bootstrapped["demo"] = null;
   if (options.demo) {
-    const { workspace } = await seedDemoWorkspace(services);
+    const { workspace, brand } = await seedDemoWorkspace(services, { memberCount: options.demoMembers });
+    demo = { workspaceId: workspace.id, brand };
     await services.access.addMembership(
       { workspaceId: workspace.id, actor: { type: "system", id: null, name: "system" }, storeIds: null, ip: null },
       { operatorId: owner.id, email: owner.email, role: "owner", storeIds: [] },
@@ -43,5 +52,5 @@ export async function bootstrapEmptyStore(
     const workspace = await createWorkspaceWithOwner(services, { name: "My brand", timezone: "Asia/Shanghai", currency: "CNY" }, owner);
     workspaceId = workspace.id;
   }
-  return { email: owner.email, password, workspaceId };
+  return { owner: { email: owner.email, password, workspaceId }, demo };
 }

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createCoreServices, systemClock, type Clock, type CoreServices } from "@siyu/core";
+import { createCoreServices, loadEventsIntoWarehouse, refreshProfileSnapshot, systemClock, type Clock, type CoreServices } from "@siyu/core";
 import { openDatabase, openWarehouse, type Database, type Warehouse } from "@siyu/storage";
 import { publicUrlOf, type SiyuConfig } from "./config";
 import { buildHttpServer, type App } from "./http/build-http-server";
 import { createMetricsRegistry } from "./http/plugins/metrics.plugin";
 import { buildWorker, type Worker } from "./worker/build-worker";
+import { SCHEDULES } from "./worker/schedules";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 export const CONSOLE_DIST_DIR = resolve(here, "../../console/dist");
@@ -66,7 +67,15 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
   worker = buildWorker({
     services,
     log: app.log,
-    consumers: [{ name: "profiles.projector", step: () => services.projectNextBatch() }],
+    consumers: [
+      { name: "profiles.projector", step: () => services.projectNextBatch() },
+      // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.
+      { name: "warehouse.loader", step: () => loadEventsIntoWarehouse({ db: database.db, warehouse }) },
+    ],
+    schedules: [
+      ...SCHEDULES,
+      { name: "warehouse.profile_snapshot", everyMs: 5 * 60_000, run: () => refreshProfileSnapshot({ db: database.db, warehouse }).then(() => {}) },
+    ],
   });
   let closed = false;
   return {

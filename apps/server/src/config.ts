@@ -19,6 +19,8 @@ export const SiyuConfig = z.strictObject({
   publicUrl: z.url({ message: "must be a URL such as https://siyu.example.com" }).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   demo: z.union([z.boolean(), z.stringbool()], { error: "must be true or false" }).default(true),
+  /** Members of the demo brand; their months of behaviour load in the background after start. */
+  demoMembers: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   bodyLimitBytes: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   trustProxy: z.union([z.boolean(), z.stringbool()], { error: "must be true or false" }).default(false),
   rateLimitPerIpPerMinute: z.coerce.number().int().min(1).default(600),
@@ -40,6 +42,7 @@ export const ENV_KEYS = {
   SIYU_PUBLIC_URL: "publicUrl",
   SIYU_LOG_LEVEL: "logLevel",
   SIYU_DEMO: "demo",
+  SIYU_DEMO_MEMBERS: "demoMembers",
   SIYU_BODY_LIMIT_BYTES: "bodyLimitBytes",
   SIYU_TRUST_PROXY: "trustProxy",
   SIYU_RATE_LIMIT_PER_IP: "rateLimitPerIpPerMinute",

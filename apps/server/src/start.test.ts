@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe("first start on an empty embedded store", () => {
   it("creates the demo workspace and an owner with a one-time password, and keeps them across restarts", async () => {
-    const first = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, databaseUrl, demo: true, log: false });
+    const first = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, databaseUrl, demo: true, demoMembers: 300, log: false });
     let workspaceId: string;
     try {
       expect(first.initialOwner).not.toBeNull();
@@ -46,11 +46,19 @@ describe("first start on an empty embedded store", () => {
       const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
       const stores = await fetch(`${first.url}/api/v1/workspaces/${workspaceId}/stores?limit=100`, { headers: { cookie } });
       expect(((await stores.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(10);
+
+      // The demo brand's behaviour arrives through the tracking path and becomes customers with orders.
+      await first.demoLoaded;
+      await first.siyu.worker.drain();
+      const customers = await fetch(`${first.url}/api/v1/workspaces/${workspaceId}/customers?hasOrders=true&limit=200`, { headers: { cookie } });
+      const buyers = ((await customers.json()) as { items: { orderCount: number; phone: string | null }[] }).items;
+      expect(buyers.length).toBeGreaterThan(50);
+      expect(buyers.every((c) => c.orderCount > 0 && c.phone?.startsWith("+86"))).toBe(true);
     } finally {
       await first.close();
     }
 
-    const second = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, databaseUrl, demo: true, log: false });
+    const second = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, databaseUrl, demo: true, demoMembers: 300, log: false });
     try {
       expect(second.initialOwner).toBeNull();
       const me = await second.siyu.services.workspaces.get(workspaceId);

@@ -1,5 +1,7 @@
 import { parseConfig, type SiyuConfig, type SiyuConfigInput } from "./config";
+import type { DemoBrand } from "@siyu/demo";
 import { bootstrapEmptyStore, type InitialOwner } from "./bootstrap";
+import { loadDemoEvents } from "./demo/load-demo-events";
 import { composeSiyu, type Siyu } from "./compose";
 
 export interface StartOptions extends Partial<SiyuConfigInput> {
@@ -11,7 +13,32 @@ export interface RunningSiyu {
   url: string;
   initialOwner: InitialOwner | null;
   siyu: Siyu;
+  /** Settles when the demo brand's behaviour is in the log (at once when there is no demo to load). */
+  demoLoaded: Promise<void>;
   close(): Promise<void>;
+}
+
+/** The demo's months of events go in while the console is already up; the worker projects them as they land. */
+function startDemoLoad(siyu: Siyu, workspaceId: string, brand: DemoBrand) {
+  const abort = new AbortController();
+  const started = Date.now();
+  const done = loadDemoEvents(siyu.services, workspaceId, brand, {
+    now: new Date(),
+    signal: abort.signal,
+    onBatch: () => siyu.worker.kick(),
+  }).then(
+    (progress) => siyu.app.log.info({ events: progress.sent, ms: Date.now() - started }, "demo brand behaviour loaded"),
+    (error: unknown) => {
+      if (!abort.signal.aborted) siyu.app.log.error({ err: error }, "loading the demo brand's behaviour failed");
+    },
+  );
+  return {
+    done,
+    async stop() {
+      abort.abort();
+      await done;
+    },
+  };
 }
 
 /** Starts one Siyu process: stores, migrations, first-start bootstrap, HTTP and the worker. */
@@ -20,13 +47,23 @@ export async function startSiyu(options: StartOptions | SiyuConfig = {}): Promis
   const config = parseConfig({ ...rest, ...(log === false ? { logLevel: "silent" } : {}) });
   const siyu = await composeSiyu(config);
   try {
-    const initialOwner = await bootstrapEmptyStore(siyu.database, siyu.services, { demo: config.demo });
+    const bootstrapped = await bootstrapEmptyStore(siyu.database, siyu.services, { demo: config.demo, demoMembers: config.demoMembers });
     await siyu.app.listen({ port: config.port, host: config.host });
     siyu.worker.start();
+    const demoLoad = bootstrapped?.demo ? startDemoLoad(siyu, bootstrapped.demo.workspaceId, bootstrapped.demo.brand) : null;
     const address = siyu.app.server.address();
     const port = address && typeof address === "object" ? address.port : config.port;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-    return { url: `http://${host}:${port}`, initialOwner, siyu, close: () => siyu.close() };
+    return {
+      url: `http://${host}:${port}`,
+      initialOwner: bootstrapped?.owner ?? null,
+      siyu,
+      demoLoaded: demoLoad?.done ?? Promise.resolve(),
+      async close() {
+        await demoLoad?.stop();
+        await siyu.close();
+      },
+    };
   } catch (error) {
     await siyu.close();
     throw error;

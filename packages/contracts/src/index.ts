@@ -9,3 +9,4 @@ export * from "./audit";
 export * from "./ingest";
 export * from "./profiles";
 export * from "./orders";
+export * from "./imports";

@@ -13,6 +13,8 @@ const Common = {
   anonymousId: Id.nullish(),
   userId: Id.nullish(),
   timestamp: z.string().max(64).optional(),
+  /** RudderStack's time of the call, when it was queued before sending. */
+  originalTimestamp: z.string().max(64).optional(),
   sentAt: z.string().max(64).optional(),
   context: Json.optional(),
   integrations: Json.optional(),

@@ -62,6 +62,9 @@ export const ProfileDto = ProfileSummaryDto.extend({
 export type ProfileDto = z.infer<typeof ProfileDto>;
 
 export const ProfileParams = z.strictObject({ workspaceId: Id, profileId: Id });
+/** The profiles that exist once a merge is split: the survivor and the one split back out. */
+export const SplitResultDto = z.object({ profileIds: z.array(Id) });
+export type SplitResultDto = z.infer<typeof SplitResultDto>;
 export const MergeParams = z.strictObject({ workspaceId: Id, profileId: Id, mergeId: Id });
 
 export const TimelineQuery = z.strictObject({

@@ -2,6 +2,9 @@ import { accessErrors } from "./access/access.errors";
 import { apiKeyErrors } from "./api-keys/api-keys.errors";
 import { storeErrors } from "./stores/stores.errors";
 import { workspaceErrors } from "./workspaces/workspaces.errors";
+import { identityErrors } from "./identity/identity.errors";
+import { profileErrors } from "./profiles/profiles.errors";
+import { warehouseErrors } from "./warehouse/warehouse.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -9,4 +12,7 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...storeErrors.codes,
   ...accessErrors.codes,
   ...apiKeyErrors.codes,
+  ...identityErrors.codes,
+  ...profileErrors.codes,
+  ...warehouseErrors.codes,
 };

@@ -12,3 +12,5 @@ export type { CoreDeps } from "./services";
 export * from "./events";
 export * from "./identity";
 export * from "./profiles";
+export * from "./imports";
+export * from "./warehouse";

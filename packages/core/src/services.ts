@@ -7,6 +7,7 @@ import { createStoresService, type StoresService } from "./stores";
 import { consumeEventBatch, DEFAULT_INGEST_SETTINGS, type IngestSettings } from "./events";
 import { ingestMessages, type IngestOptions } from "./flows/ingest-events.flow";
 import { createIdentityService, type IdentityService } from "./identity";
+import { createImportsService, DEFAULT_IMPORT_SETTINGS, type ImportSettings, type ImportsService } from "./imports";
 import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type ProfilesService } from "./profiles";
 import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
@@ -16,6 +17,8 @@ export interface CoreSettings {
   access: AccessSettings;
   /** Defaults to DEFAULT_INGEST_SETTINGS. */
   ingest?: IngestSettings;
+  /** Defaults to DEFAULT_IMPORT_SETTINGS. */
+  imports?: ImportSettings;
 }
 
 export interface CoreDeps {
@@ -33,6 +36,8 @@ export interface CoreServices {
   audit: AuditService;
   identity: IdentityService;
   profiles: ProfilesService;
+  /** CSV import of profiles and orders through the ingest flow. */
+  imports: ImportsService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -46,9 +51,15 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
   const stores = createStoresService({ db, clock });
   const identity = createIdentityService({ db, clock });
   const workspaces = createWorkspacesService({ db, clock });
-  const identitySettings = ttlCache((ws) => identity.settings(ws), 5_000);
-  const currencyOf = ttlCache(async (ws) => (await workspaces.get(ws)).currency, 60_000);
-  const projectorDeps = { clock, identitySettings: identitySettings.get, currencyOf: currencyOf.get };
+  // Settings are read through the caller's handle: inside the projector's transaction that is the transaction.
+  const identitySettings = ttlCache((ws, on: Db) => createIdentityService({ db: on, clock }).settings(ws), 5_000);
+  const currencyOf = ttlCache(async (ws, on: Db) => (await createWorkspacesService({ db: on, clock }).get(ws)).currency, 60_000);
+  const projectorDeps = {
+    clock,
+    identitySettings: (ws: string, on: Db = db) => identitySettings.get(ws, on),
+    currencyOf: (ws: string, on: Db = db) => currencyOf.get(ws, on),
+  };
+  const importSettings = deps.settings.imports ?? DEFAULT_IMPORT_SETTINGS;
   return {
     workspaces,
     stores,
@@ -57,6 +68,17 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     audit: createAuditService({ db, clock }),
     identity,
     profiles: createProfilesService({ db, clock }),
+    imports: createImportsService({
+      db,
+      clock,
+      settings: importSettings,
+      // The same flow as services.ingest; an import is history, so the past limit is the import's own.
+      ingest: (workspaceId, items) =>
+        ingestMessages({ ...projectorDeps, db, settings: { ...(deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS), maxPastDays: importSettings.maxPastDays } }, workspaceId, items),
+      identitySettings: (ws: string) => projectorDeps.identitySettings(ws),
+      workspaces,
+      stores,
+    }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),

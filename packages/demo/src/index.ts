@@ -34,3 +34,4 @@ export {
   type DemoModule,
   type DemoModuleRegistry,
 } from "./modules";
+export { demoBehaviourModule, generateDemoMessages, DEMO_MINI_PROGRAM_APP_ID, type DemoMessage, type DemoBehaviourOptions } from "./behaviour";

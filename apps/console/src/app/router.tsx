@@ -4,6 +4,7 @@ import { RequirePermission } from "../components/require-permission";
 import { ApiKeysPage } from "../features/api-keys";
 import { AuditLogPage } from "../features/audit-log";
 import { InvitePage, LoginPage } from "../features/auth";
+import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage } from "../features/customers";
 import { OperatorsPage } from "../features/operators";
 import { StoreListPage } from "../features/stores";
 import { WorkspaceSettingsPage } from "../features/workspaces";
@@ -23,12 +24,21 @@ const SETTINGS_PAGES: Record<string, ReactNode> = {
   "settings/audit-log": <AuditLogPage />,
 };
 
+/** Modules that have landed, with their sub-routes; the others still show "coming soon". */
+const MODULE_ROUTES: Record<string, RouteObject[]> = {
+  customers: [
+    { path: "customers", element: <RequirePermission permission="customers.read"><CustomerListPage /></RequirePermission> },
+    { path: "customers/conflicts", element: <RequirePermission permission="customers.read"><IdentityConflictsPage /></RequirePermission> },
+    { path: "customers/:profileId", element: <RequirePermission permission="customers.read"><CustomerProfilePage /></RequirePermission> },
+  ],
+};
+
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];
 
 export function buildRoutes(): RouteObject[] {
   const workspaceRoutes: RouteObject[] = [
     { index: true, element: <Navigate to="overview" replace /> },
-    ...MODULE_NAV.map((item) => ({ path: item.path, element: <ComingSoonPage item={item} /> })),
+    ...MODULE_NAV.flatMap((item) => MODULE_ROUTES[item.path] ?? [{ path: item.path, element: <ComingSoonPage item={item} /> }]),
     { path: "settings", element: <Navigate to="workspace" replace /> },
     ...SETTINGS_NAV.map((item) => ({
       path: item.path,

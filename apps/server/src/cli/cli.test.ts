@@ -15,7 +15,7 @@ let env: NodeJS.ProcessEnv;
 let drop = async () => {};
 
 beforeAll(async () => {
-  env = { ...process.env, SIYU_DATA_DIR: dataDir, SIYU_LOG_LEVEL: "silent", DATABASE_URL: "" };
+  env = { ...process.env, SIYU_DATA_DIR: dataDir, SIYU_LOG_LEVEL: "silent", DATABASE_URL: "", SIYU_DEMO_MEMBERS: "150" };
   const server = testServerUrl();
   if (server) {
     const target = await createServerTestDatabase(server);
@@ -37,6 +37,7 @@ describe("siyu CLI", () => {
     expect((await siyu("migrate")).stdout).toContain("Migrations applied.");
     const demo = await siyu("demo", "--seed", "7");
     expect(demo.stdout).toMatch(/Demo workspace rebuilt: .* 0 member\(s\) kept/);
+    expect(demo.stdout).toMatch(/Loaded [1-9]\d+ demo events; [1-9]\d+ projected into customer profiles/);
 
     const created = await siyu("create-operator", "--email", "Wang.Fang@Example.com", "--name", "王芳", "--workspace", "chayu-demo", "--role", "store_manager", "--stores", "SH-001");
     expect(created.stdout).toContain("Added to workspace");

@@ -1,12 +1,15 @@
 import { parseArgs } from "node:util";
-import { createCoreServices, DomainError, randomToken, systemClock, type CoreServices } from "@siyu/core";
+import { createCoreServices, deleteWorkspaceFromWarehouse, DomainError, drainWarehouse, randomToken, systemClock, type CoreServices } from "@siyu/core";
 import type { Role } from "@siyu/contracts";
 import { ROLES } from "@siyu/contracts";
-import { StorageError } from "@siyu/storage";
+import { StorageError, type Database, type Warehouse } from "@siyu/storage";
+import { DEMO_WORKSPACE } from "@siyu/demo";
 import { ConfigError, loadConfig, type SiyuConfig } from "../config";
 import { openStores } from "../compose";
 import { rebuildDemoWorkspace } from "../demo/rebuild-demo";
+import { loadDemoEvents } from "../demo/load-demo-events";
 import { startSiyu } from "../start";
+import { IMPORT_USAGE, runImportCommand } from "./import.command";
 
 const USAGE = `Usage: siyu <command> [options]
 
@@ -18,6 +21,7 @@ Commands:
                                 Create an operator (a random password is printed if none is given)
                                 and optionally add them to a workspace (role default: admin;
                                 --stores assigns a store manager's stores by store code)
+${IMPORT_USAGE}
 
 Configuration comes from environment variables and siyu.config.json (see README).`;
 
@@ -47,6 +51,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await demo(config, rest);
       case "create-operator":
         return await createOperator(config, rest);
+      case "import":
+        return await runImportCommand(rest, (work) => withServices(config, work));
       default:
         console.error(`Unknown command "${command}".\n\n${USAGE}`);
         return 2;
@@ -91,10 +97,10 @@ async function migrate(config: SiyuConfig): Promise<number> {
 
 class CliError extends Error {}
 
-async function withServices<T>(config: SiyuConfig, work: (services: CoreServices) => Promise<T>) {
+async function withServices<T>(config: SiyuConfig, work: (services: CoreServices, stores: { warehouse: Warehouse; database: Database }) => Promise<T>) {
   const { database, warehouse } = await openStores(config);
   try {
-    return await work(createCoreServices({ db: database.db, clock: systemClock, settings: { access: config.access, ingest: config.ingest } }));
+    return await work(createCoreServices({ db: database.db, clock: systemClock, settings: { access: config.access, ingest: config.ingest } }), { warehouse, database });
   } finally {
     await warehouse.close();
     await database.close();
@@ -108,8 +114,21 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     console.error("--seed must be an integer");
     return 2;
   }
-  const result = await withServices(config, (services) => rebuildDemoWorkspace(services, { seed }));
-  console.log(`Demo workspace rebuilt: ${result.workspace.name} (${result.workspace.id}); ${result.restoredMembers} member(s) kept.`);
+  await withServices(config, async (services, { warehouse, database }) => {
+    const old = await services.workspaces.findBySlug(DEMO_WORKSPACE.slug);
+    if (old) await deleteWorkspaceFromWarehouse(warehouse, old.id);
+    const result = await rebuildDemoWorkspace(services, { seed, memberCount: config.demoMembers });
+    console.log(`Demo workspace rebuilt: ${result.workspace.name} (${result.workspace.id}); ${result.restoredMembers} member(s) kept.`);
+    const loaded = await loadDemoEvents(services, result.workspace.id, result.brand, {
+      now: new Date(),
+      onBatch: (p) => process.stderr.write(`\rLoading demo behaviour: ${p.sent} events`),
+    });
+    process.stderr.write("\n");
+    let projected = 0;
+    for (let n = await services.projectNextBatch(); n > 0; n = await services.projectNextBatch()) projected += n;
+    const queryable = await drainWarehouse({ db: database.db, warehouse });
+    console.log(`Loaded ${loaded.accepted} demo events; ${projected} projected into customer profiles; ${queryable} loaded into the warehouse.`);
+  });
   return 0;
 }
 

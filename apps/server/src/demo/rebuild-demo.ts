@@ -14,7 +14,7 @@ export async function rebuildDemoWorkspace(services: CoreServices, options: Seed
   const oldStoreCodes = new Map(oldCtx ? (await listAllStores(services, oldCtx)).map((s) => [s.id, s.code]) : []);
   return services.transaction(async (tx, db) => {
     if (old) await deleteWorkspaceRows(db, old.id);
-    const { workspace } = await seedDemoWorkspace(tx, options);
+    const { workspace, brand } = await seedDemoWorkspace(tx, options);
     const ctx = systemCtx(workspace.id);
     const newStoreIds = new Map((await listAllStores(tx, ctx)).map((s) => [s.code, s.id]));
     for (const m of members) {
@@ -24,7 +24,7 @@ export async function rebuildDemoWorkspace(services: CoreServices, options: Seed
       });
       await tx.access.addMembership(ctx, { operatorId: m.operatorId, email: m.email, role: m.role, storeIds });
     }
-    return { workspace, restoredMembers: members.length };
+    return { workspace, brand, restoredMembers: members.length };
   });
 }
 

@@ -12,7 +12,7 @@ export interface SeedDemoOptions {
  * obeys every rule real data does. Each module adds its own part here.
  */
 export async function seedDemoWorkspace(services: CoreServices, options: SeedDemoOptions = {}): Promise<{ workspace: WorkspaceDto; brand: DemoBrand }> {
-  const brand = generateDemoBrand({ seed: options.seed, memberCount: options.memberCount ?? 0 });
+  const brand = generateDemoBrand({ seed: options.seed, memberCount: options.memberCount });
   return services.transaction(async (tx) => {
     const workspace = await tx.workspaces.create(
       {

@@ -27,6 +27,8 @@ import { workspacesRoutes } from "./routes/workspaces.routes";
 import { customersRoutes } from "./routes/customers.routes";
 import { ingestRoutes } from "./routes/ingest.routes";
 import { ordersRoutes } from "./routes/orders.routes";
+import { importsRoutes } from "./routes/imports.routes";
+import { sensorsRoutes } from "./routes/sensors.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -132,8 +134,10 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(auditRoutes, { services });
   const onIngested = options.onIngested ?? (() => {});
   await app.register(customersRoutes, { services });
+  await app.register(importsRoutes, { services });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });
+  await app.register(sensorsRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });
   await app.register(consolePlugin, { distDir: options.consoleDistDir });
   return app as unknown as App;
 }

@@ -14,6 +14,9 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/identity/conflicts/:aId/:bId/dismiss": {},
   "POST /api/v1/workspaces/:workspaceId/orders": { orderId: "POS-1", customer: { phone: "13800138000" }, total: 18 },
   "POST /api/v1/workspaces/:workspaceId/orders/:orderId/refunds": { customer: { phone: "13800138000" } },
+  // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
+  "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
+  "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",
 };
 
 export function sampleBody(method: string, url: string): unknown {

@@ -53,6 +53,7 @@ export function normaliseMessage(raw: unknown, options: NormaliseOptions): { eve
     userId?: string | null;
     anonymousId?: string | null;
     timestamp?: string;
+    originalTimestamp?: string;
     sentAt?: string;
     event?: string;
     context?: Record<string, unknown>;
@@ -63,7 +64,8 @@ export function normaliseMessage(raw: unknown, options: NormaliseOptions): { eve
   if (!userId && !anonymousId && type !== "alias") {
     errors.push({ path: "userId", message: "userId or anonymousId is required" });
   }
-  const ts = eventTime(message.timestamp, message.sentAt ?? options.batchSentAt, options, errors);
+  // RudderStack dates a queued event in originalTimestamp and sets timestamp only on delivery.
+  const ts = eventTime(message.originalTimestamp ?? message.timestamp, message.sentAt ?? options.batchSentAt, options, errors);
   const size = Buffer.byteLength(JSON.stringify(raw));
   if (size > options.settings.maxMessageBytes) {
     const biggest = ["properties", "traits", "context"].find((k) => k in message) ?? "";

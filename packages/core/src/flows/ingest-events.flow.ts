@@ -9,8 +9,8 @@ export interface IngestDeps {
   db: Db;
   clock: Clock;
   settings: IngestSettings;
-  identitySettings(workspaceId: string): Promise<IdentitySettings>;
-  currencyOf(workspaceId: string): Promise<string>;
+  identitySettings(workspaceId: string, db: Db): Promise<IdentitySettings>;
+  currencyOf(workspaceId: string, db: Db): Promise<string>;
 }
 
 export interface IngestOptions {
@@ -26,8 +26,8 @@ export interface IngestOptions {
  */
 export async function ingestMessages(deps: IngestDeps, workspaceId: string, items: readonly unknown[], options: IngestOptions = {}): Promise<IngestResultDto> {
   const receivedAt = deps.clock.now();
-  const identity = await deps.identitySettings(workspaceId);
-  const currency = await deps.currencyOf(workspaceId);
+  const identity = await deps.identitySettings(workspaceId, deps.db);
+  const currency = await deps.currencyOf(workspaceId, deps.db);
   const errors: IngestItemError[] = [];
   const valid: NormalisedEvent[] = [];
   items.forEach((raw, index) => {

@@ -128,8 +128,9 @@ export function extractIdentifiers(
   add("user_id", message.userId, "userId");
   add("anonymous_id", message.anonymousId, "anonymousId");
   if (message.type === "alias") {
-    // alias(previousId → userId): the previous id is the anonymous id when the SDK says so, else an old user id.
-    const previousType = message.previousId === message.anonymousId ? "anonymous_id" : "user_id";
+    // alias(previousId → userId): SDKs alias a visitor's anonymous id to the new user id. Only when the
+    // message names a different anonymous id is the previous id taken for an earlier user id.
+    const previousType = message.anonymousId === undefined || message.anonymousId === null || message.previousId === message.anonymousId ? "anonymous_id" : "user_id";
     add(previousType, message.previousId, "previousId");
   }
   const context = asObject(message.context);

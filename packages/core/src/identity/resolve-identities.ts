@@ -135,13 +135,20 @@ export async function rejudgeComponents(
     .filter((l) => changedPairs.has(`${l.a_id}|${l.b_id}`))
     .map((l) => ({ a: byId.get(l.a_id)!, b: byId.get(l.b_id)!, ts: new Date(l.ts).getTime(), messageId: l.message_id, aId: l.a_id }))
     .sort(compareEdges);
+  // Where the identifiers of each profile that existed before went: a profile left empty is absorbed.
+  const movedTo = new Map<string, Map<string, number>>();
   for (const group of groups) {
     const profileId = group.origins.find((o) => !taken.has(o)) ?? newId();
     taken.add(profileId);
     result.liveProfiles.add(profileId);
     const before = new Map<string, string[]>();
     for (const row of group.rows) {
-      if (!inserted.has(row.id)) before.set(row.profile_id, [...(before.get(row.profile_id) ?? []), row.id]);
+      if (!inserted.has(row.id)) {
+        before.set(row.profile_id, [...(before.get(row.profile_id) ?? []), row.id]);
+        const counts = movedTo.get(row.profile_id) ?? new Map<string, number>();
+        counts.set(profileId, (counts.get(profileId) ?? 0) + 1);
+        movedTo.set(row.profile_id, counts);
+      }
       if (row.profile_id !== profileId) {
         profileChanges.push({ id: row.id, profile_id: profileId });
         result.affectedProfiles.add(row.profile_id);
@@ -150,22 +157,26 @@ export async function rejudgeComponents(
     }
     // Two profiles that existed before this batch became one: keep the merge so it can be split.
     if (before.size > 1) {
-      const survivorIds = before.get(profileId) ?? [];
+      const survivorSide = before.has(profileId) ? profileId : [...before.keys()].sort()[0]!;
       const joining = changedEdges.find((e) => resolved.verdicts.get(edgeKey(e)) === "accepted" && group.rows.some((r) => r.id === e.aId));
       for (const [previous, ids] of before) {
-        if (previous === profileId) continue;
-        result.absorbed.set(previous, profileId);
+        if (previous === survivorSide) continue;
         merges.push({
           id: newId(),
           survivor: profileId,
           merged: previous,
-          survivor_ids: survivorIds,
+          survivor_ids: before.get(survivorSide)!,
           merged_ids: ids,
           message_id: joining?.messageId ?? null,
           at: now.toISOString(),
         });
       }
     }
+  }
+  for (const [previous, counts] of movedTo) {
+    if (taken.has(previous)) continue;
+    const [into] = [...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]!;
+    result.absorbed.set(previous, into);
   }
   for (const previous of [...result.absorbed.keys()]) if (result.liveProfiles.has(previous)) result.absorbed.delete(previous);
   await repo.setProfiles(db, workspaceId, profileChanges);

@@ -201,7 +201,7 @@ describe("order independence (property)", () => {
         const reversed = [...messages].reverse();
         expect(await outcome(reversed, b2)).toEqual(await outcome(messages, b1));
       }),
-      { numRuns: 25 },
+      { numRuns: 80 },
     );
   });
 });

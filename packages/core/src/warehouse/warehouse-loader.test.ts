@@ -47,6 +47,12 @@ describe(`warehouse loader (${testServerUrl() ? "postgres" : "pglite"} → DuckD
     expect(columns.map((c) => c.column_name)).toEqual([...EVENT_COLUMNS]);
   });
 
+  it("rolls back a transaction whose append fails and stays usable", async () => {
+    await expect(warehouse.transaction((tx) => tx.append("events", [["not enough cells"]]))).rejects.toThrow(/has 1 cells/);
+    expect(await countAll(warehouse)).toBe(0);
+    expect(await warehouse.ping()).toBe(true);
+  });
+
   it("loads every event exactly once across repeated calls", async () => {
     await appendEvents(database.db, workspace, trackSeries(23, "2026-03-01T00:00:00Z"));
     expect(await loadEventsIntoWarehouse({ db: database.db, warehouse, batchSize: 10 })).toBe(10);

@@ -1,6 +1,8 @@
 -- The event warehouse: one row per event of the log (events_log in PostgreSQL), loaded
 -- exactly once by the warehouse loader. Common fields are typed columns; the rest of the
--- message stays queryable as JSON (properties->>'$.sku').
+-- message stays queryable as JSON (properties->>'$.sku'). The loader appends by position
+-- (EVENT_COLUMNS in packages/core/src/warehouse/event-row.ts): add columns at the end, update
+-- both, and re-create the events_with_profile view.
 create table events (
   workspace_id uuid not null,
   seq bigint not null,               -- events_log.seq: log order, unique across workspaces

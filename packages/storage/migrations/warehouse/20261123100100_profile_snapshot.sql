@@ -25,7 +25,8 @@ create table profiles (
 );
 
 -- Every event with the profile it belongs to now (null until the projector has anchored it
--- and the snapshot has been refreshed since).
+-- and the snapshot has been refreshed since). DuckDB fixes a view's columns when it is created:
+-- a migration that adds a column to events must re-create this view in the same file.
 create view events_with_profile as
 select e.*, pi.profile_id
 from events e

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -46,7 +47,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite(client) as unknown as Db;
+  const db = drizzlePglite(guardReentry(client)) as unknown as Db;
   return {
     kind: "pglite",
     db,
@@ -66,6 +67,39 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       }
     },
   };
+}
+
+const insideTransaction = new AsyncLocalStorage<true>();
+
+/**
+ * PGlite is one connection: while a transaction holds it, a query on the outer
+ * handle from inside that transaction's own work waits for it forever. This
+ * turns that silent hang into an immediate error that names the fix.
+ */
+function guardReentry(client: PGlite): PGlite {
+  const check = () => {
+    if (insideTransaction.getStore()) {
+      throw new Error("Query on the outer database handle inside a transaction: use the transaction's handle (PGlite has one connection).");
+    }
+  };
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "query" || property === "exec" || property === "sql") {
+        return (...args: unknown[]) => {
+          check();
+          return (target[property] as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      if (property === "transaction") {
+        return <T>(work: (tx: Parameters<Parameters<PGlite["transaction"]>[0]>[0]) => Promise<T>) => {
+          check();
+          return target.transaction((tx) => insideTransaction.run(true, () => work(tx)));
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

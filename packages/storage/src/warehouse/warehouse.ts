@@ -147,7 +147,6 @@ const CHUNK_ROWS = 2048;
 async function appendRows(c: DuckDBConnection, table: string, rows: readonly (readonly WarehouseCell[])[]): Promise<number> {
   if (rows.length === 0) return 0;
   const appender = await c.createAppender(table);
-  let flushed = false;
   try {
     const types = Array.from({ length: appender.columnCount }, (_, i) => chunkTypeOf(appender.columnType(i)));
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
@@ -161,15 +160,16 @@ async function appendRows(c: DuckDBConnection, table: string, rows: readonly (re
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();
-    flushed = true;
-  } finally {
-    // Closing flushes too: after a failure that would only raise a second error, so it is ignored.
+  } catch (error) {
+    // Closing flushes too: after a failure that would only raise a second error, hiding the first.
     try {
       appender.closeSync();
-    } catch (error) {
-      if (flushed) throw error;
+    } catch {
+      // the first error is the one to report
     }
+    throw error;
   }
+  appender.closeSync();
   return rows.length;
 }
 

@@ -3,6 +3,7 @@ import { commonZhCN } from "../../components/locales/zh-CN";
 import { apiKeysLocales } from "../../features/api-keys/locales";
 import { auditLogLocales } from "../../features/audit-log/locales";
 import { authLocales } from "../../features/auth/locales";
+import { customersLocales } from "../../features/customers/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { storesLocales } from "../../features/stores/locales";
 import { workspacesLocales } from "../../features/workspaces/locales";
@@ -20,6 +21,7 @@ export const DICTIONARY_PARTS = [
   { owner: "operators", ...operatorsLocales },
   { owner: "api-keys", ...apiKeysLocales },
   { owner: "audit-log", ...auditLogLocales },
+  { owner: "customers", ...customersLocales },
 ] as const;
 
 export const en = {
@@ -31,6 +33,7 @@ export const en = {
   ...operatorsLocales.en,
   ...apiKeysLocales.en,
   ...auditLogLocales.en,
+  ...customersLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -42,6 +45,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...operatorsLocales["zh-CN"],
   ...apiKeysLocales["zh-CN"],
   ...auditLogLocales["zh-CN"],
+  ...customersLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

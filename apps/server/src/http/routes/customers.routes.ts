@@ -8,11 +8,12 @@ import {
   ProfileListQuery,
   ProfilePageDto,
   ProfileParams,
+  SplitResultDto,
   TimelineDto,
   TimelineQuery,
   WorkspaceParams,
 } from "@siyu/contracts";
-import { splitProfileMerge, type CoreServices } from "@siyu/core";
+import { identityErrors, splitProfileMerge, type CoreServices } from "@siyu/core";
 import { requireWorkspace } from "../route-config";
 
 const tags = ["Customers"];
@@ -72,7 +73,7 @@ export const customersRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> 
       schema: {
         params: MergeParams,
         body: z.strictObject({}).optional(),
-        response: { 200: z.object({ profileIds: z.array(z.string()) }) },
+        response: { 200: SplitResultDto },
         tags,
         summary: "Split a wrong merge: both profiles come back as they were, and stay apart",
       },
@@ -80,7 +81,10 @@ export const customersRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> 
     },
     async (req) => {
       const ctx = requireWorkspace(req);
-      await services.profiles.resolveId(ctx, req.params.profileId);
+      const profileId = await services.profiles.resolveId(ctx, req.params.profileId);
+      // The merge must be this customer's: a merge id from another customer's page is not found here.
+      const merges = await services.identity.mergesOf(ctx, profileId);
+      if (!merges.some((m) => m.id === req.params.mergeId)) throw identityErrors.error("identity.merge_not_found", "No such merge for this customer.");
       const change = await splitProfileMerge(services, ctx, req.params.mergeId);
       return { profileIds: change.liveProfiles };
     },

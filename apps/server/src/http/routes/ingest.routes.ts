@@ -21,6 +21,16 @@ const tags = ["Tracking (Segment-compatible)"];
  * SDKs send their write key: Basic auth with the key as user name (or Bearer).
  */
 export const ingestRoutes: FastifyPluginAsyncZod<IngestRoutesOptions> = async (app, { services, bodyLimitBytes, onIngested }) => {
+  // analytics.js and the mobile SDKs send JSON labelled text/plain (no CORS preflight);
+  // RudderStack's Node SDK labels its gzipped JSON as a form. All of it is JSON.
+  app.removeContentTypeParser("text/plain");
+  app.addContentTypeParser(["text/plain", "application/x-www-form-urlencoded"], { parseAs: "string" }, app.getDefaultJsonParser("error", "ignore"));
+  // Browsers send from the brand's own pages: tracking answers any origin (it takes a write-only key).
+  app.addHook("onSend", async (_req, reply) => {
+    reply.header("access-control-allow-origin", "*");
+    reply.header("access-control-allow-headers", "authorization, content-type, content-encoding");
+    reply.header("access-control-allow-methods", "POST, OPTIONS");
+  });
   const common = {
     bodyLimit: bodyLimitBytes,
     preParsing: decompressBody,
@@ -36,9 +46,17 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRoutesOptions> = async (a
     return reply.code(200).send(result);
   }
 
-  for (const type of MESSAGE_TYPES) {
+  const preflight = (path: string) =>
+    app.options(path, { schema: { hide: true, response: { 204: z.null() } }, config: { auth: "public" } }, async (_req, reply) =>
+      reply.code(204).send(null),
+    );
+
+  // analytics.js posts to /t, /i, /p, /s, /g, /a: the same calls under their first letter.
+  const singles = MESSAGE_TYPES.flatMap((type) => [`/v1/${type}`, `/v1/${type[0]}`].map((path) => ({ type, path })));
+  for (const { type, path } of singles) {
+    preflight(path);
     app.post(
-      `/v1/${type}`,
+      path,
       {
         ...common,
         schema: { body: z.looseObject({}), response: { 200: IngestResultDto, 400: ErrorDto }, tags, summary: `Segment ${type} call`, description: describe(type) },
@@ -50,7 +68,9 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRoutesOptions> = async (a
     );
   }
 
-  for (const path of ["/v1/batch", "/v1/import"]) {
+  // /b is the batch path of analytics.js (batching mode) and the mobile SDKs.
+  for (const path of ["/v1/batch", "/v1/import", "/v1/b"]) {
+    preflight(path);
     app.post(
       path,
       {

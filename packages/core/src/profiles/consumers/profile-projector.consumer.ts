@@ -10,8 +10,9 @@ export const PROFILE_PROJECTOR = "profiles.projector";
 
 export interface ProjectorDeps {
   clock: Clock;
-  identitySettings(workspaceId: string): Promise<IdentitySettings>;
-  currencyOf(workspaceId: string): Promise<string>;
+  /** Read through `db`: inside the projector that is its transaction. */
+  identitySettings(workspaceId: string, db: Db): Promise<IdentitySettings>;
+  currencyOf(workspaceId: string, db: Db): Promise<string>;
 }
 
 /**
@@ -26,8 +27,8 @@ export async function projectProfiles(tx: Db, events: readonly LoggedEvent[], de
 
 async function projectWorkspace(tx: Db, workspaceId: string, events: LoggedEvent[], deps: ProjectorDeps) {
   const now = deps.clock.now();
-  const settings = await deps.identitySettings(workspaceId);
-  const currency = await deps.currencyOf(workspaceId);
+  const settings = await deps.identitySettings(workspaceId, tx);
+  const currency = await deps.currencyOf(workspaceId, tx);
   const inputs = events.map((e) => ({
     seq: e.seq,
     messageId: e.messageId,

@@ -53,4 +53,7 @@ export const operatorsEn = {
   "operators.permission.api_keys.read": "View API keys",
   "operators.permission.api_keys.manage": "Create and revoke API keys",
   "operators.permission.audit.read": "Read the audit log",
+  "operators.permission.customers.read": "View customers and their timelines",
+  "operators.permission.customers.manage": "Split merged customers and review identity links",
+  "operators.permission.orders.write": "Record orders and refunds",
 };

@@ -55,4 +55,7 @@ export const operatorsZhCN: Record<keyof typeof operatorsEn, string> = {
   "operators.permission.api_keys.read": "查看 API 密钥",
   "operators.permission.api_keys.manage": "创建、吊销 API 密钥",
   "operators.permission.audit.read": "查看审计日志",
+  "operators.permission.customers.read": "查看客户及其时间线",
+  "operators.permission.customers.manage": "拆分合并的客户、审核身份关联",
+  "operators.permission.orders.write": "录入订单和退款",
 };

@@ -1,0 +1,3 @@
+export { CustomerListPage } from "./components/customer-list-page";
+export { CustomerProfilePage } from "./components/customer-profile-page";
+export { IdentityConflictsPage } from "./components/identity-conflicts-page";

@@ -1,0 +1,43 @@
+import { demoModuleRng, generateDemoMessages, type DemoBrand } from "@siyu/demo";
+import type { CoreServices } from "@siyu/core";
+
+export interface DemoLoadProgress {
+  sent: number;
+  accepted: number;
+}
+
+/**
+ * Sends the demo brand's months of behaviour through the same ingestion path an
+ * SDK uses, in batches. History is shifted to end today, so the demo looks current.
+ * Deterministic message ids make a restarted load resume without duplicates.
+ */
+export async function loadDemoEvents(
+  services: CoreServices,
+  workspaceId: string,
+  brand: DemoBrand,
+  options: { now: Date; batchSize?: number; signal?: AbortSignal; onBatch?: (progress: DemoLoadProgress) => void },
+): Promise<DemoLoadProgress> {
+  const today = new Date(options.now);
+  today.setUTCHours(16, 0, 0, 0); // 00:00 in Asia/Shanghai
+  if (today.getTime() > options.now.getTime()) today.setUTCDate(today.getUTCDate() - 1);
+  const shiftMs = today.getTime() - Date.parse(brand.window.endsAt);
+  const progress: DemoLoadProgress = { sent: 0, accepted: 0 };
+  const size = options.batchSize ?? 2000;
+  let batch: unknown[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const result = await services.ingest(workspaceId, batch);
+    if (result.errors.length > 0) throw new Error(`demo event rejected: ${JSON.stringify(result.errors[0])}`);
+    progress.sent += batch.length;
+    progress.accepted += result.accepted;
+    batch = [];
+    options.onBatch?.(progress);
+  };
+  for (const message of generateDemoMessages(brand, demoModuleRng(brand.seed, "behaviour"), { shiftMs })) {
+    if (options.signal?.aborted) return progress;
+    batch.push(message);
+    if (batch.length >= size) await flush();
+  }
+  await flush();
+  return progress;
+}

@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase, openWarehouse } from "@siyu/storage";
+import { appendEvents } from "../events";
+import { newId } from "../shared/ids";
+import { trackSeries } from "./warehouse.fixtures";
+import { readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
+
+const dir = mkdtempSync(join(tmpdir(), "siyu-wh-kill-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const EVENTS = 6_000;
+
+describe("warehouse loader under kill -9 (embedded PGlite + DuckDB files)", () => {
+  it("loads every event exactly once however often the loading process is killed", async () => {
+    const database = await openDatabase({ kind: "pglite", dataDir: dir });
+    await database.migrate();
+    await appendEvents(database.db, newId(), trackSeries(EVENTS, "2026-04-01T00:00:00Z"));
+    await database.close();
+
+    const child = fileURLToPath(new URL("./fixtures/loader-child.ts", import.meta.url));
+    // Kill after a few committed batches, at whatever the process is doing then (reading, appending, committing).
+    const outcomes: string[] = [];
+    for (const batches of [2, 4, 3]) outcomes.push(await runAndKill(child, dir, batches));
+    outcomes.push(await runAndKill(child, dir, Number.POSITIVE_INFINITY));
+    expect(outcomes.filter((o) => o === "killed").length).toBeGreaterThanOrEqual(3);
+    expect(outcomes.at(-1)).toBe("finished");
+
+    const warehouse = await openWarehouse({ dataDir: dir });
+    const [row] = await warehouse.query<{ n: bigint; seqs: bigint; top: bigint }>(
+      "select count(*) as n, count(distinct seq) as seqs, max(seq) as top from events",
+    );
+    expect(row).toEqual({ n: BigInt(EVENTS), seqs: BigInt(EVENTS), top: BigInt(EVENTS) });
+    expect(await readWarehouseOffset(warehouse, WAREHOUSE_EVENTS_OFFSET)).toBe(EVENTS);
+    await warehouse.close();
+  }, 120_000);
+});
+
+/** Runs the loader child; kills it with SIGKILL once it reported `batches` commits. */
+function runAndKill(child: string, dataDir: string, batches: number): Promise<"killed" | "finished"> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", child, dataDir], { stdio: ["ignore", "pipe", "pipe"] });
+    let seen = 0;
+    let buffer = "";
+    let stderr = "";
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    proc.stdout.on("data", (d: Buffer) => {
+      buffer += d.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) if (/^loaded \d+$/.test(line) && ++seen === batches) proc.kill("SIGKILL");
+    });
+    proc.on("exit", (code, signal) => {
+      if (signal === "SIGKILL") resolve("killed");
+      else if (code === 0) resolve("finished");
+      else reject(new Error(`loader child failed (${code}): ${stderr}`));
+    });
+  });
+}
