@@ -95,3 +95,22 @@ export const ConflictDto = z.object({
 export const ConflictListDto = z.object({ items: z.array(ConflictDto) });
 export type ConflictListDto = z.infer<typeof ConflictListDto>;
 export const ConflictParams = z.strictObject({ workspaceId: Id, aId: Id, bId: Id });
+
+/** Per-workspace identity rules: merge limits per identifier type and values never linked. */
+export const IdentitySettingsDto = z.object({
+  maxPerProfile: z.record(z.string(), z.number().int()),
+  junkValues: z.array(z.string()),
+  defaultPhoneRegion: z.string(),
+});
+export type IdentitySettingsDto = z.infer<typeof IdentitySettingsDto>;
+export const UpdateIdentitySettingsBody = z
+  .strictObject({
+    maxPerProfile: z.record(
+      z.string().regex(/^(custom:[a-z0-9_]{1,40}|[a-z_]{1,40})$/, { message: "must be an identifier type such as phone" }),
+      z.number().int().min(1).max(1000),
+    ),
+    junkValues: z.array(z.string().max(100)).max(500),
+    defaultPhoneRegion: z.string().regex(/^[A-Z]{2}$/, { message: "must be a two-letter region such as CN" }),
+  })
+  .partial();
+export type UpdateIdentitySettingsBody = z.infer<typeof UpdateIdentitySettingsBody>;

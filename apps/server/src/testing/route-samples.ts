@@ -12,6 +12,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/api-keys": { name: "POS", scope: "admin" },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/merges/:mergeId/split": {},
   "POST /api/v1/workspaces/:workspaceId/identity/conflicts/:aId/:bId/dismiss": {},
+  "PATCH /api/v1/workspaces/:workspaceId/identity/settings": { maxPerProfile: { phone: 1, user_id: 1, wechat_unionid: 1, email: 2 } },
   "POST /api/v1/workspaces/:workspaceId/orders": { orderId: "POS-1", customer: { phone: "13800138000" }, total: 18 },
   "POST /api/v1/workspaces/:workspaceId/orders/:orderId/refunds": { customer: { phone: "13800138000" } },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.

@@ -205,3 +205,64 @@ describe("order independence (property)", () => {
     );
   });
 });
+
+describe("split (property)", () => {
+  const side = (prefix: string) =>
+    fc.array(
+      fc.record({
+        anon: fc.constant(`${prefix}-a1`),
+        device: fc.option(fc.constantFrom(`${prefix}-d1`, `${prefix}-d2`), { nil: undefined }),
+        // Only one side has a phone, so the merge never breaks the one-phone rule.
+        phone: prefix === "x" ? fc.option(fc.constant("13800000011"), { nil: undefined }) : fc.constant(undefined),
+        event: fc.constantFrom("Product Viewed", "Page Viewed", "Checked In"),
+      }),
+      { minLength: 1, maxLength: 6 },
+    );
+
+  async function shapes(ctx: WorkspaceContext) {
+    const out = [];
+    for (const p of await profilesOf(ctx)) {
+      const members = await services.identity.identifiersOf(ctx, p.id);
+      out.push({ id: p.id, ids: members.map((m) => `${m.type}:${m.value}`).sort().join(","), events: p.eventCount });
+    }
+    return out.sort((a, b) => a.ids.localeCompare(b.ids));
+  }
+
+  it("gives back the profiles from before the merge, with their events, and keeps them apart", async () => {
+    await fc.assert(
+      fc.asyncProperty(side("x"), side("y"), async (xs, ys) => {
+        const ctx = await newWorkspace("Split test");
+        const calls = [...xs, ...ys].map((c, i) => ({
+          type: "track",
+          messageId: `s-${i}`,
+          timestamp: at(i),
+          anonymousId: c.anon,
+          context: { ...(c.phone ? { traits: { phone: c.phone } } : {}), ...(c.device ? { device: { id: c.device } } : {}) },
+          event: c.event,
+        }));
+        await services.ingest(ctx.workspaceId, calls);
+        await drain();
+        const before = await shapes(ctx);
+        // Later events link the two sides through one member id: they become one person.
+        await services.ingest(ctx.workspaceId, [{ type: "alias", messageId: "s-link-1", timestamp: at(100), anonymousId: ys[0]!.anon, previousId: ys[0]!.anon, userId: "zz-joined" }]);
+        await services.ingest(ctx.workspaceId, [{ type: "identify", messageId: "s-link-2", timestamp: at(101), userId: "zz-joined", anonymousId: xs[0]!.anon }]);
+        await services.ingest(ctx.workspaceId, [{ type: "track", messageId: "s-link-3", timestamp: at(102), userId: "zz-joined", event: "Order Completed", properties: { order_id: "o", total: 1 } }]);
+        await drain();
+        const merged = await profilesOf(ctx);
+        expect(merged).toHaveLength(1);
+        const merges = await services.identity.mergesOf(ctx, merged[0]!.id);
+        for (const merge of merges) await splitProfileMerge(services, ctx, merge.id);
+        const after = await shapes(ctx);
+        // Every profile from before is back, with its own identifiers and at least its own events.
+        for (const old of before) {
+          const back = after.find((p) => p.id === old.id);
+          expect(back, `profile ${old.ids} is back`).toBeTruthy();
+          expect(back!.ids.split(",").filter((id) => old.ids.includes(id))).toEqual(old.ids.split(","));
+          expect(back!.events).toBeGreaterThanOrEqual(old.events);
+        }
+        expect(after.reduce((n, p) => n + p.events, 0)).toBe(before.reduce((n, p) => n + p.events, 0) + 3);
+      }),
+      { numRuns: 15 },
+    );
+  });
+});

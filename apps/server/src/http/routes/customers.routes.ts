@@ -9,6 +9,8 @@ import {
   ProfilePageDto,
   ProfileParams,
   SplitResultDto,
+  IdentitySettingsDto,
+  UpdateIdentitySettingsBody,
   TimelineDto,
   TimelineQuery,
   WorkspaceParams,
@@ -88,6 +90,30 @@ export const customersRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> 
       const change = await splitProfileMerge(services, ctx, req.params.mergeId);
       return { profileIds: change.liveProfiles };
     },
+  );
+
+  app.get(
+    "/api/v1/workspaces/:workspaceId/identity/settings",
+    {
+      schema: { params: WorkspaceParams, response: { 200: IdentitySettingsDto }, tags, summary: "Identity rules: merge limits per identifier type, junk values" },
+      config: { auth: "workspace", permission: "customers.read" },
+    },
+    async (req) => services.identity.settings(requireWorkspace(req).workspaceId),
+  );
+
+  app.patch(
+    "/api/v1/workspaces/:workspaceId/identity/settings",
+    {
+      schema: {
+        params: WorkspaceParams,
+        body: UpdateIdentitySettingsBody,
+        response: { 200: IdentitySettingsDto },
+        tags,
+        summary: "Change identity rules; they apply to links judged from now on",
+      },
+      config: { auth: "workspace", permission: "customers.manage" },
+    },
+    async (req) => services.identity.updateSettings(requireWorkspace(req), req.body),
   );
 
   app.get(
