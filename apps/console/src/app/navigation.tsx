@@ -9,6 +9,7 @@ import {
   ExperimentOutlined,
   FileImageOutlined,
   HomeOutlined,
+  IdcardOutlined,
   PartitionOutlined,
   RiseOutlined,
   SettingOutlined,
@@ -58,6 +59,7 @@ export const SETTINGS_NAV: readonly SettingsNavItem[] = [
   { path: "settings/workspace", labelKey: "nav.settings.workspace", icon: <HomeOutlined />, permission: "workspace.read", testId: "nav-settings-workspace" },
   { path: "settings/stores", labelKey: "nav.settings.stores", icon: <ShopOutlined />, permission: "stores.read", testId: "nav-settings-stores" },
   { path: "settings/operators", labelKey: "nav.settings.operators", icon: <TeamOutlined />, permission: "operators.read", testId: "nav-settings-operators" },
+  { path: "settings/identity", labelKey: "nav.settings.identity", icon: <IdcardOutlined />, permission: "customers.read", testId: "nav-settings-identity" },
   { path: "settings/api-keys", labelKey: "nav.settings.apiKeys", icon: <ApiOutlined />, permission: "api_keys.read", testId: "nav-settings-api-keys" },
   { path: "settings/audit-log", labelKey: "nav.settings.auditLog", icon: <AuditOutlined />, permission: "audit.read", testId: "nav-settings-audit-log" },
 ];

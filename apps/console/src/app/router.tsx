@@ -4,7 +4,8 @@ import { RequirePermission } from "../components/require-permission";
 import { ApiKeysPage } from "../features/api-keys";
 import { AuditLogPage } from "../features/audit-log";
 import { InvitePage, LoginPage } from "../features/auth";
-import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage } from "../features/customers";
+import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
+import { ImportPage } from "../features/imports";
 import { OperatorsPage } from "../features/operators";
 import { StoreListPage } from "../features/stores";
 import { WorkspaceSettingsPage } from "../features/workspaces";
@@ -20,6 +21,7 @@ const SETTINGS_PAGES: Record<string, ReactNode> = {
   "settings/workspace": <WorkspaceSettingsPage />,
   "settings/stores": <StoreListPage />,
   "settings/operators": <OperatorsPage />,
+  "settings/identity": <IdentityRulesPage />,
   "settings/api-keys": <ApiKeysPage />,
   "settings/audit-log": <AuditLogPage />,
 };
@@ -29,6 +31,8 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
   customers: [
     { path: "customers", element: <RequirePermission permission="customers.read"><CustomerListPage /></RequirePermission> },
     { path: "customers/conflicts", element: <RequirePermission permission="customers.read"><IdentityConflictsPage /></RequirePermission> },
+    // Either import opens the page; it offers only the kinds the role may import.
+    { path: "customers/import", element: <RequirePermission permission={["customers.manage", "orders.write"]}><ImportPage /></RequirePermission> },
     { path: "customers/:profileId", element: <RequirePermission permission="customers.read"><CustomerProfilePage /></RequirePermission> },
   ],
 };

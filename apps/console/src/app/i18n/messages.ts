@@ -4,6 +4,7 @@ import { apiKeysLocales } from "../../features/api-keys/locales";
 import { auditLogLocales } from "../../features/audit-log/locales";
 import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
+import { importsLocales } from "../../features/imports/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { storesLocales } from "../../features/stores/locales";
 import { workspacesLocales } from "../../features/workspaces/locales";
@@ -22,6 +23,7 @@ export const DICTIONARY_PARTS = [
   { owner: "api-keys", ...apiKeysLocales },
   { owner: "audit-log", ...auditLogLocales },
   { owner: "customers", ...customersLocales },
+  { owner: "imports", ...importsLocales },
 ] as const;
 
 export const en = {
@@ -34,6 +36,7 @@ export const en = {
   ...apiKeysLocales.en,
   ...auditLogLocales.en,
   ...customersLocales.en,
+  ...importsLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -46,6 +49,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...apiKeysLocales["zh-CN"],
   ...auditLogLocales["zh-CN"],
   ...customersLocales["zh-CN"],
+  ...importsLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

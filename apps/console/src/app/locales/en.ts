@@ -15,6 +15,7 @@ export const appEn = {
   "nav.settings.workspace": "Workspace",
   "nav.settings.stores": "Stores",
   "nav.settings.operators": "Operators & roles",
+  "nav.settings.identity": "Identity rules",
   "nav.settings.apiKeys": "API keys",
   "nav.settings.auditLog": "Audit log",
   "comingSoon.title": "{module} is coming soon",

@@ -17,6 +17,7 @@ export const appZhCN: Record<keyof typeof appEn, string> = {
   "nav.settings.workspace": "工作空间",
   "nav.settings.stores": "门店",
   "nav.settings.operators": "成员与角色",
+  "nav.settings.identity": "身份规则",
   "nav.settings.apiKeys": "API 密钥",
   "nav.settings.auditLog": "审计日志",
   "comingSoon.title": "{module}即将上线",

@@ -4,10 +4,16 @@ import { ApiError, CLIENT_ERROR_CODES, toApiError } from "./api-error";
 type QueryValue = string | number | boolean | null | undefined;
 export type QueryParams = Readonly<Record<string, QueryValue>>;
 
+/** A body sent as it is (a file upload) instead of as JSON. */
+export type RawBody = { data: Blob | string; contentType: string };
+
 type RequestOptions = {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   query?: QueryParams;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with its own content type; takes the place of `body`. */
+  rawBody?: RawBody;
   signal?: AbortSignal;
 };
 
@@ -28,13 +34,20 @@ export function encodePathSegment(value: string): string {
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+  let body: BodyInit | undefined;
+  if (options.rawBody) {
+    headers["content-type"] = options.rawBody.contentType;
+    body = options.rawBody.data;
+  } else if (options.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(options.body);
+  }
   let response: Response;
   try {
     response = await fetch(buildApiUrl(path, options.query), {
       method: options.method ?? "GET",
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body,
       credentials: "same-origin",
       signal: options.signal,
     });

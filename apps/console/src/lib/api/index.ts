@@ -1,4 +1,4 @@
-export { apiCommand, apiRequest, buildApiUrl, encodePathSegment, type QueryParams } from "./api-client";
+export { apiCommand, apiRequest, buildApiUrl, encodePathSegment, type QueryParams, type RawBody } from "./api-client";
 export {
   ApiError,
   CLIENT_ERROR_CODES,

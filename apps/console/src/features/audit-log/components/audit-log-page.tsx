@@ -1,5 +1,6 @@
 import { AutoComplete, Button, Card, Flex, Input, Typography } from "antd";
 import { useMemo, useState } from "react";
+import { useSearchParams } from "react-router";
 import { PageHeader } from "../../../components/page-header";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useT } from "../../../lib/i18n";
@@ -22,13 +23,18 @@ const KNOWN_ACTIONS = [
   "invitation.revoked",
   "api_key.created",
   "api_key.revoked",
+  "import.profiles",
+  "import.orders",
+  "identity.settings_updated",
 ];
 
 export function AuditLogPage() {
   const t = useT();
   const { workspaceId, workspace } = useCurrentWorkspace();
-  const [draft, setDraft] = useState("");
-  const [action, setAction] = useState<string | undefined>(undefined);
+  // The action filter lives in the URL, so other pages can link to "the audit log of this kind of change".
+  const [searchParams, setSearchParams] = useSearchParams();
+  const action = searchParams.get("action")?.trim() || undefined;
+  const [draft, setDraft] = useState(action ?? "");
   const audit = useAuditLog(workspaceId, { action });
 
   const entries = useMemo(() => audit.data?.pages.flatMap((page) => page.items) ?? [], [audit.data]);
@@ -43,7 +49,7 @@ export function AuditLogPage() {
   const apply = (value: string) => {
     const trimmed = value.trim();
     setDraft(trimmed);
-    setAction(trimmed === "" ? undefined : trimmed);
+    setSearchParams(trimmed === "" ? {} : { action: trimmed }, { replace: true });
   };
 
   return (

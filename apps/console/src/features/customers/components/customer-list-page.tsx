@@ -1,3 +1,4 @@
+import { UploadOutlined } from "@ant-design/icons";
 import { Button, Card, Flex, Input, Select, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router";
@@ -19,7 +20,8 @@ function readOrdersFilter(value: string | null): OrdersFilter {
 export function CustomerListPage() {
   const t = useT();
   const navigate = useNavigate();
-  const { workspaceId, workspace } = useCurrentWorkspace();
+  const { workspaceId, workspace, can } = useCurrentWorkspace();
+  const canImport = can("customers.manage") || can("orders.write");
   const [searchParams, setSearchParams] = useSearchParams();
   const q = searchParams.get("q")?.trim() ?? "";
   const orders = readOrdersFilter(searchParams.get("orders"));
@@ -45,7 +47,18 @@ export function CustomerListPage() {
 
   return (
     <>
-      <PageHeader title={t("customers.title")} description={t("customers.description")} />
+      <PageHeader
+        title={t("customers.title")}
+        description={t("customers.description")}
+        extra={
+          canImport ? (
+            // The import page is its own feature: reached by its route, never imported from here.
+            <Button icon={<UploadOutlined />} onClick={() => void navigate(`/w/${workspaceId}/customers/import`)} data-testid="customer-import">
+              {t("customers.import")}
+            </Button>
+          ) : null
+        }
+      />
       <CustomersTabs active="list" />
       <Card>
         <Flex gap={8} wrap align="center" style={{ marginBottom: 16 }}>
