@@ -5,6 +5,7 @@ import { workspaceErrors } from "./workspaces/workspaces.errors";
 import { identityErrors } from "./identity/identity.errors";
 import { profileErrors } from "./profiles/profiles.errors";
 import { warehouseErrors } from "./warehouse/warehouse.errors";
+import { importErrors } from "./imports/imports.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -15,4 +16,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...identityErrors.codes,
   ...profileErrors.codes,
   ...warehouseErrors.codes,
+  ...importErrors.codes,
+  "ingest.invalid": 400,
 };

@@ -9,7 +9,7 @@ export interface DemoLoadProgress {
 /**
  * Sends the demo brand's months of behaviour through the same ingestion path an
  * SDK uses, in batches. History is shifted to end today, so the demo looks current.
- * Deterministic message ids make a restarted load resume without duplicates.
+ * Deterministic message ids make running it again for the same workspace add nothing twice.
  */
 export async function loadDemoEvents(
   services: CoreServices,
@@ -22,7 +22,7 @@ export async function loadDemoEvents(
   if (today.getTime() > options.now.getTime()) today.setUTCDate(today.getUTCDate() - 1);
   const shiftMs = today.getTime() - Date.parse(brand.window.endsAt);
   const progress: DemoLoadProgress = { sent: 0, accepted: 0 };
-  const size = options.batchSize ?? 2000;
+  const size = options.batchSize ?? 1000;
   let batch: unknown[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -32,6 +32,8 @@ export async function loadDemoEvents(
     progress.accepted += result.accepted;
     batch = [];
     options.onBatch?.(progress);
+    // Let HTTP requests in between batches: on PGlite the queries run in this process.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
   for (const message of generateDemoMessages(brand, demoModuleRng(brand.seed, "behaviour"), { shiftMs })) {
     if (options.signal?.aborted) return progress;

@@ -134,7 +134,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(auditRoutes, { services });
   const onIngested = options.onIngested ?? (() => {});
   await app.register(customersRoutes, { services });
-  await app.register(importsRoutes, { services });
+  await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });
   await app.register(sensorsRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

@@ -30,8 +30,11 @@ export function buildWorker(deps: {
   const pollMs = deps.pollMs ?? 250;
   const timers: NodeJS.Timeout[] = [];
   let running = false;
-  let wake: (() => void) | null = null;
+  const wakers = new Set<() => void>();
   const loops: Promise<void>[] = [];
+  // PGlite runs queries in-process: without a turn of the event loop between batches,
+  // a backlog would starve HTTP requests for as long as it lasts.
+  const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
   async function runSchedule(schedule: Schedule) {
     try {
@@ -52,18 +55,20 @@ export function buildWorker(deps: {
         failures += 1;
         deps.log.error({ err: error, consumer: consumer.name }, "consumer batch failed; it will be retried");
       }
+      await yieldToRequests();
       if (handled > 0 || !running) continue;
       // Idle (or failing: back off up to ~10 s) until new work is announced or the poll comes round.
       const wait = failures > 0 ? Math.min(10_000, pollMs * 2 ** failures) : pollMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
+        const timer = setTimeout(done, wait);
         timer.unref();
-        wake = () => {
+        function done() {
           clearTimeout(timer);
+          wakers.delete(done);
           resolve();
-        };
+        }
+        wakers.add(done);
       });
-      wake = null;
     }
   }
 
@@ -81,11 +86,11 @@ export function buildWorker(deps: {
     async stop() {
       running = false;
       for (const timer of timers.splice(0)) clearInterval(timer);
-      wake?.();
+      for (const wake of [...wakers]) wake();
       await Promise.all(loops.splice(0));
     },
     kick() {
-      wake?.();
+      for (const wake of [...wakers]) wake();
     },
     async runOnce(name) {
       const schedule = schedules.find((s) => s.name === name);

@@ -79,7 +79,10 @@ export function normaliseIdentifier(type: string, raw: unknown, settings: Identi
       return { value: email };
     }
     default:
-      if (!/^(custom:[a-z0-9_]{1,40}|[a-z_]+)$/.test(type)) return { error: `unknown identifier type ${type}` };
+      // A typo must not become a new type without merge limits: only the known types or custom:<name>.
+      if (!(IDENTIFIER_TYPES as readonly string[]).includes(type) && !/^custom:[a-z0-9_]{1,40}$/.test(type)) {
+        return { error: `unknown identifier type ${type}; use a known type or custom:<name>` };
+      }
       return { value };
   }
 }
@@ -134,8 +137,10 @@ export function extractIdentifiers(
     add(previousType, message.previousId, "previousId");
   }
   const context = asObject(message.context);
+  // A group call's traits describe the group (a company, a store), not the person.
+  const ownTraits = message.type === "group" ? null : asObject(message.traits);
   for (const [source, traits] of [
-    ["traits", asObject(message.traits)],
+    ["traits", ownTraits],
     ["context.traits", asObject(context?.traits)],
   ] as const) {
     if (!traits) continue;

@@ -118,10 +118,8 @@ describe("Segment's analytics-node", () => {
     expect(timeline.items.map((i) => i.type)).toEqual(expect.arrayContaining(["page", "identify", "track", "screen", "group"]));
   });
 
-  // Bug: analytics-node's alias() has no anonymousId, so Siyu takes previousId for an old
-  // user id. With one user_id per profile the link is refused and previousId becomes a
-  // second, phantom "user". See the report: previousId should link as the anonymous id it
-  // was seen as. Flip to `it` once fixed.
+  // analytics-node's alias() sends no anonymousId: previousId must be taken as the visitor's
+  // anonymous id, or it would become a second, phantom user.
   it("alias(previousId = an anonymous id, userId) from analytics-node merges the anonymous visitor", async () => {
     const analytics = new Analytics({ writeKey, host: s.url, flushAt: 50, flushInterval: 200, maxRetries: 1 });
     analytics.page({ anonymousId: "seg-anon-2", name: "Landing" });
@@ -175,9 +173,8 @@ describe("RudderStack's rudder-sdk-node", () => {
     expect(Object.fromEntries(person.eventCounts.map((c) => [c.event, c.count]))).toEqual({ "Product Viewed": 1, "Order Completed": 1 });
   });
 
-  // Bug: with its default gzip: true the client posts the gzipped JSON labelled
-  // `Content-Type: application/x-www-form-urlencoded` (axios's default for a Buffer), and
-  // /v1/* answers 415. See the report. Flip to `it` once fixed.
+  // With its default gzip: true the client posts gzipped JSON labelled
+  // `Content-Type: application/x-www-form-urlencoded` (axios's default for a Buffer).
   it("delivers with the client's defaults (gzip: true)", async () => {
     const { client, failures } = rudder({ gzip: true });
     client.identify({ userId: "rs-gzip-user", traits: { name: "韩梅梅" } });
@@ -187,9 +184,8 @@ describe("RudderStack's rudder-sdk-node", () => {
     expect(await countsByType("rs-gzip-")).toEqual({ identify: 1, track: 1 });
   });
 
-  // Bug: RudderStack's SDKs stamp `originalTimestamp` (and `sentAt`), not `timestamp`;
-  // Siyu reads only `timestamp`, so a queued event is dated when it arrived, not when it
-  // happened. See the report. Flip to `it` once fixed.
+  // RudderStack's SDKs stamp `originalTimestamp` (and `sentAt`), not `timestamp`: a queued
+  // event must be dated when it happened, not when it arrived.
   it("dates an event when it happened (originalTimestamp), not when the queue was flushed", async () => {
     const { client, failures } = rudder({ gzip: false, flushInterval: 60_000 });
     client.track({ userId: "rs-user-2", event: "Warm Up" }); // the client sends its very first message at once
@@ -213,7 +209,7 @@ describe("RudderStack's rudder-sdk-node", () => {
  * segmentio plugin) posts each call to `https://<apiHost>/t` (/i, /p, /s, /g, /a) or, when
  * batching, to `/b`; analytics-kotlin and analytics-swift post gzip batches to `/b`. All send
  * `Content-Type: text/plain` with the writeKey in the body, and browsers post cross-origin.
- * These replay those requests byte for byte. Gaps, see the report; flip to `it` once fixed.
+ * These replay those requests byte for byte.
  */
 describe("Segment's browser and mobile SDKs (their requests replayed)", () => {
   const message = (id: string) => ({
