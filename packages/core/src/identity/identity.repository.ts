@@ -89,11 +89,16 @@ export async function upsertLinks(
 export async function componentOf(db: Db, workspaceId: string, seeds: string[]): Promise<string[]> {
   const found = await rows<{ id: string }>(
     db,
+    // Each step follows links in both directions through two index lookups (a_id, then b_id):
+    // one join on "a_id = id or b_id = id" would scan every link of the workspace per step.
     sql`with recursive comp(id) as (
           select unnest(${toUuidArray(seeds)}::uuid[])
           union
-          select case when l.a_id = c.id then l.b_id else l.a_id end
-          from comp c join identity_links l on l.workspace_id = ${workspaceId} and (l.a_id = c.id or l.b_id = c.id)
+          select n.id from comp c cross join lateral (
+            select l.b_id as id from identity_links l where l.workspace_id = ${workspaceId} and l.a_id = c.id
+            union all
+            select l.a_id from identity_links l where l.workspace_id = ${workspaceId} and l.b_id = c.id
+          ) n
         )
         select id from comp`,
   );
