@@ -10,3 +10,4 @@ export * from "./ingest";
 export * from "./profiles";
 export * from "./orders";
 export * from "./imports";
+export * from "./segments";

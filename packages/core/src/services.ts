@@ -1,4 +1,4 @@
-import type { Db } from "@siyu/storage";
+import type { Db, Warehouse } from "@siyu/storage";
 import { createAccessService, type AccessService, type AccessSettings } from "./access";
 import { createApiKeysService, type ApiKeysService } from "./api-keys";
 import { createAuditService, type AuditService } from "./audit";
@@ -23,6 +23,8 @@ export interface CoreSettings {
 
 export interface CoreDeps {
   db: Db;
+  /** The event warehouse; the modules that analyse (segments, tags, scores, CLV) need it. */
+  warehouse?: Warehouse;
   clock: Clock;
   settings: CoreSettings;
 }

@@ -1,6 +1,6 @@
 import { createCoreServices, DEFAULT_ACCESS_SETTINGS, systemClock, type CoreServices } from "@siyu/core";
 import type { ApiKeyScope, Role } from "@siyu/contracts";
-import { openWarehouse } from "@siyu/storage";
+import { openWarehouse, type Warehouse } from "@siyu/storage";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { buildHttpServer, type App, type HttpServerOptions } from "../http/build-http-server";
 import { createMetricsRegistry } from "../http/plugins/metrics.plugin";
@@ -14,6 +14,7 @@ export interface TestApp {
   app: App;
   services: CoreServices;
   database: TestDatabase;
+  warehouse: Warehouse;
   close(): Promise<void>;
 }
 
@@ -21,7 +22,7 @@ export async function buildTestApp(overrides: Partial<HttpServerOptions> = {}): 
   const database = await openTestDatabase();
   const warehouse = await openWarehouse({ dataDir: null });
   await warehouse.migrate();
-  const services = createCoreServices({ db: database.db, clock: systemClock, settings: { access: TEST_ACCESS_SETTINGS } });
+  const services = createCoreServices({ db: database.db, warehouse, clock: systemClock, settings: { access: TEST_ACCESS_SETTINGS } });
   const app = await buildHttpServer({
     services,
     registry: createMetricsRegistry(),
@@ -41,6 +42,7 @@ export async function buildTestApp(overrides: Partial<HttpServerOptions> = {}): 
     app,
     services,
     database,
+    warehouse,
     async close() {
       await app.close();
       await warehouse.close();
