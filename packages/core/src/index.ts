@@ -14,3 +14,4 @@ export * from "./identity";
 export * from "./profiles";
 export * from "./imports";
 export * from "./warehouse";
+export * from "./profile-events";

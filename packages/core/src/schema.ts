@@ -7,3 +7,4 @@ export * from "./audit/audit.schema";
 export * from "./events/events.schema";
 export * from "./identity/identity.schema";
 export * from "./profiles/profiles.schema";
+export * from "./profile-events/profile-events.schema";
