@@ -17,11 +17,17 @@ export const PERMISSIONS = [
   "customers.read",
   "customers.manage",
   "orders.write",
+  /** Segments, tags, RFM, lifecycle and CLV: read them, or define and recompute them. */
+  "segments.read",
+  "segments.manage",
+  /** See customers' phone, email and full name unmasked (lists, exports); without it they are masked. */
+  "customers.pii",
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
 
 const READ_ALL: Permission[] = PERMISSIONS.filter((p) => p.endsWith(".read"));
+const SEGMENTS: Permission[] = ["segments.read", "segments.manage"];
 
 /**
  * What each role may do. Store managers see only the stores assigned to them;
@@ -30,9 +36,9 @@ const READ_ALL: Permission[] = PERMISSIONS.filter((p) => p.endsWith(".read"));
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS,
-  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage"],
-  analyst: ["workspace.read", "stores.read", "customers.read"],
-  store_manager: ["workspace.read", "stores.read", "customers.read"],
+  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage", "customers.pii", ...SEGMENTS],
+  analyst: ["workspace.read", "stores.read", "customers.read", "segments.read"],
+  store_manager: ["workspace.read", "stores.read", "customers.read", "customers.pii", "segments.read"],
   auditor: READ_ALL,
 };
 

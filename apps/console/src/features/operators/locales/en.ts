@@ -56,4 +56,7 @@ export const operatorsEn = {
   "operators.permission.customers.read": "View customers and their timelines",
   "operators.permission.customers.manage": "Split merged customers and review identity links",
   "operators.permission.orders.write": "Record orders and refunds",
+  "operators.permission.segments.read": "View segments, tags, RFM, lifecycle and CLV",
+  "operators.permission.segments.manage": "Define and recompute segments, tags and customer layers",
+  "operators.permission.customers.pii": "See phone numbers, emails and names unmasked",
 };

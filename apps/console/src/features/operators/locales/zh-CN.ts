@@ -58,4 +58,7 @@ export const operatorsZhCN: Record<keyof typeof operatorsEn, string> = {
   "operators.permission.customers.read": "查看客户及其时间线",
   "operators.permission.customers.manage": "拆分合并的客户、审核身份关联",
   "operators.permission.orders.write": "录入订单和退款",
+  "operators.permission.segments.read": "查看分群、标签、RFM、生命周期与 CLV",
+  "operators.permission.segments.manage": "定义与重算分群、标签和客户分层",
+  "operators.permission.customers.pii": "查看未打码的手机号、邮箱和姓名",
 };
