@@ -2,6 +2,7 @@ import type { Db, Warehouse } from "@siyu/storage";
 import { createAccessService, type AccessService, type AccessSettings } from "./access";
 import { createApiKeysService, type ApiKeysService } from "./api-keys";
 import { createAuditService, type AuditService } from "./audit";
+import { createConsentsService, syncConsentsToWarehouse, type ConsentsService } from "./consents";
 import type { Clock } from "./shared/clock";
 import { createStoresService, type StoresService } from "./stores";
 import { consumeEventBatch, DEFAULT_INGEST_SETTINGS, type IngestSettings } from "./events";
@@ -11,6 +12,7 @@ import { createImportsService, DEFAULT_IMPORT_SETTINGS, type ImportSettings, typ
 import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type ProfilesService } from "./profiles";
 import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
+import { asWarehouseWriter } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
 
 export interface CoreSettings {
@@ -38,6 +40,8 @@ export interface CoreServices {
   audit: AuditService;
   identity: IdentityService;
   profiles: ProfilesService;
+  /** Consent per channel and purpose; changes reach the warehouse's copy at once. */
+  consents: ConsentsService;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
   /** Validates and durably logs Segment messages for a workspace. */
@@ -62,6 +66,9 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     currencyOf: (ws: string, on: Db = db) => currencyOf.get(ws, on),
   };
   const importSettings = deps.settings.imports ?? DEFAULT_IMPORT_SETTINGS;
+  const profiles = createProfilesService({ db, clock });
+  const consents = createConsentsService({ db, clock, resolveProfileId: profiles.resolveId });
+  const warehouse = deps.warehouse;
   return {
     workspaces,
     stores,
@@ -69,7 +76,15 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     apiKeys: createApiKeysService({ db, clock }),
     audit: createAuditService({ db, clock }),
     identity,
-    profiles: createProfilesService({ db, clock }),
+    profiles,
+    consents: {
+      ...consents,
+      async set(ctx, profileId, body, source) {
+        const result = await consents.set(ctx, profileId, body, source);
+        if (warehouse) await asWarehouseWriter(warehouse, () => syncConsentsToWarehouse({ db, warehouse, workspaceId: ctx.workspaceId }));
+        return result;
+      },
+    },
     imports: createImportsService({
       db,
       clock,

@@ -11,6 +11,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/invitations": { email: "someone@example.com", role: "operator" },
   "POST /api/v1/workspaces/:workspaceId/api-keys": { name: "POS", scope: "admin" },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/merges/:mergeId/split": {},
+  "PUT /api/v1/workspaces/:workspaceId/customers/:profileId/consents": { consents: [{ channel: "sms", purpose: "marketing", granted: true }] },
   "POST /api/v1/workspaces/:workspaceId/identity/conflicts/:aId/:bId/dismiss": {},
   "PATCH /api/v1/workspaces/:workspaceId/identity/settings": { maxPerProfile: { phone: 1, user_id: 1, wechat_unionid: 1, email: 2 } },
   "POST /api/v1/workspaces/:workspaceId/orders": { orderId: "POS-1", customer: { phone: "13800138000" }, total: 18 },

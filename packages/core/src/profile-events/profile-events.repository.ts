@@ -10,6 +10,7 @@ import { newId } from "../shared/ids";
  * - lifecycle.changed                  { from, to }
  * - rfm.changed                        { from, to }         (RFM cells)
  * - value_tier.changed                 { from, to }
+ * - consent.changed                    { channel, purpose, granted, source }
  */
 export type ProfileEventKind =
   | "tag.added"
@@ -18,7 +19,8 @@ export type ProfileEventKind =
   | "segment.exited"
   | "lifecycle.changed"
   | "rfm.changed"
-  | "value_tier.changed";
+  | "value_tier.changed"
+  | "consent.changed";
 
 export interface NewProfileEvent {
   workspaceId: string;

@@ -176,3 +176,15 @@ export async function refreshProfiles(db: Db, workspaceId: string, profileIds: s
       where p.id = ids.id and p.workspace_id = ${workspaceId}`,
   );
 }
+
+/**
+ * A subquery of (id, live_id): every profile of the workspace, merged or not, with the live
+ * profile it belongs to now (itself when live). Join on it to make per-profile rows follow merges.
+ */
+export function liveProfileRoots(workspaceId: string) {
+  return sql`(with recursive roots(id, live_id) as (
+      select id, id from profiles where workspace_id = ${workspaceId}::uuid and merged_into is null
+      union all
+      select p.id, r.live_id from profiles p join roots r on p.merged_into = r.id where p.workspace_id = ${workspaceId}::uuid
+    ) select id, live_id from roots)`;
+}

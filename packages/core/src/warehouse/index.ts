@@ -4,6 +4,6 @@ export { refreshProfileSnapshot } from "./profile-snapshot";
 export type { RefreshProfileSnapshotInput, ProfileSnapshotResult } from "./profile-snapshot";
 export { countEvents, countEventsByName, eventsPerDay, deleteWorkspaceFromWarehouse } from "./warehouse.queries";
 export type { EventRangeInput, EventsPerDayInput, DayCount } from "./warehouse.queries";
-export { readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET, WAREHOUSE_ANCHORS_OFFSET } from "./warehouse-offsets";
+export { readWarehouseOffset, asWarehouseWriter, WAREHOUSE_EVENTS_OFFSET, WAREHOUSE_ANCHORS_OFFSET } from "./warehouse-offsets";
 export { EVENT_COLUMNS, toEventRow } from "./event-row";
 export { warehouseErrors } from "./warehouse.errors";

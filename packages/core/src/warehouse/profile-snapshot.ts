@@ -1,4 +1,5 @@
 import type { Db, Warehouse } from "@siyu/storage";
+import { syncConsentsToWarehouse } from "../consents";
 import { consumerPosition } from "../events";
 import { PROFILE_PROJECTOR } from "../profiles";
 import {
@@ -80,6 +81,11 @@ async function refresh({ db, warehouse, workspaceId, pageSize = 50_000 }: Refres
       if (upTo > anchoredThrough) await moveWarehouseOffset(tx, WAREHOUSE_ANCHORS_OFFSET, upTo);
       return Number(count?.n ?? 0);
     });
+    // Attributes kept in PostgreSQL follow the profiles they belong to: copy them for the same workspaces.
+    const workspaceIds = workspaceId ? [workspaceId] : (await warehouse.query<{ w: string }>("select distinct workspace_id::varchar as w from profiles")).map((r) => r.w);
+    for (const ws of workspaceIds) {
+      await syncConsentsToWarehouse({ db, warehouse, workspaceId: ws });
+    }
     return { identifiers, profiles, anchored };
   } finally {
     for (const table of [STAGE_IDENTIFIERS, STAGE_PROFILES, STAGE_ANCHORS]) await warehouse.run(`drop table if exists ${table}`);

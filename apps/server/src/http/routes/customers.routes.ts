@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
+  ConsentListDto,
+  SetConsentsBody,
   ConflictListDto,
   ConflictParams,
   MergeParams,
@@ -89,6 +91,34 @@ export const customersRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> 
       if (!merges.some((m) => m.id === req.params.mergeId)) throw identityErrors.error("identity.merge_not_found", "No such merge for this customer.");
       const change = await splitProfileMerge(services, ctx, req.params.mergeId);
       return { profileIds: change.liveProfiles };
+    },
+  );
+
+  app.get(
+    "/api/v1/workspaces/:workspaceId/customers/:profileId/consents",
+    {
+      schema: { params: ProfileParams, response: { 200: ConsentListDto }, tags, summary: "Consent in force per channel and purpose" },
+      config: { auth: "workspace", permission: "customers.read" },
+    },
+    async (req) => ({ items: await services.consents.list(requireWorkspace(req), req.params.profileId) }),
+  );
+
+  app.put(
+    "/api/v1/workspaces/:workspaceId/customers/:profileId/consents",
+    {
+      schema: {
+        params: ProfileParams,
+        body: SetConsentsBody,
+        response: { 200: ConsentListDto },
+        tags,
+        summary: "Record consent decisions (granted or withdrawn) per channel and purpose; unchanged ones are no-ops",
+      },
+      config: { auth: "workspace", permission: "customers.manage" },
+    },
+    async (req) => {
+      const ctx = requireWorkspace(req);
+      const source = ctx.actor.type === "api_key" ? "api" : "operator";
+      return { items: await services.consents.set(ctx, req.params.profileId, req.body, source) };
     },
   );
 

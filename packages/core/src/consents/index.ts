@@ -1,0 +1,3 @@
+export { createConsentsService, syncConsentsToWarehouse } from "./consents.service";
+export type { ConsentsService } from "./consents.service";
+export { consents } from "./consents.schema";
