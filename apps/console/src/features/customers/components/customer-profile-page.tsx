@@ -10,6 +10,7 @@ import { formatPhone } from "../../../lib/format/format-phone";
 import { useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { useCustomer } from "../api/get-customer";
+import { CustomerConsentsCard } from "./customer-consents-card";
 import { CustomerEventCountsTable } from "./customer-event-counts-table";
 import { CustomerIdentifiersTable } from "./customer-identifiers-table";
 import { CustomerMergeHistory } from "./customer-merge-history";
@@ -123,6 +124,7 @@ export function CustomerProfilePage() {
           <Col xs={24} xl={10}>
             <Space direction="vertical" size={16} style={{ width: "100%" }}>
               <CustomerTraitsCard traits={profile.traits} />
+              <CustomerConsentsCard profileId={profile.id} />
               <CustomerEventCountsTable eventCounts={profile.eventCounts} />
             </Space>
           </Col>
