@@ -1,0 +1,18 @@
+export { lnGamma, hyp2f1 } from "./special-functions";
+export type { Hyp2f1Options } from "./special-functions";
+export { minimise, numericHessian, invertMatrix } from "./nelder-mead";
+export type { MinimiseOptions, MinimiseResult } from "./nelder-mead";
+export { createRandom } from "./random";
+export type { Random } from "./random";
+export { summariseTransactions, dayNumberOf, isoDateOf, UNIT_DAYS } from "./rfm-summary";
+export type { ClvTimeUnit, ClvTransaction, CustomerSummary } from "./rfm-summary";
+export { bgNbdLogLikelihood, fitBgNbd, probabilityAlive, conditionalExpectedPurchases, nextPurchaseWindow } from "./bg-nbd";
+export type { BgNbdParams, BgNbdFit, RecencyFrequency, NextPurchaseWindow } from "./bg-nbd";
+export { gammaGammaLogLikelihood, fitGammaGamma, conditionalExpectedOrderValue, isGammaGammaEligible } from "./gamma-gamma";
+export type { GammaGammaParams, GammaGammaFit, FrequencyValue } from "./gamma-gamma";
+export { fitClv } from "./clv-fit";
+export type { ClvFit } from "./clv-fit";
+export { scoreCustomer, DEFAULT_HORIZON_DAYS } from "./clv-scores";
+export type { ClvModelParams, ClvScoreOptions, CustomerClv } from "./clv-scores";
+export { simulateClv } from "./clv-simulate";
+export type { SimulateClvInput, SimulatedCustomer } from "./clv-simulate";
