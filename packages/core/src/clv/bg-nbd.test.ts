@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bgNbdLogLikelihood, conditionalExpectedPurchases, fitBgNbd, nextPurchaseWindow, probabilityAlive, type BgNbdParams } from "./bg-nbd";
-import { CDNOW_SAMPLE, datasetFile, readCdnowSample } from "./clv.fixtures";
+import { CDNOW_SAMPLE, datasetFile, readCdnowSample } from "./testing/clv-datasets";
 import { simulateClv } from "./clv-simulate";
 import { dayNumberOf, summariseTransactions } from "./rfm-summary";
 import { lnGamma } from "./special-functions";

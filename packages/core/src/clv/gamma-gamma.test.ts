@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CDNOW_SAMPLE, datasetFile, readCdnowSample } from "./clv.fixtures";
+import { CDNOW_SAMPLE, datasetFile, readCdnowSample } from "./testing/clv-datasets";
 import { simulateClv } from "./clv-simulate";
 import { conditionalExpectedOrderValue, fitGammaGamma, gammaGammaLogLikelihood, isGammaGammaEligible, type GammaGammaParams } from "./gamma-gamma";
 import { dayNumberOf, summariseTransactions } from "./rfm-summary";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasetFile, CDNOW_SAMPLE, readCdnowSample } from "./clv.fixtures";
+import { datasetFile, CDNOW_SAMPLE, readCdnowSample } from "./testing/clv-datasets";
 import { dayNumberOf, isoDateOf, summariseTransactions } from "./rfm-summary";
 
 const day = (iso: string): number => dayNumberOf(iso)!;

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dayNumberOf, type ClvTransaction } from "./rfm-summary";
+import { dayNumberOf, type ClvTransaction } from "../rfm-summary";
 
 /**
  * The shared data sets folder: $SIYU_DATASETS, or the first `shared/datasets` found walking up
