@@ -12,6 +12,7 @@ import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type Profile
 import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
+import { createClvService, type ClvService } from "./clv";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -40,6 +41,8 @@ export interface CoreServices {
   profiles: ProfilesService;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
+  /** Customer lifetime value: per-workspace BG/NBD + Gamma-Gamma fits and per-customer predictions (needs the warehouse). */
+  clv: ClvService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -62,6 +65,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     currencyOf: (ws: string, on: Db = db) => currencyOf.get(ws, on),
   };
   const importSettings = deps.settings.imports ?? DEFAULT_IMPORT_SETTINGS;
+  const profiles = createProfilesService({ db, clock });
   return {
     workspaces,
     stores,
@@ -69,7 +73,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     apiKeys: createApiKeysService({ db, clock }),
     audit: createAuditService({ db, clock }),
     identity,
-    profiles: createProfilesService({ db, clock }),
+    profiles,
+    clv: createClvService({ db, warehouse: deps.warehouse, clock, resolveProfileId: profiles.resolveId }),
     imports: createImportsService({
       db,
       clock,
