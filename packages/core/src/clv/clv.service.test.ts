@@ -199,3 +199,18 @@ describe("the CLV service", () => {
     await expect(bare.clv.refit(systemContext(newId()))).rejects.toMatchObject({ code: "clv.warehouse_unavailable" });
   });
 });
+
+describe("the daily refit", () => {
+  it("refits workspaces never fitted or fitted more than a day ago, and only those", async () => {
+    const at = fixedClock(NOW);
+    const svc = createCoreServices({ db: database.db, warehouse, clock: at, settings: { access: DEFAULT_ACCESS_SETTINGS } });
+    const fresh = await svc.workspaces.create({ name: "Never fitted", timezone: "Asia/Shanghai", currency: "CNY" }, { type: "system", id: null, name: "test" });
+    const first = await svc.clv.refitAll({ olderThanMs: DAY });
+    expect(first).toEqual([{ workspaceId: fresh.id, status: "insufficient_data" }]);
+    expect(await svc.clv.refitAll({ olderThanMs: DAY })).toEqual([]);
+    at.advance(DAY + 1);
+    const again = (await svc.clv.refitAll({ olderThanMs: DAY })).map((r) => r.workspaceId);
+    expect(again).toContain(fresh.id);
+    expect(again.length).toBeGreaterThan(1);
+  }, 60_000);
+});

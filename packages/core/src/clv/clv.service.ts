@@ -1,4 +1,4 @@
-import { eq } from "@siyu/storage/orm";
+import { eq, isNull, lte, or } from "@siyu/storage/orm";
 import type { Db, Warehouse } from "@siyu/storage";
 import type { ClvModelDto, CustomerClvDto, UpdateClvSettingsBody } from "@siyu/contracts";
 import { appendAuditEntry } from "../audit";
@@ -35,10 +35,29 @@ export function createClvService(deps: ClvDeps) {
     updateSettings: (ctx: WorkspaceContext, input: UpdateClvSettingsBody) => updateSettings(deps, ctx, input),
     model: (ctx: WorkspaceContext) => readModel(deps, ctx.workspaceId),
     /** Fits the workspace now and replaces its predictions. */
-    refit: (ctx: WorkspaceContext) => refit(ctx.workspaceId),
-    /** The daily job: refits every workspace, one after another; one workspace's failure does not stop the rest. */
-    refitAll: async (): Promise<{ workspaceId: string; status: string }[]> => {
-      const ids = await deps.db.select({ id: workspaces.id }).from(workspaces);
+    refit: async (ctx: WorkspaceContext) => {
+      const model = await refit(ctx.workspaceId);
+      await appendAuditEntry(deps.db, deps.clock, ctx, {
+        action: "clv.refit",
+        targetType: "clv_model",
+        targetId: ctx.workspaceId,
+        summary: `Refitted the CLV model: ${model.status}`,
+        after: { status: model.status, customers: model.customers, repeatCustomers: model.repeatCustomers, scoredProfiles: model.scoredProfiles },
+      });
+      return model;
+    },
+    /**
+     * The daily job: refits every workspace whose last fit is older than `olderThanMs` (all of them
+     * without it), one after another; one workspace's failure does not stop the rest. Run hourly
+     * with a day's age, it refits each workspace once a day however often the process restarts.
+     */
+    refitAll: async (options: { olderThanMs?: number } = {}): Promise<{ workspaceId: string; status: string }[]> => {
+      const cutoff = new Date(deps.clock.now().getTime() - (options.olderThanMs ?? 0));
+      const ids = await deps.db
+        .select({ id: workspaces.id })
+        .from(workspaces)
+        .leftJoin(clvModels, eq(clvModels.workspaceId, workspaces.id))
+        .where(options.olderThanMs === undefined ? undefined : or(isNull(clvModels.fittedAt), lte(clvModels.fittedAt, cutoff)));
       const out: { workspaceId: string; status: string }[] = [];
       for (const { id } of ids) {
         try {
