@@ -41,6 +41,9 @@ interface Grouped {
   tx: Float64Array;
   T: Float64Array;
   weight: Float64Array;
+  /** Index of each group's x in `distinctX`: the Γ terms depend on x only, so they are computed once per distinct x. */
+  xIndex: Uint32Array;
+  distinctX: Float64Array;
   count: number;
 }
 
@@ -53,13 +56,24 @@ function group(data: readonly RecencyFrequency[]): Grouped {
     else map.set(key, { x: d.x, tx: d.tx, T: d.T, w: 1 });
   }
   const n = map.size;
-  const out: Grouped = { x: new Float64Array(n), tx: new Float64Array(n), T: new Float64Array(n), weight: new Float64Array(n), count: data.length };
+  const distinct = [...new Set([...map.values()].map((g) => g.x))].sort((a, b) => a - b);
+  const position = new Map(distinct.map((x, i) => [x, i]));
+  const out: Grouped = {
+    x: new Float64Array(n),
+    tx: new Float64Array(n),
+    T: new Float64Array(n),
+    weight: new Float64Array(n),
+    xIndex: new Uint32Array(n),
+    distinctX: Float64Array.from(distinct),
+    count: data.length,
+  };
   let i = 0;
   for (const g of map.values()) {
     out.x[i] = g.x;
     out.tx[i] = g.tx;
     out.T[i] = g.T;
     out.weight[i] = g.w;
+    out.xIndex[i] = position.get(g.x)!;
     i++;
   }
   return out;
@@ -73,11 +87,15 @@ function logLikelihoodGrouped(p: BgNbdParams, g: Grouped): number {
   const lnGab = lnGamma(a + b);
   const rLnAlpha = r * Math.log(alpha);
   const lnA = Math.log(a);
+  // A1 + A2 = ln[Γ(r+x) α^r / Γ(r)] + ln[B(a, b+x) / B(a, b)], per distinct x.
+  const gammaTerms = new Float64Array(g.distinctX.length);
+  for (let k = 0; k < g.distinctX.length; k++) {
+    const x = g.distinctX[k]!;
+    gammaTerms[k] = lnGamma(r + x) - lnGr + rLnAlpha + lnGab + lnGamma(b + x) - lnGb - lnGamma(a + b + x);
+  }
   let total = 0;
   for (let i = 0; i < g.x.length; i++) {
     const x = g.x[i]!;
-    const A1 = lnGamma(r + x) - lnGr + rLnAlpha;
-    const A2 = lnGab + lnGamma(b + x) - lnGb - lnGamma(a + b + x);
     const A3 = -(r + x) * Math.log(alpha + g.T[i]!);
     let tail = A3;
     if (x > 0) {
@@ -85,7 +103,7 @@ function logLikelihoodGrouped(p: BgNbdParams, g: Grouped): number {
       const hi = Math.max(A3, A4);
       tail = hi + Math.log(Math.exp(A3 - hi) + Math.exp(A4 - hi));
     }
-    total += g.weight[i]! * (A1 + A2 + tail);
+    total += g.weight[i]! * (gammaTerms[g.xIndex[i]!]! + tail);
   }
   return total;
 }
