@@ -14,6 +14,7 @@ import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
 import { asWarehouseWriter } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
+import { createClvService, type ClvService } from "./clv";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -44,6 +45,8 @@ export interface CoreServices {
   consents: ConsentsService;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
+  /** Customer lifetime value: per-workspace BG/NBD + Gamma-Gamma fits and per-customer predictions (needs the warehouse). */
+  clv: ClvService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -85,6 +88,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
         return result;
       },
     },
+    clv: createClvService({ db, warehouse: deps.warehouse, clock, resolveProfileId: profiles.resolveId }),
     imports: createImportsService({
       db,
       clock,

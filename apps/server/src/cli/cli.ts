@@ -10,6 +10,7 @@ import { rebuildDemoWorkspace } from "../demo/rebuild-demo";
 import { loadDemoEvents } from "../demo/load-demo-events";
 import { startSiyu } from "../start";
 import { IMPORT_USAGE, runImportCommand } from "./import.command";
+import { CLV_USAGE, runClvCommand } from "./clv.command";
 
 const USAGE = `Usage: siyu <command> [options]
 
@@ -22,6 +23,7 @@ Commands:
                                 and optionally add them to a workspace (role default: admin;
                                 --stores assigns a store manager's stores by store code)
 ${IMPORT_USAGE}
+${CLV_USAGE}
 
 Configuration comes from environment variables and siyu.config.json (see README).`;
 
@@ -31,6 +33,8 @@ export async function runCli(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // Needs no configuration or store: it fits a CSV file.
+  if (command === "clv") return runClvCommand(rest);
   let config: SiyuConfig;
   try {
     config = loadConfig();

@@ -4,6 +4,7 @@ import { apiKeysLocales } from "../../features/api-keys/locales";
 import { auditLogLocales } from "../../features/audit-log/locales";
 import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
+import { clvLocales } from "../../features/clv/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { storesLocales } from "../../features/stores/locales";
@@ -24,6 +25,7 @@ export const DICTIONARY_PARTS = [
   { owner: "audit-log", ...auditLogLocales },
   { owner: "customers", ...customersLocales },
   { owner: "imports", ...importsLocales },
+  { owner: "clv", ...clvLocales },
 ] as const;
 
 export const en = {
@@ -37,6 +39,7 @@ export const en = {
   ...auditLogLocales.en,
   ...customersLocales.en,
   ...importsLocales.en,
+  ...clvLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -50,6 +53,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...auditLogLocales["zh-CN"],
   ...customersLocales["zh-CN"],
   ...importsLocales["zh-CN"],
+  ...clvLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

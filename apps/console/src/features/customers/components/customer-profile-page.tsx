@@ -18,6 +18,7 @@ import { CustomerOrdersTable } from "./customer-orders-table";
 import { CustomerStatsCard } from "./customer-stats-card";
 import { CustomerTimeline } from "./customer-timeline";
 import { CustomerTraitsCard } from "./customer-traits-card";
+import { CustomerClvCard } from "../../../features/clv";
 
 type LocationState = { mergedFrom?: string } | null;
 
@@ -112,6 +113,7 @@ export function CustomerProfilePage() {
       ) : null}
       <Space direction="vertical" size={16} style={{ width: "100%" }}>
         <CustomerStatsCard profile={profile} />
+        <CustomerClvCard profileId={profile.id} />
         <CustomerOrdersTable orders={profile.recentOrders} />
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={14}>

@@ -1,0 +1,1 @@
+export { CustomerClvCard } from "./components/customer-clv-card";

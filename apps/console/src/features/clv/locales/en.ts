@@ -1,0 +1,20 @@
+export const clvEn = {
+  "clv.card.title": "Customer lifetime value",
+  "clv.card.help":
+    "Predicted from this workspace's orders with the BG/NBD model (purchases and dropout) and the Gamma-Gamma model (spend per order), refitted daily. Values are undiscounted.",
+  "clv.pAlive": "Probability still active",
+  "clv.pAlive.help": "The probability that this customer has not silently stopped buying.",
+  "clv.expectedOrderValue": "Expected order value",
+  "clv.nextPurchase": "Next purchase window",
+  "clv.nextPurchase.help": "If the customer is still active, the middle half of the likely time of the next purchase (25 %–75 %).",
+  "clv.horizon": "Next",
+  "clv.horizon.days": "{days} days",
+  "clv.expectedPurchases": "Expected purchases",
+  "clv.expectedValue": "Expected value",
+  "clv.computedAt": "Computed {at}",
+  "clv.state.not_fitted": "No CLV model has been fitted for this workspace yet.",
+  "clv.state.insufficient_data": "Not enough data: the workspace has too few customers with repeat purchases to fit the model.",
+  "clv.state.fit_failed": "The last CLV fit did not succeed, so there is no prediction.",
+  "clv.state.no_orders": "Not enough data: this customer has no orders in the model yet.",
+  "clv.loadFailed": "The CLV prediction could not be loaded.",
+};
