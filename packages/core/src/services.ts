@@ -12,6 +12,7 @@ import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type Profile
 import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
+import { createTagsService, type EvaluateRule, type TagsService } from "./tags";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -27,6 +28,8 @@ export interface CoreDeps {
   warehouse?: Warehouse;
   clock: Clock;
   settings: CoreSettings;
+  /** The segments module's rule evaluator (live profile ids a rule matches); rule tags need it. */
+  evaluateRule?: EvaluateRule;
 }
 
 /** Wires the domain services once over one database handle (or a transaction). */
@@ -40,6 +43,8 @@ export interface CoreServices {
   profiles: ProfilesService;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
+  /** Manual and computed tags, tag groups, and their warehouse copy. */
+  tags: TagsService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -80,6 +85,13 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       identitySettings: (ws: string) => projectorDeps.identitySettings(ws),
       workspaces,
       stores,
+    }),
+    tags: createTagsService({
+      db,
+      clock,
+      warehouse: deps.warehouse,
+      profilesOfIdentifiers: identity.profilesOfIdentifiers,
+      evaluateRule: deps.evaluateRule,
     }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),

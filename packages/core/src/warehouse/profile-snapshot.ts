@@ -1,6 +1,7 @@
 import type { Db, Warehouse } from "@siyu/storage";
 import { consumerPosition } from "../events";
 import { PROFILE_PROJECTOR } from "../profiles";
+import { syncTagsToWarehouse } from "../tags";
 import {
   asWarehouseWriter,
   moveWarehouseOffset,
@@ -80,6 +81,8 @@ async function refresh({ db, warehouse, workspaceId, pageSize = 50_000 }: Refres
       if (upTo > anchoredThrough) await moveWarehouseOffset(tx, WAREHOUSE_ANCHORS_OFFSET, upTo);
       return Number(count?.n ?? 0);
     });
+    // Tags are held at live profile ids: a merge this snapshot brings in moves them too.
+    await syncTagsToWarehouse({ db, warehouse, workspaceId });
     return { identifiers, profiles, anchored };
   } finally {
     for (const table of [STAGE_IDENTIFIERS, STAGE_PROFILES, STAGE_ANCHORS]) await warehouse.run(`drop table if exists ${table}`);
