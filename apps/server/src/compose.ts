@@ -75,6 +75,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     schedules: [
       ...SCHEDULES,
       { name: "warehouse.profile_snapshot", everyMs: 5 * 60_000, run: () => refreshProfileSnapshot({ db: database.db, warehouse }).then(() => {}) },
+      // Each workspace's computed tags are recomputed once its interval (tag settings, default daily) has passed.
+      { name: "tags.recompute", everyMs: 5 * 60_000, run: () => services.tags.recomputeDue().then(() => {}) },
     ],
   });
   let closed = false;

@@ -605,15 +605,17 @@ async function changeHolders(
       unknown: items.filter((i) => i.status === "unknown_profile" || i.status === "invalid").length,
       items,
     };
-    if (result.changed > 0 && items.length > 1) {
-      await appendAuditEntry(tx, deps.clock, ctx, {
-        action: action === "assign" ? "tag.assigned" : "tag.unassigned",
-        targetType: "tag",
-        targetId: tag.id,
-        summary: `${action === "assign" ? "Gave" : "Took"} tag ${tag.name} ${action === "assign" ? "to" : "from"} ${result.changed} customers`,
-        after: { changed: result.changed, unchanged: result.unchanged, unknown: result.unknown },
-      });
-    }
+    const whom =
+      items.length === 1 && items[0]!.liveProfileId ? `customer ${items[0]!.liveProfileId}` : `${result.changed} of ${items.length} customers`;
+    await appendAuditEntry(tx, deps.clock, ctx, {
+      action: action === "assign" ? "tag.assigned" : "tag.unassigned",
+      targetType: "tag",
+      targetId: tag.id,
+      summary: `${action === "assign" ? "Gave" : "Took"} tag ${tag.name} ${action === "assign" ? "to" : "from"} ${whom}${
+        items.length === 1 && result.changed === 0 ? " (no change)" : ""
+      }`,
+      after: { changed: result.changed, unchanged: result.unchanged, unknown: result.unknown },
+    });
     return result;
   });
 }
@@ -845,6 +847,15 @@ async function recomputeTag(deps: TagsDeps, ctx: WorkspaceContext, tagId: string
       .set({ lastComputedAt: now })
       .where(inArray(tags.id, levels.map((l) => l.tag.id)));
     const own = levels.find((l) => l.tag.id === tagId);
+    if (ctx.actor.type !== "system") {
+      await appendAuditEntry(tx, deps.clock, ctx, {
+        action: "tag.recomputed",
+        targetType: "tag",
+        targetId: tagId,
+        summary: `Recomputed tag ${tag.name}: ${added} added, ${removed} removed`,
+        after: { added, removed },
+      });
+    }
     return { added, removed, holders: own?.members.length ?? 0, computedAt: now.toISOString() };
   });
 }
