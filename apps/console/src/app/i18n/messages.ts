@@ -7,6 +7,7 @@ import { customersLocales } from "../../features/customers/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { storesLocales } from "../../features/stores/locales";
+import { tagsLocales } from "../../features/tags/locales";
 import { workspacesLocales } from "../../features/workspaces/locales";
 import type { Dictionary, Language } from "../../lib/i18n";
 import { appEn } from "../locales/en";
@@ -24,6 +25,7 @@ export const DICTIONARY_PARTS = [
   { owner: "audit-log", ...auditLogLocales },
   { owner: "customers", ...customersLocales },
   { owner: "imports", ...importsLocales },
+  { owner: "tags", ...tagsLocales },
 ] as const;
 
 export const en = {
@@ -37,6 +39,7 @@ export const en = {
   ...auditLogLocales.en,
   ...customersLocales.en,
   ...importsLocales.en,
+  ...tagsLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -50,6 +53,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...auditLogLocales["zh-CN"],
   ...customersLocales["zh-CN"],
   ...importsLocales["zh-CN"],
+  ...tagsLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

@@ -17,6 +17,8 @@ import { CustomerOrdersTable } from "./customer-orders-table";
 import { CustomerStatsCard } from "./customer-stats-card";
 import { CustomerTimeline } from "./customer-timeline";
 import { CustomerTraitsCard } from "./customer-traits-card";
+// eslint-disable-next-line no-restricted-imports -- the tags card is mounted here by design (one line); its data and strings stay in features/tags.
+import { CustomerTagsCard } from "../../tags";
 
 type LocationState = { mergedFrom?: string } | null;
 
@@ -122,6 +124,7 @@ export function CustomerProfilePage() {
           </Col>
           <Col xs={24} xl={10}>
             <Space direction="vertical" size={16} style={{ width: "100%" }}>
+              <CustomerTagsCard profileId={profile.id} />
               <CustomerTraitsCard traits={profile.traits} />
               <CustomerEventCountsTable eventCounts={profile.eventCounts} />
             </Space>
