@@ -185,13 +185,15 @@ export function TagFormModal(props: { workspaceId: string; open: boolean; tag: T
                 <InputNumber min={1} max={3650} precision={0} />
               </Form.Item>
             </Space>
-            <Typography.Text strong>{t("tags.form.levels")}</Typography.Text>
+            <div>
+              <Typography.Text strong>{t("tags.form.levels")}</Typography.Text>
+            </div>
             <Typography.Paragraph type="secondary">{t("tags.form.rest")}</Typography.Paragraph>
             <Form.List name="levels">
               {(fields, { add, remove }) => (
                 <>
                   {fields.map((field) => (
-                    <Space key={field.key} align="baseline">
+                    <Space key={field.key} align="baseline" style={{ display: "flex" }}>
                       <Form.Item name={[field.name, "tagName"]} rules={[{ required: true, max: 100 }]}>
                         <Input placeholder={t("tags.form.levelName")} />
                       </Form.Item>
@@ -201,9 +203,11 @@ export function TagFormModal(props: { workspaceId: string; open: boolean; tag: T
                       <MinusCircleOutlined onClick={() => remove(field.name)} />
                     </Space>
                   ))}
-                  <Button type="dashed" onClick={() => add({ tagName: "" })} icon={<PlusOutlined />} disabled={fields.length >= 10}>
-                    {t("tags.form.addLevel")}
-                  </Button>
+                  <div>
+                    <Button type="dashed" onClick={() => add({ tagName: "" })} icon={<PlusOutlined />} disabled={fields.length >= 10}>
+                      {t("tags.form.addLevel")}
+                    </Button>
+                  </div>
                 </>
               )}
             </Form.List>

@@ -92,7 +92,7 @@ export function TagManagerPage() {
   ];
 
   const sections: { group: TagGroupDto | null; tags: TagDto[] }[] = [
-    ...groups.map((group) => ({ group, tags: tags.filter((tag) => tag.groupId === group.id) })),
+    ...groups.map((group) => ({ group, tags: inSchemeOrder(tags.filter((tag) => tag.groupId === group.id)) })),
     { group: null, tags: tags.filter((tag) => !tag.groupId) },
   ].filter((s) => s.group || s.tags.length > 0);
 
@@ -179,6 +179,16 @@ export function TagManagerPage() {
       <TagImportModal workspaceId={workspaceId} open={importing} onClose={() => setImporting(false)} />
     </div>
   );
+}
+
+/** A quantile scheme's levels top first (high, medium, low), the other tags after them by name. */
+function inSchemeOrder(tags: TagDto[]): TagDto[] {
+  const position = (tag: TagDto) => {
+    const levels = (tag.definition as { levels?: { tagId?: string }[] } | null)?.levels;
+    const i = tag.kind === "quantile" && levels ? levels.findIndex((l) => l.tagId === tag.id) : -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return [...tags].sort((a, b) => position(a) - position(b) || a.name.localeCompare(b.name));
 }
 
 /** The per-workspace interval of the worker's recompute of rule and quantile tags (default daily). */
