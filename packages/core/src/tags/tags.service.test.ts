@@ -360,6 +360,13 @@ describe("quantile tags", () => {
     const after = (await readProfileEventsAfter(database.db, 0, 1_000_000)).slice(before);
     expect(after).toHaveLength(6);
     expect(await tagEvents(ctx, [ids.get("u8")!])).toEqual(["tag.added:high", "tag.removed:high", "tag.added:medium"]);
+    // The warehouse copy follows the customers the recompute moved.
+    const copied = await warehouse.query<{ profile_id: string; tag_id: string }>(
+      "select profile_id::varchar as profile_id, tag_id::varchar as tag_id from profile_tags where workspace_id = $1::uuid and profile_id = $2::uuid",
+      [ctx.workspaceId, ids.get("u1")!],
+    );
+    expect(copied).toEqual([{ profile_id: ids.get("u1"), tag_id: high.id }]);
+    expect(await warehouseTags(ctx)).toHaveLength(9);
 
     // The operator edits the percentages: the scheme changes on every level.
     await services.tags.update(ctx, all.find((t) => t.name === "low")!.id, {

@@ -32,7 +32,7 @@ import { tagErrors } from "./tags.errors";
 import { addHolders, holderCounts, holdersOf, liveIdsOf, removeHolders, tagsHeldBy, type ChangeContext, type TagRef } from "./tags.repository";
 import { profileTags, tagGroups, tags, tagSettings } from "./tags.schema";
 import { TagSettings } from "./tags.settings";
-import { computeQuantileLevels, syncTagsToWarehouse } from "./tags.warehouse";
+import { computeQuantileLevels, syncProfileTagsToWarehouse, syncTagsToWarehouse } from "./tags.warehouse";
 
 /**
  * The seam to the segments module: the live profile ids a segment rule matches now.
@@ -75,17 +75,17 @@ export function createTagsService(deps: TagsDeps) {
     /** Gives a manual tag to customers named by profile id or identifier; unknown ones are reported per item. */
     assign: async (ctx: WorkspaceContext, tagId: string, body: AssignTagBody, source: TagSource = "manual") => {
       const result = await changeHolders(deps, ctx, tagId, body, "assign", source);
-      await sync(ctx.workspaceId);
+      await sync(ctx.workspaceId, touched(result));
       return result;
     },
     unassign: async (ctx: WorkspaceContext, tagId: string, body: AssignTagBody) => {
       const result = await changeHolders(deps, ctx, tagId, body, "unassign", "manual");
-      await sync(ctx.workspaceId);
+      await sync(ctx.workspaceId, touched(result));
       return result;
     },
     importCsv: async (ctx: WorkspaceContext, text: string, options: { fileName?: string } = {}) => {
-      const report = await importCsv(deps, ctx, text, options);
-      if (report.added > 0) await sync(ctx.workspaceId);
+      const { report, affected } = await importCsv(deps, ctx, text, options);
+      if (affected.length > 0) await sync(ctx.workspaceId, affected);
       return report;
     },
 
@@ -94,19 +94,19 @@ export function createTagsService(deps: TagsDeps) {
     addToProfile: async (ctx: WorkspaceContext, profileId: string, tagId: string) => {
       const result = await changeHolders(deps, ctx, tagId, { profileIds: [profileId] }, "assign", "manual");
       if (result.unknown > 0) throw tagErrors.error("tags.not_found", "No such customer.");
-      await sync(ctx.workspaceId);
+      await sync(ctx.workspaceId, touched(result));
       return tagsOfProfile(deps.db, ctx, profileId);
     },
     removeFromProfile: async (ctx: WorkspaceContext, profileId: string, tagId: string) => {
       const result = await changeHolders(deps, ctx, tagId, { profileIds: [profileId] }, "unassign", "manual");
       if (result.unknown > 0) throw tagErrors.error("tags.not_found", "No such customer.");
-      await sync(ctx.workspaceId);
+      await sync(ctx.workspaceId, touched(result));
     },
 
     /** Recomputes a rule or quantile tag now (a quantile tag: every level of its scheme). */
     recompute: async (ctx: WorkspaceContext, tagId: string): Promise<TagRecomputeDto> => {
-      const result = await recomputeTag(deps, ctx, tagId);
-      await sync(ctx.workspaceId);
+      const { result, affected } = await recomputeTag(deps, ctx, tagId);
+      await sync(ctx.workspaceId, affected);
       return result;
     },
     /** The worker's schedule: recomputes every computed tag whose workspace interval has passed. */
@@ -128,10 +128,9 @@ export function createTagsService(deps: TagsDeps) {
         if (tag.kind === "rule" && !deps.evaluateRule) continue;
         if (tag.kind === "quantile" && !deps.warehouse) continue;
         const ctx = systemContext(tag.workspaceId);
-        const levelIds = await recomputeTag(deps, ctx, tag.id, done);
-        void levelIds;
+        const { affected } = await recomputeTag(deps, ctx, tag.id, done);
         count += 1;
-        await sync(tag.workspaceId);
+        await sync(tag.workspaceId, affected);
       }
       return count;
     },
@@ -142,23 +141,45 @@ export function createTagsService(deps: TagsDeps) {
 }
 export type TagsService = ReturnType<typeof createTagsService>;
 
-/** After a change: the workspace's warehouse copy is replaced, one sync at a time, later requests folded into one. */
+/** The live customers a bulk change named: their rows are the ones to copy again. */
+function touched(result: TagAssignResultDto): string[] {
+  return [...new Set(result.items.flatMap((i) => (i.liveProfileId ? [i.liveProfileId] : [])))];
+}
+
+/** Above this many customers a change copies the workspace's whole tag set instead of theirs. */
+const PARTIAL_SYNC_LIMIT = 5_000;
+
+/**
+ * After a change the warehouse copy follows: the rows of the customers it touched (or, with no
+ * list or a long one, the workspace's), one copy at a time, requests waiting meanwhile folded into one.
+ */
 function warehouseSyncQueue(deps: TagsDeps) {
-  const queued = new Map<string, Promise<void>>();
+  const queued = new Map<string, { ids: Set<string> | null; done: Promise<void> }>();
   let tail: Promise<unknown> = Promise.resolve();
-  return (workspaceId: string): Promise<void> => {
+  return (workspaceId: string, liveIds?: readonly string[]): Promise<void> => {
     const { warehouse } = deps;
     if (!warehouse) return Promise.resolve();
     const waiting = queued.get(workspaceId);
-    if (waiting) return waiting;
-    const next = tail.then(async () => {
+    if (waiting) {
+      if (waiting.ids && liveIds) for (const id of liveIds) waiting.ids.add(id);
+      if (!liveIds || (waiting.ids && waiting.ids.size > PARTIAL_SYNC_LIMIT)) waiting.ids = null;
+      return waiting.done;
+    }
+    const entry: { ids: Set<string> | null; done: Promise<void> } = {
+      ids: liveIds && liveIds.length <= PARTIAL_SYNC_LIMIT ? new Set(liveIds) : null,
+      done: Promise.resolve(),
+    };
+    entry.done = tail.then(async () => {
       queued.delete(workspaceId);
+      const ids = entry.ids;
       // The change is committed; a failed copy is repaired by the next one or the profile snapshot.
-      await syncTagsToWarehouse({ db: deps.db, warehouse, workspaceId }).catch(() => undefined);
+      await (ids ? syncProfileTagsToWarehouse({ db: deps.db, warehouse, workspaceId, liveIds: [...ids] }) : syncTagsToWarehouse({ db: deps.db, warehouse, workspaceId })).catch(
+        () => undefined,
+      );
     });
-    queued.set(workspaceId, next);
-    tail = next;
-    return next;
+    queued.set(workspaceId, entry);
+    tail = entry.done;
+    return entry.done;
   };
 }
 
@@ -655,7 +676,12 @@ const MAX_REPORTED_ERRORS = 1000;
 /** Columns naming the customer directly; identifier_type + identifier_value name any type. */
 const IDENTIFIER_COLUMNS = ["phone", "user_id", "email", "wechat_unionid", "wecom_external_userid", "tmall_id", "douyin_openid"];
 
-async function importCsv(deps: TagsDeps, ctx: WorkspaceContext, text: string, options: { fileName?: string }): Promise<TagImportReportDto> {
+async function importCsv(
+  deps: TagsDeps,
+  ctx: WorkspaceContext,
+  text: string,
+  options: { fileName?: string },
+): Promise<{ report: TagImportReportDto; affected: string[] }> {
   const records = parseCsv(text);
   const header = records.shift();
   if (!header) throw tagErrors.error("tags.invalid_csv", "The file is empty; line 1 must be a header.", { field: "header" });
@@ -758,6 +784,7 @@ async function importCsv(deps: TagsDeps, ctx: WorkspaceContext, text: string, op
 
   let added = 0;
   let unchanged = 0;
+  const affected = new Set<string>();
   const named = {
     profileIds: rowsOk.flatMap((r) => (r.profileId ? [r.profileId] : [])),
     identifiers: rowsOk.flatMap((r) => (r.identifier ? [r.identifier] : [])),
@@ -781,6 +808,7 @@ async function importCsv(deps: TagsDeps, ctx: WorkspaceContext, text: string, op
     const change: ChangeContext = { workspaceId: ctx.workspaceId, source: "import", addedBy: ctx.actor.name, now: deps.clock.now() };
     for (const { tag, rows: tagRows } of byTag.values()) {
       const gained = new Set(await addHolders(tx, change, { id: tag.id, name: tag.name }, tagRows.map((r) => r.live), await exclusiveSiblings(tx, tag)));
+      if (gained.size > 0) for (const r of tagRows) affected.add(r.live);
       for (const r of tagRows) {
         if (gained.delete(r.live)) added += 1;
         else unchanged += 1;
@@ -795,12 +823,17 @@ async function importCsv(deps: TagsDeps, ctx: WorkspaceContext, text: string, op
     });
   });
   errors.sort((a, b) => a.line - b.line);
-  return { rows: rowCount, added, unchanged, rejected, errors, errorsOmitted: rejected - errors.length };
+  return { report: { rows: rowCount, added, unchanged, rejected, errors, errorsOmitted: rejected - errors.length }, affected: [...affected] };
 }
 
 // ---------------------------------------------------------------- computed tags
 
-async function recomputeTag(deps: TagsDeps, ctx: WorkspaceContext, tagId: string, done?: Set<string>): Promise<TagRecomputeDto> {
+async function recomputeTag(
+  deps: TagsDeps,
+  ctx: WorkspaceContext,
+  tagId: string,
+  done?: Set<string>,
+): Promise<{ result: TagRecomputeDto; affected: string[] }> {
   const tag = await loadTag(deps.db, ctx.workspaceId, tagId);
   const now = deps.clock.now();
   let levels: { tag: TagRow; members: string[] }[];
@@ -831,16 +864,21 @@ async function recomputeTag(deps: TagsDeps, ctx: WorkspaceContext, tagId: string
     const held = await holdersOf(tx, ctx.workspaceId, levels.map((l) => l.tag.id));
     let added = 0;
     let removed = 0;
+    const affected = new Set<string>();
     // Removals first: a customer moving between levels of an exclusive group leaves one, then enters the other.
     for (const { tag: t, members } of levels) {
       const keep = new Set(members);
       const gone = [...(held.get(t.id) ?? [])].filter((id) => !keep.has(id));
-      removed += ((await removeHolders(tx, change, [{ id: t.id, name: t.name }], gone)).get(t.id) ?? []).length;
+      const lost = (await removeHolders(tx, change, [{ id: t.id, name: t.name }], gone)).get(t.id) ?? [];
+      removed += lost.length;
+      for (const id of lost) affected.add(id);
     }
     for (const { tag: t, members } of levels) {
       const had = held.get(t.id) ?? new Set<string>();
       const fresh = members.filter((id) => !had.has(id));
-      added += (await addHolders(tx, change, { id: t.id, name: t.name }, fresh, await exclusiveSiblings(tx, t))).length;
+      const gained = await addHolders(tx, change, { id: t.id, name: t.name }, fresh, await exclusiveSiblings(tx, t));
+      added += gained.length;
+      for (const id of gained) affected.add(id);
     }
     await tx
       .update(tags)
@@ -856,6 +894,6 @@ async function recomputeTag(deps: TagsDeps, ctx: WorkspaceContext, tagId: string
         after: { added, removed },
       });
     }
-    return { added, removed, holders: own?.members.length ?? 0, computedAt: now.toISOString() };
+    return { result: { added, removed, holders: own?.members.length ?? 0, computedAt: now.toISOString() }, affected: [...affected] };
   });
 }

@@ -1,6 +1,6 @@
 import type { Db, Warehouse } from "@siyu/storage";
 import type { QuantileTagDefinition } from "@siyu/contracts";
-import { liveTagPairs } from "./tags.repository";
+import { liveTagPairs, tagsHeldBy } from "./tags.repository";
 
 export interface SyncTagsInput {
   db: Db;
@@ -22,6 +22,27 @@ export async function syncTagsToWarehouse({ db, warehouse, workspaceId }: SyncTa
     return tx.append(
       "profile_tags",
       pairs.map((p) => [p.workspace_id, p.live_id, p.tag_id]),
+    );
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Replaces the warehouse rows of a few live customers (after a change that touched only them):
+ * their tags as PostgreSQL holds them now, through any id merged into them.
+ */
+export async function syncProfileTagsToWarehouse(input: { db: Db; warehouse: Warehouse; workspaceId: string; liveIds: readonly string[] }): Promise<number> {
+  const ids = input.liveIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return 0;
+  const held = await tagsHeldBy(input.db, input.workspaceId, ids);
+  return input.warehouse.transaction(async (tx) => {
+    // The ids are checked UUIDs: written into the statement as a list, no parameter per id.
+    await tx.run(`delete from profile_tags where workspace_id = $1::uuid and profile_id in (${ids.map((id) => `'${id}'::uuid`).join(",")})`, [input.workspaceId]);
+    if (held.length === 0) return 0;
+    return tx.append(
+      "profile_tags",
+      held.map((h) => [input.workspaceId, h.live_id, h.tag_id]),
     );
   });
 }
