@@ -117,6 +117,11 @@ describe("tag groups and tags", () => {
       status: 400,
     });
     await expect(services.tags.update(ctx, a.id, { definition: { rule } })).rejects.toMatchObject({ code: "tags.invalid_definition" });
+    const self: SegmentRule = { type: "not", rule: { type: "tag", tagId: ruleTag.id } };
+    await expect(services.tags.update(ctx, ruleTag.id, { definition: { rule: self } })).rejects.toMatchObject({
+      code: "tags.invalid_definition",
+      details: { field: "definition.rule" },
+    });
     const { items } = await services.audit.list(ctx, { limit: 50, action: "tag.updated" });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ targetId: ruleTag.id, before: { definition: { rule } }, after: { definition: { rule: { ...rule, value: 5 } } } });

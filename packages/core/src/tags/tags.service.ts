@@ -480,6 +480,21 @@ async function saveQuantileScheme(
   return levelRows.map((r) => ({ ...r, kind: "quantile", definition: stored, updatedAt: now }));
 }
 
+/** Whether a rule tests this tag anywhere in its tree. */
+function mentionsTag(rule: SegmentRule, tagId: string): boolean {
+  switch (rule.type) {
+    case "tag":
+      return rule.tagId === tagId;
+    case "and":
+    case "or":
+      return rule.rules.some((r) => mentionsTag(r, tagId));
+    case "not":
+      return mentionsTag(rule.rule, tagId);
+    default:
+      return false;
+  }
+}
+
 function quantileLevelIds(row: TagRow): string[] {
   const levels = (row.definition as { levels?: { tagId: string }[] } | null)?.levels ?? [];
   return levels.map((l) => l.tagId);
@@ -498,7 +513,13 @@ async function updateTag(deps: TagsDeps, ctx: WorkspaceContext, tagId: string, b
     let definition = before.definition;
     if (body.definition !== undefined) {
       if (before.kind === "manual") throw tagErrors.error("tags.invalid_definition", "A manual tag has no definition.", { field: "definition" });
-      if (before.kind === "rule") definition = parseDefinition(RuleTagDefinition, body.definition) as unknown as Record<string, unknown>;
+      if (before.kind === "rule") {
+        const parsed = parseDefinition(RuleTagDefinition, body.definition);
+        if (mentionsTag(parsed.rule, tagId)) {
+          throw tagErrors.error("tags.invalid_definition", "definition.rule: a tag's rule cannot test the tag itself.", { field: "definition.rule" });
+        }
+        definition = parsed as unknown as Record<string, unknown>;
+      }
       else {
         const scheme = parseDefinition(QuantileTagDefinition, body.definition);
         const saved = await saveQuantileScheme(deps, tx, ctx, before.groupId!, scheme, before.color, quantileLevelIds(before));
