@@ -77,6 +77,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "warehouse.profile_snapshot", everyMs: 5 * 60_000, run: () => refreshProfileSnapshot({ db: database.db, warehouse }).then(() => {}) },
       // Checked hourly, so a restart does not skip a day; each workspace is refitted once its fit is a day old.
       { name: "clv.refit_daily", everyMs: 60 * 60_000, run: () => services.clv.refitAll({ olderThanMs: 24 * 60 * 60_000 }).then(() => {}) },
+      // Each workspace's computed tags are recomputed once its interval (tag settings, default daily) has passed.
+      { name: "tags.recompute", everyMs: 5 * 60_000, run: () => services.tags.recomputeDue().then(() => {}) },
     ],
   });
   let closed = false;

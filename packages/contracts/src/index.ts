@@ -13,3 +13,4 @@ export * from "./imports";
 export * from "./segments";
 export * from "./consents";
 export * from "./clv";
+export * from "./tags";

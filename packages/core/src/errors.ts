@@ -7,6 +7,7 @@ import { profileErrors } from "./profiles/profiles.errors";
 import { warehouseErrors } from "./warehouse/warehouse.errors";
 import { importErrors } from "./imports/imports.errors";
 import { clvErrors } from "./clv/clv.errors";
+import { tagErrors } from "./tags/tags.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -19,5 +20,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...warehouseErrors.codes,
   ...importErrors.codes,
   ...clvErrors.codes,
+  ...tagErrors.codes,
   "ingest.invalid": 400,
 };

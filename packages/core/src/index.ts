@@ -17,3 +17,4 @@ export * from "./warehouse";
 export * from "./profile-events";
 export * from "./consents";
 export * from "./clv";
+export * from "./tags";

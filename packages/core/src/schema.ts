@@ -10,3 +10,4 @@ export * from "./profiles/profiles.schema";
 export * from "./profile-events/profile-events.schema";
 export * from "./consents/consents.schema";
 export * from "./clv/clv.schema";
+export * from "./tags/tags.schema";

@@ -15,6 +15,7 @@ import type { IngestResultDto } from "@siyu/contracts";
 import { asWarehouseWriter } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
 import { createClvService, type ClvService } from "./clv";
+import { createTagsService, type EvaluateRule, type TagsService } from "./tags";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -30,6 +31,8 @@ export interface CoreDeps {
   warehouse?: Warehouse;
   clock: Clock;
   settings: CoreSettings;
+  /** The segments module's rule evaluator (live profile ids a rule matches); rule tags need it. */
+  evaluateRule?: EvaluateRule;
 }
 
 /** Wires the domain services once over one database handle (or a transaction). */
@@ -47,6 +50,8 @@ export interface CoreServices {
   imports: ImportsService;
   /** Customer lifetime value: per-workspace BG/NBD + Gamma-Gamma fits and per-customer predictions (needs the warehouse). */
   clv: ClvService;
+  /** Manual and computed tags, tag groups, and their warehouse copy. */
+  tags: TagsService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -99,6 +104,13 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       identitySettings: (ws: string) => projectorDeps.identitySettings(ws),
       workspaces,
       stores,
+    }),
+    tags: createTagsService({
+      db,
+      clock,
+      warehouse: deps.warehouse,
+      profilesOfIdentifiers: identity.profilesOfIdentifiers,
+      evaluateRule: deps.evaluateRule,
     }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),

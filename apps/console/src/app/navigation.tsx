@@ -14,6 +14,7 @@ import {
   RiseOutlined,
   SettingOutlined,
   ShopOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from "@ant-design/icons";
@@ -43,6 +44,7 @@ export const MODULE_NAV: readonly ModuleNavItem[] = [
   { path: "overview", labelKey: "nav.overview", descriptionKey: "comingSoon.overview", icon: <DashboardOutlined />, testId: "nav-overview" },
   { path: "customers", labelKey: "nav.customers", descriptionKey: "comingSoon.customers", icon: <UserOutlined />, testId: "nav-customers" },
   { path: "segments", labelKey: "nav.segments", descriptionKey: "comingSoon.segments", icon: <PartitionOutlined />, testId: "nav-segments" },
+  { path: "tags", labelKey: "nav.tags", descriptionKey: "tags.description", icon: <TagsOutlined />, testId: "nav-tags" },
   { path: "loyalty", labelKey: "nav.loyalty", descriptionKey: "comingSoon.loyalty", icon: <CrownOutlined />, testId: "nav-loyalty" },
   { path: "journeys", labelKey: "nav.journeys", descriptionKey: "comingSoon.journeys", icon: <BranchesOutlined />, testId: "nav-journeys" },
   { path: "growth", labelKey: "nav.growth", descriptionKey: "comingSoon.growth", icon: <RiseOutlined />, testId: "nav-growth" },

@@ -8,6 +8,7 @@ import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityR
 import { ImportPage } from "../features/imports";
 import { OperatorsPage } from "../features/operators";
 import { StoreListPage } from "../features/stores";
+import { TagManagerPage } from "../features/tags";
 import { WorkspaceSettingsPage } from "../features/workspaces";
 import { ComingSoonPage } from "./coming-soon-page";
 import { HomeRedirect } from "./home-redirect";
@@ -35,6 +36,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     { path: "customers/import", element: <RequirePermission permission={["customers.manage", "orders.write"]}><ImportPage /></RequirePermission> },
     { path: "customers/:profileId", element: <RequirePermission permission="customers.read"><CustomerProfilePage /></RequirePermission> },
   ],
+  tags: [{ path: "tags", element: <RequirePermission permission="segments.read"><TagManagerPage /></RequirePermission> }],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

@@ -178,3 +178,14 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   if (!merge || !conflict) throw new Error("seed made no merge or no conflict");
   return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}` };
 }
+
+let tagSerial = 0;
+
+/** A manual tag (ungrouped) and an empty tag group, for route walks: `:tagId` and `:groupId`. */
+export async function seedTags(t: TestApp, ws: TestWorkspace) {
+  tagSerial += 1;
+  const ctx = { workspaceId: ws.workspaceId, actor: { type: "system" as const, id: null, name: "test" }, storeIds: null, ip: null };
+  const group = await t.services.tags.createGroup(ctx, { name: `Fixture group ${tagSerial}`, exclusive: false });
+  const tag = await t.services.tags.create(ctx, { kind: "manual", name: `Fixture tag ${tagSerial}` });
+  return { tagId: tag.id, groupId: group.id };
+}

@@ -8,6 +8,8 @@ import { identityErrors } from "./identity.errors";
 import { identityIdentifiers, identityLinks, identityMerges, identitySeparations, identitySettings } from "./identity.schema";
 import { IdentitySettings } from "./identity.settings";
 import { rejudgeComponents } from "./resolve-identities";
+import { identifierKey, normaliseIdentifier } from "./identifiers";
+import { findIdentifiers } from "./identity.repository";
 
 interface Deps {
   db: Db;
@@ -29,6 +31,9 @@ export function createIdentityService(deps: Deps) {
     splitMerge: (ctx: WorkspaceContext, mergeId: string) => splitMerge(deps, ctx, mergeId),
     listConflicts: (ctx: WorkspaceContext, limit: number) => listConflicts(deps.db, ctx, limit),
     dismissConflict: (ctx: WorkspaceContext, aId: string, bId: string) => dismissConflict(deps, ctx, aId, bId),
+    /** The customer each identifier belongs to now (null when unknown), or why the value is not an identifier; in input order. */
+    profilesOfIdentifiers: (workspaceId: string, identifiers: readonly { type: string; value: string }[]) =>
+      profilesOfIdentifiers(deps.db, workspaceId, identifiers),
   };
 }
 export type IdentityService = ReturnType<typeof createIdentityService>;
@@ -56,6 +61,26 @@ async function updateSettings(deps: Deps, ctx: WorkspaceContext, input: Partial<
     });
     return after;
   });
+}
+
+async function profilesOfIdentifiers(
+  db: Db,
+  workspaceId: string,
+  identifiers: readonly { type: string; value: string }[],
+): Promise<({ profileId: string | null } | { error: string })[]> {
+  if (identifiers.length === 0) return [];
+  const settings = await loadSettings(db, workspaceId);
+  const normalised = identifiers.map((i): { type: string; value: string } | { error: string } => {
+    const result = normaliseIdentifier(i.type, i.value, settings);
+    if ("value" in result) return { type: i.type, value: result.value };
+    return { error: "error" in result ? result.error : "is a placeholder value, not an identifier" };
+  });
+  const keys = normalised.filter((n): n is { type: string; value: string } => "value" in n);
+  const found = new Map<string, string>();
+  for (let i = 0; i < keys.length; i += 5_000) {
+    for (const row of await findIdentifiers(db, workspaceId, keys.slice(i, i + 5_000))) found.set(identifierKey(row), row.profile_id);
+  }
+  return normalised.map((n) => ("error" in n ? n : { profileId: found.get(identifierKey(n)) ?? null }));
 }
 
 async function identifiersOf(db: Db, ctx: WorkspaceContext, profileId: string) {

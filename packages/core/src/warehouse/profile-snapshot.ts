@@ -2,6 +2,7 @@ import type { Db, Warehouse } from "@siyu/storage";
 import { syncConsentsToWarehouse } from "../consents";
 import { consumerPosition } from "../events";
 import { PROFILE_PROJECTOR } from "../profiles";
+import { syncTagsToWarehouse } from "../tags";
 import {
   asWarehouseWriter,
   moveWarehouseOffset,
@@ -86,6 +87,8 @@ async function refresh({ db, warehouse, workspaceId, pageSize = 50_000 }: Refres
     for (const ws of workspaceIds) {
       await syncConsentsToWarehouse({ db, warehouse, workspaceId: ws });
     }
+    // Tags are held at live profile ids: a merge this snapshot brings in moves them too.
+    await syncTagsToWarehouse({ db, warehouse, workspaceId });
     return { identifiers, profiles, anchored };
   } finally {
     for (const table of [STAGE_IDENTIFIERS, STAGE_PROFILES, STAGE_ANCHORS]) await warehouse.run(`drop table if exists ${table}`);

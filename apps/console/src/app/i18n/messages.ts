@@ -8,6 +8,7 @@ import { clvLocales } from "../../features/clv/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { storesLocales } from "../../features/stores/locales";
+import { tagsLocales } from "../../features/tags/locales";
 import { workspacesLocales } from "../../features/workspaces/locales";
 import type { Dictionary, Language } from "../../lib/i18n";
 import { appEn } from "../locales/en";
@@ -26,6 +27,7 @@ export const DICTIONARY_PARTS = [
   { owner: "customers", ...customersLocales },
   { owner: "imports", ...importsLocales },
   { owner: "clv", ...clvLocales },
+  { owner: "tags", ...tagsLocales },
 ] as const;
 
 export const en = {
@@ -40,6 +42,7 @@ export const en = {
   ...customersLocales.en,
   ...importsLocales.en,
   ...clvLocales.en,
+  ...tagsLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -54,6 +57,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...customersLocales["zh-CN"],
   ...importsLocales["zh-CN"],
   ...clvLocales["zh-CN"],
+  ...tagsLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

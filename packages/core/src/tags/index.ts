@@ -1,0 +1,7 @@
+export { createTagsService } from "./tags.service";
+export type { TagsService, TagsDeps, EvaluateRule } from "./tags.service";
+export { tagErrors } from "./tags.errors";
+export { TagSettings, DEFAULT_TAG_SETTINGS, DEFAULT_QUANTILE_LEVELS } from "./tags.settings";
+export { syncTagsToWarehouse, syncProfileTagsToWarehouse, computeQuantileLevels } from "./tags.warehouse";
+export type { SyncTagsInput } from "./tags.warehouse";
+export { tagGroups, tags, profileTags, tagSettings } from "./tags.schema";
