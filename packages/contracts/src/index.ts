@@ -11,3 +11,4 @@ export * from "./profiles";
 export * from "./orders";
 export * from "./imports";
 export * from "./segments";
+export * from "./scores";

@@ -12,6 +12,7 @@ import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type Profile
 import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
+import { createScoresService, type ScoresService } from "./scores";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -40,6 +41,8 @@ export interface CoreServices {
   profiles: ProfilesService;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
+  /** RFM, lifecycle stages and the value pyramid (computed in the warehouse). */
+  scores: ScoresService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -70,6 +73,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     audit: createAuditService({ db, clock }),
     identity,
     profiles: createProfilesService({ db, clock }),
+    scores: createScoresService({ db, warehouse: deps.warehouse, clock }),
     imports: createImportsService({
       db,
       clock,
