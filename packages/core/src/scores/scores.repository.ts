@@ -69,7 +69,8 @@ export async function replaceProfileScores(
       change("rfm.changed", oldCell, row.cell);
       rfm += 1;
     }
-    const oldTier = old?.value_tier ?? null;
+    // A profile seen for the first time starts at "none": only reaching a tier is news.
+    const oldTier = old?.value_tier ?? "none";
     if (oldTier !== row.valueTier) {
       change("value_tier.changed", oldTier, row.valueTier);
       valueTier += 1;
