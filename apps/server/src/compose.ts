@@ -75,6 +75,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     schedules: [
       ...SCHEDULES,
       { name: "warehouse.profile_snapshot", everyMs: 5 * 60_000, run: () => refreshProfileSnapshot({ db: database.db, warehouse }).then(() => {}) },
+      // Daily per workspace, after its local hour (scores settings); checking every 10 minutes is enough.
+      { name: "scores.daily", everyMs: 10 * 60_000, run: () => services.scores.runDue().then(() => {}) },
     ],
   });
   let closed = false;

@@ -15,6 +15,8 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/workspaces/:workspaceId/identity/settings": { maxPerProfile: { phone: 1, user_id: 1, wechat_unionid: 1, email: 2 } },
   "POST /api/v1/workspaces/:workspaceId/orders": { orderId: "POS-1", customer: { phone: "13800138000" }, total: 18 },
   "POST /api/v1/workspaces/:workspaceId/orders/:orderId/refunds": { customer: { phone: "13800138000" } },
+  "PUT /api/v1/workspaces/:workspaceId/scores/settings": { rfm: { windowDays: 180, method: "thresholds" }, lifecycle: { newDays: 7, growingDays: 90 } },
+  "POST /api/v1/workspaces/:workspaceId/scores/recompute": {},
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

@@ -39,9 +39,9 @@ export interface RecomputeInput {
 export function createScoresService(deps: Deps) {
   // One run per workspace at a time in this process (the PostgreSQL lock covers other processes).
   const running = new Map<string, Promise<ScoresRunDto>>();
-  const recompute = (workspaceId: string, input: RecomputeInput) => {
+  const recompute = (workspaceId: string, input: RecomputeInput, ctx?: WorkspaceContext) => {
     const previous = running.get(workspaceId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => recomputeScores(deps, workspaceId, input));
+    const next = previous.catch(() => undefined).then(() => recomputeScores(deps, workspaceId, input, ctx));
     running.set(workspaceId, next);
     void next.finally(() => running.get(workspaceId) === next && running.delete(workspaceId)).catch(() => undefined);
     return next;
@@ -49,7 +49,7 @@ export function createScoresService(deps: Deps) {
   return {
     settings: (workspaceId: string) => loadScoresSettings(deps.db, workspaceId),
     updateSettings: (ctx: WorkspaceContext, input: UpdateScoresSettingsBody) => updateSettings(deps, ctx, input),
-    recompute: (ctx: WorkspaceContext, input: RecomputeInput = { trigger: "manual" }) => recompute(ctx.workspaceId, input),
+    recompute: (ctx: WorkspaceContext, input: RecomputeInput = { trigger: "manual" }) => recompute(ctx.workspaceId, input, ctx),
     /** The daily schedule: recomputes every workspace whose local run hour has come today. */
     runDue: async (now = deps.clock.now()) => {
       const all = await deps.db.select({ id: workspaces.id, timezone: workspaces.timezone }).from(workspaces);
@@ -97,7 +97,7 @@ async function updateSettings(deps: Deps, ctx: WorkspaceContext, input: UpdateSc
   });
 }
 
-async function recomputeScores(deps: Deps, workspaceId: string, input: RecomputeInput): Promise<ScoresRunDto> {
+async function recomputeScores(deps: Deps, workspaceId: string, input: RecomputeInput, ctx?: WorkspaceContext): Promise<ScoresRunDto> {
   const warehouse = deps.warehouse;
   if (!warehouse) throw scoresErrors.error("scores.warehouse_unavailable", "Scores are computed in the warehouse, which this server runs without.");
   const started = Date.now();
@@ -136,6 +136,14 @@ async function recomputeScores(deps: Deps, workspaceId: string, input: Recompute
     };
     const durationMs = Date.now() - started;
     await tx.insert(scoresRuns).values({ id, workspaceId, trigger: input.trigger, computedAt: now, durationMs, summary });
+    if (ctx && input.trigger === "manual") {
+      await appendAuditEntry(tx, deps.clock, ctx, {
+        action: "scores.recomputed",
+        targetType: "scores_run",
+        targetId: id,
+        summary: `Recomputed RFM, lifecycle and value tiers of ${rows.length} customers`,
+      });
+    }
     return toRunDto({ id, trigger: input.trigger, computedAt: now, durationMs, summary });
   });
 }

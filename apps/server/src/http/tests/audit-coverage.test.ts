@@ -65,7 +65,7 @@ describe("audit coverage", () => {
       const name = `${route.method} ${route.url}`;
       const objects = await freshObjects();
       const before = await newestEntry();
-      const withBody = route.method === "POST" || route.method === "PATCH";
+      const withBody = route.method === "POST" || route.method === "PATCH" || route.method === "PUT";
       if (withBody) expect(SAMPLE_BODIES, `add a sample body for ${name}`).toHaveProperty([name]);
       const res = await t.app.inject({
         method: route.method as "POST",
