@@ -106,7 +106,7 @@ export function referenceScores(profiles: RefProfile[], events: RefEvent[], now:
       m = 1 + above(rfm.thresholds.monetaryAmount, row.monetary);
     }
     const cell = rfmCellOf(rfm.cellGrid, r, fmScoreOf(f, m));
-    scored.set(row.profileId, { profileId: row.profileId, r, f, m, ...row, cell, layer: rfm.layerMap[cell], lifecycleStage: null, valueTier: "none" });
+    scored.set(row.profileId, { r, f, m, ...row, cell, layer: rfm.layerMap[cell], lifecycleStage: null, valueTier: "none" });
   }
 
   const clvPresent = profiles.some((p) => p.clv365 !== undefined);
