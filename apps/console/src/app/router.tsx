@@ -6,6 +6,7 @@ import { AuditLogPage } from "../features/audit-log";
 import { InvitePage, LoginPage } from "../features/auth";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
+import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
 import { OperatorsPage } from "../features/operators";
 import { StoreListPage } from "../features/stores";
 import { WorkspaceSettingsPage } from "../features/workspaces";
@@ -33,8 +34,17 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     { path: "customers/conflicts", element: <RequirePermission permission="customers.read"><IdentityConflictsPage /></RequirePermission> },
     // Either import opens the page; it offers only the kinds the role may import.
     { path: "customers/import", element: <RequirePermission permission={["customers.manage", "orders.write"]}><ImportPage /></RequirePermission> },
-    { path: "customers/:profileId", element: <RequirePermission permission="customers.read"><CustomerProfilePage /></RequirePermission> },
+    {
+      path: "customers/:profileId",
+      element: (
+        <RequirePermission permission="customers.read">
+          <CustomerProfilePage sidePanel={(profileId) => <CustomerScoresCard profileId={profileId} />} />
+        </RequirePermission>
+      ),
+    },
   ],
+  rfm: [{ path: "rfm", element: <RequirePermission permission="segments.read"><RfmPage /></RequirePermission> }],
+  lifecycle: [{ path: "lifecycle", element: <RequirePermission permission="segments.read"><LifecyclePage /></RequirePermission> }],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

@@ -1,6 +1,6 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Col, Result, Row, Skeleton, Space, Typography } from "antd";
-import { useEffect } from "react";
+import { useEffect, type ReactNode } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { CopyButton } from "../../../components/copy-button";
 import { PageHeader } from "../../../components/page-header";
@@ -21,7 +21,8 @@ import { CustomerTraitsCard } from "./customer-traits-card";
 type LocationState = { mergedFrom?: string } | null;
 
 /** Customer 360: who the person is across channels, what they did, and how their profile was assembled. */
-export function CustomerProfilePage() {
+/** `sidePanel`: cards other features put on the page (wired in the router, since features never import each other). */
+export function CustomerProfilePage(props: { sidePanel?: (profileId: string) => ReactNode } = {}) {
   const t = useT();
   const navigate = useNavigate();
   const location = useLocation();
@@ -122,6 +123,7 @@ export function CustomerProfilePage() {
           </Col>
           <Col xs={24} xl={10}>
             <Space direction="vertical" size={16} style={{ width: "100%" }}>
+              {props.sidePanel?.(profile.id)}
               <CustomerTraitsCard traits={profile.traits} />
               <CustomerEventCountsTable eventCounts={profile.eventCounts} />
             </Space>
