@@ -54,13 +54,16 @@ export function createScoresService(deps: Deps) {
     runDue: async (now = deps.clock.now()) => {
       const all = await deps.db.select({ id: workspaces.id, timezone: workspaces.timezone }).from(workspaces);
       const done: ScoresRunDto[] = [];
+      const failures: unknown[] = [];
       for (const ws of all) {
         const settings = await loadScoresSettings(deps.db, ws.id);
         if (!settings.schedule.enabled) continue;
         const [last] = await latestRuns(deps.db, ws.id, undefined, 1);
         if (!isDailyRunDue(now, last?.computedAt ?? null, ws.timezone, settings.schedule.hour)) continue;
-        done.push(await recompute(ws.id, { trigger: "schedule", now }));
+        // One workspace failing must not keep the others from their daily run.
+        await recompute(ws.id, { trigger: "schedule", now }).then((run) => done.push(run), (error: unknown) => failures.push(error));
       }
+      if (failures.length > 0) throw new AggregateError(failures, `Daily scores failed for ${failures.length} workspace(s)`);
       return done;
     },
     rfmOverview: (ctx: WorkspaceContext) => rfmOverview(deps, ctx.workspaceId),
