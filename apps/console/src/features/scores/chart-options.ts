@@ -31,7 +31,7 @@ export function buildRfmHeatmapOption(
         return `${labels.r} ${r + 1} · ${labels.f} ${f + 1}<br/>${labels.customers}: ${customers}<br/>${labels.averageSpend}: ${formatSpend(avg)}`;
       },
     },
-    grid: { left: 56, right: 24, top: 16, bottom: 72 },
+    grid: { left: 56, right: 24, top: 16, bottom: 96 },
     xAxis: { type: "category", data: SCORES.map(String), name: labels.f, nameLocation: "middle", nameGap: 28, splitArea: { show: true } },
     yAxis: { type: "category", data: SCORES.map(String), name: labels.r, nameLocation: "middle", nameGap: 32, splitArea: { show: true } },
     visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, dimension: 2 },
@@ -58,7 +58,6 @@ export function buildValuePyramidOption(tiers: ValuePyramidDto["tiers"], tierLab
       {
         type: "funnel",
         sort: "ascending",
-        // Equal bands: the shape shows the order of the tiers, the label their size.
         data: ranked.map((t, i) => ({ name: tierLabel(t.tier), value: t.customers, itemStyle: { opacity: 1 - i * 0.15 } })),
         label: { show: true, position: "inside", formatter: "{b}\n{c}" },
         minSize: "20%",

@@ -168,7 +168,7 @@ function ValuePyramidCard({ data }: { data: ValuePyramidDto }) {
 function ValuePyramidSettingsCard({ settings }: { settings: ScoresSettingsDto }) {
   const t = useT();
   return (
-    <ScoresSettingsForm title={t("scores.pyramid.title")} settings={settings} testId="value-pyramid-settings">
+    <ScoresSettingsForm title={t("scores.pyramid.settings")} settings={settings} testId="value-pyramid-settings">
       <Form.Item name={["valuePyramid", "basis"]} label={t("scores.pyramid.basis")}>
         <Select options={(["clv", "spend"] as const).map((b) => ({ value: b, label: t(`scores.pyramid.basis.${b}`) }))} />
       </Form.Item>

@@ -1,6 +1,6 @@
 import type { LifecycleStage, RfmCell, RfmLayer, ValueTier } from "@siyu/contracts";
 import { useCallback } from "react";
-import { formatMinorUnits } from "../../../lib/format/format-money";
+import { formatMinorUnits, minorUnitDigits } from "../../../lib/format/format-money";
 import { useLanguage, useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 
@@ -16,8 +16,7 @@ export function useScoreLabels() {
     tier: useCallback((tier: string) => t(`scores.tier.${tier as ValueTier}`), [t]),
     /** Major units (the warehouse's revenue) in the workspace currency. */
     major: useCallback(
-      (amount: number) =>
-        new Intl.NumberFormat(lang, { style: "currency", currency: workspace.currency, maximumFractionDigits: 2 }).format(amount),
+      (amount: number) => formatMinorUnits(Math.round(amount * 10 ** minorUnitDigits(workspace.currency)), workspace.currency, lang),
       [lang, workspace.currency],
     ),
     minor: useCallback((minor: number) => formatMinorUnits(minor, workspace.currency, lang), [lang, workspace.currency]),

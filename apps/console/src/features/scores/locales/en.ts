@@ -73,6 +73,7 @@ export const scoresEn = {
   "scores.lifecycle.churnedDays": "Churned: inactive at least (days)",
   "scores.lifecycle.help": "Inactivity is checked first (churned, then dormant); otherwise new, growing, then mature by days since first seen. Days between “new” and “growing” (e.g. 8–30) count as growing.",
   "scores.pyramid.title": "Value pyramid",
+  "scores.pyramid.settings": "Value pyramid settings",
   "scores.pyramid.basis": "Rank by",
   "scores.pyramid.basis.clv": "Predicted 365-day value (spend until CLV is computed)",
   "scores.pyramid.basis.spend": "Lifetime spend",

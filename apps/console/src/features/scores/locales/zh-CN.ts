@@ -75,6 +75,7 @@ export const scoresZhCN: Record<keyof typeof scoresEn, string> = {
   "scores.lifecycle.churnedDays": "流失：不活跃至少（天）",
   "scores.lifecycle.help": "先看不活跃天数（流失、沉睡），否则按首次出现至今的天数依次判为新客、成长期、成熟期。“新客”与“成长期”之间的天数（如 8–30 天）算作成长期。",
   "scores.pyramid.title": "价值金字塔",
+  "scores.pyramid.settings": "价值金字塔设置",
   "scores.pyramid.basis": "排序依据",
   "scores.pyramid.basis.clv": "预测 365 天价值（尚无 CLV 时按消费）",
   "scores.pyramid.basis.spend": "累计消费",
