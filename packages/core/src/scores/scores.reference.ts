@@ -52,8 +52,10 @@ export function referenceScores(profiles: RefProfile[], events: RefEvent[], now:
   const refunds = new Map<string, { whole: boolean; amount: number }>();
   for (const e of events) {
     if (e.ts > now) continue;
-    const key = `${e.profileId}|${e.orderId}`;
+    const key = e.orderId;
     if (e.event === "Order Completed") {
+      // An event of an identifier no live profile holds has no customer (events_with_profile: null).
+      if (!liveIds.has(e.profileId)) continue;
       const c = completed.get(key);
       if (!c) completed.set(key, { profileId: e.profileId, ts: e.ts, amount: e.revenue ?? 0, seq: e.seq });
       else {
@@ -61,6 +63,7 @@ export function referenceScores(profiles: RefProfile[], events: RefEvent[], now:
         if (e.seq < c.seq) {
           c.seq = e.seq;
           c.amount = e.revenue ?? 0;
+          c.profileId = e.profileId;
         }
       }
     } else {

@@ -106,9 +106,10 @@ function cellTable(settings: ScoresSettingsDto["rfm"]): string {
 }
 
 /**
- * $1 workspace, $2 now, $3 time zone. Orders: the first Order Completed of each (profile,
- * order_id) at or before now; an Order Refunded of the same order subtracts its amount, and
- * one without an amount, or refunds reaching the order's amount, cancel the order.
+ * $1 workspace, $2 now, $3 time zone. Orders: the first Order Completed of each order_id at or
+ * before now (the order belongs to that event's profile); an Order Refunded of the same order_id
+ * subtracts its amount, and one without an amount, or refunds reaching the order's amount,
+ * cancel the order (as the profile projector counts them).
  */
 export function scoresQuery(settings: ScoresSettingsDto): string {
   const { rfm, lifecycle, valuePyramid } = settings;
@@ -142,23 +143,23 @@ live as (
   from profiles where workspace_id = $1::uuid and merged_into is null
 ),
 completed as (
-  select profile_id, order_id, min(ts) as ts, arg_min(coalesce(revenue, 0), seq) as amount
+  select order_id, arg_min(profile_id, seq) as profile_id, min(ts) as ts, arg_min(coalesce(revenue, 0), seq) as amount
   from events_with_profile
   where workspace_id = $1::uuid and event = 'Order Completed' and profile_id is not null and order_id is not null
     and ts <= $2::timestamptz
-  group by profile_id, order_id
+  group by order_id
 ),
 refunds as (
-  select profile_id, order_id, bool_or(revenue is null) as whole, coalesce(sum(revenue), 0) as amount
+  select order_id, bool_or(revenue is null) as whole, coalesce(sum(revenue), 0) as amount
   from events_with_profile
-  where workspace_id = $1::uuid and event = 'Order Refunded' and profile_id is not null and order_id is not null
+  where workspace_id = $1::uuid and event = 'Order Refunded' and order_id is not null
     and ts <= $2::timestamptz
-  group by profile_id, order_id
+  group by order_id
 ),
 orders as (
   select c.profile_id, c.ts, greatest(0, c.amount - coalesce(r.amount, 0)) as net,
          r.order_id is not null and (r.whole or r.amount >= c.amount) as cancelled
-  from completed c left join refunds r on r.profile_id = c.profile_id and r.order_id = c.order_id
+  from completed c left join refunds r on r.order_id = c.order_id
   where c.ts > $2::timestamptz - to_seconds(${num(rfm.windowDays * 86_400)})
 ),
 rfm_raw as (
