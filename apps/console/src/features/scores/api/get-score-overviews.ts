@@ -26,8 +26,9 @@ export function useValuePyramid(workspaceId: string) {
   });
 }
 
-export function useCustomerScores(workspaceId: string, profileId: string) {
+export function useCustomerScores(workspaceId: string, profileId: string, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: scoresKeys.customer(workspaceId, profileId),
     queryFn: ({ signal }) =>
       apiRequest(`${base(workspaceId)}/customers/${encodePathSegment(profileId)}/scores`, CustomerScoresDto, { signal }),

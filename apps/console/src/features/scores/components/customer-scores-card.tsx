@@ -9,7 +9,7 @@ export function CustomerScoresCard(props: { profileId: string }) {
   const t = useT();
   const labels = useScoreLabels();
   const { workspaceId, can } = useCurrentWorkspace();
-  const scores = useCustomerScores(workspaceId, props.profileId);
+  const scores = useCustomerScores(workspaceId, props.profileId, can("segments.read"));
   if (!can("segments.read")) return null;
   const s = scores.data;
   return (

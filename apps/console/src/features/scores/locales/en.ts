@@ -86,8 +86,8 @@ export const scoresEn = {
   "scores.card.notComputed": "Not scored yet.",
   "scores.card.noOrders": "No order in the RFM window",
   "scores.card.rfm": "R / F / M",
-  "scores.card.recency": "Last order {days} days ago",
-  "scores.card.frequency": "{count} orders",
+  "scores.card.recency": "Days since last order: {days}",
+  "scores.card.frequency": "Orders: {count}",
   "scores.card.stage": "Lifecycle",
   "scores.card.tier": "Value tier",
 };

@@ -88,8 +88,8 @@ export const scoresZhCN: Record<keyof typeof scoresEn, string> = {
   "scores.card.notComputed": "尚未评分。",
   "scores.card.noOrders": "RFM 窗口内无订单",
   "scores.card.rfm": "R / F / M",
-  "scores.card.recency": "{days} 天前下单",
-  "scores.card.frequency": "{count} 笔订单",
+  "scores.card.recency": "距上次下单 {days} 天",
+  "scores.card.frequency": "订单 {count} 笔",
   "scores.card.stage": "生命周期",
   "scores.card.tier": "价值等级",
 };
