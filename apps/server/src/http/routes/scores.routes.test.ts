@@ -61,6 +61,12 @@ describe("scores API", () => {
     // Thresholds (set above): an order today of 32 → R 5, F 1, M 1 → FM 1 → new.
     expect(card.json()).toMatchObject({ profileId: seeded.profileId, r: 5, f: 1, m: 1, frequency: 1, monetary: 32, cell: "new", layer: "potential", lifecycleStage: "new", valueTier: "svip" });
 
+    // The id of the profile the member absorbed answers with the member's scores.
+    const ctx = { workspaceId: ws.workspaceId, actor: { type: "system" as const, id: null, name: "test" }, storeIds: null, ip: null };
+    const [merge] = await t.services.identity.mergesOf(ctx, seeded.profileId);
+    const merged = await t.app.inject({ method: "GET", url: url(`/customers/${merge!.mergedProfileId}/scores`), headers: { cookie: ws.ownerCookie } });
+    expect(merged.json()).toMatchObject({ profileId: seeded.profileId, cell: "new" });
+
     const rfm = await t.app.inject({ method: "GET", url: url("/scores/rfm"), headers: { cookie: ws.ownerCookie } });
     expect(rfm.json()).toMatchObject({ method: "thresholds", scored: 1, heatmap: [{ r: 5, f: 1, customers: 1, monetaryAvg: 32 }] });
     expect(rfm.json<{ layers: { layer: string; customers: number }[] }>().layers).toContainEqual({ layer: "potential", customers: 1, share: 1 });
