@@ -113,6 +113,18 @@ describe("RFM and lifecycle in Chromium", () => {
     await page.getByText(/Scored 40 customers/).waitFor();
     await screenshot("01-rfm");
 
+    // The cell map is editable: R 5 / FM 1 (one order, little spend, very recent) moved from new to promising.
+    await byTestId("rfm-settings").getByText("Cell map (R × FM)").click();
+    const grid = byTestId("rfm-cell-grid");
+    await grid.locator("tbody tr").first().locator(".ant-select").first().click();
+    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "Promising" }).click();
+    await byTestId("rfm-settings").getByRole("button", { name: "Save" }).click();
+    await page.getByText(/apply from the next run/).waitFor();
+    const saved = (await (await page.request.get(`${ws}/scores/settings`)).json()) as { rfm: { cellGrid: string[][] } };
+    expect(saved.rfm.cellGrid[4]![0]).toBe("promising");
+    expect(saved.rfm.cellGrid[0]![0]).toBe("lost");
+    await screenshot("01b-cell-map");
+
     await byTestId("nav-lifecycle").click();
     await page.waitForURL(/\/lifecycle$/);
     await byTestId("lifecycle-stages-chart").locator("canvas").waitFor();

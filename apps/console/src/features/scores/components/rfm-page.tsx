@@ -1,5 +1,5 @@
-import { Alert, Card, Col, Form, InputNumber, Row, Select, Space, Table, Tag, Typography } from "antd";
-import type { RfmOverviewDto, ScoresSettingsDto } from "@siyu/contracts";
+import { Alert, Card, Col, Collapse, Form, InputNumber, Row, Select, Space, Table, Tag, Typography } from "antd";
+import { RFM_CELLS, RFM_LAYERS, type RfmOverviewDto, type ScoresSettingsDto } from "@siyu/contracts";
 import { useMemo } from "react";
 import { PageHeader } from "../../../components/page-header";
 import { QueryErrorResult } from "../../../components/query-error-result";
@@ -146,6 +146,66 @@ function RfmSettingsCard({ settings }: { settings: ScoresSettingsDto }) {
       <CutPoints dimension="recencyDays" />
       <CutPoints dimension="frequencyOrders" />
       <CutPoints dimension="monetaryAmount" />
+      <Collapse
+        ghost
+        style={{ marginBottom: 16 }}
+        items={[
+          { key: "grid", label: t("scores.rfm.cellGrid"), children: <CellGridFields /> },
+          { key: "layers", label: t("scores.rfm.layerMap"), children: <LayerMapFields /> },
+        ]}
+      />
     </ScoresSettingsForm>
+  );
+}
+
+/** The R × FM grid: R 5 on top, like the heat map. */
+function CellGridFields() {
+  const t = useT();
+  const labels = useScoreLabels();
+  const options = RFM_CELLS.map((cell) => ({ value: cell, label: labels.cell(cell) }));
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t("scores.rfm.cellGridHelp")}</Typography.Paragraph>
+      <table data-testid="rfm-cell-grid" style={{ borderSpacing: 4 }}>
+        <thead>
+          <tr>
+            <th>R \ FM</th>
+            {[1, 2, 3, 4, 5].map((fm) => (
+              <th key={fm}>{fm}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {[5, 4, 3, 2, 1].map((r) => (
+            <tr key={r}>
+              <th>{r}</th>
+              {[1, 2, 3, 4, 5].map((fm) => (
+                <td key={fm}>
+                  <Form.Item name={["rfm", "cellGrid", r - 1, fm - 1]} noStyle>
+                    <Select options={options} style={{ width: 150 }} size="small" />
+                  </Form.Item>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function LayerMapFields() {
+  const labels = useScoreLabels();
+  const options = RFM_LAYERS.map((layer) => ({ value: layer, label: labels.layer(layer) }));
+  return (
+    <Row gutter={16}>
+      {RFM_CELLS.map((cell) => (
+        <Col key={cell} xs={24} md={12} xl={8}>
+          <Form.Item name={["rfm", "layerMap", cell]} label={labels.cell(cell)}>
+            <Select options={options} size="small" />
+          </Form.Item>
+        </Col>
+      ))}
+    </Row>
   );
 }
