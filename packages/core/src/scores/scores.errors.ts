@@ -3,5 +3,4 @@ import { defineErrors } from "../shared/domain-error";
 export const scoresErrors = defineErrors({
   /** The server runs without the DuckDB warehouse, where scores are computed. */
   "scores.warehouse_unavailable": 503,
-  "scores.invalid_time_zone": 400,
 });
