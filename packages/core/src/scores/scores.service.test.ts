@@ -166,4 +166,12 @@ describe("recompute", () => {
     expect(due[0]).toMatchObject({ trigger: "schedule", profiles: 1, stages: { growing: 1 } });
     expect(await service.runDue(new Date("2026-06-09T23:00:00Z"))).toEqual([]);
   });
+
+  it("says plainly when the server runs without the warehouse", async () => {
+    const ws = await addWorkspace();
+    const service = createScoresService({ db: database.db, clock });
+    await expect(service.recompute(systemContext(ws))).rejects.toMatchObject({ code: "scores.warehouse_unavailable", status: 503 });
+    // Reading what was computed does not need it.
+    expect((await service.rfmOverview(systemContext(ws))).computedAt).toBeNull();
+  });
 });
