@@ -79,6 +79,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "clv.refit_daily", everyMs: 60 * 60_000, run: () => services.clv.refitAll({ olderThanMs: 24 * 60 * 60_000 }).then(() => {}) },
       // Each workspace's computed tags are recomputed once its interval (tag settings, default daily) has passed.
       { name: "tags.recompute", everyMs: 5 * 60_000, run: () => services.tags.recomputeDue().then(() => {}) },
+      // Daily per workspace, after its local hour (scores settings); checking every 10 minutes is enough.
+      { name: "scores.daily", everyMs: 10 * 60_000, run: () => services.scores.runDue().then(() => {}) },
     ],
   });
   let closed = false;

@@ -14,3 +14,4 @@ export * from "./segments";
 export * from "./consents";
 export * from "./clv";
 export * from "./tags";
+export * from "./scores";

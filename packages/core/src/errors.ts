@@ -8,6 +8,7 @@ import { warehouseErrors } from "./warehouse/warehouse.errors";
 import { importErrors } from "./imports/imports.errors";
 import { clvErrors } from "./clv/clv.errors";
 import { tagErrors } from "./tags/tags.errors";
+import { scoresErrors } from "./scores/scores.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -21,5 +22,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...importErrors.codes,
   ...clvErrors.codes,
   ...tagErrors.codes,
+  ...scoresErrors.codes,
   "ingest.invalid": 400,
 };

@@ -18,3 +18,4 @@ export * from "./profile-events";
 export * from "./consents";
 export * from "./clv";
 export * from "./tags";
+export * from "./scores";

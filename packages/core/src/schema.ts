@@ -11,3 +11,4 @@ export * from "./profile-events/profile-events.schema";
 export * from "./consents/consents.schema";
 export * from "./clv/clv.schema";
 export * from "./tags/tags.schema";
+export * from "./scores/scores.schema";

@@ -16,6 +16,7 @@ import { asWarehouseWriter } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
 import { createClvService, type ClvService } from "./clv";
 import { createTagsService, type EvaluateRule, type TagsService } from "./tags";
+import { createScoresService, type ScoresService } from "./scores";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -52,6 +53,8 @@ export interface CoreServices {
   clv: ClvService;
   /** Manual and computed tags, tag groups, and their warehouse copy. */
   tags: TagsService;
+  /** RFM, lifecycle stages and the value pyramid (computed in the warehouse). */
+  scores: ScoresService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -94,6 +97,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       },
     },
     clv: createClvService({ db, warehouse: deps.warehouse, clock, resolveProfileId: profiles.resolveId }),
+    scores: createScoresService({ db, warehouse: deps.warehouse, clock }),
     imports: createImportsService({
       db,
       clock,

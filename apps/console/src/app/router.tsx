@@ -3,12 +3,14 @@ import { Navigate, createBrowserRouter, type RouteObject } from "react-router";
 import { RequirePermission } from "../components/require-permission";
 import { ApiKeysPage } from "../features/api-keys";
 import { AuditLogPage } from "../features/audit-log";
+import { CustomerClvCard } from "../features/clv";
 import { InvitePage, LoginPage } from "../features/auth";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
+import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
 import { OperatorsPage } from "../features/operators";
 import { StoreListPage } from "../features/stores";
-import { TagManagerPage } from "../features/tags";
+import { CustomerTagsCard, TagManagerPage } from "../features/tags";
 import { WorkspaceSettingsPage } from "../features/workspaces";
 import { ComingSoonPage } from "./coming-soon-page";
 import { HomeRedirect } from "./home-redirect";
@@ -34,9 +36,26 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     { path: "customers/conflicts", element: <RequirePermission permission="customers.read"><IdentityConflictsPage /></RequirePermission> },
     // Either import opens the page; it offers only the kinds the role may import.
     { path: "customers/import", element: <RequirePermission permission={["customers.manage", "orders.write"]}><ImportPage /></RequirePermission> },
-    { path: "customers/:profileId", element: <RequirePermission permission="customers.read"><CustomerProfilePage /></RequirePermission> },
+    {
+      path: "customers/:profileId",
+      element: (
+        <RequirePermission permission="customers.read">
+          <CustomerProfilePage
+            summaryPanel={(profileId) => <CustomerClvCard profileId={profileId} />}
+            sidePanel={(profileId) => (
+              <>
+                <CustomerTagsCard profileId={profileId} />
+                <CustomerScoresCard profileId={profileId} />
+              </>
+            )}
+          />
+        </RequirePermission>
+      ),
+    },
   ],
   tags: [{ path: "tags", element: <RequirePermission permission="segments.read"><TagManagerPage /></RequirePermission> }],
+  rfm: [{ path: "rfm", element: <RequirePermission permission="segments.read"><RfmPage /></RequirePermission> }],
+  lifecycle: [{ path: "lifecycle", element: <RequirePermission permission="segments.read"><LifecyclePage /></RequirePermission> }],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

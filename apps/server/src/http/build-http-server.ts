@@ -31,6 +31,7 @@ import { importsRoutes } from "./routes/imports.routes";
 import { sensorsRoutes } from "./routes/sensors.routes";
 import { clvRoutes } from "./routes/clv.routes";
 import { tagsRoutes } from "./routes/tags.routes";
+import { scoresRoutes } from "./routes/scores.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -138,6 +139,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(customersRoutes, { services });
   await app.register(clvRoutes, { services });
   await app.register(tagsRoutes, { services });
+  await app.register(scoresRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

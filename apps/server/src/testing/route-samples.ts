@@ -28,6 +28,8 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/workspaces/:workspaceId/tag-groups/:groupId": { description: "Renamed" },
   "PUT /api/v1/workspaces/:workspaceId/customers/:profileId/tags/:tagId": {},
   "POST /api/v1/workspaces/:workspaceId/tags/import": "user_id,tag\nsample-member,Sample tag\n",
+  "PUT /api/v1/workspaces/:workspaceId/scores/settings": { rfm: { windowDays: 180, method: "thresholds" }, lifecycle: { newDays: 7, growingDays: 90 } },
+  "POST /api/v1/workspaces/:workspaceId/scores/recompute": {},
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

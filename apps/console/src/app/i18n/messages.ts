@@ -7,6 +7,7 @@ import { customersLocales } from "../../features/customers/locales";
 import { clvLocales } from "../../features/clv/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { operatorsLocales } from "../../features/operators/locales";
+import { scoresLocales } from "../../features/scores/locales";
 import { storesLocales } from "../../features/stores/locales";
 import { tagsLocales } from "../../features/tags/locales";
 import { workspacesLocales } from "../../features/workspaces/locales";
@@ -28,6 +29,7 @@ export const DICTIONARY_PARTS = [
   { owner: "imports", ...importsLocales },
   { owner: "clv", ...clvLocales },
   { owner: "tags", ...tagsLocales },
+  { owner: "scores", ...scoresLocales },
 ] as const;
 
 export const en = {
@@ -43,6 +45,7 @@ export const en = {
   ...importsLocales.en,
   ...clvLocales.en,
   ...tagsLocales.en,
+  ...scoresLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -58,6 +61,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...importsLocales["zh-CN"],
   ...clvLocales["zh-CN"],
   ...tagsLocales["zh-CN"],
+  ...scoresLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

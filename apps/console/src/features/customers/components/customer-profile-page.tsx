@@ -1,6 +1,6 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Col, Result, Row, Skeleton, Space, Typography } from "antd";
-import { useEffect } from "react";
+import { useEffect, type ReactNode } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { CopyButton } from "../../../components/copy-button";
 import { PageHeader } from "../../../components/page-header";
@@ -18,14 +18,15 @@ import { CustomerOrdersTable } from "./customer-orders-table";
 import { CustomerStatsCard } from "./customer-stats-card";
 import { CustomerTimeline } from "./customer-timeline";
 import { CustomerTraitsCard } from "./customer-traits-card";
-import { CustomerClvCard } from "../../../features/clv";
-// eslint-disable-next-line no-restricted-imports -- the tags card is mounted here by design (one line); its data and strings stay in features/tags.
-import { CustomerTagsCard } from "../../tags";
 
 type LocationState = { mergedFrom?: string } | null;
 
 /** Customer 360: who the person is across channels, what they did, and how their profile was assembled. */
-export function CustomerProfilePage() {
+/**
+ * Cards other features put on the page (wired in the router, since features never import each other):
+ * `summaryPanel` spans the page under the stats, `sidePanel` stacks in the right-hand column.
+ */
+export function CustomerProfilePage(props: { summaryPanel?: (profileId: string) => ReactNode; sidePanel?: (profileId: string) => ReactNode } = {}) {
   const t = useT();
   const navigate = useNavigate();
   const location = useLocation();
@@ -115,7 +116,7 @@ export function CustomerProfilePage() {
       ) : null}
       <Space direction="vertical" size={16} style={{ width: "100%" }}>
         <CustomerStatsCard profile={profile} />
-        <CustomerClvCard profileId={profile.id} />
+        {props.summaryPanel?.(profile.id)}
         <CustomerOrdersTable orders={profile.recentOrders} />
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={14}>
@@ -127,7 +128,7 @@ export function CustomerProfilePage() {
           </Col>
           <Col xs={24} xl={10}>
             <Space direction="vertical" size={16} style={{ width: "100%" }}>
-              <CustomerTagsCard profileId={profile.id} />
+              {props.sidePanel?.(profile.id)}
               <CustomerTraitsCard traits={profile.traits} />
               <CustomerConsentsCard profileId={profile.id} />
               <CustomerEventCountsTable eventCounts={profile.eventCounts} />
