@@ -7,6 +7,7 @@ import { InvitePage, LoginPage } from "../features/auth";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
 import { OperatorsPage } from "../features/operators";
+import { SegmentBuilderPage, SegmentDetailPage, SegmentListPage } from "../features/segments";
 import { StoreListPage } from "../features/stores";
 import { WorkspaceSettingsPage } from "../features/workspaces";
 import { ComingSoonPage } from "./coming-soon-page";
@@ -34,6 +35,12 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     // Either import opens the page; it offers only the kinds the role may import.
     { path: "customers/import", element: <RequirePermission permission={["customers.manage", "orders.write"]}><ImportPage /></RequirePermission> },
     { path: "customers/:profileId", element: <RequirePermission permission="customers.read"><CustomerProfilePage /></RequirePermission> },
+  ],
+  segments: [
+    { path: "segments", element: <RequirePermission permission="segments.read"><SegmentListPage /></RequirePermission> },
+    { path: "segments/new", element: <RequirePermission permission="segments.manage"><SegmentBuilderPage /></RequirePermission> },
+    { path: "segments/:segmentId", element: <RequirePermission permission="segments.read"><SegmentDetailPage /></RequirePermission> },
+    { path: "segments/:segmentId/edit", element: <RequirePermission permission="segments.manage"><SegmentBuilderPage /></RequirePermission> },
   ],
 };
 

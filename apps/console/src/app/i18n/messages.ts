@@ -6,6 +6,7 @@ import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { operatorsLocales } from "../../features/operators/locales";
+import { segmentsLocales } from "../../features/segments/locales";
 import { storesLocales } from "../../features/stores/locales";
 import { workspacesLocales } from "../../features/workspaces/locales";
 import type { Dictionary, Language } from "../../lib/i18n";
@@ -24,6 +25,7 @@ export const DICTIONARY_PARTS = [
   { owner: "audit-log", ...auditLogLocales },
   { owner: "customers", ...customersLocales },
   { owner: "imports", ...importsLocales },
+  { owner: "segments", ...segmentsLocales },
 ] as const;
 
 export const en = {
@@ -37,6 +39,7 @@ export const en = {
   ...auditLogLocales.en,
   ...customersLocales.en,
   ...importsLocales.en,
+  ...segmentsLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -50,6 +53,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...auditLogLocales["zh-CN"],
   ...customersLocales["zh-CN"],
   ...importsLocales["zh-CN"],
+  ...segmentsLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };
