@@ -94,7 +94,7 @@ export function ValueInput(props: { kind: ValueInputKind; value: RuleValue | und
     case "days":
       input = (
         <Space.Compact>
-          <InputNumber style={{ width: 90 }} min={1} precision={0} value={asNumber(value)} onChange={(next) => onChange(next ?? undefined)} />
+          <InputNumber style={{ width: 90 }} min={0} precision={0} value={asNumber(value)} onChange={(next) => onChange(next ?? undefined)} />
           <Typography.Text style={{ padding: "4px 8px" }}>{t("segments.value.days")}</Typography.Text>
         </Space.Compact>
       );

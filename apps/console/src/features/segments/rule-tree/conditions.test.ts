@@ -46,6 +46,7 @@ describe("keeping values across operator changes", () => {
     expect(coerceValue("abc", "number")).toBeUndefined();
     expect(coerceValue(undefined, "days")).toBe(30);
     expect(coerceValue(-4, "days")).toBe(30);
+    expect(coerceValue(0, "days")).toBe(0);
     expect(coerceValue("2026-01-02", "date-range")).toEqual(["2026-01-02", "2026-01-02"]);
     expect(coerceValue("x", "none")).toBeUndefined();
   });

@@ -87,7 +87,7 @@ export function coerceValue(value: RuleValue | undefined, kind: ValueInputKind):
       return typeof first === "string" && isIsoDate(first) ? [first, first] : ["", ""];
     case "days": {
       const n = toNumber(first);
-      return n !== undefined && Number.isInteger(n) && n > 0 ? n : 30;
+      return n !== undefined && Number.isInteger(n) && n >= 0 ? n : 30;
     }
   }
 }

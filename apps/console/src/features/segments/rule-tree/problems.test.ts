@@ -66,7 +66,7 @@ describe("blanks that hold back the live count", () => {
           value: [1, 2],
           window: { kind: "between", from: "", to: "" },
         },
-        { type: "trait", trait: "birthday", op: "anniversary_in_next_days", value: 0 },
+        { type: "trait", trait: "birthday", op: "in_last_days", value: 0 },
         { type: "lifecycle", stages: [] },
         { type: "rfm" },
       ],
@@ -88,5 +88,12 @@ describe("blanks that hold back the live count", () => {
   it("exists needs no value; a blank text value does", () => {
     expect(findDraftProblems({ type: "trait", trait: "email", op: "exists" })).toEqual([]);
     expect(findDraftProblems({ type: "trait", trait: "city", op: "in", value: [] })).toHaveLength(1);
+  });
+});
+
+describe("day counts", () => {
+  it("an anniversary may be today (0 days ahead); a window needs a day", () => {
+    expect(findDraftProblems({ type: "trait", trait: "birthday", op: "anniversary_in_next_days", value: 0 })).toEqual([]);
+    expect(findDraftProblems({ type: "trait", trait: "birthday", op: "not_in_last_days", value: 1.5 })).toHaveLength(1);
   });
 });

@@ -24,8 +24,10 @@ function valueMissing(value: RuleValue | undefined, op: string): LocalProblemKey
     if (value.length === 0) return "segments.problem.enterValue";
     if (op === "between" && (value.length !== 2 || value.some((v) => v === "" || v === undefined))) return "segments.problem.enterRange";
   }
-  if (typeof value === "number" && (op.endsWith("_days") || op === "anniversary_in_next_days") && !(Number.isInteger(value) && value > 0)) {
-    return "segments.problem.positiveDays";
+  if (op.endsWith("_days")) {
+    // "Anniversary in the next 0 days" is today; the other windows need at least a day.
+    const min = op === "anniversary_in_next_days" ? 0 : 1;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) return "segments.problem.positiveDays";
   }
   return null;
 }
