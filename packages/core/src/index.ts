@@ -15,3 +15,4 @@ export * from "./profiles";
 export * from "./imports";
 export * from "./warehouse";
 export * from "./profile-events";
+export * from "./segments";

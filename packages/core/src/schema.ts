@@ -8,3 +8,4 @@ export * from "./events/events.schema";
 export * from "./identity/identity.schema";
 export * from "./profiles/profiles.schema";
 export * from "./profile-events/profile-events.schema";
+export * from "./segments/segments.schema";

@@ -12,6 +12,7 @@ import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type Profile
 import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
+import { createSegmentsService, type SegmentsService, type SegmentsDeps } from "./segments";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -27,6 +28,8 @@ export interface CoreDeps {
   warehouse?: Warehouse;
   clock: Clock;
   settings: CoreSettings;
+  /** Which tag ids exist in a workspace, for validating segment rules (wired to the tags module). */
+  knownTagIds?: SegmentsDeps["knownTagIds"];
 }
 
 /** Wires the domain services once over one database handle (or a transaction). */
@@ -40,6 +43,8 @@ export interface CoreServices {
   profiles: ProfilesService;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
+  /** Segments: rule trees evaluated on the warehouse, membership in PostgreSQL. */
+  segments: SegmentsService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -81,6 +86,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       workspaces,
       stores,
     }),
+    segments: createSegmentsService({ db, warehouse: deps.warehouse, clock, knownTagIds: deps.knownTagIds }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),

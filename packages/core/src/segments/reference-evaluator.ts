@@ -169,16 +169,16 @@ function scalar(v: string | number | boolean, op: TraitOp, value: unknown): bool
     case "starts_with":
       return (v as string).startsWith(value as string);
     case "gt":
-      return v > (value as number);
+      return (v as number) > (value as number);
     case "gte":
-      return v >= (value as number);
+      return (v as number) >= (value as number);
     case "lt":
-      return v < (value as number);
+      return (v as number) < (value as number);
     case "lte":
-      return v <= (value as number);
+      return (v as number) <= (value as number);
     case "between": {
       const [lo, hi] = value as [number, number];
-      return v >= lo && v <= hi;
+      return (v as number) >= lo && (v as number) <= hi;
     }
     default:
       return false;

@@ -50,6 +50,7 @@ export async function validateRule(rule: SegmentRule, input: ValidateRuleInput):
 
   let nodes = 0;
   let tooBig = false;
+  // Inside a referenced segment, problems are reported at the reference in the tree being checked.
   const walk = (node: SegmentRule, path: RulePath, depth: number, via: readonly string[]) => {
     nodes++;
     if (!tooBig && (depth > limits.maxDepth || nodes > limits.maxNodes)) {
@@ -61,10 +62,10 @@ export async function validateRule(rule: SegmentRule, input: ValidateRuleInput):
     switch (node.type) {
       case "and":
       case "or":
-        node.rules.forEach((child, i) => walk(child, [...path, "rules", i], depth + 1, via));
+        node.rules.forEach((child, i) => walk(child, inRef ? path : [...path, "rules", i], depth + 1, via));
         return;
       case "not":
-        walk(node.rule, [...path, "rule"], depth + 1, via);
+        walk(node.rule, inRef ? path : [...path, "rule"], depth + 1, via);
         return;
       case "trait":
         if (!inRef) checkTrait(node, path, input.traits, add);
@@ -90,7 +91,7 @@ export async function validateRule(rule: SegmentRule, input: ValidateRuleInput):
         if (!inRef) tags.push({ tagId: node.tagId, path: [...path, "tagId"] });
         return;
       case "segment": {
-        const where = [...path, "segmentId"];
+        const where = inRef ? path : [...path, "segmentId"];
         if (node.segmentId === input.selfId || via.includes(node.segmentId)) {
           add(where, "makes a cycle: a segment cannot contain itself, directly or through other segments");
           return;
@@ -101,7 +102,7 @@ export async function validateRule(rule: SegmentRule, input: ValidateRuleInput):
           return;
         }
         // The referenced tree counts towards the limits and must not lead back here.
-        walk(target.rule, path, depth + 1, [...via, node.segmentId]);
+        walk(target.rule, where, depth + 1, [...via, node.segmentId]);
         return;
       }
       case "lifecycle":
