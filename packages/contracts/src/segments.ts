@@ -352,9 +352,15 @@ export const SegmentSettingsDto = z.object({
   defaultRefreshEveryMinutes: z.number().int(),
   /** How far back the catalogue looks for events and their properties. */
   catalogueLookbackDays: z.number().int(),
+  /** A preview re-reads customers from PostgreSQL when the warehouse's copy is older than this. */
+  previewFreshnessSeconds: z.number().int(),
 });
 export type SegmentSettingsDto = z.infer<typeof SegmentSettingsDto>;
 export const UpdateSegmentSettingsBody = z
-  .strictObject({ defaultRefreshEveryMinutes: RefreshEveryMinutes, catalogueLookbackDays: z.number().int().min(1).max(3650) })
+  .strictObject({
+    defaultRefreshEveryMinutes: RefreshEveryMinutes,
+    catalogueLookbackDays: z.number().int().min(1).max(3650),
+    previewFreshnessSeconds: z.number().int().min(0).max(86_400),
+  })
   .partial();
 export type UpdateSegmentSettingsBody = z.infer<typeof UpdateSegmentSettingsBody>;

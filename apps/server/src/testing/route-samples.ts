@@ -15,6 +15,11 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/workspaces/:workspaceId/identity/settings": { maxPerProfile: { phone: 1, user_id: 1, wechat_unionid: 1, email: 2 } },
   "POST /api/v1/workspaces/:workspaceId/orders": { orderId: "POS-1", customer: { phone: "13800138000" }, total: 18 },
   "POST /api/v1/workspaces/:workspaceId/orders/:orderId/refunds": { customer: { phone: "13800138000" } },
+  "POST /api/v1/workspaces/:workspaceId/segments": { name: "上海客户", rule: { type: "trait", trait: "city", op: "eq", value: "上海" } },
+  "POST /api/v1/workspaces/:workspaceId/segments/preview": { rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } },
+  "PATCH /api/v1/workspaces/:workspaceId/segments/:segmentId": { name: "Renamed segment" },
+  "POST /api/v1/workspaces/:workspaceId/segments/:segmentId/refresh": {},
+  "PATCH /api/v1/workspaces/:workspaceId/segments/settings": { defaultRefreshEveryMinutes: 120 },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

@@ -282,6 +282,6 @@ describe("compiled segment rules agree with the reference evaluator", () => {
       { numRuns: Number(process.env.SEGMENT_PROPERTY_RUNS ?? 150) },
     );
     // The generators must make rules that tell customers apart, not only "everyone" and "no one".
-    expect(partial / evaluated).toBeGreaterThan(0.2);
+    expect(partial / evaluated).toBeGreaterThan(0.1);
   }, 240_000);
 });

@@ -57,8 +57,12 @@ type SegmentRow = typeof segments.$inferSelect;
 export function createSegmentsService(deps: SegmentsDeps) {
   const customTraits = ttlCache((ws: string) => discoverCustomTraits(needWarehouse(deps), ws), 30_000);
   const catalogue = async (workspaceId: string): Promise<TraitCatalogue> => catalogueOf(deps.warehouse ? await customTraits.get(workspaceId, undefined) : []);
-  const snapshot = async (workspaceId: string) => {
+  const snapshotAt = new Map<string, number>();
+  const snapshot = async (workspaceId: string, maxAgeMs = 0) => {
     if (deps.refreshSnapshot === null) return;
+    const last = snapshotAt.get(workspaceId);
+    if (maxAgeMs > 0 && last !== undefined && deps.clock.now().getTime() - last < maxAgeMs) return;
+    snapshotAt.set(workspaceId, deps.clock.now().getTime());
     if (deps.refreshSnapshot) await deps.refreshSnapshot(workspaceId);
     else await refreshProfileSnapshot({ db: deps.db, warehouse: needWarehouse(deps), workspaceId });
     customTraits.invalidate(workspaceId);
@@ -77,7 +81,14 @@ export function createSegmentsService(deps: SegmentsDeps) {
     refresh: async (ctx: WorkspaceContext, segmentId: string) => {
       const row = await findSegment(deps.db, ctx, segmentId);
       await snapshot(ctx.workspaceId);
-      return refreshSegment(env, row);
+      const result = await refreshSegment(env, row);
+      await appendAuditEntry(deps.db, deps.clock, ctx, {
+        action: "segment.refreshed",
+        targetType: "segment",
+        targetId: row.id,
+        summary: `Refreshed segment ${row.name}: ${result.size} members (${result.entered} entered, ${result.exited} exited)`,
+      });
+      return result;
     },
     /** Refreshes every segment whose interval has passed (all workspaces); returns how many ran. */
     refreshDue: () => refreshDue(env),
@@ -101,7 +112,8 @@ export type SegmentsService = ReturnType<typeof createSegmentsService>;
 interface Env {
   deps: SegmentsDeps;
   catalogue(workspaceId: string): Promise<TraitCatalogue>;
-  snapshot(workspaceId: string): Promise<void>;
+  /** Copies the workspace's profiles to the warehouse, unless this process did so less than `maxAgeMs` ago. */
+  snapshot(workspaceId: string, maxAgeMs?: number): Promise<void>;
 }
 
 function needWarehouse(deps: SegmentsDeps): Warehouse {
@@ -303,6 +315,8 @@ async function removeSegment(deps: SegmentsDeps, ctx: WorkspaceContext, segmentI
 
 async function preview(env: Env, ctx: WorkspaceContext, rule: SegmentRule, sampleSize: number, access: PiiAccess) {
   const started = performance.now();
+  const settings = await loadSettings(env.deps.db, ctx.workspaceId);
+  await env.snapshot(ctx.workspaceId, Math.max(1, settings.previewFreshnessSeconds * 1000));
   await checkRule(env, ctx.workspaceId, rule);
   const compiled = await compileFor(env, ctx.workspaceId, rule, env.deps.clock.now());
   const warehouse = needWarehouse(env.deps);
@@ -517,7 +531,7 @@ async function updateSettings(deps: SegmentsDeps, ctx: WorkspaceContext, input: 
       targetType: "segment_settings",
       targetId: ctx.workspaceId,
       summary: "Changed segment settings",
-      ...diffFields(before, after, ["defaultRefreshEveryMinutes", "catalogueLookbackDays"]),
+      ...diffFields(before, after, ["defaultRefreshEveryMinutes", "catalogueLookbackDays", "previewFreshnessSeconds"]),
     });
     return after;
   });

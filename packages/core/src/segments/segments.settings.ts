@@ -6,6 +6,11 @@ export const SegmentSettings = z.object({
   defaultRefreshEveryMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
   /** How far back the catalogue looks for events and their property keys. */
   catalogueLookbackDays: z.number().int().min(1).max(3650).default(90),
+  /**
+   * A preview first copies the workspace's profiles to the warehouse when this process last did
+   * so longer ago than this (create and refresh always do): new customers count within it.
+   */
+  previewFreshnessSeconds: z.number().int().min(0).max(86_400).default(60),
 });
 export type SegmentSettings = z.infer<typeof SegmentSettings>;
 export const DEFAULT_SEGMENT_SETTINGS: SegmentSettings = SegmentSettings.parse({});
