@@ -16,13 +16,14 @@ export function MemberTable(props: {
   loading?: boolean;
   emptyText: string;
   testId: string;
-  size?: "small" | "middle";
+  /** Name, orders and spend only: for the builder's narrow preview panel. */
+  compact?: boolean;
 }) {
   const t = useT();
   const { lang } = useLanguage();
   const { workspace, workspaceId } = useCurrentWorkspace();
   const money = useCallback((minor: number) => formatMinorUnits(minor, workspace.currency, lang), [workspace.currency, lang]);
-  const columns: TableColumnsType<ProfileSummaryDto> = [
+  const all: TableColumnsType<ProfileSummaryDto> = [
     {
       title: t("segments.member.name"),
       dataIndex: "name",
@@ -33,26 +34,28 @@ export function MemberTable(props: {
         </Link>
       ),
     },
-    { title: t("segments.member.phone"), dataIndex: "phone", width: 160, render: (phone: string | null) => formatPhone(phone) },
+    { key: "phone", title: t("segments.member.phone"), dataIndex: "phone", width: 160, render: (phone: string | null) => formatPhone(phone) },
     { title: t("segments.member.orders"), dataIndex: "orderCount", width: 90, align: "right" },
     { title: t("segments.member.spend"), dataIndex: "totalSpendMinor", width: 130, align: "right", render: money },
     {
+      key: "lastSeen",
       title: t("segments.member.lastSeen"),
       dataIndex: "lastSeenAt",
       width: 190,
       render: (at: string | null) => <span style={{ whiteSpace: "nowrap" }}>{formatDateTime(at, workspace.timezone)}</span>,
     },
   ];
+  const columns = props.compact ? all.filter((column) => column.key !== "phone" && column.key !== "lastSeen") : all;
   return (
     <div data-testid={props.testId}>
       <Table<ProfileSummaryDto>
         rowKey="id"
-        size={props.size ?? "middle"}
+        size={props.compact ? "small" : "middle"}
         columns={columns}
         dataSource={[...props.members]}
         loading={props.loading}
         pagination={false}
-        scroll={{ x: 700 }}
+        scroll={props.compact ? undefined : { x: 700 }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={props.emptyText} /> }}
         onRow={(member) => rowTestId(`${props.testId}-row-${member.id}`)}
       />

@@ -3,7 +3,19 @@ import { CloseOutlined, PlusOutlined } from "@ant-design/icons";
 import { AutoComplete, Button, DatePicker, Flex, InputNumber, Select, Space, Typography } from "antd";
 import dayjs from "dayjs";
 import { useT } from "../../../lib/i18n";
-import { COMPARE_OP_LIST, PROPERTY_OPS, WINDOW_KINDS, propertyValueInput, thresholdFor, windowOfKind, withPropertyOp } from "../rule-tree/conditions";
+import {
+  COMPARE_OP_LIST,
+  PROPERTY_OPS_BY_TYPE,
+  PROPERTY_TYPES,
+  WINDOW_KINDS,
+  propertyTypeOf,
+  propertyValueInput,
+  thresholdFor,
+  windowOfKind,
+  withPropertyOp,
+  withPropertyType,
+  type PropertyType,
+} from "../rule-tree/conditions";
 import type { LeafRule } from "../rule-tree/rule-tree";
 import { useRuleEditor } from "./rule-editor-context";
 import { ValueInput } from "./rule-value-input";
@@ -15,20 +27,9 @@ function EventPicker(props: { value: string; onChange: (event: string) => void }
   const t = useT();
   const { catalogue } = useRuleEditor();
   const events = catalogue?.events ?? [];
-  const options = events.map((event) => ({
-    value: event.name,
-    search: event.name.toLowerCase(),
-    label: (
-      <Flex justify="space-between" gap={12}>
-        <span>{event.name}</span>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {t("segments.event.count", { count: event.count })}
-        </Typography.Text>
-      </Flex>
-    ),
-  }));
+  const options = events.map((event) => ({ value: event.name, label: event.name, search: event.name.toLowerCase(), count: event.count as number | null }));
   if (props.value && !events.some((event) => event.name === props.value)) {
-    options.unshift({ value: props.value, search: props.value.toLowerCase(), label: <span>{props.value}</span> });
+    options.unshift({ value: props.value, label: props.value, search: props.value.toLowerCase(), count: null });
   }
   return (
     <Select
@@ -38,6 +39,16 @@ function EventPicker(props: { value: string; onChange: (event: string) => void }
       value={props.value || undefined}
       options={options}
       filterOption={(input, option) => (option?.search ?? "").includes(input.toLowerCase())}
+      optionRender={(option) => (
+        <Flex justify="space-between" gap={12}>
+          <span>{option.data.label}</span>
+          {option.data.count !== null ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t("segments.event.count", { count: option.data.count })}
+            </Typography.Text>
+          ) : null}
+        </Flex>
+      )}
       onChange={props.onChange}
       popupMatchSelectWidth={false}
       data-testid="rule-event"
@@ -117,32 +128,38 @@ export function WhereFilters(props: { event: string; where: readonly PropertyFil
   const set = (next: PropertyFilter[]) => props.onChange(next.length ? next : undefined);
   return (
     <Flex vertical gap={6} style={{ width: "100%" }}>
-      {where.map((filter, index) => (
-        <Flex key={index} gap={6} wrap align="center" data-testid={`rule-where-${index}`}>
-          <Typography.Text type="secondary">{t("segments.where.label")}</Typography.Text>
-          <PropertyInput
-            event={props.event}
-            value={filter.property}
-            onChange={(property) => set(where.map((f, i) => (i === index ? { ...f, property } : f)))}
-            testId="rule-where-property"
-          />
-          <Select
-            style={{ minWidth: 110 }}
-            value={filter.op}
-            options={PROPERTY_OPS.map((op) => ({ value: op, label: t(`segments.op.${op}`) }))}
-            onChange={(op) => set(where.map((f, i) => (i === index ? withPropertyOp(f, op) : f)))}
-            popupMatchSelectWidth={false}
-          />
-          <ValueInput
-            kind={propertyValueInput(filter.op)}
-            value={filter.value}
-            onChange={(value) =>
-              set(where.map((f, i) => (i === index ? (value === undefined ? { property: f.property, op: f.op } : { ...f, value }) : f)))
-            }
-          />
-          <Button type="text" size="small" icon={<CloseOutlined />} onClick={() => set(where.filter((_, i) => i !== index))} />
-        </Flex>
-      ))}
+      {where.map((filter, index) => {
+        const type = propertyTypeOf(filter);
+        const replace = (next: PropertyFilter) => set(where.map((f, i) => (i === index ? next : f)));
+        return (
+          <Flex key={index} gap={6} wrap align="center" data-testid={`rule-where-${index}`}>
+            <Typography.Text type="secondary">{t("segments.where.label")}</Typography.Text>
+            <PropertyInput event={props.event} value={filter.property} onChange={(property) => replace({ ...filter, property })} testId="rule-where-property" />
+            <Select<PropertyType>
+              style={{ width: 90 }}
+              value={type}
+              options={PROPERTY_TYPES.map((value) => ({ value, label: t(`segments.where.type.${value}`) }))}
+              onChange={(next) => replace(withPropertyType(filter, next))}
+              popupMatchSelectWidth={false}
+              data-testid="rule-where-type"
+            />
+            <Select
+              style={{ minWidth: 100 }}
+              value={filter.op}
+              options={PROPERTY_OPS_BY_TYPE[type].map((op) => ({ value: op, label: t(`segments.op.${op}`) }))}
+              onChange={(op) => replace(withPropertyOp(filter, type, op))}
+              popupMatchSelectWidth={false}
+              data-testid="rule-where-op"
+            />
+            <ValueInput
+              kind={propertyValueInput(type, filter.op)}
+              value={filter.value}
+              onChange={(value) => replace(value === undefined ? { property: filter.property, op: filter.op } : { ...filter, value })}
+            />
+            <Button type="text" size="small" icon={<CloseOutlined />} onClick={() => set(where.filter((_, i) => i !== index))} />
+          </Flex>
+        );
+      })}
       <div>
         <Button
           type="link"

@@ -18,28 +18,29 @@ export function TraitCondition(props: { rule: TraitRule; onChange: (next: LeafRu
   const type: TraitType = known?.type ?? "string";
   const options = traits.map((trait) => ({
     value: trait.key,
+    label: trait.label,
     search: `${trait.label} ${trait.key}`.toLowerCase(),
-    label: (
-      <Space size={4}>
-        <span>{trait.label}</span>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {trait.label !== trait.key ? trait.key : ""} {t(`segments.trait.type.${trait.type}`)}
-          {trait.source === "custom" ? ` · ${t("segments.trait.custom")}` : ""}
-        </Typography.Text>
-      </Space>
-    ),
+    hint: `${trait.label !== trait.key ? `${trait.key} · ` : ""}${t(`segments.trait.type.${trait.type}`)}${trait.source === "custom" ? ` · ${t("segments.trait.custom")}` : ""}`,
   }));
-  if (rule.trait && !known) options.unshift({ value: rule.trait, search: rule.trait.toLowerCase(), label: <span>{rule.trait}</span> });
+  if (rule.trait && !known) options.unshift({ value: rule.trait, label: rule.trait, search: rule.trait.toLowerCase(), hint: "" });
 
   return (
     <>
       <Select
         showSearch
-        style={{ minWidth: 200 }}
+        style={{ minWidth: 170 }}
         placeholder={t("segments.trait.pick")}
         value={rule.trait || undefined}
         options={options}
         filterOption={(input, option) => (option?.search ?? "").includes(input.toLowerCase())}
+        optionRender={(option) => (
+          <Space size={6}>
+            <span>{option.data.label}</span>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {option.data.hint}
+            </Typography.Text>
+          </Space>
+        )}
         onChange={(key: string) => onChange(withTrait(rule, key, traits.find((trait) => trait.key === key)?.type ?? "string"))}
         popupMatchSelectWidth={false}
         data-testid="rule-trait"

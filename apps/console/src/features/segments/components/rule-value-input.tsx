@@ -27,7 +27,7 @@ export function ValueInput(props: { kind: ValueInputKind; value: RuleValue | und
     case "text":
       input = (
         <Input
-          style={{ width: 200 }}
+          style={{ width: 160 }}
           placeholder={t("segments.value.text")}
           value={typeof value === "string" ? value : ""}
           onChange={(e) => onChange(e.target.value)}
@@ -44,6 +44,19 @@ export function ValueInput(props: { kind: ValueInputKind; value: RuleValue | und
           open={false}
           value={pair.map(String)}
           onChange={(next: string[]) => onChange(next)}
+        />
+      );
+      break;
+    case "number-list":
+      input = (
+        <Select
+          mode="tags"
+          style={{ minWidth: 180 }}
+          placeholder={t("segments.value.list")}
+          tokenSeparators={[",", "，", " "]}
+          open={false}
+          value={pair.map(String)}
+          onChange={(next: string[]) => onChange(next.map(Number).filter((n) => Number.isFinite(n)))}
         />
       );
       break;

@@ -20,24 +20,27 @@ import { DeleteSegmentButton, ExportSegmentButton, RefreshSegmentButton } from "
 function HistoryChart(props: { history: SegmentHistoryDto["items"]; timeZone: string }) {
   const t = useT();
   const { history, timeZone } = props;
-  const option = useMemo<EChartOption>(
-    () => ({
+  const option = useMemo<EChartOption>(() => {
+    const size = t("segments.history.size");
+    const entered = t("segments.history.entered");
+    const exited = t("segments.history.exited");
+    return {
       tooltip: { trigger: "axis" },
-      legend: { data: [t("segments.history.size"), t("segments.history.entered"), t("segments.history.exited")], bottom: 0 },
-      grid: { left: 48, right: 48, top: 16, bottom: 48 },
+      legend: { data: [size, entered, exited], bottom: 0 },
+      grid: { left: 48, right: 48, top: 16, bottom: 56 },
       xAxis: { type: "category", data: history.map((point) => formatDateTime(point.at, timeZone).slice(0, 16)) },
+      // Size on the left from 0; who came and went on the right, as bars.
       yAxis: [
-        { type: "value", minInterval: 1, scale: true },
-        { type: "value", minInterval: 1, splitLine: { show: false } },
+        { type: "value", min: 0, minInterval: 1 },
+        { type: "value", min: 0, minInterval: 1, splitLine: { show: false } },
       ],
       series: [
-        { name: t("segments.history.size"), type: "line", data: history.map((point) => point.size), smooth: true, areaStyle: { opacity: 0.1 } },
-        { name: t("segments.history.entered"), type: "bar", yAxisIndex: 1, data: history.map((point) => point.entered), itemStyle: { color: "#52c41a" } },
-        { name: t("segments.history.exited"), type: "bar", yAxisIndex: 1, data: history.map((point) => -point.exited), itemStyle: { color: "#ff7875" } },
+        { name: size, type: "line", data: history.map((point) => point.size), showSymbol: true, symbolSize: 6, areaStyle: { opacity: 0.08 } },
+        { name: entered, type: "bar", yAxisIndex: 1, barMaxWidth: 14, data: history.map((point) => point.entered), itemStyle: { color: "#95de64" } },
+        { name: exited, type: "bar", yAxisIndex: 1, barMaxWidth: 14, data: history.map((point) => point.exited), itemStyle: { color: "#ff9c9c" } },
       ],
-    }),
-    [history, timeZone, t],
-  );
+    };
+  }, [history, timeZone, t]);
   return <EChart option={option} style={{ height: 280 }} data-testid="segment-history-chart" />;
 }
 

@@ -44,7 +44,7 @@ export function SegmentPreviewPanel(props: { state: PreviewState }) {
       {data ? (
         <div style={{ marginTop: 16 }}>
           <Typography.Text strong>{t("segments.preview.sample")}</Typography.Text>
-          <MemberTable members={data.sample} emptyText={t("segments.preview.sampleEmpty")} testId="segment-preview-sample" size="small" />
+          <MemberTable members={data.sample} emptyText={t("segments.preview.sampleEmpty")} testId="segment-preview-sample" compact />
         </div>
       ) : null}
     </Card>

@@ -2,12 +2,17 @@ import { TRAIT_OPS, TRAIT_TYPES, SegmentRule as SegmentRuleSchema } from "@siyu/
 import { describe, expect, it } from "vitest";
 import {
   LEAF_KINDS,
+  PROPERTY_OPS_BY_TYPE,
   coerceValue,
   defaultLeaf,
   opsForTraitType,
+  propertyTypeOf,
+  propertyValueInput,
   thresholdFor,
   valueInputFor,
   windowOfKind,
+  withPropertyOp,
+  withPropertyType,
   withTrait,
   withTraitOp,
 } from "./conditions";
@@ -87,5 +92,29 @@ describe("new conditions", () => {
       expect(SegmentRuleSchema.safeParse(defaultLeaf(kind, catalogue)).success, kind).toBe(true);
     }
     expect(LEAF_KINDS).toHaveLength(11);
+  });
+});
+
+describe("event property filters", () => {
+  it("read their type from the value and offer that type's operators", () => {
+    expect(propertyTypeOf({ property: "product_id", op: "eq", value: "tea-01" })).toBe("string");
+    expect(propertyTypeOf({ property: "price", op: "in", value: [10, 20] })).toBe("number");
+    expect(propertyTypeOf({ property: "gift", op: "eq", value: true })).toBe("boolean");
+    expect(propertyTypeOf({ property: "x", op: "exists" })).toBe("string");
+    expect(PROPERTY_OPS_BY_TYPE.string).not.toContain("gt");
+    expect(propertyValueInput("number", "in")).toBe("number-list");
+    expect(propertyValueInput("string", "exists")).toBe("none");
+  });
+
+  it("switching the type keeps a number typed, so the type does not snap back to text", () => {
+    const blank = { property: "price", op: "eq" as const, value: "" };
+    const asNumber = withPropertyType(blank, "number");
+    expect(asNumber).toEqual({ property: "price", op: "eq", value: 0 });
+    expect(propertyTypeOf(asNumber)).toBe("number");
+    expect(withPropertyType({ property: "city", op: "contains", value: "Shang" }, "number")).toEqual({ property: "city", op: "eq", value: 0 });
+    expect(withPropertyOp(asNumber, "number", "between")).toEqual({ property: "price", op: "between", value: [0, 0] });
+    expect(withPropertyOp({ property: "price", op: "eq", value: 12 }, "number", "in")).toEqual({ property: "price", op: "in", value: [12] });
+    expect(withPropertyType({ property: "gift", op: "eq", value: "x" }, "boolean")).toEqual({ property: "gift", op: "eq", value: true });
+    expect(withPropertyOp({ property: "p", op: "eq", value: "a" }, "string", "exists")).toEqual({ property: "p", op: "exists" });
   });
 });

@@ -28,6 +28,7 @@ export type ValueInputKind =
   | "text"
   | "text-list"
   | "number"
+  | "number-list"
   | "number-range"
   | "boolean"
   | "date"
@@ -69,6 +70,8 @@ export function coerceValue(value: RuleValue | undefined, kind: ValueInputKind):
       const n = toNumber(first);
       return n === undefined ? undefined : n;
     }
+    case "number-list":
+      return (Array.isArray(value) ? value : first === undefined ? [] : [first]).map(toNumber).filter((n): n is number => n !== undefined);
     case "number-range": {
       if (Array.isArray(value) && value.length === 2) {
         const low = toNumber(value[0]);
@@ -116,21 +119,62 @@ export function withTrait(rule: Extract<SegmentRule, { type: "trait" }>, trait: 
   return value === undefined ? { type: "trait", trait, op } : { type: "trait", trait, op, value };
 }
 
-/** Operators offered for an event property filter: its type is unknown, so numbers and text both. */
-export const PROPERTY_OPS: readonly TraitOp[] = ["eq", "neq", "in", "not_in", "contains", "gt", "gte", "lt", "lte", "between", "exists", "not_exists"];
+/**
+ * An event property filter compares with a value of one type (the server reads the type from the
+ * value): text, number or yes/no, each with its operators. exists / not_exists fit all three.
+ */
+export const PROPERTY_TYPES = ["string", "number", "boolean"] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+export const PROPERTY_OPS_BY_TYPE: Readonly<Record<PropertyType, readonly TraitOp[]>> = {
+  string: ["eq", "neq", "in", "not_in", "contains", "starts_with", "exists", "not_exists"],
+  number: ["eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "not_exists"],
+  boolean: ["eq", "neq", "exists", "not_exists"],
+};
 
-/** Numeric comparisons take a number; the rest compare text. */
-export function propertyValueInput(op: TraitOp): ValueInputKind {
-  if (op === "exists" || op === "not_exists") return "none";
-  if (op === "gt" || op === "gte" || op === "lt" || op === "lte") return "number";
-  if (op === "between") return "number-range";
-  if (op === "in" || op === "not_in") return "text-list";
-  return "text";
+/** The type a filter compares with, read from its value (text when there is none yet). */
+export function propertyTypeOf(filter: PropertyFilter): PropertyType {
+  const sample = Array.isArray(filter.value) ? filter.value[0] : filter.value;
+  if (typeof sample === "number") return "number";
+  if (typeof sample === "boolean") return "boolean";
+  return "string";
 }
 
-export function withPropertyOp(filter: PropertyFilter, op: TraitOp): PropertyFilter {
-  const value = coerceValue(filter.value, propertyValueInput(op));
+export function propertyValueInput(type: PropertyType, op: TraitOp): ValueInputKind {
+  if (op === "exists" || op === "not_exists") return "none";
+  if (type === "boolean") return "boolean";
+  if (type === "number") {
+    if (op === "between") return "number-range";
+    return op === "in" || op === "not_in" ? "number-list" : "number";
+  }
+  return op === "in" || op === "not_in" ? "text-list" : "text";
+}
+
+function filterWith(filter: PropertyFilter, op: TraitOp, value: RuleValue | undefined): PropertyFilter {
   return value === undefined ? { property: filter.property, op } : { property: filter.property, op, value };
+}
+
+/**
+ * The filter's value for its type and operator. The type lives in the value, so a number filter
+ * gets a number straight away (0) rather than a blank that would read as text.
+ */
+function typedValue(value: RuleValue | undefined, type: PropertyType, op: TraitOp): RuleValue | undefined {
+  const kind = propertyValueInput(type, op);
+  const coerced = coerceValue(value, kind);
+  if (kind === "number" && coerced === undefined) return 0;
+  if (kind === "number-range" && coerced === undefined) return [0, 0];
+  if (kind === "number-list" && Array.isArray(coerced) && coerced.length === 0) return [0];
+  return coerced;
+}
+
+export function withPropertyOp(filter: PropertyFilter, type: PropertyType, op: TraitOp): PropertyFilter {
+  return filterWith(filter, op, typedValue(filter.value, type, op));
+}
+
+/** Switching a filter to compare numbers (or text, or yes/no): keeps the operator when it fits. */
+export function withPropertyType(filter: PropertyFilter, type: PropertyType): PropertyFilter {
+  const ops = PROPERTY_OPS_BY_TYPE[type];
+  const op = ops.includes(filter.op) ? filter.op : ops[0]!;
+  return filterWith(filter, op, typedValue(filter.value, type, op));
 }
 
 export const COMPARE_OP_LIST: readonly CompareOp[] = COMPARE_OPS;
