@@ -75,6 +75,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     schedules: [
       ...SCHEDULES,
       { name: "warehouse.profile_snapshot", everyMs: 5 * 60_000, run: () => refreshProfileSnapshot({ db: database.db, warehouse }).then(() => {}) },
+      // Segments whose refresh interval has passed (each has its own, default in segment settings).
+      { name: "segments.refresh_due", everyMs: 60_000, run: () => services.segments.refreshDue().then(() => {}) },
     ],
   });
   let closed = false;

@@ -380,10 +380,23 @@ async function refreshDue(env: Env): Promise<number> {
     )
     .orderBy(asc(segments.lastRefreshedAt));
   let done = 0;
+  let firstError: unknown = null;
+  const snapshotted = new Set<string>();
   for (const row of due) {
-    await refreshSegment(env, row);
-    done++;
+    try {
+      // Once per workspace and run: the customers who arrived since the last copy count.
+      if (!snapshotted.has(row.workspaceId)) {
+        snapshotted.add(row.workspaceId);
+        await env.snapshot(row.workspaceId);
+      }
+      await refreshSegment(env, row);
+      done++;
+    } catch (error) {
+      // One failing segment must not hold up the others; the first failure is reported after.
+      firstError ??= error;
+    }
   }
+  if (firstError) throw firstError;
   return done;
 }
 

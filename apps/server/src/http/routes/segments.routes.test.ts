@@ -135,3 +135,32 @@ describe("segments API", () => {
     expect(created.json().refreshEveryMinutes).toBe(15);
   });
 });
+
+describe("segments API with odd but well-shaped rules", () => {
+  it("never answers 5xx to rule trees with odd strings and numbers", async () => {
+    const fc = (await import("fast-check")).default;
+    const odd = fc.oneof(fc.string({ unit: "binary", maxLength: 20 }), fc.constantFrom("\u0000", '"', "\\", "'; drop table profiles; --", "$1", "上海", "%", "_"));
+    const num = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(1e308, -1e308, 2 ** 53 + 1, -0));
+    const leaf = fc.oneof(
+      fc.record({ type: fc.constant("trait"), trait: fc.constantFrom("city", "total_spend", "birthday", "name", "order_count"), op: fc.constantFrom("eq", "in", "contains", "between", "gt", "before", "anniversary_in_next_days"), value: fc.oneof(odd, num, fc.array(fc.oneof(odd, num), { maxLength: 3 })) }),
+      fc.record({
+        type: fc.constant("event"),
+        event: odd.filter((s) => s.length > 0),
+        where: fc.array(fc.record({ property: odd.filter((s) => s.length > 0), op: fc.constantFrom("eq", "in", "between", "exists", "contains"), value: fc.oneof(odd, num, fc.tuple(num, num)) }), { maxLength: 2 }),
+        measure: fc.oneof(fc.constant({ kind: "count" }), fc.record({ kind: fc.constantFrom("sum", "avg"), property: odd.filter((s) => s.length > 0) })),
+        op: fc.constantFrom("eq", "gt", "between"),
+        value: fc.oneof(num, fc.tuple(num, num)),
+        window: fc.oneof(fc.record({ kind: fc.constant("in_last_days"), days: num }), fc.constant({ kind: "between", from: "0001-01-01T00:00:00Z", to: "9999-12-31T23:59:59Z" })),
+      }),
+      fc.record({ type: fc.constant("consent"), channel: odd.filter((s) => s.length > 0), purpose: fc.constant("marketing"), granted: fc.boolean() }),
+      fc.record({ type: fc.constant("store"), storeIds: fc.array(odd.filter((s) => s.length > 0), { minLength: 1, maxLength: 2 }), relation: fc.constantFrom("registered", "purchased") }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(leaf, fc.record({ type: fc.constant("not"), rule: leaf })), async (rule) => {
+        const res = await t.app.inject({ method: "POST", url: url("/preview"), headers: { cookie: ws.ownerCookie }, payload: { rule } });
+        expect(res.statusCode, `${JSON.stringify(rule)} → ${res.body}`).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+});

@@ -207,7 +207,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> =
         })(),
       );
       const fileName = `segment-${segment.id}.csv`;
-      return reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="${fileName}"`).send(body);
+      return reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="${fileName}"`).send(body as unknown as string); // streamed: the schema documents the text, not an object to serialise
     },
   );
 };
