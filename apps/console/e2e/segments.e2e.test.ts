@@ -247,6 +247,16 @@ describe("Segments in Chromium", () => {
     await byTestId("rule-node-rules.2.rule").locator('[data-testid="rule-not"]').click();
     await expectLiveCount(2);
 
+    // A range the server refuses (low above high) is reported at the condition it names.
+    await pickOption(third.locator('[data-testid="rule-op"]'), "between");
+    await third.locator('[data-testid="rule-value"] input').last().fill("1");
+    await until("the server's complaint at the event condition", () => byTestId("segment-preview").getAttribute("data-state"), (state) => state === "invalid");
+    expect(await third.locator('[data-testid="rule-problems"]').innerText()).toContain("low must not be above high");
+    await screenshot("03-builder-server-error");
+    await pickOption(third.locator('[data-testid="rule-op"]'), "≥");
+    await expectLiveCount(2);
+    expect(await third.locator('[data-testid="rule-problems"]').count()).toBe(0);
+
     // 4. Save: the segment's page, with its size and definition in words.
     await byTestId("segment-save").click();
     await page.waitForURL(/\/segments\/[0-9a-f-]{36}$/);
@@ -260,7 +270,7 @@ describe("Segments in Chromium", () => {
     const members = byTestId("segment-members");
     await members.getByText("陈静", { exact: true }).waitFor();
     await members.getByText("孙丽", { exact: true }).waitFor();
-    await screenshot("03-detail");
+    await screenshot("04-detail");
 
     // 5. The list shows it with its size.
     await byTestId("segment-back").click();
@@ -269,7 +279,15 @@ describe("Segments in Chromium", () => {
     await row.waitFor();
     expect(await row.innerText()).toContain("Shanghai buyers who browse");
     expect(await byTestId(`segment-size-${segmentId}`).innerText()).toBe("2");
-    await screenshot("04-list");
+    await screenshot("05-list");
+
+    // The workspace's segment defaults are the operator's to change.
+    await byTestId("segment-settings").click();
+    const refreshEvery = page.locator("#defaultRefreshEveryMinutes");
+    await refreshEvery.waitFor();
+    await refreshEvery.fill("120");
+    await byTestId("segment-settings-save").click();
+    await until("the new default", () => apiGet<{ defaultRefreshEveryMinutes: number }>(`${ws}/segments/settings`), (s) => s.defaultRefreshEveryMinutes === 120);
 
     // 6. Export: the browser downloads a CSV of the two members.
     const [download] = await Promise.all([page.waitForEvent("download"), byTestId(`segment-export-${segmentId}`).click()]);
@@ -286,7 +304,7 @@ describe("Segments in Chromium", () => {
     await byTestId("rule-node-rules.2").waitFor();
     await expectLiveCount(2);
     await page.getByText("全部满足", { exact: true }).first().waitFor();
-    await screenshot("05-builder-zh");
+    await screenshot("06-builder-zh");
     await byTestId("lang-switch").getByText("English", { exact: true }).click();
 
     expect(pageErrors).toEqual([]);

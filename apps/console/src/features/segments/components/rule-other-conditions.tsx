@@ -155,7 +155,7 @@ export function ClvCondition({ rule, onChange }: Props<"clv">) {
         data-testid="rule-clv-metric"
       />
       <Select<CompareOp>
-        style={{ width: 90 }}
+        style={{ width: 110 }}
         value={rule.op}
         options={COMPARE_OP_LIST.map((op) => ({ value: op, label: t(`segments.op.${op}`) }))}
         onChange={(op) => onChange({ ...rule, op, value: thresholdFor(op, rule.value) })}

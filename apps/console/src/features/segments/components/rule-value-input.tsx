@@ -74,7 +74,7 @@ export function ValueInput(props: { kind: ValueInputKind; value: RuleValue | und
       input = (
         <Space.Compact>
           <InputNumber style={{ width: 100 }} value={asNumber(pair[0])} onChange={(next) => onChange([next ?? 0, asNumber(pair[1]) ?? next ?? 0])} />
-          <Input style={{ width: 44, pointerEvents: "none", textAlign: "center" }} placeholder={t("segments.value.and")} disabled />
+          <Typography.Text style={{ padding: "4px 8px" }}>{t("segments.value.and")}</Typography.Text>
           <InputNumber style={{ width: 100 }} value={asNumber(pair[1])} onChange={(next) => onChange([asNumber(pair[0]) ?? next ?? 0, next ?? 0])} />
         </Space.Compact>
       );

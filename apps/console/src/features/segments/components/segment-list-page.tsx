@@ -12,6 +12,7 @@ import { useCurrentWorkspace } from "../../../lib/session";
 import { rowTestId } from "../../../lib/test-id";
 import { useSegments } from "../api/get-segments";
 import { DeleteSegmentButton, ExportSegmentButton, RefreshSegmentButton } from "./segment-actions";
+import { SegmentSettingsButton } from "./segment-settings-modal";
 
 export function SegmentListPage() {
   const t = useT();
@@ -78,9 +79,12 @@ export function SegmentListPage() {
         description={t("segments.description")}
         extra={
           canManage ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(`/w/${workspaceId}/segments/new`)} data-testid="segment-new">
-              {t("segments.new")}
-            </Button>
+            <>
+              <SegmentSettingsButton />
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(`/w/${workspaceId}/segments/new`)} data-testid="segment-new">
+                {t("segments.new")}
+              </Button>
+            </>
           ) : null
         }
       />
