@@ -207,7 +207,7 @@ export function EventCondition(props: { rule: EventRule; onChange: (next: LeafRu
           />
         ) : null}
         <Select<CompareOp>
-          style={{ width: 90 }}
+          style={{ width: 110 }}
           value={rule.op}
           options={COMPARE_OP_LIST.map((op) => ({ value: op, label: t(`segments.op.${op}`) }))}
           onChange={(op) => onChange({ ...rule, op, value: thresholdFor(op, rule.value) })}
