@@ -1,5 +1,5 @@
 import type { EventWindow, PropertyFilter, SegmentRule, TraitOp } from "@siyu/contracts";
-import { ORDER_COMPLETED } from "../profiles/order-events";
+import { ORDER_COMPLETED } from "../profiles";
 import { DAY_MS, localDay } from "./rule-compiler";
 import { parseIsoDate, type TraitCatalogue, type TraitDefinition } from "./trait-catalogue";
 

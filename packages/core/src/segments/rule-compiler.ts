@@ -1,5 +1,5 @@
 import type { EventWindow, PropertyFilter, SegmentRule, TraitOp } from "@siyu/contracts";
-import { ORDER_COMPLETED } from "../profiles/order-events";
+import { ORDER_COMPLETED } from "../profiles";
 import { ISO_DATE_PATTERN, parseIsoDate, type TraitCatalogue, type TraitDefinition } from "./trait-catalogue";
 
 export const DAY_MS = 86_400_000;

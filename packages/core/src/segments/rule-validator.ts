@@ -1,5 +1,5 @@
 import type { EventWindow, PropertyFilter, RuleProblemDto, SegmentRule, TraitOp, TraitType } from "@siyu/contracts";
-import { CUSTOM_TRAIT_KEY, parseIsoDate, type TraitCatalogue } from "./trait-catalogue";
+import { isSafeKey, parseIsoDate, type TraitCatalogue } from "./trait-catalogue";
 
 export type RulePath = (string | number)[];
 export type RuleProblem = RuleProblemDto;
@@ -73,7 +73,7 @@ export async function validateRule(rule: SegmentRule, input: ValidateRuleInput):
       case "event":
         if (inRef) return;
         checkFilters(node.where, path, add);
-        if (node.measure.kind !== "count" && !CUSTOM_TRAIT_KEY.test(node.measure.property)) add([...path, "measure", "property"], PROPERTY_NAME);
+        if (node.measure.kind !== "count" && !isSafeKey(node.measure.property)) add([...path, "measure", "property"], PROPERTY_NAME);
         checkWindow(node.window, [...path, "window"], add);
         checkThreshold(node.op, node.value, [...path, "value"], add);
         return;
@@ -123,7 +123,7 @@ export async function validateRule(rule: SegmentRule, input: ValidateRuleInput):
 }
 
 type Add = (path: RulePath, message: string) => void;
-const PROPERTY_NAME = "must be a property name without quotes, backslashes or control characters";
+const PROPERTY_NAME = "must be a property name of up to 100 characters without quotes, backslashes or control characters";
 
 function checkTrait(node: Extract<SegmentRule, { type: "trait" }>, path: RulePath, traits: TraitCatalogue, add: Add) {
   const trait = traits.byKey.get(node.trait);
@@ -194,7 +194,7 @@ function checkWindow(window: EventWindow, path: RulePath, add: Add) {
 function checkFilters(where: PropertyFilter[] | undefined, path: RulePath, add: Add) {
   where?.forEach((f, i) => {
     const at: RulePath = [...path, "where", i];
-    if (!CUSTOM_TRAIT_KEY.test(f.property)) return add([...at, "property"], PROPERTY_NAME);
+    if (!isSafeKey(f.property)) return add([...at, "property"], PROPERTY_NAME);
     if (f.op === "exists" || f.op === "not_exists") {
       if (f.value !== undefined) add([...at, "value"], `must be left out for ${f.op}`);
       return;

@@ -12,14 +12,14 @@ import type {
 import { SegmentRule as SegmentRuleSchema } from "@siyu/contracts";
 import { appendAuditEntry, diffFields } from "../audit";
 import { appendProfileEvents, type NewProfileEvent } from "../profile-events";
-import { profiles } from "../profiles/profiles.schema";
+import { profiles } from "../profiles";
 import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 import { isUuid, newId } from "../shared/ids";
 import { decodeCursor } from "../shared/paging";
 import { ttlCache } from "../shared/ttl-cache";
-import { refreshProfileSnapshot } from "../warehouse/profile-snapshot";
-import { workspaces } from "../workspaces/workspaces.schema";
+import { refreshProfileSnapshot } from "../warehouse";
+import { workspaces } from "../workspaces";
 import { maskEmail, maskName, maskPhone } from "./pii-mask";
 import { compileRule } from "./rule-compiler";
 import { referencedSegments, validateRule, type RuleProblem } from "./rule-validator";

@@ -47,8 +47,14 @@ export const BUILTIN_TRAITS: readonly TraitDefinition[] = [
 
 const BUILTIN_KEYS = new Set(BUILTIN_TRAITS.map((t) => t.key));
 
-/** Keys a custom trait may have: anything a JSON path can name without escaping. */
-export const CUSTOM_TRAIT_KEY = /^[^"\\\u0000-\u001f]{1,100}$/;
+/** Keys a custom trait (or event property) may have: anything a quoted JSON path can name without escaping. */
+export function isSafeKey(key: string): boolean {
+  if (key.length < 1 || key.length > 100) return false;
+  for (const ch of key) {
+    if (ch === '"' || ch === "\\" || ch.charCodeAt(0) < 0x20) return false;
+  }
+  return true;
+}
 
 /** ISO dates and date-times (an offset, or none for UTC): the strings that make a trait a date. */
 export const ISO_DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})?)?$";
@@ -106,7 +112,7 @@ export async function discoverCustomTraits(warehouse: Warehouse, workspaceId: st
   );
   const best = new Map<string, { kind: string; n: number }>();
   for (const r of rows) {
-    if (r.kind === "other" || BUILTIN_KEYS.has(r.key) || !CUSTOM_TRAIT_KEY.test(r.key)) continue;
+    if (r.kind === "other" || BUILTIN_KEYS.has(r.key) || !isSafeKey(r.key)) continue;
     const n = Number(r.n);
     const current = best.get(r.key);
     if (!current || n > current.n || (n === current.n && r.kind < current.kind)) best.set(r.key, { kind: r.kind, n });
