@@ -1,36 +1,23 @@
 import { ArrowLeftOutlined } from "@ant-design/icons";
-import { InvalidRuleDetailsDto, type SegmentDto, type SegmentRule } from "@siyu/contracts";
+import type { SegmentDto, SegmentRule } from "@siyu/contracts";
 import { Alert, App, Button, Card, Col, Flex, Form, Input, InputNumber, Result, Row } from "antd";
 import { useMemo, useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { FullPageSpin } from "../../../components/full-page-spin";
 import { PageHeader } from "../../../components/page-header";
 import { QueryErrorResult } from "../../../components/query-error-result";
-import { describeApiError, isApiError, readValidationIssues, useReportApiError } from "../../../lib/api";
+import { describeApiError, isApiError, useReportApiError } from "../../../lib/api";
 import { useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { useSegmentCatalogue, useStoreChoices, useTagChoices } from "../api/get-segment-details";
 import { useSegment, useSegments } from "../api/get-segments";
 import { useSegmentPreview } from "../api/preview-segment";
 import { useSaveSegment } from "../api/save-segment";
-import { findDraftProblems, isSendable, problemsByNode } from "../rule-tree/problems";
+import { findDraftProblems, isSendable, problemsByNode, readRuleProblems, type ServerProblem } from "../rule-tree/problems";
 import { asRootGroup } from "../rule-tree/rule-tree";
 import { RuleEditorProvider, type NodeProblem, type RuleEditorValue } from "./rule-editor-context";
 import { RuleNodeEditor } from "./rule-node-editor";
 import { SegmentPreviewPanel, type PreviewState } from "./segment-preview-panel";
-
-type ServerProblem = { path: ReadonlyArray<string | number> | string; message: string };
-
-/** Where in the rule the server says it is wrong: a `segments.invalid_rule`, or a request validation naming `rule…`. */
-export function readRuleProblems(error: unknown): ServerProblem[] | null {
-  if (!isApiError(error)) return null;
-  if (error.code === "segments.invalid_rule") {
-    const parsed = InvalidRuleDetailsDto.safeParse(error.details);
-    return parsed.success ? parsed.data.problems : [{ path: [], message: error.message }];
-  }
-  const issues = readValidationIssues(error).filter((issue) => /^(body[./])?rule\b/.test(issue.path));
-  return issues.length > 0 ? issues : null;
-}
 
 type FormValues = { name: string; description?: string; refreshEveryMinutes?: number | null };
 

@@ -1,6 +1,6 @@
-import { PlusOutlined } from "@ant-design/icons";
+import { EyeOutlined, PlusOutlined } from "@ant-design/icons";
 import type { SegmentSummaryDto } from "@siyu/contracts";
-import { Button, Card, Empty, Flex, Table, Typography } from "antd";
+import { Button, Card, Empty, Flex, Table, Tooltip, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import { useNavigate } from "react-router";
 import { Sparkline } from "../../../components/echart";
@@ -61,9 +61,20 @@ export function SegmentListPage() {
     {
       title: t("segments.col.actions"),
       key: "actions",
-      width: 150,
+      width: 180,
       render: (_, segment) => (
         <Flex gap={6}>
+          <Tooltip title={t("segments.action.open")}>
+            <Button
+              size="small"
+              icon={<EyeOutlined />}
+              onClick={(e) => {
+                e.stopPropagation();
+                open(segment.id);
+              }}
+              data-testid={`segment-open-${segment.id}`}
+            />
+          </Tooltip>
           {canManage ? <RefreshSegmentButton segmentId={segment.id} /> : null}
           <ExportSegmentButton segmentId={segment.id} />
           {canManage ? <DeleteSegmentButton segmentId={segment.id} name={segment.name} /> : null}

@@ -158,7 +158,6 @@ export const segmentsEn = {
   "segments.consent.refused": "has not granted",
   "segments.consent.for": "for",
   "segments.preview.title": "Live count",
-  "segments.preview.count": "{count} customers",
   "segments.preview.unit": "customers",
   "segments.preview.took": "counted in {ms} ms",
   "segments.preview.counting": "Counting…",

@@ -160,7 +160,6 @@ export const segmentsZhCN: Record<keyof typeof segmentsEn, string> = {
   "segments.consent.refused": "未同意",
   "segments.consent.for": "用途",
   "segments.preview.title": "实时人数",
-  "segments.preview.count": "{count} 位客户",
   "segments.preview.unit": "位客户",
   "segments.preview.took": "耗时 {ms} 毫秒",
   "segments.preview.counting": "计算中…",

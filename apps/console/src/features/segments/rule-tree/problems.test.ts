@@ -1,6 +1,7 @@
 import type { SegmentRule } from "@siyu/contracts";
 import { describe, expect, it } from "vitest";
-import { findDraftProblems, isSendable, nodePathFor, normalizeProblemPath, problemsByNode } from "./problems";
+import { ApiError } from "../../../lib/api";
+import { findDraftProblems, isSendable, nodePathFor, normalizeProblemPath, problemsByNode, readRuleProblems } from "./problems";
 
 const tree: SegmentRule = {
   type: "and",
@@ -95,5 +96,27 @@ describe("day counts", () => {
   it("an anniversary may be today (0 days ahead); a window needs a day", () => {
     expect(findDraftProblems({ type: "trait", trait: "birthday", op: "anniversary_in_next_days", value: 0 })).toEqual([]);
     expect(findDraftProblems({ type: "trait", trait: "birthday", op: "not_in_last_days", value: 1.5 })).toHaveLength(1);
+  });
+});
+
+describe("reading the server's complaints about a rule", () => {
+  it("takes the problems of segments.invalid_rule", () => {
+    const error = new ApiError(400, "segments.invalid_rule", "The rule is invalid", {
+      problems: [{ path: ["rules", 2, "value"], message: "low must not be above high" }],
+    });
+    expect(readRuleProblems(error)).toEqual([{ path: ["rules", 2, "value"], message: "low must not be above high" }]);
+    const byNode = problemsByNode(tree, readRuleProblems(error)!);
+    expect([...byNode.keys()]).toEqual([""]);
+  });
+
+  it("takes request validation issues under rule, and nothing else", () => {
+    const invalid = new ApiError(400, "request.invalid", "Invalid request", [
+      { path: "body.rule.rules.0.op", message: "Invalid option" },
+      { path: "body.name", message: "Too small" },
+    ]);
+    expect(readRuleProblems(invalid)).toEqual([{ path: "body.rule.rules.0.op", message: "Invalid option" }]);
+    expect(problemsByNode(tree, readRuleProblems(invalid)!).get("rules.0")).toEqual(["Invalid option"]);
+    expect(readRuleProblems(new ApiError(500, "internal", "boom"))).toBeNull();
+    expect(readRuleProblems(new Error("x"))).toBeNull();
   });
 });

@@ -1,4 +1,12 @@
-import { SegmentRule as SegmentRuleSchema, type EventWindow, type PropertyFilter, type RuleValue, type SegmentRule } from "@siyu/contracts";
+import {
+  InvalidRuleDetailsDto,
+  SegmentRule as SegmentRuleSchema,
+  type EventWindow,
+  type PropertyFilter,
+  type RuleValue,
+  type SegmentRule,
+} from "@siyu/contracts";
+import { isApiError, readValidationIssues } from "../../../lib/api";
 import { isGroup, pathKey, type RulePath } from "./rule-tree";
 
 /** A problem the builder shows at a node: a message key of ours, or text the server wrote. */
@@ -173,4 +181,20 @@ export function problemsByNode(
     byNode.set(key, [...(byNode.get(key) ?? []), problem.message]);
   }
   return byNode;
+}
+
+export type ServerProblem = { path: ReadonlyArray<string | number> | string; message: string };
+
+/**
+ * Where in the rule the server says it is wrong: a `segments.invalid_rule` answer, or a request
+ * validation naming `rule…`. Null for any other error (shown as a message instead).
+ */
+export function readRuleProblems(error: unknown): ServerProblem[] | null {
+  if (!isApiError(error)) return null;
+  if (error.code === "segments.invalid_rule") {
+    const parsed = InvalidRuleDetailsDto.safeParse(error.details);
+    return parsed.success ? parsed.data.problems : [{ path: [], message: error.message }];
+  }
+  const issues = readValidationIssues(error).filter((issue) => /^(body[./])?rule\b/.test(issue.path));
+  return issues.length > 0 ? issues : null;
 }
