@@ -140,6 +140,10 @@ describe("segments", () => {
     const [b] = (await services.segments.members(ctx, big.id, { limit: 5 }, { pii: true })).items;
     expect(b?.name).toBe("B");
 
+    // Changing the referenced segment moves the referencing one at once.
+    await services.segments.update(ctx, buyers.id, { rule: { type: "event", event: "Order Completed", measure: { kind: "count" }, op: "gte", value: 1, window: { kind: "in_last_days", days: 1 } } });
+    expect((await services.segments.get(ctx, big.id)).size).toBe(0);
+
     // Deleting a referenced segment is refused, naming who uses it.
     const refused = await services.segments.remove(ctx, buyers.id).catch((e: DomainError) => e);
     expect(refused).toMatchObject({ code: "segments.in_use", status: 409, details: { segments: [{ id: big.id, name: "Big recent buyers" }] } });

@@ -283,8 +283,30 @@ async function updateSegment(env: Env, ctx: WorkspaceContext, segmentId: string,
       await appendAuditEntry(tx, clock, ctx, { action: "segment.updated", targetType: "segment", targetId: segmentId, summary: `Changed segment ${after.name}`, ...diff });
     }
   });
-  if (ruleChanged) await refreshSegment(env, after);
+  if (ruleChanged) {
+    await refreshSegment(env, after);
+    // Segments that reference this one (directly or not) change with it: refresh them too.
+    for (const dependent of await dependentsOf(db, ctx.workspaceId, segmentId)) await refreshSegment(env, dependent);
+  }
   return getSegment(db, ctx, segmentId);
+}
+
+/** Segments whose rule reaches `segmentId` through references, nearest first. */
+async function dependentsOf(db: Db, workspaceId: string, segmentId: string): Promise<SegmentRow[]> {
+  const rows = await db.select().from(segments).where(eq(segments.workspaceId, workspaceId));
+  const found: SegmentRow[] = [];
+  const seen = new Set([segmentId]);
+  for (let frontier = [segmentId]; frontier.length; ) {
+    const next: string[] = [];
+    for (const row of rows) {
+      if (seen.has(row.id) || !referencedSegments(row.rule).some((id) => frontier.includes(id))) continue;
+      seen.add(row.id);
+      found.push(row);
+      next.push(row.id);
+    }
+    frontier = next;
+  }
+  return found;
 }
 
 async function removeSegment(deps: SegmentsDeps, ctx: WorkspaceContext, segmentId: string) {
