@@ -81,6 +81,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "tags.recompute", everyMs: 5 * 60_000, run: () => services.tags.recomputeDue().then(() => {}) },
       // Daily per workspace, after its local hour (scores settings); checking every 10 minutes is enough.
       { name: "scores.daily", everyMs: 10 * 60_000, run: () => services.scores.runDue().then(() => {}) },
+      // Segments whose refresh interval has passed (each has its own, default in segment settings).
+      { name: "segments.refresh_due", everyMs: 60_000, run: () => services.segments.refreshDue().then(() => {}) },
     ],
   });
   let closed = false;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Id, IsoDateTime } from "./common";
+import { Id, IsoDateTime, PageQuery, pageOf } from "./common";
+import { ProfileSummaryDto } from "./profiles";
 
 // The segment rule tree: the one language for "which customers". Segments, computed tags,
 // journeys' conditions, exports and dashboards all evaluate the same tree the same way
@@ -258,3 +259,108 @@ export const TraitDefinitionDto = z.object({
   label: z.string(),
 });
 export type TraitDefinitionDto = z.infer<typeof TraitDefinitionDto>;
+
+// ---------------------------------------------------------------------------------------------
+// The segments API (under /api/v1/workspaces/:workspaceId). Customers in answers are masked
+// (name, phone, email) unless the caller holds "customers.pii".
+
+/** One problem in a rule tree: where (path from the rule's root, e.g. ["rules", 1, "op"]) and what. */
+export const RuleProblemDto = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+export type RuleProblemDto = z.infer<typeof RuleProblemDto>;
+/** `details` of a 400 `segments.invalid_rule` answer. */
+export const InvalidRuleDetailsDto = z.object({ problems: z.array(RuleProblemDto) });
+export type InvalidRuleDetailsDto = z.infer<typeof InvalidRuleDetailsDto>;
+
+export const SegmentSizePointDto = z.object({ at: IsoDateTime, size: z.number().int() });
+export type SegmentSizePointDto = z.infer<typeof SegmentSizePointDto>;
+
+export const SegmentSummaryDto = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string().nullable(),
+  /** Members at the last refresh (null before the first). */
+  size: z.number().int().nullable(),
+  lastRefreshedAt: IsoDateTime.nullable(),
+  refreshEveryMinutes: z.number().int(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  /** The last 30 recorded sizes, oldest first. */
+  sizeTrend: z.array(SegmentSizePointDto),
+});
+export type SegmentSummaryDto = z.infer<typeof SegmentSummaryDto>;
+export const SegmentListDto = z.object({ items: z.array(SegmentSummaryDto) });
+export type SegmentListDto = z.infer<typeof SegmentListDto>;
+
+export const SegmentDto = SegmentSummaryDto.extend({ rule: SegmentRule });
+export type SegmentDto = z.infer<typeof SegmentDto>;
+
+export const RefreshEveryMinutes = z.number().int().min(5).max(7 * 24 * 60);
+
+export const CreateSegmentBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  rule: SegmentRule,
+  /** Defaults to the workspace's segment settings. */
+  refreshEveryMinutes: RefreshEveryMinutes.optional(),
+});
+export type CreateSegmentBody = z.infer<typeof CreateSegmentBody>;
+
+export const UpdateSegmentBody = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  description: z.string().max(2000).nullable().optional(),
+  rule: SegmentRule.optional(),
+  refreshEveryMinutes: RefreshEveryMinutes.optional(),
+});
+export type UpdateSegmentBody = z.infer<typeof UpdateSegmentBody>;
+
+export const SegmentParams = z.strictObject({ workspaceId: Id, segmentId: Id });
+
+export const PreviewSegmentBody = z.strictObject({
+  rule: SegmentRule,
+  sampleSize: z.number().int().min(0).max(50).default(10),
+});
+export type PreviewSegmentBody = z.input<typeof PreviewSegmentBody>;
+export const SegmentPreviewDto = z.object({
+  count: z.number().int(),
+  /** Some matching customers (masked per role). */
+  sample: z.array(ProfileSummaryDto),
+  tookMs: z.number(),
+});
+export type SegmentPreviewDto = z.infer<typeof SegmentPreviewDto>;
+
+export const SegmentRefreshDto = z.object({ size: z.number().int(), entered: z.number().int(), exited: z.number().int() });
+export type SegmentRefreshDto = z.infer<typeof SegmentRefreshDto>;
+
+export const SegmentMembersQuery = PageQuery;
+export const SegmentMembersPageDto = pageOf(ProfileSummaryDto);
+export type SegmentMembersPageDto = z.infer<typeof SegmentMembersPageDto>;
+
+export const SegmentHistoryDto = z.object({
+  items: z.array(z.object({ at: IsoDateTime, size: z.number().int(), entered: z.number().int(), exited: z.number().int() })),
+});
+export type SegmentHistoryDto = z.infer<typeof SegmentHistoryDto>;
+
+export const CatalogueEventDto = z.object({ name: z.string(), count: z.number().int(), properties: z.array(z.string()) });
+export type CatalogueEventDto = z.infer<typeof CatalogueEventDto>;
+/** What a rule can test: traits with their types, and events with their property keys (most frequent first). */
+export const SegmentCatalogueDto = z.object({ traits: z.array(TraitDefinitionDto), events: z.array(CatalogueEventDto) });
+export type SegmentCatalogueDto = z.infer<typeof SegmentCatalogueDto>;
+
+/** Per-workspace segment defaults, editable by the operator. */
+export const SegmentSettingsDto = z.object({
+  /** The refresh interval new segments get when none is given. */
+  defaultRefreshEveryMinutes: z.number().int(),
+  /** How far back the catalogue looks for events and their properties. */
+  catalogueLookbackDays: z.number().int(),
+  /** A preview re-reads customers from PostgreSQL when the warehouse's copy is older than this. */
+  previewFreshnessSeconds: z.number().int(),
+});
+export type SegmentSettingsDto = z.infer<typeof SegmentSettingsDto>;
+export const UpdateSegmentSettingsBody = z
+  .strictObject({
+    defaultRefreshEveryMinutes: RefreshEveryMinutes,
+    catalogueLookbackDays: z.number().int().min(1).max(3650),
+    previewFreshnessSeconds: z.number().int().min(0).max(86_400),
+  })
+  .partial();
+export type UpdateSegmentSettingsBody = z.infer<typeof UpdateSegmentSettingsBody>;

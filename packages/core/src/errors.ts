@@ -9,6 +9,7 @@ import { importErrors } from "./imports/imports.errors";
 import { clvErrors } from "./clv/clv.errors";
 import { tagErrors } from "./tags/tags.errors";
 import { scoresErrors } from "./scores/scores.errors";
+import { segmentErrors } from "./segments/segments.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -23,5 +24,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...clvErrors.codes,
   ...tagErrors.codes,
   ...scoresErrors.codes,
+  ...segmentErrors.codes,
   "ingest.invalid": 400,
 };

@@ -19,3 +19,4 @@ export * from "./consents";
 export * from "./clv";
 export * from "./tags";
 export * from "./scores";
+export * from "./segments";

@@ -12,3 +12,4 @@ export * from "./consents/consents.schema";
 export * from "./clv/clv.schema";
 export * from "./tags/tags.schema";
 export * from "./scores/scores.schema";
+export * from "./segments/segments.schema";

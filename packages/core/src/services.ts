@@ -15,8 +15,9 @@ import type { IngestResultDto } from "@siyu/contracts";
 import { asWarehouseWriter } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
 import { createClvService, type ClvService } from "./clv";
-import { createTagsService, type EvaluateRule, type TagsService } from "./tags";
+import { createTagsService, type TagsService } from "./tags";
 import { createScoresService, type ScoresService } from "./scores";
+import { createSegmentsService, type SegmentsService } from "./segments";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -32,8 +33,6 @@ export interface CoreDeps {
   warehouse?: Warehouse;
   clock: Clock;
   settings: CoreSettings;
-  /** The segments module's rule evaluator (live profile ids a rule matches); rule tags need it. */
-  evaluateRule?: EvaluateRule;
 }
 
 /** Wires the domain services once over one database handle (or a transaction). */
@@ -55,6 +54,8 @@ export interface CoreServices {
   tags: TagsService;
   /** RFM, lifecycle stages and the value pyramid (computed in the warehouse). */
   scores: ScoresService;
+  /** Segments: rule trees evaluated on the warehouse, membership in PostgreSQL. */
+  segments: SegmentsService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -80,6 +81,9 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
   const profiles = createProfilesService({ db, clock });
   const consents = createConsentsService({ db, clock, resolveProfileId: profiles.resolveId });
   const warehouse = deps.warehouse;
+  // Segments validate tag rules against the tags module; rule tags are evaluated by the segments module.
+  const segments = createSegmentsService({ db, warehouse, clock, knownTagIds: (ws, ids) => tags.knownIds(ws, ids) });
+  const tags = createTagsService({ db, clock, warehouse, profilesOfIdentifiers: identity.profilesOfIdentifiers, evaluateRule: segments.evaluateRule });
   return {
     workspaces,
     stores,
@@ -109,13 +113,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       workspaces,
       stores,
     }),
-    tags: createTagsService({
-      db,
-      clock,
-      warehouse: deps.warehouse,
-      profilesOfIdentifiers: identity.profilesOfIdentifiers,
-      evaluateRule: deps.evaluateRule,
-    }),
+    tags,
+    segments,
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),

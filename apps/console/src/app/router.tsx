@@ -9,6 +9,7 @@ import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityR
 import { ImportPage } from "../features/imports";
 import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
 import { OperatorsPage } from "../features/operators";
+import { SegmentBuilderPage, SegmentDetailPage, SegmentListPage } from "../features/segments";
 import { StoreListPage } from "../features/stores";
 import { CustomerTagsCard, TagManagerPage } from "../features/tags";
 import { WorkspaceSettingsPage } from "../features/workspaces";
@@ -56,6 +57,12 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
   tags: [{ path: "tags", element: <RequirePermission permission="segments.read"><TagManagerPage /></RequirePermission> }],
   rfm: [{ path: "rfm", element: <RequirePermission permission="segments.read"><RfmPage /></RequirePermission> }],
   lifecycle: [{ path: "lifecycle", element: <RequirePermission permission="segments.read"><LifecyclePage /></RequirePermission> }],
+  segments: [
+    { path: "segments", element: <RequirePermission permission="segments.read"><SegmentListPage /></RequirePermission> },
+    { path: "segments/new", element: <RequirePermission permission="segments.manage"><SegmentBuilderPage /></RequirePermission> },
+    { path: "segments/:segmentId", element: <RequirePermission permission="segments.read"><SegmentDetailPage /></RequirePermission> },
+    { path: "segments/:segmentId/edit", element: <RequirePermission permission="segments.manage"><SegmentBuilderPage /></RequirePermission> },
+  ],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

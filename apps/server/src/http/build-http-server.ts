@@ -32,6 +32,7 @@ import { sensorsRoutes } from "./routes/sensors.routes";
 import { clvRoutes } from "./routes/clv.routes";
 import { tagsRoutes } from "./routes/tags.routes";
 import { scoresRoutes } from "./routes/scores.routes";
+import { segmentsRoutes } from "./routes/segments.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -140,6 +141,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(clvRoutes, { services });
   await app.register(tagsRoutes, { services });
   await app.register(scoresRoutes, { services });
+  await app.register(segmentsRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

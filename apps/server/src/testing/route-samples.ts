@@ -30,6 +30,11 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/tags/import": "user_id,tag\nsample-member,Sample tag\n",
   "PUT /api/v1/workspaces/:workspaceId/scores/settings": { rfm: { windowDays: 180, method: "thresholds" }, lifecycle: { newDays: 7, growingDays: 90 } },
   "POST /api/v1/workspaces/:workspaceId/scores/recompute": {},
+  "POST /api/v1/workspaces/:workspaceId/segments": { name: "上海客户", rule: { type: "trait", trait: "city", op: "eq", value: "上海" } },
+  "POST /api/v1/workspaces/:workspaceId/segments/preview": { rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } },
+  "PATCH /api/v1/workspaces/:workspaceId/segments/:segmentId": { name: "Renamed segment" },
+  "POST /api/v1/workspaces/:workspaceId/segments/:segmentId/refresh": {},
+  "PATCH /api/v1/workspaces/:workspaceId/segments/settings": { defaultRefreshEveryMinutes: 120 },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

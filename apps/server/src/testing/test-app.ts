@@ -81,6 +81,17 @@ export async function createWorkspace(t: TestApp, name = "Brand"): Promise<TestW
   return { workspaceId: res.json<{ id: string }>().id, ownerCookie: cookie, ownerId: owner.id };
 }
 
+/** An operator with `role` in the workspace, not logged in (logins are rate-limited per minute). */
+export async function addMember(t: TestApp, ws: TestWorkspace, role: Role, storeIds: string[] = []) {
+  const email = uniqueEmail(role);
+  const operator = await t.services.access.createOperator({ email, name: `${role} person`, password: TEST_PASSWORD });
+  await t.services.access.addMembership(
+    { workspaceId: ws.workspaceId, actor: { type: "system", id: null, name: "test" }, storeIds: null, ip: null },
+    { operatorId: operator.id, email, role, storeIds },
+  );
+  return { operatorId: operator.id, email };
+}
+
 /** An operator with `role` in the workspace, logged in; returns their cookie and id. */
 export async function addOperator(t: TestApp, ws: TestWorkspace, role: Role, storeIds: string[] = []) {
   const email = uniqueEmail(role);
@@ -176,7 +187,8 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const [merge] = await t.services.identity.mergesOf(ctx, member.id);
   const [conflict] = (await t.services.identity.listConflicts(ctx, 50)).filter((c) => c.a.profileId === member.id || c.b.profileId === member.id);
   if (!merge || !conflict) throw new Error("seed made no merge or no conflict");
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}` };
+  const segment = await t.services.segments.create(ctx, { name: `Buyers ${s}`, rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } });
+  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, segmentId: segment.id };
 }
 
 let tagSerial = 0;

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWarehouse, type Warehouse } from "@siyu/storage";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
-import { CreateTagBody, type EventRule, type QuantileTagDefinition, type SegmentRule } from "@siyu/contracts";
+import { CreateTagBody, type QuantileTagDefinition, type SegmentRule } from "@siyu/contracts";
 import { createCoreServices, type CoreServices } from "../services";
 import { DEFAULT_ACCESS_SETTINGS } from "../access";
 import { fixedClock } from "../shared/clock";
@@ -22,28 +22,11 @@ const clock = fixedClock("2026-11-29T08:00:00Z");
  * A stand-in for the segments module's evaluator, as real as this test needs: event rules
  * ("count of <event> where <property> eq <value> >= N in the last D days") run on DuckDB.
  */
-async function evaluateRule(workspaceId: string, rule: SegmentRule, { now }: { now: Date }): Promise<string[]> {
-  if (rule.type !== "event" || rule.measure.kind !== "count" || rule.window.kind !== "in_last_days") throw new Error("not in this test's evaluator");
-  const r = rule as EventRule & { window: { kind: "in_last_days"; days: number } };
-  const params: (string | number)[] = [workspaceId, r.event, new Date(now.getTime() - r.window.days * 86_400_000).toISOString()];
-  const where = (r.where ?? []).map((f) => {
-    params.push(String(f.value));
-    return `json_extract_string(properties, '$.${f.property}') = $${params.length}`;
-  });
-  const found = await warehouse.query<{ profile_id: string }>(
-    `select profile_id::varchar as profile_id from events_with_profile
-     where workspace_id = $1::uuid and event = $2 and ts >= $3::timestamptz and profile_id is not null ${where.map((w) => `and ${w}`).join(" ")}
-     group by profile_id having count(*) >= ${Number(r.value)}`,
-    params,
-  );
-  return found.map((f) => f.profile_id);
-}
-
 beforeAll(async () => {
   database = await openTestDatabase();
   warehouse = await openWarehouse({ dataDir: null });
   await warehouse.migrate();
-  services = createCoreServices({ db: database.db, warehouse, clock, evaluateRule, settings: { access: DEFAULT_ACCESS_SETTINGS } });
+  services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: DEFAULT_ACCESS_SETTINGS } });
 });
 afterAll(async () => {
   await warehouse?.close();

@@ -136,6 +136,15 @@ export function createTagsService(deps: TagsDeps) {
     },
     /** Copies the workspace's tags to the warehouse now (it also happens after every change). */
     syncWarehouse: (workspaceId: string) => sync(workspaceId),
+    /** Which of these ids are tags of the workspace (segment rules name tags by id). */
+    knownIds: async (workspaceId: string, ids: readonly string[]): Promise<Set<string>> => {
+      if (ids.length === 0) return new Set();
+      const rows = await deps.db
+        .select({ id: tags.id })
+        .from(tags)
+        .where(and(eq(tags.workspaceId, workspaceId), inArray(tags.id, [...ids])));
+      return new Set(rows.map((r) => r.id));
+    },
   };
   return service;
 }

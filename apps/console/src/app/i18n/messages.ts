@@ -8,6 +8,7 @@ import { clvLocales } from "../../features/clv/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { scoresLocales } from "../../features/scores/locales";
+import { segmentsLocales } from "../../features/segments/locales";
 import { storesLocales } from "../../features/stores/locales";
 import { tagsLocales } from "../../features/tags/locales";
 import { workspacesLocales } from "../../features/workspaces/locales";
@@ -30,6 +31,7 @@ export const DICTIONARY_PARTS = [
   { owner: "clv", ...clvLocales },
   { owner: "tags", ...tagsLocales },
   { owner: "scores", ...scoresLocales },
+  { owner: "segments", ...segmentsLocales },
 ] as const;
 
 export const en = {
@@ -46,6 +48,7 @@ export const en = {
   ...clvLocales.en,
   ...tagsLocales.en,
   ...scoresLocales.en,
+  ...segmentsLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -62,6 +65,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...clvLocales["zh-CN"],
   ...tagsLocales["zh-CN"],
   ...scoresLocales["zh-CN"],
+  ...segmentsLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

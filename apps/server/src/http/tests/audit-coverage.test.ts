@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  addMember,
   apiRoutes,
   buildTestApp,
   createApiKey,
@@ -42,21 +43,14 @@ async function freshObjects(): Promise<Record<string, string>> {
     ...(await seedTags(t, ws)),
     workspaceId: ws.workspaceId,
     storeId: await createStore(t, ws, `FR-${serial}`),
-    operatorId: await memberWithoutLogin(serial),
+    // Without a login: one per route would pass the login rate limit.
+    operatorId: (await addMember(t, ws, "operator")).operatorId,
     apiKeyId: (await createApiKey(t, ws, "ingest")).id,
     invitationId: invitation.json<{ invitation: { id: string } }>().invitation.id,
   };
 }
 
 /** A member for the operator routes; no login, so the walk stays under the login rate limit however many routes there are. */
-async function memberWithoutLogin(n: number): Promise<string> {
-  const email = `member-${process.pid}-${n}@example.com`;
-  const operator = await t.services.access.createOperator({ email, name: "Member", password: "correct horse battery" });
-  const system = { workspaceId: ws.workspaceId, actor: { type: "system" as const, id: null, name: "test" }, storeIds: null, ip: null };
-  await t.services.access.addMembership(system, { operatorId: operator.id, email, role: "operator", storeIds: [] });
-  return operator.id;
-}
-
 async function newestEntry() {
   const res = await t.app.inject({
     method: "GET",

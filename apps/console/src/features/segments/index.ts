@@ -1,0 +1,3 @@
+export { SegmentBuilderPage } from "./components/segment-builder-page";
+export { SegmentDetailPage } from "./components/segment-detail-page";
+export { SegmentListPage } from "./components/segment-list-page";

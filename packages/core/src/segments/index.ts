@@ -1,0 +1,12 @@
+export { createSegmentsService, csvCell, EXPORT_COLUMNS, invalidRule } from "./segments.service";
+export type { SegmentsService, SegmentsDeps, PiiAccess, RefreshResult } from "./segments.service";
+export { segmentErrors } from "./segments.errors";
+export { segments, segmentMembers, segmentSizeHistory, segmentSettings } from "./segments.schema";
+export { SegmentSettings, DEFAULT_SEGMENT_SETTINGS } from "./segments.settings";
+export { compileRule, localDay } from "./rule-compiler";
+export type { CompileInput, CompiledRule } from "./rule-compiler";
+export { validateRule, referencedSegments, OPS_BY_TYPE, PROPERTY_OPS_BY_TYPE, DEFAULT_RULE_LIMITS } from "./rule-validator";
+export type { RuleProblem, RulePath, ValidateRuleInput } from "./rule-validator";
+export { BUILTIN_TRAITS, catalogueOf, discoverCustomTraits, parseIsoDate } from "./trait-catalogue";
+export type { TraitDefinition, TraitCatalogue } from "./trait-catalogue";
+export { maskName, maskPhone, maskEmail } from "./pii-mask";
