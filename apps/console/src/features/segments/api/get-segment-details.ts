@@ -1,6 +1,5 @@
-import { SegmentCatalogueDto, SegmentHistoryDto, SegmentMembersPageDto, StorePageDto } from "@siyu/contracts";
+import { SegmentCatalogueDto, SegmentHistoryDto, SegmentMembersPageDto, StorePageDto, TagListDto } from "@siyu/contracts";
 import { infiniteQueryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { z } from "zod";
 import { apiRequest, encodePathSegment } from "../../../lib/api";
 import { segmentKeys, segmentPath, segmentsPath } from "./segment-keys";
 
@@ -54,17 +53,15 @@ export function useStoreChoices(workspaceId: string, enabled: boolean) {
   });
 }
 
-/** Only what the tag picker needs of a tag; the tags feature owns the rest of the shape. */
-const TagChoicesDto = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
-
-/**
- * Tags for the tag condition's picker. The tags API is built separately: when it is missing
- * (404) or refused, the picker falls back to typing a tag id.
- */
+/** Tags for the tag condition's picker, named "group · tag"; when the role may not read tags, the picker falls back to typing a tag id. */
 export function useTagChoices(workspaceId: string) {
   return useQuery({
     queryKey: [...segmentKeys.all(workspaceId), "tag-choices"] as const,
-    queryFn: ({ signal }) => apiRequest(`/workspaces/${encodePathSegment(workspaceId)}/tags`, TagChoicesDto, { query: { limit: 200 }, signal }),
+    queryFn: async ({ signal }) => {
+      const list = await apiRequest(`/workspaces/${encodePathSegment(workspaceId)}/tags`, TagListDto, { signal });
+      const groups = new Map(list.groups.map((g) => [g.id, g.name]));
+      return { items: list.tags.map((t) => ({ id: t.id, name: t.groupId && groups.has(t.groupId) ? `${groups.get(t.groupId)} · ${t.name}` : t.name })) };
+    },
     staleTime: 60_000,
     retry: false,
   });
