@@ -2,6 +2,7 @@ import { sql } from "@siyu/storage/orm";
 import { accessOperators, randomToken, workspaces, type CoreServices } from "@siyu/core";
 import type { Database } from "@siyu/storage";
 import type { DemoBrand } from "@siyu/demo";
+import { defineDemoSegmentation } from "./demo/demo-segmentation";
 import { seedDemoWorkspace } from "./demo/seed-demo";
 import { createWorkspaceWithOwner } from "@siyu/core";
 
@@ -43,6 +44,7 @@ export async function bootstrapEmptyStore(
   if (options.demo) {
     const { workspace, brand } = await seedDemoWorkspace(services, { memberCount: options.demoMembers });
     demo = { workspaceId: workspace.id, brand };
+    await defineDemoSegmentation(services, workspace.id);
     await services.access.addMembership(
       { workspaceId: workspace.id, actor: { type: "system", id: null, name: "system" }, storeIds: null, ip: null },
       { operatorId: owner.id, email: owner.email, role: "owner", storeIds: [] },

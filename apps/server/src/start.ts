@@ -2,7 +2,9 @@ import { parseConfig, type SiyuConfig, type SiyuConfigInput } from "./config";
 import type { DemoBrand } from "@siyu/demo";
 import { bootstrapEmptyStore, type InitialOwner } from "./bootstrap";
 import { loadDemoEvents } from "./demo/load-demo-events";
+import { computeDemoSegmentation } from "./demo/demo-segmentation";
 import { composeSiyu, type Siyu } from "./compose";
+import { consumerPosition, lastSeq, PROFILE_PROJECTOR, readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "@siyu/core";
 
 export interface StartOptions extends Partial<SiyuConfigInput> {
   /** false silences the JSON request log (tests); otherwise `logLevel` decides. */
@@ -18,6 +20,19 @@ export interface RunningSiyu {
   close(): Promise<void>;
 }
 
+/** Waits until the profile projector and the warehouse loader have every logged event; false when aborted first. */
+async function pipelineCaughtUp(siyu: Siyu, signal: AbortSignal): Promise<boolean> {
+  const db = siyu.database.db;
+  for (;;) {
+    if (signal.aborted) return false;
+    const last = await lastSeq(db);
+    const [projected, loaded] = await Promise.all([consumerPosition(db, PROFILE_PROJECTOR), readWarehouseOffset(siyu.warehouse, WAREHOUSE_EVENTS_OFFSET)]);
+    if (projected >= last && loaded >= last) return true;
+    siyu.worker.kick();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** The demo's months of events go in while the console is already up; the worker projects them as they land. */
 function startDemoLoad(siyu: Siyu, workspaceId: string, brand: DemoBrand) {
   const abort = new AbortController();
@@ -27,7 +42,13 @@ function startDemoLoad(siyu: Siyu, workspaceId: string, brand: DemoBrand) {
     signal: abort.signal,
     onBatch: () => siyu.worker.kick(),
   }).then(
-    (progress) => siyu.app.log.info({ events: progress.sent, ms: Date.now() - started }, "demo brand behaviour loaded"),
+    async (progress) => {
+      siyu.app.log.info({ events: progress.sent, ms: Date.now() - started }, "demo brand behaviour loaded");
+      // Tags, RFM, lifecycle, CLV and segments need the whole history in profiles and the warehouse.
+      if (!(await pipelineCaughtUp(siyu, abort.signal))) return;
+      const runs = await computeDemoSegmentation(siyu.services, workspaceId, brand);
+      siyu.app.log.info({ runs, ms: Date.now() - started }, "demo brand segmentation computed");
+    },
     (error: unknown) => {
       if (!abort.signal.aborted) siyu.app.log.error({ err: error }, "loading the demo brand's behaviour failed");
     },

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type SiyuConfig } from "../config";
 import { openStores } from "../compose";
 import { rebuildDemoWorkspace } from "../demo/rebuild-demo";
 import { loadDemoEvents } from "../demo/load-demo-events";
+import { computeDemoSegmentation, defineDemoSegmentation } from "../demo/demo-segmentation";
 import { startSiyu } from "../start";
 import { IMPORT_USAGE, runImportCommand } from "./import.command";
 import { CLV_USAGE, runClvCommand } from "./clv.command";
@@ -104,7 +105,7 @@ class CliError extends Error {}
 async function withServices<T>(config: SiyuConfig, work: (services: CoreServices, stores: { warehouse: Warehouse; database: Database }) => Promise<T>) {
   const { database, warehouse } = await openStores(config);
   try {
-    return await work(createCoreServices({ db: database.db, clock: systemClock, settings: { access: config.access, ingest: config.ingest } }), { warehouse, database });
+    return await work(createCoreServices({ db: database.db, warehouse, clock: systemClock, settings: { access: config.access, ingest: config.ingest } }), { warehouse, database });
   } finally {
     await warehouse.close();
     await database.close();
@@ -122,6 +123,7 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     const old = await services.workspaces.findBySlug(DEMO_WORKSPACE.slug);
     if (old) await deleteWorkspaceFromWarehouse(warehouse, old.id);
     const result = await rebuildDemoWorkspace(services, { seed, memberCount: config.demoMembers });
+    await defineDemoSegmentation(services, result.workspace.id);
     console.log(`Demo workspace rebuilt: ${result.workspace.name} (${result.workspace.id}); ${result.restoredMembers} member(s) kept.`);
     const loaded = await loadDemoEvents(services, result.workspace.id, result.brand, {
       now: new Date(),
@@ -132,6 +134,9 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     for (let n = await services.projectNextBatch(); n > 0; n = await services.projectNextBatch()) projected += n;
     const queryable = await drainWarehouse({ db: database.db, warehouse });
     console.log(`Loaded ${loaded.accepted} demo events; ${projected} projected into customer profiles; ${queryable} loaded into the warehouse.`);
+    for (const run of await computeDemoSegmentation(services, result.workspace.id, result.brand)) {
+      console.log(run.ok ? `  ${run.step}: done` : `  ${run.step}: skipped (${run.error})`);
+    }
   });
   return 0;
 }

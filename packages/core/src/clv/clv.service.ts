@@ -1,4 +1,5 @@
 import { eq, isNull, lte, or } from "@siyu/storage/orm";
+import { refreshProfileSnapshot } from "../warehouse";
 import type { Db, Warehouse } from "@siyu/storage";
 import type { ClvModelDto, CustomerClvDto, UpdateClvSettingsBody } from "@siyu/contracts";
 import { appendAuditEntry } from "../audit";
@@ -117,6 +118,8 @@ async function refitWorkspace(deps: ClvDeps, workspaceId: string): Promise<ClvMo
   const settings = await loadSettings(deps.db, workspaceId);
   const { timezone } = await workspaceOf(deps.db, workspaceId);
   const now = deps.clock.now();
+  // Orders count for the profile they belong to now: bring the warehouse's copy of profiles up to date first.
+  await refreshProfileSnapshot({ db: deps.db, warehouse, workspaceId });
   const result = await refreshWorkspaceClv({ warehouse, workspaceId, now, settings, timeZone: timezone });
   const bg = result.fit?.bgNbd;
   const gg = result.fit?.gammaGamma;

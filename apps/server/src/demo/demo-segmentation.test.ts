@@ -1,0 +1,50 @@
+import { drainWarehouse, systemContext } from "@siyu/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "../testing/test-app";
+import { computeDemoSegmentation, defineDemoSegmentation } from "./demo-segmentation";
+import { loadDemoEvents } from "./load-demo-events";
+import { seedDemoWorkspace } from "./seed-demo";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("the demo brand's segmentation", () => {
+  it("is defined up front and computed from the loaded behaviour: tags, scores, CLV and segments all have members", async () => {
+    const { workspace, brand } = await seedDemoWorkspace(t.services, { memberCount: 600 });
+    await defineDemoSegmentation(t.services, workspace.id);
+    const ctx = systemContext(workspace.id);
+    // Before any behaviour: definitions exist, nobody is in them.
+    expect((await t.services.segments.list(ctx)).map((s) => s.size ?? 0)).toEqual([0, 0, 0, 0, 0]);
+
+    await loadDemoEvents(t.services, workspace.id, brand, { now: new Date() });
+    while ((await t.services.projectNextBatch()) > 0);
+    await drainWarehouse({ db: t.database.db, warehouse: t.warehouse });
+
+    const runs = await computeDemoSegmentation(t.services, workspace.id, brand);
+    // Every step runs, the CLV fit included: 600 members give it enough buyers and repeaters.
+    expect(runs.filter((r) => !r.ok)).toEqual([]);
+
+    const segments = await t.services.segments.list(ctx);
+    const size = (name: string) => segments.find((s) => s.name === name)?.size ?? -1;
+    expect(size("水果茶爱好者")).toBeGreaterThan(0);
+    expect(size("沉睡待唤醒")).toBeGreaterThan(0);
+    expect(size("新会员首周")).toBeGreaterThanOrEqual(0);
+
+    const { tags } = await t.services.tags.list(ctx);
+    const holders = new Map(tags.map((tag) => [tag.name, tag.holders ?? 0]));
+    expect(holders.get("KOC 种子用户")).toBeGreaterThan(0);
+    // The spending-power scale splits buyers: the top level is the smallest of the three.
+    expect(holders.get("高")).toBeGreaterThan(0);
+    expect(holders.get("高")!).toBeLessThan(holders.get("低")!);
+
+    // Running it again changes nobody's membership.
+    const before = segments.map((s) => s.size);
+    await computeDemoSegmentation(t.services, workspace.id, brand);
+    expect((await t.services.segments.list(ctx)).map((s) => s.size)).toEqual(before);
+  });
+});
