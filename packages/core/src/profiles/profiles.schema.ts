@@ -27,6 +27,8 @@ export const profiles = pgTable(
     index("profiles_workspace_idx").on(t.workspaceId, t.id),
     index("profiles_workspace_phone_idx").on(t.workspaceId, t.phone),
     index("profiles_workspace_last_seen_idx").on(t.workspaceId, t.lastSeenAt),
+    // Walking from a live profile to the ones merged into it (liveProfileRoots: tags, consents).
+    index("profiles_merged_into_idx").on(t.mergedInto),
   ],
 );
 
