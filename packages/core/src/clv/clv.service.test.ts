@@ -9,6 +9,7 @@ import { systemContext } from "../shared/context";
 import { DEFAULT_ACCESS_SETTINGS } from "../access";
 import { newId } from "../shared/ids";
 import { refreshWorkspaceClv } from "./clv-refresh";
+import { createClvService } from "./clv.service";
 import { readProfileClv } from "./clv.repository";
 import { DEFAULT_CLV_SETTINGS } from "./clv.settings";
 import { simulateClv } from "./clv-simulate";
@@ -180,7 +181,9 @@ describe("the CLV service", () => {
         insert into profiles (id, workspace_id, merged_into, traits, event_count, order_count, total_spend_minor, created_at, updated_at)
         values (${id}, ${workspace.id}, ${into}, '{}'::jsonb, 1, 1, 0, ${NOW.toISOString()}, ${NOW.toISOString()})`);
     }
-    const model = await services.clv.refit(ctx);
+    // The warehouse rows above stand in for the snapshot: refit must not replace them from PostgreSQL.
+    const clvService = createClvService({ db: database.db, warehouse, clock, resolveProfileId: services.profiles.resolveId, refreshSnapshot: null });
+    const model = await clvService.refit(ctx);
     expect(model).toMatchObject({ status: "fitted", unit: "week", customers: 400, scoredProfiles: 400, calibrationEnd: "2026-06-30", fittedAt: NOW.toISOString() });
     expect(model.bgNbd!.r).toBeGreaterThan(0);
     expect(model.gammaGamma!.p).toBeGreaterThan(0);

@@ -19,6 +19,11 @@ export interface ClvDeps {
   clock: Clock;
   /** A merged profile's id → the live profile that absorbed it (profiles.resolveId). */
   resolveProfileId(ctx: WorkspaceContext, profileId: string): Promise<string>;
+  /**
+   * Brings the warehouse's copy of the workspace's profiles up to date before a fit, so orders
+   * count for the profile they belong to now. Defaults to refreshProfileSnapshot; null skips it.
+   */
+  refreshSnapshot?: ((workspaceId: string) => Promise<unknown>) | null;
 }
 
 export function createClvService(deps: ClvDeps) {
@@ -118,8 +123,8 @@ async function refitWorkspace(deps: ClvDeps, workspaceId: string): Promise<ClvMo
   const settings = await loadSettings(deps.db, workspaceId);
   const { timezone } = await workspaceOf(deps.db, workspaceId);
   const now = deps.clock.now();
-  // Orders count for the profile they belong to now: bring the warehouse's copy of profiles up to date first.
-  await refreshProfileSnapshot({ db: deps.db, warehouse, workspaceId });
+  if (deps.refreshSnapshot) await deps.refreshSnapshot(workspaceId);
+  else if (deps.refreshSnapshot !== null) await refreshProfileSnapshot({ db: deps.db, warehouse, workspaceId });
   const result = await refreshWorkspaceClv({ warehouse, workspaceId, now, settings, timeZone: timezone });
   const bg = result.fit?.bgNbd;
   const gg = result.fit?.gammaGamma;
