@@ -4,6 +4,7 @@ export * from "./stores";
 export * from "./access";
 export * from "./api-keys";
 export * from "./audit";
+export * from "./settings";
 export { createCoreServices } from "./services";
 export type { CoreServices, CoreSettings } from "./services";
 export { DOMAIN_ERROR_STATUS } from "./errors";

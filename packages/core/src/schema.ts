@@ -4,6 +4,7 @@ export * from "./stores/stores.schema";
 export * from "./access/access.schema";
 export * from "./api-keys/api-keys.schema";
 export * from "./audit/audit.schema";
+export * from "./settings/settings.schema";
 export * from "./events/events.schema";
 export * from "./identity/identity.schema";
 export * from "./profiles/profiles.schema";

@@ -1,12 +1,5 @@
 import { integer, jsonb, pgTable, text, timestamp, uuid } from "@siyu/storage/pg-core";
 
-/** Per-workspace CLV settings (ClvSettings); defaults apply when absent. */
-export const clvSettings = pgTable("clv_settings", {
-  workspaceId: uuid("workspace_id").primaryKey(),
-  settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-});
-
 /**
  * The latest CLV fit of each workspace: its status, the fitted BG/NBD and Gamma-Gamma parameters
  * and what they were fitted on. The per-customer predictions live in the warehouse (profile_clv).

@@ -9,8 +9,8 @@ import { workspaces } from "../workspaces";
 import { refreshWorkspaceClv } from "./clv-refresh";
 import { countProfileClv, readProfileClv } from "./clv.repository";
 import { clvErrors } from "./clv.errors";
-import { clvModels, clvSettings } from "./clv.schema";
-import { ClvSettings } from "./clv.settings";
+import { clvModels } from "./clv.schema";
+import { clvSettingsStore, type ClvSettings } from "./clv.settings";
 
 export interface ClvDeps {
   db: Db;
@@ -84,34 +84,10 @@ function requireWarehouse(deps: ClvDeps): Warehouse {
   return deps.warehouse;
 }
 
-async function loadSettings(db: Db, workspaceId: string): Promise<ClvSettings> {
-  const [row] = await db.select().from(clvSettings).where(eq(clvSettings.workspaceId, workspaceId));
-  return ClvSettings.parse(row?.settings ?? {});
-}
+const loadSettings = (db: Db, workspaceId: string): Promise<ClvSettings> => clvSettingsStore.load(db, workspaceId);
 
-async function updateSettings(deps: ClvDeps, ctx: WorkspaceContext, input: UpdateClvSettingsBody): Promise<ClvSettings> {
-  return deps.db.transaction(async (tx) => {
-    const before = await loadSettings(tx, ctx.workspaceId);
-    const after = ClvSettings.parse({ ...before, ...input });
-    if (after.windowLowerQuantile >= after.windowUpperQuantile) {
-      throw clvErrors.error("clv.invalid_settings", "windowLowerQuantile must be below windowUpperQuantile", { path: ["windowLowerQuantile"] });
-    }
-    const now = deps.clock.now();
-    await tx
-      .insert(clvSettings)
-      .values({ workspaceId: ctx.workspaceId, settings: after, updatedAt: now })
-      .onConflictDoUpdate({ target: clvSettings.workspaceId, set: { settings: after, updatedAt: now } });
-    await appendAuditEntry(tx, deps.clock, ctx, {
-      action: "clv.settings_updated",
-      targetType: "clv_settings",
-      targetId: ctx.workspaceId,
-      summary: "Changed customer lifetime value settings",
-      before: before as unknown as Record<string, unknown>,
-      after: after as unknown as Record<string, unknown>,
-    });
-    return after;
-  });
-}
+const updateSettings = (deps: ClvDeps, ctx: WorkspaceContext, input: UpdateClvSettingsBody): Promise<ClvSettings> =>
+  clvSettingsStore.update(deps.db, deps.clock, ctx, input);
 
 async function workspaceOf(db: Db, workspaceId: string) {
   const [row] = await db.select({ timezone: workspaces.timezone, currency: workspaces.currency }).from(workspaces).where(eq(workspaces.id, workspaceId));

@@ -1,5 +1,7 @@
 import { ClvSettingsDto } from "@siyu/contracts";
 import { z } from "zod";
+import { defineWorkspaceSettings } from "../settings";
+import { clvErrors } from "./clv.errors";
 
 /**
  * Per-workspace CLV settings with their defaults. A workspace is fitted only with enough
@@ -16,3 +18,14 @@ export const ClvSettings = z.object({
 });
 export type ClvSettings = z.infer<typeof ClvSettings>;
 export const DEFAULT_CLV_SETTINGS: ClvSettings = ClvSettings.parse({});
+
+/** The workspace's CLV settings, kept in workspace_settings under "clv". */
+export const clvSettingsStore = defineWorkspaceSettings({
+  module: "clv",
+  schema: ClvSettings,
+  defaults: DEFAULT_CLV_SETTINGS,
+  audit: { action: "clv.settings_updated", targetType: "clv_settings", summary: "Changed customer lifetime value settings" },
+  check: (s) =>
+    s.windowLowerQuantile >= s.windowUpperQuantile ? [{ field: "windowLowerQuantile", message: "windowLowerQuantile must be below windowUpperQuantile" }] : [],
+  invalid: (problem) => clvErrors.error("clv.invalid_settings", problem.message, { path: [problem.field] }),
+});

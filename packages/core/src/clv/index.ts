@@ -22,4 +22,4 @@ export { refreshWorkspaceClv, localDate } from "./clv-refresh";
 export type { RefreshWorkspaceClvInput, RefreshWorkspaceClvResult } from "./clv-refresh";
 export { ClvSettings, DEFAULT_CLV_SETTINGS } from "./clv.settings";
 export { clvErrors } from "./clv.errors";
-export { clvModels, clvSettings } from "./clv.schema";
+export { clvModels } from "./clv.schema";

@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, jsonb } from "@siyu/storage/pg-core";
+import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
 
 /** Every identifier Siyu has seen, and the profile (person) it belongs to now. */
 export const identityIdentifiers = pgTable(
@@ -76,10 +76,3 @@ export const identitySeparations = pgTable(
   },
   (t) => [index("identity_separations_workspace_idx").on(t.workspaceId)],
 );
-
-/** Per-workspace identity rules (merge limits, junk values); defaults apply when absent. */
-export const identitySettings = pgTable("identity_settings", {
-  workspaceId: uuid("workspace_id").primaryKey(),
-  settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-});

@@ -5,8 +5,8 @@ import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 import { isUuid, newId } from "../shared/ids";
 import { identityErrors } from "./identity.errors";
-import { identityIdentifiers, identityLinks, identityMerges, identitySeparations, identitySettings } from "./identity.schema";
-import { IdentitySettings } from "./identity.settings";
+import { identityIdentifiers, identityLinks, identityMerges, identitySeparations } from "./identity.schema";
+import { identitySettingsStore, type IdentitySettings } from "./identity.settings";
 import { rejudgeComponents } from "./resolve-identities";
 import { identifierKey, normaliseIdentifier } from "./identifiers";
 import { findIdentifiers } from "./identity.repository";
@@ -38,30 +38,9 @@ export function createIdentityService(deps: Deps) {
 }
 export type IdentityService = ReturnType<typeof createIdentityService>;
 
-async function loadSettings(db: Db, workspaceId: string): Promise<IdentitySettings> {
-  const [row] = await db.select().from(identitySettings).where(eq(identitySettings.workspaceId, workspaceId));
-  return IdentitySettings.parse(row?.settings ?? {});
-}
+const loadSettings = (db: Db, workspaceId: string): Promise<IdentitySettings> => identitySettingsStore.load(db, workspaceId);
 
-async function updateSettings(deps: Deps, ctx: WorkspaceContext, input: Partial<IdentitySettings>) {
-  return deps.db.transaction(async (tx) => {
-    const before = await loadSettings(tx, ctx.workspaceId);
-    const after = IdentitySettings.parse({ ...before, ...input });
-    await tx
-      .insert(identitySettings)
-      .values({ workspaceId: ctx.workspaceId, settings: after, updatedAt: deps.clock.now() })
-      .onConflictDoUpdate({ target: identitySettings.workspaceId, set: { settings: after, updatedAt: deps.clock.now() } });
-    await appendAuditEntry(tx, deps.clock, ctx, {
-      action: "identity.settings_updated",
-      targetType: "identity_settings",
-      targetId: ctx.workspaceId,
-      summary: "Changed identity merge rules",
-      before: before as unknown as Record<string, unknown>,
-      after: after as unknown as Record<string, unknown>,
-    });
-    return after;
-  });
-}
+const updateSettings = (deps: Deps, ctx: WorkspaceContext, input: Partial<IdentitySettings>) => identitySettingsStore.update(deps.db, deps.clock, ctx, input);
 
 async function profilesOfIdentifiers(
   db: Db,

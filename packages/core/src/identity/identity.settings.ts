@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defineWorkspaceSettings } from "../settings";
 
 /**
  * Per-workspace identity rules. A link that would give a profile more identifiers
@@ -15,3 +16,11 @@ export const IdentitySettings = z.object({
 });
 export type IdentitySettings = z.infer<typeof IdentitySettings>;
 export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = IdentitySettings.parse({});
+
+/** The workspace's identity rules, kept in workspace_settings under "identity". */
+export const identitySettingsStore = defineWorkspaceSettings({
+  module: "identity",
+  schema: IdentitySettings,
+  defaults: DEFAULT_IDENTITY_SETTINGS,
+  audit: { action: "identity.settings_updated", targetType: "identity_settings", summary: "Changed identity merge rules" },
+});

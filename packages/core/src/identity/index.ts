@@ -5,7 +5,7 @@ export type { IdentityEdge, Separation } from "./identity-graph";
 export { resolveIdentities } from "./resolve-identities";
 export type { IdentityInputEvent, ResolvedBatch } from "./resolve-identities";
 export { IdentitySettings, DEFAULT_IDENTITY_SETTINGS } from "./identity.settings";
-export { identityIdentifiers, identityLinks, identityMerges, identitySeparations, identitySettings } from "./identity.schema";
+export { identityIdentifiers, identityLinks, identityMerges, identitySeparations } from "./identity.schema";
 export { createIdentityService } from "./identity.service";
 export type { IdentityService, SplitResult } from "./identity.service";
 export { identityErrors } from "./identity.errors";

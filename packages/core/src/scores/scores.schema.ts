@@ -1,12 +1,5 @@
 import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from "@siyu/storage/pg-core";
 
-/** Per-workspace scoring settings (ScoresSettingsDto in @siyu/contracts); no row means the defaults. */
-export const scoresSettings = pgTable("scores_settings", {
-  workspaceId: uuid("workspace_id").primaryKey(),
-  settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-});
-
 /**
  * The latest scores of every live profile, copied from the warehouse's profile_scores after each
  * run (the warehouse computes, PostgreSQL serves the customer page and the change events).

@@ -3,7 +3,7 @@ import type { Db, Warehouse } from "@siyu/storage";
 import {
   LIFECYCLE_STAGES,
   RFM_LAYERS,
-  ScoresSettingsDto,
+  type ScoresSettingsDto,
   VALUE_TIERS,
   type CustomerScoresDto,
   type LifecycleOverviewDto,
@@ -20,8 +20,8 @@ import { refreshProfileSnapshot } from "../warehouse";
 import { workspaces } from "../workspaces";
 import { groupScores, latestRuns, readProfileScores, replaceProfileScores, type TransitionCount } from "./scores.repository";
 import { scoresErrors } from "./scores.errors";
-import { scoresRuns, scoresSettings } from "./scores.schema";
-import { isDailyRunDue, loadScoresSettings } from "./scores.settings";
+import { scoresRuns } from "./scores.schema";
+import { isDailyRunDue, loadScoresSettings, scoresSettingsStore } from "./scores.settings";
 import { computeWarehouseScores } from "./scores.warehouse";
 
 interface Deps {
@@ -79,26 +79,9 @@ export function createScoresService(deps: Deps) {
 }
 export type ScoresService = ReturnType<typeof createScoresService>;
 
-async function updateSettings(deps: Deps, ctx: WorkspaceContext, input: UpdateScoresSettingsBody): Promise<ScoresSettingsDto> {
-  const after = ScoresSettingsDto.parse(input);
-  return deps.db.transaction(async (tx) => {
-    const before = await loadScoresSettings(tx, ctx.workspaceId);
-    const now = deps.clock.now();
-    await tx
-      .insert(scoresSettings)
-      .values({ workspaceId: ctx.workspaceId, settings: after, updatedAt: now })
-      .onConflictDoUpdate({ target: scoresSettings.workspaceId, set: { settings: after, updatedAt: now } });
-    await appendAuditEntry(tx, deps.clock, ctx, {
-      action: "scores.settings_updated",
-      targetType: "scores_settings",
-      targetId: ctx.workspaceId,
-      summary: "Changed RFM, lifecycle and value pyramid settings",
-      before: before as unknown as Record<string, unknown>,
-      after: after as unknown as Record<string, unknown>,
-    });
-    return after;
-  });
-}
+/** PUT: the whole settings object, sections left out taking their defaults. */
+const updateSettings = (deps: Deps, ctx: WorkspaceContext, input: UpdateScoresSettingsBody): Promise<ScoresSettingsDto> =>
+  scoresSettingsStore.replace(deps.db, deps.clock, ctx, input);
 
 async function recomputeScores(deps: Deps, workspaceId: string, input: RecomputeInput, ctx?: WorkspaceContext): Promise<ScoresRunDto> {
   const warehouse = deps.warehouse;

@@ -1,16 +1,18 @@
-import { eq } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import { ScoresSettingsDto } from "@siyu/contracts";
-import { scoresSettings } from "./scores.schema";
+import { DEFAULT_SCORES_SETTINGS, ScoresSettingsDto } from "@siyu/contracts";
+import { defineWorkspaceSettings } from "../settings";
 
 // The defaults live in @siyu/contracts (DEFAULT_SCORES_SETTINGS) so the console shows the same ones.
 
-export async function loadScoresSettings(db: Db, workspaceId: string): Promise<ScoresSettingsDto> {
-  const [row] = await db.select().from(scoresSettings).where(eq(scoresSettings.workspaceId, workspaceId));
-  const parsed = ScoresSettingsDto.safeParse(row?.settings ?? {});
-  // A stored row written by an older version that no longer validates falls back to the defaults.
-  return parsed.success ? parsed.data : ScoresSettingsDto.parse({});
-}
+/** The workspace's scoring settings, kept in workspace_settings under "scores"; PUT replaces them whole. */
+export const scoresSettingsStore = defineWorkspaceSettings({
+  module: "scores",
+  schema: ScoresSettingsDto,
+  defaults: DEFAULT_SCORES_SETTINGS,
+  audit: { action: "scores.settings_updated", targetType: "scores_settings", summary: "Changed RFM, lifecycle and value pyramid settings" },
+});
+
+export const loadScoresSettings = (db: Db, workspaceId: string): Promise<ScoresSettingsDto> => scoresSettingsStore.load(db, workspaceId);
 
 /** Whether the daily run is due: at or after the local hour, and no run since that hour today. */
 export function isDailyRunDue(now: Date, lastRunAt: Date | null, timeZone: string, hour: number): boolean {

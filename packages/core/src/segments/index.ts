@@ -1,7 +1,7 @@
 export { createSegmentsService, csvCell, EXPORT_COLUMNS, invalidRule } from "./segments.service";
 export type { SegmentsService, SegmentsDeps, PiiAccess, RefreshResult } from "./segments.service";
 export { segmentErrors } from "./segments.errors";
-export { segments, segmentMembers, segmentSizeHistory, segmentSettings } from "./segments.schema";
+export { segments, segmentMembers, segmentSizeHistory } from "./segments.schema";
 export { SegmentSettings, DEFAULT_SEGMENT_SETTINGS } from "./segments.settings";
 export { compileRule, localDay } from "./rule-compiler";
 export type { CompileInput, CompiledRule } from "./rule-compiler";

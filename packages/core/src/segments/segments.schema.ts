@@ -46,10 +46,3 @@ export const segmentSizeHistory = pgTable(
   },
   (t) => [index("segment_size_history_segment_idx").on(t.segmentId, t.at)],
 );
-
-/** Per-workspace segment defaults (SegmentSettings); defaults apply when absent. */
-export const segmentSettings = pgTable("segment_settings", {
-  workspaceId: uuid("workspace_id").primaryKey(),
-  settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-});

@@ -24,8 +24,8 @@ import { maskEmail, maskName, maskPhone } from "./pii-mask";
 import { compileRule } from "./rule-compiler";
 import { referencedSegments, validateRule, type RuleProblem } from "./rule-validator";
 import { segmentErrors } from "./segments.errors";
-import { segmentMembers, segmentSettings, segments, segmentSizeHistory } from "./segments.schema";
-import { DEFAULT_SEGMENT_SETTINGS, SEGMENT_LIMITS, SegmentSettings } from "./segments.settings";
+import { segmentMembers, segments, segmentSizeHistory } from "./segments.schema";
+import { SEGMENT_LIMITS, segmentSettingsStore, type SegmentSettings } from "./segments.settings";
 import { catalogueOf, discoverCustomTraits, toTraitDefinitionDto, type TraitCatalogue } from "./trait-catalogue";
 
 export interface SegmentsDeps {
@@ -547,27 +547,7 @@ async function catalogueDto(env: Env, ctx: WorkspaceContext): Promise<SegmentCat
   };
 }
 
-async function loadSettings(db: Db, workspaceId: string): Promise<SegmentSettings> {
-  const [row] = await db.select().from(segmentSettings).where(eq(segmentSettings.workspaceId, workspaceId));
-  return SegmentSettings.parse(row?.settings ?? DEFAULT_SEGMENT_SETTINGS);
-}
+const loadSettings = (db: Db, workspaceId: string): Promise<SegmentSettings> => segmentSettingsStore.load(db, workspaceId);
 
-async function updateSettings(deps: SegmentsDeps, ctx: WorkspaceContext, input: Partial<SegmentSettings>) {
-  return deps.db.transaction(async (tx) => {
-    const before = await loadSettings(tx, ctx.workspaceId);
-    const after = SegmentSettings.parse({ ...before, ...input });
-    const now = deps.clock.now();
-    await tx
-      .insert(segmentSettings)
-      .values({ workspaceId: ctx.workspaceId, settings: after, updatedAt: now })
-      .onConflictDoUpdate({ target: segmentSettings.workspaceId, set: { settings: after, updatedAt: now } });
-    await appendAuditEntry(tx, deps.clock, ctx, {
-      action: "segment.settings_updated",
-      targetType: "segment_settings",
-      targetId: ctx.workspaceId,
-      summary: "Changed segment settings",
-      ...diffFields(before, after, ["defaultRefreshEveryMinutes", "catalogueLookbackDays", "previewFreshnessSeconds"]),
-    });
-    return after;
-  });
-}
+const updateSettings = (deps: SegmentsDeps, ctx: WorkspaceContext, input: Partial<SegmentSettings>) =>
+  segmentSettingsStore.update(deps.db, deps.clock, ctx, input);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defineWorkspaceSettings } from "../settings";
 
 /** Per-workspace segment defaults, editable through the API. */
 export const SegmentSettings = z.object({
@@ -14,6 +15,14 @@ export const SegmentSettings = z.object({
 });
 export type SegmentSettings = z.infer<typeof SegmentSettings>;
 export const DEFAULT_SEGMENT_SETTINGS: SegmentSettings = SegmentSettings.parse({});
+
+/** The workspace's segment settings, kept in workspace_settings under "segments". */
+export const segmentSettingsStore = defineWorkspaceSettings({
+  module: "segments",
+  schema: SegmentSettings,
+  defaults: DEFAULT_SEGMENT_SETTINGS,
+  audit: { action: "segment.settings_updated", targetType: "segment_settings", summary: "Changed segment settings" },
+});
 
 /** Limits that protect the warehouse; not per workspace. */
 export const SEGMENT_LIMITS = {

@@ -55,10 +55,3 @@ export const profileTags = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tagId, t.profileId] }), index("profile_tags_profile_idx").on(t.workspaceId, t.profileId)],
 );
-
-/** Per-workspace tag settings (TagSettings); absent keys take the defaults. */
-export const tagSettings = pgTable("tag_settings", {
-  workspaceId: uuid("workspace_id").primaryKey(),
-  settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-});

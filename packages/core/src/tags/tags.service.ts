@@ -30,8 +30,8 @@ import { isUniqueViolation } from "../shared/domain-error";
 import { isUuid, newId } from "../shared/ids";
 import { tagErrors } from "./tags.errors";
 import { addHolders, holderCounts, holdersOf, liveIdsOf, removeHolders, tagsHeldBy, type ChangeContext, type TagRef } from "./tags.repository";
-import { profileTags, tagGroups, tags, tagSettings } from "./tags.schema";
-import { TagSettings } from "./tags.settings";
+import { profileTags, tagGroups, tags } from "./tags.schema";
+import { tagSettingsStore, type TagSettings } from "./tags.settings";
 import { computeQuantileLevels, syncProfileTagsToWarehouse, syncTagsToWarehouse } from "./tags.warehouse";
 
 /**
@@ -194,30 +194,9 @@ function warehouseSyncQueue(deps: TagsDeps) {
 
 // ---------------------------------------------------------------- settings
 
-async function loadSettings(db: Db, workspaceId: string): Promise<TagSettings> {
-  const [row] = await db.select().from(tagSettings).where(eq(tagSettings.workspaceId, workspaceId));
-  return TagSettings.parse(row?.settings ?? {});
-}
+const loadSettings = (db: Db, workspaceId: string): Promise<TagSettings> => tagSettingsStore.load(db, workspaceId);
 
-async function updateSettings(deps: TagsDeps, ctx: WorkspaceContext, input: Partial<TagSettings>) {
-  return deps.db.transaction(async (tx) => {
-    const before = await loadSettings(tx, ctx.workspaceId);
-    const after = TagSettings.parse({ ...before, ...input });
-    const now = deps.clock.now();
-    await tx
-      .insert(tagSettings)
-      .values({ workspaceId: ctx.workspaceId, settings: after, updatedAt: now })
-      .onConflictDoUpdate({ target: tagSettings.workspaceId, set: { settings: after, updatedAt: now } });
-    await appendAuditEntry(tx, deps.clock, ctx, {
-      action: "tags.settings_updated",
-      targetType: "tag_settings",
-      targetId: ctx.workspaceId,
-      summary: "Changed tag settings",
-      ...diffFields(before, after, ["recomputeIntervalMinutes"]),
-    });
-    return after;
-  });
-}
+const updateSettings = (deps: TagsDeps, ctx: WorkspaceContext, input: Partial<TagSettings>) => tagSettingsStore.update(deps.db, deps.clock, ctx, input);
 
 // ---------------------------------------------------------------- groups
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defineWorkspaceSettings } from "../settings";
 
 /** Per-workspace tag settings, edited through PATCH /tags/settings. */
 export const TagSettings = z.object({
@@ -7,6 +8,14 @@ export const TagSettings = z.object({
 });
 export type TagSettings = z.infer<typeof TagSettings>;
 export const DEFAULT_TAG_SETTINGS: TagSettings = TagSettings.parse({});
+
+/** The workspace's tag settings, kept in workspace_settings under "tags". */
+export const tagSettingsStore = defineWorkspaceSettings({
+  module: "tags",
+  schema: TagSettings,
+  defaults: DEFAULT_TAG_SETTINGS,
+  audit: { action: "tags.settings_updated", targetType: "tag_settings", summary: "Changed tag settings" },
+});
 
 /** The scheme a new quantile tag starts with in the console: the brand plans' spending power. */
 export const DEFAULT_QUANTILE_LEVELS = [
