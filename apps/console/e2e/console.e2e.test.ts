@@ -1,74 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startSiyu } from "@siyu/server";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useConsoleHarness } from "./support/harness";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const artifactsDir = join(repoRoot, "artifacts/browser");
-const CHROMIUM = process.env.SIYU_CHROMIUM ?? "/usr/bin/chromium";
 const KEY_NAME = "e2e mini-program";
 
-type Siyu = Awaited<ReturnType<typeof startSiyu>>;
-
-let siyu: Siyu | undefined;
-let browser: Browser | undefined;
-let page: Page;
-let dataDir: string;
-let owner: { email: string; password: string };
-const pageErrors: string[] = [];
-
-async function screenshot(name: string): Promise<void> {
-  // Let antd's open/close animations (≈0.3 s) settle so the picture shows the end state.
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
-}
-
-const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
+const harness = useConsoleHarness({ name: "console", demo: true, demoMembers: 300, screenshotPrefix: "" });
 
 describe("Siyu console in Chromium", () => {
-  beforeAll(async () => {
-    // The server serves the files that exist when it starts: build first when missing or stale.
-    execFileSync(process.execPath, [join(repoRoot, "scripts/ensure-console-build.mjs")], { cwd: repoRoot, stdio: "inherit" });
-    mkdirSync(artifactsDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), "siyu-console-e2e-"));
-    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: true, demoMembers: 300, log: false });
-    if (!siyu.initialOwner) throw new Error("a fresh data folder must yield the initial owner's credentials");
-    owner = { email: siyu.initialOwner.email, password: siyu.initialOwner.password };
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
-    });
-    const context = await browser.newContext({
-      baseURL: siyu.url,
-      locale: "en-US",
-      viewport: { width: 1440, height: 900 },
-    });
-    page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(30_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await siyu?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it("logs in, switches language, creates an API key and finds it in the audit log", async () => {
+    const { page, byTestId, screenshot, submitLogin, pageErrors } = harness();
     // 1. An anonymous visit lands on the login page.
     await page.goto("/");
     await page.waitForURL(/\/login/);
@@ -77,10 +16,7 @@ describe("Siyu console in Chromium", () => {
     await screenshot("01-login");
 
     // 2. Log in as the initial owner; the demo workspace opens.
-    await byTestId("login-email").fill(owner.email);
-    await byTestId("login-password").fill(owner.password);
-    await byTestId("login-submit").click();
-    await page.waitForURL(/\/w\/[^/]+\/overview$/);
+    await submitLogin();
 
     const meResponse = await page.request.get("/api/v1/me");
     expect(meResponse.status()).toBe(200);

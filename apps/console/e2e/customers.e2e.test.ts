@@ -1,112 +1,21 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startSiyu } from "@siyu/server";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useConsoleHarness } from "./support/harness";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const artifactsDir = join(repoRoot, "artifacts/browser");
-const CHROMIUM = process.env.SIYU_CHROMIUM ?? "/usr/bin/chromium";
-
-type Siyu = Awaited<ReturnType<typeof startSiyu>>;
 type Summary = { id: string; name: string | null; phone: string | null };
 type Profile = Summary & { merges: Array<{ id: string; mergedProfileId: string; splitAt: string | null }> };
 
-let siyu: Siyu | undefined;
-let browser: Browser | undefined;
-let page: Page;
-let dataDir: string;
-let owner: { email: string; password: string };
-const pageErrors: string[] = [];
-
-async function screenshot(name: string): Promise<void> {
-  // Let antd's open/close animations (≈0.3 s) settle so the picture shows the end state.
-  await page.waitForTimeout(400);
-  // The header is sticky: from a scrolled page it would be drawn across the middle of a full-page shot.
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.screenshot({ path: join(artifactsDir, `customers-${name}.png`), fullPage: true });
-}
-
-const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
-
-async function apiGet<T>(path: string): Promise<T> {
-  const response = await page.request.get(`/api/v1${path}`);
-  if (response.status() !== 200) throw new Error(`GET ${path} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-/** The worker projects events a moment after they are accepted: ask again until the answer fits. */
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+// No demo brand: its generated members would crowd the list this test counts.
+const harness = useConsoleHarness({ name: "customers", demo: false });
 
 describe("Customers in Chromium", () => {
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(repoRoot, "scripts/ensure-console-build.mjs")], { cwd: repoRoot, stdio: "inherit" });
-    mkdirSync(artifactsDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), "siyu-customers-e2e-"));
-    // No demo brand: its generated members would crowd the list this test counts.
-    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: false, log: false });
-    if (!siyu.initialOwner) throw new Error("a fresh data folder must yield the initial owner's credentials");
-    owner = { email: siyu.initialOwner.email, password: siyu.initialOwner.password };
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
-    });
-    const context = await browser.newContext({ baseURL: siyu.url, locale: "en-US", viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(30_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await siyu?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it("finds a merged customer by phone, shows the 360 page, splits the merge and reviews a conflict", async () => {
+    const { page, byTestId, screenshot, api, until, pageErrors, login, ingestKey } = harness();
     // 1. Log in as the initial owner.
-    await page.goto("/login");
-    await byTestId("login-email").fill(owner.email);
-    await byTestId("login-password").fill(owner.password);
-    await byTestId("login-submit").click();
-    await page.waitForURL(/\/w\/[^/]+\/overview$/);
-    const workspaceId = /\/w\/([^/]+)\//.exec(page.url())?.[1];
-    if (!workspaceId) throw new Error(`no workspace in ${page.url()}`);
-    const ws = `/workspaces/${workspaceId}`;
+    const { workspaceId, ws } = await login();
 
     // 2. An ingest key (with the owner's session cookie), then events as a mini-program would send them.
-    const created = await page.request.post(`/api/v1${ws}/api-keys`, { data: { name: "e2e mini-program", scope: "ingest" } });
-    expect(created.status()).toBe(201);
-    const { secret } = (await created.json()) as { secret: string };
-    const ingest = async (batch: Record<string, unknown>[]) => {
-      const response = await page.request.post("/v1/batch", {
-        headers: { authorization: `Basic ${Buffer.from(`${secret}:`).toString("base64")}` },
-        data: { batch },
-      });
-      expect(response.status(), await response.text()).toBe(200);
-    };
-    const find = (q: string) => apiGet<{ items: Summary[] }>(`${ws}/customers?q=${encodeURIComponent(q)}`).then((result) => result.items);
+    const { send: ingest } = await ingestKey("e2e mini-program");
+    const find = (q: string) => api.get<{ items: Summary[] }>(`${ws}/customers?q=${encodeURIComponent(q)}`).then((result) => result.items);
 
     // Two members who bought, and a mini-program visitor who only browsed.
     await ingest([
@@ -117,7 +26,7 @@ describe("Customers in Chromium", () => {
       { type: "identify", messageId: "e2e-5", anonymousId: "mp-visitor-1", traits: { wechat_openid: "oMini-8000", wechat_appid: "wxmini01" } },
       { type: "track", messageId: "e2e-6", anonymousId: "mp-visitor-1", event: "Product Viewed", properties: { product_id: "tea-01", name: "Jasmine tea" } },
     ]);
-    await until("three customers", () => apiGet<{ items: Summary[] }>(`${ws}/customers`), (p) => p.items.length === 3);
+    await until("three customers", () => api.get<{ items: Summary[] }>(`${ws}/customers`), (p) => p.items.length === 3);
 
     // The visitor logs in with their phone in the mini-program: the two profiles become one.
     await ingest([{ type: "identify", messageId: "e2e-7", anonymousId: "mp-visitor-1", traits: { phone: "+86 138-0013-8000" } }]);
@@ -130,7 +39,7 @@ describe("Customers in Chromium", () => {
 
     // A second phone for 李娜 breaks the one-phone rule: refused, and queued for review.
     await ingest([{ type: "identify", messageId: "e2e-8", userId: "member-9000", traits: { phone: "13700137000" } }]);
-    await until("a conflict", () => apiGet<{ items: unknown[] }>(`${ws}/identity/conflicts`), (c) => c.items.length === 1);
+    await until("a conflict", () => api.get<{ items: unknown[] }>(`${ws}/identity/conflicts`), (c) => c.items.length === 1);
 
     // 3. Customers: the list, and the "has orders" filter.
     await byTestId("nav-customers").click();
@@ -184,7 +93,7 @@ describe("Customers in Chromium", () => {
     await timeline.getByText("Order Completed", { exact: true }).waitFor();
     await timeline.getByText("Product Viewed", { exact: true }).waitFor();
     expect(await byTestId("customer-traits").innerText()).toContain("杭州");
-    const profile = await apiGet<Profile>(`${ws}/customers/${member.id}`);
+    const profile = await api.get<Profile>(`${ws}/customers/${member.id}`);
     expect(profile.merges).toHaveLength(1);
     const merge = profile.merges[0]!;
     await byTestId(`customer-merge-${merge.id}`).waitFor();
@@ -240,7 +149,7 @@ describe("Customers in Chromium", () => {
     await byTestId("conflict-dismiss-confirm").click();
     await conflictRow.first().waitFor({ state: "detached" });
     await conflicts.getByText("Nothing to review").waitFor();
-    expect((await apiGet<{ items: unknown[] }>(`${ws}/identity/conflicts`)).items).toEqual([]);
+    expect((await api.get<{ items: unknown[] }>(`${ws}/identity/conflicts`)).items).toEqual([]);
     await screenshot("08-conflicts-reviewed");
 
     expect(pageErrors).toEqual([]);

@@ -1,102 +1,23 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startSiyu } from "@siyu/server";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useConsoleHarness } from "./support/harness";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const artifactsDir = join(repoRoot, "artifacts/browser");
-const CHROMIUM = process.env.SIYU_CHROMIUM ?? "/usr/bin/chromium";
-
-type Siyu = Awaited<ReturnType<typeof startSiyu>>;
 type Summary = { id: string; name: string | null; phone: string | null };
-
-let siyu: Siyu | undefined;
-let browser: Browser | undefined;
-let page: Page;
-let dataDir: string;
-let owner: { email: string; password: string };
-const pageErrors: string[] = [];
 
 /** Three good customers with Chinese names and phones in three formats; line 5 has a phone that is not one. */
 const MEMBERS_CSV = ["name,phone,city", "王芳,13811112222,上海", "刘洋,+86 139-2222-3333,北京", "陈静,137 3333 4444,杭州", "赵磊,12345,广州", ""].join("\n");
 
-async function screenshot(name: string): Promise<void> {
-  // Let antd's open/close animations (≈0.3 s) settle so the picture shows the end state.
-  await page.waitForTimeout(400);
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.screenshot({ path: join(artifactsDir, `imports-${name}.png`), fullPage: true });
-}
-
-const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
-
-async function apiGet<T>(path: string): Promise<T> {
-  const response = await page.request.get(`/api/v1${path}`);
-  if (response.status() !== 200) throw new Error(`GET ${path} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-/** The projector builds profiles a moment after the import: ask again until the answer fits. */
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const harness = useConsoleHarness({ name: "imports", demo: false });
 
 describe("CSV import and identity rules in Chromium", () => {
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(repoRoot, "scripts/ensure-console-build.mjs")], { cwd: repoRoot, stdio: "inherit" });
-    mkdirSync(artifactsDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), "siyu-imports-e2e-"));
-    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: false, log: false });
-    if (!siyu.initialOwner) throw new Error("a fresh data folder must yield the initial owner's credentials");
-    owner = { email: siyu.initialOwner.email, password: siyu.initialOwner.password };
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
-    });
-    const context = await browser.newContext({ baseURL: siyu.url, locale: "en-US", viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(30_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await siyu?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it("imports customers from a CSV, reports the bad row and the duplicates, and edits the identity rules", async () => {
+    const { page, byTestId, screenshot, api, until, pageErrors, dataDir, login } = harness();
     const csvPath = join(dataDir, "会员-members.csv");
     writeFileSync(csvPath, MEMBERS_CSV, "utf8");
 
     // 1. Log in as the initial owner.
-    await page.goto("/login");
-    await byTestId("login-email").fill(owner.email);
-    await byTestId("login-password").fill(owner.password);
-    await byTestId("login-submit").click();
-    await page.waitForURL(/\/w\/[^/]+\/overview$/);
-    const workspaceId = /\/w\/([^/]+)\//.exec(page.url())?.[1];
-    if (!workspaceId) throw new Error(`no workspace in ${page.url()}`);
-    const ws = `/workspaces/${workspaceId}`;
+    const { ws } = await login();
 
     // 2. Customers → Import: the columns, and a template built from them.
     await byTestId("nav-customers").click();
@@ -162,7 +83,7 @@ describe("CSV import and identity rules in Chromium", () => {
     await screenshot("04-audit");
 
     // 6. The imported customers appear in the list once the projector has run.
-    await until("the imported customers", () => apiGet<{ items: Summary[] }>(`${ws}/customers`), (p) => p.items.length === 3);
+    await until("the imported customers", () => api.get<{ items: Summary[] }>(`${ws}/customers`), (p) => p.items.length === 3);
     await byTestId("nav-customers").click();
     await page.waitForURL(/\/customers$/);
     const table = byTestId("customer-table");
@@ -182,7 +103,7 @@ describe("CSV import and identity rules in Chromium", () => {
     await phoneMax.fill("2");
     await byTestId("identity-save").click();
     await page.locator(".ant-message").getByText("Saved").waitFor();
-    expect((await apiGet<{ maxPerProfile: Record<string, number> }>(`${ws}/identity/settings`)).maxPerProfile.phone).toBe(2);
+    expect((await api.get<{ maxPerProfile: Record<string, number> }>(`${ws}/identity/settings`)).maxPerProfile.phone).toBe(2);
     await page.reload();
     await byTestId("identity-max-phone").waitFor();
     expect(await byTestId("identity-max-phone").inputValue()).toBe("2");
@@ -200,7 +121,7 @@ describe("CSV import and identity rules in Chromium", () => {
     await byTestId("identity-save").click();
     await until(
       "the custom rule saved",
-      () => apiGet<{ maxPerProfile: Record<string, number> }>(`${ws}/identity/settings`),
+      () => api.get<{ maxPerProfile: Record<string, number> }>(`${ws}/identity/settings`),
       (s) => s.maxPerProfile["custom:member_card"] === 3,
     );
     await screenshot("08-identity-custom");

@@ -1,127 +1,54 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { refreshProfileSnapshot } from "@siyu/core";
-import { startSiyu } from "@siyu/server";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useConsoleHarness } from "./support/harness";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const artifactsDir = join(repoRoot, "artifacts/browser");
-const CHROMIUM = process.env.SIYU_CHROMIUM ?? "/usr/bin/chromium";
-
-type Siyu = Awaited<ReturnType<typeof startSiyu>>;
 type Summary = { id: string; name: string | null; orderCount: number };
 
-let siyu: Siyu | undefined;
-let browser: Browser | undefined;
-let page: Page;
-let dataDir: string;
-let owner: { email: string; password: string };
-const pageErrors: string[] = [];
-
-async function screenshot(name: string): Promise<void> {
-  await page.waitForTimeout(400);
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.screenshot({ path: join(artifactsDir, `segments-${name}.png`), fullPage: true });
-}
-
-const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
-
-async function apiGet<T>(path: string): Promise<T> {
-  const response = await page.request.get(`/api/v1${path}`);
-  if (response.status() !== 200) throw new Error(`GET ${path} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+// No demo brand: the counts below are exact, from the five customers this test sends.
+const harness = useConsoleHarness({ name: "segments", demo: false, poll: { timeoutMs: 30_000, intervalMs: 250 } });
 
 /** The live count once it has settled: the debounce has passed and the answer for the current rule is in. */
 async function liveCount(): Promise<number | null> {
-  const preview = byTestId("segment-preview");
+  const preview = harness().byTestId("segment-preview");
   if ((await preview.getAttribute("data-state")) !== "ready") return null;
   const count = await preview.getAttribute("data-count");
   return count ? Number(count) : null;
 }
 
 async function expectLiveCount(expected: number): Promise<void> {
-  await until(`a live count of ${expected}`, liveCount, (count) => count === expected);
+  await harness().until(`a live count of ${expected}`, liveCount, (count) => count === expected);
 }
 
 /** Picks an option of a searchable antd Select by typing (its list is virtual: not every option is in the DOM). */
 async function searchSelect(select: Locator, text: string): Promise<void> {
   await select.click();
-  await page.keyboard.type(text);
-  await page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active").waitFor();
-  await page.keyboard.press("Enter");
+  await harness().page.keyboard.type(text);
+  await harness().page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active").waitFor();
+  await harness().page.keyboard.press("Enter");
 }
 
 /** Picks an option of a short antd Select by its label. */
 async function pickOption(select: Locator, label: string): Promise<void> {
   await select.click();
-  await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`).click();
+  await harness().page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`).click();
 }
 
-async function addCondition(kind: string): Promise<void> {
-  await byTestId("rule-add-condition-root").click();
-  await byTestId(`rule-add-kind-${kind}`).click();
+/** Adds a condition of that kind to the root group and returns its node, the root's rules[index]. */
+async function addCondition(kind: string, index: number): Promise<Locator> {
+  await harness().byTestId("rule-add-condition-root").click();
+  await harness().byTestId(`rule-add-kind-${kind}`).click();
+  const node = harness().byTestId(`rule-node-rules.${index}`);
+  await node.waitFor();
+  return node;
 }
 
 describe("Segments in Chromium", () => {
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(repoRoot, "scripts/ensure-console-build.mjs")], { cwd: repoRoot, stdio: "inherit" });
-    mkdirSync(artifactsDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), "siyu-segments-e2e-"));
-    // No demo brand: the counts below are exact, from the five customers this test sends.
-    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: false, log: false });
-    if (!siyu.initialOwner) throw new Error("a fresh data folder must yield the initial owner's credentials");
-    owner = { email: siyu.initialOwner.email, password: siyu.initialOwner.password };
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
-    });
-    const context = await browser.newContext({ baseURL: siyu.url, locale: "en-US", viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(30_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await siyu?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it("builds a 3-condition segment with a live count, saves it, lists it and exports its members", async () => {
+    const { page, byTestId, screenshot, api, until, pageErrors, login, ingestKey, siyu } = harness();
     // 1. Log in as the initial owner.
-    await page.goto("/login");
-    await byTestId("login-email").fill(owner.email);
-    await byTestId("login-password").fill(owner.password);
-    await byTestId("login-submit").click();
-    await page.waitForURL(/\/w\/[^/]+\/overview$/);
-    const workspaceId = /\/w\/([^/]+)\//.exec(page.url())?.[1];
-    if (!workspaceId) throw new Error(`no workspace in ${page.url()}`);
-    const ws = `/workspaces/${workspaceId}`;
+    const { workspaceId, ws } = await login();
 
     // 2. Five customers through the ingest API, as a mini-program would send them:
     //            city       orders  Product Viewed (last 30 days)
@@ -130,9 +57,7 @@ describe("Segments in Chromium", () => {
     //   刘洋     Shanghai   0       2
     //   赵敏     Hangzhou   2       2
     //   孙丽     Shanghai   2       2      ← all three conditions
-    const created = await page.request.post(`/api/v1${ws}/api-keys`, { data: { name: "e2e segments", scope: "ingest" } });
-    expect(created.status()).toBe(201);
-    const { secret } = (await created.json()) as { secret: string };
+    const key = await ingestKey("e2e segments");
     const customers = [
       { userId: "m-1", name: "陈静", city: "Shanghai", orders: 1, views: 3 },
       { userId: "m-2", name: "王磊", city: "Shanghai", orders: 1, views: 1 },
@@ -143,44 +68,26 @@ describe("Segments in Chromium", () => {
     const batch: Record<string, unknown>[] = [];
     let n = 0;
     const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const track = (userId: string, event: string, timestamp: string, properties: Record<string, unknown>) =>
+      batch.push({ type: "track", messageId: `seg-${++n}`, userId, event, timestamp, properties });
     for (const c of customers) {
       batch.push({ type: "identify", messageId: `seg-${++n}`, userId: c.userId, traits: { name: c.name, city: c.city } });
       for (let i = 0; i < c.orders; i += 1) {
-        batch.push({
-          type: "track",
-          messageId: `seg-${++n}`,
-          userId: c.userId,
-          event: "Order Completed",
-          timestamp: ago(3 + i),
-          properties: { order_id: `SEG-${c.userId}-${i}`, total: 99, currency: "CNY" },
-        });
+        track(c.userId, "Order Completed", ago(3 + i), { order_id: `SEG-${c.userId}-${i}`, total: 99, currency: "CNY" });
       }
-      for (let i = 0; i < c.views; i += 1) {
-        batch.push({
-          type: "track",
-          messageId: `seg-${++n}`,
-          userId: c.userId,
-          event: "Product Viewed",
-          timestamp: ago(1 + i),
-          properties: { product_id: `tea-0${i}` },
-        });
-      }
+      for (let i = 0; i < c.views; i += 1) track(c.userId, "Product Viewed", ago(1 + i), { product_id: `tea-0${i}` });
     }
-    const ingested = await page.request.post("/v1/batch", {
-      headers: { authorization: `Basic ${Buffer.from(`${secret}:`).toString("base64")}` },
-      data: { batch },
-    });
-    expect(ingested.status(), await ingested.text()).toBe(200);
+    await key.send(batch);
     await until(
       "five customers with their orders",
-      () => apiGet<{ items: Summary[] }>(`${ws}/customers`),
+      () => api.get<{ items: Summary[] }>(`${ws}/customers`),
       (p) => p.items.length === 5 && p.items.reduce((sum, c) => sum + c.orderCount, 0) === 6,
     );
 
     // The live count reads the warehouse's profile snapshot, which the server refreshes every few
     // minutes (and before saving a segment). Refresh it now, as that schedule would, so the first
     // preview already sees the five customers; then wait until the events are loaded too.
-    const running = siyu!.siyu;
+    const running = siyu.siyu;
     await refreshProfileSnapshot({ db: running.database.db, warehouse: running.warehouse });
     const fullRule = {
       type: "and",
@@ -210,26 +117,20 @@ describe("Segments in Chromium", () => {
     await screenshot("01-builder-empty");
 
     // Condition 1: city is Shanghai → 4.
-    await addCondition("trait");
-    const first = byTestId("rule-node-rules.0");
-    await first.waitFor();
+    const first = await addCondition("trait", 0);
     await searchSelect(first.locator('[data-testid="rule-trait"]'), "City");
     await first.locator('[data-testid="rule-value"] input').fill("Shanghai");
     await expectLiveCount(4);
 
     // Condition 2: orders ≥ 1 → 3.
-    await addCondition("trait");
-    const second = byTestId("rule-node-rules.1");
-    await second.waitFor();
+    const second = await addCondition("trait", 1);
     await searchSelect(second.locator('[data-testid="rule-trait"]'), "order_count");
     await pickOption(second.locator('[data-testid="rule-op"]'), "≥");
     await second.locator('[data-testid="rule-value"] input').fill("1");
     await expectLiveCount(3);
 
     // Condition 3: Product Viewed at least twice in the last 30 days → 2.
-    await addCondition("event");
-    const third = byTestId("rule-node-rules.2");
-    await third.waitFor();
+    const third = await addCondition("event", 2);
     await searchSelect(third.locator('[data-testid="rule-event"]'), "Product Viewed");
     await third.locator('[data-testid="rule-value"] input').fill("2");
     // antd's InputNumber puts the test id on its <input>.
@@ -287,7 +188,7 @@ describe("Segments in Chromium", () => {
     await refreshEvery.waitFor();
     await refreshEvery.fill("120");
     await byTestId("segment-settings-save").click();
-    await until("the new default", () => apiGet<{ defaultRefreshEveryMinutes: number }>(`${ws}/segments/settings`), (s) => s.defaultRefreshEveryMinutes === 120);
+    await until("the new default", () => api.get<{ defaultRefreshEveryMinutes: number }>(`${ws}/segments/settings`), (s) => s.defaultRefreshEveryMinutes === 120);
 
     // 6. Export: the browser downloads a CSV of the two members.
     const [download] = await Promise.all([page.waitForEvent("download"), byTestId(`segment-export-${segmentId}`).click()]);

@@ -1,28 +1,23 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startSiyu } from "@siyu/server";
 import { sql } from "@siyu/storage/orm";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/chromium";
+import { sleep } from "./support/poll";
+import { startTestSiyu, type TestSiyu } from "./support/siyu-server";
 
 /**
  * Sensors Analytics' own web SDK (sa-sdk-javascript, from npm) in Chromium, on a shop
  * page served from another origin, with `server_url` pointed at Siyu's /sa endpoint:
  * what a brand migrating from Sensors changes, and nothing else.
  */
-const CHROMIUM = process.env.SIYU_CHROMIUM ?? "/usr/bin/chromium";
 const SDK_FILE = createRequire(import.meta.url).resolve("sa-sdk-javascript");
 
-type Siyu = Awaited<ReturnType<typeof startSiyu>>;
-
-let siyu: Siyu | undefined;
+let server: TestSiyu | undefined;
 let shop: Server | undefined;
 let shopUrl: string;
 let browser: Browser | undefined;
-let dataDir: string;
 let ingestKey: string;
 let workspaceId: string;
 
@@ -44,7 +39,7 @@ async function openShopPage(): Promise<{ page: Page; traffic: Traffic }> {
   const traffic: Traffic = { responses: [], postedFields: [], failures: [] };
   page.on("response", (res) => {
     const url = new URL(res.url());
-    if (url.origin !== new URL(siyu!.url).origin) return;
+    if (url.origin !== new URL(server!.siyu.url).origin) return;
     traffic.responses.push(`${res.request().method()} ${url.pathname} ${res.status()}`);
     const body = res.request().postData();
     if (body) traffic.postedFields.push(...new URLSearchParams(body).keys());
@@ -57,7 +52,7 @@ async function openShopPage(): Promise<{ page: Page; traffic: Traffic }> {
 }
 
 async function storedEvents(userOrAnonymousIds: string[]) {
-  const result = (await siyu!.siyu.database.db.execute(sql`
+  const result = (await server!.siyu.siyu.database.db.execute(sql`
     select type, event, user_id, anonymous_id, payload from events_log
     where workspace_id = ${workspaceId} and (user_id in ${userOrAnonymousIds} or anonymous_id in ${userOrAnonymousIds})
     order by seq`)) as unknown as {
@@ -72,26 +67,26 @@ async function waitForEvents(ids: string[], count: number) {
   for (;;) {
     const events = await storedEvents(ids);
     if (events.length >= count || Date.now() > deadline) return events;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }
 
 async function onlyProfile(q: string) {
-  await siyu!.siyu.worker.drain();
-  const settings = await siyu!.siyu.services.identity.settings(workspaceId);
-  const found = (await siyu!.siyu.services.profiles.list(ctx(), { limit: 50, q }, settings)).items;
+  await server!.siyu.siyu.worker.drain();
+  const settings = await server!.siyu.siyu.services.identity.settings(workspaceId);
+  const found = (await server!.siyu.siyu.services.profiles.list(ctx(), { limit: 50, q }, settings)).items;
   expect(found, `profiles matching ${q}`).toHaveLength(1);
-  const profile = await siyu!.siyu.services.profiles.get(ctx(), found[0]!.id);
-  const identifiers = (await siyu!.siyu.services.identity.identifiersOf(ctx(), profile.id)).map((i) => `${i.type}:${i.value}`);
+  const profile = await server!.siyu.siyu.services.profiles.get(ctx(), found[0]!.id);
+  const identifiers = (await server!.siyu.siyu.services.identity.identifiersOf(ctx(), profile.id)).map((i) => `${i.type}:${i.value}`);
   return { ...profile, identifiers, eventsByName: Object.fromEntries(profile.eventCounts.map((c) => [c.event, c.count])) };
 }
 
 describe("Sensors Analytics web SDK → Siyu", () => {
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "siyu-sensors-e2e-"));
-    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: false, log: false });
-    workspaceId = siyu.initialOwner!.workspaceId;
-    ingestKey = (await siyu.siyu.services.apiKeys.create(ctx(), { name: "sensors web", scope: "ingest" })).secret;
+    // No console build: the SDK talks to the ingest endpoints only.
+    server = await startTestSiyu({ name: "sensors", demo: false });
+    workspaceId = server.owner.workspaceId;
+    ingestKey = (await server.siyu.siyu.services.apiKeys.create(ctx(), { name: "sensors web", scope: "ingest" })).secret;
 
     // The brand's shop: another origin than Siyu, as in production.
     shop = createServer((_req, res) => {
@@ -102,26 +97,13 @@ describe("Sensors Analytics web SDK → Siyu", () => {
     const address = shop.address();
     shopUrl = `http://127.0.0.1:${address && typeof address === "object" ? address.port : 0}`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => (shop ? shop.close(resolve) : resolve(undefined)));
-    await siyu?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it("with the SDK's defaults (image beacons to /sa.gif): login, setProfile and track make one member", async () => {
@@ -137,7 +119,7 @@ describe("Sensors Analytics web SDK → Siyu", () => {
         sensors.track("Product Viewed", { sku: "T-1", price: 18 });
         return anonymous;
       },
-      { serverUrl: `${siyu!.url}/sa?project=default&token=${ingestKey}` },
+      { serverUrl: `${server!.siyu.url}/sa?project=default&token=${ingestKey}` },
     );
     expect(anonymousId).toMatch(/\S{10,}/);
 
@@ -187,7 +169,7 @@ describe("Sensors Analytics web SDK → Siyu", () => {
         sensors.track("Product Added", { sku: "T-3" });
         return anonymous;
       },
-      { serverUrl: `${siyu!.url}/sa?project=default&token=${ingestKey}` },
+      { serverUrl: `${server!.siyu.url}/sa?project=default&token=${ingestKey}` },
     );
     const events = await waitForEvents(["member-2", anonymousId], 5);
     // Let the SDK see its answers: it drops a sent batch from localStorage only after a 2xx it can read (CORS).
