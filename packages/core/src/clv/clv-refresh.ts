@@ -60,7 +60,8 @@ export async function refreshWorkspaceClv(input: RefreshWorkspaceClvInput): Prom
       message: "The BG/NBD fit did not converge to an interior maximum (the data look like a Poisson process without dropout, or too few repeat purchases); predictions were removed",
     };
   }
-  const model = { bgNbd: bg, gammaGamma: fit.gammaGamma, unit: settings.unit };
+  // Spend per order is valued only when its model has an interior maximum; otherwise values stay empty.
+  const model = { bgNbd: bg, gammaGamma: fit.gammaGamma?.converged ? fit.gammaGamma : undefined, unit: settings.unit };
   const window: [number, number] = [settings.windowLowerQuantile, settings.windowUpperQuantile];
   const rows: ProfileClvRow[] = [];
   for (const s of summaries) {

@@ -53,13 +53,23 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: readonly
 
 const fromLog = (v: readonly number[]): GammaGammaParams => ({ p: Math.exp(v[0]!), q: Math.exp(v[1]!), gamma: Math.exp(v[2]!) });
 
+/**
+ * Log-parameters are searched within ±LOG_BOUND (about 1e-9 … 1e9). When spend does not vary
+ * between customers more than within them, the likelihood keeps rising as q and γ grow together:
+ * there is no interior maximum, and an unbounded search would walk for minutes. At the wall the
+ * search stops at once and the fit says it did not converge.
+ */
+const LOG_BOUND = 20;
+const AT_BOUND = LOG_BOUND - 1;
+
 /** Maximum-likelihood fit by Nelder–Mead on log-parameters from fixed starts with restarts; deterministic. */
 export function fitGammaGamma(data: readonly FrequencyValue[]): GammaGammaFit {
   if (data.length === 0) throw new Error("fitGammaGamma needs at least one customer with a repeat purchase");
   let mean = 0;
   for (const d of data) mean += d.monetary;
   mean /= data.length;
-  const objective = (v: readonly number[]): number => -gammaGammaLogLikelihood(fromLog(v), data) / data.length;
+  const objective = (v: readonly number[]): number =>
+    v.some((c) => Math.abs(c) > LOG_BOUND) ? Number.POSITIVE_INFINITY : -gammaGammaLogLikelihood(fromLog(v), data) / data.length;
   const lm = Math.log(mean);
   // Starts around a mean spend of `mean`: pγ/(q−1) ≈ mean.
   const starts = [
@@ -67,13 +77,14 @@ export function fitGammaGamma(data: readonly FrequencyValue[]): GammaGammaFit {
     [Math.log(5), Math.log(4), lm + Math.log(0.6)],
     [Math.log(0.5), Math.log(10), lm + Math.log(18)],
   ];
-  const result = minimise(objective, starts, { step: 0.7 });
+  // A real maximum is reached in a few hundred iterations; a ridge without one would take minutes.
+  const result = minimise(objective, starts, { step: 0.7, maxIterations: 3_000, maxRestarts: 3 });
   const params = fromLog(result.x);
   return {
     ...params,
     logLikelihood: gammaGammaLogLikelihood(params, data),
     customers: data.length,
-    converged: result.converged,
+    converged: result.converged && result.x.every((c) => Math.abs(c) < AT_BOUND),
     standardErrors: standardErrorsOf((v) => -gammaGammaLogLikelihood(fromLog(v), data), result.x, (se) => ({ p: se[0]!, q: se[1]!, gamma: se[2]! })),
   };
 }

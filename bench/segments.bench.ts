@@ -1,0 +1,156 @@
+/**
+ * Segmentation on the warehouse: how long a segment's count takes (the live preview and every
+ * refresh run this query), how long RFM / lifecycle scoring and a CLV fit take, on synthetic
+ * customers written straight into an in-memory DuckDB (no PostgreSQL: these are warehouse-only).
+ *
+ *   npm run bench:segments -- --profiles 100000 --events 2000000 --runs 20
+ *
+ * Prints p50 / p99 per query and the machine; record the figures in bench/RESULTS.md.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_SCORES_SETTINGS, type SegmentRule } from "@siyu/contracts";
+import { catalogueOf, compileRule, computeWarehouseScores, DEFAULT_CLV_SETTINGS, refreshWorkspaceClv } from "@siyu/core";
+import { openWarehouse, type Warehouse } from "@siyu/storage";
+import { formatMachine, machineInfo } from "./lib/machine";
+
+const { values: args } = parseArgs({
+  options: {
+    profiles: { type: "string", default: "100000" },
+    events: { type: "string", default: "2000000" },
+    runs: { type: "string", default: "20" },
+    seed: { type: "string", default: "7" },
+  },
+});
+const PROFILES = Number(args.profiles);
+const EVENTS = Number(args.events);
+const RUNS = Number(args.runs);
+const WORKSPACE = "01900000-0000-7000-8000-0000000000aa";
+const NOW = new Date("2026-11-01T04:00:00Z");
+const DAY = 86_400_000;
+const CITIES = ["上海", "杭州", "北京", "深圳", "成都", "广州", "南京", "武汉"];
+const CATEGORIES = ["水果茶", "奶茶", "纯茶", "咖啡", "烘焙"];
+
+/** A small deterministic generator (mulberry32): the same data for the same seed. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function uuidOf(n: number, tag: number): string {
+  const hex = n.toString(16).padStart(12, "0");
+  return `0190${tag.toString(16).padStart(4, "0")}-0000-7000-8000-${hex}`;
+}
+
+async function load(warehouse: Warehouse): Promise<void> {
+  const random = rng(Number(args.seed));
+  const profiles: (string | number | Date | null)[][] = [];
+  const identifiers: string[][] = [];
+  for (let i = 0; i < PROFILES; i++) {
+    const id = uuidOf(i, 1);
+    const firstSeen = new Date(NOW.getTime() - Math.floor(random() * 400) * DAY);
+    const traits = JSON.stringify({ city: CITIES[Math.floor(random() * CITIES.length)], gender: random() < 0.68 ? "female" : "male" });
+    profiles.push([WORKSPACE, id, null, `会员${i}`, null, firstSeen, NOW, 0, 0, 0, null, traits]);
+    identifiers.push([WORKSPACE, uuidOf(i, 2), "user_id", `m-${i}`, id]);
+  }
+  const rows: (string | number | Date | null)[][] = [];
+  const flush = async () => {
+    await warehouse.transaction((tx) => tx.append("events", rows));
+    rows.length = 0;
+  };
+  for (let seq = 1; seq <= EVENTS; seq++) {
+    // A skewed activity: a few customers do most of it, as in real brands.
+    const who = Math.floor(PROFILES * Math.pow(random(), 2));
+    const ts = new Date(NOW.getTime() - Math.floor(random() * 365 * DAY));
+    const isOrder = random() < 0.12;
+    const category = CATEGORIES[Math.floor(random() * CATEGORIES.length)]!;
+    const revenue = isOrder ? 15 + Math.floor(random() * 60) : null;
+    rows.push([
+      WORKSPACE, seq, `e-${seq}`, "track", isOrder ? "Order Completed" : "Product Viewed", `m-${who}`, null, ts, ts, uuidOf(who, 2),
+      null, null, null, null, null, isOrder ? `o-${seq}` : null, null, revenue, isOrder ? "CNY" : null,
+      JSON.stringify(isOrder ? { order_id: `o-${seq}`, total: revenue } : { category }), null, null,
+    ]);
+    if (rows.length === 50_000) await flush();
+  }
+  await flush();
+  await warehouse.transaction(async (tx) => {
+    await tx.append("profiles", profiles);
+    await tx.append("profile_identifiers", identifiers);
+  });
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const RULES: Record<string, SegmentRule> = {
+  "one trait (city = 上海)": { type: "trait", trait: "city", op: "eq", value: "上海" },
+  "event count (≥ 3 views of 水果茶 in 30 days)": {
+    type: "event",
+    event: "Product Viewed",
+    where: [{ property: "category", op: "eq", value: "水果茶" }],
+    measure: { kind: "count" },
+    op: "gte",
+    value: 3,
+    window: { kind: "in_last_days", days: 30 },
+  },
+  "4 conditions (city, spend sum, views, NOT last order in 30 days)": {
+    type: "and",
+    rules: [
+      { type: "trait", trait: "city", op: "in", value: ["上海", "杭州"] },
+      { type: "event", event: "Order Completed", measure: { kind: "sum", property: "total" }, op: "gte", value: 100, window: { kind: "in_last_days", days: 365 } },
+      { type: "event", event: "Product Viewed", measure: { kind: "count" }, op: "gte", value: 2, window: { kind: "in_last_days", days: 90 } },
+      { type: "not", rule: { type: "occurrence", event: "Order Completed", which: "last", window: { kind: "in_last_days", days: 30 } } },
+    ],
+  },
+};
+
+async function main() {
+  console.log(`Machine: ${formatMachine(machineInfo())}`);
+  console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders), ${RUNS} runs per query`);
+  const warehouse = await openWarehouse({ dataDir: null });
+  await warehouse.migrate();
+  const loaded = await timed(() => load(warehouse));
+  console.log(`Loaded in ${(loaded.ms / 1000).toFixed(1)} s\n`);
+
+  const traits = catalogueOf([]);
+  console.log("| query | matches | p50 ms | p99 ms |");
+  console.log("|---|---|---|---|");
+  for (const [name, rule] of Object.entries(RULES)) {
+    const compiled = compileRule(rule, { workspaceId: WORKSPACE, now: NOW, timeZone: "Asia/Shanghai", traits, segments: new Map() });
+    const times: number[] = [];
+    let matches = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const { ms, value } = await timed(() => warehouse.query<{ n: bigint }>(`select count(*) as n from (${compiled.sql})`, compiled.params));
+      times.push(ms);
+      matches = Number(value[0]?.n ?? 0);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`| segment count: ${name} | ${matches.toLocaleString("en-US")} | ${percentile(times, 50).toFixed(0)} | ${percentile(times, 99).toFixed(0)} |`);
+  }
+
+  const scoreTimes: number[] = [];
+  for (let i = 0; i < Math.min(RUNS, 5); i++) {
+    scoreTimes.push((await timed(() => computeWarehouseScores(warehouse, { workspaceId: WORKSPACE, now: NOW, timeZone: "Asia/Shanghai", settings: DEFAULT_SCORES_SETTINGS }))).ms);
+  }
+  scoreTimes.sort((a, b) => a - b);
+  console.log(`| RFM + lifecycle + value tier, every profile (written back) | ${PROFILES.toLocaleString("en-US")} | ${percentile(scoreTimes, 50).toFixed(0)} | ${percentile(scoreTimes, 99).toFixed(0)} |`);
+
+  const clv = await timed(() => refreshWorkspaceClv({ warehouse, workspaceId: WORKSPACE, now: NOW, settings: DEFAULT_CLV_SETTINGS, timeZone: "Asia/Shanghai" }));
+  const scored = clv.value.status === "fitted" ? clv.value.scoredProfiles : 0;
+  console.log(`| CLV fit (BG/NBD + Gamma-Gamma) and predictions, once | ${scored.toLocaleString("en-US")} scored (${clv.value.status}) | ${clv.ms.toFixed(0)} | – |`);
+  await warehouse.close();
+}
+
+await main();
