@@ -12,3 +12,4 @@ export * from "./orders";
 export * from "./imports";
 export * from "./segments";
 export * from "./consents";
+export * from "./loyalty";

@@ -6,6 +6,7 @@ import { identityErrors } from "./identity/identity.errors";
 import { profileErrors } from "./profiles/profiles.errors";
 import { warehouseErrors } from "./warehouse/warehouse.errors";
 import { importErrors } from "./imports/imports.errors";
+import { loyaltyErrors } from "./loyalty/loyalty.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -17,5 +18,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...profileErrors.codes,
   ...warehouseErrors.codes,
   ...importErrors.codes,
+  ...loyaltyErrors.codes,
   "ingest.invalid": 400,
 };

@@ -16,3 +16,4 @@ export * from "./imports";
 export * from "./warehouse";
 export * from "./profile-events";
 export * from "./consents";
+export * from "./loyalty";

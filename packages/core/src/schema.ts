@@ -9,3 +9,4 @@ export * from "./identity/identity.schema";
 export * from "./profiles/profiles.schema";
 export * from "./profile-events/profile-events.schema";
 export * from "./consents/consents.schema";
+export * from "./loyalty/loyalty.schema";

@@ -14,6 +14,7 @@ import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
 import { asWarehouseWriter } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
+import { createCouponsService, createPointsService, runLoyaltyOrdersBatch, type CouponsService, type PointsService } from "./loyalty";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -42,6 +43,12 @@ export interface CoreServices {
   profiles: ProfilesService;
   /** Consent per channel and purpose; changes reach the warehouse's copy at once. */
   consents: ConsentsService;
+  /** Loyalty points: balances, history, adjustments, redemptions, settings, expiry and release jobs. */
+  points: PointsService;
+  /** Coupon templates, issuing, redemption against orders. */
+  coupons: CouponsService;
+  /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
+  loyaltyNextBatch(limit?: number): Promise<number>;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
   /** Validates and durably logs Segment messages for a workspace. */
@@ -85,6 +92,9 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
         return result;
       },
     },
+    points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     imports: createImportsService({
       db,
       clock,

@@ -1,0 +1,249 @@
+import { z } from "zod";
+import { Id, IsoDateTime } from "./common";
+
+const Multiplier = z.number().min(0).max(100);
+const Key = z.string().min(1).max(200);
+
+/**
+ * Every loyalty number is a per-workspace setting; these are the defaults a workspace starts with.
+ * Points are whole numbers; money is in the workspace currency's major units (元) unless named *Minor.
+ */
+export const LoyaltySettings = z.strictObject({
+  points: z
+    .strictObject({
+      /** Points per 1 unit of currency spent (1 CNY → 1 point). */
+      perCurrencyUnit: z.number().min(0).max(10_000).default(1),
+      /** How earned points expire: rolling N months after earning, a fixed day of the year N years after earning, or never. */
+      expiry: z
+        .discriminatedUnion("mode", [
+          z.strictObject({ mode: z.literal("rolling"), months: z.number().int().min(1).max(120) }),
+          z.strictObject({
+            mode: z.literal("fixed"),
+            /** 1 = the end of next year when month/day are 12/31. */
+            yearsAfter: z.number().int().min(0).max(10),
+            month: z.number().int().min(1).max(12),
+            day: z.number().int().min(1).max(31),
+          }),
+          z.strictObject({ mode: z.literal("never") }),
+        ])
+        .default({ mode: "rolling", months: 24 }),
+      /** Order points stay pending this many days (refund window), then are released. 0 = at once. */
+      pendingDays: z.number().int().min(0).max(365).default(7),
+      /** Whether refund reversals and manual deductions may take the balance below zero. Redemptions never may. */
+      allowNegative: z.boolean().default(false),
+    })
+    .prefault({}),
+  earn: z
+    .strictObject({
+      /** Multipliers keyed by the store_id orders carry. */
+      storeMultipliers: z.record(Key, Multiplier).default({}),
+      /** Multipliers keyed by a product's `category`, applied to that line's share of the order. */
+      categoryMultipliers: z.record(Key, Multiplier).default({}),
+      /** Applied in the member's birthday month (trait `birthday`, YYYY-MM-DD or MM-DD), in the workspace's time zone. */
+      birthdayMonthMultiplier: Multiplier.default(2),
+      /** Member days: days of the month (1–31) and/or weekdays (1 = Monday … 7 = Sunday). */
+      memberDay: z
+        .strictObject({
+          daysOfMonth: z.array(z.number().int().min(1).max(31)).max(31).default([]),
+          weekdays: z.array(z.number().int().min(1).max(7)).max(7).default([]),
+          multiplier: Multiplier.default(2),
+        })
+        .prefault({}),
+      /** "highest": the largest multiplier applies; "multiply": they compound. */
+      stacking: z.enum(["highest", "multiply"]).default("highest"),
+      /** Most points one member earns from orders per workspace-local day; null = no cap. */
+      dailyCapPerMember: z.number().int().min(1).nullable().default(null),
+    })
+    .prefault({}),
+});
+export type LoyaltySettings = z.infer<typeof LoyaltySettings>;
+export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = LoyaltySettings.parse({});
+/** PUT replaces the settings; omitted fields take their defaults. */
+export const PutLoyaltySettingsBody = LoyaltySettings;
+export type PutLoyaltySettingsBody = z.input<typeof LoyaltySettings>;
+
+export const POINTS_ENTRY_KINDS = ["earn", "redeem", "expire", "reverse", "adjust", "release", "transfer"] as const;
+export const PointsEntryKind = z.enum(POINTS_ENTRY_KINDS);
+export type PointsEntryKind = z.infer<typeof PointsEntryKind>;
+
+export const PointsBalanceDto = z.object({
+  profileId: Id,
+  available: z.number().int(),
+  pending: z.number().int(),
+  lifetimeEarned: z.number().int(),
+  version: z.number().int(),
+});
+export type PointsBalanceDto = z.infer<typeof PointsBalanceDto>;
+
+export const PointsEntryDto = z.object({
+  id: Id,
+  profileId: Id,
+  kind: PointsEntryKind,
+  delta: z.number().int(),
+  pendingDelta: z.number().int(),
+  reason: z.string().nullable(),
+  source: z.string(),
+  idempotencyKey: z.string().nullable(),
+  orderId: z.string().nullable(),
+  reversesEntryId: Id.nullable(),
+  createdAt: IsoDateTime,
+  expiresAt: IsoDateTime.nullable(),
+  pendingUntil: IsoDateTime.nullable(),
+  actor: z.string().nullable(),
+});
+export type PointsEntryDto = z.infer<typeof PointsEntryDto>;
+export const PointsHistoryDto = z.object({ items: z.array(PointsEntryDto), nextCursor: z.string().nullable() });
+export type PointsHistoryDto = z.infer<typeof PointsHistoryDto>;
+export const PointsHistoryQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: Id.optional(),
+});
+
+export const IdempotencyKey = z.string().min(1).max(200);
+
+export const AdjustPointsBody = z.strictObject({
+  /** Positive adds a bucket that expires by the rules; negative takes the oldest points first. */
+  delta: z.number().int().min(-100_000_000).max(100_000_000).refine((n) => n !== 0, { message: "must not be 0" }),
+  reason: z.string().trim().min(1).max(500),
+  idempotencyKey: IdempotencyKey,
+});
+export type AdjustPointsBody = z.infer<typeof AdjustPointsBody>;
+
+export const RedeemPointsBody = z.strictObject({
+  points: z.number().int().min(1).max(100_000_000),
+  reason: z.string().trim().min(1).max(500),
+  idempotencyKey: IdempotencyKey,
+});
+export type RedeemPointsBody = z.infer<typeof RedeemPointsBody>;
+
+export const PointsOperationDto = z.object({ entry: PointsEntryDto, balance: PointsBalanceDto, replayed: z.boolean() });
+export type PointsOperationDto = z.infer<typeof PointsOperationDto>;
+
+export const COUPON_KINDS = ["fixed", "percent", "threshold", "free_item", "shipping"] as const;
+export const CouponKind = z.enum(COUPON_KINDS);
+export type CouponKind = z.infer<typeof CouponKind>;
+
+const Minor = z.number().int().min(1).max(100_000_000_00);
+export const CouponValidity = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("fixed"), from: IsoDateTime, until: IsoDateTime }),
+  z.strictObject({ kind: z.literal("relative"), days: z.number().int().min(1).max(3650) }),
+]);
+export type CouponValidity = z.infer<typeof CouponValidity>;
+
+const CouponTemplateFields = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  kind: CouponKind,
+  /** fixed / threshold: the discount; shipping: the most shipping it covers. In minor units (分). */
+  amountMinor: Minor.nullable().default(null),
+  /** percent: 1–99 % off … */
+  percentOff: z.number().int().min(1).max(99).nullable().default(null),
+  /** … at most this much. */
+  capMinor: Minor.nullable().default(null),
+  /** threshold (满减) and any kind: the order must reach this much. */
+  thresholdMinor: Minor.nullable().default(null),
+  /** free_item: the SKU given. */
+  itemSku: z.string().min(1).max(200).nullable().default(null),
+  validity: CouponValidity,
+  /** null = unlimited. */
+  totalStock: z.number().int().min(0).max(100_000_000).nullable().default(null),
+  perMemberLimit: z.number().int().min(1).max(10_000).nullable().default(1),
+  perMemberDailyLimit: z.number().int().min(1).max(10_000).nullable().default(null),
+  /** Store ids (as orders send store_id) where it may be redeemed; null = every store. */
+  storeIds: z.array(Key).min(1).max(1000).nullable().default(null),
+  status: z.enum(["active", "paused"]).default("active"),
+});
+
+function checkTemplate(t: z.infer<typeof CouponTemplateFields>, ctx: z.RefinementCtx) {
+  const need = (field: "amountMinor" | "percentOff" | "thresholdMinor" | "itemSku", why: string) => {
+    if (t[field] === null) ctx.addIssue({ code: "custom", path: [field], message: `is required for ${why}` });
+  };
+  if (t.kind === "fixed") need("amountMinor", "a fixed-amount coupon");
+  if (t.kind === "percent") need("percentOff", "a percent coupon");
+  if (t.kind === "threshold") {
+    need("amountMinor", "a spend-threshold coupon");
+    need("thresholdMinor", "a spend-threshold coupon");
+    if (t.amountMinor !== null && t.thresholdMinor !== null && t.amountMinor > t.thresholdMinor) {
+      ctx.addIssue({ code: "custom", path: ["amountMinor"], message: "must not exceed thresholdMinor" });
+    }
+  }
+  if (t.kind === "free_item") need("itemSku", "a free-item coupon");
+  if (t.validity.kind === "fixed" && Date.parse(t.validity.until) <= Date.parse(t.validity.from)) {
+    ctx.addIssue({ code: "custom", path: ["validity", "until"], message: "must be after validity.from" });
+  }
+}
+
+export const CreateCouponTemplateBody = CouponTemplateFields.superRefine(checkTemplate);
+export type CreateCouponTemplateBody = z.infer<typeof CreateCouponTemplateBody>;
+export type CreateCouponTemplateInput = z.input<typeof CreateCouponTemplateBody>;
+/** PUT replaces the template's terms; the issued count stays. */
+export const UpdateCouponTemplateBody = CreateCouponTemplateBody;
+
+export const CouponTemplateDto = z.object({
+  id: Id,
+  name: z.string(),
+  kind: CouponKind,
+  amountMinor: z.number().int().nullable(),
+  percentOff: z.number().int().nullable(),
+  capMinor: z.number().int().nullable(),
+  thresholdMinor: z.number().int().nullable(),
+  itemSku: z.string().nullable(),
+  validity: CouponValidity,
+  totalStock: z.number().int().nullable(),
+  issuedCount: z.number().int(),
+  perMemberLimit: z.number().int().nullable(),
+  perMemberDailyLimit: z.number().int().nullable(),
+  storeIds: z.array(z.string()).nullable(),
+  status: z.enum(["active", "paused", "archived"]),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type CouponTemplateDto = z.infer<typeof CouponTemplateDto>;
+export const CouponTemplateListDto = z.object({ items: z.array(CouponTemplateDto) });
+export const CouponTemplateParams = z.strictObject({ workspaceId: Id, templateId: Id });
+
+export const CouponStatus = z.enum(["available", "redeemed", "expired"]);
+export const CouponDto = z.object({
+  id: Id,
+  templateId: Id,
+  profileId: Id,
+  code: z.string(),
+  status: CouponStatus,
+  issuedAt: IsoDateTime,
+  validFrom: IsoDateTime,
+  validUntil: IsoDateTime,
+  redeemedAt: IsoDateTime.nullable(),
+  orderId: z.string().nullable(),
+  storeId: z.string().nullable(),
+  discountMinor: z.number().int().nullable(),
+});
+export type CouponDto = z.infer<typeof CouponDto>;
+export const CouponListDto = z.object({ items: z.array(CouponDto) });
+
+export const IssueCouponsBody = z.strictObject({
+  profileIds: z.array(Id).min(1).max(1000),
+  /** One issue per (key, profile): a retried request issues nothing twice. */
+  idempotencyKey: IdempotencyKey,
+});
+export type IssueCouponsBody = z.infer<typeof IssueCouponsBody>;
+export const IssueResultDto = z.object({
+  items: z.array(
+    z.object({
+      profileId: Id,
+      coupon: CouponDto.nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+  ),
+});
+export type IssueResultDto = z.infer<typeof IssueResultDto>;
+
+export const RedeemCouponBody = z.strictObject({
+  code: z.string().trim().min(4).max(64),
+  orderId: z.string().trim().min(1).max(200),
+  /** The order's amount before the coupon, in minor units: checked against the threshold and used for the discount. */
+  orderTotalMinor: z.number().int().min(0).max(100_000_000_00),
+  storeId: Key.nullable().default(null),
+});
+export type RedeemCouponBody = z.infer<typeof RedeemCouponBody>;
+export type RedeemCouponInput = z.input<typeof RedeemCouponBody>;
+export const RedeemCouponResultDto = z.object({ coupon: CouponDto, replayed: z.boolean() });
+export type RedeemCouponResultDto = z.infer<typeof RedeemCouponResultDto>;

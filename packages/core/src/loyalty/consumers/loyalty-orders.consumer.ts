@@ -1,0 +1,158 @@
+import { sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import { consumeEventBatch, consumerPosition, type LoggedEvent } from "../../events";
+import { minorUnitsPer, ORDER_COMPLETED, ORDER_REFUNDED, parseOrderCompleted, parseOrderRefunded, PROFILE_PROJECTOR } from "../../profiles";
+import type { Clock } from "../../shared/clock";
+import { restoreCouponsOfOrder } from "../coupons/coupons.ledger";
+import { addDays, localDay, localParts } from "../loyalty-time";
+import { birthdayMonthOf, pointsForOrder } from "../points/earn-rules";
+import { earn, expiryOf, findEntryByKey, loadSettings, lockAccount, reverseEarn, rows } from "../points/points.ledger";
+import { foldMergedAccounts } from "../points/points.jobs";
+
+export const LOYALTY_ORDERS_CONSUMER = "loyalty.orders";
+
+/**
+ * Awards points for Order Completed and takes them back on Order Refunded, exactly once: it runs in the
+ * event consumer's transaction (its offset commits with the points), the earn's idempotency key is the
+ * order id, and it never reads past the profile projector, so every order's event is already anchored
+ * to the profile it belongs to (the live profile at that moment).
+ */
+export async function runLoyaltyOrdersBatch(db: Db, clock: Clock, limit = 1000): Promise<number> {
+  return consumeEventBatch(db, LOYALTY_ORDERS_CONSUMER, limit, (tx, events) => handleOrderEvents(tx, events, clock), {
+    upTo: (tx) => consumerPosition(tx, PROFILE_PROJECTOR),
+  });
+}
+
+async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): Promise<void> {
+  const relevant = events.filter((e) => e.event === ORDER_COMPLETED || e.event === ORDER_REFUNDED);
+  if (relevant.length === 0) return;
+  const now = clock.now();
+  const workspaces = [...new Set(relevant.map((e) => e.workspaceId))];
+  // Merges the projector just made: points follow the person before new ones land.
+  for (const ws of workspaces) await foldMergedAccounts(tx, now, ws);
+  const owners = await ownersOf(tx, relevant.filter((e) => e.event === ORDER_COMPLETED).map((e) => e.seq));
+  const contexts = new Map<string, Awaited<ReturnType<typeof workspaceContext>>>();
+  for (const e of relevant) {
+    let wc = contexts.get(e.workspaceId);
+    if (!wc) contexts.set(e.workspaceId, (wc = await workspaceContext(tx, e.workspaceId)));
+    const properties = (typeof e.payload.properties === "object" && e.payload.properties !== null ? e.payload.properties : {}) as Record<string, unknown>;
+    if (e.event === ORDER_COMPLETED) {
+      const owner = owners.get(e.seq);
+      const order = parseOrderCompleted(properties, wc.currency);
+      if (!owner || "errors" in order) continue;
+      await earnForOrder(tx, e, owner, order, wc, now);
+    } else {
+      const refund = parseOrderRefunded(properties, wc.currency);
+      if ("errors" in refund) continue;
+      await reverseForRefund(tx, e, refund.orderId, wc, now);
+    }
+  }
+}
+
+async function ownersOf(tx: Db, seqs: number[]): Promise<Map<number, { profileId: string; traits: Record<string, unknown> }>> {
+  if (seqs.length === 0) return new Map();
+  const found = await rows<{ seq: string | number; profile_id: string; traits: Record<string, unknown> | null }>(
+    tx,
+    sql`select a.seq, i.profile_id, p.traits from profile_event_anchors a
+        join identity_identifiers i on i.id = a.identifier_id
+        join profiles p on p.id = i.profile_id
+        where a.seq = any(${`{${seqs.join(",")}}`}::bigint[])`,
+  );
+  return new Map(found.map((r) => [Number(r.seq), { profileId: r.profile_id, traits: r.traits ?? {} }]));
+}
+
+async function workspaceContext(tx: Db, workspaceId: string) {
+  const [w] = await rows<{ timezone: string; currency: string }>(tx, sql`select timezone, currency from workspaces where id = ${workspaceId}::uuid`);
+  return { workspaceId, timeZone: w?.timezone ?? "Asia/Shanghai", currency: w?.currency ?? "CNY", settings: await loadSettings(tx, workspaceId) };
+}
+
+async function earnForOrder(
+  tx: Db,
+  e: LoggedEvent,
+  owner: { profileId: string; traits: Record<string, unknown> },
+  order: { orderId: string; totalMinor: number; currency: string; storeId: string | null; products: unknown[] },
+  wc: Awaited<ReturnType<typeof workspaceContext>>,
+  now: Date,
+) {
+  const key = `order:${order.orderId}`;
+  const account = await lockAccount(tx, wc.workspaceId, owner.profileId, now);
+  if (await findEntryByKey(tx, wc.workspaceId, key)) return;
+  const { settings } = wc;
+  const local = localParts(e.ts, wc.timeZone);
+  const result = pointsForOrder(
+    settings,
+    { totalMinor: order.totalMinor, minorPerUnit: minorUnitsPer(order.currency), storeId: order.storeId, products: order.products },
+    { local, birthdayMonth: birthdayMonthOf(owner.traits.birthday) },
+  );
+  let points = result.points;
+  const day = localDay(e.ts, wc.timeZone);
+  const cap = settings.earn.dailyCapPerMember;
+  if (cap !== null) {
+    const [today] = await rows<{ earned: string | number | null }>(
+      tx,
+      sql`select coalesce(sum(delta + pending_delta), 0) as earned from points_entries
+          where workspace_id = ${wc.workspaceId}::uuid and profile_id = ${owner.profileId}::uuid and earn_day = ${day} and kind = 'earn'`,
+    );
+    points = Math.min(points, Math.max(0, cap - Number(today?.earned ?? 0)));
+  }
+  if (points <= 0) return;
+  const pendingDays = settings.points.pendingDays;
+  await earn(
+    tx,
+    wc.workspaceId,
+    account,
+    {
+      profileId: owner.profileId,
+      points,
+      kind: "earn",
+      source: "order",
+      reason: `Order ${order.orderId}`,
+      idempotencyKey: key,
+      orderId: order.orderId,
+      earnDay: day,
+      earnedAt: e.ts,
+      expiresAt: expiryOf(settings, e.ts, wc.timeZone),
+      pendingUntil: pendingDays > 0 ? addDays(e.ts, pendingDays) : null,
+      metadata: { multiplier: result.multiplier, applied: result.applied, capped: points < result.points, request: `earn:${points}` },
+    },
+    now,
+  );
+}
+
+/** Takes back the share of the order's points that matches the share of the order refunded so far. */
+async function reverseForRefund(tx: Db, e: LoggedEvent, orderId: string, wc: Awaited<ReturnType<typeof workspaceContext>>, now: Date) {
+  const [order] = await rows<{ total_minor: string | number; refunded_minor: string | number; status: string }>(
+    tx,
+    sql`select total_minor, refunded_minor, status from orders where workspace_id = ${wc.workspaceId}::uuid and order_id = ${orderId}`,
+  );
+  if (!order) return;
+  const full = order.status === "refunded";
+  if (full) await restoreCouponsOfOrder(tx, wc.workspaceId, orderId, now);
+  const [bucket] = await rows<{ id: string; profile_id: string; amount: string | number; reversed: string | number }>(
+    tx,
+    sql`select b.id, b.profile_id, b.amount, b.reversed from points_buckets b join points_entries en on en.id = b.entry_id
+        where b.workspace_id = ${wc.workspaceId}::uuid and b.order_id = ${orderId} and en.kind = 'earn'`,
+  );
+  if (!bucket) return;
+  const amount = Number(bucket.amount);
+  const total = Number(order.total_minor);
+  const target = full || total === 0 ? amount : Math.min(amount, Math.round((amount * Number(order.refunded_minor)) / total));
+  const toReverse = target - Number(bucket.reversed);
+  if (toReverse <= 0) return;
+  const account = await lockAccount(tx, wc.workspaceId, bucket.profile_id, now);
+  await reverseEarn(
+    tx,
+    wc.workspaceId,
+    account,
+    {
+      bucketId: bucket.id,
+      points: toReverse,
+      allowNegative: wc.settings.points.allowNegative,
+      idempotencyKey: `refund:${orderId}:${e.seq}`,
+      reason: `Order ${orderId} refunded`,
+      source: "order",
+      orderId,
+    },
+    now,
+  );
+}

@@ -1,0 +1,147 @@
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
+import type { LoyaltySettings } from "@siyu/contracts";
+
+/** Per-workspace loyalty settings (earn rules, expiry, pending days …); absent row = the defaults. */
+export const loyaltySettings = pgTable("loyalty_settings", {
+  workspaceId: uuid("workspace_id").primaryKey(),
+  settings: jsonb("settings").$type<LoyaltySettings>().notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+});
+
+/**
+ * The cached balance of one profile, changed only in the transaction that appends the entries:
+ * available == sum(entries.delta), pending == sum(entries.pending_delta). `version` counts changes.
+ */
+export const pointsAccounts = pgTable(
+  "points_accounts",
+  {
+    workspaceId: uuid("workspace_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    available: bigint("available", { mode: "number" }).notNull().default(0),
+    pending: bigint("pending", { mode: "number" }).notNull().default(0),
+    lifetimeEarned: bigint("lifetime_earned", { mode: "number" }).notNull().default(0),
+    version: integer("version").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.profileId] })],
+);
+
+/**
+ * The points ledger: append-only. `delta` moves available points, `pending_delta` pending ones.
+ * `idempotency_key` (unique per workspace) makes a replayed request return the first entry.
+ * `allocations` lists the buckets a debit consumed ({ bucket, amount }), so it can be reversed exactly.
+ */
+export const pointsEntries = pgTable(
+  "points_entries",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    kind: text("kind").notNull(),
+    delta: bigint("delta", { mode: "number" }).notNull(),
+    pendingDelta: bigint("pending_delta", { mode: "number" }).notNull().default(0),
+    reason: text("reason"),
+    source: text("source").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    bucketId: uuid("bucket_id"),
+    reversesEntryId: uuid("reverses_entry_id"),
+    orderId: text("order_id"),
+    /** The workspace-local day of an order earn, for per-member daily caps. */
+    earnDay: text("earn_day"),
+    allocations: jsonb("allocations").$type<{ bucket: string; amount: number }[]>().notNull().default([]),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    actor: text("actor"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    pendingUntil: timestamp("pending_until", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("points_entries_idempotency_uq").on(t.workspaceId, t.idempotencyKey),
+    index("points_entries_profile_idx").on(t.workspaceId, t.profileId, t.createdAt),
+    index("points_entries_day_idx").on(t.workspaceId, t.profileId, t.earnDay),
+  ],
+);
+
+/**
+ * Points earned together (one order, one adjustment), consumed oldest first.
+ * status: pending → available → expired; `remaining` is what is left to spend (or, while pending, to release).
+ */
+export const pointsBuckets = pgTable(
+  "points_buckets",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    entryId: uuid("entry_id").notNull(),
+    status: text("status").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    remaining: bigint("remaining", { mode: "number" }).notNull(),
+    reversed: bigint("reversed", { mode: "number" }).notNull().default(0),
+    orderId: text("order_id"),
+    earnedAt: timestamp("earned_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    pendingUntil: timestamp("pending_until", { withTimezone: true }),
+  },
+  (t) => [
+    index("points_buckets_fifo_idx").on(t.workspaceId, t.profileId, t.status, t.earnedAt),
+    index("points_buckets_expiry_idx").on(t.workspaceId, t.status, t.expiresAt),
+    index("points_buckets_pending_idx").on(t.workspaceId, t.status, t.pendingUntil),
+    index("points_buckets_order_idx").on(t.workspaceId, t.orderId),
+  ],
+);
+
+/** Coupon templates: what a coupon gives, when it is valid, how many exist and who may hold how many. */
+export const couponTemplates = pgTable(
+  "coupon_templates",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }),
+    percentOff: integer("percent_off"),
+    capMinor: bigint("cap_minor", { mode: "number" }),
+    thresholdMinor: bigint("threshold_minor", { mode: "number" }),
+    itemSku: text("item_sku"),
+    validity: jsonb("validity").$type<{ kind: "fixed"; from: string; until: string } | { kind: "relative"; days: number }>().notNull(),
+    totalStock: integer("total_stock"),
+    issuedCount: integer("issued_count").notNull().default(0),
+    perMemberLimit: integer("per_member_limit"),
+    perMemberDailyLimit: integer("per_member_daily_limit"),
+    storeIds: jsonb("store_ids").$type<string[] | null>(),
+    status: text("status").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("coupon_templates_workspace_idx").on(t.workspaceId, t.createdAt)],
+);
+
+/** Issued coupons. `issue_key` makes an issue request idempotent; `code` is unguessable and unique per workspace. */
+export const coupons = pgTable(
+  "coupons",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    templateId: uuid("template_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    code: text("code").notNull(),
+    status: text("status").notNull(),
+    issueKey: text("issue_key"),
+    issueDay: text("issue_day").notNull(),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull(),
+    validFrom: timestamp("valid_from", { withTimezone: true }).notNull(),
+    validUntil: timestamp("valid_until", { withTimezone: true }).notNull(),
+    redeemedAt: timestamp("redeemed_at", { withTimezone: true }),
+    orderId: text("order_id"),
+    storeId: text("store_id"),
+    discountMinor: bigint("discount_minor", { mode: "number" }),
+  },
+  (t) => [
+    uniqueIndex("coupons_code_uq").on(t.workspaceId, t.code),
+    uniqueIndex("coupons_issue_key_uq").on(t.workspaceId, t.issueKey),
+    index("coupons_profile_idx").on(t.workspaceId, t.profileId, t.templateId),
+    index("coupons_template_day_idx").on(t.workspaceId, t.templateId, t.profileId, t.issueDay),
+    index("coupons_expiry_idx").on(t.workspaceId, t.status, t.validUntil),
+    index("coupons_order_idx").on(t.workspaceId, t.orderId),
+  ],
+);

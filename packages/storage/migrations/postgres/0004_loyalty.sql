@@ -1,0 +1,107 @@
+CREATE TABLE "coupon_templates" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"kind" text NOT NULL,
+	"amount_minor" bigint,
+	"percent_off" integer,
+	"cap_minor" bigint,
+	"threshold_minor" bigint,
+	"item_sku" text,
+	"validity" jsonb NOT NULL,
+	"total_stock" integer,
+	"issued_count" integer DEFAULT 0 NOT NULL,
+	"per_member_limit" integer,
+	"per_member_daily_limit" integer,
+	"store_ids" jsonb,
+	"status" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "coupons" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"template_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"code" text NOT NULL,
+	"status" text NOT NULL,
+	"issue_key" text,
+	"issue_day" text NOT NULL,
+	"issued_at" timestamp with time zone NOT NULL,
+	"valid_from" timestamp with time zone NOT NULL,
+	"valid_until" timestamp with time zone NOT NULL,
+	"redeemed_at" timestamp with time zone,
+	"order_id" text,
+	"store_id" text,
+	"discount_minor" bigint
+);
+--> statement-breakpoint
+CREATE TABLE "loyalty_settings" (
+	"workspace_id" uuid PRIMARY KEY NOT NULL,
+	"settings" jsonb NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "points_accounts" (
+	"workspace_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"available" bigint DEFAULT 0 NOT NULL,
+	"pending" bigint DEFAULT 0 NOT NULL,
+	"lifetime_earned" bigint DEFAULT 0 NOT NULL,
+	"version" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "points_accounts_workspace_id_profile_id_pk" PRIMARY KEY("workspace_id","profile_id")
+);
+--> statement-breakpoint
+CREATE TABLE "points_buckets" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"entry_id" uuid NOT NULL,
+	"status" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"remaining" bigint NOT NULL,
+	"reversed" bigint DEFAULT 0 NOT NULL,
+	"order_id" text,
+	"earned_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone,
+	"pending_until" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "points_entries" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"delta" bigint NOT NULL,
+	"pending_delta" bigint DEFAULT 0 NOT NULL,
+	"reason" text,
+	"source" text NOT NULL,
+	"idempotency_key" text,
+	"bucket_id" uuid,
+	"reverses_entry_id" uuid,
+	"order_id" text,
+	"earn_day" text,
+	"allocations" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"actor" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone,
+	"pending_until" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE INDEX "coupon_templates_workspace_idx" ON "coupon_templates" USING btree ("workspace_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "coupons_code_uq" ON "coupons" USING btree ("workspace_id","code");--> statement-breakpoint
+CREATE UNIQUE INDEX "coupons_issue_key_uq" ON "coupons" USING btree ("workspace_id","issue_key");--> statement-breakpoint
+CREATE INDEX "coupons_profile_idx" ON "coupons" USING btree ("workspace_id","profile_id","template_id");--> statement-breakpoint
+CREATE INDEX "coupons_template_day_idx" ON "coupons" USING btree ("workspace_id","template_id","profile_id","issue_day");--> statement-breakpoint
+CREATE INDEX "coupons_expiry_idx" ON "coupons" USING btree ("workspace_id","status","valid_until");--> statement-breakpoint
+CREATE INDEX "coupons_order_idx" ON "coupons" USING btree ("workspace_id","order_id");--> statement-breakpoint
+CREATE INDEX "points_buckets_fifo_idx" ON "points_buckets" USING btree ("workspace_id","profile_id","status","earned_at");--> statement-breakpoint
+CREATE INDEX "points_buckets_expiry_idx" ON "points_buckets" USING btree ("workspace_id","status","expires_at");--> statement-breakpoint
+CREATE INDEX "points_buckets_pending_idx" ON "points_buckets" USING btree ("workspace_id","status","pending_until");--> statement-breakpoint
+CREATE INDEX "points_buckets_order_idx" ON "points_buckets" USING btree ("workspace_id","order_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "points_entries_idempotency_uq" ON "points_entries" USING btree ("workspace_id","idempotency_key");--> statement-breakpoint
+CREATE INDEX "points_entries_profile_idx" ON "points_entries" USING btree ("workspace_id","profile_id","created_at");--> statement-breakpoint
+CREATE INDEX "points_entries_day_idx" ON "points_entries" USING btree ("workspace_id","profile_id","earn_day");
