@@ -247,3 +247,9 @@ export type RedeemCouponBody = z.infer<typeof RedeemCouponBody>;
 export type RedeemCouponInput = z.input<typeof RedeemCouponBody>;
 export const RedeemCouponResultDto = z.object({ coupon: CouponDto, replayed: z.boolean() });
 export type RedeemCouponResultDto = z.infer<typeof RedeemCouponResultDto>;
+
+export const PointsEntryParams = z.strictObject({ workspaceId: Id, entryId: Id });
+export const ReversePointsBody = z.strictObject({ reason: z.string().trim().min(1).max(500), idempotencyKey: IdempotencyKey });
+export type ReversePointsBody = z.infer<typeof ReversePointsBody>;
+export const RestoreCouponsBody = z.strictObject({ orderId: z.string().trim().min(1).max(200) });
+export type RestoreCouponsBody = z.infer<typeof RestoreCouponsBody>;

@@ -29,6 +29,7 @@ import { ingestRoutes } from "./routes/ingest.routes";
 import { ordersRoutes } from "./routes/orders.routes";
 import { importsRoutes } from "./routes/imports.routes";
 import { sensorsRoutes } from "./routes/sensors.routes";
+import { loyaltyRoutes } from "./routes/loyalty.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -134,6 +135,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(auditRoutes, { services });
   const onIngested = options.onIngested ?? (() => {});
   await app.register(customersRoutes, { services });
+  await app.register(loyaltyRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

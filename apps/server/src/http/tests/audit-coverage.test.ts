@@ -41,7 +41,7 @@ async function freshObjects(): Promise<Record<string, string>> {
     ...(await seedCustomers(t, ws, (await createApiKey(t, ws, "ingest")).authorization)),
     workspaceId: ws.workspaceId,
     storeId: await createStore(t, ws, `FR-${serial}`),
-    operatorId: (await addOperator(t, ws, "operator")).operatorId,
+    operatorId: (await addOperator(t, ws, "operator", [], { login: false })).operatorId,
     apiKeyId: (await createApiKey(t, ws, "ingest")).id,
     invitationId: invitation.json<{ invitation: { id: string } }>().invitation.id,
   };

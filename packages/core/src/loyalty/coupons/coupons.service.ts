@@ -136,6 +136,13 @@ export function createCouponsService(deps: CouponsDeps) {
           items.push({ profileId, coupon: null, error: { code: error.code, message: error.message } });
         }
       }
+      const issued = items.filter((i) => i.coupon !== null).length;
+      await appendAuditEntry(db, clock, ctx, {
+        action: "loyalty.coupons_issued",
+        targetType: "coupon_template",
+        targetId: templateId,
+        summary: `${issued} coupon(s) issued, ${items.length - issued} refused (key ${body.idempotencyKey})`,
+      });
       return { items };
     },
 
@@ -168,7 +175,11 @@ export function createCouponsService(deps: CouponsDeps) {
     /** Gives back the coupons an order used (also done by the orders consumer on a full refund). */
     async restoreForOrder(ctx: WorkspaceContext, orderId: string): Promise<CouponDto[]> {
       const now = clock.now();
-      const restored = await db.transaction((tx) => restoreCouponsOfOrder(tx, ctx.workspaceId, orderId, now));
+      const restored = await db.transaction(async (tx) => {
+        const back = await restoreCouponsOfOrder(tx, ctx.workspaceId, orderId, now);
+        await appendAuditEntry(tx, clock, ctx, { action: "loyalty.coupons_restored", targetType: "order", targetId: orderId, summary: `${back.length} coupon(s) of order ${orderId} given back` });
+        return back;
+      });
       return restored.map((c) => toCouponDto(c, now));
     },
 

@@ -16,7 +16,7 @@ import type { WorkspaceContext } from "../../shared/context";
 import { isUniqueViolation } from "../../shared/domain-error";
 import { loyaltyErrors } from "../loyalty.errors";
 import { debit, earn, expiryOf, findEntry, findEntryByKey, loadSettings, lockAccount, restoreDebit, rows, toAccount, toEntry, type Account, type EntryRow } from "./points.ledger";
-import { expireDuePoints, foldMergedAccounts, releaseDuePoints } from "./points.jobs";
+import { expireDuePoints, foldMergedAccounts, liveRoot, releaseDuePoints } from "./points.jobs";
 
 export interface PointsDeps {
   db: Db;
@@ -217,10 +217,21 @@ export function createPointsService(deps: PointsDeps) {
       const original = await findEntry(db, ctx.workspaceId, entryId);
       if (!original) throw loyaltyErrors.error("loyalty.entry_not_found", "No such points entry");
       const now = clock.now();
-      return once(db, ctx, input.idempotencyKey, { profileId: original.profile_id, kind: "reverse", amount: -original.delta }, now, async (tx, account) => {
+      // Points follow merges: the original's profile may have been merged into another since.
+      const owner = (await liveRoot(db, ctx.workspaceId, original.profile_id)) ?? original.profile_id;
+      if (owner !== original.profile_id) await foldMergedAccounts(db, now, ctx.workspaceId);
+      return once(db, ctx, input.idempotencyKey, { profileId: owner, kind: "reverse", amount: -original.delta }, now, async (tx, account) => {
         const entry = await restoreDebit(tx, ctx.workspaceId, account, original, { idempotencyKey: input.idempotencyKey, reason: input.reason, actor: ctx.actor.name, source: "operator" }, now);
         await tx.execute(sql`update points_entries set metadata = ${JSON.stringify({ request: `reverse:${-original.delta}` })}::jsonb where id = ${entry.id}::uuid`);
         entry.metadata = { request: `reverse:${-original.delta}` };
+        await appendAuditEntry(tx, clock, ctx, {
+          action: "loyalty.points_reversed",
+          targetType: "points_entry",
+          targetId: original.id,
+          summary: `${entry.delta} points back (${input.reason})`,
+          before: { available: account.available - entry.delta },
+          after: { available: account.available },
+        });
         return entry;
       });
     },
