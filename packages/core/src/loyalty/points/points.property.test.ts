@@ -4,11 +4,10 @@ import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
-import { systemContext } from "../../shared/context";
 import { DomainError } from "../../shared/domain-error";
 import { expectConsistent, loyaltyServices, newProfile, newWorkspace } from "../loyalty.test-helpers";
 import { addDays, addMonths } from "../loyalty-time";
-import { debit, earn, lockAccount, restoreDebit, reverseEarn, rows, type EntryRow } from "./points.ledger";
+import { debit, earn, expireDueForAccount, lockAccount, restoreDebit, reverseEarn, rows, type EntryRow } from "./points.ledger";
 import { expireDuePoints, releaseDuePoints } from "./points.jobs";
 
 /**
@@ -153,9 +152,7 @@ describe(`points ledger properties (${process.env.DATABASE_URL_TEST ? "postgres"
               expect(entry).toBeNull();
               // The refused debit rolled back, the expiry with it; the next step expires again.
               await db.transaction(async (tx) => {
-                const account = await lockAccount(tx, ws, profile, now);
-                const { expireDueForAccount } = await import("./points.ledger");
-                await expireDueForAccount(tx, ws, account, now);
+                await expireDueForAccount(tx, ws, await lockAccount(tx, ws, profile, now), now);
               });
             } else {
               const allocations = model.take(points, t);
