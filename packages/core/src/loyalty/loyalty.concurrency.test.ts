@@ -69,6 +69,22 @@ describe.skipIf(!server)("loyalty under concurrency (postgres)", () => {
     expect(codes.size).toBe(1);
   });
 
+  it("a coupon is redeemed once: 100 concurrent redemptions for different orders → 1, replays of its order → the first result", { timeout: 60_000 }, async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    const template = await services.coupons.createTemplate(ctx, { name: "Once", kind: "fixed", amountMinor: 300, validity: { kind: "relative", days: 7 } });
+    const { coupon } = await services.coupons.claim(ctx, template.id, p);
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => services.coupons.redeem(ctx, { code: coupon.code, orderId: `order-${i % 2 === 0 ? "same" : i}`, orderTotalMinor: 1000 })),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<{ coupon: { orderId: string | null }; replayed: boolean }>).value);
+    expect(new Set(ok.map((r) => r.coupon.orderId)).size).toBe(1);
+    expect(ok.filter((r) => !r.replayed)).toHaveLength(1);
+    const refused = await codesOf(results.filter((r) => r.status === "rejected"));
+    expect(Object.keys(refused)).toEqual(["loyalty.coupon_already_redeemed"]);
+  });
+
   it("500 concurrent redemptions never overdraw one balance", { timeout: 120_000 }, async () => {
     const ws = await newWorkspace(services);
     const ctx = systemContext(ws);

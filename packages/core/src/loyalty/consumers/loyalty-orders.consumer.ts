@@ -31,6 +31,7 @@ async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): P
   // Merges the projector just made: points follow the person before new ones land.
   for (const ws of workspaces) await foldMergedAccounts(tx, now, ws);
   const owners = await ownersOf(tx, relevant.filter((e) => e.event === ORDER_COMPLETED).map((e) => e.seq));
+  await lockInKeyOrder(tx, relevant, owners, now);
   const contexts = new Map<string, Awaited<ReturnType<typeof workspaceContext>>>();
   for (const e of relevant) {
     let wc = contexts.get(e.workspaceId);
@@ -46,6 +47,36 @@ async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): P
       if ("errors" in refund) continue;
       await reverseForRefund(tx, e, refund.orderId, wc, now);
     }
+  }
+}
+
+/**
+ * Locks every account the batch will touch, in (workspace, profile) order — the order the jobs use —
+ * so the consumer and a job locking several accounts can never wait on each other in a cycle.
+ */
+async function lockInKeyOrder(tx: Db, events: LoggedEvent[], owners: Map<number, { profileId: string }>, now: Date) {
+  const keys = new Set<string>();
+  for (const e of events) {
+    const owner = owners.get(e.seq);
+    if (owner) keys.add(`${e.workspaceId} ${owner.profileId}`);
+  }
+  const refunded = events.filter((e) => e.event === ORDER_REFUNDED);
+  if (refunded.length > 0) {
+    const pairs = refunded.map((e) => {
+      const p = (e.payload.properties ?? {}) as Record<string, unknown>;
+      return { workspace_id: e.workspaceId, order_id: typeof p.order_id === "number" ? String(p.order_id) : typeof p.order_id === "string" ? p.order_id.trim() : "" };
+    });
+    const found = await rows<{ workspace_id: string; profile_id: string }>(
+      tx,
+      sql`select distinct b.workspace_id, b.profile_id from points_buckets b
+          join jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x(workspace_id uuid, order_id text)
+            on b.workspace_id = x.workspace_id and b.order_id = x.order_id`,
+    );
+    for (const f of found) keys.add(`${f.workspace_id} ${f.profile_id}`);
+  }
+  for (const k of [...keys].sort()) {
+    const [workspaceId, profileId] = k.split(" ");
+    await lockAccount(tx, workspaceId!, profileId!, now);
   }
 }
 

@@ -18,6 +18,7 @@ import { DomainError } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import { rows } from "../points/points.ledger";
+import { foldMergedCoupons } from "../points/points.jobs";
 import { workspaceTimeZone } from "../points/points.service";
 import {
   COUPON_COLUMNS,
@@ -183,7 +184,9 @@ export function createCouponsService(deps: CouponsDeps) {
       return restored.map((c) => toCouponDto(c, now));
     },
 
+    /** Expires coupons past their validity and moves merged-away profiles' coupons to the survivor. */
     runExpiry: async (now: Date = clock.now()): Promise<number> => {
+      await foldMergedCoupons(db);
       let total = 0;
       for (;;) {
         const n = await expireDueCoupons(db, now);

@@ -107,6 +107,27 @@ export async function foldMergedAccounts(db: Db, now: Date, workspaceId?: string
   return merged.length;
 }
 
+/** Gives the coupons of profiles merged into another to the live profile (their limits then count for the person). */
+export async function foldMergedCoupons(db: Db): Promise<number> {
+  const merged = await rows<{ workspace_id: string; profile_id: string }>(
+    db,
+    sql`select distinct c.workspace_id, c.profile_id from profiles p
+        join coupons c on c.workspace_id = p.workspace_id and c.profile_id = p.id
+        where p.merged_into is not null`,
+  );
+  let moved = 0;
+  for (const m of merged) {
+    const live = await liveRoot(db, m.workspace_id, m.profile_id);
+    if (!live || live === m.profile_id) continue;
+    const done = await rows<{ id: string }>(
+      db,
+      sql`update coupons set profile_id = ${live}::uuid where workspace_id = ${m.workspace_id}::uuid and profile_id = ${m.profile_id}::uuid returning id`,
+    );
+    moved += done.length;
+  }
+  return moved;
+}
+
 export async function liveRoot(db: Db, workspaceId: string, profileId: string): Promise<string | null> {
   let id = profileId;
   for (let hop = 0; hop < 20; hop++) {
