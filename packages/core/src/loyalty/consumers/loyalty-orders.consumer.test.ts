@@ -1,9 +1,11 @@
+import { sql } from "@siyu/storage/orm";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext, type WorkspaceContext } from "../../shared/context";
 import { expectConsistent, loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
+import { LOYALTY_ORDERS_CONSUMER } from "./loyalty-orders.consumer";
 
 let database: TestDatabase;
 let services: CoreServices;
@@ -126,6 +128,22 @@ describe(`points for orders (${process.env.DATABASE_URL_TEST ? "postgres" : "pgl
     clock.advance(10 * DAY);
     expect((await services.points.runJobs()).released).toBe(0);
     expect(await services.points.balance(ctx, p)).toMatchObject({ available: 0, pending: 0 });
+    await expectConsistent(database.db, ws, p);
+  });
+
+  it("has one effect per order even when the whole log is consumed again", async () => {
+    clock.set("2026-07-08T04:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    await services.points.putSettings(ctx, { points: { pendingDays: 0 } });
+    await send(ws, [order("again", "o-again", 66), { type: "track", userId: "again", event: "Order Refunded", properties: { order_id: "o-again", total: 6, currency: "CNY" } }]);
+    await drain();
+    const p = await profileOf(ws, "again");
+    const before = await services.points.balance(ctx, p);
+    expect(before.available).toBe(60);
+    await database.db.execute(sql`update events_consumer_offsets set position = 0 where consumer = ${LOYALTY_ORDERS_CONSUMER}`);
+    await drain();
+    expect(await services.points.balance(ctx, p)).toEqual(before);
     await expectConsistent(database.db, ws, p);
   });
 

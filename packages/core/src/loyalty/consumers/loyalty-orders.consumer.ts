@@ -7,7 +7,7 @@ import { restoreCouponsOfOrder } from "../coupons/coupons.ledger";
 import { addDays, localDay, localParts } from "../loyalty-time";
 import { birthdayMonthOf, pointsForOrder } from "../points/earn-rules";
 import { earn, expiryOf, findEntryByKey, loadSettings, lockAccount, reverseEarn, rows } from "../points/points.ledger";
-import { foldMergedAccounts } from "../points/points.jobs";
+import { foldMergedAccounts, liveRoot } from "../points/points.jobs";
 
 export const LOYALTY_ORDERS_CONSUMER = "loyalty.orders";
 
@@ -82,14 +82,20 @@ async function lockInKeyOrder(tx: Db, events: LoggedEvent[], owners: Map<number,
 
 async function ownersOf(tx: Db, seqs: number[]): Promise<Map<number, { profileId: string; traits: Record<string, unknown> }>> {
   if (seqs.length === 0) return new Map();
-  const found = await rows<{ seq: string | number; profile_id: string; traits: Record<string, unknown> | null }>(
+  const found = await rows<{ seq: string | number; profile_id: string; workspace_id: string; merged_into: string | null; traits: Record<string, unknown> | null }>(
     tx,
-    sql`select a.seq, i.profile_id, p.traits from profile_event_anchors a
+    sql`select a.seq, i.profile_id, p.workspace_id, p.merged_into, p.traits from profile_event_anchors a
         join identity_identifiers i on i.id = a.identifier_id
         join profiles p on p.id = i.profile_id
         where a.seq = any(${`{${seqs.join(",")}}`}::bigint[])`,
   );
-  return new Map(found.map((r) => [Number(r.seq), { profileId: r.profile_id, traits: r.traits ?? {} }]));
+  const owners = new Map<number, { profileId: string; traits: Record<string, unknown> }>();
+  for (const r of found) {
+    // Identifiers point at live profiles; should one not, its live root gets the points.
+    const profileId = r.merged_into === null ? r.profile_id : ((await liveRoot(tx, r.workspace_id, r.profile_id)) ?? r.profile_id);
+    owners.set(Number(r.seq), { profileId, traits: r.traits ?? {} });
+  }
+  return owners;
 }
 
 async function workspaceContext(tx: Db, workspaceId: string) {

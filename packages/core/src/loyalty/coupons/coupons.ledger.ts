@@ -133,7 +133,12 @@ export async function issueCoupon(
   const template = await lockTemplate(tx, workspaceId, input.templateId);
   if (input.issueKey !== null) {
     const [existing] = await rows<CouponRow>(tx, sql`select ${COUPON_COLUMNS} from coupons where workspace_id = ${workspaceId}::uuid and issue_key = ${input.issueKey}`);
-    if (existing) return { coupon: existing, replayed: true };
+    if (existing) {
+      if (existing.template_id !== template.id || existing.profile_id !== input.profileId) {
+        throw loyaltyErrors.error("loyalty.idempotency_conflict", `Issue key "${input.issueKey}" was used for another template or customer`);
+      }
+      return { coupon: existing, replayed: true };
+    }
   }
   if (template.status !== "active") throw loyaltyErrors.error("loyalty.template_inactive", `The template is ${template.status}`);
   const validity = template.validity;

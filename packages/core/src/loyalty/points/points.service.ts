@@ -55,8 +55,8 @@ export async function workspaceTimeZone(db: Db, workspaceId: string): Promise<st
 
 interface Request {
   profileId: string;
-  kind: string;
-  amount: number;
+  /** What the request asks for, e.g. "redeem:40"; a replay must ask for the same. */
+  signature: string;
 }
 
 /**
@@ -74,7 +74,7 @@ async function once(
   work: (tx: Db, account: Account) => Promise<EntryRow>,
 ): Promise<PointsOperationDto> {
   const replay = async (tx: Db, entry: EntryRow): Promise<PointsOperationDto> => {
-    const same = entry.profile_id === request.profileId && entry.metadata.request === `${request.kind}:${request.amount}`;
+    const same = entry.profile_id === request.profileId && entry.metadata.request === request.signature;
     if (!same) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${key}" was used for a different request`);
     const account = await readAccount(tx, ctx.workspaceId, request.profileId);
     return { entry: toEntryDto(entry), balance: toBalanceDto(account), replayed: true };
@@ -154,7 +154,7 @@ export function createPointsService(deps: PointsDeps) {
     async adjust(ctx: WorkspaceContext, profileId: string, body: AdjustPointsBody): Promise<PointsOperationDto> {
       const live = await deps.resolveProfileId(ctx, profileId);
       const now = clock.now();
-      return once(db, ctx, body.idempotencyKey, { profileId: live, kind: "adjust", amount: body.delta }, now, async (tx, account) => {
+      return once(db, ctx, body.idempotencyKey, { profileId: live, signature: `adjust:${body.delta}` }, now, async (tx, account) => {
         const settings = await loadSettings(tx, ctx.workspaceId);
         const meta = { request: `adjust:${body.delta}` };
         const entry =
@@ -201,7 +201,7 @@ export function createPointsService(deps: PointsDeps) {
     async redeem(ctx: WorkspaceContext, profileId: string, body: RedeemPointsBody): Promise<PointsOperationDto> {
       const live = await deps.resolveProfileId(ctx, profileId);
       const now = clock.now();
-      return once(db, ctx, body.idempotencyKey, { profileId: live, kind: "redeem", amount: body.points }, now, (tx, account) =>
+      return once(db, ctx, body.idempotencyKey, { profileId: live, signature: `redeem:${body.points}` }, now, (tx, account) =>
         debit(
           tx,
           ctx.workspaceId,
@@ -220,10 +220,10 @@ export function createPointsService(deps: PointsDeps) {
       // Points follow merges: the original's profile may have been merged into another since.
       const owner = (await liveRoot(db, ctx.workspaceId, original.profile_id)) ?? original.profile_id;
       if (owner !== original.profile_id) await foldMergedAccounts(db, now, ctx.workspaceId);
-      return once(db, ctx, input.idempotencyKey, { profileId: owner, kind: "reverse", amount: -original.delta }, now, async (tx, account) => {
+      return once(db, ctx, input.idempotencyKey, { profileId: owner, signature: `reverse:${original.id}` }, now, async (tx, account) => {
         const entry = await restoreDebit(tx, ctx.workspaceId, account, original, { idempotencyKey: input.idempotencyKey, reason: input.reason, actor: ctx.actor.name, source: "operator" }, now);
-        await tx.execute(sql`update points_entries set metadata = ${JSON.stringify({ request: `reverse:${-original.delta}` })}::jsonb where id = ${entry.id}::uuid`);
-        entry.metadata = { request: `reverse:${-original.delta}` };
+        entry.metadata = { request: `reverse:${original.id}` };
+        await tx.execute(sql`update points_entries set metadata = ${JSON.stringify(entry.metadata)}::jsonb where id = ${entry.id}::uuid`);
         await appendAuditEntry(tx, clock, ctx, {
           action: "loyalty.points_reversed",
           targetType: "points_entry",
