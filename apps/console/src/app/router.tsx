@@ -6,6 +6,7 @@ import { AuditLogPage } from "../features/audit-log";
 import { InvitePage, LoginPage } from "../features/auth";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
+import { LoyaltyPage } from "../features/loyalty";
 import { OperatorsPage } from "../features/operators";
 import { StoreListPage } from "../features/stores";
 import { WorkspaceSettingsPage } from "../features/workspaces";
@@ -35,6 +36,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     { path: "customers/import", element: <RequirePermission permission={["customers.manage", "orders.write"]}><ImportPage /></RequirePermission> },
     { path: "customers/:profileId", element: <RequirePermission permission="customers.read"><CustomerProfilePage /></RequirePermission> },
   ],
+  loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage /></RequirePermission> }],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

@@ -5,6 +5,7 @@ import { auditLogLocales } from "../../features/audit-log/locales";
 import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
 import { importsLocales } from "../../features/imports/locales";
+import { loyaltyLocales } from "../../features/loyalty/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { storesLocales } from "../../features/stores/locales";
 import { workspacesLocales } from "../../features/workspaces/locales";
@@ -24,6 +25,7 @@ export const DICTIONARY_PARTS = [
   { owner: "audit-log", ...auditLogLocales },
   { owner: "customers", ...customersLocales },
   { owner: "imports", ...importsLocales },
+  { owner: "loyalty", ...loyaltyLocales },
 ] as const;
 
 export const en = {
@@ -37,6 +39,7 @@ export const en = {
   ...auditLogLocales.en,
   ...customersLocales.en,
   ...importsLocales.en,
+  ...loyaltyLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -50,6 +53,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...auditLogLocales["zh-CN"],
   ...customersLocales["zh-CN"],
   ...importsLocales["zh-CN"],
+  ...loyaltyLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };
