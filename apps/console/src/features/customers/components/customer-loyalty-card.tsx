@@ -45,7 +45,7 @@ export function CustomerLoyaltyCard(props: { profileId: string }) {
       {can("loyalty.manage") ? (
         <Form<AdjustValues> form={form} layout="inline" onFinish={submit} style={{ marginBottom: 16 }} requiredMark={false}>
           <Form.Item name="delta" rules={[{ required: true, message: t("customers.loyalty.deltaRequired") }]}>
-            <InputNumber<number> precision={0} placeholder={t("customers.loyalty.delta")} data-testid="points-delta" />
+            <InputNumber<number> precision={0} placeholder={t("customers.loyalty.delta")} style={{ width: 140 }} data-testid="points-delta" />
           </Form.Item>
           <Form.Item name="reason" rules={[{ required: true, whitespace: true, message: t("customers.loyalty.reasonRequired") }]}>
             <Input maxLength={500} placeholder={t("customers.loyalty.reason")} data-testid="points-reason" />

@@ -24,7 +24,7 @@ export function CouponTemplatesTab() {
   const currency = workspace?.currency ?? "CNY";
   const perUnit = minorUnitsPer(currency);
   const money = useMemo(() => {
-    const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
+    const format = new Intl.NumberFormat(undefined, { style: "currency", currency, currencyDisplay: "narrowSymbol" });
     return (minor: number) => format.format(minor / perUnit);
   }, [currency, perUnit]);
   const templates = useCouponTemplates(workspaceId);
