@@ -150,6 +150,8 @@ const CouponTemplateFields = z.strictObject({
   perMemberDailyLimit: z.number().int().min(1).max(10_000).nullable().default(null),
   /** Store ids (as orders send store_id) where it may be redeemed; null = every store. */
   storeIds: z.array(Key).min(1).max(1000).nullable().default(null),
+  /** Points a member pays to exchange for one; null = not exchangeable for points. */
+  pointsCost: z.number().int().min(1).max(100_000_000).nullable().default(null),
   status: z.enum(["active", "paused"]).default("active"),
 });
 
@@ -193,6 +195,7 @@ export const CouponTemplateDto = z.object({
   perMemberLimit: z.number().int().nullable(),
   perMemberDailyLimit: z.number().int().nullable(),
   storeIds: z.array(z.string()).nullable(),
+  pointsCost: z.number().int().nullable(),
   status: z.enum(["active", "paused", "archived"]),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
@@ -253,3 +256,12 @@ export const ReversePointsBody = z.strictObject({ reason: z.string().trim().min(
 export type ReversePointsBody = z.infer<typeof ReversePointsBody>;
 export const RestoreCouponsBody = z.strictObject({ orderId: z.string().trim().min(1).max(200) });
 export type RestoreCouponsBody = z.infer<typeof RestoreCouponsBody>;
+
+export const ExchangePointsBody = z.strictObject({
+  templateId: Id,
+  /** A replay returns the first exchange's entry and coupon. */
+  idempotencyKey: IdempotencyKey,
+});
+export type ExchangePointsBody = z.infer<typeof ExchangePointsBody>;
+export const ExchangeResultDto = z.object({ entry: PointsEntryDto, balance: PointsBalanceDto, coupon: CouponDto, replayed: z.boolean() });
+export type ExchangeResultDto = z.infer<typeof ExchangeResultDto>;

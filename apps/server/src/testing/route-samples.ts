@@ -19,6 +19,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "PUT /api/v1/workspaces/:workspaceId/loyalty/settings": { points: { pendingDays: 7 } },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/points/adjustments": { delta: 10, reason: "goodwill", idempotencyKey: "sample-adjust" },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/points/redemptions": { points: 10, reason: "gift", idempotencyKey: "sample-redeem" },
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/points/exchanges": { templateId: "0190a000-0000-7000-8000-000000000001", idempotencyKey: "sample-exchange" },
   "POST /api/v1/workspaces/:workspaceId/points/entries/:entryId/reversal": { reason: "cancelled", idempotencyKey: "sample-reverse" },
   "POST /api/v1/workspaces/:workspaceId/coupon-templates": { name: "¥5 off", kind: "fixed", amountMinor: 500, validity: { kind: "relative", days: 30 } },
   "PUT /api/v1/workspaces/:workspaceId/coupon-templates/:templateId": { name: "¥5 off", kind: "fixed", amountMinor: 500, validity: { kind: "relative", days: 30 } },

@@ -85,6 +85,19 @@ describe.skipIf(!server)("loyalty under concurrency (postgres)", () => {
     expect(Object.keys(refused)).toEqual(["loyalty.coupon_already_redeemed"]);
   });
 
+  it("200 concurrent exchanges of points for a coupon with stock 50: 50 coupons, 50 × the cost in points, nothing else", { timeout: 120_000 }, async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    await services.points.adjust(ctx, p, { delta: 7000, reason: "seed", idempotencyKey: "seed" });
+    const template = await services.coupons.createTemplate(ctx, { name: "For points", kind: "fixed", amountMinor: 500, validity: { kind: "relative", days: 7 }, totalStock: 50, perMemberLimit: null, pointsCost: 100 });
+    const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => services.coupons.exchange(ctx, p, { templateId: template.id, idempotencyKey: `ex-${i}` })));
+    expect(await codesOf(results)).toEqual({ ok: 50, "loyalty.out_of_stock": 150 });
+    expect((await services.points.balance(ctx, p)).available).toBe(2000);
+    expect((await services.coupons.listOfCustomer(ctx, p)).length).toBe(50);
+    await expectConsistent(database.db, ws, p);
+  });
+
   it("500 concurrent redemptions never overdraw one balance", { timeout: 120_000 }, async () => {
     const ws = await newWorkspace(services);
     const ctx = systemContext(ws);

@@ -11,6 +11,7 @@ export const loyaltyErrors = defineErrors({
   "loyalty.not_reversible": 409,
   "loyalty.template_not_found": 404,
   "loyalty.template_inactive": 409,
+  "loyalty.not_exchangeable": 422,
   "loyalty.coupon_not_found": 404,
   "loyalty.coupon_expired": 422,
   "loyalty.coupon_not_yet_valid": 422,

@@ -109,6 +109,8 @@ export const couponTemplates = pgTable(
     perMemberLimit: integer("per_member_limit"),
     perMemberDailyLimit: integer("per_member_daily_limit"),
     storeIds: jsonb("store_ids").$type<string[] | null>(),
+    /** Points a member pays to get one (exchange); null = not for points. */
+    pointsCost: integer("points_cost"),
     status: text("status").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),

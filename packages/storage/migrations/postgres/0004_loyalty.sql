@@ -14,6 +14,7 @@ CREATE TABLE "coupon_templates" (
 	"per_member_limit" integer,
 	"per_member_daily_limit" integer,
 	"store_ids" jsonb,
+	"points_cost" integer,
 	"status" text NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL

@@ -16,6 +16,7 @@ describe("coupon template form", () => {
       perMemberLimit: 1,
       perMemberDailyLimit: null,
       storeIds: null,
+      pointsCost: null,
     });
   });
 

@@ -16,9 +16,10 @@ export type CouponFormValues = {
   perMemberLimit?: number | null;
   perMemberDailyLimit?: number | null;
   storeIds?: string[];
+  pointsCost?: number | null;
 };
 
-export const COUPON_FORM_FIELDS = ["name", "kind", "amount", "percentOff", "cap", "threshold", "itemSku", "days", "range", "totalStock", "perMemberLimit", "perMemberDailyLimit", "storeIds"] as const;
+export const COUPON_FORM_FIELDS = ["name", "kind", "amount", "percentOff", "cap", "threshold", "itemSku", "days", "range", "totalStock", "perMemberLimit", "perMemberDailyLimit", "storeIds", "pointsCost"] as const;
 
 export const EMPTY_COUPON_FORM: CouponFormValues = { name: "", kind: "fixed", validityKind: "relative", days: 30, perMemberLimit: 1, storeIds: [] };
 
@@ -38,6 +39,7 @@ export function couponFormToBody(v: CouponFormValues, minorPerUnit: number): Cre
     perMemberLimit: v.perMemberLimit ?? null,
     perMemberDailyLimit: v.perMemberDailyLimit ?? null,
     storeIds: v.storeIds && v.storeIds.length > 0 ? v.storeIds : null,
+    pointsCost: v.pointsCost ?? null,
   };
 }
 

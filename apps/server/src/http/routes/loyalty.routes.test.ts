@@ -134,6 +134,18 @@ describe("loyalty API", () => {
     expect((await claim(later)).error!.code).toBe("loyalty.template_inactive");
   });
 
+  it("exchanges points for a coupon over HTTP, 201 then 200 on replay, 422 when short", async () => {
+    const id = await template({ pointsCost: 50, perMemberLimit: null });
+    await call("POST", `/customers/${profileId}/points/adjustments`, { delta: 60, reason: "for exchange", idempotencyKey: key() });
+    const first = await call("POST", `/customers/${profileId}/points/exchanges`, { templateId: id, idempotencyKey: "ex-1" });
+    expect(first.statusCode, first.body).toBe(201);
+    expect((await call("POST", `/customers/${profileId}/points/exchanges`, { templateId: id, idempotencyKey: "ex-1" })).statusCode).toBe(200);
+    const balance = (await call("GET", `/customers/${profileId}/points`)).json<{ available: number }>().available;
+    const short = await call("POST", `/customers/${profileId}/points/exchanges`, { templateId: await template({ pointsCost: balance + 1 }), idempotencyKey: key() });
+    expectError(short, 422, "loyalty.insufficient_points");
+    expectError(await call("POST", `/customers/${profileId}/points/exchanges`, { templateId: await template({}), idempotencyKey: key() }), 422, "loyalty.not_exchangeable");
+  });
+
   it("lets an analyst read but not change loyalty", async () => {
     const analyst = await addOperator(t, ws, "analyst");
     expect((await call("GET", `/customers/${profileId}/points`, undefined, analyst.cookie)).statusCode).toBe(200);

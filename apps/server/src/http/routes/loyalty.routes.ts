@@ -7,6 +7,8 @@ import {
   CouponTemplateListDto,
   CouponTemplateParams,
   CreateCouponTemplateBody,
+  ExchangePointsBody,
+  ExchangeResultDto,
   IssueCouponsBody,
   IssueResultDto,
   LoyaltySettings,
@@ -102,6 +104,25 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = 
     },
     async (req, reply) => {
       const result = await services.points.redeem(requireWorkspace(req), req.params.profileId, req.body);
+      return reply.code(result.replayed ? 200 : 201).send(result);
+    },
+  );
+
+  app.post(
+    `${base}/customers/:profileId/points/exchanges`,
+    {
+      schema: {
+        params: ProfileParams,
+        body: ExchangePointsBody,
+        response: { 200: ExchangeResultDto, 201: ExchangeResultDto },
+        tags,
+        summary: "Exchange points for a coupon, all or nothing (idempotent by idempotencyKey)",
+      },
+      // Data plane, like a redemption: the entry and the coupon record it.
+      config: { auth: "workspace", permission: "loyalty.manage", audited: false },
+    },
+    async (req, reply) => {
+      const result = await services.coupons.exchange(requireWorkspace(req), req.params.profileId, req.body);
       return reply.code(result.replayed ? 200 : 201).send(result);
     },
   );

@@ -48,6 +48,7 @@ export interface TemplateRow {
   per_member_limit: number | null;
   per_member_daily_limit: number | null;
   store_ids: string[] | null;
+  points_cost: number | null;
   status: CouponTemplateDto["status"];
   created_at: string | Date;
   updated_at: string | Date;
@@ -72,6 +73,7 @@ export function toTemplateDto(t: TemplateRow): CouponTemplateDto {
     perMemberLimit: t.per_member_limit,
     perMemberDailyLimit: t.per_member_daily_limit,
     storeIds: t.store_ids,
+    pointsCost: t.points_cost,
     status: t.status,
     createdAt: iso(t.created_at),
     updatedAt: iso(t.updated_at),

@@ -5,7 +5,7 @@ import type { CreateCouponTemplateInput } from "@siyu/contracts";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
-import { loyaltyServices, newProfile, newWorkspace } from "../loyalty.test-helpers";
+import { expectConsistent, loyaltyServices, newProfile, newWorkspace } from "../loyalty.test-helpers";
 import { newCouponCode } from "./coupons.ledger";
 
 let database: TestDatabase;
@@ -93,6 +93,32 @@ describe(`coupons (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, (
     await expect(services.coupons.claim(ctx, t.id, survivor)).rejects.toMatchObject({ code: "loyalty.limit_reached" });
     await services.coupons.updateTemplate(ctx, t.id, { ...body, perMemberLimit: null, status: "paused" });
     await expect(services.coupons.claim(ctx, t.id, survivor)).rejects.toMatchObject({ code: "loyalty.template_inactive" });
+  });
+
+  it("exchanges points for a coupon all or nothing, once per key", async () => {
+    clock.set("2026-05-01T02:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    await services.points.adjust(ctx, p, { delta: 250, reason: "seed", idempotencyKey: "seed" });
+    const t = await services.coupons.createTemplate(ctx, { name: "100 points", kind: "fixed", amountMinor: 500, validity: relative, totalStock: 2, perMemberLimit: null, pointsCost: 100 });
+    const first = await services.coupons.exchange(ctx, p, { templateId: t.id, idempotencyKey: "x-1" });
+    expect(first).toMatchObject({ replayed: false, balance: { available: 150 }, entry: { kind: "redeem", delta: -100 } });
+    const again = await services.coupons.exchange(ctx, p, { templateId: t.id, idempotencyKey: "x-1" });
+    expect(again).toMatchObject({ replayed: true, coupon: { id: first.coupon.id }, balance: { available: 150 } });
+    await services.coupons.exchange(ctx, p, { templateId: t.id, idempotencyKey: "x-2" });
+    // Out of stock: no points taken.
+    await expect(services.coupons.exchange(ctx, p, { templateId: t.id, idempotencyKey: "x-3" })).rejects.toMatchObject({ code: "loyalty.out_of_stock" });
+    expect((await services.points.balance(ctx, p)).available).toBe(50);
+    // Too few points: no coupon issued.
+    const big = await services.coupons.createTemplate(ctx, { name: "Big", kind: "fixed", amountMinor: 500, validity: relative, pointsCost: 51 });
+    await expect(services.coupons.exchange(ctx, p, { templateId: big.id, idempotencyKey: "x-4" })).rejects.toMatchObject({ code: "loyalty.insufficient_points" });
+    expect((await services.coupons.getTemplate(ctx, big.id)).issuedCount).toBe(0);
+    const free = await services.coupons.createTemplate(ctx, { name: "Not for points", kind: "fixed", amountMinor: 500, validity: relative });
+    await expect(services.coupons.exchange(ctx, p, { templateId: free.id, idempotencyKey: "x-5" })).rejects.toMatchObject({ code: "loyalty.not_exchangeable" });
+    expect((await services.coupons.getTemplate(ctx, free.id)).issuedCount).toBe(0);
+    await expect(services.coupons.exchange(ctx, p, { templateId: big.id, idempotencyKey: "x-1" })).rejects.toMatchObject({ code: "loyalty.idempotency_conflict" });
+    await expectConsistent(database.db, ws, p);
   });
 
   it("makes unguessable codes: 80 random bits, no look-alike letters", () => {

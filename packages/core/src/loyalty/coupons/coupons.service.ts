@@ -7,6 +7,8 @@ import {
   type CreateCouponTemplateInput,
   type IssueCouponsBody,
   type IssueResultDto,
+  type ExchangePointsBody,
+  type ExchangeResultDto,
   type RedeemCouponInput,
   type RedeemCouponResultDto,
   RedeemCouponBody,
@@ -14,12 +16,12 @@ import {
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
-import { DomainError } from "../../shared/domain-error";
+import { DomainError, isUniqueViolation } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
-import { rows } from "../points/points.ledger";
+import { debit, findEntryByKey, lockAccount, rows } from "../points/points.ledger";
 import { foldMergedCoupons } from "../points/points.jobs";
-import { workspaceTimeZone } from "../points/points.service";
+import { readAccount, toBalanceDto, toEntryDto, workspaceTimeZone } from "../points/points.service";
 import {
   COUPON_COLUMNS,
   expireDueCoupons,
@@ -42,7 +44,7 @@ export interface CouponsDeps {
 function templateValues(body: CreateCouponTemplateBody) {
   return sql`${body.name}, ${body.kind}, ${body.amountMinor}, ${body.percentOff}, ${body.capMinor}, ${body.thresholdMinor}, ${body.itemSku},
     ${JSON.stringify(body.validity)}::jsonb, ${body.totalStock}, ${body.perMemberLimit}, ${body.perMemberDailyLimit},
-    ${body.storeIds === null ? null : JSON.stringify(body.storeIds)}::jsonb, ${body.status}`;
+    ${body.storeIds === null ? null : JSON.stringify(body.storeIds)}::jsonb, ${body.pointsCost}, ${body.status}`;
 }
 
 export function createCouponsService(deps: CouponsDeps) {
@@ -62,7 +64,7 @@ export function createCouponsService(deps: CouponsDeps) {
         const [t] = await rows<TemplateRow>(
           tx,
           sql`insert into coupon_templates (id, workspace_id, name, kind, amount_minor, percent_off, cap_minor, threshold_minor, item_sku, validity,
-                total_stock, per_member_limit, per_member_daily_limit, store_ids, status, issued_count, created_at, updated_at)
+                total_stock, per_member_limit, per_member_daily_limit, store_ids, points_cost, status, issued_count, created_at, updated_at)
               values (${newId()}::uuid, ${ctx.workspaceId}::uuid, ${templateValues(body)}, 0, ${now}::timestamptz, ${now}::timestamptz)
               returning *`,
         );
@@ -92,7 +94,7 @@ export function createCouponsService(deps: CouponsDeps) {
         const [t] = await rows<TemplateRow>(
           tx,
           sql`update coupon_templates set (name, kind, amount_minor, percent_off, cap_minor, threshold_minor, item_sku, validity, total_stock,
-                per_member_limit, per_member_daily_limit, store_ids, status) = (${templateValues(body)}), updated_at = ${clock.now().toISOString()}::timestamptz
+                per_member_limit, per_member_daily_limit, store_ids, points_cost, status) = (${templateValues(body)}), updated_at = ${clock.now().toISOString()}::timestamptz
               where id = ${templateId}::uuid returning *`,
         );
         await appendAuditEntry(tx, clock, ctx, {
@@ -154,6 +156,61 @@ export function createCouponsService(deps: CouponsDeps) {
       const now = clock.now();
       const result = await db.transaction((tx) => issueCoupon(tx, { workspaceId: ctx.workspaceId, templateId, profileId: live, issueKey, now, timeZone }));
       return { coupon: toCouponDto(result.coupon, now), replayed: result.replayed };
+    },
+
+    /**
+     * Points for a coupon, all or nothing: in one transaction the account is locked, the coupon is issued
+     * (template locked: stock and limits hold) and its points cost taken oldest first. No stock → no points
+     * taken; too few points → no coupon. The key makes a replay return the first exchange.
+     */
+    async exchange(ctx: WorkspaceContext, profileId: string, body: ExchangePointsBody): Promise<ExchangeResultDto> {
+      const live = await deps.resolveProfileId(ctx, profileId);
+      const timeZone = await workspaceTimeZone(db, ctx.workspaceId);
+      const now = clock.now();
+      const signature = `exchange:${body.templateId}`;
+      const issueKey = `points:${body.idempotencyKey}`;
+      const replay = async (on: Db): Promise<ExchangeResultDto | null> => {
+        const entry = await findEntryByKey(on, ctx.workspaceId, body.idempotencyKey);
+        if (!entry) return null;
+        if (entry.profile_id !== live || entry.metadata.request !== signature) {
+          throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${body.idempotencyKey}" was used for a different request`);
+        }
+        const [coupon] = await rows<CouponRow>(on, sql`select ${COUPON_COLUMNS} from coupons where workspace_id = ${ctx.workspaceId}::uuid and issue_key = ${issueKey}`);
+        return { entry: toEntryDto(entry), balance: toBalanceDto(await readAccount(on, ctx.workspaceId, live)), coupon: toCouponDto(coupon!, now), replayed: true };
+      };
+      try {
+        return await db.transaction(async (tx) => {
+          const account = await lockAccount(tx, ctx.workspaceId, live, now);
+          const prior = await replay(tx);
+          if (prior) return prior;
+          const { coupon } = await issueCoupon(tx, { workspaceId: ctx.workspaceId, templateId: body.templateId, profileId: live, issueKey, now, timeZone });
+          const [template] = await rows<TemplateRow>(tx, sql`select * from coupon_templates where id = ${body.templateId}::uuid`);
+          if (template!.points_cost === null) throw loyaltyErrors.error("loyalty.not_exchangeable", "This coupon cannot be exchanged for points");
+          const entry = await debit(
+            tx,
+            ctx.workspaceId,
+            account,
+            {
+              profileId: live,
+              points: template!.points_cost,
+              kind: "redeem",
+              source: "coupon",
+              reason: `Coupon ${template!.name}`,
+              idempotencyKey: body.idempotencyKey,
+              actor: ctx.actor.name,
+              mayGoNegative: false,
+              metadata: { request: signature, couponId: coupon.id },
+            },
+            now,
+          );
+          return { entry: toEntryDto(entry), balance: toBalanceDto(account), coupon: toCouponDto(coupon, now), replayed: false };
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const prior = await replay(db);
+        if (!prior) throw error;
+        return prior;
+      }
     },
 
     async listOfCustomer(ctx: WorkspaceContext, profileId: string): Promise<CouponDto[]> {

@@ -95,7 +95,7 @@ async function once(
   }
 }
 
-async function readAccount(db: Db, workspaceId: string, profileId: string): Promise<Account> {
+export async function readAccount(db: Db, workspaceId: string, profileId: string): Promise<Account> {
   const [a] = await rows<Record<string, unknown>>(
     db,
     sql`select profile_id, available, pending, lifetime_earned, version from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid`,

@@ -209,6 +209,9 @@ export function CouponTemplatesTab() {
               <InputNumber<number> min={1} precision={0} />
             </Form.Item>
           </Space>
+          <Form.Item name="pointsCost" label={t("loyalty.templates.pointsCost")} extra={t("loyalty.templates.pointsCostHelp")}>
+            <InputNumber<number> min={1} precision={0} />
+          </Form.Item>
           <Form.Item name="storeIds" label={t("loyalty.templates.storeIds")} extra={t("loyalty.templates.storeIdsHelp")}>
             <Select mode="tags" tokenSeparators={[",", " "]} />
           </Form.Item>

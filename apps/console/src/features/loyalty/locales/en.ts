@@ -32,6 +32,8 @@ export const loyaltyEn = {
   "loyalty.templates.perMemberDailyLimit": "Per member per day",
   "loyalty.templates.storeIds": "Stores",
   "loyalty.templates.storeIdsHelp": "Store ids as orders send them; empty: every store",
+  "loyalty.templates.pointsCost": "Points to exchange for one",
+  "loyalty.templates.pointsCostHelp": "Empty: not exchangeable for points",
   "loyalty.templates.archive": "Archive",
   "loyalty.templates.archiveConfirm": "Stop issuing this coupon? Coupons already issued stay valid.",
   "loyalty.issue.action": "Issue",

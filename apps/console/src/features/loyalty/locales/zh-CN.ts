@@ -34,6 +34,8 @@ export const loyaltyZhCN: Record<keyof typeof loyaltyEn, string> = {
   "loyalty.templates.perMemberDailyLimit": "每人每日限领",
   "loyalty.templates.storeIds": "适用门店",
   "loyalty.templates.storeIdsHelp": "订单中的门店 id；留空：全部门店",
+  "loyalty.templates.pointsCost": "兑换一张所需积分",
+  "loyalty.templates.pointsCostHelp": "留空：不可用积分兑换",
   "loyalty.templates.archive": "归档",
   "loyalty.templates.archiveConfirm": "停止发放此券？已发出的券仍然有效。",
   "loyalty.issue.action": "发放",
