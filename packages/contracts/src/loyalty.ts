@@ -265,3 +265,24 @@ export const ExchangePointsBody = z.strictObject({
 export type ExchangePointsBody = z.infer<typeof ExchangePointsBody>;
 export const ExchangeResultDto = z.object({ entry: PointsEntryDto, balance: PointsBalanceDto, coupon: CouponDto, replayed: z.boolean() });
 export type ExchangeResultDto = z.infer<typeof ExchangeResultDto>;
+
+export const CreateIssueJobBody = z.strictObject({
+  profileIds: z.array(Id).min(1).max(100_000),
+  /** One job per key: a retried request returns the job the first one created. */
+  idempotencyKey: IdempotencyKey,
+});
+export type CreateIssueJobBody = z.infer<typeof CreateIssueJobBody>;
+export const IssueJobDto = z.object({
+  id: Id,
+  templateId: Id,
+  status: z.enum(["running", "done"]),
+  total: z.number().int(),
+  issued: z.number().int(),
+  refused: z.number().int(),
+  /** Refusals by error code (loyalty.out_of_stock, loyalty.limit_reached, profiles.not_found …). */
+  refusals: z.record(z.string(), z.number().int()),
+  createdAt: IsoDateTime,
+  finishedAt: IsoDateTime.nullable(),
+});
+export type IssueJobDto = z.infer<typeof IssueJobDto>;
+export const IssueJobParams = z.strictObject({ workspaceId: Id, jobId: Id });

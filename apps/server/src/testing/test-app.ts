@@ -183,5 +183,6 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const template = await t.services.coupons.createTemplate(ctx, { name: `Seed ${s}`, kind: "fixed", amountMinor: 500, validity: { kind: "relative", days: 30 }, perMemberLimit: null });
   await t.services.points.adjust(ctx, member.id, { delta: 100, reason: "seed", idempotencyKey: `seed-add-${s}` });
   const spent = await t.services.points.redeem(ctx, member.id, { points: 10, reason: "seed", idempotencyKey: `seed-spend-${s}` });
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id };
+  const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
+  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id };
 }

@@ -13,6 +13,7 @@ export const loyaltyErrors = defineErrors({
   "loyalty.template_inactive": 409,
   "loyalty.not_exchangeable": 422,
   "loyalty.coupon_not_found": 404,
+  "loyalty.issue_job_not_found": 404,
   "loyalty.coupon_expired": 422,
   "loyalty.coupon_not_yet_valid": 422,
   "loyalty.coupon_already_redeemed": 409,

@@ -147,3 +147,38 @@ export const coupons = pgTable(
     index("coupons_order_idx").on(t.workspaceId, t.orderId),
   ],
 );
+
+/**
+ * A bulk issue of one template to many customers, worked through in batches by the worker. Each batch
+ * commits its coupons together with its members' states, so a crash replays the batch or none of it:
+ * every member ends with exactly one coupon or one refusal.
+ */
+export const couponIssueJobs = pgTable(
+  "coupon_issue_jobs",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    templateId: uuid("template_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: text("status").notNull(),
+    total: integer("total").notNull(),
+    issued: integer("issued").notNull().default(0),
+    refused: integer("refused").notNull().default(0),
+    actor: text("actor"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("coupon_issue_jobs_key_uq").on(t.workspaceId, t.idempotencyKey), index("coupon_issue_jobs_status_idx").on(t.status, t.createdAt)],
+);
+
+export const couponIssueJobMembers = pgTable(
+  "coupon_issue_job_members",
+  {
+    jobId: uuid("job_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    state: text("state").notNull(),
+    errorCode: text("error_code"),
+    couponId: uuid("coupon_id"),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.profileId] }), index("coupon_issue_job_members_state_idx").on(t.jobId, t.state, t.profileId)],
+);

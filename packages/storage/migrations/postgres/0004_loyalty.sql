@@ -1,3 +1,26 @@
+CREATE TABLE "coupon_issue_job_members" (
+	"job_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"state" text NOT NULL,
+	"error_code" text,
+	"coupon_id" uuid,
+	CONSTRAINT "coupon_issue_job_members_job_id_profile_id_pk" PRIMARY KEY("job_id","profile_id")
+);
+--> statement-breakpoint
+CREATE TABLE "coupon_issue_jobs" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"template_id" uuid NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"status" text NOT NULL,
+	"total" integer NOT NULL,
+	"issued" integer DEFAULT 0 NOT NULL,
+	"refused" integer DEFAULT 0 NOT NULL,
+	"actor" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"finished_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "coupon_templates" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"workspace_id" uuid NOT NULL,
@@ -92,6 +115,9 @@ CREATE TABLE "points_entries" (
 	"pending_until" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE INDEX "coupon_issue_job_members_state_idx" ON "coupon_issue_job_members" USING btree ("job_id","state","profile_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "coupon_issue_jobs_key_uq" ON "coupon_issue_jobs" USING btree ("workspace_id","idempotency_key");--> statement-breakpoint
+CREATE INDEX "coupon_issue_jobs_status_idx" ON "coupon_issue_jobs" USING btree ("status","created_at");--> statement-breakpoint
 CREATE INDEX "coupon_templates_workspace_idx" ON "coupon_templates" USING btree ("workspace_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "coupons_code_uq" ON "coupons" USING btree ("workspace_id","code");--> statement-breakpoint
 CREATE UNIQUE INDEX "coupons_issue_key_uq" ON "coupons" USING btree ("workspace_id","issue_key");--> statement-breakpoint

@@ -7,6 +7,9 @@ import {
   CouponTemplateListDto,
   CouponTemplateParams,
   CreateCouponTemplateBody,
+  CreateIssueJobBody,
+  IssueJobDto,
+  IssueJobParams,
   ExchangePointsBody,
   ExchangeResultDto,
   IssueCouponsBody,
@@ -206,6 +209,30 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = 
       config: { auth: "workspace", permission: "loyalty.manage" },
     },
     async (req) => services.coupons.issue(requireWorkspace(req), req.params.templateId, req.body),
+  );
+
+  app.post(
+    `${base}/coupon-templates/:templateId/issue-jobs`,
+    {
+      schema: {
+        params: CouponTemplateParams,
+        body: CreateIssueJobBody,
+        response: { 202: IssueJobDto },
+        tags,
+        summary: "Issue to up to 100,000 customers in the background, crash-safe; poll the job for progress (idempotent by idempotencyKey)",
+      },
+      config: { auth: "workspace", permission: "loyalty.manage" },
+    },
+    async (req, reply) => reply.code(202).send(await services.coupons.createIssueJob(requireWorkspace(req), req.params.templateId, req.body)),
+  );
+
+  app.get(
+    `${base}/coupon-issue-jobs/:jobId`,
+    {
+      schema: { params: IssueJobParams, response: { 200: IssueJobDto }, tags, summary: "A bulk issue's progress: issued, refused by code" },
+      config: { auth: "workspace", permission: "loyalty.read" },
+    },
+    async (req) => services.coupons.getIssueJob(requireWorkspace(req), req.params.jobId),
   );
 
   app.get(

@@ -7,6 +7,7 @@ import {
   type CreateCouponTemplateInput,
   type IssueCouponsBody,
   type IssueResultDto,
+  type CreateIssueJobBody,
   type ExchangePointsBody,
   type ExchangeResultDto,
   type RedeemCouponInput,
@@ -19,6 +20,7 @@ import type { WorkspaceContext } from "../../shared/context";
 import { DomainError, isUniqueViolation } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
+import { createIssueJob, getIssueJob, runIssueBatch } from "./issue-jobs";
 import { debit, findEntryByKey, lockAccount, rows } from "../points/points.ledger";
 import { foldMergedCoupons } from "../points/points.jobs";
 import { readAccount, toBalanceDto, toEntryDto, workspaceTimeZone } from "../points/points.service";
@@ -212,6 +214,12 @@ export function createCouponsService(deps: CouponsDeps) {
         return prior;
       }
     },
+
+    /** A bulk issue, worked through by the worker in crash-safe batches (see issue-jobs.ts). */
+    createIssueJob: (ctx: WorkspaceContext, templateId: string, body: CreateIssueJobBody) => createIssueJob(db, clock, ctx, templateId, body),
+    getIssueJob: (ctx: WorkspaceContext, jobId: string) => getIssueJob(db, ctx, jobId),
+    /** One batch of the oldest running issue job; 0 when there is none. */
+    runIssueBatch: (limit = 500, hooks?: { beforeCommit?: () => Promise<void> }) => runIssueBatch(db, clock, limit, hooks),
 
     async listOfCustomer(ctx: WorkspaceContext, profileId: string): Promise<CouponDto[]> {
       const live = await deps.resolveProfileId(ctx, profileId);
