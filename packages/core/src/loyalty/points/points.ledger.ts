@@ -327,15 +327,26 @@ export async function restoreDebit(
   const done = await rows<{ id: string }>(tx, sql`select id from points_entries where workspace_id = ${workspaceId}::uuid and reverses_entry_id = ${original.id}::uuid`);
   if (done.length > 0) throw loyaltyErrors.error("loyalty.not_reversible", "This entry has already been reversed");
   const amount = -original.delta;
-  let debt = Math.max(0, -account.available);
+  // Buckets must end holding max(available, 0): what goes back is that change, into the buckets the
+  // debit took from. A debt takes its share first; a deduction that went below zero took less from
+  // buckets than it deducted, and what it took beyond them comes back as a bucket of its own.
+  let add = Math.max(account.available + amount, 0) - Math.max(account.available, 0);
   const back: { bucket: string; amount: number }[] = [];
   for (const a of original.allocations) {
-    const pay = Math.min(debt, a.amount);
-    debt -= pay;
-    if (a.amount - pay > 0) back.push({ bucket: a.bucket, amount: a.amount - pay });
+    const put = Math.min(add, a.amount);
+    if (put > 0) back.push({ bucket: a.bucket, amount: put });
+    add -= put;
   }
   // Expired buckets come back to "available" for a moment and are expired again just below.
   await shiftBuckets(tx, back, "available");
+  if (add > 0) {
+    const bucketId = newId();
+    await tx.execute(sql`
+      insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, earned_at, expires_at)
+      values (${bucketId}::uuid, ${workspaceId}::uuid, ${account.profileId}::uuid, ${original.id}::uuid, 'available', ${add}, ${add}, 0,
+        ${now.toISOString()}::timestamptz, null)`);
+    back.push({ bucket: bucketId, amount: add });
+  }
   const entry = await insertEntry(
     tx,
     workspaceId,

@@ -211,7 +211,7 @@ describe(`points ledger properties (${process.env.DATABASE_URL_TEST ? "postgres"
     );
   });
 
-  it("with negative balances allowed, reversals may go below zero and later points pay the debt first", { timeout: 240_000 }, async () => {
+  it("with negative balances allowed, reversals and deductions may go below zero, later points pay the debt first, undoing keeps the invariants", { timeout: 240_000 }, async () => {
     const ws = await newWorkspace(services, "Debt brand");
     const db = database.db;
     await fc.assert(
@@ -219,6 +219,7 @@ describe(`points ledger properties (${process.env.DATABASE_URL_TEST ? "postgres"
         clock.set("2026-01-01T00:00:00Z");
         const profile = await newProfile(db, ws);
         const earns: string[] = [];
+        const debits: EntryRow[] = [];
         for (const o of ops) {
           const now = clock.now();
           if (o.t === "earn" || (o.t === "adjust" && o.delta > 0)) {
@@ -229,17 +230,22 @@ describe(`points ledger properties (${process.env.DATABASE_URL_TEST ? "postgres"
             earns.push(entry.bucket_id!);
           } else if (o.t === "redeem" || o.t === "adjust") {
             const points = o.t === "redeem" ? o.points : -o.delta;
-            await db
+            const entry = await db
               .transaction(async (tx) =>
                 debit(tx, ws, await lockAccount(tx, ws, profile, now), { profileId: profile, points, kind: o.t === "redeem" ? "redeem" : "adjust", source: "test", reason: null, idempotencyKey: null, mayGoNegative: o.t === "adjust" }, now),
               )
               .catch((error: unknown) => {
                 if (!(error instanceof DomainError)) throw error;
+                return null;
               });
+            if (entry) debits.push(entry);
           } else if (o.t === "advance") {
             clock.advance(o.days * 86_400_000);
             while ((await releaseDuePoints(db, clock.now())).accounts > 0);
             while ((await expireDuePoints(db, clock.now())).accounts > 0);
+          } else if (o.t === "undo" && debits.length > 0) {
+            const d = debits.splice(o.pick % debits.length, 1)[0]!;
+            await db.transaction(async (tx) => restoreDebit(tx, ws, await lockAccount(tx, ws, profile, now), d, { idempotencyKey: null, reason: null, source: "test" }, now));
           } else if (o.t === "refund" && earns.length > 0) {
             const bucketId = earns[o.pick % earns.length]!;
             await db.transaction(async (tx) =>
