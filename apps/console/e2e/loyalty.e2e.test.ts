@@ -121,6 +121,7 @@ describe("Loyalty in Chromium", () => {
     await page.goto(`/w/${workspaceId}/customers/${member!.id}`);
     const card = byTestId("customer-loyalty");
     await byTestId("points-available").getByText("176").waitFor();
+    expect(await byTestId("customer-tier").innerText()).toContain("Bronze");
     await card.getByRole("tab", { name: "Coupons" }).click();
     await byTestId("customer-coupons").getByText("Available").waitFor();
 

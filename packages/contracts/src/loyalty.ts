@@ -8,6 +8,53 @@ const Key = z.string().min(1).max(200);
  * Every loyalty number is a per-workspace setting; these are the defaults a workspace starts with.
  * Points are whole numbers; money is in the workspace currency's major units (元) unless named *Minor.
  */
+export const TierLevel = z.strictObject({
+  code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: "must be a lower-case code such as gold" }),
+  name: z.string().trim().min(1).max(50),
+  /** Growth value from which this level applies. The first level's must be 0. */
+  threshold: z.number().int().min(0).max(1_000_000_000),
+  /** Benefits: earn multiplier and flags the brand's systems read. */
+  pointsMultiplier: Multiplier.default(1),
+  freeShipping: z.boolean().default(false),
+  priorityPurchase: z.boolean().default(false),
+  exclusiveService: z.boolean().default(false),
+  /** The coupon template meant as this level's birthday gift, for the brand's systems (Siyu does not issue it by itself yet). */
+  birthdayGiftTemplateId: Id.nullable().default(null),
+});
+export type TierLevel = z.infer<typeof TierLevel>;
+
+const DEFAULT_TIER_LEVELS = [
+  { code: "bronze", name: "铜卡 Bronze", threshold: 0 },
+  { code: "silver", name: "银卡 Silver", threshold: 1000, pointsMultiplier: 1.2 },
+  { code: "gold", name: "金卡 Gold", threshold: 3000, pointsMultiplier: 1.5, freeShipping: true },
+  { code: "platinum", name: "铂金卡 Platinum", threshold: 8000, pointsMultiplier: 1.8, freeShipping: true, priorityPurchase: true },
+  { code: "diamond", name: "钻石卡 Diamond", threshold: 20000, pointsMultiplier: 2, freeShipping: true, priorityPurchase: true, exclusiveService: true },
+];
+
+export const TierSettings = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    levels: z.array(TierLevel).min(1).max(20).default(DEFAULT_TIER_LEVELS.map((l) => TierLevel.parse(l))),
+    /** Growth value per unit of net spend (spend minus refunds). */
+    growthPerCurrencyUnit: z.number().min(0).max(10_000).default(1),
+    /** rolling_12_months: the last 12 months; calendar_year: this year, and last year's level holds until the grace after 1 January. */
+    window: z.enum(["rolling_12_months", "calendar_year"]).default("rolling_12_months"),
+    /** Days a member keeps a level after falling below it (rolling), or after 1 January (calendar year). */
+    downgradeGraceDays: z.number().int().min(0).max(365).default(30),
+    /** The brand plans' rule: fewer than minOrders orders in `days` days → drop a level (at most once per `days`). */
+    inactivityDrop: z
+      .strictObject({ enabled: z.boolean().default(false), days: z.number().int().min(1).max(365).default(30), minOrders: z.number().int().min(1).max(100).default(1) })
+      .prefault({}),
+  })
+  .superRefine((t, ctx) => {
+    if (t.levels[0]!.threshold !== 0) ctx.addIssue({ code: "custom", path: ["levels", 0, "threshold"], message: "the first level starts at 0" });
+    t.levels.forEach((l, i) => {
+      if (i > 0 && l.threshold <= t.levels[i - 1]!.threshold) ctx.addIssue({ code: "custom", path: ["levels", i, "threshold"], message: "must be above the previous level's" });
+      if (t.levels.findIndex((o) => o.code === l.code) !== i) ctx.addIssue({ code: "custom", path: ["levels", i, "code"], message: "is used twice" });
+    });
+  });
+export type TierSettings = z.infer<typeof TierSettings>;
+
 export const LoyaltySettings = z.strictObject({
   points: z
     .strictObject({
@@ -55,6 +102,7 @@ export const LoyaltySettings = z.strictObject({
       dailyCapPerMember: z.number().int().min(1).nullable().default(null),
     })
     .prefault({}),
+  tiers: TierSettings.prefault({}),
 });
 export type LoyaltySettings = z.infer<typeof LoyaltySettings>;
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = LoyaltySettings.parse({});
@@ -286,3 +334,16 @@ export const IssueJobDto = z.object({
 });
 export type IssueJobDto = z.infer<typeof IssueJobDto>;
 export const IssueJobParams = z.strictObject({ workspaceId: Id, jobId: Id });
+
+export const CustomerTierDto = z.object({
+  profileId: Id,
+  tier: z.object({ code: z.string(), name: z.string() }),
+  benefits: TierLevel.omit({ code: true, name: true, threshold: true }),
+  /** Growth value in the current window. */
+  growth: z.number().int(),
+  next: z.object({ code: z.string(), name: z.string(), threshold: z.number().int(), remaining: z.number().int() }).nullable(),
+  since: IsoDateTime.nullable(),
+  /** Set while growth is below the level's threshold: the level is kept until the grace ends. */
+  belowSince: IsoDateTime.nullable(),
+});
+export type CustomerTierDto = z.infer<typeof CustomerTierDto>;

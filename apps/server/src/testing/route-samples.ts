@@ -25,6 +25,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "PUT /api/v1/workspaces/:workspaceId/coupon-templates/:templateId": { name: "¥5 off", kind: "fixed", amountMinor: 500, validity: { kind: "relative", days: 30 } },
   "POST /api/v1/workspaces/:workspaceId/coupon-templates/:templateId/issues": { profileIds: ["0190a000-0000-7000-8000-000000000001"], idempotencyKey: "sample-issue" },
   "POST /api/v1/workspaces/:workspaceId/coupon-templates/:templateId/issue-jobs": { profileIds: ["0190a000-0000-7000-8000-000000000001"], idempotencyKey: "sample-job" },
+  "POST /api/v1/workspaces/:workspaceId/loyalty/tiers/recalculation": {},
   "POST /api/v1/workspaces/:workspaceId/coupons/redemptions": { code: "ABCD2345EFGH6789", orderId: "POS-1", orderTotalMinor: 1800 },
   "POST /api/v1/workspaces/:workspaceId/coupons/restorations": { orderId: "POS-1" },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.

@@ -67,6 +67,18 @@ CREATE TABLE "loyalty_settings" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "member_tiers" (
+	"workspace_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"tier" text NOT NULL,
+	"growth" bigint NOT NULL,
+	"since" timestamp with time zone NOT NULL,
+	"below_since" timestamp with time zone,
+	"last_inactivity_drop_at" timestamp with time zone,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "member_tiers_workspace_id_profile_id_pk" PRIMARY KEY("workspace_id","profile_id")
+);
+--> statement-breakpoint
 CREATE TABLE "points_accounts" (
 	"workspace_id" uuid NOT NULL,
 	"profile_id" uuid NOT NULL,

@@ -42,7 +42,8 @@ export function settingsToForm(s: LoyaltySettings): SettingsFormValues {
   };
 }
 
-export function formToSettings(v: SettingsFormValues): PutLoyaltySettingsBody {
+/** The form covers points and earn rules; the rest (tiers) is carried over from `base` unchanged. */
+export function formToSettings(v: SettingsFormValues, base: LoyaltySettings): PutLoyaltySettingsBody {
   const expiry =
     v.expiryMode === "rolling"
       ? { mode: "rolling" as const, months: v.months }
@@ -60,5 +61,6 @@ export function formToSettings(v: SettingsFormValues): PutLoyaltySettingsBody {
       stacking: v.stacking,
       dailyCapPerMember: v.dailyCapPerMember ?? null,
     },
+    tiers: base.tiers,
   };
 }

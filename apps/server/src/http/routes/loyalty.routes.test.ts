@@ -146,6 +146,17 @@ describe("loyalty API", () => {
     expectError(await call("POST", `/customers/${profileId}/points/exchanges`, { templateId: await template({}), idempotencyKey: key() }), 422, "loyalty.not_exchangeable");
   });
 
+  it("shows a customer's tier and progress, validates tier rules, recalculates on demand", async () => {
+    const tier = await call("GET", `/customers/${profileId}/tier`);
+    expect(tier.statusCode, tier.body).toBe(200);
+    expect(tier.json()).toMatchObject({ tier: { code: "bronze" }, next: { code: "silver" } });
+    const bad = await call("PUT", "/loyalty/settings", { tiers: { levels: [{ code: "gold", name: "Gold", threshold: 5 }] } });
+    expectError(bad, 400, "request.invalid");
+    expect(bad.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path).toBe("body.tiers.levels.0.threshold");
+    const recalc = await call("POST", "/loyalty/tiers/recalculation", {});
+    expect(recalc.statusCode, recalc.body).toBe(200);
+  });
+
   it("lets an analyst read but not change loyalty", async () => {
     const analyst = await addOperator(t, ws, "analyst");
     expect((await call("GET", `/customers/${profileId}/points`, undefined, analyst.cookie)).statusCode).toBe(200);

@@ -8,6 +8,7 @@ import {
   CouponTemplateParams,
   CreateCouponTemplateBody,
   CreateIssueJobBody,
+  CustomerTierDto,
   IssueJobDto,
   IssueJobParams,
   ExchangePointsBody,
@@ -63,6 +64,24 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = 
       config: { auth: "workspace", permission: "loyalty.read" },
     },
     async (req) => services.points.balance(requireWorkspace(req), req.params.profileId),
+  );
+
+  app.get(
+    `${base}/customers/:profileId/tier`,
+    {
+      schema: { params: ProfileParams, response: { 200: CustomerTierDto }, tags, summary: "A customer's tier, benefits, growth value and progress to the next level" },
+      config: { auth: "workspace", permission: "loyalty.read" },
+    },
+    async (req) => services.points.tier(requireWorkspace(req), req.params.profileId),
+  );
+
+  app.post(
+    `${base}/loyalty/tiers/recalculation`,
+    {
+      schema: { params: WorkspaceParams, body: z.strictObject({}).optional(), response: { 200: z.object({ changed: z.number().int() }) }, tags, summary: "Judge every member's tier again now (after changing the tier rules)" },
+      config: { auth: "workspace", permission: "loyalty.manage" },
+    },
+    async (req) => services.points.recalculateTiers(requireWorkspace(req)),
   );
 
   app.get(

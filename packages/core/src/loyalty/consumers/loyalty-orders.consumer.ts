@@ -8,6 +8,7 @@ import { addDays, localDay, localParts } from "../loyalty-time";
 import { birthdayMonthOf, pointsForOrder } from "../points/earn-rules";
 import { earn, expiryOf, findEntryByKey, loadSettings, lockAccount, reverseEarn, rows } from "../points/points.ledger";
 import { foldMergedAccounts, liveRoot } from "../points/points.jobs";
+import { recalculateTiers, tierMultiplierOf } from "../tiers/tiers";
 
 export const LOYALTY_ORDERS_CONSUMER = "loyalty.orders";
 
@@ -30,9 +31,15 @@ async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): P
   const workspaces = [...new Set(relevant.map((e) => e.workspaceId))];
   // Merges the projector just made: points follow the person before new ones land.
   for (const ws of workspaces) await foldMergedAccounts(tx, now, ws);
-  const owners = await ownersOf(tx, relevant.filter((e) => e.event === ORDER_COMPLETED).map((e) => e.seq));
+  // Who sent each order event: the earner of a completed order, and whose growth a refund changes.
+  const owners = await ownersOf(tx, relevant.map((e) => e.seq));
   await lockInKeyOrder(tx, relevant, owners, now);
   const contexts = new Map<string, Awaited<ReturnType<typeof workspaceContext>>>();
+  const touched = new Map<string, Set<string>>();
+  for (const [seq, owner] of owners) {
+    const e = relevant.find((x) => x.seq === seq)!;
+    touched.set(e.workspaceId, (touched.get(e.workspaceId) ?? new Set()).add(owner.profileId));
+  }
   for (const e of relevant) {
     let wc = contexts.get(e.workspaceId);
     if (!wc) contexts.set(e.workspaceId, (wc = await workspaceContext(tx, e.workspaceId)));
@@ -48,6 +55,8 @@ async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): P
       await reverseForRefund(tx, e, refund.orderId, wc, now);
     }
   }
+  // Upgrades happen at once: the members who ordered are judged again in this transaction.
+  for (const [workspaceId, profiles] of touched) await recalculateTiers(tx, workspaceId, now, [...profiles]);
 }
 
 /**
@@ -119,7 +128,7 @@ async function earnForOrder(
   const result = pointsForOrder(
     settings,
     { totalMinor: order.totalMinor, minorPerUnit: minorUnitsPer(order.currency), storeId: order.storeId, products: order.products },
-    { local, birthdayMonth: birthdayMonthOf(owner.traits.birthday) },
+    { local, birthdayMonth: birthdayMonthOf(owner.traits.birthday), tierMultiplier: await tierMultiplierOf(tx, wc.workspaceId, settings.tiers, owner.profileId) },
   );
   let points = result.points;
   const day = localDay(e.ts, wc.timeZone);

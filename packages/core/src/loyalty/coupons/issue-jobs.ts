@@ -9,7 +9,7 @@ import { loyaltyErrors } from "../loyalty.errors";
 import { addDays, localDay } from "../loyalty-time";
 import { rows } from "../points/points.ledger";
 import { liveRoot } from "../points/points.jobs";
-import { workspaceTimeZone } from "../points/points.service";
+import { workspaceTimeZone } from "../loyalty-workspace";
 import { lockTemplate, newCouponCode } from "./coupons.ledger";
 
 interface JobRow {

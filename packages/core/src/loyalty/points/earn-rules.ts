@@ -14,6 +14,8 @@ export interface EarnContext {
   local: LocalParts;
   /** 1–12, from the member's `birthday` trait; null when unknown. */
   birthdayMonth: number | null;
+  /** The earn multiplier of the member's tier (1 = none). */
+  tierMultiplier?: number;
 }
 
 export interface EarnResult {
@@ -37,6 +39,7 @@ export function pointsForOrder(settings: LoyaltySettings, order: OrderForPoints,
   if (context.birthdayMonth !== null && context.birthdayMonth === context.local.month) applied.birthday = earn.birthdayMonthMultiplier;
   const memberDay = earn.memberDay.daysOfMonth.includes(context.local.day) || earn.memberDay.weekdays.includes(context.local.weekday);
   if (memberDay) applied.memberDay = earn.memberDay.multiplier;
+  if (context.tierMultiplier !== undefined && context.tierMultiplier !== 1) applied.tier = context.tierMultiplier;
   const values = Object.values(applied);
   const multiplier = values.length === 0 ? 1 : earn.stacking === "multiply" ? values.reduce((m, v) => m * v, 1) : Math.max(...values);
   const units = order.totalMinor / order.minorPerUnit;

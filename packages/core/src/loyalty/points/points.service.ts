@@ -3,6 +3,7 @@ import type { Db } from "@siyu/storage";
 import {
   LoyaltySettings,
   type AdjustPointsBody,
+  type CustomerTierDto,
   type PointsBalanceDto,
   type PointsEntryDto,
   type PointsHistoryDto,
@@ -17,6 +18,8 @@ import { isUniqueViolation } from "../../shared/domain-error";
 import { loyaltyErrors } from "../loyalty.errors";
 import { debit, earn, expiryOf, findEntry, findEntryByKey, loadSettings, lockAccount, restoreDebit, rows, toAccount, toEntry, type Account, type EntryRow } from "./points.ledger";
 import { expireDuePoints, foldMergedAccounts, liveRoot, releaseDuePoints } from "./points.jobs";
+import { workspaceTimeZone } from "../loyalty-workspace";
+import { recalculateTiers, tierOf } from "../tiers/tiers";
 
 export interface PointsDeps {
   db: Db;
@@ -48,10 +51,7 @@ export function toBalanceDto(a: Account): PointsBalanceDto {
   return { profileId: a.profileId, available: a.available, pending: a.pending, lifetimeEarned: a.lifetimeEarned, version: a.version };
 }
 
-export async function workspaceTimeZone(db: Db, workspaceId: string): Promise<string> {
-  const [row] = await rows<{ timezone: string }>(db, sql`select timezone from workspaces where id = ${workspaceId}::uuid`);
-  return row?.timezone ?? "Asia/Shanghai";
-}
+export { workspaceTimeZone } from "../loyalty-workspace";
 
 interface Request {
   profileId: string;
@@ -234,6 +234,24 @@ export function createPointsService(deps: PointsDeps) {
         });
         return entry;
       });
+    },
+
+    /** A member's tier, benefits and progress to the next level. */
+    async tier(ctx: WorkspaceContext, profileId: string): Promise<CustomerTierDto> {
+      return tierOf(db, ctx.workspaceId, await deps.resolveProfileId(ctx, profileId));
+    },
+
+    /** Judges every member of the workspace again (the hourly job does this for all workspaces). */
+    async recalculateTiers(ctx: WorkspaceContext): Promise<{ changed: number }> {
+      const changed = await recalculateTiers(db, ctx.workspaceId, clock.now());
+      await appendAuditEntry(db, clock, ctx, { action: "loyalty.tiers_recalculated", targetType: "workspace", targetId: ctx.workspaceId, summary: `${changed} member(s) changed tier` });
+      return { changed };
+    },
+
+    async runTierJob(now: Date = clock.now()): Promise<number> {
+      let changed = 0;
+      for (const w of await rows<{ id: string }>(db, sql`select id from workspaces`)) changed += await recalculateTiers(db, w.id, now);
+      return changed;
     },
 
     /** The periodic jobs: fold merged profiles' points, release pending points, expire due ones. */

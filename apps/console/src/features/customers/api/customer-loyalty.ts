@@ -1,4 +1,4 @@
-import { CouponListDto, PointsBalanceDto, PointsHistoryDto, PointsOperationDto, type AdjustPointsBody } from "@siyu/contracts";
+import { CouponListDto, CustomerTierDto, PointsBalanceDto, PointsHistoryDto, PointsOperationDto, type AdjustPointsBody } from "@siyu/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiRequest, encodePathSegment } from "../../../lib/api";
 import { customerKeys } from "./customer-keys";
@@ -33,5 +33,12 @@ export function useAdjustPoints(workspaceId: string, profileId: string) {
   return useMutation({
     mutationFn: (body: AdjustPointsBody) => apiRequest(`${customerPath(workspaceId, profileId)}/points/adjustments`, PointsOperationDto, { method: "POST", body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: customerKeys.loyalty(workspaceId, profileId) }),
+  });
+}
+
+export function useCustomerTier(workspaceId: string, profileId: string) {
+  return useQuery({
+    queryKey: [...customerKeys.loyalty(workspaceId, profileId), "tier"],
+    queryFn: ({ signal }) => apiRequest(`${customerPath(workspaceId, profileId)}/tier`, CustomerTierDto, { signal }),
   });
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useReportApiError } from "../../../lib/api";
 import { useT, type MessageKey } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
-import { useAdjustPoints, useCustomerCoupons, useCustomerPoints, useCustomerPointsHistory } from "../api/customer-loyalty";
+import { useAdjustPoints, useCustomerCoupons, useCustomerPoints, useCustomerPointsHistory, useCustomerTier } from "../api/customer-loyalty";
 
 type AdjustValues = { delta: number; reason: string };
 
@@ -17,6 +17,7 @@ export function CustomerLoyaltyCard(props: { profileId: string }) {
   const points = useCustomerPoints(workspaceId, props.profileId);
   const history = useCustomerPointsHistory(workspaceId, props.profileId);
   const coupons = useCustomerCoupons(workspaceId, props.profileId);
+  const tier = useCustomerTier(workspaceId, props.profileId);
   const adjust = useAdjustPoints(workspaceId, props.profileId);
   const reportError = useReportApiError();
   const [form] = Form.useForm<AdjustValues>();
@@ -41,6 +42,18 @@ export function CustomerLoyaltyCard(props: { profileId: string }) {
         <Statistic title={t("customers.loyalty.available")} value={points.data?.available ?? 0} data-testid="points-available" />
         <Statistic title={t("customers.loyalty.pending")} value={points.data?.pending ?? 0} />
         <Statistic title={t("customers.loyalty.lifetime")} value={points.data?.lifetimeEarned ?? 0} />
+        {tier.data ? (
+          <Statistic
+            title={t("customers.loyalty.tier")}
+            value={tier.data.tier.name}
+            data-testid="customer-tier"
+            suffix={
+              tier.data.next ? (
+                <span style={{ fontSize: 12 }}>{t("customers.loyalty.toNext", { remaining: tier.data.next.remaining, name: tier.data.next.name })}</span>
+              ) : null
+            }
+          />
+        ) : null}
       </Flex>
       {can("loyalty.manage") ? (
         <Form<AdjustValues> form={form} layout="inline" onFinish={submit} style={{ marginBottom: 16 }} requiredMark={false}>

@@ -163,4 +163,6 @@ export const customersEn = {
   "customers.loyalty.coupon.expired": "Expired",
   "customers.loyalty.validUntil": "Valid until",
   "customers.loyalty.order": "Order",
+  "customers.loyalty.tier": "Tier",
+  "customers.loyalty.toNext": "{remaining} to {name}",
 };

@@ -165,4 +165,6 @@ export const customersZhCN: Record<keyof typeof customersEn, string> = {
   "customers.loyalty.coupon.expired": "已过期",
   "customers.loyalty.validUntil": "有效期至",
   "customers.loyalty.order": "订单",
+  "customers.loyalty.tier": "等级",
+  "customers.loyalty.toNext": "再 {remaining} 升至{name}",
 };

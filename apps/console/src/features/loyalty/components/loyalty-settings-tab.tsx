@@ -54,7 +54,7 @@ export function LoyaltySettingsTab() {
   if (settings.isError) return <QueryErrorResult error={settings.error} onRetry={() => void settings.refetch()} />;
 
   const submit = (values: SettingsFormValues) =>
-    put.mutate(formToSettings(values), {
+    put.mutate(formToSettings(values, settings.data!), {
       onSuccess: () => void message.success(t("common.saved")),
       onError: (error) => reportError(error),
     });
@@ -129,7 +129,7 @@ export function LoyaltySettingsTab() {
         </Card>
         {disabled ? null : (
           <Flex justify="flex-end">
-            <Button type="primary" htmlType="submit" loading={put.isPending} data-testid="loyalty-settings-save">
+            <Button type="primary" htmlType="submit" loading={put.isPending} disabled={!settings.data} data-testid="loyalty-settings-save">
               {t("common.save")}
             </Button>
           </Flex>
