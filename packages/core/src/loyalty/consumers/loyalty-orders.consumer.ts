@@ -7,7 +7,7 @@ import { restoreCouponsOfOrder } from "../coupons/coupons.ledger";
 import { addDays, localDay, localParts } from "../loyalty-time";
 import { birthdayMonthOf, pointsForOrder } from "../points/earn-rules";
 import { earn, expiryOf, findEntryByKey, loadSettings, lockAccount, reverseEarn, rows } from "../points/points.ledger";
-import { foldMergedAccounts, liveRoot } from "../points/points.jobs";
+import { foldMergedInto, liveRoot } from "../points/points.jobs";
 import { recalculateTiers, tierMultiplierOf } from "../tiers/tiers";
 
 export const LOYALTY_ORDERS_CONSUMER = "loyalty.orders";
@@ -28,11 +28,15 @@ async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): P
   const relevant = events.filter((e) => e.event === ORDER_COMPLETED || e.event === ORDER_REFUNDED);
   if (relevant.length === 0) return;
   const now = clock.now();
-  const workspaces = [...new Set(relevant.map((e) => e.workspaceId))];
-  // Merges the projector just made: points follow the person before new ones land.
-  for (const ws of workspaces) await foldMergedAccounts(tx, now, ws);
   // Who sent each order event: the earner of a completed order, and whose growth a refund changes.
   const owners = await ownersOf(tx, relevant.map((e) => e.seq));
+  // Merges the projector just made: the absorbed profiles' points join their survivor before new ones land.
+  const byWorkspace = new Map<string, Set<string>>();
+  for (const e of relevant) {
+    const owner = owners.get(e.seq);
+    if (owner) byWorkspace.set(e.workspaceId, (byWorkspace.get(e.workspaceId) ?? new Set()).add(owner.profileId));
+  }
+  for (const [ws, live] of byWorkspace) await foldMergedInto(tx, ws, [...live], now);
   await lockInKeyOrder(tx, relevant, owners, now);
   const contexts = new Map<string, Awaited<ReturnType<typeof workspaceContext>>>();
   const touched = new Map<string, Set<string>>();

@@ -107,6 +107,26 @@ export async function foldMergedAccounts(db: Db, now: Date, workspaceId?: string
   return merged.length;
 }
 
+/**
+ * The consumer's cheap fold: only profiles merged straight into the given live profiles (through the
+ * identity merges' survivor index). Chains of merges are left to the minute job's full fold.
+ */
+export async function foldMergedInto(db: Db, workspaceId: string, liveIds: string[], now: Date): Promise<number> {
+  if (liveIds.length === 0) return 0;
+  const merged = await rows<{ merged_profile_id: string }>(
+    db,
+    sql`select distinct m.merged_profile_id from identity_merges m
+        join points_accounts a on a.workspace_id = m.workspace_id and a.profile_id = m.merged_profile_id
+        where m.workspace_id = ${workspaceId}::uuid and m.survivor_profile_id = any(${`{${liveIds.join(",")}}`}::uuid[])
+          and m.split_at is null and (a.available <> 0 or a.pending <> 0)`,
+  );
+  for (const m of merged) {
+    const live = await liveRoot(db, workspaceId, m.merged_profile_id);
+    if (live && live !== m.merged_profile_id) await transferAccount(db, workspaceId, m.merged_profile_id, live, now);
+  }
+  return merged.length;
+}
+
 /** Gives the coupons of profiles merged into another to the live profile (their limits then count for the person). */
 export async function foldMergedCoupons(db: Db): Promise<number> {
   const merged = await rows<{ workspace_id: string; profile_id: string }>(
