@@ -126,7 +126,7 @@ export async function recalculateTiers(db: Db, workspaceId: string, now: Date, p
     }
     const current = new Map(
       (
-        await rows<TierRow>(tx, sql`select profile_id, tier, growth, since, below_since, last_inactivity_drop_at from member_tiers where workspace_id = ${workspaceId}::uuid ${onlyTiers} for update`)
+        await rows<TierRow>(tx, sql`select profile_id, tier, growth, since, below_since, last_inactivity_drop_at from member_tiers where workspace_id = ${workspaceId}::uuid ${onlyTiers} order by profile_id for update`)
       ).map((r) => [r.profile_id, r]),
     );
     const date = (v: string | Date | null) => (v === null ? null : new Date(v));
