@@ -131,6 +131,25 @@ describe(`points for orders (${process.env.DATABASE_URL_TEST ? "postgres" : "pgl
     await expectConsistent(database.db, ws, p);
   });
 
+  it("applies the cap across orders of one batch and counts a repeated order id in the same batch once", async () => {
+    clock.set("2026-07-09T04:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    await services.points.putSettings(ctx, { points: { pendingDays: 0 }, earn: { dailyCapPerMember: 250, memberDay: { multiplier: 1 } } });
+    await send(ws, [order("capped", "c-1", 100), order("capped", "c-2", 100), order("capped", "c-2", 100), order("capped", "c-3", 100), order("other", "c-4", 30)]);
+    await drain();
+    const p = await profileOf(ws, "capped");
+    expect((await services.points.balance(ctx, p)).available).toBe(250);
+    const history = await services.points.history(ctx, p, { limit: 10 });
+    expect(history.items.map((e) => [e.orderId, e.delta]).reverse()).toEqual([
+      ["c-1", 100],
+      ["c-2", 100],
+      ["c-3", 50],
+    ]);
+    expect((await services.points.balance(ctx, await profileOf(ws, "other"))).available).toBe(30);
+    await expectConsistent(database.db, ws, p);
+  });
+
   it("has one effect per order even when the whole log is consumed again", async () => {
     clock.set("2026-07-08T04:00:00Z");
     const ws = await newWorkspace(services);
