@@ -103,6 +103,17 @@ export const LoyaltySettings = z.strictObject({
     })
     .prefault({}),
   tiers: TierSettings.prefault({}),
+  storedValue: z
+    .strictObject({
+      /** Top-up bonus (充值赠送): the highest rule the top-up reaches applies. Minor units. */
+      bonusRules: z
+        .array(z.strictObject({ minTopupMinor: z.number().int().min(1).max(100_000_000_00), bonusMinor: z.number().int().min(1).max(100_000_000_00) }))
+        .max(20)
+        .default([]),
+      /** Which balance a spend takes first. */
+      spendOrder: z.enum(["principal_first", "bonus_first"]).default("principal_first"),
+    })
+    .prefault({}),
 });
 export type LoyaltySettings = z.infer<typeof LoyaltySettings>;
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = LoyaltySettings.parse({});
@@ -347,3 +358,52 @@ export const CustomerTierDto = z.object({
   belowSince: IsoDateTime.nullable(),
 });
 export type CustomerTierDto = z.infer<typeof CustomerTierDto>;
+
+export const StoredValueBalanceDto = z.object({
+  profileId: Id,
+  /** Money the member paid in and has not spent (a liability of the brand). Minor units. */
+  principalMinor: z.number().int(),
+  /** Bonus given with top-ups, not yet spent. */
+  bonusMinor: z.number().int(),
+  totalMinor: z.number().int(),
+  version: z.number().int(),
+});
+export type StoredValueBalanceDto = z.infer<typeof StoredValueBalanceDto>;
+
+export const StoredValueTransactionDto = z.object({
+  id: Id,
+  profileId: Id,
+  kind: z.enum(["topup", "spend", "refund"]),
+  principalMinor: z.number().int(),
+  bonusMinor: z.number().int(),
+  orderId: z.string().nullable(),
+  reference: z.string().nullable(),
+  reversesId: Id.nullable(),
+  idempotencyKey: z.string(),
+  createdAt: IsoDateTime,
+  actor: z.string().nullable(),
+});
+export type StoredValueTransactionDto = z.infer<typeof StoredValueTransactionDto>;
+export const StoredValueResultDto = z.object({ transaction: StoredValueTransactionDto, balance: StoredValueBalanceDto, replayed: z.boolean() });
+export type StoredValueResultDto = z.infer<typeof StoredValueResultDto>;
+export const StoredValueHistoryDto = z.object({ items: z.array(StoredValueTransactionDto) });
+
+export const TopUpBody = z.strictObject({
+  amountMinor: z.number().int().min(1).max(100_000_000_00),
+  /** The payment it came from (e.g. a WeChat Pay transaction id). */
+  reference: z.string().trim().min(1).max(200),
+  idempotencyKey: IdempotencyKey,
+});
+export type TopUpBody = z.infer<typeof TopUpBody>;
+export const SpendStoredValueBody = z.strictObject({
+  amountMinor: z.number().int().min(1).max(100_000_000_00),
+  orderId: z.string().trim().min(1).max(200),
+  idempotencyKey: IdempotencyKey,
+});
+export type SpendStoredValueBody = z.infer<typeof SpendStoredValueBody>;
+export const RefundStoredValueBody = z.strictObject({
+  /** The spend to give back, whole. */
+  orderId: z.string().trim().min(1).max(200),
+  idempotencyKey: IdempotencyKey,
+});
+export type RefundStoredValueBody = z.infer<typeof RefundStoredValueBody>;

@@ -14,7 +14,15 @@ import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
 import { asWarehouseWriter } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
-import { createCouponsService, createPointsService, runLoyaltyOrdersBatch, type CouponsService, type PointsService } from "./loyalty";
+import {
+  createCouponsService,
+  createPointsService,
+  createStoredValueService,
+  runLoyaltyOrdersBatch,
+  type CouponsService,
+  type PointsService,
+  type StoredValueService,
+} from "./loyalty";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -47,6 +55,8 @@ export interface CoreServices {
   points: PointsService;
   /** Coupon templates, issuing, redemption against orders. */
   coupons: CouponsService;
+  /** Stored value (储值) on a double-entry ledger: top-ups with bonus, spends, refunds. */
+  storedValue: StoredValueService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
   /** CSV import of profiles and orders through the ingest flow. */
@@ -94,6 +104,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     },
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     imports: createImportsService({
       db,

@@ -26,6 +26,9 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/coupon-templates/:templateId/issues": { profileIds: ["0190a000-0000-7000-8000-000000000001"], idempotencyKey: "sample-issue" },
   "POST /api/v1/workspaces/:workspaceId/coupon-templates/:templateId/issue-jobs": { profileIds: ["0190a000-0000-7000-8000-000000000001"], idempotencyKey: "sample-job" },
   "POST /api/v1/workspaces/:workspaceId/loyalty/tiers/recalculation": {},
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/top-ups": { amountMinor: 10000, reference: "wx-sample", idempotencyKey: "sample-topup" },
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/spends": { amountMinor: 100, orderId: "POS-SV", idempotencyKey: "sample-spend" },
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/refunds": { orderId: "POS-SV", idempotencyKey: "sample-refund" },
   "POST /api/v1/workspaces/:workspaceId/coupons/redemptions": { code: "ABCD2345EFGH6789", orderId: "POS-1", orderTotalMinor: 1800 },
   "POST /api/v1/workspaces/:workspaceId/coupons/restorations": { orderId: "POS-1" },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.

@@ -98,6 +98,22 @@ describe.skipIf(!server)("loyalty under concurrency (postgres)", () => {
     await expectConsistent(database.db, ws, p);
   });
 
+  it("200 concurrent stored-value spends never overdraw, and every transaction balances", { timeout: 120_000 }, async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    await services.storedValue.topUp(ctx, p, { amountMinor: 5_000, reference: "seed", idempotencyKey: "seed" });
+    const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => services.storedValue.spend(ctx, p, { amountMinor: 37, orderId: `sv-${i}`, idempotencyKey: `sv-${i}` })));
+    expect(await codesOf(results)).toEqual({ ok: 135, "loyalty.insufficient_balance": 65 });
+    expect((await services.storedValue.balance(ctx, p)).totalMinor).toBe(5_000 - 135 * 37);
+    const [check] = await rows<{ unbalanced: number; owed: number }>(
+      database.db,
+      sql`select (select count(*)::int from (select transaction_id from stored_value_postings where workspace_id = ${ws}::uuid group by transaction_id having sum(amount_minor) <> 0) u) as unbalanced,
+                 (select -sum(amount_minor)::int from stored_value_postings where workspace_id = ${ws}::uuid and account in ('member_principal', 'member_bonus')) as owed`,
+    );
+    expect(check).toEqual({ unbalanced: 0, owed: 5_000 - 135 * 37 });
+  });
+
   it("500 concurrent redemptions never overdraw one balance", { timeout: 120_000 }, async () => {
     const ws = await newWorkspace(services);
     const ctx = systemContext(ws);

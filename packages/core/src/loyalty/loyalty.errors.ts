@@ -6,6 +6,8 @@ import { defineErrors } from "../shared/domain-error";
  */
 export const loyaltyErrors = defineErrors({
   "loyalty.insufficient_points": 422,
+  "loyalty.insufficient_balance": 422,
+  "loyalty.spend_not_found": 404,
   "loyalty.idempotency_conflict": 409,
   "loyalty.entry_not_found": 404,
   "loyalty.not_reversible": 409,

@@ -198,3 +198,59 @@ export const memberTiers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.profileId] })],
 );
+
+/** Stored value (储值) per member: a cache of the postings on the member's two liability accounts. */
+export const storedValueAccounts = pgTable(
+  "stored_value_accounts",
+  {
+    workspaceId: uuid("workspace_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    principalMinor: bigint("principal_minor", { mode: "number" }).notNull().default(0),
+    bonusMinor: bigint("bonus_minor", { mode: "number" }).notNull().default(0),
+    version: integer("version").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.profileId] })],
+);
+
+/** One stored-value operation (top-up, spend, refund), once per idempotency key. */
+export const storedValueTransactions = pgTable(
+  "stored_value_transactions",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    kind: text("kind").notNull(),
+    principalMinor: bigint("principal_minor", { mode: "number" }).notNull(),
+    bonusMinor: bigint("bonus_minor", { mode: "number" }).notNull(),
+    orderId: text("order_id"),
+    reference: text("reference"),
+    reversesId: uuid("reverses_id"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    actor: text("actor"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("stored_value_transactions_key_uq").on(t.workspaceId, t.idempotencyKey),
+    index("stored_value_transactions_profile_idx").on(t.workspaceId, t.profileId, t.createdAt),
+    index("stored_value_transactions_order_idx").on(t.workspaceId, t.orderId),
+  ],
+);
+
+/**
+ * Double entry: every transaction's postings sum to zero. Debits are positive. Accounts:
+ * cash (money received), member_principal and member_bonus (what the brand owes members, credit
+ * balances), bonus_expense (bonus given), sales (stored value spent on orders).
+ */
+export const storedValuePostings = pgTable(
+  "stored_value_postings",
+  {
+    id: uuid("id").primaryKey(),
+    transactionId: uuid("transaction_id").notNull(),
+    workspaceId: uuid("workspace_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    account: text("account").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [index("stored_value_postings_tx_idx").on(t.transactionId), index("stored_value_postings_profile_idx").on(t.workspaceId, t.profileId, t.account)],
+);

@@ -127,6 +127,40 @@ CREATE TABLE "points_entries" (
 	"pending_until" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "stored_value_accounts" (
+	"workspace_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"principal_minor" bigint DEFAULT 0 NOT NULL,
+	"bonus_minor" bigint DEFAULT 0 NOT NULL,
+	"version" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "stored_value_accounts_workspace_id_profile_id_pk" PRIMARY KEY("workspace_id","profile_id")
+);
+--> statement-breakpoint
+CREATE TABLE "stored_value_postings" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"transaction_id" uuid NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"account" text NOT NULL,
+	"amount_minor" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "stored_value_transactions" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"profile_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"principal_minor" bigint NOT NULL,
+	"bonus_minor" bigint NOT NULL,
+	"order_id" text,
+	"reference" text,
+	"reverses_id" uuid,
+	"idempotency_key" text NOT NULL,
+	"actor" text,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE INDEX "coupon_issue_job_members_state_idx" ON "coupon_issue_job_members" USING btree ("job_id","state","profile_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "coupon_issue_jobs_key_uq" ON "coupon_issue_jobs" USING btree ("workspace_id","idempotency_key");--> statement-breakpoint
 CREATE INDEX "coupon_issue_jobs_status_idx" ON "coupon_issue_jobs" USING btree ("status","created_at");--> statement-breakpoint
@@ -143,4 +177,9 @@ CREATE INDEX "points_buckets_pending_idx" ON "points_buckets" USING btree ("work
 CREATE INDEX "points_buckets_order_idx" ON "points_buckets" USING btree ("workspace_id","order_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "points_entries_idempotency_uq" ON "points_entries" USING btree ("workspace_id","idempotency_key");--> statement-breakpoint
 CREATE INDEX "points_entries_profile_idx" ON "points_entries" USING btree ("workspace_id","profile_id","created_at");--> statement-breakpoint
-CREATE INDEX "points_entries_day_idx" ON "points_entries" USING btree ("workspace_id","profile_id","earn_day");
+CREATE INDEX "points_entries_day_idx" ON "points_entries" USING btree ("workspace_id","profile_id","earn_day");--> statement-breakpoint
+CREATE INDEX "stored_value_postings_tx_idx" ON "stored_value_postings" USING btree ("transaction_id");--> statement-breakpoint
+CREATE INDEX "stored_value_postings_profile_idx" ON "stored_value_postings" USING btree ("workspace_id","profile_id","account");--> statement-breakpoint
+CREATE UNIQUE INDEX "stored_value_transactions_key_uq" ON "stored_value_transactions" USING btree ("workspace_id","idempotency_key");--> statement-breakpoint
+CREATE INDEX "stored_value_transactions_profile_idx" ON "stored_value_transactions" USING btree ("workspace_id","profile_id","created_at");--> statement-breakpoint
+CREATE INDEX "stored_value_transactions_order_idx" ON "stored_value_transactions" USING btree ("workspace_id","order_id");

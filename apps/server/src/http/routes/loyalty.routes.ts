@@ -29,6 +29,12 @@ import {
   RestoreCouponsBody,
   ReversePointsBody,
   UpdateCouponTemplateBody,
+  StoredValueBalanceDto,
+  StoredValueHistoryDto,
+  StoredValueResultDto,
+  TopUpBody,
+  SpendStoredValueBody,
+  RefundStoredValueBody,
   WorkspaceParams,
 } from "@siyu/contracts";
 import type { CoreServices } from "@siyu/core";
@@ -166,6 +172,49 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = 
       return reply.code(result.replayed ? 200 : 201).send(result);
     },
   );
+
+  app.get(
+    `${base}/customers/:profileId/stored-value`,
+    {
+      schema: { params: ProfileParams, response: { 200: StoredValueBalanceDto }, tags, summary: "A customer's stored value (储值): principal and bonus" },
+      config: { auth: "workspace", permission: "loyalty.read" },
+    },
+    async (req) => services.storedValue.balance(requireWorkspace(req), req.params.profileId),
+  );
+
+  app.get(
+    `${base}/customers/:profileId/stored-value/transactions`,
+    {
+      schema: { params: ProfileParams, response: { 200: StoredValueHistoryDto }, tags, summary: "A customer's stored-value transactions, newest first" },
+      config: { auth: "workspace", permission: "loyalty.read" },
+    },
+    async (req) => ({ items: await services.storedValue.history(requireWorkspace(req), req.params.profileId) }),
+  );
+
+  for (const [path, body, summary, run] of [
+    ["top-ups", TopUpBody, "Add money (with the top-up bonus rule); idempotent by idempotencyKey", "topUp"],
+    ["spends", SpendStoredValueBody, "Pay an order from stored value; never below zero; one spend per order", "spend"],
+    ["refunds", RefundStoredValueBody, "Give an order's spend back exactly (principal and bonus)", "refund"],
+  ] as const) {
+    app.post(
+      `${base}/customers/:profileId/stored-value/${path}`,
+      {
+        schema: { params: ProfileParams, body, response: { 200: StoredValueResultDto, 201: StoredValueResultDto }, tags, summary },
+        // Data plane (tills, payments): the transaction records actor, reference and order.
+        config: { auth: "workspace", permission: "loyalty.manage", audited: false },
+      },
+      async (req, reply) => {
+        const ctx = requireWorkspace(req);
+        const result =
+          run === "topUp"
+            ? await services.storedValue.topUp(ctx, req.params.profileId, req.body as TopUpBody)
+            : run === "spend"
+              ? await services.storedValue.spend(ctx, req.params.profileId, req.body as SpendStoredValueBody)
+              : await services.storedValue.refund(ctx, req.params.profileId, req.body as RefundStoredValueBody);
+        return reply.code(result.replayed ? 200 : 201).send(result);
+      },
+    );
+  }
 
   app.get(
     `${base}/coupon-templates`,
