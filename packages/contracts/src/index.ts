@@ -15,3 +15,4 @@ export * from "./consents";
 export * from "./clv";
 export * from "./tags";
 export * from "./scores";
+export * from "./loyalty";

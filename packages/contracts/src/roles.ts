@@ -22,6 +22,9 @@ export const PERMISSIONS = [
   "segments.manage",
   /** See customers' phone, email and full name unmasked (lists, exports); without it they are masked. */
   "customers.pii",
+  /** Points, coupons and loyalty settings: read them, or adjust, redeem, issue and configure. */
+  "loyalty.read",
+  "loyalty.manage",
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
@@ -36,9 +39,9 @@ const SEGMENTS: Permission[] = ["segments.read", "segments.manage"];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS,
-  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage", "customers.pii", ...SEGMENTS],
-  analyst: ["workspace.read", "stores.read", "customers.read", "segments.read"],
-  store_manager: ["workspace.read", "stores.read", "customers.read", "customers.pii", "segments.read"],
+  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage", "customers.pii", ...SEGMENTS, "loyalty.read", "loyalty.manage"],
+  analyst: ["workspace.read", "stores.read", "customers.read", "segments.read", "loyalty.read"],
+  store_manager: ["workspace.read", "stores.read", "customers.read", "customers.pii", "segments.read", "loyalty.read"],
   auditor: READ_ALL,
 };
 

@@ -10,6 +10,7 @@ import { clvErrors } from "./clv/clv.errors";
 import { tagErrors } from "./tags/tags.errors";
 import { scoresErrors } from "./scores/scores.errors";
 import { segmentErrors } from "./segments/segments.errors";
+import { loyaltyErrors } from "./loyalty/loyalty.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -25,5 +26,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...tagErrors.codes,
   ...scoresErrors.codes,
   ...segmentErrors.codes,
+  ...loyaltyErrors.codes,
   "ingest.invalid": 400,
 };

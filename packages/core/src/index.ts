@@ -21,3 +21,4 @@ export * from "./clv";
 export * from "./tags";
 export * from "./scores";
 export * from "./segments";
+export * from "./loyalty";

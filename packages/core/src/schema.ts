@@ -14,3 +14,4 @@ export * from "./clv/clv.schema";
 export * from "./tags/tags.schema";
 export * from "./scores/scores.schema";
 export * from "./segments/segments.schema";
+export * from "./loyalty/loyalty.schema";

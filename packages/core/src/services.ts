@@ -18,6 +18,15 @@ import { createClvService, type ClvService } from "./clv";
 import { createTagsService, type TagsService } from "./tags";
 import { createScoresService, type ScoresService } from "./scores";
 import { createSegmentsService, type SegmentsService } from "./segments";
+import {
+  createCouponsService,
+  createPointsService,
+  createStoredValueService,
+  runLoyaltyOrdersBatch,
+  type CouponsService,
+  type PointsService,
+  type StoredValueService,
+} from "./loyalty";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -46,6 +55,14 @@ export interface CoreServices {
   profiles: ProfilesService;
   /** Consent per channel and purpose; changes reach the warehouse's copy at once. */
   consents: ConsentsService;
+  /** Loyalty points: balances, history, adjustments, redemptions, settings, expiry and release jobs. */
+  points: PointsService;
+  /** Coupon templates, issuing, redemption against orders. */
+  coupons: CouponsService;
+  /** Stored value (储值) on a double-entry ledger: top-ups with bonus, spends, refunds. */
+  storedValue: StoredValueService;
+  /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
+  loyaltyNextBatch(limit?: number): Promise<number>;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
   /** Customer lifetime value: per-workspace BG/NBD + Gamma-Gamma fits and per-customer predictions (needs the warehouse). */
@@ -102,6 +119,10 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     },
     clv: createClvService({ db, warehouse: deps.warehouse, clock, resolveProfileId: profiles.resolveId }),
     scores: createScoresService({ db, warehouse: deps.warehouse, clock }),
+    points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
+    loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     imports: createImportsService({
       db,
       clock,

@@ -8,6 +8,7 @@ import { InvitePage, LoginPage } from "../features/auth";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
 import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
+import { LoyaltyPage } from "../features/loyalty";
 import { OperatorsPage } from "../features/operators";
 import { SegmentBuilderPage, SegmentDetailPage, SegmentListPage } from "../features/segments";
 import { StoreListPage } from "../features/stores";
@@ -63,6 +64,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     { path: "segments/:segmentId", element: <RequirePermission permission="segments.read"><SegmentDetailPage /></RequirePermission> },
     { path: "segments/:segmentId/edit", element: <RequirePermission permission="segments.manage"><SegmentBuilderPage /></RequirePermission> },
   ],
+  loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage /></RequirePermission> }],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

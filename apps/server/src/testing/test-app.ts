@@ -81,26 +81,18 @@ export async function createWorkspace(t: TestApp, name = "Brand"): Promise<TestW
   return { workspaceId: res.json<{ id: string }>().id, ownerCookie: cookie, ownerId: owner.id };
 }
 
-/** An operator with `role` in the workspace, not logged in (logins are rate-limited per minute). */
-export async function addMember(t: TestApp, ws: TestWorkspace, role: Role, storeIds: string[] = []) {
+/**
+ * An operator with `role` in the workspace, logged in; returns their cookie and id. Route walks that only
+ * need the operator's id pass `login: false` (the login route allows 20 attempts a minute).
+ */
+export async function addOperator(t: TestApp, ws: TestWorkspace, role: Role, storeIds: string[] = [], options: { login?: boolean } = {}) {
   const email = uniqueEmail(role);
   const operator = await t.services.access.createOperator({ email, name: `${role} person`, password: TEST_PASSWORD });
   await t.services.access.addMembership(
     { workspaceId: ws.workspaceId, actor: { type: "system", id: null, name: "test" }, storeIds: null, ip: null },
     { operatorId: operator.id, email, role, storeIds },
   );
-  return { operatorId: operator.id, email };
-}
-
-/** An operator with `role` in the workspace, logged in; returns their cookie and id. */
-export async function addOperator(t: TestApp, ws: TestWorkspace, role: Role, storeIds: string[] = []) {
-  const email = uniqueEmail(role);
-  const operator = await t.services.access.createOperator({ email, name: `${role} person`, password: TEST_PASSWORD });
-  await t.services.access.addMembership(
-    { workspaceId: ws.workspaceId, actor: { type: "system", id: null, name: "test" }, storeIds: null, ip: null },
-    { operatorId: operator.id, email, role, storeIds },
-  );
-  return { cookie: await login(t.app, email), operatorId: operator.id, email };
+  return { cookie: options.login === false ? "" : await login(t.app, email), operatorId: operator.id, email };
 }
 
 export async function createApiKey(t: TestApp, ws: TestWorkspace, scope: ApiKeyScope) {
@@ -188,7 +180,12 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const [conflict] = (await t.services.identity.listConflicts(ctx, 50)).filter((c) => c.a.profileId === member.id || c.b.profileId === member.id);
   if (!merge || !conflict) throw new Error("seed made no merge or no conflict");
   const segment = await t.services.segments.create(ctx, { name: `Buyers ${s}`, rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } });
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, segmentId: segment.id };
+  // Loyalty objects: a coupon template and a reversible points redemption.
+  const template = await t.services.coupons.createTemplate(ctx, { name: `Seed ${s}`, kind: "fixed", amountMinor: 500, validity: { kind: "relative", days: 30 }, perMemberLimit: null });
+  await t.services.points.adjust(ctx, member.id, { delta: 100, reason: "seed", idempotencyKey: `seed-add-${s}` });
+  const spent = await t.services.points.redeem(ctx, member.id, { points: 10, reason: "seed", idempotencyKey: `seed-spend-${s}` });
+  const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
+  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
 }
 
 let tagSerial = 0;

@@ -9,7 +9,15 @@ export type EventHandler = (tx: Db, events: LoggedEvent[]) => Promise<void>;
  * in the same transaction as its effects, so a crash anywhere replays the whole
  * batch or none of it — each effect happens exactly once. Returns events handled.
  */
-export async function consumeEventBatch(db: Db, consumer: string, limit: number, handle: EventHandler): Promise<number> {
+export interface ConsumeOptions {
+  /**
+   * The highest seq this consumer may handle now, read inside its transaction (e.g. another consumer's
+   * position, so a consumer that needs the projector's anchors never runs ahead of it).
+   */
+  upTo?: (tx: Db) => Promise<number>;
+}
+
+export async function consumeEventBatch(db: Db, consumer: string, limit: number, handle: EventHandler, options: ConsumeOptions = {}): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`
       insert into events_consumer_offsets (consumer, position, updated_at) values (${consumer}, 0, now())
@@ -20,7 +28,11 @@ export async function consumeEventBatch(db: Db, consumer: string, limit: number,
       rows: { position: string | number }[];
     };
     const position = Number(offset.rows[0]?.position ?? 0);
-    const events = await readEventsAfter(tx, position, limit);
+    let events = await readEventsAfter(tx, position, limit);
+    if (options.upTo) {
+      const max = await options.upTo(tx);
+      events = events.filter((e) => e.seq <= max);
+    }
     if (events.length === 0) return 0;
     await handle(tx, events);
     await tx.execute(sql`

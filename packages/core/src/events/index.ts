@@ -3,6 +3,6 @@ export type { NormalisedEvent, FieldError, NormaliseOptions } from "./normalise-
 export { appendEvents, readEventsAfter, lastSeq } from "./event-log.repository";
 export type { LoggedEvent } from "./event-log.repository";
 export { consumeEventBatch, consumerPosition } from "./event-consumer";
-export type { EventHandler } from "./event-consumer";
+export type { EventHandler, ConsumeOptions } from "./event-consumer";
 export { IngestSettings, DEFAULT_INGEST_SETTINGS } from "./events.settings";
 export { eventsLog, eventsConsumerOffsets } from "./events.schema";

@@ -11,6 +11,7 @@ import { newId } from "../shared/ids";
  * - rfm.changed                        { from, to }         (RFM cells)
  * - value_tier.changed                 { from, to }
  * - consent.changed                    { channel, purpose, granted, source }
+ * - loyalty_tier.changed               { from, to, growth, reason: upgrade | downgrade | inactivity }
  */
 export type ProfileEventKind =
   | "tag.added"
@@ -20,7 +21,8 @@ export type ProfileEventKind =
   | "lifecycle.changed"
   | "rfm.changed"
   | "value_tier.changed"
-  | "consent.changed";
+  | "consent.changed"
+  | "loyalty_tier.changed";
 
 export interface NewProfileEvent {
   workspaceId: string;

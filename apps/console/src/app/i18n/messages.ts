@@ -6,6 +6,7 @@ import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
 import { clvLocales } from "../../features/clv/locales";
 import { importsLocales } from "../../features/imports/locales";
+import { loyaltyLocales } from "../../features/loyalty/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { scoresLocales } from "../../features/scores/locales";
 import { segmentsLocales } from "../../features/segments/locales";
@@ -32,6 +33,7 @@ export const DICTIONARY_PARTS = [
   { owner: "tags", ...tagsLocales },
   { owner: "scores", ...scoresLocales },
   { owner: "segments", ...segmentsLocales },
+  { owner: "loyalty", ...loyaltyLocales },
 ] as const;
 
 export const en = {
@@ -49,6 +51,7 @@ export const en = {
   ...tagsLocales.en,
   ...scoresLocales.en,
   ...segmentsLocales.en,
+  ...loyaltyLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -66,6 +69,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...tagsLocales["zh-CN"],
   ...scoresLocales["zh-CN"],
   ...segmentsLocales["zh-CN"],
+  ...loyaltyLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  addMember,
+  addOperator,
   apiRoutes,
   buildTestApp,
   createApiKey,
@@ -43,8 +43,7 @@ async function freshObjects(): Promise<Record<string, string>> {
     ...(await seedTags(t, ws)),
     workspaceId: ws.workspaceId,
     storeId: await createStore(t, ws, `FR-${serial}`),
-    // Without a login: one per route would pass the login rate limit.
-    operatorId: (await addMember(t, ws, "operator")).operatorId,
+    operatorId: (await addOperator(t, ws, "operator", [], { login: false })).operatorId,
     apiKeyId: (await createApiKey(t, ws, "ingest")).id,
     invitationId: invitation.json<{ invitation: { id: string } }>().invitation.id,
   };

@@ -59,4 +59,6 @@ export const operatorsEn = {
   "operators.permission.segments.read": "View segments, tags, RFM, lifecycle and CLV",
   "operators.permission.segments.manage": "Define and recompute segments, tags and customer layers",
   "operators.permission.customers.pii": "See phone numbers, emails and names unmasked",
+  "operators.permission.loyalty.read": "View points, coupons and loyalty settings",
+  "operators.permission.loyalty.manage": "Adjust and redeem points, issue and redeem coupons, change loyalty settings",
 };

@@ -61,4 +61,6 @@ export const operatorsZhCN: Record<keyof typeof operatorsEn, string> = {
   "operators.permission.segments.read": "查看分群、标签、RFM、生命周期与 CLV",
   "operators.permission.segments.manage": "定义与重算分群、标签和客户分层",
   "operators.permission.customers.pii": "查看未打码的手机号、邮箱和姓名",
+  "operators.permission.loyalty.read": "查看积分、优惠券和会员忠诚度设置",
+  "operators.permission.loyalty.manage": "调整与兑换积分、发放与核销优惠券、修改忠诚度设置",
 };

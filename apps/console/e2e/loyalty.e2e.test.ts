@@ -1,0 +1,136 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startSiyu } from "@siyu/server";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const artifactsDir = join(repoRoot, "artifacts/browser");
+const CHROMIUM = process.env.SIYU_CHROMIUM ?? "/usr/bin/chromium";
+
+let siyu: Awaited<ReturnType<typeof startSiyu>> | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let dataDir: string;
+const pageErrors: string[] = [];
+
+const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
+
+async function screenshot(name: string): Promise<void> {
+  await page.waitForTimeout(400);
+  await page.evaluate("window.scrollTo(0, 0)");
+  await page.screenshot({ path: join(artifactsDir, `loyalty-${name}.png`), fullPage: true });
+}
+
+async function apiGet<T>(path: string): Promise<T> {
+  const response = await page.request.get(`/api/v1${path}`);
+  if (response.status() !== 200) throw new Error(`GET ${path} → ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("Loyalty in Chromium", () => {
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(repoRoot, "scripts/ensure-console-build.mjs")], { cwd: repoRoot, stdio: "inherit" });
+    mkdirSync(artifactsDir, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), "siyu-loyalty-e2e-"));
+    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: false, log: false });
+    if (!siyu.initialOwner) throw new Error("a fresh data folder must yield the initial owner's credentials");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+    });
+    const context = await browser.newContext({ baseURL: siyu.url, locale: "en-US", viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.setDefaultTimeout(30_000);
+    await page.goto("/login");
+    await byTestId("login-email").fill(siyu.initialOwner.email);
+    await byTestId("login-password").fill(siyu.initialOwner.password);
+    await byTestId("login-submit").click();
+    await page.waitForURL(/\/w\/[^/]+\/overview$/);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await siyu?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("configures an earn rule and a coupon template, issues it, and shows the member's points and coupon", async () => {
+    const workspaceId = /\/w\/([^/]+)\//.exec(page.url())?.[1];
+    if (!workspaceId) throw new Error(`no workspace in ${page.url()}`);
+    const ws = `/workspaces/${workspaceId}`;
+
+    // 1. Points rules: 2 points per yuan, released at once.
+    await byTestId("nav-loyalty").click();
+    await page.waitForURL(/\/loyalty$/);
+    await page.getByRole("tab", { name: "Points rules" }).click();
+    const perUnit = byTestId("settings-per-unit");
+    await perUnit.fill("2");
+    const pending = page.getByLabel("Pending days (refund window)");
+    await pending.fill("0");
+    await byTestId("loyalty-settings-save").click();
+    await until("settings saved", () => apiGet<{ points: { perCurrencyUnit: number; pendingDays: number } }>(`${ws}/loyalty/settings`), (s) => s.points.perCurrencyUnit === 2 && s.points.pendingDays === 0);
+    await screenshot("01-settings");
+
+    // 2. A member buys through the tracking API.
+    const created = await page.request.post(`/api/v1${ws}/api-keys`, { data: { name: "e2e", scope: "ingest" } });
+    const { secret } = (await created.json()) as { secret: string };
+    const response = await page.request.post("/v1/batch", {
+      headers: { authorization: `Basic ${Buffer.from(`${secret}:`).toString("base64")}` },
+      data: {
+        batch: [
+          { type: "identify", messageId: "l-1", userId: "member-1", traits: { name: "王芳", phone: "13800138001" } },
+          { type: "track", messageId: "l-2", userId: "member-1", event: "Order Completed", properties: { order_id: "L-1", total: 88, currency: "CNY" } },
+        ],
+      },
+    });
+    expect(response.status()).toBe(200);
+    const [member] = await until("the member", () => apiGet<{ items: { id: string }[] }>(`${ws}/customers?q=member-1`).then((r) => r.items), (items) => items.length === 1);
+    await until("points for the order", () => apiGet<{ available: number }>(`${ws}/customers/${member!.id}/points`), (b) => b.available === 176);
+
+    // 3. A coupon template, issued to the member.
+    await page.getByRole("tab", { name: "Coupons" }).click();
+    await byTestId("coupon-template-new").click();
+    await byTestId("coupon-name").fill("¥10 off");
+    await byTestId("coupon-amount").fill("10");
+    await byTestId("coupon-stock").fill("100");
+    await byTestId("coupon-template-save").click();
+    await byTestId("coupon-templates").getByText("¥10 off", { exact: true }).waitFor();
+    await byTestId("coupon-issue-¥10 off").click();
+    await byTestId("coupon-issue-profiles").fill(member!.id);
+    await page.getByRole("button", { name: "OK" }).click();
+    await page.getByText("1 issued, 0 refused").waitFor();
+    await byTestId("coupon-templates").getByText("1 / 100").waitFor();
+    await screenshot("02-templates");
+
+    // 4. The customer page shows the balance and the coupon.
+    await page.goto(`/w/${workspaceId}/customers/${member!.id}`);
+    const card = byTestId("customer-loyalty");
+    await byTestId("points-available").getByText("176").waitFor();
+    expect(await byTestId("customer-tier").innerText()).toContain("Bronze");
+    await card.getByRole("tab", { name: "Coupons" }).click();
+    await byTestId("customer-coupons").getByText("Available").waitFor();
+
+    // 5. An adjustment from the page.
+    await byTestId("points-delta").fill("-76");
+    await byTestId("points-reason").fill("service recovery");
+    await byTestId("points-adjust").click();
+    await byTestId("points-available").getByText("100").waitFor();
+    await screenshot("03-customer");
+    expect(pageErrors).toEqual([]);
+  });
+});

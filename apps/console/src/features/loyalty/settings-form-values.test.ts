@@ -1,0 +1,19 @@
+import { DEFAULT_LOYALTY_SETTINGS, LoyaltySettings } from "@siyu/contracts";
+import { describe, expect, it } from "vitest";
+import { formToSettings, settingsToForm } from "./settings-form-values";
+
+describe("loyalty settings form", () => {
+  it("round-trips the settings", () => {
+    const settings = LoyaltySettings.parse({
+      points: { expiry: { mode: "fixed", yearsAfter: 1, month: 12, day: 31 }, pendingDays: 3 },
+      earn: { storeMultipliers: { "SH-01": 2 }, memberDay: { weekdays: [3], multiplier: 1.5 }, dailyCapPerMember: 500 },
+    });
+    expect(LoyaltySettings.parse(formToSettings(settingsToForm(settings), settings))).toEqual(settings);
+    expect(LoyaltySettings.parse(formToSettings(settingsToForm(DEFAULT_LOYALTY_SETTINGS), DEFAULT_LOYALTY_SETTINGS))).toEqual(DEFAULT_LOYALTY_SETTINGS);
+  });
+
+  it("keeps the tier rules it does not show", () => {
+    const settings = LoyaltySettings.parse({ tiers: { window: "calendar_year", downgradeGraceDays: 60 } });
+    expect(LoyaltySettings.parse(formToSettings(settingsToForm(settings), settings)).tiers).toEqual(settings.tiers);
+  });
+});

@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createCoreServices, newId, systemClock, systemContext } from "@siyu/core";
+import { sql } from "@siyu/storage/orm";
+import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
+import { openStores } from "../compose";
+import { parseConfig } from "../config";
+import { startSiyu } from "../start";
+import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
+
+/**
+ * kill -9 during a bulk coupon issue: the real `siyu start` works through an issue job to many members
+ * while the test SIGKILLs it at several points of progress and starts it again. Afterwards every member
+ * holds exactly one coupon and the template's issued count equals the coupons. The embedded store by
+ * default; a fresh database on the PostgreSQL server under `npm run test:pg`.
+ */
+const MEMBERS = Number(process.env.SIYU_CRASH_COUPON_MEMBERS || 100_000);
+const KILLS = 4;
+
+const tmp = mkdtempSync(join(tmpdir(), "siyu-coupon-crash-"));
+const dataDir = join(tmp, "data");
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe(`bulk coupon issue under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`, () => {
+  it(`leaves each of ${MEMBERS} members exactly one coupon`, { timeout: 600_000 }, async () => {
+    const serverUrl = testServerUrl();
+    const target = serverUrl ? await createServerTestDatabase(serverUrl) : null;
+    if (target) cleanups.push(target.drop);
+    const config = parseConfig({ dataDir, databaseUrl: target?.url, demo: false, logLevel: "silent" });
+
+    const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
+    const workspaceId = first.initialOwner!.workspaceId;
+    await first.close();
+
+    // Members, a template and the job are written with no worker running; the child does all the issuing.
+    const stores = await openStores(config);
+    const services = createCoreServices({ db: stores.database.db, clock: systemClock, settings: { access: config.access } });
+    const ctx = systemContext(workspaceId);
+    const ids = Array.from({ length: MEMBERS }, () => newId());
+    for (let i = 0; i < ids.length; i += 20_000) {
+      const page = ids.slice(i, i + 20_000);
+      await stores.database.db.execute(sql`insert into profiles (id, workspace_id, created_at, updated_at)
+        select unnest(${`{${page.join(",")}}`}::uuid[]), ${workspaceId}::uuid, now(), now()`);
+    }
+    const template = await services.coupons.createTemplate(ctx, { name: "Crash", kind: "fixed", amountMinor: 500, validity: { kind: "relative", days: 30 }, perMemberLimit: 1 });
+    const job = await services.coupons.createIssueJob(ctx, template.id, { profileIds: ids, idempotencyKey: "crash" });
+    const { secret } = await services.apiKeys.create(ctx, { name: "crash test", scope: "admin" });
+    await stores.warehouse.close();
+    await stores.database.close();
+
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of Object.keys(env)) if (/^(SIYU_|DATABASE_URL|VITEST|NODE_OPTIONS$|PORT$|HOST$)/.test(name)) delete env[name];
+    Object.assign(env, { SIYU_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", SIYU_DEMO: "false", SIYU_LOG_LEVEL: "silent", ...(target ? { DATABASE_URL: target.url } : {}) });
+    const progress = async (): Promise<{ status: string; issued: number; refused: number } | null> => {
+      try {
+        const res = await fetch(`${url}/api/v1/workspaces/${workspaceId}/coupon-issue-jobs/${job.id}`, { headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(10_000) });
+        return res.status === 200 ? ((await res.json()) as { status: string; issued: number; refused: number }) : null;
+      } catch {
+        return null;
+      }
+    };
+
+    let server: ServerProcess = spawnServer(env, tmp);
+    cleanups.push(async () => void (await server.kill9()));
+    await waitUntilReady(url, server, 60_000);
+    const kills: number[] = [];
+    for (let k = 1; k <= KILLS; k++) {
+      // Kill at roughly k/(KILLS+1) of the way, wherever a batch happens to be.
+      const mark = Math.floor((MEMBERS * k) / (KILLS + 1));
+      for (;;) {
+        const p = await progress();
+        if (p && (p.issued >= mark || p.status === "done")) break;
+        await sleep(20);
+      }
+      // A moment later, so the kill lands inside a batch as often as between two.
+      await sleep(Math.floor(Math.random() * 80));
+      kills.push((await progress())?.issued ?? -1);
+      await server.kill9();
+      server = spawnServer(env, tmp);
+      await waitUntilReady(url, server, 60_000);
+    }
+    for (;;) {
+      const p = await progress();
+      if (p?.status === "done") break;
+      await sleep(100);
+    }
+    await server.stop();
+
+    const after = await openStores(config);
+    cleanups.push(async () => {
+      await after.warehouse.close();
+      await after.database.close();
+    });
+    const result = (await after.database.db.execute(sql`
+      select (select count(*)::int from coupons where template_id = ${template.id}::uuid) as coupons,
+             (select count(distinct profile_id)::int from coupons where template_id = ${template.id}::uuid) as holders,
+             (select issued_count from coupon_templates where id = ${template.id}::uuid) as issued_count,
+             (select issued from coupon_issue_jobs where id = ${job.id}::uuid) as job_issued,
+             (select count(*)::int from coupon_issue_job_members where job_id = ${job.id}::uuid and state = 'issued') as members_issued`)) as unknown as {
+      rows: { coupons: number; holders: number; issued_count: number; job_issued: number; members_issued: number }[];
+    };
+    const counted = result.rows[0];
+    console.log(`coupon issue crash: ${MEMBERS} members, killed at issued = ${kills.join(", ")}`);
+    expect(counted).toEqual({ coupons: MEMBERS, holders: MEMBERS, issued_count: MEMBERS, job_issued: MEMBERS, members_issued: MEMBERS });
+  });
+});

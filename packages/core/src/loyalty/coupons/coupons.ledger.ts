@@ -1,0 +1,255 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import type { CouponDto, CouponTemplateDto, CouponValidity } from "@siyu/contracts";
+import { newId } from "../../shared/ids";
+import { loyaltyErrors } from "../loyalty.errors";
+import { addDays, localDay } from "../loyalty-time";
+import { rows } from "../points/points.ledger";
+
+// Crockford base32 without I, L, O, U: easy to read out at a till.
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** 16 characters from 80 random bits: unguessable, unique per workspace by index. */
+export function newCouponCode(): string {
+  const bytes = randomBytes(10);
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+/** Codes are read case-insensitively, with the dashes and spaces people type. */
+export function normaliseCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, "");
+}
+
+export interface TemplateRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: CouponTemplateDto["kind"];
+  amount_minor: string | number | null;
+  percent_off: number | null;
+  cap_minor: string | number | null;
+  threshold_minor: string | number | null;
+  item_sku: string | null;
+  validity: CouponValidity;
+  total_stock: number | null;
+  issued_count: number;
+  per_member_limit: number | null;
+  per_member_daily_limit: number | null;
+  store_ids: string[] | null;
+  points_cost: number | null;
+  status: CouponTemplateDto["status"];
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+const num = (v: string | number | null) => (v === null ? null : Number(v));
+const iso = (v: string | Date) => new Date(v).toISOString();
+
+export function toTemplateDto(t: TemplateRow): CouponTemplateDto {
+  return {
+    id: t.id,
+    name: t.name,
+    kind: t.kind,
+    amountMinor: num(t.amount_minor),
+    percentOff: t.percent_off,
+    capMinor: num(t.cap_minor),
+    thresholdMinor: num(t.threshold_minor),
+    itemSku: t.item_sku,
+    validity: t.validity,
+    totalStock: t.total_stock,
+    issuedCount: Number(t.issued_count),
+    perMemberLimit: t.per_member_limit,
+    perMemberDailyLimit: t.per_member_daily_limit,
+    storeIds: t.store_ids,
+    pointsCost: t.points_cost,
+    status: t.status,
+    createdAt: iso(t.created_at),
+    updatedAt: iso(t.updated_at),
+  };
+}
+
+export interface CouponRow {
+  id: string;
+  template_id: string;
+  profile_id: string;
+  code: string;
+  status: CouponDto["status"];
+  issue_key: string | null;
+  issued_at: string | Date;
+  valid_from: string | Date;
+  valid_until: string | Date;
+  redeemed_at: string | Date | null;
+  order_id: string | null;
+  store_id: string | null;
+  discount_minor: string | number | null;
+}
+
+export const COUPON_COLUMNS = sql`id, template_id, profile_id, code, status, issue_key, issued_at, valid_from, valid_until, redeemed_at, order_id, store_id, discount_minor`;
+
+export function toCouponDto(c: CouponRow, now?: Date): CouponDto {
+  const expired = c.status === "available" && now !== undefined && new Date(c.valid_until) <= now;
+  return {
+    id: c.id,
+    templateId: c.template_id,
+    profileId: c.profile_id,
+    code: c.code,
+    status: expired ? "expired" : c.status,
+    issuedAt: iso(c.issued_at),
+    validFrom: iso(c.valid_from),
+    validUntil: iso(c.valid_until),
+    redeemedAt: c.redeemed_at === null ? null : iso(c.redeemed_at),
+    orderId: c.order_id,
+    storeId: c.store_id,
+    discountMinor: num(c.discount_minor),
+  };
+}
+
+export async function lockTemplate(tx: Db, workspaceId: string, templateId: string): Promise<TemplateRow> {
+  const [t] = await rows<TemplateRow>(tx, sql`select * from coupon_templates where workspace_id = ${workspaceId}::uuid and id = ${templateId}::uuid for update`);
+  if (!t) throw loyaltyErrors.error("loyalty.template_not_found", "No such coupon template");
+  return t;
+}
+
+/**
+ * Issues one coupon of a template to a profile. The template row is locked for the whole check-and-insert,
+ * so stock and limits are counted by one claimer at a time: N concurrent claims of stock S issue exactly
+ * min(N, S). With an issue key, a retry returns the coupon the first attempt issued.
+ */
+export async function issueCoupon(
+  tx: Db,
+  input: { workspaceId: string; templateId: string; profileId: string; issueKey: string | null; now: Date; timeZone: string },
+): Promise<{ coupon: CouponRow; replayed: boolean }> {
+  const { workspaceId, now } = input;
+  const template = await lockTemplate(tx, workspaceId, input.templateId);
+  if (input.issueKey !== null) {
+    const [existing] = await rows<CouponRow>(tx, sql`select ${COUPON_COLUMNS} from coupons where workspace_id = ${workspaceId}::uuid and issue_key = ${input.issueKey}`);
+    if (existing) {
+      if (existing.template_id !== template.id || existing.profile_id !== input.profileId) {
+        throw loyaltyErrors.error("loyalty.idempotency_conflict", `Issue key "${input.issueKey}" was used for another template or customer`);
+      }
+      return { coupon: existing, replayed: true };
+    }
+  }
+  if (template.status !== "active") throw loyaltyErrors.error("loyalty.template_inactive", `The template is ${template.status}`);
+  const validity = template.validity;
+  const validFrom = validity.kind === "fixed" ? new Date(validity.from) : now;
+  const validUntil = validity.kind === "fixed" ? new Date(validity.until) : addDays(now, validity.days);
+  if (validUntil <= now) throw loyaltyErrors.error("loyalty.coupon_expired", "The template's validity has ended");
+  if (template.total_stock !== null && template.issued_count >= template.total_stock) {
+    throw loyaltyErrors.error("loyalty.out_of_stock", "Every coupon of this template has been issued", { totalStock: template.total_stock });
+  }
+  const day = localDay(now, input.timeZone);
+  if (template.per_member_limit !== null || template.per_member_daily_limit !== null) {
+    const [held] = await rows<{ total: number; today: number }>(
+      tx,
+      sql`select count(*)::int as total, count(*) filter (where issue_day = ${day})::int as today from coupons
+          where workspace_id = ${workspaceId}::uuid and template_id = ${template.id}::uuid and profile_id = ${input.profileId}::uuid`,
+    );
+    if (template.per_member_limit !== null && held!.total >= template.per_member_limit) {
+      throw loyaltyErrors.error("loyalty.limit_reached", `The member already holds ${held!.total} of this coupon (limit ${template.per_member_limit})`, { limit: "perMember" });
+    }
+    if (template.per_member_daily_limit !== null && held!.today >= template.per_member_daily_limit) {
+      throw loyaltyErrors.error("loyalty.limit_reached", `The member received ${held!.today} today (daily limit ${template.per_member_daily_limit})`, { limit: "perMemberDaily" });
+    }
+  }
+  const [coupon] = await rows<CouponRow>(
+    tx,
+    sql`insert into coupons (id, workspace_id, template_id, profile_id, code, status, issue_key, issue_day, issued_at, valid_from, valid_until)
+        values (${newId()}::uuid, ${workspaceId}::uuid, ${template.id}::uuid, ${input.profileId}::uuid, ${newCouponCode()}, 'available', ${input.issueKey},
+          ${day}, ${now.toISOString()}::timestamptz, ${validFrom.toISOString()}::timestamptz, ${validUntil.toISOString()}::timestamptz)
+        returning ${COUPON_COLUMNS}`,
+  );
+  await tx.execute(sql`update coupon_templates set issued_count = issued_count + 1 where id = ${template.id}::uuid`);
+  return { coupon: coupon!, replayed: false };
+}
+
+export function discountOf(t: TemplateRow, orderTotalMinor: number): number {
+  const amount = num(t.amount_minor) ?? 0;
+  switch (t.kind) {
+    case "fixed":
+    case "threshold":
+      return Math.min(amount, orderTotalMinor);
+    case "percent": {
+      const off = Math.floor((orderTotalMinor * (t.percent_off ?? 0)) / 100);
+      const cap = num(t.cap_minor);
+      return cap === null ? off : Math.min(off, cap);
+    }
+    case "shipping":
+      return amount;
+    case "free_item":
+      return 0;
+  }
+}
+
+/**
+ * Redeems a coupon against an order, once: the coupon row is locked, a redemption for the same order
+ * returns the first result, another order gets loyalty.coupon_already_redeemed.
+ */
+export async function redeemCoupon(
+  tx: Db,
+  input: { workspaceId: string; code: string; orderId: string; orderTotalMinor: number; storeId: string | null; now: Date },
+): Promise<{ coupon: CouponRow; replayed: boolean }> {
+  const { workspaceId, now } = input;
+  const [coupon] = await rows<CouponRow>(
+    tx,
+    sql`select ${COUPON_COLUMNS} from coupons where workspace_id = ${workspaceId}::uuid and code = ${normaliseCode(input.code)} for update`,
+  );
+  if (!coupon) throw loyaltyErrors.error("loyalty.coupon_not_found", "No coupon with this code");
+  if (coupon.status === "redeemed") {
+    if (coupon.order_id === input.orderId) return { coupon, replayed: true };
+    throw loyaltyErrors.error("loyalty.coupon_already_redeemed", "The coupon was redeemed against another order");
+  }
+  if (coupon.status === "expired" || new Date(coupon.valid_until) <= now) {
+    throw loyaltyErrors.error("loyalty.coupon_expired", `The coupon expired at ${iso(coupon.valid_until)}`);
+  }
+  if (new Date(coupon.valid_from) > now) throw loyaltyErrors.error("loyalty.coupon_not_yet_valid", `The coupon is valid from ${iso(coupon.valid_from)}`);
+  const [template] = await rows<TemplateRow>(tx, sql`select * from coupon_templates where id = ${coupon.template_id}::uuid`);
+  if (template!.store_ids !== null && (input.storeId === null || !template!.store_ids.includes(input.storeId))) {
+    throw loyaltyErrors.error("loyalty.wrong_store", "The coupon cannot be used in this store", { storeIds: template!.store_ids });
+  }
+  const threshold = num(template!.threshold_minor);
+  if (threshold !== null && input.orderTotalMinor < threshold) {
+    throw loyaltyErrors.error("loyalty.threshold_not_met", `The order must reach ${threshold} (minor units)`, { thresholdMinor: threshold });
+  }
+  const [redeemed] = await rows<CouponRow>(
+    tx,
+    sql`update coupons set status = 'redeemed', redeemed_at = ${now.toISOString()}::timestamptz, order_id = ${input.orderId},
+          store_id = ${input.storeId}, discount_minor = ${discountOf(template!, input.orderTotalMinor)}
+        where id = ${coupon.id}::uuid and status = 'available' returning ${COUPON_COLUMNS}`,
+  );
+  return { coupon: redeemed!, replayed: false };
+}
+
+/** An order refunded in full gives its coupons back (expired ones stay expired). Idempotent. */
+export async function restoreCouponsOfOrder(tx: Db, workspaceId: string, orderId: string, now: Date): Promise<CouponRow[]> {
+  return rows<CouponRow>(
+    tx,
+    sql`update coupons set status = case when valid_until > ${now.toISOString()}::timestamptz then 'available' else 'expired' end,
+          redeemed_at = null, order_id = null, store_id = null, discount_minor = null
+        where workspace_id = ${workspaceId}::uuid and order_id = ${orderId} and status = 'redeemed'
+        returning ${COUPON_COLUMNS}`,
+  );
+}
+
+/** Marks up to `limit` coupons past their validity as expired; idempotent. Returns how many. */
+export async function expireDueCoupons(db: Db, now: Date, limit = 10_000): Promise<number> {
+  const done = await rows<{ id: string }>(
+    db,
+    sql`update coupons set status = 'expired' where id in (
+          select id from coupons where status = 'available' and valid_until <= ${now.toISOString()}::timestamptz limit ${limit})
+        returning id`,
+  );
+  return done.length;
+}

@@ -1,0 +1,167 @@
+import { sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import type { CreateIssueJobBody, IssueJobDto } from "@siyu/contracts";
+import { appendAuditEntry } from "../../audit";
+import type { Clock } from "../../shared/clock";
+import type { WorkspaceContext } from "../../shared/context";
+import { newId } from "../../shared/ids";
+import { loyaltyErrors } from "../loyalty.errors";
+import { addDays, localDay } from "../loyalty-time";
+import { rows } from "../points/points.ledger";
+import { liveRoot } from "../points/points.jobs";
+import { workspaceTimeZone } from "../loyalty-workspace";
+import { lockTemplate, newCouponCode } from "./coupons.ledger";
+
+interface JobRow {
+  id: string;
+  workspace_id: string;
+  template_id: string;
+  idempotency_key: string;
+  status: "running" | "done";
+  total: number;
+  issued: number;
+  refused: number;
+  created_at: string | Date;
+  finished_at: string | Date | null;
+}
+
+async function toJobDto(db: Db, job: JobRow): Promise<IssueJobDto> {
+  const refusals = await rows<{ error_code: string; n: number }>(
+    db,
+    sql`select error_code, count(*)::int as n from coupon_issue_job_members where job_id = ${job.id}::uuid and state = 'refused' group by error_code`,
+  );
+  return {
+    id: job.id,
+    templateId: job.template_id,
+    status: job.status,
+    total: Number(job.total),
+    issued: Number(job.issued),
+    refused: Number(job.refused),
+    refusals: Object.fromEntries(refusals.map((r) => [r.error_code, Number(r.n)])),
+    createdAt: new Date(job.created_at).toISOString(),
+    finishedAt: job.finished_at === null ? null : new Date(job.finished_at).toISOString(),
+  };
+}
+
+/** Records a bulk issue and its members in one transaction; the worker issues in batches. Idempotent by key. */
+export async function createIssueJob(db: Db, clock: Clock, ctx: WorkspaceContext, templateId: string, body: CreateIssueJobBody): Promise<IssueJobDto> {
+  const now = clock.now().toISOString();
+  return db.transaction(async (tx) => {
+    const template = await lockTemplate(tx, ctx.workspaceId, templateId);
+    const [existing] = await rows<JobRow>(tx, sql`select * from coupon_issue_jobs where workspace_id = ${ctx.workspaceId}::uuid and idempotency_key = ${body.idempotencyKey}`);
+    if (existing) {
+      if (existing.template_id !== templateId) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Key "${body.idempotencyKey}" was used for another template`);
+      return toJobDto(tx, existing);
+    }
+    const ids = [...new Set(body.profileIds.map((id) => id.toLowerCase()))];
+    const id = newId();
+    const [job] = await rows<JobRow>(
+      tx,
+      sql`insert into coupon_issue_jobs (id, workspace_id, template_id, idempotency_key, status, total, issued, refused, actor, created_at)
+          values (${id}::uuid, ${ctx.workspaceId}::uuid, ${templateId}::uuid, ${body.idempotencyKey}, 'running', ${ids.length}, 0, 0, ${ctx.actor.name}, ${now}::timestamptz)
+          returning *`,
+    );
+    await tx.execute(sql`
+      insert into coupon_issue_job_members (job_id, profile_id, state)
+      select ${id}::uuid, unnest(${`{${ids.join(",")}}`}::uuid[]), 'pending'`);
+    await appendAuditEntry(tx, clock, ctx, {
+      action: "loyalty.coupon_issue_job_created",
+      targetType: "coupon_template",
+      targetId: templateId,
+      summary: `Issue "${template.name}" to ${ids.length} customer(s)`,
+    });
+    return toJobDto(tx, job!);
+  });
+}
+
+export async function getIssueJob(db: Db, ctx: WorkspaceContext, jobId: string): Promise<IssueJobDto> {
+  const [job] = await rows<JobRow>(db, sql`select * from coupon_issue_jobs where workspace_id = ${ctx.workspaceId}::uuid and id = ${jobId}::uuid`);
+  if (!job) throw loyaltyErrors.error("loyalty.issue_job_not_found", "No such issue job");
+  return toJobDto(db, job);
+}
+
+type Decision = { profile_id: string; state: "issued" | "refused"; error_code: string | null; coupon_id: string | null };
+
+/**
+ * Issues the next batch of the oldest running job. One transaction: the template is locked, the batch's
+ * members are judged against stock and limits, their coupons inserted, their states and the counters
+ * updated — all or nothing, so a crash (kill -9 included) replays the batch and no member gets two.
+ * `beforeCommit` lets tests fail a batch at its last moment. Returns the members handled (or 1 when a
+ * job was just finished), 0 when there is nothing to do.
+ */
+export async function runIssueBatch(db: Db, clock: Clock, limit = 500, hooks: { beforeCommit?: () => Promise<void> } = {}): Promise<number> {
+  const [next] = await rows<JobRow>(db, sql`select * from coupon_issue_jobs where status = 'running' order by created_at, id limit 1`);
+  if (!next) return 0;
+  return db.transaction(async (tx) => {
+    const template = await lockTemplate(tx, next.workspace_id, next.template_id);
+    const [job] = await rows<JobRow>(tx, sql`select * from coupon_issue_jobs where id = ${next.id}::uuid and status = 'running' for update`);
+    if (!job) return 1;
+    const now = clock.now();
+    const members = await rows<{ profile_id: string; merged_into: string | null; known: boolean }>(
+      tx,
+      sql`select m.profile_id, p.merged_into, p.id is not null as known from coupon_issue_job_members m
+          left join profiles p on p.id = m.profile_id and p.workspace_id = ${job.workspace_id}::uuid
+          where m.job_id = ${job.id}::uuid and m.state = 'pending' order by m.profile_id limit ${limit}`,
+    );
+    if (members.length === 0) {
+      await tx.execute(sql`update coupon_issue_jobs set status = 'done', finished_at = ${now.toISOString()}::timestamptz where id = ${job.id}::uuid`);
+      return 1;
+    }
+    const live = new Map<string, string | null>();
+    for (const m of members) live.set(m.profile_id, !m.known ? null : m.merged_into === null ? m.profile_id : await liveRoot(tx, job.workspace_id, m.profile_id));
+    const timeZone = await workspaceTimeZone(tx, job.workspace_id);
+    const day = localDay(now, timeZone);
+    const liveIds = [...new Set([...live.values()].filter((v): v is string => v !== null))];
+    const held = new Map<string, { total: number; today: number }>();
+    if (liveIds.length > 0) {
+      for (const h of await rows<{ profile_id: string; total: number; today: number }>(
+        tx,
+        sql`select profile_id, count(*)::int as total, count(*) filter (where issue_day = ${day})::int as today from coupons
+            where workspace_id = ${job.workspace_id}::uuid and template_id = ${template.id}::uuid and profile_id = any(${`{${liveIds.join(",")}}`}::uuid[])
+            group by profile_id`,
+      )) held.set(h.profile_id, { total: Number(h.total), today: Number(h.today) });
+    }
+    const validity = template.validity;
+    const validFrom = validity.kind === "fixed" ? new Date(validity.from) : now;
+    const validUntil = validity.kind === "fixed" ? new Date(validity.until) : addDays(now, validity.days);
+    let stockLeft = template.total_stock === null ? Infinity : template.total_stock - template.issued_count;
+    const decisions: Decision[] = [];
+    const inserts: { id: string; profile_id: string; code: string; issue_key: string }[] = [];
+    for (const m of members) {
+      const owner = live.get(m.profile_id) ?? null;
+      const refuse = (code: string) => decisions.push({ profile_id: m.profile_id, state: "refused", error_code: code, coupon_id: null });
+      if (owner === null) refuse("profiles.not_found");
+      else if (template.status !== "active") refuse("loyalty.template_inactive");
+      else if (validUntil <= now) refuse("loyalty.coupon_expired");
+      else if (stockLeft <= 0) refuse("loyalty.out_of_stock");
+      else {
+        const h = held.get(owner) ?? { total: 0, today: 0 };
+        if ((template.per_member_limit !== null && h.total >= template.per_member_limit) || (template.per_member_daily_limit !== null && h.today >= template.per_member_daily_limit)) {
+          refuse("loyalty.limit_reached");
+        } else {
+          const id = newId();
+          inserts.push({ id, profile_id: owner, code: newCouponCode(), issue_key: `job:${job.id}:${m.profile_id}` });
+          decisions.push({ profile_id: m.profile_id, state: "issued", error_code: null, coupon_id: id });
+          held.set(owner, { total: h.total + 1, today: h.today + 1 });
+          stockLeft -= 1;
+        }
+      }
+    }
+    if (inserts.length > 0) {
+      await tx.execute(sql`
+        insert into coupons (id, workspace_id, template_id, profile_id, code, status, issue_key, issue_day, issued_at, valid_from, valid_until)
+        select x.id, ${job.workspace_id}::uuid, ${template.id}::uuid, x.profile_id, x.code, 'available', x.issue_key, ${day},
+          ${now.toISOString()}::timestamptz, ${validFrom.toISOString()}::timestamptz, ${validUntil.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb) as x(id uuid, profile_id uuid, code text, issue_key text)`);
+      await tx.execute(sql`update coupon_templates set issued_count = issued_count + ${inserts.length} where id = ${template.id}::uuid`);
+    }
+    await tx.execute(sql`
+      update coupon_issue_job_members m set state = x.state, error_code = x.error_code, coupon_id = x.coupon_id
+      from jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb) as x(profile_id uuid, state text, error_code text, coupon_id uuid)
+      where m.job_id = ${job.id}::uuid and m.profile_id = x.profile_id and m.state = 'pending'`);
+    await tx.execute(sql`
+      update coupon_issue_jobs set issued = issued + ${inserts.length}, refused = refused + ${decisions.length - inserts.length} where id = ${job.id}::uuid`);
+    await hooks.beforeCommit?.();
+    return members.length;
+  });
+}

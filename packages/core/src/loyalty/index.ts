@@ -1,0 +1,15 @@
+export { loyaltyErrors } from "./loyalty.errors";
+export type { LoyaltyErrorCode } from "./loyalty.errors";
+export { loyaltySettings, pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings } from "./loyalty.schema";
+export { createPointsService } from "./points/points.service";
+export type { PointsService } from "./points/points.service";
+export { createCouponsService } from "./coupons/coupons.service";
+export type { CouponsService } from "./coupons/coupons.service";
+export { pointsForOrder, birthdayMonthOf } from "./points/earn-rules";
+export { expireDuePoints, releaseDuePoints, foldMergedAccounts } from "./points/points.jobs";
+export { newCouponCode } from "./coupons/coupons.ledger";
+export { runLoyaltyOrdersBatch, LOYALTY_ORDERS_CONSUMER } from "./consumers/loyalty-orders.consumer";
+export { judgeTier, recalculateTiers, tierOf } from "./tiers/tiers";
+export type { TierState, TierInputs } from "./tiers/tiers";
+export { createStoredValueService } from "./stored-value/stored-value.service";
+export type { StoredValueService } from "./stored-value/stored-value.service";

@@ -1,0 +1,53 @@
+import { CreateWorkspaceBody } from "@siyu/contracts";
+import { sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import { expect } from "vitest";
+import { DEFAULT_ACCESS_SETTINGS } from "../access";
+import { createCoreServices, type CoreServices } from "../services";
+import type { Clock } from "../shared/clock";
+import { newId } from "../shared/ids";
+import { SYSTEM_ACTOR } from "../shared/context";
+import { rows } from "./points/points.ledger";
+
+export function loyaltyServices(db: Db, clock: Clock): CoreServices {
+  return createCoreServices({ db, clock, settings: { access: { ...DEFAULT_ACCESS_SETTINGS, passwordMemoryKiB: 1024, passwordPasses: 1 } } });
+}
+
+export async function newWorkspace(services: CoreServices, name = "Loyalty brand"): Promise<string> {
+  return (await services.workspaces.create(CreateWorkspaceBody.parse({ name }), SYSTEM_ACTOR)).id;
+}
+
+/** A bare live profile row (what the projector would create), for ledger tests that need no events. */
+export async function newProfile(db: Db, workspaceId: string, traits: Record<string, unknown> = {}): Promise<string> {
+  const id = newId();
+  await db.execute(sql`insert into profiles (id, workspace_id, traits, created_at, updated_at)
+    values (${id}::uuid, ${workspaceId}::uuid, ${JSON.stringify(traits)}::jsonb, now(), now())`);
+  return id;
+}
+
+/** The ledger's invariants for one profile, read straight from the tables. */
+export async function ledgerState(db: Db, workspaceId: string, profileId: string) {
+  const [s] = await rows<Record<string, string | number | null>>(
+    db,
+    sql`select
+          coalesce((select available from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid), 0) as available,
+          coalesce((select pending from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid), 0) as pending,
+          (select coalesce(sum(delta), 0) from points_entries where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid) as sum_delta,
+          (select coalesce(sum(pending_delta), 0) from points_entries where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid) as sum_pending,
+          (select coalesce(sum(remaining), 0) from points_buckets where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and status = 'available') as bucket_available,
+          (select coalesce(sum(remaining), 0) from points_buckets where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and status = 'pending') as bucket_pending`,
+  );
+  const n = (k: string) => Number(s![k]);
+  return { available: n("available"), pending: n("pending"), sumDelta: n("sum_delta"), sumPending: n("sum_pending"), bucketAvailable: n("bucket_available"), bucketPending: n("bucket_pending") };
+}
+
+export async function expectConsistent(db: Db, workspaceId: string, profileId: string, allowNegative = false) {
+  const s = await ledgerState(db, workspaceId, profileId);
+  expect(s.available).toBe(s.sumDelta);
+  expect(s.pending).toBe(s.sumPending);
+  expect(s.bucketAvailable).toBe(Math.max(0, s.available));
+  expect(s.bucketPending).toBe(s.pending);
+  if (!allowNegative) expect(s.available).toBeGreaterThanOrEqual(0);
+  expect(s.pending).toBeGreaterThanOrEqual(0);
+  return s;
+}

@@ -1,0 +1,506 @@
+import { sql, type SQL } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import { DEFAULT_LOYALTY_SETTINGS, LoyaltySettings, type PointsEntryKind } from "@siyu/contracts";
+import { newId } from "../../shared/ids";
+import { loyaltyErrors } from "../loyalty.errors";
+import { addMonths, daysInMonth, localParts, zonedMidnight } from "../loyalty-time";
+
+/**
+ * The points ledger's primitives. Each runs inside the caller's transaction and starts by locking the
+ * profile's account row (`for update`): every writer of a profile's buckets holds that lock, so balances
+ * and buckets change one operation at a time and a redemption can never overdraw. Invariants kept here:
+ *   account.available == sum(entries.delta), account.pending == sum(entries.pending_delta),
+ *   sum(remaining of available buckets) == max(available, 0), sum(remaining of pending buckets) == pending.
+ */
+
+export interface Account {
+  profileId: string;
+  available: number;
+  pending: number;
+  lifetimeEarned: number;
+  version: number;
+}
+
+export interface EntryRow {
+  id: string;
+  workspace_id: string;
+  profile_id: string;
+  kind: PointsEntryKind;
+  delta: number;
+  pending_delta: number;
+  reason: string | null;
+  source: string;
+  idempotency_key: string | null;
+  bucket_id: string | null;
+  reverses_entry_id: string | null;
+  order_id: string | null;
+  earn_day: string | null;
+  allocations: { bucket: string; amount: number }[];
+  metadata: Record<string, unknown>;
+  actor: string | null;
+  created_at: Date;
+  expires_at: Date | null;
+  pending_until: Date | null;
+}
+
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+const ENTRY_COLUMNS = sql`id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, reverses_entry_id,
+  order_id, earn_day, allocations, metadata, actor, created_at, expires_at, pending_until`;
+
+export function toEntry(r: Record<string, unknown>): EntryRow {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    ...(r as unknown as EntryRow),
+    delta: Number(r.delta),
+    pending_delta: Number(r.pending_delta),
+    allocations: ((r.allocations as { bucket: string; amount: number | string }[] | null) ?? []).map((a) => ({ bucket: a.bucket, amount: Number(a.amount) })),
+    created_at: new Date(r.created_at as string),
+    expires_at: date(r.expires_at),
+    pending_until: date(r.pending_until),
+  };
+}
+
+export async function loadSettings(db: Db, workspaceId: string): Promise<LoyaltySettings> {
+  const found = await rows<{ settings: unknown }>(db, sql`select settings from loyalty_settings where workspace_id = ${workspaceId}::uuid`);
+  if (found.length === 0) return DEFAULT_LOYALTY_SETTINGS;
+  const parsed = LoyaltySettings.safeParse(found[0]!.settings);
+  return parsed.success ? parsed.data : DEFAULT_LOYALTY_SETTINGS;
+}
+
+/** When points earned at `earnedAt` expire under the settings; null = never. */
+export function expiryOf(settings: LoyaltySettings, earnedAt: Date, timeZone: string): Date | null {
+  const rule = settings.points.expiry;
+  if (rule.mode === "never") return null;
+  if (rule.mode === "rolling") return addMonths(earnedAt, rule.months);
+  const year = localParts(earnedAt, timeZone).year + rule.yearsAfter;
+  const day = Math.min(rule.day, daysInMonth(year, rule.month));
+  // The end of that local day, i.e. the next day's midnight.
+  const next = new Date(Date.UTC(year, rule.month - 1, day + 1));
+  const expires = zonedMidnight(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), timeZone);
+  // A fixed date already behind the earning (e.g. yearsAfter 0 late in the year) moves a year on.
+  return expires > earnedAt ? expires : zonedMidnight(next.getUTCFullYear() + 1, next.getUTCMonth() + 1, next.getUTCDate(), timeZone);
+}
+
+/** Locks (creating if needed) a profile's account. Every ledger operation starts here. */
+export async function lockAccount(tx: Db, workspaceId: string, profileId: string, now: Date): Promise<Account> {
+  await tx.execute(sql`
+    insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
+    values (${workspaceId}::uuid, ${profileId}::uuid, 0, 0, 0, 0, ${now.toISOString()}::timestamptz)
+    on conflict (workspace_id, profile_id) do nothing`);
+  const [a] = await rows<Record<string, unknown>>(
+    tx,
+    sql`select profile_id, available, pending, lifetime_earned, version from points_accounts
+        where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid for update`,
+  );
+  return toAccount(a!);
+}
+
+export function toAccount(a: Record<string, unknown>): Account {
+  return {
+    profileId: a.profile_id as string,
+    available: Number(a.available),
+    pending: Number(a.pending),
+    lifetimeEarned: Number(a.lifetime_earned),
+    version: Number(a.version),
+  };
+}
+
+async function moveAccount(tx: Db, workspaceId: string, account: Account, change: { available?: number; pending?: number; lifetime?: number }, now: Date) {
+  account.available += change.available ?? 0;
+  account.pending += change.pending ?? 0;
+  account.lifetimeEarned += change.lifetime ?? 0;
+  account.version += 1;
+  await tx.execute(sql`
+    update points_accounts set available = ${account.available}, pending = ${account.pending}, lifetime_earned = ${account.lifetimeEarned},
+      version = ${account.version}, updated_at = ${now.toISOString()}::timestamptz
+    where workspace_id = ${workspaceId}::uuid and profile_id = ${account.profileId}::uuid`);
+}
+
+export async function findEntryByKey(db: Db, workspaceId: string, key: string): Promise<EntryRow | null> {
+  const found = await rows<Record<string, unknown>>(
+    db,
+    sql`select ${ENTRY_COLUMNS} from points_entries where workspace_id = ${workspaceId}::uuid and idempotency_key = ${key}`,
+  );
+  return found[0] ? toEntry(found[0]) : null;
+}
+
+export async function findEntry(db: Db, workspaceId: string, id: string): Promise<EntryRow | null> {
+  const found = await rows<Record<string, unknown>>(db, sql`select ${ENTRY_COLUMNS} from points_entries where workspace_id = ${workspaceId}::uuid and id = ${id}::uuid`);
+  return found[0] ? toEntry(found[0]) : null;
+}
+
+type NewEntry = Omit<EntryRow, "id" | "workspace_id" | "created_at" | "allocations" | "metadata" | "earn_day" | "bucket_id" | "reverses_entry_id" | "order_id" | "expires_at" | "pending_until" | "reason" | "idempotency_key" | "actor" | "pending_delta"> &
+  Partial<Pick<EntryRow, "allocations" | "metadata" | "earn_day" | "bucket_id" | "reverses_entry_id" | "order_id" | "expires_at" | "pending_until" | "reason" | "idempotency_key" | "actor" | "pending_delta">> & { id?: string };
+
+async function insertEntry(tx: Db, workspaceId: string, e: NewEntry, now: Date): Promise<EntryRow> {
+  const [row] = await rows<Record<string, unknown>>(
+    tx,
+    sql`insert into points_entries (id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id,
+          reverses_entry_id, order_id, earn_day, allocations, metadata, actor, created_at, expires_at, pending_until)
+        values (${e.id ?? newId()}::uuid, ${workspaceId}::uuid, ${e.profile_id}::uuid, ${e.kind}, ${e.delta}, ${e.pending_delta ?? 0}, ${e.reason ?? null},
+          ${e.source}, ${e.idempotency_key ?? null}, ${e.bucket_id ?? null}::uuid, ${e.reverses_entry_id ?? null}::uuid, ${e.order_id ?? null},
+          ${e.earn_day ?? null}, ${JSON.stringify(e.allocations ?? [])}::jsonb, ${JSON.stringify(e.metadata ?? {})}::jsonb, ${e.actor ?? null},
+          ${now.toISOString()}::timestamptz, ${e.expires_at?.toISOString() ?? null}::timestamptz, ${e.pending_until?.toISOString() ?? null}::timestamptz)
+        returning ${ENTRY_COLUMNS}`,
+  );
+  return toEntry(row!);
+}
+
+/**
+ * Takes up to `amount` from the profile's unexpired available buckets, oldest earned first.
+ * The caller holds the account lock, so no other writer touches these buckets meanwhile.
+ */
+async function takeOldest(tx: Db, workspaceId: string, profileId: string, amount: number, now: Date): Promise<{ bucket: string; amount: number }[]> {
+  if (amount <= 0) return [];
+  const candidates = await rows<{ id: string; remaining: string | number; before: string | number }>(
+    tx,
+    sql`select id, remaining, before from (
+          select id, remaining, earned_at, coalesce(sum(remaining) over (order by earned_at, id rows between unbounded preceding and 1 preceding), 0) as before
+          from points_buckets
+          where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and status = 'available' and remaining > 0
+            and (expires_at is null or expires_at > ${now.toISOString()}::timestamptz)) b
+        where before < ${amount} order by earned_at, id`,
+  );
+  const allocations: { bucket: string; amount: number }[] = [];
+  let left = amount;
+  for (const c of candidates) {
+    if (left <= 0) break;
+    const take = Math.min(left, Number(c.remaining));
+    allocations.push({ bucket: c.id, amount: take });
+    left -= take;
+  }
+  await shiftBuckets(tx, allocations.map((a) => ({ bucket: a.bucket, amount: -a.amount })));
+  return allocations;
+}
+
+async function shiftBuckets(tx: Db, changes: { bucket: string; amount: number }[], status?: string) {
+  if (changes.length === 0) return;
+  await tx.execute(sql`
+    update points_buckets b set remaining = b.remaining + x.amount, status = coalesce(${status ?? null}, b.status)
+    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(bucket uuid, amount bigint)
+    where b.id = x.bucket`);
+}
+
+function total(allocations: { amount: number }[]): number {
+  return allocations.reduce((s, a) => s + a.amount, 0);
+}
+
+/** Expires this profile's due buckets (inside the account lock), one entry per bucket. */
+export async function expireDueForAccount(tx: Db, workspaceId: string, account: Account, now: Date): Promise<number> {
+  // The CTE's select reads the buckets as they were before its update: the amounts that expire.
+  const due = await rows<{ id: string; remaining: string | number }>(
+    tx,
+    sql`with due as (
+          select id, remaining from points_buckets
+          where workspace_id = ${workspaceId}::uuid and profile_id = ${account.profileId}::uuid and status = 'available'
+            and expires_at <= ${now.toISOString()}::timestamptz),
+        done as (update points_buckets b set remaining = 0, status = 'expired' from due where b.id = due.id)
+        select id, remaining from due order by id`,
+  );
+  let expired = 0;
+  for (const b of due) {
+    const amount = Number(b.remaining);
+    if (amount === 0) continue;
+    await insertEntry(tx, workspaceId, { profile_id: account.profileId, kind: "expire", delta: -amount, source: "expiry", bucket_id: b.id, reason: "points expired" }, now);
+    expired += amount;
+  }
+  if (expired > 0) await moveAccount(tx, workspaceId, account, { available: -expired }, now);
+  return expired;
+}
+
+export interface EarnInput {
+  profileId: string;
+  points: number;
+  kind: "earn" | "adjust";
+  source: string;
+  reason: string | null;
+  idempotencyKey: string | null;
+  orderId?: string | null;
+  earnDay?: string | null;
+  actor?: string | null;
+  earnedAt: Date;
+  expiresAt: Date | null;
+  /** Points stay pending until then (null = available at once). */
+  pendingUntil: Date | null;
+  metadata?: Record<string, unknown>;
+}
+
+/** Credits a new bucket. While the balance is negative (allowed debt) new available points pay the debt first. */
+export async function earn(tx: Db, workspaceId: string, account: Account, input: EarnInput, now: Date): Promise<EntryRow> {
+  const pending = input.pendingUntil !== null && input.pendingUntil > now;
+  const entryId = newId();
+  const bucketId = newId();
+  const debt = pending ? 0 : Math.max(0, -account.available);
+  const remaining = input.points - Math.min(input.points, debt);
+  await tx.execute(sql`
+    insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until)
+    values (${bucketId}::uuid, ${workspaceId}::uuid, ${input.profileId}::uuid, ${entryId}::uuid, ${pending ? "pending" : "available"}, ${input.points},
+      ${remaining}, 0, ${input.orderId ?? null}, ${input.earnedAt.toISOString()}::timestamptz, ${input.expiresAt?.toISOString() ?? null}::timestamptz,
+      ${pending ? input.pendingUntil!.toISOString() : null}::timestamptz)`);
+  const entry = await insertEntry(
+    tx,
+    workspaceId,
+    {
+      id: entryId,
+      profile_id: input.profileId,
+      kind: input.kind,
+      delta: pending ? 0 : input.points,
+      pending_delta: pending ? input.points : 0,
+      source: input.source,
+      reason: input.reason,
+      idempotency_key: input.idempotencyKey,
+      bucket_id: bucketId,
+      order_id: input.orderId ?? null,
+      earn_day: input.earnDay ?? null,
+      actor: input.actor ?? null,
+      expires_at: input.expiresAt,
+      pending_until: pending ? input.pendingUntil : null,
+      metadata: input.metadata ?? {},
+    },
+    now,
+  );
+  await moveAccount(tx, workspaceId, account, pending ? { pending: input.points, lifetime: input.points } : { available: input.points, lifetime: input.points }, now);
+  return entry;
+}
+
+export interface DebitInput {
+  profileId: string;
+  points: number;
+  kind: "redeem" | "adjust";
+  source: string;
+  reason: string | null;
+  idempotencyKey: string | null;
+  actor?: string | null;
+  /** Manual deductions may go below zero when the settings allow; redemptions never. */
+  mayGoNegative: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+/** Takes points oldest first; refuses with loyalty.insufficient_points unless a negative balance is allowed. */
+export async function debit(tx: Db, workspaceId: string, account: Account, input: DebitInput, now: Date): Promise<EntryRow> {
+  await expireDueForAccount(tx, workspaceId, account, now);
+  if (input.points > Math.max(0, account.available) && !input.mayGoNegative) {
+    throw loyaltyErrors.error("loyalty.insufficient_points", `The member has ${account.available} points available, ${input.points} are needed`, {
+      available: account.available,
+      needed: input.points,
+    });
+  }
+  const allocations = await takeOldest(tx, workspaceId, account.profileId, input.points, now);
+  const entry = await insertEntry(
+    tx,
+    workspaceId,
+    {
+      profile_id: account.profileId,
+      kind: input.kind,
+      delta: -input.points,
+      source: input.source,
+      reason: input.reason,
+      idempotency_key: input.idempotencyKey,
+      actor: input.actor ?? null,
+      allocations,
+      metadata: input.metadata ?? {},
+    },
+    now,
+  );
+  await moveAccount(tx, workspaceId, account, { available: -input.points }, now);
+  return entry;
+}
+
+/**
+ * Reverses a redemption or a deduction exactly: the points go back into the very buckets they came from
+ * (paying any debt first); points whose bucket has expired meanwhile expire again at once, with their own entry.
+ */
+export async function restoreDebit(
+  tx: Db,
+  workspaceId: string,
+  account: Account,
+  original: EntryRow,
+  input: { idempotencyKey: string | null; reason: string | null; actor?: string | null; source: string },
+  now: Date,
+): Promise<EntryRow> {
+  if (original.delta >= 0 || (original.kind !== "redeem" && original.kind !== "adjust")) {
+    throw loyaltyErrors.error("loyalty.not_reversible", "Only redemptions and deductions can be reversed this way");
+  }
+  const done = await rows<{ id: string }>(tx, sql`select id from points_entries where workspace_id = ${workspaceId}::uuid and reverses_entry_id = ${original.id}::uuid`);
+  if (done.length > 0) throw loyaltyErrors.error("loyalty.not_reversible", "This entry has already been reversed");
+  const amount = -original.delta;
+  // Buckets must end holding max(available, 0): what goes back is that change, into the buckets the
+  // debit took from. A debt takes its share first; a deduction that went below zero took less from
+  // buckets than it deducted, and what it took beyond them comes back as a bucket of its own.
+  let add = Math.max(account.available + amount, 0) - Math.max(account.available, 0);
+  const back: { bucket: string; amount: number }[] = [];
+  for (const a of original.allocations) {
+    const put = Math.min(add, a.amount);
+    if (put > 0) back.push({ bucket: a.bucket, amount: put });
+    add -= put;
+  }
+  // Expired buckets come back to "available" for a moment and are expired again just below.
+  await shiftBuckets(tx, back, "available");
+  if (add > 0) {
+    const bucketId = newId();
+    await tx.execute(sql`
+      insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, earned_at, expires_at)
+      values (${bucketId}::uuid, ${workspaceId}::uuid, ${account.profileId}::uuid, ${original.id}::uuid, 'available', ${add}, ${add}, 0,
+        ${now.toISOString()}::timestamptz, null)`);
+    back.push({ bucket: bucketId, amount: add });
+  }
+  const entry = await insertEntry(
+    tx,
+    workspaceId,
+    {
+      profile_id: account.profileId,
+      kind: "reverse",
+      delta: amount,
+      source: input.source,
+      reason: input.reason,
+      idempotency_key: input.idempotencyKey,
+      reverses_entry_id: original.id,
+      actor: input.actor ?? null,
+      allocations: back,
+    },
+    now,
+  );
+  await moveAccount(tx, workspaceId, account, { available: amount }, now);
+  await expireDueForAccount(tx, workspaceId, account, now);
+  return entry;
+}
+
+/**
+ * Takes back (part of) an earn, e.g. on a refund: first from the earn's own bucket (pending or available),
+ * then from the oldest other points; what is still missing makes the balance negative when allowed,
+ * otherwise it is recorded on the entry as uncollected. Returns null when nothing is left to take back.
+ */
+export async function reverseEarn(
+  tx: Db,
+  workspaceId: string,
+  account: Account,
+  input: { bucketId: string; points: number; allowNegative: boolean; idempotencyKey: string | null; reason: string | null; source: string; orderId?: string | null; actor?: string | null },
+  now: Date,
+): Promise<EntryRow | null> {
+  const [bucket] = await rows<{ id: string; status: string; amount: string | number; remaining: string | number; reversed: string | number; entry_id: string }>(
+    tx,
+    sql`select id, status, amount, remaining, reversed, entry_id from points_buckets where id = ${input.bucketId}::uuid and workspace_id = ${workspaceId}::uuid`,
+  );
+  if (!bucket) throw loyaltyErrors.error("loyalty.entry_not_found", "The earn's bucket does not exist");
+  const points = Math.min(input.points, Number(bucket.amount) - Number(bucket.reversed));
+  if (points <= 0) return null;
+  await tx.execute(sql`update points_buckets set reversed = reversed + ${points} where id = ${bucket.id}::uuid`);
+  if (bucket.status === "pending") {
+    await tx.execute(sql`update points_buckets set remaining = remaining - ${points} where id = ${bucket.id}::uuid`);
+    const entry = await insertEntry(
+      tx,
+      workspaceId,
+      {
+        profile_id: account.profileId,
+        kind: "reverse",
+        delta: 0,
+        pending_delta: -points,
+        source: input.source,
+        reason: input.reason,
+        idempotency_key: input.idempotencyKey,
+        reverses_entry_id: bucket.entry_id,
+        bucket_id: bucket.id,
+        order_id: input.orderId ?? null,
+        actor: input.actor ?? null,
+      },
+      now,
+    );
+    await moveAccount(tx, workspaceId, account, { pending: -points, lifetime: -points }, now);
+    return entry;
+  }
+  await expireDueForAccount(tx, workspaceId, account, now);
+  const [fresh] = await rows<{ remaining: string | number; status: string; expires_at: string | null }>(
+    tx,
+    sql`select remaining, status, expires_at from points_buckets where id = ${bucket.id}::uuid`,
+  );
+  const own = fresh!.status === "available" ? Math.min(points, Number(fresh!.remaining)) : 0;
+  const allocations = own > 0 ? [{ bucket: bucket.id, amount: own }] : [];
+  await shiftBuckets(tx, allocations.map((a) => ({ bucket: a.bucket, amount: -a.amount })));
+  const others = await takeOldest(tx, workspaceId, account.profileId, Math.min(points - own, Math.max(0, account.available - own)), now);
+  const collected = own + total(others);
+  const missing = points - collected;
+  const delta = input.allowNegative ? points : collected;
+  const entry = await insertEntry(
+    tx,
+    workspaceId,
+    {
+      profile_id: account.profileId,
+      kind: "reverse",
+      delta: -delta,
+      source: input.source,
+      reason: input.reason,
+      idempotency_key: input.idempotencyKey,
+      reverses_entry_id: bucket.entry_id,
+      bucket_id: bucket.id,
+      order_id: input.orderId ?? null,
+      actor: input.actor ?? null,
+      allocations: [...allocations, ...others],
+      metadata: missing > 0 && !input.allowNegative ? { uncollected: missing } : {},
+    },
+    now,
+  );
+  await moveAccount(tx, workspaceId, account, { available: -delta, lifetime: -points }, now);
+  return entry;
+}
+
+/** Releases this profile's pending buckets that are due (inside the account lock). */
+export async function releaseDueForAccount(tx: Db, workspaceId: string, account: Account, now: Date): Promise<number> {
+  const due = await rows<{ id: string; remaining: string | number; entry_id: string; order_id: string | null }>(
+    tx,
+    sql`select id, remaining, entry_id, order_id from points_buckets
+        where workspace_id = ${workspaceId}::uuid and profile_id = ${account.profileId}::uuid and status = 'pending'
+          and pending_until <= ${now.toISOString()}::timestamptz order by earned_at, id`,
+  );
+  let released = 0;
+  for (const b of due) {
+    const amount = Number(b.remaining);
+    const debt = Math.max(0, -account.available);
+    const keep = amount - Math.min(amount, debt);
+    await tx.execute(sql`update points_buckets set status = 'available', remaining = ${keep} where id = ${b.id}::uuid`);
+    if (amount > 0) {
+      await insertEntry(
+        tx,
+        workspaceId,
+        { profile_id: account.profileId, kind: "release", delta: amount, pending_delta: -amount, source: "release", bucket_id: b.id, order_id: b.order_id, reverses_entry_id: null, reason: "pending points released" },
+        now,
+      );
+      await moveAccount(tx, workspaceId, account, { available: amount, pending: -amount }, now);
+      released += amount;
+    }
+  }
+  return released;
+}
+
+/**
+ * Moves a merged-away profile's points to the profile that absorbed it: buckets change owner,
+ * one transfer entry leaves the old account and one arrives on the live one. Locks in id order.
+ */
+export async function transferAccount(tx: Db, workspaceId: string, fromId: string, intoId: string, now: Date): Promise<void> {
+  const [first, second] = fromId < intoId ? [fromId, intoId] : [intoId, fromId];
+  const a = await lockAccount(tx, workspaceId, first, now);
+  const b = await lockAccount(tx, workspaceId, second, now);
+  const from = a.profileId === fromId ? a : b;
+  const into = a.profileId === fromId ? b : a;
+  if (from.available === 0 && from.pending === 0) return;
+  await tx.execute(sql`update points_buckets set profile_id = ${intoId}::uuid where workspace_id = ${workspaceId}::uuid and profile_id = ${fromId}::uuid`);
+  const meta = { from: fromId, into: intoId };
+  await insertEntry(tx, workspaceId, { profile_id: fromId, kind: "transfer", delta: -from.available, pending_delta: -from.pending, source: "merge", reason: "profile merged", metadata: meta }, now);
+  await insertEntry(tx, workspaceId, { profile_id: intoId, kind: "transfer", delta: from.available, pending_delta: from.pending, source: "merge", reason: "profile merged", metadata: meta }, now);
+  const moved = { available: from.available, pending: from.pending, lifetime: from.lifetimeEarned };
+  await moveAccount(tx, workspaceId, from, { available: -moved.available, pending: -moved.pending, lifetime: -moved.lifetime }, now);
+  await moveAccount(tx, workspaceId, into, moved, now);
+  // Keep sum(remaining) == max(available, 0): a debt on either side eats the oldest moved points.
+  const excess = (await bucketTotal(tx, workspaceId, intoId)) - Math.max(0, into.available);
+  if (excess > 0) await takeOldest(tx, workspaceId, intoId, excess, new Date(0));
+}
+
+export async function bucketTotal(tx: Db, workspaceId: string, profileId: string): Promise<number> {
+  const [r] = await rows<{ total: string | number | null }>(
+    tx,
+    sql`select coalesce(sum(remaining), 0) as total from points_buckets where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and status = 'available'`,
+  );
+  return Number(r?.total ?? 0);
+}

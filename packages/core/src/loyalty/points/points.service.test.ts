@@ -1,0 +1,111 @@
+import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CoreServices } from "../../services";
+import { fixedClock } from "../../shared/clock";
+import { systemContext } from "../../shared/context";
+import { expectConsistent, loyaltyServices, newProfile, newWorkspace } from "../loyalty.test-helpers";
+
+let database: TestDatabase;
+let services: CoreServices;
+const clock = fixedClock("2026-01-10T04:00:00Z");
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  services = loyaltyServices(database.db, clock);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+describe(`points ledger (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
+  it("adjusts with a reason, redeems oldest first, refuses to overdraw and audits", async () => {
+    clock.set("2026-01-10T04:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    const add = await services.points.adjust(ctx, p, { delta: 100, reason: "goodwill", idempotencyKey: "a-1" });
+    expect(add.balance).toMatchObject({ available: 100, pending: 0, lifetimeEarned: 100 });
+    clock.advance(DAY);
+    await services.points.adjust(ctx, p, { delta: 50, reason: "second", idempotencyKey: "a-2" });
+    const spent = await services.points.redeem(ctx, p, { points: 120, reason: "gift", idempotencyKey: "r-1" });
+    expect(spent.balance.available).toBe(30);
+    await expect(services.points.redeem(ctx, p, { points: 31, reason: "too much", idempotencyKey: "r-2" })).rejects.toMatchObject({
+      code: "loyalty.insufficient_points",
+      status: 422,
+    });
+    await expect(services.points.adjust(ctx, p, { delta: -31, reason: "too much", idempotencyKey: "a-3" })).rejects.toMatchObject({ code: "loyalty.insufficient_points" });
+    const history = await services.points.history(ctx, p, { limit: 10 });
+    expect(history.items.map((e) => [e.kind, e.delta])).toEqual([
+      ["redeem", -120],
+      ["adjust", 50],
+      ["adjust", 100],
+    ]);
+    const audit = await services.audit.list(ctx, { limit: 10 } as never);
+    expect(audit.items.filter((a) => a.action === "loyalty.points_adjusted")).toHaveLength(2);
+    await expectConsistent(database.db, ws, p);
+  });
+
+  it("returns the first result for a replayed key and refuses a key reused for another request", async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    await services.points.adjust(ctx, p, { delta: 100, reason: "start", idempotencyKey: "start" });
+    const first = await services.points.redeem(ctx, p, { points: 40, reason: "gift", idempotencyKey: "k" });
+    const again = await services.points.redeem(ctx, p, { points: 40, reason: "gift", idempotencyKey: "k" });
+    expect(again.replayed).toBe(true);
+    expect(again.entry.id).toBe(first.entry.id);
+    expect(again.balance.available).toBe(60);
+    await expect(services.points.redeem(ctx, p, { points: 41, reason: "gift", idempotencyKey: "k" })).rejects.toMatchObject({ code: "loyalty.idempotency_conflict", status: 409 });
+    await expectConsistent(database.db, ws, p);
+  });
+
+  it("expires the oldest points first, set-based and idempotent, under a rolling rule", async () => {
+    clock.set("2026-01-01T00:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    await services.points.putSettings(ctx, { points: { expiry: { mode: "rolling", months: 1 } } });
+    const p = await newProfile(database.db, ws);
+    await services.points.adjust(ctx, p, { delta: 100, reason: "old", idempotencyKey: "old" });
+    clock.set("2026-01-20T00:00:00Z");
+    await services.points.adjust(ctx, p, { delta: 70, reason: "new", idempotencyKey: "new" });
+    // 30 of the old 100 are spent first.
+    await services.points.redeem(ctx, p, { points: 30, reason: "x", idempotencyKey: "spend" });
+    clock.set("2026-02-05T00:00:00Z");
+    const run = await services.points.runJobs();
+    expect(run.expired).toBe(70);
+    expect((await services.points.runJobs()).expired).toBe(0);
+    expect((await services.points.balance(ctx, p)).available).toBe(70);
+    await expectConsistent(database.db, ws, p);
+  });
+
+  it("computes a fixed expiry date at the end of next year in the workspace's time zone", async () => {
+    clock.set("2026-03-15T10:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    await services.points.putSettings(ctx, { points: { expiry: { mode: "fixed", yearsAfter: 1, month: 12, day: 31 } } });
+    const p = await newProfile(database.db, ws);
+    const r = await services.points.adjust(ctx, p, { delta: 10, reason: "x", idempotencyKey: "x" });
+    // Midnight of 2028-01-01 in Asia/Shanghai.
+    expect(r.entry.expiresAt).toBe("2027-12-31T16:00:00.000Z");
+  });
+
+  it("reverses a redemption exactly, into the buckets it came from", async () => {
+    clock.set("2026-01-01T00:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    await services.points.adjust(ctx, p, { delta: 80, reason: "a", idempotencyKey: "a" });
+    const spent = await services.points.redeem(ctx, p, { points: 50, reason: "b", idempotencyKey: "b" });
+    const back = await services.points.reverse(ctx, spent.entry.id, { idempotencyKey: "undo-b", reason: "cancelled" });
+    expect(back.balance.available).toBe(80);
+    expect((await services.points.reverse(ctx, spent.entry.id, { idempotencyKey: "undo-b", reason: "cancelled" })).replayed).toBe(true);
+    await expect(services.points.reverse(ctx, spent.entry.id, { idempotencyKey: "undo-b-2", reason: "again" })).rejects.toMatchObject({ code: "loyalty.not_reversible" });
+    await expectConsistent(database.db, ws, p);
+  });
+
+  it("answers an unknown customer with profiles.not_found", async () => {
+    const ws = await newWorkspace(services);
+    await expect(services.points.balance(systemContext(ws), "0190a000-0000-7000-8000-000000000000")).rejects.toMatchObject({ code: "profiles.not_found" });
+  });
+});
