@@ -1,6 +1,6 @@
 export { loyaltyErrors } from "./loyalty.errors";
 export type { LoyaltyErrorCode } from "./loyalty.errors";
-export { loyaltySettings, pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings } from "./loyalty.schema";
+export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings } from "./loyalty.schema";
 export { createPointsService } from "./points/points.service";
 export type { PointsService } from "./points/points.service";
 export { createCouponsService } from "./coupons/coupons.service";

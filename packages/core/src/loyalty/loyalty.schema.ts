@@ -1,12 +1,6 @@
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
-import type { LoyaltySettings } from "@siyu/contracts";
 
-/** Per-workspace loyalty settings (earn rules, expiry, pending days …); absent row = the defaults. */
-export const loyaltySettings = pgTable("loyalty_settings", {
-  workspaceId: uuid("workspace_id").primaryKey(),
-  settings: jsonb("settings").$type<LoyaltySettings>().notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-});
+// The loyalty settings are a row of workspace_settings (module "loyalty", see loyalty.settings.ts).
 
 /**
  * The cached balance of one profile, changed only in the transaction that appends the entries:

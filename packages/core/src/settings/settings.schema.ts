@@ -8,7 +8,7 @@ export const workspaceSettings = pgTable(
   "workspace_settings",
   {
     workspaceId: uuid("workspace_id").notNull(),
-    /** The owning module: clv, identity, scores, segments, tags. */
+    /** The owning module: clv, identity, loyalty, scores, segments, tags. */
     module: text("module").notNull(),
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),

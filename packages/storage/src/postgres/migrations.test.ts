@@ -108,4 +108,46 @@ describe("the workspace_settings migrations", () => {
       await store.close();
     }
   }, 60_000);
+
+  it("move the loyalty settings rows into workspace_settings under \"loyalty\" and drop loyalty_settings", async () => {
+    const store = await openBare();
+    try {
+      await store.migrate(migrationsUpTo("0013_loyalty_settings_copy"));
+      const ws = randomUUID();
+      const other = randomUUID();
+      const at = "2026-11-01T08:00:00Z";
+      const loyalty = [
+        [ws, { points: { pendingDays: 3 }, earn: { stacking: "multiply" } }],
+        [other, { storedValue: { spendOrder: "bonus_first" } }],
+      ] as const;
+      for (const [workspaceId, settings] of loyalty) {
+        await store.execute(sql`insert into loyalty_settings (workspace_id, settings, updated_at) values (${workspaceId}, ${JSON.stringify(settings)}::jsonb, ${at})`);
+      }
+      // Another module's row of the same workspace is already in workspace_settings and stays.
+      await store.execute(
+        sql`insert into workspace_settings (workspace_id, module, settings, updated_at) values (${ws}, 'tags', ${JSON.stringify({ recomputeIntervalMinutes: 60 })}::jsonb, ${at})`,
+      );
+
+      await store.migrate(MIGRATIONS_FOLDER);
+
+      const { rows } = await store.execute(
+        sql`select workspace_id, module, settings, updated_at from workspace_settings order by workspace_id = ${ws} desc, module`,
+      );
+      expect(rows.map((r) => [r.workspace_id, r.module, r.settings, new Date(r.updated_at as string).toISOString()])).toEqual([
+        [ws, "loyalty", loyalty[0][1], new Date(at).toISOString()],
+        [ws, "tags", { recomputeIntervalMinutes: 60 }, new Date(at).toISOString()],
+        [other, "loyalty", loyalty[1][1], new Date(at).toISOString()],
+      ]);
+      const left = await store.execute(
+        sql`select table_name from information_schema.tables where table_schema = 'public' and table_name like '%settings' order by table_name`,
+      );
+      expect(left.rows.map((r) => r.table_name), store.label).toEqual(["workspace_settings"]);
+
+      await store.migrate(MIGRATIONS_FOLDER);
+      const again = await store.execute(sql`select count(*)::int as n from workspace_settings`);
+      expect(again.rows[0]!.n).toBe(3);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

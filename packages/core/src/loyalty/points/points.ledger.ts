@@ -1,6 +1,6 @@
 import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import { DEFAULT_LOYALTY_SETTINGS, LoyaltySettings, type PointsEntryKind } from "@siyu/contracts";
+import type { LoyaltySettings, PointsEntryKind } from "@siyu/contracts";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import { addMonths, daysInMonth, localParts, zonedMidnight } from "../loyalty-time";
@@ -61,13 +61,6 @@ export function toEntry(r: Record<string, unknown>): EntryRow {
     expires_at: date(r.expires_at),
     pending_until: date(r.pending_until),
   };
-}
-
-export async function loadSettings(db: Db, workspaceId: string): Promise<LoyaltySettings> {
-  const found = await rows<{ settings: unknown }>(db, sql`select settings from loyalty_settings where workspace_id = ${workspaceId}::uuid`);
-  if (found.length === 0) return DEFAULT_LOYALTY_SETTINGS;
-  const parsed = LoyaltySettings.safeParse(found[0]!.settings);
-  return parsed.success ? parsed.data : DEFAULT_LOYALTY_SETTINGS;
 }
 
 /** When points earned at `earnedAt` expire under the settings; null = never. */

@@ -1,8 +1,12 @@
+import { DEFAULT_LOYALTY_SETTINGS } from "@siyu/contracts";
+import { and, eq } from "@siyu/storage/orm";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZodError } from "zod";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
+import { workspaceSettings } from "../../settings";
 import { expectConsistent, loyaltyServices, newProfile, newWorkspace } from "../loyalty.test-helpers";
 
 let database: TestDatabase;
@@ -44,6 +48,52 @@ describe(`points ledger (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     const audit = await services.audit.list(ctx, { limit: 10 } as never);
     expect(audit.items.filter((a) => a.action === "loyalty.points_adjusted")).toHaveLength(2);
     await expectConsistent(database.db, ws, p);
+  });
+
+  it("keeps its settings as the workspace's \"loyalty\" row: PUT replaces them whole and audits the changed sections", async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    expect(await services.points.settings(ws)).toEqual(DEFAULT_LOYALTY_SETTINGS);
+    await services.points.putSettings(ctx, { points: { pendingDays: 3 }, earn: { stacking: "multiply" } });
+    const after = await services.points.putSettings(ctx, { points: { pendingDays: 3 } });
+    expect(after).toEqual({ ...DEFAULT_LOYALTY_SETTINGS, points: { ...DEFAULT_LOYALTY_SETTINGS.points, pendingDays: 3 } });
+    expect(await services.points.settings(ws)).toEqual(after);
+    const [row] = await database.db
+      .select()
+      .from(workspaceSettings)
+      .where(and(eq(workspaceSettings.workspaceId, ws), eq(workspaceSettings.module, "loyalty")));
+    expect(row!.settings).toEqual(after);
+
+    const audit = (await services.audit.list(ctx, { limit: 10 } as never)).items.filter((a) => a.action === "loyalty.settings_updated");
+    expect(audit.map((a) => [a.targetType, a.targetId, a.summary])).toEqual([
+      ["loyalty_settings", ws, "Loyalty settings changed"],
+      ["loyalty_settings", ws, "Loyalty settings changed"],
+    ]);
+    // Only the sections that changed; the second PUT left `earn` out, so it went back to its defaults.
+    const multiply = { ...DEFAULT_LOYALTY_SETTINGS.earn, stacking: "multiply" };
+    expect(audit.map((a) => [a.before, a.after])).toEqual(
+      expect.arrayContaining([
+        [
+          { points: DEFAULT_LOYALTY_SETTINGS.points, earn: DEFAULT_LOYALTY_SETTINGS.earn },
+          { points: after.points, earn: multiply },
+        ],
+        [{ earn: multiply }, { earn: DEFAULT_LOYALTY_SETTINGS.earn }],
+      ]),
+    );
+
+    await expect(services.points.putSettings(ctx, { tiers: { levels: [{ code: "gold", name: "Gold", threshold: 5 }] } })).rejects.toBeInstanceOf(ZodError);
+    expect(await services.points.settings(ws)).toEqual(after);
+  });
+
+  it("reads a stored section that no longer validates as its defaults, keeping the others", async () => {
+    const ws = await newWorkspace(services);
+    await database.db.insert(workspaceSettings).values({
+      workspaceId: ws,
+      module: "loyalty",
+      settings: { points: { pendingDays: 0 }, earn: { stacking: "sideways" }, removed: true },
+      updatedAt: clock.now(),
+    });
+    expect(await services.points.settings(ws)).toEqual({ ...DEFAULT_LOYALTY_SETTINGS, points: { ...DEFAULT_LOYALTY_SETTINGS.points, pendingDays: 0 } });
   });
 
   it("returns the first result for a replayed key and refuses a key reused for another request", async () => {

@@ -1,22 +1,23 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import {
+import type {
+  AdjustPointsBody,
+  CustomerTierDto,
   LoyaltySettings,
-  type AdjustPointsBody,
-  type CustomerTierDto,
-  type PointsBalanceDto,
-  type PointsEntryDto,
-  type PointsHistoryDto,
-  type PointsOperationDto,
-  type PutLoyaltySettingsBody,
-  type RedeemPointsBody,
+  PointsBalanceDto,
+  PointsEntryDto,
+  PointsHistoryDto,
+  PointsOperationDto,
+  PutLoyaltySettingsBody,
+  RedeemPointsBody,
 } from "@siyu/contracts";
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
 import { isUniqueViolation } from "../../shared/domain-error";
 import { loyaltyErrors } from "../loyalty.errors";
-import { debit, earn, expiryOf, findEntry, findEntryByKey, loadSettings, lockAccount, restoreDebit, rows, toAccount, toEntry, type Account, type EntryRow } from "./points.ledger";
+import { loadSettings, loyaltySettingsStore } from "../loyalty.settings";
+import { debit, earn, expiryOf, findEntry, findEntryByKey, lockAccount, restoreDebit, rows, toAccount, toEntry, type Account, type EntryRow } from "./points.ledger";
 import { expireDuePoints, foldMergedAccounts, liveRoot, releaseDuePoints } from "./points.jobs";
 import { workspaceTimeZone } from "../loyalty-workspace";
 import { recalculateTiers, tierOf } from "../tiers/tiers";
@@ -110,24 +111,9 @@ export function createPointsService(deps: PointsDeps) {
       return loadSettings(db, workspaceId);
     },
 
+    /** PUT: the whole settings object, fields left out taking their defaults. Audited with the changed sections only. */
     async putSettings(ctx: WorkspaceContext, body: PutLoyaltySettingsBody): Promise<LoyaltySettings> {
-      const settings = LoyaltySettings.parse(body);
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        const before = await loadSettings(tx, ctx.workspaceId);
-        await tx.execute(sql`
-          insert into loyalty_settings (workspace_id, settings, updated_at) values (${ctx.workspaceId}::uuid, ${JSON.stringify(settings)}::jsonb, ${now.toISOString()}::timestamptz)
-          on conflict (workspace_id) do update set settings = excluded.settings, updated_at = excluded.updated_at`);
-        await appendAuditEntry(tx, clock, ctx, {
-          action: "loyalty.settings_updated",
-          targetType: "loyalty_settings",
-          targetId: ctx.workspaceId,
-          summary: "Loyalty settings changed",
-          before: before as unknown as Record<string, unknown>,
-          after: settings as unknown as Record<string, unknown>,
-        });
-        return settings;
-      });
+      return loyaltySettingsStore.replace(db, clock, ctx, body);
     },
 
     async balance(ctx: WorkspaceContext, profileId: string): Promise<PointsBalanceDto> {

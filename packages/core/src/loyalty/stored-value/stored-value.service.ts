@@ -6,7 +6,8 @@ import type { WorkspaceContext } from "../../shared/context";
 import { isUniqueViolation } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
-import { loadSettings, rows } from "../points/points.ledger";
+import { rows } from "../points/points.ledger";
+import { loadSettings } from "../loyalty.settings";
 
 export interface StoredValueDeps {
   db: Db;

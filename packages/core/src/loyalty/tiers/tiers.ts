@@ -4,7 +4,8 @@ import type { CustomerTierDto, TierSettings } from "@siyu/contracts";
 import { appendProfileEvents } from "../../profile-events";
 import { minorUnitsPer } from "../../profiles";
 import { addDays, addMonths, localParts, zonedMidnight } from "../loyalty-time";
-import { loadSettings, rows } from "../points/points.ledger";
+import { rows } from "../points/points.ledger";
+import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
 
 const DAY = 86_400_000;
