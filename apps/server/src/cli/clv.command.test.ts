@@ -1,20 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { simulateClv } from "@siyu/core";
+import { datasetFile } from "@siyu/storage/testing";
 import { runClvCommand } from "./clv.command";
-
-/** $SIYU_DATASETS, or the first shared/datasets walking up from here (beside the repository). */
-function sharedDatasets(): string | undefined {
-  if (process.env.SIYU_DATASETS && existsSync(process.env.SIYU_DATASETS)) return resolve(process.env.SIYU_DATASETS);
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "shared", "datasets"))) return join(dir, "shared", "datasets");
-    if (dirname(dir) === dir) return undefined;
-  }
-}
 
 async function run(args: string[]) {
   let stdout = "";
@@ -29,12 +20,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("siyu clv fit", () => {
   it("prints the published CDNOW parameters as JSON", async (ctx) => {
-    const root = sharedDatasets();
-    const file = root && join(root, "cdnow", "cdnow_sample.csv");
-    if (!file || !existsSync(file)) {
-      console.warn("skipping: cdnow/cdnow_sample.csv not found (set SIYU_DATASETS or place shared/datasets beside the repository)");
-      return ctx.skip();
-    }
+    const file = datasetFile("cdnow/cdnow_sample.csv");
+    if (!file) return ctx.skip();
     const result = await run(["fit", "--csv", file, "--customer", "customer_id", "--date", "date", "--amount", "amount_usd", "--calibration-end", "1997-09-30", "--unit", "week", "--json"]);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);

@@ -1,9 +1,9 @@
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "@siyu/storage/orm";
-import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { datasetFile, openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { DEFAULT_ACCESS_SETTINGS } from "../access";
 import { createCoreServices, type CoreServices } from "../services";
 import { fixedClock } from "../shared/clock";
@@ -18,7 +18,7 @@ import { decodeCsvStream } from "./csv-encoding";
  * spend: they count as orders and add 0. Orders and spend must equal a plain
  * computation over the file.
  */
-const SAMPLE = new URL("../../../../../shared/datasets/cdnow/cdnow_sample.csv", import.meta.url);
+const SAMPLE = datasetFile("cdnow/cdnow_sample.csv");
 
 let database: TestDatabase;
 let services: CoreServices;
@@ -34,9 +34,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.runIf(existsSync(SAMPLE))("CDNOW sample as an orders import", () => {
+describe.runIf(SAMPLE)("CDNOW sample as an orders import", () => {
   it("imports every purchase once; orders and spend match the file", async () => {
-    const [header, ...lines] = readFileSync(SAMPLE, "utf8").trim().split("\n");
+    const [header, ...lines] = readFileSync(SAMPLE!, "utf8").trim().split("\n");
     expect(header).toBe("master_customer_id,customer_id,date,quantity,amount_usd");
     const rows = lines.map((line) => {
       const [, customer, date, quantity, amount] = line.split(",");
