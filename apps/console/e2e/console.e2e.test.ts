@@ -7,7 +7,7 @@ const harness = useConsoleHarness({ name: "console", demo: true, demoMembers: 30
 
 describe("Siyu console in Chromium", () => {
   it("logs in, switches language, creates an API key and finds it in the audit log", async () => {
-    const { page, byTestId, screenshot, submitLogin, pageErrors } = harness();
+    const { page, byTestId, screenshot, submitLogin, pageErrors, until } = harness();
     // 1. An anonymous visit lands on the login page.
     await page.goto("/");
     await page.waitForURL(/\/login/);
@@ -87,9 +87,11 @@ describe("Siyu console in Chromium", () => {
     // Filtering by the action keeps the entry.
     await byTestId("audit-action-filter").fill("api_key.created");
     await byTestId("audit-action-filter").press("Enter");
+    await page.waitForURL(/action=api_key\.created/);
+    // The demo's own setup (tags, segments, scores) is in the log too: wait for the filtered page to replace it.
+    const otherRows = auditTable.locator('tr[data-testid^="audit-row-"]:not([data-testid="audit-row-api_key.created"])');
+    expect(await until("only api_key.created rows", () => otherRows.count(), (n) => n === 0)).toBe(0);
     await auditTable.locator('[data-testid="audit-row-api_key.created"]').filter({ hasText: KEY_NAME }).first().waitFor();
-    const otherActions = await auditTable.locator('tr[data-testid^="audit-row-"]:not([data-testid="audit-row-api_key.created"])').count();
-    expect(otherActions).toBe(0);
     await screenshot("09-audit-log-filtered");
 
     expect(pageErrors).toEqual([]);
