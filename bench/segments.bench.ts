@@ -12,6 +12,7 @@ import { DEFAULT_SCORES_SETTINGS, type SegmentRule } from "@siyu/contracts";
 import { catalogueOf, compileRule, computeWarehouseScores, DEFAULT_CLV_SETTINGS, refreshWorkspaceClv } from "@siyu/core";
 import { openWarehouse, type Warehouse } from "@siyu/storage";
 import { formatMachine, machineInfo } from "./lib/machine";
+import { seededRng } from "./lib/segment-events";
 
 const { values: args } = parseArgs({
   options: {
@@ -30,25 +31,13 @@ const DAY = 86_400_000;
 const CITIES = ["上海", "杭州", "北京", "深圳", "成都", "广州", "南京", "武汉"];
 const CATEGORIES = ["水果茶", "奶茶", "纯茶", "咖啡", "烘焙"];
 
-/** A small deterministic generator (mulberry32): the same data for the same seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function uuidOf(n: number, tag: number): string {
   const hex = n.toString(16).padStart(12, "0");
   return `0190${tag.toString(16).padStart(4, "0")}-0000-7000-8000-${hex}`;
 }
 
 async function load(warehouse: Warehouse): Promise<void> {
-  const random = rng(Number(args.seed));
+  const random = seededRng(Number(args.seed));
   const profiles: (string | number | Date | null)[][] = [];
   const identifiers: string[][] = [];
   for (let i = 0; i < PROFILES; i++) {
