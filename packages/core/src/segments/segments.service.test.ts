@@ -110,6 +110,12 @@ describe("segments", () => {
 
     const { items: audit } = await services.audit.list(ctx, { limit: 10 });
     expect(audit.map((a) => a.action)).toContain("segment.created");
+
+    // Deleting the segment lets its members go with an exit each, like a refresh would.
+    const beforeDelete = (await readProfileEventsAfter(database.db, maxSeq, 1000)).at(-1)!.seq;
+    await services.segments.remove(ctx, created.id);
+    const exits = (await readProfileEventsAfter(database.db, beforeDelete, 100)).filter((e) => e.workspaceId === ctx.workspaceId);
+    expect(exits.map((e) => [e.kind, e.profileId, e.payload.reason])).toEqual([["segment.exited", preview.sample[0]!.id, "segment_deleted"]]);
   });
 
   it("evaluates store, event and segment-reference rules the same way for every consumer", async () => {

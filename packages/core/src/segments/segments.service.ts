@@ -319,7 +319,16 @@ async function removeSegment(deps: SegmentsDeps, ctx: WorkspaceContext, segmentI
     });
   }
   await deps.db.transaction(async (tx) => {
-    await tx.delete(segmentMembers).where(eq(segmentMembers.segmentId, segmentId));
+    // Waits for a refresh in progress; every member then leaves, as in a refresh, so a journey
+    // waiting on "exited" sees it.
+    await tx.select({ id: segments.id }).from(segments).where(eq(segments.id, segmentId)).for("update");
+    const left = await tx.delete(segmentMembers).where(eq(segmentMembers.segmentId, segmentId)).returning({ profileId: segmentMembers.profileId });
+    const payload = { segmentId, segmentName: row.name, reason: "segment_deleted" };
+    await appendProfileEvents(
+      tx,
+      deps.clock.now(),
+      left.map((m) => ({ workspaceId: ctx.workspaceId, profileId: m.profileId, kind: "segment.exited" as const, payload })),
+    );
     await tx.delete(segmentSizeHistory).where(eq(segmentSizeHistory.segmentId, segmentId));
     await tx.delete(segments).where(eq(segments.id, segmentId));
     await appendAuditEntry(tx, deps.clock, ctx, {
