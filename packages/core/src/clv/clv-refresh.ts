@@ -1,7 +1,8 @@
 import type { Warehouse } from "@siyu/storage";
-import { fitClv, type ClvFit } from "./clv-fit";
-import { scoreCustomer } from "./clv-scores";
-import { replaceProfileClv, readDailyOrderValues, type ProfileClvRow } from "./clv.repository";
+import { runInWorker } from "../shared/run-in-worker";
+import type { ClvFit } from "./clv-fit";
+import type { ModelCustomersInput, ModelCustomersResult } from "./clv-model";
+import { replaceProfileClv, readDailyOrderValues } from "./clv.repository";
 import type { ClvSettings } from "./clv.settings";
 import { dayNumberOf, summariseTransactions, type ClvTransaction } from "./rfm-summary";
 
@@ -18,7 +19,6 @@ export type RefreshWorkspaceClvResult =
   | { status: "fitted"; fit: ClvFit; scoredProfiles: number; calibrationEnd: string; message: null }
   | { status: "insufficient_data" | "fit_failed"; fit: ClvFit | null; customers: number; repeatCustomers: number; calibrationEnd: string; message: string };
 
-const DAY_MS = 86_400_000;
 
 /**
  * Fits BG/NBD and Gamma-Gamma to the workspace's orders up to `now` and replaces its profile_clv
@@ -47,40 +47,19 @@ export async function refreshWorkspaceClv(input: RefreshWorkspaceClvInput): Prom
       message: `${customers} customer(s) with orders, ${repeatCustomers} with a repeat purchase; the settings ask for at least ${settings.minCustomers} and ${settings.minRepeatCustomers}`,
     };
   }
-  const fit = fitClv(summaries, { minRepeatCustomers: 1 });
-  const bg = fit.bgNbd;
-  if (!fit.bgNbd.converged || ![bg.r, bg.alpha, bg.a, bg.b, bg.logLikelihood].every(Number.isFinite) || bg.r > 1e6 || bg.alpha > 1e8 || bg.a < 1e-6) {
+  // The fit is seconds of arithmetic for a large workspace: it runs on a worker thread so the
+  // server keeps answering meanwhile.
+  const modelled = await runInWorker<ModelCustomersInput, ModelCustomersResult>(new URL("./clv-model.worker.ts", import.meta.url), {
+    summaries,
+    settings,
+    nowMs: now.getTime(),
+  });
+  const { fit } = modelled;
+  if (modelled.status === "fit_failed") {
     await clear();
-    return {
-      status: "fit_failed",
-      fit,
-      customers,
-      repeatCustomers,
-      calibrationEnd,
-      message: "The BG/NBD fit did not converge to an interior maximum (the data look like a Poisson process without dropout, or too few repeat purchases); predictions were removed",
-    };
+    return { status: "fit_failed", fit, customers, repeatCustomers, calibrationEnd, message: modelled.message };
   }
-  // Spend per order is valued only when its model has an interior maximum; otherwise values stay empty.
-  const model = { bgNbd: bg, gammaGamma: fit.gammaGamma?.converged ? fit.gammaGamma : undefined, unit: settings.unit };
-  const window: [number, number] = [settings.windowLowerQuantile, settings.windowUpperQuantile];
-  const rows: ProfileClvRow[] = [];
-  for (const s of summaries) {
-    const c = scoreCustomer(model, s, { horizonDays: [90, 180, 365], windowQuantiles: window });
-    const [p90, p180, p365] = c.expectedPurchases as [number, number, number];
-    // A customer whose 2F1 series did not converge gets no row rather than a wrong number.
-    if (![c.pAlive, p90, p180, p365].every(Number.isFinite)) continue;
-    const [v90, v180, v365] = c.expectedValue;
-    const windowFinite = Number.isFinite(c.nextPurchaseFromDays) && Number.isFinite(c.nextPurchaseToDays);
-    rows.push({
-      profileId: s.customerId,
-      pAlive: c.pAlive,
-      expectedPurchases: [p90, p180, p365],
-      expectedOrderValue: c.expectedOrderValue,
-      expectedValue: v90 == null || v180 == null || v365 == null ? null : [v90, v180, v365],
-      nextPurchaseFrom: windowFinite ? new Date(now.getTime() + c.nextPurchaseFromDays * DAY_MS) : null,
-      nextPurchaseTo: windowFinite ? new Date(now.getTime() + c.nextPurchaseToDays * DAY_MS) : null,
-    });
-  }
+  const rows = modelled.rows;
   await replaceProfileClv(warehouse, workspaceId, rows, now);
   return { status: "fitted", fit, scoredProfiles: rows.length, calibrationEnd, message: null };
 }
