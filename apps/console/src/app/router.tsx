@@ -8,7 +8,7 @@ import { InvitePage, LoginPage } from "../features/auth";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
 import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
-import { LoyaltyPage } from "../features/loyalty";
+import { CustomerLoyaltyCard, LoyaltyPage } from "../features/loyalty";
 import { OperatorsPage } from "../features/operators";
 import { SegmentBuilderPage, SegmentDetailPage, SegmentListPage } from "../features/segments";
 import { StoreListPage } from "../features/stores";
@@ -46,6 +46,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
             summaryPanel={(profileId) => <CustomerClvCard profileId={profileId} />}
             sidePanel={(profileId) => (
               <>
+                <CustomerLoyaltyCard profileId={profileId} />
                 <CustomerTagsCard profileId={profileId} />
                 <CustomerScoresCard profileId={profileId} />
               </>

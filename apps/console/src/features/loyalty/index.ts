@@ -1,1 +1,2 @@
 export { LoyaltyPage } from "./components/loyalty-page";
+export { CustomerLoyaltyCard } from "./components/customer-loyalty-card";

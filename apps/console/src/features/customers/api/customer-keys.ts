@@ -6,7 +6,6 @@ export const customerKeys = {
   detail: (workspaceId: string, profileId: string) => [...customerKeys.all(workspaceId), "detail", profileId] as const,
   events: (workspaceId: string, profileId: string) => [...customerKeys.all(workspaceId), "events", profileId] as const,
   consents: (workspaceId: string, profileId: string) => [...customerKeys.all(workspaceId), "consents", profileId] as const,
-  loyalty: (workspaceId: string, profileId: string) => [...customerKeys.all(workspaceId), "loyalty", profileId] as const,
   conflicts: (workspaceId: string) => ["workspaces", workspaceId, "identity-conflicts"] as const,
   identitySettings: (workspaceId: string) => ["workspaces", workspaceId, "identity-settings"] as const,
 };

@@ -13,7 +13,6 @@ import { useCustomer } from "../api/get-customer";
 import { CustomerConsentsCard } from "./customer-consents-card";
 import { CustomerEventCountsTable } from "./customer-event-counts-table";
 import { CustomerIdentifiersTable } from "./customer-identifiers-table";
-import { CustomerLoyaltyCard } from "./customer-loyalty-card";
 import { CustomerMergeHistory } from "./customer-merge-history";
 import { CustomerOrdersTable } from "./customer-orders-table";
 import { CustomerStatsCard } from "./customer-stats-card";
@@ -32,7 +31,7 @@ export function CustomerProfilePage(props: { summaryPanel?: (profileId: string) 
   const navigate = useNavigate();
   const location = useLocation();
   const { profileId = "" } = useParams();
-  const { workspaceId, can } = useCurrentWorkspace();
+  const { workspaceId } = useCurrentWorkspace();
   const customer = useCustomer(workspaceId, profileId);
   const listPath = `/w/${workspaceId}/customers`;
   const mergedFrom = (location.state as LocationState)?.mergedFrom;
@@ -131,7 +130,6 @@ export function CustomerProfilePage(props: { summaryPanel?: (profileId: string) 
             <Space direction="vertical" size={16} style={{ width: "100%" }}>
               {props.sidePanel?.(profile.id)}
               <CustomerTraitsCard traits={profile.traits} />
-              {can("loyalty.read") ? <CustomerLoyaltyCard profileId={profile.id} /> : null}
               <CustomerConsentsCard profileId={profile.id} />
               <CustomerEventCountsTable eventCounts={profile.eventCounts} />
             </Space>

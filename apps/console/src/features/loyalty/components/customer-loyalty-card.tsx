@@ -10,8 +10,13 @@ type AdjustValues = { delta: number; reason: string };
 
 const COUPON_COLORS: Record<CouponDto["status"], string> = { available: "green", redeemed: "blue", expired: "default" };
 
-/** Points balance and ledger, an adjustment form, and the customer's coupons (permission loyalty.read). */
+/** Points balance and ledger, an adjustment form, and the customer's coupons; nothing without loyalty.read. */
 export function CustomerLoyaltyCard(props: { profileId: string }) {
+  const { can } = useCurrentWorkspace();
+  return can("loyalty.read") ? <LoyaltyCard profileId={props.profileId} /> : null;
+}
+
+function LoyaltyCard(props: { profileId: string }) {
   const t = useT();
   const { workspaceId, can } = useCurrentWorkspace();
   const points = useCustomerPoints(workspaceId, props.profileId);
@@ -37,19 +42,19 @@ export function CustomerLoyaltyCard(props: { profileId: string }) {
     );
 
   return (
-    <Card title={t("customers.loyalty.title")} data-testid="customer-loyalty" loading={points.isLoading}>
+    <Card title={t("loyalty.customer.title")} data-testid="customer-loyalty" loading={points.isLoading}>
       <Flex gap={32} wrap style={{ marginBottom: 16 }}>
-        <Statistic title={t("customers.loyalty.available")} value={points.data?.available ?? 0} data-testid="points-available" />
-        <Statistic title={t("customers.loyalty.pending")} value={points.data?.pending ?? 0} />
-        <Statistic title={t("customers.loyalty.lifetime")} value={points.data?.lifetimeEarned ?? 0} />
+        <Statistic title={t("loyalty.customer.available")} value={points.data?.available ?? 0} data-testid="points-available" />
+        <Statistic title={t("loyalty.customer.pending")} value={points.data?.pending ?? 0} />
+        <Statistic title={t("loyalty.customer.lifetime")} value={points.data?.lifetimeEarned ?? 0} />
         {tier.data ? (
           <Statistic
-            title={t("customers.loyalty.tier")}
+            title={t("loyalty.customer.tier")}
             value={tier.data.tier.name}
             data-testid="customer-tier"
             suffix={
               tier.data.next ? (
-                <span style={{ fontSize: 12 }}>{t("customers.loyalty.toNext", { remaining: tier.data.next.remaining, name: tier.data.next.name })}</span>
+                <span style={{ fontSize: 12 }}>{t("loyalty.customer.toNext", { remaining: tier.data.next.remaining, name: tier.data.next.name })}</span>
               ) : null
             }
           />
@@ -57,14 +62,14 @@ export function CustomerLoyaltyCard(props: { profileId: string }) {
       </Flex>
       {can("loyalty.manage") ? (
         <Form<AdjustValues> form={form} layout="inline" onFinish={submit} style={{ marginBottom: 16 }} requiredMark={false}>
-          <Form.Item name="delta" rules={[{ required: true, message: t("customers.loyalty.deltaRequired") }]}>
-            <InputNumber<number> precision={0} placeholder={t("customers.loyalty.delta")} style={{ width: 140 }} data-testid="points-delta" />
+          <Form.Item name="delta" rules={[{ required: true, message: t("loyalty.customer.deltaRequired") }]}>
+            <InputNumber<number> precision={0} placeholder={t("loyalty.customer.delta")} style={{ width: 140 }} data-testid="points-delta" />
           </Form.Item>
-          <Form.Item name="reason" rules={[{ required: true, whitespace: true, message: t("customers.loyalty.reasonRequired") }]}>
-            <Input maxLength={500} placeholder={t("customers.loyalty.reason")} data-testid="points-reason" />
+          <Form.Item name="reason" rules={[{ required: true, whitespace: true, message: t("loyalty.customer.reasonRequired") }]}>
+            <Input maxLength={500} placeholder={t("loyalty.customer.reason")} data-testid="points-reason" />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={adjust.isPending} data-testid="points-adjust">
-            {t("customers.loyalty.adjust")}
+            {t("loyalty.customer.adjust")}
           </Button>
         </Form>
       ) : null}
@@ -73,7 +78,7 @@ export function CustomerLoyaltyCard(props: { profileId: string }) {
         items={[
           {
             key: "entries",
-            label: t("customers.loyalty.history"),
+            label: t("loyalty.customer.history"),
             children: (
               <Table<PointsEntryDto>
                 size="small"
@@ -82,22 +87,22 @@ export function CustomerLoyaltyCard(props: { profileId: string }) {
                 loading={history.isLoading}
                 dataSource={history.data?.items ?? []}
                 columns={[
-                  { title: t("customers.loyalty.at"), dataIndex: "createdAt", render: (at: string) => new Date(at).toLocaleString() },
-                  { title: t("customers.loyalty.kind"), dataIndex: "kind", render: (kind: PointsEntryDto["kind"]) => t(`customers.loyalty.kind.${kind}` as MessageKey) },
+                  { title: t("loyalty.customer.at"), dataIndex: "createdAt", render: (at: string) => new Date(at).toLocaleString() },
+                  { title: t("loyalty.customer.kind"), dataIndex: "kind", render: (kind: PointsEntryDto["kind"]) => t(`loyalty.customer.kind.${kind}` as MessageKey) },
                   {
-                    title: t("customers.loyalty.points"),
+                    title: t("loyalty.customer.points"),
                     key: "points",
                     align: "right",
-                    render: (_: unknown, e: PointsEntryDto) => (e.delta !== 0 ? e.delta : `${e.pendingDelta} (${t("customers.loyalty.pending")})`),
+                    render: (_: unknown, e: PointsEntryDto) => (e.delta !== 0 ? e.delta : `${e.pendingDelta} (${t("loyalty.customer.pending")})`),
                   },
-                  { title: t("customers.loyalty.reason"), dataIndex: "reason", render: (reason: string | null, e: PointsEntryDto) => reason ?? e.orderId ?? "" },
+                  { title: t("loyalty.customer.reason"), dataIndex: "reason", render: (reason: string | null, e: PointsEntryDto) => reason ?? e.orderId ?? "" },
                 ]}
               />
             ),
           },
           {
             key: "coupons",
-            label: t("customers.loyalty.coupons"),
+            label: t("loyalty.customer.coupons"),
             children: (
               <Table<CouponDto>
                 size="small"
@@ -107,10 +112,10 @@ export function CustomerLoyaltyCard(props: { profileId: string }) {
                 dataSource={coupons.data?.items ?? []}
                 data-testid="customer-coupons"
                 columns={[
-                  { title: t("customers.loyalty.code"), dataIndex: "code" },
-                  { title: t("customers.loyalty.status"), dataIndex: "status", render: (s: CouponDto["status"]) => <Tag color={COUPON_COLORS[s]}>{t(`customers.loyalty.coupon.${s}`)}</Tag> },
-                  { title: t("customers.loyalty.validUntil"), dataIndex: "validUntil", render: (at: string) => new Date(at).toLocaleDateString() },
-                  { title: t("customers.loyalty.order"), dataIndex: "orderId", render: (id: string | null) => id ?? "" },
+                  { title: t("loyalty.customer.code"), dataIndex: "code" },
+                  { title: t("loyalty.customer.status"), dataIndex: "status", render: (s: CouponDto["status"]) => <Tag color={COUPON_COLORS[s]}>{t(`loyalty.customer.coupon.${s}`)}</Tag> },
+                  { title: t("loyalty.customer.validUntil"), dataIndex: "validUntil", render: (at: string) => new Date(at).toLocaleDateString() },
+                  { title: t("loyalty.customer.order"), dataIndex: "orderId", render: (id: string | null) => id ?? "" },
                 ]}
               />
             ),
