@@ -1,5 +1,8 @@
-export { createSegmentsService, csvCell, EXPORT_COLUMNS, invalidRule } from "./segments.service";
-export type { SegmentsService, SegmentsDeps, PiiAccess, RefreshResult } from "./segments.service";
+export { createSegmentsService } from "./segments.service";
+export type { SegmentsService } from "./segments.service";
+export { invalidRule } from "./segment-evaluation";
+export { csvCell, EXPORT_COLUMNS } from "./segment-membership";
+export type { SegmentsDeps, PiiAccess, RefreshResult } from "./segments.types";
 export { segmentErrors } from "./segments.errors";
 export { segments, segmentMembers, segmentSizeHistory } from "./segments.schema";
 export { SegmentSettings, DEFAULT_SEGMENT_SETTINGS } from "./segments.settings";
