@@ -1,4 +1,5 @@
 import type { Warehouse } from "@siyu/storage";
+import { localDay } from "../shared/local-time";
 import { runInWorker } from "../shared/run-in-worker";
 import type { ClvFit } from "./clv-fit";
 import type { ModelCustomersInput, ModelCustomersResult } from "./clv-model";
@@ -29,7 +30,7 @@ export type RefreshWorkspaceClvResult =
 export async function refreshWorkspaceClv(input: RefreshWorkspaceClvInput): Promise<RefreshWorkspaceClvResult> {
   const { warehouse, workspaceId, now, settings } = input;
   const timeZone = input.timeZone ?? "Asia/Shanghai";
-  const calibrationEnd = localDate(now, timeZone);
+  const calibrationEnd = localDay(now, timeZone);
   const daily = await readDailyOrderValues(warehouse, { workspaceId, timeZone, until: now, excludeRefunded: settings.excludeRefundedOrders });
   const transactions: ClvTransaction[] = daily.map((d) => ({ customerId: d.profileId, day: dayNumberOf(d.day)!, amount: d.amount }));
   const summaries = summariseTransactions(transactions, dayNumberOf(calibrationEnd)!, settings.unit);
@@ -64,9 +65,3 @@ export async function refreshWorkspaceClv(input: RefreshWorkspaceClvInput): Prom
   return { status: "fitted", fit, scoredProfiles: rows.length, calibrationEnd, message: null };
 }
 
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDate(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get("year")}-${get("month")}-${get("day")}`;
-}

@@ -18,7 +18,7 @@ export { simulateClv } from "./clv-simulate";
 export type { SimulateClvInput, SimulatedCustomer } from "./clv-simulate";
 export { createClvService } from "./clv.service";
 export type { ClvService, ClvDeps } from "./clv.service";
-export { refreshWorkspaceClv, localDate } from "./clv-refresh";
+export { refreshWorkspaceClv } from "./clv-refresh";
 export type { RefreshWorkspaceClvInput, RefreshWorkspaceClvResult } from "./clv-refresh";
 export { ClvSettings, DEFAULT_CLV_SETTINGS } from "./clv.settings";
 export { clvErrors } from "./clv.errors";

@@ -1,4 +1,5 @@
 import type { Db } from "@siyu/storage";
+import { localDay, localParts } from "../shared/local-time";
 import { DEFAULT_SCORES_SETTINGS, ScoresSettingsDto } from "@siyu/contracts";
 import { defineWorkspaceSettings } from "../settings";
 
@@ -17,9 +18,8 @@ export const loadScoresSettings = (db: Db, workspaceId: string): Promise<ScoresS
 /** Whether the daily run is due: at or after the local hour, and no run since that hour today. */
 export function isDailyRunDue(now: Date, lastRunAt: Date | null, timeZone: string, hour: number): boolean {
   const local = (d: Date) => {
-    const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" }).formatToParts(d);
-    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-    return { day: `${get("year")}-${get("month")}-${get("day")}`, hour: Number(get("hour")) };
+    const p = localParts(d, timeZone);
+    return { day: localDay(d, timeZone), hour: p.hour };
   };
   const current = local(now);
   if (current.hour < hour) return false;

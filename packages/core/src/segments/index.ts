@@ -6,7 +6,7 @@ export type { SegmentsDeps, PiiAccess, RefreshResult } from "./segments.types";
 export { segmentErrors } from "./segments.errors";
 export { segments, segmentMembers, segmentSizeHistory } from "./segments.schema";
 export { SegmentSettings, DEFAULT_SEGMENT_SETTINGS } from "./segments.settings";
-export { compileRule, localDay } from "./rule-compiler";
+export { compileRule } from "./rule-compiler";
 export type { CompileInput, CompiledRule } from "./rule-compiler";
 export { validateRule, referencedSegments, OPS_BY_TYPE, PROPERTY_OPS_BY_TYPE, DEFAULT_RULE_LIMITS } from "./rule-validator";
 export type { RuleProblem, RulePath, ValidateRuleInput } from "./rule-validator";

@@ -1,6 +1,7 @@
 import type { EventWindow, PropertyFilter, SegmentRule, TraitOp } from "@siyu/contracts";
 import { ORDER_COMPLETED } from "../profiles";
-import { DAY_MS, localDay } from "./rule-compiler";
+import { localDay } from "../shared/local-time";
+import { DAY_MS } from "./rule-compiler";
 import { parseIsoDate, type TraitCatalogue, type TraitDefinition } from "./trait-catalogue";
 
 // An independent evaluation of rule trees in plain TypeScript over in-memory rows: the

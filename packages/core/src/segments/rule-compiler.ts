@@ -1,5 +1,6 @@
 import type { EventWindow, PropertyFilter, SegmentRule, TraitOp } from "@siyu/contracts";
 import { ORDER_COMPLETED } from "../profiles";
+import { localDay } from "../shared/local-time";
 import { ISO_DATE_PATTERN, parseIsoDate, type TraitCatalogue, type TraitDefinition } from "./trait-catalogue";
 
 export const DAY_MS = 86_400_000;
@@ -34,13 +35,6 @@ export function compileRule(rule: SegmentRule, input: CompileInput): CompiledRul
     sql: `select p.id as profile_id from profiles p where p.workspace_id = ${ws} and p.merged_into is null and (${where})`,
     params: c.params,
   };
-}
-
-/** The workspace's local calendar day of an instant, YYYY-MM-DD. */
-export function localDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
 const NUMERIC_JSON = "('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')";

@@ -4,7 +4,7 @@ import { consumeEventBatch, consumerPosition, type LoggedEvent } from "../../eve
 import { minorUnitsPer, ORDER_COMPLETED, ORDER_REFUNDED, parseOrderCompleted, parseOrderRefunded, PROFILE_PROJECTOR } from "../../profiles";
 import type { Clock } from "../../shared/clock";
 import { restoreCouponsOfOrder } from "../coupons/coupons.ledger";
-import { addDays, localDay, localParts } from "../loyalty-time";
+import { addDays, localDay, localParts } from "../../shared/local-time";
 import { birthdayMonthOf, pointsForOrder } from "../points/earn-rules";
 import { expiryOf, lockAccount, reverseEarn, rows, toAccount } from "../points/points.ledger";
 import { loadSettings } from "../loyalty.settings";

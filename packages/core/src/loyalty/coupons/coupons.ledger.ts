@@ -4,7 +4,7 @@ import type { Db } from "@siyu/storage";
 import type { CouponDto, CouponTemplateDto, CouponValidity } from "@siyu/contracts";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
-import { addDays, localDay } from "../loyalty-time";
+import { addDays, localDay } from "../../shared/local-time";
 import { rows } from "../points/points.ledger";
 
 // Crockford base32 without I, L, O, U: easy to read out at a till.

@@ -6,7 +6,7 @@ import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
-import { addDays, localDay } from "../loyalty-time";
+import { addDays, localDay } from "../../shared/local-time";
 import { rows } from "../points/points.ledger";
 import { liveRoot } from "../points/points.jobs";
 import { workspaceTimeZone } from "../loyalty-workspace";

@@ -1,5 +1,5 @@
 import type { LoyaltySettings } from "@siyu/contracts";
-import type { LocalParts } from "../loyalty-time";
+import type { LocalParts } from "../../shared/local-time";
 
 export interface OrderForPoints {
   totalMinor: number;

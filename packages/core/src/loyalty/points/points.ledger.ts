@@ -3,7 +3,7 @@ import type { Db } from "@siyu/storage";
 import type { LoyaltySettings, PointsEntryKind } from "@siyu/contracts";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
-import { addMonths, daysInMonth, localParts, zonedMidnight } from "../loyalty-time";
+import { addMonths, daysInMonth, localParts, zonedMidnight } from "../../shared/local-time";
 
 /**
  * The points ledger's primitives. Each runs inside the caller's transaction and starts by locking the

@@ -6,7 +6,7 @@ import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { DomainError } from "../../shared/domain-error";
 import { expectConsistent, loyaltyServices, newProfile, newWorkspace } from "../loyalty.test-helpers";
-import { addDays, addMonths } from "../loyalty-time";
+import { addDays, addMonths } from "../../shared/local-time";
 import { debit, earn, expireDueForAccount, lockAccount, restoreDebit, reverseEarn, rows, type EntryRow } from "./points.ledger";
 import { expireDuePoints, releaseDuePoints } from "./points.jobs";
 

@@ -3,7 +3,7 @@ import type { Db } from "@siyu/storage";
 import type { CustomerTierDto, TierSettings } from "@siyu/contracts";
 import { appendProfileEvents } from "../../profile-events";
 import { minorUnitsPer } from "../../profiles";
-import { addDays, addMonths, localParts, zonedMidnight } from "../loyalty-time";
+import { addDays, addMonths, localParts, zonedMidnight } from "../../shared/local-time";
 import { rows } from "../points/points.ledger";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";

@@ -1,4 +1,4 @@
-/** Calendar arithmetic in a workspace's time zone, for expiry dates, earn days, birthdays and member days. */
+/** Calendar arithmetic in a workspace's time zone: local days, midnights, months (expiry, earn days, birthdays, daily runs). */
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
