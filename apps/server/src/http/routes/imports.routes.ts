@@ -1,7 +1,7 @@
+import { acceptCsvBodies } from "../csv-body";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { FastifyRequest } from "fastify";
 import { ErrorDto, ImportCsvBody, ImportQuery, ImportReportDto, WorkspaceParams, type ImportKind, type Permission } from "@siyu/contracts";
-import { csvEncodingOf, decodeCsvBytes, DEFAULT_IMPORT_SETTINGS, importErrors, type CoreServices } from "@siyu/core";
+import { DEFAULT_IMPORT_SETTINGS, type CoreServices } from "@siyu/core";
 import { requireWorkspace } from "../route-config";
 
 export interface ImportsRoutesOptions {
@@ -46,22 +46,7 @@ export const importsRoutes: FastifyPluginAsyncZod<ImportsRoutesOptions> = async 
 
   // Scoped to this plugin: only these routes read CSV. A body without a type (curl -T, a bare
   // fetch of a File) or with curl's default form type is read as CSV too.
-  const readCsv = (req: FastifyRequest, body: Buffer, done: (error: Error | null, body?: string) => void) => {
-    const type = req.headers["content-type"] ?? "";
-    if (/^multipart\//i.test(type)) {
-      done(importErrors.error("imports.unsupported_media_type", "Send the CSV file itself as the body (Content-Type: text/csv), not a multipart form."));
-      return;
-    }
-    const charset = /;\s*charset="?([^";]+)"?/i.exec(type)?.[1];
-    const encoding = charset ? csvEncodingOf(charset) : null;
-    if (charset && !encoding) {
-      done(importErrors.error("imports.unsupported_media_type", `Charset ${charset} is not read; send UTF-8 or GB18030.`));
-      return;
-    }
-    done(null, decodeCsvBytes(body, encoding));
-  };
-  app.addContentTypeParser("text/csv", { parseAs: "buffer" }, readCsv);
-  app.addContentTypeParser("*", { parseAs: "buffer" }, readCsv);
+  acceptCsvBodies(app);
 
   for (const { kind, permission, summary, columns } of KINDS) {
     app.post(

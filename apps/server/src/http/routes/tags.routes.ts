@@ -1,5 +1,5 @@
+import { acceptCsvBodies } from "../csv-body";
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
-import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import {
   AssignTagBody,
@@ -25,7 +25,7 @@ import {
   UpdateTagSettingsBody,
   WorkspaceParams,
 } from "@siyu/contracts";
-import { csvEncodingOf, decodeCsvBytes, DEFAULT_IMPORT_SETTINGS, importErrors, type CoreServices } from "@siyu/core";
+import { DEFAULT_IMPORT_SETTINGS, type CoreServices } from "@siyu/core";
 import { requireWorkspace } from "../route-config";
 
 const tags = ["Tags"];
@@ -183,22 +183,7 @@ export const tagsRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = asy
 
   // The CSV upload reads its body as text, in its own scope so the JSON routes keep JSON.
   await app.register(async (scope) => {
-    const readCsv = (req: FastifyRequest, body: Buffer, done: (error: Error | null, body?: string) => void) => {
-      const type = req.headers["content-type"] ?? "";
-      if (/^multipart\//i.test(type)) {
-        done(importErrors.error("imports.unsupported_media_type", "Send the CSV file itself as the body (Content-Type: text/csv), not a multipart form."));
-        return;
-      }
-      const charset = /;\s*charset="?([^";]+)"?/i.exec(type)?.[1];
-      const encoding = charset ? csvEncodingOf(charset) : null;
-      if (charset && !encoding) {
-        done(importErrors.error("imports.unsupported_media_type", `Charset ${charset} is not read; send UTF-8 or GB18030.`));
-        return;
-      }
-      done(null, decodeCsvBytes(body, encoding));
-    };
-    scope.addContentTypeParser("text/csv", { parseAs: "buffer" }, readCsv);
-    scope.addContentTypeParser("*", { parseAs: "buffer" }, readCsv);
+    acceptCsvBodies(scope);
     scope.withTypeProvider<ZodTypeProvider>().post(
       `${base}/tags/import`,
       {
