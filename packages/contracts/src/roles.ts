@@ -25,12 +25,16 @@ export const PERMISSIONS = [
   /** Points, coupons and loyalty settings: read them, or adjust, redeem, issue and configure. */
   "loyalty.read",
   "loyalty.manage",
+  /** Dashboards, funnels, retention, attribution: read them, or save reports, enter costs and set alert rules. */
+  "analytics.read",
+  "analytics.manage",
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
 
 const READ_ALL: Permission[] = PERMISSIONS.filter((p) => p.endsWith(".read"));
 const SEGMENTS: Permission[] = ["segments.read", "segments.manage"];
+const ANALYTICS: Permission[] = ["analytics.read", "analytics.manage"];
 
 /**
  * What each role may do. Store managers see only the stores assigned to them;
@@ -39,9 +43,9 @@ const SEGMENTS: Permission[] = ["segments.read", "segments.manage"];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS,
-  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage", "customers.pii", ...SEGMENTS, "loyalty.read", "loyalty.manage"],
-  analyst: ["workspace.read", "stores.read", "customers.read", "segments.read", "loyalty.read"],
-  store_manager: ["workspace.read", "stores.read", "customers.read", "customers.pii", "segments.read", "loyalty.read"],
+  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage", "customers.pii", ...SEGMENTS, "loyalty.read", "loyalty.manage", ...ANALYTICS],
+  analyst: ["workspace.read", "stores.read", "customers.read", "segments.read", "loyalty.read", ...ANALYTICS],
+  store_manager: ["workspace.read", "stores.read", "customers.read", "customers.pii", "segments.read", "loyalty.read", "analytics.read"],
   auditor: READ_ALL,
 };
 

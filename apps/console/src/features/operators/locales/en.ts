@@ -61,4 +61,6 @@ export const operatorsEn = {
   "operators.permission.customers.pii": "See phone numbers, emails and names unmasked",
   "operators.permission.loyalty.read": "View points, coupons and loyalty settings",
   "operators.permission.loyalty.manage": "Adjust and redeem points, issue and redeem coupons, change loyalty settings",
+  "operators.permission.analytics.read": "View dashboards, funnels, retention, attribution and alerts",
+  "operators.permission.analytics.manage": "Save reports, enter campaign costs, set alert rules",
 };

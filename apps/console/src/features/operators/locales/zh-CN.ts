@@ -63,4 +63,6 @@ export const operatorsZhCN: Record<keyof typeof operatorsEn, string> = {
   "operators.permission.customers.pii": "查看未打码的手机号、邮箱和姓名",
   "operators.permission.loyalty.read": "查看积分、优惠券和会员忠诚度设置",
   "operators.permission.loyalty.manage": "调整与兑换积分、发放与核销优惠券、修改忠诚度设置",
+  "operators.permission.analytics.read": "查看看板、漏斗、留存、归因与预警",
+  "operators.permission.analytics.manage": "保存报表、录入活动成本、设置预警规则",
 };
