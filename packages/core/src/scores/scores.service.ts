@@ -17,7 +17,7 @@ import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 import { newId } from "../shared/ids";
 import { refreshProfileSnapshot } from "../warehouse";
-import { workspaces } from "../workspaces";
+import { workspaces, workspaceTimeZone } from "../workspaces";
 import { groupScores, latestRuns, readProfileScores, replaceProfileScores, type TransitionCount } from "./scores.repository";
 import { scoresErrors } from "./scores.errors";
 import { scoresRuns } from "./scores.schema";
@@ -88,8 +88,7 @@ async function recomputeScores(deps: Deps, workspaceId: string, input: Recompute
   if (!warehouse) throw scoresErrors.error("scores.warehouse_unavailable", "Scores are computed in the warehouse, which this server runs without.");
   const started = Date.now();
   const now = input.now ?? deps.clock.now();
-  const [workspace] = await deps.db.select({ timezone: workspaces.timezone }).from(workspaces).where(eq(workspaces.id, workspaceId));
-  const timeZone = workspace?.timezone ?? "Asia/Shanghai";
+  const timeZone = await workspaceTimeZone(deps.db, workspaceId);
   const settings = await loadScoresSettings(deps.db, workspaceId);
   await refreshProfileSnapshot({ db: deps.db, warehouse, workspaceId });
   const rows = await computeWarehouseScores(warehouse, { workspaceId, now, timeZone, settings });

@@ -5,7 +5,7 @@ import type { SegmentRule } from "@siyu/contracts";
 import { SegmentRule as SegmentRuleSchema } from "@siyu/contracts";
 import type { WorkspaceContext } from "../shared/context";
 import { isUuid } from "../shared/ids";
-import { workspaces } from "../workspaces";
+import { workspaceTimeZone } from "../workspaces";
 import { compileRule } from "./rule-compiler";
 import { validateRule, type RuleProblem } from "./rule-validator";
 import { segmentErrors } from "./segments.errors";
@@ -44,11 +44,10 @@ export function invalidRule(problems: RuleProblem[]) {
 }
 
 export async function compileFor(env: Env, workspaceId: string, rule: SegmentRule, now: Date) {
-  const [ws] = await env.deps.db.select({ timezone: workspaces.timezone }).from(workspaces).where(eq(workspaces.id, workspaceId));
   return compileRule(rule, {
     workspaceId,
     now,
-    timeZone: ws?.timezone ?? "Asia/Shanghai",
+    timeZone: await workspaceTimeZone(env.deps.db, workspaceId),
     traits: await env.catalogue(workspaceId),
     segments: await savedRules(env.deps.db, workspaceId),
   });
