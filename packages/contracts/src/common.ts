@@ -4,6 +4,8 @@ import { z } from "zod";
 export const Id = z.uuid();
 
 export const IsoDateTime = z.iso.datetime({ offset: true });
+/** A calendar day (YYYY-MM-DD), read in the workspace's time zone. */
+export const LocalDate = z.iso.date();
 
 /** The one error shape every endpoint answers with. */
 export const ErrorDto = z.object({

@@ -20,5 +20,6 @@ export * from "./consents";
 export * from "./clv";
 export * from "./tags";
 export * from "./scores";
+export * from "./analytics/attribution";
 export * from "./segments";
 export * from "./loyalty";

@@ -1,3 +1,4 @@
+import { createAttributionService, type AttributionService } from "./analytics/attribution";
 import type { Db, Warehouse } from "@siyu/storage";
 import { createAccessService, type AccessService, type AccessSettings } from "./access";
 import { createApiKeysService, type ApiKeysService } from "./api-keys";
@@ -73,6 +74,8 @@ export interface CoreServices {
   scores: ScoresService;
   /** Segments: rule trees evaluated on the warehouse, membership in PostgreSQL. */
   segments: SegmentsService;
+  /** Multi-touch attribution of conversions to channels, campaigns, sources or touchpoints (needs the warehouse). */
+  attribution: AttributionService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -119,6 +122,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     },
     clv: createClvService({ db, warehouse: deps.warehouse, clock, resolveProfileId: profiles.resolveId }),
     scores: createScoresService({ db, warehouse: deps.warehouse, clock }),
+    attribution: createAttributionService({ db, warehouse, clock }),
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),

@@ -18,6 +18,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/orders/:orderId/refunds": { customer: { phone: "13800138000" } },
   "PUT /api/v1/workspaces/:workspaceId/clv/settings": { unit: "week", minCustomers: 200 },
   "POST /api/v1/workspaces/:workspaceId/clv/refit": {},
+  "POST /api/v1/workspaces/:workspaceId/analytics/attribution": { from: "2026-01-01", to: "2026-01-31" },
   "PATCH /api/v1/workspaces/:workspaceId/tags/settings": { recomputeIntervalMinutes: 720 },
   "POST /api/v1/workspaces/:workspaceId/tags": { kind: "manual", name: "Sample tag" },
   "PATCH /api/v1/workspaces/:workspaceId/tags/:tagId": { color: "#1677ff" },

@@ -6,7 +6,7 @@ import { appendProfileEvents } from "../profile-events";
 import type { WorkspaceContext } from "../shared/context";
 import { newId } from "../shared/ids";
 import { ttlCache } from "../shared/ttl-cache";
-import { refreshProfileSnapshot } from "../warehouse";
+import { snapshotRefresher } from "../warehouse";
 import { referencedSegments } from "./rule-validator";
 import { segmentErrors } from "./segments.errors";
 import { segmentMembers, segments, segmentSizeHistory } from "./segments.schema";
@@ -20,15 +20,13 @@ import { needWarehouse, type Env, type PiiAccess, type SegmentRow, type Segments
 export function createSegmentsService(deps: SegmentsDeps) {
   const customTraits = ttlCache((ws: string) => discoverCustomTraits(needWarehouse(deps), ws), 30_000);
   const catalogue = async (workspaceId: string): Promise<TraitCatalogue> => catalogueOf(deps.warehouse ? await customTraits.get(workspaceId, undefined) : []);
-  const snapshotAt = new Map<string, number>();
+  const refresher = deps.warehouse ? snapshotRefresher({ db: deps.db, warehouse: deps.warehouse, clock: deps.clock, refresh: deps.refreshSnapshot }) : null;
   const snapshot = async (workspaceId: string, maxAgeMs = 0) => {
-    if (deps.refreshSnapshot === null) return;
-    const last = snapshotAt.get(workspaceId);
-    if (maxAgeMs > 0 && last !== undefined && deps.clock.now().getTime() - last < maxAgeMs) return;
-    snapshotAt.set(workspaceId, deps.clock.now().getTime());
-    if (deps.refreshSnapshot) await deps.refreshSnapshot(workspaceId);
-    else await refreshProfileSnapshot({ db: deps.db, warehouse: needWarehouse(deps), workspaceId });
-    customTraits.invalidate(workspaceId);
+    if (!refresher) {
+      if (deps.refreshSnapshot !== null) needWarehouse(deps);
+      return;
+    }
+    if (await refresher(workspaceId, maxAgeMs)) customTraits.invalidate(workspaceId);
   };
   const env = { deps, catalogue, snapshot };
   return {

@@ -6,5 +6,5 @@ export { SYSTEM_ACTOR, systemContext } from "./context";
 export type { Actor, WorkspaceContext } from "./context";
 export { randomToken, hashToken, sameHash } from "./secrets";
 export { decodeCursor, pageResult } from "./paging";
-export { localDay, localParts, zonedMidnight, addDays, addMonths, daysInMonth } from "./local-time";
+export { localDay, localParts, zonedMidnight, startOfLocalDay, endOfLocalDay, addDays, addMonths, daysInMonth } from "./local-time";
 export type { LocalParts } from "./local-time";

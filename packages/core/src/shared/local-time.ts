@@ -65,6 +65,19 @@ export function zonedMidnight(year: number, month: number, day: number, timeZone
   return new Date(at);
 }
 
+/** The instant a local calendar day (YYYY-MM-DD) begins in the zone. */
+export function startOfLocalDay(day: string, timeZone: string): Date {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  return zonedMidnight(year, month, date, timeZone);
+}
+
+/** The instant after a local calendar day (YYYY-MM-DD) ends: the next day's midnight in the zone. */
+export function endOfLocalDay(day: string, timeZone: string): Date {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(year, month - 1, date + 1));
+  return zonedMidnight(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), timeZone);
+}
+
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -2,6 +2,8 @@ export { loadEventsIntoWarehouse, drainWarehouse, DEFAULT_WAREHOUSE_BATCH } from
 export type { LoadEventsInput } from "./warehouse-loader";
 export { refreshProfileSnapshot } from "./profile-snapshot";
 export type { RefreshProfileSnapshotInput, ProfileSnapshotResult } from "./profile-snapshot";
+export { snapshotRefresher } from "./snapshot-refresher";
+export type { SnapshotRefresherDeps } from "./snapshot-refresher";
 export { countEvents, countEventsByName, eventsPerDay, deleteWorkspaceFromWarehouse } from "./warehouse.queries";
 export type { EventRangeInput, EventsPerDayInput, DayCount } from "./warehouse.queries";
 export { readWarehouseOffset, asWarehouseWriter, WAREHOUSE_EVENTS_OFFSET, WAREHOUSE_ANCHORS_OFFSET } from "./warehouse-offsets";

@@ -1,0 +1,5 @@
+export { createAttributionService } from "./attribution.service";
+export type { AttributionService, AttributionDeps } from "./attribution.service";
+export { attributionErrors } from "./attribution.errors";
+export { firstTouch, lastTouch, linear, shapley, markov } from "./attribution-models";
+export type { JourneyGroup, Credits, ShapleyResult, MarkovResult } from "./attribution-models";
