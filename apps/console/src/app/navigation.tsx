@@ -12,6 +12,7 @@ import {
   HeatMapOutlined,
   HomeOutlined,
   IdcardOutlined,
+  NodeIndexOutlined,
   PartitionOutlined,
   RiseOutlined,
   SettingOutlined,
@@ -56,6 +57,7 @@ export const MODULE_NAV: readonly ModuleNavItem[] = [
   { path: "content", labelKey: "nav.content", descriptionKey: "comingSoon.content", icon: <FileImageOutlined />, testId: "nav-content" },
   { path: "experiments", labelKey: "nav.experiments", descriptionKey: "comingSoon.experiments", icon: <ExperimentOutlined />, testId: "nav-experiments" },
   { path: "analytics", labelKey: "nav.analytics", descriptionKey: "comingSoon.analytics", icon: <BarChartOutlined />, testId: "nav-analytics" },
+  { path: "attribution", labelKey: "attribution.nav", descriptionKey: "attribution.navDescription", icon: <NodeIndexOutlined />, testId: "nav-attribution" },
 ];
 
 export const SETTINGS_PATH = "settings";

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Navigate, createBrowserRouter, type RouteObject } from "react-router";
 import { RequirePermission } from "../components/require-permission";
 import { ApiKeysPage } from "../features/api-keys";
+import { AttributionPage } from "../features/attribution";
 import { AuditLogPage } from "../features/audit-log";
 import { CustomerClvCard } from "../features/clv";
 import { InvitePage, LoginPage } from "../features/auth";
@@ -66,6 +67,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     { path: "segments/:segmentId/edit", element: <RequirePermission permission="segments.manage"><SegmentBuilderPage /></RequirePermission> },
   ],
   loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage /></RequirePermission> }],
+  attribution: [{ path: "attribution", element: <RequirePermission permission="analytics.read"><AttributionPage /></RequirePermission> }],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

@@ -1,6 +1,7 @@
 import { commonEn } from "../../components/locales/en";
 import { commonZhCN } from "../../components/locales/zh-CN";
 import { apiKeysLocales } from "../../features/api-keys/locales";
+import { attributionLocales } from "../../features/attribution/locales";
 import { auditLogLocales } from "../../features/audit-log/locales";
 import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
@@ -34,6 +35,7 @@ export const DICTIONARY_PARTS = [
   { owner: "scores", ...scoresLocales },
   { owner: "segments", ...segmentsLocales },
   { owner: "loyalty", ...loyaltyLocales },
+  { owner: "attribution", ...attributionLocales },
 ] as const;
 
 export const en = {
@@ -52,6 +54,7 @@ export const en = {
   ...scoresLocales.en,
   ...segmentsLocales.en,
   ...loyaltyLocales.en,
+  ...attributionLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -70,6 +73,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...scoresLocales["zh-CN"],
   ...segmentsLocales["zh-CN"],
   ...loyaltyLocales["zh-CN"],
+  ...attributionLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

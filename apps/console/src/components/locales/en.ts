@@ -24,6 +24,8 @@ export const commonEn = {
   "common.deleted": "Deleted",
   "common.confirmDelete": "Delete this item?",
   "common.never": "Never",
+  "chartPanel.chart": "Chart",
+  "chartPanel.table": "Table",
   "common.noPermission.title": "No access",
   "common.noPermission.subtitle": "Your role in this workspace cannot open this page.",
   "common.notFound.title": "Page not found",

@@ -26,6 +26,8 @@ export const commonZhCN: Record<keyof typeof commonEn, string> = {
   "common.deleted": "已删除",
   "common.confirmDelete": "确定删除？",
   "common.never": "从未",
+  "chartPanel.chart": "图表",
+  "chartPanel.table": "表格",
   "common.noPermission.title": "无权访问",
   "common.noPermission.subtitle": "你在当前工作空间的角色无法打开此页面。",
   "common.notFound.title": "页面不存在",

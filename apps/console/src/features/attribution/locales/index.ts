@@ -1,0 +1,4 @@
+import { attributionEn } from "./en";
+import { attributionZhCN } from "./zh-CN";
+
+export const attributionLocales = { en: attributionEn, "zh-CN": attributionZhCN };
