@@ -4,7 +4,7 @@
  */
 import type { BgNbdParams } from "./bg-nbd";
 import type { GammaGammaParams } from "./gamma-gamma";
-import { createRandom } from "./random";
+import { createRandom } from "../shared";
 import type { CustomerSummary } from "./rfm-summary";
 
 export interface SimulateClvInput {

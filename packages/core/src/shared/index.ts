@@ -8,3 +8,5 @@ export { randomToken, hashToken, sameHash } from "./secrets";
 export { decodeCursor, pageResult } from "./paging";
 export { localDay, localParts, zonedMidnight, startOfLocalDay, endOfLocalDay, addDays, addMonths, daysInMonth } from "./local-time";
 export type { LocalParts } from "./local-time";
+export { createRandom } from "./random";
+export type { Random } from "./random";

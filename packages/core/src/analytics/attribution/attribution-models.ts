@@ -1,3 +1,5 @@
+import { createRandom } from "../../shared";
+
 /**
  * Multi-touch attribution models over customer journeys. Pure functions: the warehouse query
  * (attribution.warehouse.ts) groups the journeys, these split each conversion among channels.
@@ -175,18 +177,6 @@ function shapleyExact(m: Masked): { phi: number[]; rate: number } {
   return { phi, rate: worth(size - 1) };
 }
 
-/** A small seeded generator (mulberry32): reports are reproducible, tests deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Permutation sampling: in each random order, a channel set becomes part of the growing
  * coalition when its last channel joins, so one pass over the distinct sets gives every
@@ -194,7 +184,7 @@ export function seededRandom(seed: number): () => number {
  */
 function shapleySampled(m: Masked, options: ShapleyOptions): { phi: number[]; rate: number; bound: number } {
   const n = m.channels.length;
-  const random = seededRandom(options.seed);
+  const random = createRandom(options.seed);
   const order = m.channels.map((_, i) => i);
   const position = new Int32Array(n);
   const sets = [...m.sets].map(([mask, s]) => ({ bits: bitsOf(mask), ...s }));
@@ -212,7 +202,7 @@ function shapleySampled(m: Masked, options: ShapleyOptions): { phi: number[]; ra
   }
   for (let p = 0; p < options.permutations; p++) {
     for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
+      const j = Math.floor(random.uniform() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (let k = 0; k < n; k++) position[order[k]!] = k;

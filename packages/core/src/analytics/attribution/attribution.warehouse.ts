@@ -43,6 +43,25 @@ const SEPARATOR = "\u001f";
  * - the customer's other touches in the period make one journey that did not convert.
  */
 export async function readJourneys(warehouse: Warehouse, q: JourneyQuery): Promise<JourneyData> {
+  const { sql, params } = journeySql(q);
+  const rows = await warehouse.query<{ kind: string; path: string | null; n: number; conversions: number; value: number }>(sql, params);
+  const data: JourneyData = { journeys: [], timeDecay: new Map(), touches: new Map(), conversions: 0, value: 0 };
+  for (const r of rows) {
+    if (r.kind === "total") {
+      data.conversions = r.conversions;
+      data.value = r.value;
+    } else if (r.kind === "decay") {
+      data.timeDecay.set(r.path!, { conversions: r.conversions, value: r.value });
+      data.touches.set(r.path!, r.n);
+    } else {
+      data.journeys.push({ path: r.path!.split(SEPARATOR), count: r.n, conversions: r.conversions, value: r.value });
+    }
+  }
+  return data;
+}
+
+/** The one query behind readJourneys, with its parameters (the benchmark times it raw). */
+export function journeySql(q: JourneyQuery): { sql: string; params: (string | number | null)[] } {
   const dimension = DIMENSIONS[q.dimension];
   const params = [q.workspaceId, q.from.toISOString(), q.to.toISOString(), q.conversionEvent, q.lookbackDays, q.halfLifeDays, q.storeId];
   const touchpoints = q.dimension === "touchpoint";
@@ -69,8 +88,8 @@ export async function readJourneys(warehouse: Warehouse, q: JourneyQuery): Promi
     ),
     assigned as materialized (
       select t.profile_id, t.ts, t.key, c.ts as conv_ts, c.value, c.store_id,
-        c.ts is not null and c.ts >= $2::timestamptz and c.ts - t.ts <= to_days($5::integer) as converting,
-        c.ts is null or c.ts - t.ts > to_days($5::integer) as open
+        c.ts is not null and c.ts >= $2::timestamptz and epoch(c.ts) - epoch(t.ts) <= $5::integer * 86400 as converting,
+        c.ts is null or epoch(c.ts) - epoch(t.ts) > $5::integer * 86400 as open
       from touch t asof left join conv c on t.profile_id = c.profile_id and t.ts <= c.ts
     ),
     converted_touches as (
@@ -94,18 +113,5 @@ export async function readJourneys(warehouse: Warehouse, q: JourneyQuery): Promi
     select 'decay', key, count(*)::double, sum(w / w_sum), sum(value * w / w_sum) from decay group by key
     union all
     select 'total', null, count(*)::double, count(*)::double, coalesce(sum(value), 0)::double from counted`;
-  const rows = await warehouse.query<{ kind: string; path: string | null; n: number; conversions: number; value: number }>(sql, params);
-  const data: JourneyData = { journeys: [], timeDecay: new Map(), touches: new Map(), conversions: 0, value: 0 };
-  for (const r of rows) {
-    if (r.kind === "total") {
-      data.conversions = r.conversions;
-      data.value = r.value;
-    } else if (r.kind === "decay") {
-      data.timeDecay.set(r.path!, { conversions: r.conversions, value: r.value });
-      data.touches.set(r.path!, r.n);
-    } else {
-      data.journeys.push({ path: r.path!.split(SEPARATOR), count: r.n, conversions: r.conversions, value: r.value });
-    }
-  }
-  return data;
+  return { sql, params };
 }
