@@ -17,3 +17,4 @@ export * from "./tags";
 export * from "./scores";
 export * from "./loyalty";
 export * from "./attribution";
+export * from "./alerts";

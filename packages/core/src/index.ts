@@ -21,5 +21,6 @@ export * from "./clv";
 export * from "./tags";
 export * from "./scores";
 export * from "./analytics/attribution";
+export * from "./analytics/alerts";
 export * from "./segments";
 export * from "./loyalty";

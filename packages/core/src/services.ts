@@ -1,3 +1,4 @@
+import { createAlertsService, type AlertsService } from "./analytics/alerts";
 import { createAttributionService, type AttributionService } from "./analytics/attribution";
 import type { Db, Warehouse } from "@siyu/storage";
 import { createAccessService, type AccessService, type AccessSettings } from "./access";
@@ -76,6 +77,8 @@ export interface CoreServices {
   segments: SegmentsService;
   /** Multi-touch attribution of conversions to channels, campaigns, sources or touchpoints (needs the warehouse). */
   attribution: AttributionService;
+  /** Alert rules on metric series, evaluated on complete periods; console notifications and signed webhooks. */
+  alerts: AlertsService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -123,6 +126,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     clv: createClvService({ db, warehouse: deps.warehouse, clock, resolveProfileId: profiles.resolveId }),
     scores: createScoresService({ db, warehouse: deps.warehouse, clock }),
     attribution: createAttributionService({ db, warehouse, clock }),
+    alerts: createAlertsService({ db, warehouse, clock }),
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),

@@ -35,6 +35,7 @@ import { scoresRoutes } from "./routes/scores.routes";
 import { segmentsRoutes } from "./routes/segments.routes";
 import { loyaltyRoutes } from "./routes/loyalty.routes";
 import { attributionRoutes } from "./routes/attribution.routes";
+import { alertsRoutes } from "./routes/alerts.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -146,6 +147,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(segmentsRoutes, { services });
   await app.register(loyaltyRoutes, { services });
   await app.register(attributionRoutes, { services });
+  await app.register(alertsRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

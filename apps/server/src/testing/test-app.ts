@@ -185,7 +185,14 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   await t.services.points.adjust(ctx, member.id, { delta: 100, reason: "seed", idempotencyKey: `seed-add-${s}` });
   const spent = await t.services.points.redeem(ctx, member.id, { points: 10, reason: "seed", idempotencyKey: `seed-spend-${s}` });
   const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
+  // An alert rule that holds every day, evaluated once: a rule and an alert for the route walks.
+  const rule = await t.services.alerts.createRule(ctx, { name: `Seed ${s}`, metric: { kind: "orders" }, granularity: "day", condition: { kind: "threshold", direction: "above", value: -1 } });
+  await t.services.alerts.evaluateDue({ workspaceId: ws.workspaceId });
+  const alert = (await t.services.alerts.events(ctx, { limit: 1 })).items[0];
+  if (!alert) throw new Error("seed raised no alert");
+  return {
+    ruleId: rule.id,
+    eventId: alert.id, profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
 }
 
 let tagSerial = 0;

@@ -14,4 +14,8 @@ export const SCHEDULES: Schedule[] = [
   // Downgrades after their grace, the inactivity rule, growth leaving the window (upgrades happen with each order).
   { name: "loyalty.tiers", everyMs: 60 * 60_000, run: (s) => s.points.runTierJob().then(() => {}) },
   { name: "loyalty.coupon_expiry", everyMs: 5 * 60_000, run: (s) => s.coupons.runExpiry().then(() => {}) },
+  // Each rule is judged once per period that is over (day or week, in the workspace's time zone).
+  { name: "alerts.evaluate", everyMs: 10 * 60_000, run: (s) => s.alerts.evaluateDue().then(() => {}) },
+  // The alerts' webhook outbox: due deliveries and retries.
+  { name: "alerts.webhooks", everyMs: 30_000, run: (s) => s.alerts.deliverWebhooks().then(() => {}) },
 ];
