@@ -15,3 +15,5 @@ export * from "./tags/tags.schema";
 export * from "./scores/scores.schema";
 export * from "./segments/segments.schema";
 export * from "./loyalty/loyalty.schema";
+export * from "./loyalty/tasks/tasks.schema";
+export * from "./loyalty/badges/badges.schema";
