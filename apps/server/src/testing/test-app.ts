@@ -185,7 +185,22 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   await t.services.points.adjust(ctx, member.id, { delta: 100, reason: "seed", idempotencyKey: `seed-add-${s}` });
   const spent = await t.services.points.redeem(ctx, member.id, { points: 10, reason: "seed", idempotencyKey: `seed-spend-${s}` });
   const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
+  const code = `seed_${s.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
+  const task = await t.services.tasks.create(ctx, { code, nameZh: "首单", kind: "once", steps: [{ kind: "event", event: "Order Completed" }], rewardPoints: 10 });
+  const badge = await t.services.badges.create(ctx, { code, nameZh: "买家", rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } });
+  return {
+    profileId: member.id,
+    mergeId: merge.id,
+    aId: conflict.aId,
+    bId: conflict.bId,
+    orderId: `order-${s}`,
+    templateId: template.id,
+    entryId: spent.entry.id,
+    jobId: job.id,
+    segmentId: segment.id,
+    taskId: task.id,
+    badgeId: badge.id,
+  };
 }
 
 let tagSerial = 0;
