@@ -109,7 +109,7 @@ async function saveProgress(tx: Db, pending: Progress[], now: Date): Promise<Com
   );
   const before = new Map(stored.map((s) => [`${s.task_id} ${s.profile_id} ${s.period_key}`, s]));
   const completions: Completion[] = [];
-  const upserts = pending.map((p) => {
+  const upserts = pending.map((p, index) => {
     const old = before.get(`${p.task.id} ${p.profileId} ${p.periodKey}`);
     const done = p.task.steps.map((s, i) => {
       const had = old?.counts[i] ?? 0;
@@ -117,7 +117,7 @@ async function saveProgress(tx: Db, pending: Progress[], now: Date): Promise<Com
     });
     const completesNow = !old?.completed_at && isComplete(p.task.steps, done);
     if (completesNow) completions.push({ task: p.task, profileId: p.profileId, periodKey: p.periodKey });
-    return { ...keys[pending.indexOf(p)]!, counts: done, completed_at: completesNow ? now.toISOString() : (old?.completed_at ?? null) };
+    return { ...keys[index]!, counts: done, completed_at: completesNow ? now.toISOString() : (old?.completed_at ?? null) };
   });
   await tx.execute(sql`
     insert into loyalty_task_progress (workspace_id, task_id, profile_id, period_key, counts, completed_at, updated_at)
