@@ -84,5 +84,5 @@ describe("audit coverage", () => {
       if (target && target !== "workspaceId" && target !== "mergeId") expect(after.targetId, name).toBe(objects[target]);
     }
     // Walks every mutating route with fresh objects: its time grows with the route count.
-  }, 300_000);
+  }, 600_000);
 });

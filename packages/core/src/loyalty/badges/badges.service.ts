@@ -5,10 +5,10 @@ import { appendAuditEntry } from "../../audit";
 import { appendProfileEvents } from "../../profile-events";
 import type { Clock } from "../../shared/clock";
 import { systemContext, type WorkspaceContext } from "../../shared/context";
-import { isUniqueViolation } from "../../shared/domain-error";
 import { isUuid, newId } from "../../shared/ids";
 import { localDay } from "../../shared/local-time";
 import { loyaltyErrors } from "../loyalty.errors";
+import { withUniqueCode } from "../unique-code";
 import { awardPoints } from "../points/points.award";
 import { rows } from "../points/points.ledger";
 
@@ -133,15 +133,6 @@ export function createBadgesService(deps: BadgesDeps) {
     return body;
   }
 
-  async function codeTaken<T>(work: () => Promise<T>, code: string): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw loyaltyErrors.error("loyalty.code_taken", `code: "${code}" is used by another badge`, { path: ["code"] });
-      throw error;
-    }
-  }
-
   async function badgesOf(workspaceId: string, profileId: string): Promise<MemberBadgeDto[]> {
     const found = await rows<{ badge_id: string; code: string; name_zh: string; name_en: string; kind: MemberBadgeDto["kind"]; granted_at: string }>(
       db,
@@ -178,14 +169,12 @@ export function createBadgesService(deps: BadgesDeps) {
       const body = await checked(ctx, input);
       const now = clock.now().toISOString();
       const id = newId();
-      await codeTaken(
-        () =>
+      await withUniqueCode("badge", body.code, () =>
           db.transaction(async (tx) => {
             await tx.execute(sql`insert into loyalty_badges (id, workspace_id, code, name_zh, name_en, description, kind, rule, revoke_when_no_longer_matching, reward_points, status, created_at, updated_at)
               values (${id}::uuid, ${ctx.workspaceId}::uuid, ${values(body)}, ${now}::timestamptz, ${now}::timestamptz)`);
             await appendAuditEntry(tx, clock, ctx, { action: "loyalty.badge_created", targetType: "loyalty_badge", targetId: id, summary: `Badge "${body.nameZh}" created`, after: body as unknown as Record<string, unknown> });
           }),
-        body.code,
       );
       return withHolders(id);
     },
@@ -193,8 +182,7 @@ export function createBadgesService(deps: BadgesDeps) {
     /** Replaces the definition; holders stay until the next evaluation judges them by the new rule. */
     async update(ctx: WorkspaceContext, badgeId: string, input: CreateBadgeInput): Promise<BadgeDto> {
       const body = await checked(ctx, input);
-      await codeTaken(
-        () =>
+      await withUniqueCode("badge", body.code, () =>
           db.transaction(async (tx) => {
             const before = await find(tx, ctx.workspaceId, badgeId, true);
             await tx.execute(sql`update loyalty_badges set (code, name_zh, name_en, description, kind, rule, revoke_when_no_longer_matching, reward_points, status) = (${values(body)}),
@@ -208,7 +196,6 @@ export function createBadgesService(deps: BadgesDeps) {
               after: body as unknown as Record<string, unknown>,
             });
           }),
-        body.code,
       );
       return withHolders(badgeId);
     },

@@ -4,10 +4,10 @@ import { CreateTaskBody, type CreateTaskInput, type MemberTaskDto, type TaskDto 
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
-import { isUniqueViolation } from "../../shared/domain-error";
 import { isUuid, newId } from "../../shared/ids";
 import { workspaceTimeZone } from "../loyalty-workspace";
 import { loyaltyErrors } from "../loyalty.errors";
+import { withUniqueCode } from "../unique-code";
 import { rows } from "../points/points.ledger";
 import { needed, periodOf, windowClosesAt } from "./task-rules";
 import { tasksOf, toTaskDto, type TaskRow } from "./tasks.rows";
@@ -41,15 +41,6 @@ export function createTasksService(deps: TasksDeps) {
       : [];
     if (!t || t.status === "archived") throw loyaltyErrors.error("loyalty.task_not_found", "No such task");
     return t;
-  }
-
-  async function codeTaken<T>(work: () => Promise<T>, code: string): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw loyaltyErrors.error("loyalty.code_taken", `code: "${code}" is used by another task`, { path: ["code"] });
-      throw error;
-    }
   }
 
   /** Each task with the member's progress in its current period (the workspace's local day or week). */
@@ -98,8 +89,7 @@ export function createTasksService(deps: TasksDeps) {
     async create(ctx: WorkspaceContext, input: CreateTaskInput): Promise<TaskDto> {
       const body = CreateTaskBody.parse(input);
       const now = clock.now().toISOString();
-      return codeTaken(
-        () =>
+      return withUniqueCode("task", body.code, () =>
           db.transaction(async (tx) => {
             await checkRewardTemplate(tx, ctx.workspaceId, body.rewardTemplateId);
             const [t] = await rows<TaskRow>(
@@ -111,15 +101,13 @@ export function createTasksService(deps: TasksDeps) {
             await appendAuditEntry(tx, clock, ctx, { action: "loyalty.task_created", targetType: "loyalty_task", targetId: t!.id, summary: `Task "${body.nameZh}" created`, after: body as unknown as Record<string, unknown> });
             return toTaskDto(t!);
           }),
-        body.code,
       );
     },
 
     /** Replaces the definition; progress already made stays (counts beyond a lowered step count are capped when read). */
     async update(ctx: WorkspaceContext, taskId: string, input: CreateTaskInput): Promise<TaskDto> {
       const body = CreateTaskBody.parse(input);
-      return codeTaken(
-        () =>
+      return withUniqueCode("task", body.code, () =>
           db.transaction(async (tx) => {
             const before = await find(tx, ctx.workspaceId, taskId, true);
             await checkRewardTemplate(tx, ctx.workspaceId, body.rewardTemplateId);
@@ -139,7 +127,6 @@ export function createTasksService(deps: TasksDeps) {
             });
             return toTaskDto(t!);
           }),
-        body.code,
       );
     },
 
