@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { sql } from "@siyu/storage/orm";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import type { CreateTaskInput } from "@siyu/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
 import { expectConsistent, loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
 import { periodOf } from "./task-rules";
+import { LOYALTY_TASKS_CONSUMER } from "./tasks.consumer";
 
 let database: TestDatabase;
 let services: CoreServices;
@@ -82,6 +84,9 @@ describe(`member tasks from events (${process.env.DATABASE_URL_TEST ? "postgres"
 
     // The same steps again (new messages): nothing more is given.
     await send(ws, [track("lin", "Group Joined"), track("lin", "Product Shared", { channel: "wechat" }), track("lin", "Order Completed", { order_id: "o-2", total: 10 })]);
+    await drain();
+    // The consumer reading the whole log again (its offset lost) gives nothing more either.
+    await database.db.execute(sql`update events_consumer_offsets set position = 0 where consumer = ${LOYALTY_TASKS_CONSUMER}`);
     await drain();
     expect((await services.points.balance(ctx, p)).available).toBe(200);
     expect(await services.coupons.listOfCustomer(ctx, p)).toHaveLength(1);
