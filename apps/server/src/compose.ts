@@ -71,6 +71,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "profiles.projector", step: () => services.projectNextBatch() },
       // Points for orders and their reversals; it never reads past the projector, so orders are anchored to their profile.
       { name: "loyalty.orders", step: () => services.loyaltyNextBatch() },
+      // Task progress from events and rewards on completion; like loyalty.orders it never reads past the projector.
+      { name: "loyalty.tasks", step: () => services.tasksNextBatch() },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", step: () => services.coupons.runIssueBatch() },
       // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.
@@ -87,6 +89,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "scores.daily", everyMs: 10 * 60_000, run: () => services.scores.runDue().then(() => {}) },
       // Segments whose refresh interval has passed (each has its own, default in segment settings).
       { name: "segments.refresh_due", everyMs: 60_000, run: () => services.segments.refreshDue().then(() => {}) },
+      // Badges and titles: each active badge is judged by its rule once per local day (checked hourly).
+      { name: "loyalty.badges", everyMs: 60 * 60_000, run: () => services.badges.runDaily().then(() => {}) },
     ],
   });
   let closed = false;

@@ -18,3 +18,4 @@ export * from "./scores";
 export * from "./loyalty";
 export * from "./attribution";
 export * from "./alerts";
+export * from "./loyalty-tasks";

@@ -16,3 +16,5 @@ export * from "./scores/scores.schema";
 export * from "./segments/segments.schema";
 export * from "./loyalty/loyalty.schema";
 export * from "./analytics/alerts/alerts.schema";
+export * from "./loyalty/tasks/tasks.schema";
+export * from "./loyalty/badges/badges.schema";

@@ -14,18 +14,23 @@ import { createImportsService, DEFAULT_IMPORT_SETTINGS, type ImportSettings, typ
 import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type ProfilesService } from "./profiles";
 import { ttlCache } from "./shared/ttl-cache";
 import type { IngestResultDto } from "@siyu/contracts";
-import { asWarehouseWriter } from "./warehouse";
+import { asWarehouseWriter, refreshProfileSnapshot } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
 import { createClvService, type ClvService } from "./clv";
 import { createTagsService, type TagsService } from "./tags";
 import { createScoresService, type ScoresService } from "./scores";
 import { createSegmentsService, type SegmentsService } from "./segments";
 import {
+  createBadgesService,
   createCouponsService,
   createPointsService,
   createStoredValueService,
+  createTasksService,
   runLoyaltyOrdersBatch,
+  runLoyaltyTasksBatch,
+  type BadgesService,
   type CouponsService,
+  type TasksService,
   type PointsService,
   type StoredValueService,
 } from "./loyalty";
@@ -65,6 +70,12 @@ export interface CoreServices {
   storedValue: StoredValueService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
+  /** Member tasks (e.g. the 7-day new-member list): definitions and each member's progress. */
+  tasks: TasksService;
+  /** Runs one batch of the tasks consumer (progress from events, rewards on completion). */
+  tasksNextBatch(limit?: number): Promise<number>;
+  /** Badges and honour titles granted by a segments rule. */
+  badges: BadgesService;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
   /** Customer lifetime value: per-workspace BG/NBD + Gamma-Gamma fits and per-customer predictions (needs the warehouse). */
@@ -131,6 +142,16 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
+    tasks: createTasksService({ db, clock, resolveProfileId: profiles.resolveId }),
+    tasksNextBatch: (limit = 1000) => runLoyaltyTasksBatch(db, clock, limit),
+    badges: createBadgesService({
+      db,
+      clock,
+      resolveProfileId: profiles.resolveId,
+      validateRule: segments.validate,
+      evaluateRule: segments.evaluateRule,
+      refreshSnapshot: warehouse ? (workspaceId) => refreshProfileSnapshot({ db, warehouse, workspaceId }) : undefined,
+    }),
     imports: createImportsService({
       db,
       clock,

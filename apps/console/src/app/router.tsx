@@ -9,9 +9,9 @@ import { InvitePage, LoginPage } from "../features/auth";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
 import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
-import { CustomerLoyaltyCard, LoyaltyPage } from "../features/loyalty";
+import { CustomerEngagementCard, CustomerLoyaltyCard, LoyaltyPage } from "../features/loyalty";
 import { OperatorsPage } from "../features/operators";
-import { SegmentBuilderPage, SegmentDetailPage, SegmentListPage } from "../features/segments";
+import { RuleBuilder, SegmentBuilderPage, SegmentDetailPage, SegmentListPage } from "../features/segments";
 import { StoreListPage } from "../features/stores";
 import { CustomerTagsCard, TagManagerPage } from "../features/tags";
 import { WorkspaceSettingsPage } from "../features/workspaces";
@@ -48,6 +48,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
             sidePanel={(profileId) => (
               <>
                 <CustomerLoyaltyCard profileId={profileId} />
+                <CustomerEngagementCard profileId={profileId} />
                 <CustomerTagsCard profileId={profileId} />
                 <CustomerScoresCard profileId={profileId} />
               </>
@@ -66,7 +67,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     { path: "segments/:segmentId", element: <RequirePermission permission="segments.read"><SegmentDetailPage /></RequirePermission> },
     { path: "segments/:segmentId/edit", element: <RequirePermission permission="segments.manage"><SegmentBuilderPage /></RequirePermission> },
   ],
-  loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage /></RequirePermission> }],
+  loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage ruleBuilder={(p) => <RuleBuilder {...p} />} /></RequirePermission> }],
   attribution: [{ path: "attribution", element: <RequirePermission permission="analytics.read"><AttributionPage /></RequirePermission> }],
 };
 

@@ -35,6 +35,10 @@ describe("the demo brand's segmentation", () => {
     expect(size("沉睡待唤醒")).toBeGreaterThan(0);
     expect(size("新会员首周")).toBeGreaterThanOrEqual(0);
 
+    // The demo's loyalty engagement: the 7-day new-member list and the honour title, judged by its rule.
+    expect((await t.services.tasks.list(ctx)).map((task) => task.code)).toEqual(["new_profile", "new_first_order", "new_join_group", "new_share"]);
+    expect((await t.services.badges.list(ctx)).map((b) => [b.code, b.lastEvaluatedAt !== null])).toEqual([["tea_lover_of_the_year", true]]);
+
     const { tags } = await t.services.tags.list(ctx);
     const holders = new Map(tags.map((tag) => [tag.name, tag.holders ?? 0]));
     expect(holders.get("KOC 种子用户")).toBeGreaterThan(0);

@@ -60,6 +60,15 @@ export async function defineDemoSegmentation(services: CoreServices, workspaceId
     },
   ];
   for (const segment of segments) await services.segments.create(ctx, { refreshEveryMinutes: 60, ...segment });
+  // An honour title by rule: 6 or more orders in the last year (judged daily; permanent once granted).
+  await services.badges.create(ctx, {
+    code: "tea_lover_of_the_year",
+    nameZh: "年度挚爱茶客",
+    nameEn: "Tea lover of the year",
+    kind: "title",
+    rule: { type: "event", event: "Order Completed", measure: { kind: "count" }, op: "gte", value: 6, window: { kind: "in_last_days", days: 365 } },
+    rewardPoints: 200,
+  });
 }
 
 const KOC_TAG = "KOC 种子用户";
@@ -101,6 +110,9 @@ export async function computeDemoSegmentation(services: CoreServices, workspaceI
   }
   for (const segment of await services.segments.list(ctx)) {
     await step(`segments.refresh ${segment.name}`, () => services.segments.refresh(ctx, segment.id));
+  }
+  for (const badge of await services.badges.list(ctx)) {
+    await step(`badges.evaluate ${badge.nameZh}`, () => services.badges.evaluate(ctx, badge.id));
   }
   return runs;
 }

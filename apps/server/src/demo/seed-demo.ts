@@ -1,6 +1,6 @@
 import { generateDemoBrand, type DemoBrand } from "@siyu/demo";
-import type { WorkspaceDto } from "@siyu/contracts";
-import { SYSTEM_ACTOR, systemContext, type CoreServices } from "@siyu/core";
+import type { CreateTaskInput, WorkspaceDto } from "@siyu/contracts";
+import { SYSTEM_ACTOR, systemContext, type CoreServices, type WorkspaceContext } from "@siyu/core";
 
 export interface SeedDemoOptions {
   seed?: number;
@@ -35,6 +35,25 @@ export async function seedDemoWorkspace(services: CoreServices, options: SeedDem
         status: s.status,
       })),
     );
+    await seedNewMemberTasks(tx, systemContext(workspace.id));
     return { workspace, brand };
   });
+}
+
+/**
+ * The brand plans' 7-day new-member list: complete the profile, first order, join a group, share —
+ * each open for 7 days after the member is first seen, each with its own points. Events from before the
+ * tasks existed (the demo's history) do not count; new members from today on can complete them.
+ */
+export const NEW_MEMBER_TASKS: CreateTaskInput[] = (
+  [
+  { code: "new_profile", nameZh: "完善资料", nameEn: "Complete your profile", steps: [{ kind: "profile_complete", traits: ["name", "phone", "birthday"] }], rewardPoints: 50 },
+  { code: "new_first_order", nameZh: "完成首单", nameEn: "First order", steps: [{ kind: "event", event: "Order Completed", count: 1 }], rewardPoints: 100 },
+  { code: "new_join_group", nameZh: "加入社群", nameEn: "Join a group", steps: [{ kind: "event", event: "Group Joined", count: 1 }], rewardPoints: 30 },
+  { code: "new_share", nameZh: "分享好物", nameEn: "Share a product", steps: [{ kind: "event", event: "Product Shared", count: 1 }], rewardPoints: 20 },
+  ] satisfies Omit<CreateTaskInput, "kind">[]
+).map((t, i) => ({ ...t, kind: "new_member", windowDays: 7, position: i }));
+
+async function seedNewMemberTasks(services: CoreServices, ctx: WorkspaceContext) {
+  for (const task of NEW_MEMBER_TASKS) await services.tasks.create(ctx, task);
 }

@@ -57,6 +57,11 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/refunds": { orderId: "POS-SV", idempotencyKey: "sample-refund" },
   "POST /api/v1/workspaces/:workspaceId/coupons/redemptions": { code: "ABCD2345EFGH6789", orderId: "POS-1", orderTotalMinor: 1800 },
   "POST /api/v1/workspaces/:workspaceId/coupons/restorations": { orderId: "POS-1" },
+  "POST /api/v1/workspaces/:workspaceId/loyalty/tasks": { code: "first_order", nameZh: "首单", kind: "once", steps: [{ kind: "event", event: "Order Completed" }], rewardPoints: 10 },
+  "PUT /api/v1/workspaces/:workspaceId/loyalty/tasks/:taskId": { code: "first_order_v2", nameZh: "首单", kind: "once", steps: [{ kind: "event", event: "Order Completed" }], rewardPoints: 10 },
+  "POST /api/v1/workspaces/:workspaceId/loyalty/badges": { code: "shanghai", nameZh: "上海茶客", rule: { type: "trait", trait: "city", op: "eq", value: "上海" } },
+  "PUT /api/v1/workspaces/:workspaceId/loyalty/badges/:badgeId": { code: "shanghai_v2", nameZh: "上海茶客", rule: { type: "trait", trait: "city", op: "eq", value: "上海" } },
+  "POST /api/v1/workspaces/:workspaceId/loyalty/badges/:badgeId/evaluation": {},
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

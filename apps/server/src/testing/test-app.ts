@@ -190,9 +190,24 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   await t.services.alerts.evaluateDue({ workspaceId: ws.workspaceId });
   const alert = (await t.services.alerts.events(ctx, { limit: 1 })).items[0];
   if (!alert) throw new Error("seed raised no alert");
+  const code = `seed_${s.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
+  const task = await t.services.tasks.create(ctx, { code, nameZh: "首单", kind: "once", steps: [{ kind: "event", event: "Order Completed" }], rewardPoints: 10 });
+  const badge = await t.services.badges.create(ctx, { code, nameZh: "买家", rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } });
   return {
+    profileId: member.id,
+    mergeId: merge.id,
+    aId: conflict.aId,
+    bId: conflict.bId,
+    orderId: `order-${s}`,
+    templateId: template.id,
+    entryId: spent.entry.id,
+    jobId: job.id,
+    segmentId: segment.id,
+    taskId: task.id,
+    badgeId: badge.id,
     ruleId: rule.id,
-    eventId: alert.id, profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
+    eventId: alert.id,
+  };
 }
 
 let tagSerial = 0;

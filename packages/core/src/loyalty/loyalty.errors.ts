@@ -23,5 +23,9 @@ export const loyaltyErrors = defineErrors({
   "loyalty.limit_reached": 409,
   "loyalty.wrong_store": 422,
   "loyalty.threshold_not_met": 422,
+  "loyalty.task_not_found": 404,
+  "loyalty.badge_not_found": 404,
+  "loyalty.code_taken": 409,
+  "loyalty.unknown_reward_template": 422,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;

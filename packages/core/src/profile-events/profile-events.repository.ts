@@ -12,6 +12,8 @@ import { newId } from "../shared/ids";
  * - value_tier.changed                 { from, to }
  * - consent.changed                    { channel, purpose, granted, source }
  * - loyalty_tier.changed               { from, to, growth, reason: upgrade | downgrade | inactivity }
+ * - task.completed                     { taskId, taskCode, taskName, periodKey, rewardPoints, couponId, couponError }
+ * - badge.granted / badge.revoked      { badgeId, badgeCode, badgeName, kind: badge | title }
  */
 export type ProfileEventKind =
   | "tag.added"
@@ -22,7 +24,10 @@ export type ProfileEventKind =
   | "rfm.changed"
   | "value_tier.changed"
   | "consent.changed"
-  | "loyalty_tier.changed";
+  | "loyalty_tier.changed"
+  | "task.completed"
+  | "badge.granted"
+  | "badge.revoked";
 
 export interface NewProfileEvent {
   workspaceId: string;

@@ -1,2 +1,3 @@
 export { LoyaltyPage } from "./components/loyalty-page";
 export { CustomerLoyaltyCard } from "./components/customer-loyalty-card";
+export { CustomerEngagementCard } from "./components/customer-engagement-card";

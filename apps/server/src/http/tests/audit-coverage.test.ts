@@ -83,5 +83,6 @@ describe("audit coverage", () => {
       const target = route.url.match(/:(\w+Id)$/)?.[1];
       if (target && target !== "workspaceId" && target !== "mergeId") expect(after.targetId, name).toBe(objects[target]);
     }
-  });
+    // Walks every mutating route with fresh objects: its time grows with the route count.
+  }, 600_000);
 });

@@ -112,7 +112,8 @@ async function lockInKeyOrder(tx: Db, events: LoggedEvent[], owners: Map<number,
   }
 }
 
-async function ownersOf(tx: Db, seqs: number[]): Promise<Map<number, { profileId: string; traits: Record<string, unknown> }>> {
+/** Who sent each event: the live profile its identifier is anchored to (the projector must have run). */
+export async function ownersOf(tx: Db, seqs: number[]): Promise<Map<number, { profileId: string; traits: Record<string, unknown> }>> {
   if (seqs.length === 0) return new Map();
   const found = await rows<{ seq: string | number; profile_id: string; workspace_id: string; merged_into: string | null; traits: Record<string, unknown> | null }>(
     tx,
