@@ -19,11 +19,15 @@ import { createTagsService, type TagsService } from "./tags";
 import { createScoresService, type ScoresService } from "./scores";
 import { createSegmentsService, type SegmentsService } from "./segments";
 import {
+  createCatalogueService,
   createCouponsService,
+  createLotteryService,
   createPointsService,
   createStoredValueService,
   runLoyaltyOrdersBatch,
+  type CatalogueService,
   type CouponsService,
+  type LotteryService,
   type PointsService,
   type StoredValueService,
 } from "./loyalty";
@@ -61,6 +65,10 @@ export interface CoreServices {
   coupons: CouponsService;
   /** Stored value (储值) on a double-entry ledger: top-ups with bonus, spends, refunds. */
   storedValue: StoredValueService;
+  /** The redemption catalogue: goods with stock, coupons for points, points + cash; redemption orders. */
+  catalogue: CatalogueService;
+  /** Lottery campaigns, draws and their prizes. */
+  lottery: LotteryService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
   /** CSV import of profiles and orders through the ingest flow. */
@@ -122,6 +130,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
+    catalogue: createCatalogueService({ db, clock, resolveProfileId: profiles.resolveId }),
+    lottery: createLotteryService({ db, clock, resolveProfileId: profiles.resolveId }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     imports: createImportsService({
       db,

@@ -1,6 +1,6 @@
 export { loyaltyErrors } from "./loyalty.errors";
 export type { LoyaltyErrorCode } from "./loyalty.errors";
-export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings } from "./loyalty.schema";
+export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings, catalogueItems, redemptionOrders, lotteryCampaigns, lotteryPrizes, lotteryDraws } from "./loyalty.schema";
 export { createPointsService } from "./points/points.service";
 export type { PointsService } from "./points/points.service";
 export { createCouponsService } from "./coupons/coupons.service";
@@ -13,3 +13,8 @@ export { judgeTier, recalculateTiers, tierOf } from "./tiers/tiers";
 export type { TierState, TierInputs } from "./tiers/tiers";
 export { createStoredValueService } from "./stored-value/stored-value.service";
 export type { StoredValueService } from "./stored-value/stored-value.service";
+export { createCatalogueService, memberContext } from "./catalogue/catalogue.service";
+export type { CatalogueService } from "./catalogue/catalogue.service";
+export { createLotteryService } from "./lottery/lottery.service";
+export type { LotteryService } from "./lottery/lottery.service";
+export { pickByWeight } from "./lottery/lottery.ledger";

@@ -23,5 +23,12 @@ export const loyaltyErrors = defineErrors({
   "loyalty.limit_reached": 409,
   "loyalty.wrong_store": 422,
   "loyalty.threshold_not_met": 422,
+  "loyalty.item_not_found": 404,
+  "loyalty.item_unavailable": 409,
+  "loyalty.redemption_not_found": 404,
+  "loyalty.redemption_closed": 409,
+  "loyalty.payment_required": 422,
+  "loyalty.campaign_not_found": 404,
+  "loyalty.campaign_unavailable": 409,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;
