@@ -242,6 +242,9 @@ export const LotteryCampaignParams = z.strictObject({ workspaceId: Id, campaignI
 
 export const DrawBody = z.strictObject({ idempotencyKey: IdempotencyKey });
 export type DrawBody = z.infer<typeof DrawBody>;
+/** A draw for a customer through the operator API (a till, a campaign page): which lottery, and the key. */
+export const CustomerDrawBody = z.strictObject({ campaignId: Id, idempotencyKey: IdempotencyKey });
+export type CustomerDrawBody = z.infer<typeof CustomerDrawBody>;
 export const LotteryDrawDto = z.object({
   id: Id,
   campaignId: Id,

@@ -185,7 +185,24 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   await t.services.points.adjust(ctx, member.id, { delta: 100, reason: "seed", idempotencyKey: `seed-add-${s}` });
   const spent = await t.services.points.redeem(ctx, member.id, { points: 10, reason: "seed", idempotencyKey: `seed-spend-${s}` });
   const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
+  // Catalogue and lottery: an item with a pending redemption, and a lottery.
+  const item = await t.services.catalogue.createItem(ctx, { kind: "goods", sku: `SEED-${s}`, name: `Seed item ${s}`, pointsCost: 10, stock: 5 });
+  const redemption = await t.services.catalogue.redeem(ctx, member.id, { itemId: item.id, idempotencyKey: `seed-redeem-${s}` });
+  const campaign = await t.services.lottery.create(ctx, { name: `Seed draw ${s}`, pointsCost: 0, prizes: [{ name: "Thanks", kind: "none", weight: 1 }] });
+  return {
+    profileId: member.id,
+    mergeId: merge.id,
+    aId: conflict.aId,
+    bId: conflict.bId,
+    orderId: `order-${s}`,
+    templateId: template.id,
+    entryId: spent.entry.id,
+    jobId: job.id,
+    segmentId: segment.id,
+    itemId: item.id,
+    redemptionId: redemption.redemption.id,
+    campaignId: campaign.id,
+  };
 }
 
 let tagSerial = 0;

@@ -14,4 +14,6 @@ export const SCHEDULES: Schedule[] = [
   // Downgrades after their grace, the inactivity rule, growth leaving the window (upgrades happen with each order).
   { name: "loyalty.tiers", everyMs: 60 * 60_000, run: (s) => s.points.runTierJob().then(() => {}) },
   { name: "loyalty.coupon_expiry", everyMs: 5 * 60_000, run: (s) => s.coupons.runExpiry().then(() => {}) },
+  // Points + cash orders whose external payment did not arrive within catalogue.paymentTimeoutMinutes are cancelled.
+  { name: "loyalty.catalogue_payments", everyMs: 60_000, run: (s) => s.catalogue.runPaymentTimeouts().then(() => {}) },
 ];
