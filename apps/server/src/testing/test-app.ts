@@ -187,6 +187,8 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
   // Catalogue and lottery: an item with a pending redemption, and a lottery.
   const item = await t.services.catalogue.createItem(ctx, { kind: "goods", sku: `SEED-${s}`, name: `Seed item ${s}`, pointsCost: 10, stock: 5 });
+  // Its own points, so the customer's balance stays where the earlier fixtures left it (90).
+  await t.services.points.adjust(ctx, member.id, { delta: 10, reason: "seed", idempotencyKey: `seed-catalogue-${s}` });
   const redemption = await t.services.catalogue.redeem(ctx, member.id, { itemId: item.id, idempotencyKey: `seed-redeem-${s}` });
   const campaign = await t.services.lottery.create(ctx, { name: `Seed draw ${s}`, pointsCost: 0, prizes: [{ name: "Thanks", kind: "none", weight: 1 }] });
   return {
