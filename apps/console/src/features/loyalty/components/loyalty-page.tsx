@@ -1,8 +1,10 @@
 import { Tabs } from "antd";
 import { PageHeader } from "../../../components/page-header";
 import { useT } from "../../../lib/i18n";
+import { CatalogueTab } from "./catalogue-tab";
 import { CouponTemplatesTab } from "./coupon-templates-tab";
 import { LoyaltySettingsTab } from "./loyalty-settings-tab";
+import { LotteryTab } from "./lottery-tab";
 
 export function LoyaltyPage() {
   const t = useT();
@@ -12,6 +14,8 @@ export function LoyaltyPage() {
       <Tabs
         items={[
           { key: "coupons", label: t("loyalty.tab.coupons"), children: <CouponTemplatesTab /> },
+          { key: "catalogue", label: t("loyalty.tab.catalogue"), children: <CatalogueTab /> },
+          { key: "lottery", label: t("loyalty.tab.lottery"), children: <LotteryTab /> },
           { key: "settings", label: t("loyalty.tab.settings"), children: <LoyaltySettingsTab /> },
         ]}
       />
