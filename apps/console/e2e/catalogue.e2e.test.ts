@@ -35,7 +35,7 @@ describe("Redemption catalogue in Chromium", () => {
     await byTestId("catalogue-item-sku").fill("TUMBLER-01");
     await byTestId("catalogue-item-points").fill("500");
     await byTestId("catalogue-item-stock").fill("5");
-    await screenshot("catalogue-01-item-form");
+    await screenshot("01-item-form");
     await byTestId("catalogue-item-save").click();
     await expect.poll(async () => (await byTestId("catalogue-stock-Tea tumbler").textContent())?.trim()).toBe("5");
     const [item] = (await api.get<{ items: Item[] }>(`${ws}/catalogue/items`)).items;
@@ -51,7 +51,7 @@ describe("Redemption catalogue in Chromium", () => {
     expect(order).toMatchObject({ status: "pending" });
     await expect.poll(async () => (await byTestId(`redemption-status-${order!.id}`).textContent())?.trim()).toBe("To fulfil");
     expect((await api.get<{ available: number }>(`${ws}/customers/${customer!.id}/points`)).available).toBe(700);
-    await screenshot("catalogue-02-redeemed");
+    await screenshot("02-redeemed");
 
     // 3. Fulfil it: picked up, with a note.
     await byTestId(`redemption-fulfil-${order!.id}`).click();
@@ -61,7 +61,7 @@ describe("Redemption catalogue in Chromium", () => {
     await page.getByText("Picked up: 静安店自提").waitFor();
     const [done] = (await api.get<{ items: Redemption[] }>(`${ws}/catalogue/redemptions`)).items;
     expect(done).toMatchObject({ status: "fulfilled", fulfilment: "picked_up", note: "静安店自提" });
-    await screenshot("catalogue-03-fulfilled");
+    await screenshot("03-fulfilled");
 
     // 4. The lottery tab lists a lottery made through the API, with its stats.
     await api.post(`${ws}/lotteries`, { name: "Spring draw", pointsCost: 10, prizes: [{ name: "50 points", kind: "points", points: 50, weight: 1, stock: 3 }, { name: "Thanks", kind: "none", weight: 1 }] });
@@ -70,7 +70,7 @@ describe("Redemption catalogue in Chromium", () => {
     await page.getByRole("tab", { name: "Lottery" }).click();
     await byTestId("lottery-stats-Spring draw").click();
     await expect.poll(async () => byTestId("lottery-stats-summary").textContent()).toContain("1 draws by 1 members, 10 points spent");
-    await screenshot("catalogue-04-lottery-stats");
+    await screenshot("04-lottery-stats");
     expect(pageErrors).toEqual([]);
   });
 });
