@@ -18,9 +18,10 @@ import {
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
-import { DomainError, isUniqueViolation } from "../../shared/domain-error";
+import { DomainError } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
 import { localDay } from "../../shared/local-time";
+import { keyedOnce } from "../keyed-once";
 import { loyaltyErrors } from "../loyalty.errors";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
@@ -152,11 +153,10 @@ export function createCatalogueService(deps: CatalogueDeps) {
         if (o.profile_id !== live || o.request !== request) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${body.idempotencyKey}" was used for a different request`);
         return { redemption: toOrderDto(o), balance: toBalanceDto(await readAccount(on, ctx.workspaceId, live)), coupon: await couponOf(on, ctx.workspaceId, o.coupon_id, now), replayed: true };
       };
-      try {
-        return await db.transaction(async (tx) => {
-          const account = await lockAccount(tx, ctx.workspaceId, live, now);
-          const prior = await replay(tx);
-          if (prior) return prior;
+      return keyedOnce(db, {
+        lock: (tx) => lockAccount(tx, ctx.workspaceId, live, now),
+        replay,
+        work: async (tx, account) => {
           const settings = await loadSettings(tx, ctx.workspaceId);
           const { order, coupon } = await redeemItem(tx, account, {
             workspaceId: ctx.workspaceId,
@@ -171,13 +171,8 @@ export function createCatalogueService(deps: CatalogueDeps) {
             paymentTimeoutMinutes: settings.catalogue.paymentTimeoutMinutes,
           });
           return { redemption: toOrderDto(order), balance: toBalanceDto(account), coupon: coupon ? toCouponDto(coupon, now) : null, replayed: false };
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const prior = await replay(db);
-        if (!prior) throw error;
-        return prior;
-      }
+        },
+      });
     },
 
     /** Newest first, filtered by status, item, customer or source; the cursor is the last id of the previous page. */

@@ -17,8 +17,9 @@ import {
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
-import { DomainError, isUniqueViolation } from "../../shared/domain-error";
+import { DomainError } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
+import { keyedOnce } from "../keyed-once";
 import { loyaltyErrors } from "../loyalty.errors";
 import { createIssueJob, getIssueJob, runIssueBatch } from "./issue-jobs";
 import { findEntryByKey, lockAccount, rows } from "../points/points.ledger";
@@ -181,11 +182,10 @@ export function createCouponsService(deps: CouponsDeps) {
         const [coupon] = await rows<CouponRow>(on, sql`select ${COUPON_COLUMNS} from coupons where workspace_id = ${ctx.workspaceId}::uuid and issue_key = ${issueKey}`);
         return { entry: toEntryDto(entry), balance: toBalanceDto(await readAccount(on, ctx.workspaceId, live)), coupon: toCouponDto(coupon!, now), replayed: true };
       };
-      try {
-        return await db.transaction(async (tx) => {
-          const account = await lockAccount(tx, ctx.workspaceId, live, now);
-          const prior = await replay(tx);
-          if (prior) return prior;
+      return keyedOnce(db, {
+        lock: (tx) => lockAccount(tx, ctx.workspaceId, live, now),
+        replay,
+        work: async (tx, account) => {
           const { coupon, entry } = await exchangeForCoupon(tx, account, {
             workspaceId: ctx.workspaceId,
             templateId: body.templateId,
@@ -198,13 +198,8 @@ export function createCouponsService(deps: CouponsDeps) {
             timeZone,
           });
           return { entry: toEntryDto(entry), balance: toBalanceDto(account), coupon: toCouponDto(coupon, now), replayed: false };
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const prior = await replay(db);
-        if (!prior) throw error;
-        return prior;
-      }
+        },
+      });
     },
 
     /** A bulk issue, worked through by the worker in crash-safe batches (see issue-jobs.ts). */

@@ -13,9 +13,9 @@ import {
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
-import { isUniqueViolation } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
 import { localDay } from "../../shared/local-time";
+import { keyedOnce } from "../keyed-once";
 import { loyaltyErrors } from "../loyalty.errors";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
@@ -150,11 +150,10 @@ export function createLotteryService(deps: LotteryDeps) {
         if (d.profile_id !== live || d.campaign_id !== campaignId) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${body.idempotencyKey}" was used for a different request`);
         return { draw: toDrawDto(d), balance: toBalanceDto(await readAccount(on, ctx.workspaceId, live)), replayed: true };
       };
-      try {
-        return await db.transaction(async (tx) => {
-          const account = await lockAccount(tx, ctx.workspaceId, live, now);
-          const prior = await replay(tx);
-          if (prior) return prior;
+      return keyedOnce(db, {
+        lock: (tx) => lockAccount(tx, ctx.workspaceId, live, now),
+        replay,
+        work: async (tx, account) => {
           const draw = await drawOnce(tx, account, {
             workspaceId: ctx.workspaceId,
             campaignId,
@@ -166,13 +165,8 @@ export function createLotteryService(deps: LotteryDeps) {
             ...(random ? { random } : {}),
           });
           return { draw: toDrawDto(draw), balance: toBalanceDto(account), replayed: false };
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const prior = await replay(db);
-        if (!prior) throw error;
-        return prior;
-      }
+        },
+      });
     },
 
     async listDraws(ctx: WorkspaceContext, campaignId: string, query: LotteryDrawListQuery) {
