@@ -19,3 +19,4 @@ export * from "./loyalty";
 export * from "./attribution";
 export * from "./alerts";
 export * from "./loyalty-tasks";
+export * from "./loyalty-catalogue";

@@ -114,6 +114,12 @@ export const LoyaltySettings = z.strictObject({
       spendOrder: z.enum(["principal_first", "bonus_first"]).default("principal_first"),
     })
     .prefault({}),
+  catalogue: z
+    .strictObject({
+      /** A points + cash redemption paid outside Siyu is cancelled (points and stock back) when unpaid this long. */
+      paymentTimeoutMinutes: z.number().int().min(1).max(10_080).default(30),
+    })
+    .prefault({}),
 });
 export type LoyaltySettings = z.infer<typeof LoyaltySettings>;
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = LoyaltySettings.parse({});

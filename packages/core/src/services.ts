@@ -22,7 +22,9 @@ import { createScoresService, type ScoresService } from "./scores";
 import { createSegmentsService, type SegmentsService } from "./segments";
 import {
   createBadgesService,
+  createCatalogueService,
   createCouponsService,
+  createLotteryService,
   createPointsService,
   createStoredValueService,
   createTasksService,
@@ -31,6 +33,8 @@ import {
   type BadgesService,
   type CouponsService,
   type TasksService,
+  type CatalogueService,
+  type LotteryService,
   type PointsService,
   type StoredValueService,
 } from "./loyalty";
@@ -68,6 +72,10 @@ export interface CoreServices {
   coupons: CouponsService;
   /** Stored value (储值) on a double-entry ledger: top-ups with bonus, spends, refunds. */
   storedValue: StoredValueService;
+  /** The redemption catalogue: goods with stock, coupons for points, points + cash; redemption orders. */
+  catalogue: CatalogueService;
+  /** Lottery campaigns, draws and their prizes. */
+  lottery: LotteryService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
   /** Member tasks (e.g. the 7-day new-member list): definitions and each member's progress. */
@@ -141,6 +149,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
+    catalogue: createCatalogueService({ db, clock, resolveProfileId: profiles.resolveId }),
+    lottery: createLotteryService({ db, clock, resolveProfileId: profiles.resolveId }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     tasks: createTasksService({ db, clock, resolveProfileId: profiles.resolveId }),
     tasksNextBatch: (limit = 1000) => runLoyaltyTasksBatch(db, clock, limit),

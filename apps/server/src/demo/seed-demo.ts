@@ -1,6 +1,7 @@
 import { generateDemoBrand, type DemoBrand } from "@siyu/demo";
 import type { CreateTaskInput, WorkspaceDto } from "@siyu/contracts";
 import { SYSTEM_ACTOR, systemContext, type CoreServices, type WorkspaceContext } from "@siyu/core";
+import { seedDemoCatalogue } from "./seed-demo-catalogue";
 
 export interface SeedDemoOptions {
   seed?: number;
@@ -36,6 +37,7 @@ export async function seedDemoWorkspace(services: CoreServices, options: SeedDem
       })),
     );
     await seedNewMemberTasks(tx, systemContext(workspace.id));
+    await seedDemoCatalogue(tx, workspace.id);
     return { workspace, brand };
   });
 }

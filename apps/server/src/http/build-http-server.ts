@@ -37,6 +37,7 @@ import { loyaltyRoutes } from "./routes/loyalty.routes";
 import { attributionRoutes } from "./routes/attribution.routes";
 import { alertsRoutes } from "./routes/alerts.routes";
 import { loyaltyTasksRoutes } from "./routes/loyalty-tasks.routes";
+import { loyaltyCatalogueRoutes } from "./routes/loyalty-catalogue.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -150,6 +151,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(attributionRoutes, { services });
   await app.register(alertsRoutes, { services });
   await app.register(loyaltyTasksRoutes, { services });
+  await app.register(loyaltyCatalogueRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

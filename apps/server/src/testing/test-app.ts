@@ -193,6 +193,12 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const code = `seed_${s.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
   const task = await t.services.tasks.create(ctx, { code, nameZh: "首单", kind: "once", steps: [{ kind: "event", event: "Order Completed" }], rewardPoints: 10 });
   const badge = await t.services.badges.create(ctx, { code, nameZh: "买家", rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } });
+  // Catalogue and lottery: an item with a pending redemption, and a lottery.
+  const item = await t.services.catalogue.createItem(ctx, { kind: "goods", sku: `SEED-${s}`, name: `Seed item ${s}`, pointsCost: 10, stock: 5 });
+  // Its own points, so the customer's balance stays where the earlier fixtures left it (90).
+  await t.services.points.adjust(ctx, member.id, { delta: 10, reason: "seed", idempotencyKey: `seed-catalogue-${s}` });
+  const redemption = await t.services.catalogue.redeem(ctx, member.id, { itemId: item.id, idempotencyKey: `seed-redeem-${s}` });
+  const campaign = await t.services.lottery.create(ctx, { name: `Seed draw ${s}`, pointsCost: 0, prizes: [{ name: "Thanks", kind: "none", weight: 1 }] });
   return {
     profileId: member.id,
     mergeId: merge.id,
@@ -207,6 +213,9 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
     badgeId: badge.id,
     ruleId: rule.id,
     eventId: alert.id,
+    itemId: item.id,
+    redemptionId: redemption.redemption.id,
+    campaignId: campaign.id,
   };
 }
 

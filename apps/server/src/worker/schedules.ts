@@ -18,4 +18,6 @@ export const SCHEDULES: Schedule[] = [
   { name: "alerts.evaluate", everyMs: 10 * 60_000, run: (s) => s.alerts.evaluateDue().then(() => {}) },
   // The alerts' webhook outbox: due deliveries and retries.
   { name: "alerts.webhooks", everyMs: 30_000, run: (s) => s.alerts.deliverWebhooks().then(() => {}) },
+  // Points + cash orders whose external payment did not arrive within catalogue.paymentTimeoutMinutes are cancelled.
+  { name: "loyalty.catalogue_payments", everyMs: 60_000, run: (s) => s.catalogue.runPaymentTimeouts().then(() => {}) },
 ];

@@ -1,6 +1,6 @@
 export { loyaltyErrors } from "./loyalty.errors";
 export type { LoyaltyErrorCode } from "./loyalty.errors";
-export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings } from "./loyalty.schema";
+export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings, catalogueItems, redemptionOrders, lotteryCampaigns, lotteryPrizes, lotteryDraws } from "./loyalty.schema";
 export { createPointsService } from "./points/points.service";
 export type { PointsService } from "./points/points.service";
 export { createCouponsService } from "./coupons/coupons.service";
@@ -22,3 +22,8 @@ export { periodOf } from "./tasks/task-rules";
 export { createBadgesService } from "./badges/badges.service";
 export type { BadgesService } from "./badges/badges.service";
 export { awardPoints } from "./points/points.award";
+export { createCatalogueService, memberContext } from "./catalogue/catalogue.service";
+export type { CatalogueService } from "./catalogue/catalogue.service";
+export { createLotteryService } from "./lottery/lottery.service";
+export type { LotteryService } from "./lottery/lottery.service";
+export { pickByWeight } from "./lottery/lottery.ledger";

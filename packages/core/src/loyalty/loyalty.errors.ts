@@ -27,5 +27,12 @@ export const loyaltyErrors = defineErrors({
   "loyalty.badge_not_found": 404,
   "loyalty.code_taken": 409,
   "loyalty.unknown_reward_template": 422,
+  "loyalty.item_not_found": 404,
+  "loyalty.item_unavailable": 409,
+  "loyalty.redemption_not_found": 404,
+  "loyalty.redemption_closed": 409,
+  "loyalty.payment_required": 422,
+  "loyalty.campaign_not_found": 404,
+  "loyalty.campaign_unavailable": 409,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;

@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
 
 // The loyalty settings are a row of workspace_settings (module "loyalty", see loyalty.settings.ts).
 
@@ -247,4 +247,148 @@ export const storedValuePostings = pgTable(
     amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
   },
   (t) => [index("stored_value_postings_tx_idx").on(t.transactionId), index("stored_value_postings_profile_idx").on(t.workspaceId, t.profileId, t.account)],
+);
+
+/**
+ * The redemption catalogue: goods with stock (optionally points + cash) and coupons for points.
+ * `stock` is what is left (null = unlimited); `redeemed_count` counts redemptions not cancelled.
+ */
+export const catalogueItems = pgTable(
+  "catalogue_items",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    kind: text("kind").notNull(),
+    sku: text("sku"),
+    name: text("name").notNull(),
+    description: text("description"),
+    imageUrl: text("image_url"),
+    pointsCost: integer("points_cost").notNull(),
+    cashMinor: bigint("cash_minor", { mode: "number" }),
+    stock: integer("stock"),
+    redeemedCount: integer("redeemed_count").notNull().default(0),
+    perMemberLimit: integer("per_member_limit"),
+    perMemberDailyLimit: integer("per_member_daily_limit"),
+    availableFrom: timestamp("available_from", { withTimezone: true }),
+    availableUntil: timestamp("available_until", { withTimezone: true }),
+    storeIds: jsonb("store_ids").$type<string[] | null>(),
+    templateId: uuid("template_id"),
+    status: text("status").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("catalogue_items_workspace_idx").on(t.workspaceId, t.status, t.createdAt)],
+);
+
+/**
+ * One redemption (or a goods prize of a draw): awaiting_payment → pending → fulfilled, or cancelled (points,
+ * stored value and stock back, once). `idempotency_key` (unique per workspace) makes a redeem request replayable;
+ * `request` is what it asked for, so a key reused for something else is a conflict.
+ */
+export const redemptionOrders = pgTable(
+  "redemption_orders",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    itemId: uuid("item_id").notNull(),
+    itemKind: text("item_kind").notNull(),
+    itemName: text("item_name").notNull(),
+    source: text("source").notNull(),
+    status: text("status").notNull(),
+    pointsCost: integer("points_cost").notNull(),
+    cashMinor: bigint("cash_minor", { mode: "number" }),
+    payWith: text("pay_with"),
+    paymentReference: text("payment_reference"),
+    paymentDueAt: timestamp("payment_due_at", { withTimezone: true }),
+    storeId: text("store_id"),
+    couponId: uuid("coupon_id"),
+    pointsEntryId: uuid("points_entry_id"),
+    storedValueTransactionId: uuid("stored_value_transaction_id"),
+    fulfilment: text("fulfilment"),
+    note: text("note"),
+    cancelReason: text("cancel_reason"),
+    idempotencyKey: text("idempotency_key"),
+    request: text("request"),
+    redeemDay: text("redeem_day").notNull(),
+    actor: text("actor"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    fulfilledAt: timestamp("fulfilled_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("redemption_orders_key_uq").on(t.workspaceId, t.idempotencyKey),
+    index("redemption_orders_list_idx").on(t.workspaceId, t.createdAt),
+    index("redemption_orders_member_idx").on(t.workspaceId, t.itemId, t.profileId, t.redeemDay),
+    index("redemption_orders_due_idx").on(t.status, t.paymentDueAt),
+  ],
+);
+
+/** A lottery: points per draw (0 = free), per-member limits, a validity window and its prizes. */
+export const lotteryCampaigns = pgTable(
+  "lottery_campaigns",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    name: text("name").notNull(),
+    description: text("description"),
+    pointsCost: integer("points_cost").notNull(),
+    perMemberDailyLimit: integer("per_member_daily_limit"),
+    perMemberLimit: integer("per_member_limit"),
+    startsAt: timestamp("starts_at", { withTimezone: true }),
+    endsAt: timestamp("ends_at", { withTimezone: true }),
+    status: text("status").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("lottery_campaigns_workspace_idx").on(t.workspaceId, t.createdAt)],
+);
+
+/** A campaign's prizes: weight among those in stock; `stock` is what is left (null = unlimited). Removed prizes stay for the draws that won them. */
+export const lotteryPrizes = pgTable(
+  "lottery_prizes",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    campaignId: uuid("campaign_id").notNull(),
+    position: integer("position").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind").notNull(),
+    points: integer("points"),
+    templateId: uuid("template_id"),
+    itemId: uuid("item_id"),
+    weight: integer("weight").notNull(),
+    stock: integer("stock"),
+    awardedCount: integer("awarded_count").notNull().default(0),
+    removed: boolean("removed").notNull().default(false),
+  },
+  (t) => [index("lottery_prizes_campaign_idx").on(t.campaignId, t.position)],
+);
+
+/** One draw, once per idempotency key: what it cost and what it gave. */
+export const lotteryDraws = pgTable(
+  "lottery_draws",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    campaignId: uuid("campaign_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    prizeId: uuid("prize_id"),
+    prizeKind: text("prize_kind").notNull(),
+    prizeName: text("prize_name").notNull(),
+    pointsCost: integer("points_cost").notNull(),
+    pointsAwarded: integer("points_awarded"),
+    costEntryId: uuid("cost_entry_id"),
+    awardEntryId: uuid("award_entry_id"),
+    couponId: uuid("coupon_id"),
+    redemptionId: uuid("redemption_id"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    drawDay: text("draw_day").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("lottery_draws_key_uq").on(t.workspaceId, t.idempotencyKey),
+    index("lottery_draws_member_idx").on(t.campaignId, t.profileId, t.drawDay),
+    index("lottery_draws_list_idx").on(t.workspaceId, t.campaignId, t.createdAt),
+  ],
 );

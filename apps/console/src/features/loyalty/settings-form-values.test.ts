@@ -12,8 +12,15 @@ describe("loyalty settings form", () => {
     expect(LoyaltySettings.parse(formToSettings(settingsToForm(DEFAULT_LOYALTY_SETTINGS), DEFAULT_LOYALTY_SETTINGS))).toEqual(DEFAULT_LOYALTY_SETTINGS);
   });
 
-  it("keeps the tier rules it does not show", () => {
-    const settings = LoyaltySettings.parse({ tiers: { window: "calendar_year", downgradeGraceDays: 60 } });
-    expect(LoyaltySettings.parse(formToSettings(settingsToForm(settings), settings)).tiers).toEqual(settings.tiers);
+  it("keeps the tier, stored-value and catalogue rules it does not show", () => {
+    const settings = LoyaltySettings.parse({
+      tiers: { window: "calendar_year", downgradeGraceDays: 60 },
+      storedValue: { bonusRules: [{ minTopupMinor: 10000, bonusMinor: 1000 }] },
+      catalogue: { paymentTimeoutMinutes: 15 },
+    });
+    const saved = LoyaltySettings.parse(formToSettings(settingsToForm(settings), settings));
+    expect(saved.tiers).toEqual(settings.tiers);
+    expect(saved.storedValue).toEqual(settings.storedValue);
+    expect(saved.catalogue).toEqual(settings.catalogue);
   });
 });

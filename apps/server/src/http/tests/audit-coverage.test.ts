@@ -60,7 +60,8 @@ async function newestEntry() {
 }
 
 describe("audit coverage", () => {
-  it("every mutating workspace route writes an audit entry about its target", async () => {
+  // A fresh set of objects per route: the walk grows with every route and outlasts the default 60 s on a loaded machine.
+  it("every mutating workspace route writes an audit entry about its target", { timeout: 600_000 }, async () => {
     // Data-plane writes (events, orders) declare audited: false: they land in the event log instead.
     const routes = apiRoutes(t.app).filter((r) => r.url.includes(":workspaceId") && r.method !== "GET" && r.audited !== false);
     expect(routes.length).toBeGreaterThanOrEqual(10);
@@ -83,6 +84,5 @@ describe("audit coverage", () => {
       const target = route.url.match(/:(\w+Id)$/)?.[1];
       if (target && target !== "workspaceId" && target !== "mergeId") expect(after.targetId, name).toBe(objects[target]);
     }
-    // Walks every mutating route with fresh objects: its time grows with the route count.
-  }, 600_000);
+  });
 });

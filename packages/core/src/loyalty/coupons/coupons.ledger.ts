@@ -5,7 +5,7 @@ import type { CouponDto, CouponTemplateDto, CouponValidity } from "@siyu/contrac
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import { addDays, localDay } from "../../shared/local-time";
-import { rows } from "../points/points.ledger";
+import { debit, rows, type Account, type EntryRow } from "../points/points.ledger";
 
 // Crockford base32 without I, L, O, U: easy to read out at a till.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -252,4 +252,49 @@ export async function expireDueCoupons(db: Db, now: Date, limit = 10_000): Promi
         returning id`,
   );
   return done.length;
+}
+
+/**
+ * Points for a coupon inside the caller's transaction, which holds the member's account lock: the coupon is
+ * issued (template locked: stock and limits hold), then the cost is taken oldest first. No stock → no points
+ * taken; too few points → the caller's transaction rolls the coupon back. `pointsCost` null = the template's
+ * own (a template without one is loyalty.not_exchangeable); the catalogue passes its item's price.
+ */
+export async function exchangeForCoupon(
+  tx: Db,
+  account: Account,
+  input: {
+    workspaceId: string;
+    templateId: string;
+    pointsCost: number | null;
+    issueKey: string;
+    idempotencyKey: string;
+    actor: string;
+    metadata: Record<string, unknown>;
+    now: Date;
+    timeZone: string;
+  },
+): Promise<{ coupon: CouponRow; entry: EntryRow }> {
+  const { coupon } = await issueCoupon(tx, { workspaceId: input.workspaceId, templateId: input.templateId, profileId: account.profileId, issueKey: input.issueKey, now: input.now, timeZone: input.timeZone });
+  const [template] = await rows<TemplateRow>(tx, sql`select * from coupon_templates where id = ${input.templateId}::uuid`);
+  const points = input.pointsCost ?? template!.points_cost;
+  if (points === null) throw loyaltyErrors.error("loyalty.not_exchangeable", "This coupon cannot be exchanged for points");
+  const entry = await debit(
+    tx,
+    input.workspaceId,
+    account,
+    {
+      profileId: account.profileId,
+      points,
+      kind: "redeem",
+      source: "coupon",
+      reason: `Coupon ${template!.name}`,
+      idempotencyKey: input.idempotencyKey,
+      actor: input.actor,
+      mayGoNegative: false,
+      metadata: { ...input.metadata, couponId: coupon.id },
+    },
+    input.now,
+  );
+  return { coupon, entry };
 }

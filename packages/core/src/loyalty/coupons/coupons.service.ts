@@ -17,15 +17,17 @@ import {
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
-import { DomainError, isUniqueViolation } from "../../shared/domain-error";
+import { DomainError } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
+import { keyedOnce } from "../keyed-once";
 import { loyaltyErrors } from "../loyalty.errors";
 import { createIssueJob, getIssueJob, runIssueBatch } from "./issue-jobs";
-import { debit, findEntryByKey, lockAccount, rows } from "../points/points.ledger";
+import { findEntryByKey, lockAccount, rows } from "../points/points.ledger";
 import { foldMergedCoupons } from "../points/points.jobs";
 import { readAccount, toBalanceDto, toEntryDto, workspaceTimeZone } from "../points/points.service";
 import {
   COUPON_COLUMNS,
+  exchangeForCoupon,
   expireDueCoupons,
   issueCoupon,
   lockTemplate,
@@ -180,39 +182,24 @@ export function createCouponsService(deps: CouponsDeps) {
         const [coupon] = await rows<CouponRow>(on, sql`select ${COUPON_COLUMNS} from coupons where workspace_id = ${ctx.workspaceId}::uuid and issue_key = ${issueKey}`);
         return { entry: toEntryDto(entry), balance: toBalanceDto(await readAccount(on, ctx.workspaceId, live)), coupon: toCouponDto(coupon!, now), replayed: true };
       };
-      try {
-        return await db.transaction(async (tx) => {
-          const account = await lockAccount(tx, ctx.workspaceId, live, now);
-          const prior = await replay(tx);
-          if (prior) return prior;
-          const { coupon } = await issueCoupon(tx, { workspaceId: ctx.workspaceId, templateId: body.templateId, profileId: live, issueKey, now, timeZone });
-          const [template] = await rows<TemplateRow>(tx, sql`select * from coupon_templates where id = ${body.templateId}::uuid`);
-          if (template!.points_cost === null) throw loyaltyErrors.error("loyalty.not_exchangeable", "This coupon cannot be exchanged for points");
-          const entry = await debit(
-            tx,
-            ctx.workspaceId,
-            account,
-            {
-              profileId: live,
-              points: template!.points_cost,
-              kind: "redeem",
-              source: "coupon",
-              reason: `Coupon ${template!.name}`,
-              idempotencyKey: body.idempotencyKey,
-              actor: ctx.actor.name,
-              mayGoNegative: false,
-              metadata: { request: signature, couponId: coupon.id },
-            },
+      return keyedOnce(db, {
+        lock: (tx) => lockAccount(tx, ctx.workspaceId, live, now),
+        replay,
+        work: async (tx, account) => {
+          const { coupon, entry } = await exchangeForCoupon(tx, account, {
+            workspaceId: ctx.workspaceId,
+            templateId: body.templateId,
+            pointsCost: null,
+            issueKey,
+            idempotencyKey: body.idempotencyKey,
+            actor: ctx.actor.name,
+            metadata: { request: signature },
             now,
-          );
+            timeZone,
+          });
           return { entry: toEntryDto(entry), balance: toBalanceDto(account), coupon: toCouponDto(coupon, now), replayed: false };
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const prior = await replay(db);
-        if (!prior) throw error;
-        return prior;
-      }
+        },
+      });
     },
 
     /** A bulk issue, worked through by the worker in crash-safe batches (see issue-jobs.ts). */

@@ -15,7 +15,7 @@ export interface StoredValueDeps {
   resolveProfileId(ctx: WorkspaceContext, profileId: string): Promise<string>;
 }
 
-interface TxRow {
+export interface TxRow {
   id: string;
   profile_id: string;
   kind: StoredValueTransactionDto["kind"];
@@ -29,7 +29,7 @@ interface TxRow {
   created_at: string | Date;
 }
 
-interface Balance {
+export interface Balance {
   principal: number;
   bonus: number;
   version: number;
@@ -55,7 +55,7 @@ function toBalanceDto(profileId: string, b: Balance): StoredValueBalanceDto {
   return { profileId, principalMinor: b.principal, bonusMinor: b.bonus, totalMinor: b.principal + b.bonus, version: b.version };
 }
 
-async function lockBalance(tx: Db, workspaceId: string, profileId: string, now: Date): Promise<Balance> {
+export async function lockBalance(tx: Db, workspaceId: string, profileId: string, now: Date): Promise<Balance> {
   await tx.execute(sql`
     insert into stored_value_accounts (workspace_id, profile_id, principal_minor, bonus_minor, version, updated_at)
     values (${workspaceId}::uuid, ${profileId}::uuid, 0, 0, 0, ${now.toISOString()}::timestamptz) on conflict (workspace_id, profile_id) do nothing`);
@@ -187,79 +187,17 @@ export function createStoredValueService(deps: StoredValueDeps) {
     /** Pays (part of) an order from the balance: never below zero; one spend per order id. */
     async spend(ctx: WorkspaceContext, profileId: string, body: SpendStoredValueBody): Promise<StoredValueResultDto> {
       const live = await deps.resolveProfileId(ctx, profileId);
-      return once(ctx, live, body.idempotencyKey, `spend:${body.orderId}:${body.amountMinor}`, async (tx, balance, now) => {
-        const [used] = await rows<{ id: string }>(tx, sql`select id from stored_value_transactions where workspace_id = ${ctx.workspaceId}::uuid and order_id = ${body.orderId} and kind = 'spend'`);
-        if (used) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Order ${body.orderId} was already paid with stored value`);
-        if (body.amountMinor > balance.principal + balance.bonus) {
-          throw loyaltyErrors.error("loyalty.insufficient_balance", `The member has ${balance.principal + balance.bonus} in stored value, ${body.amountMinor} is needed`, {
-            availableMinor: balance.principal + balance.bonus,
-            neededMinor: body.amountMinor,
-          });
-        }
-        const order = (await loadSettings(tx, ctx.workspaceId)).storedValue.spendOrder;
-        const first = order === "principal_first" ? Math.min(body.amountMinor, balance.principal) : Math.min(body.amountMinor, balance.bonus);
-        const principal = order === "principal_first" ? first : body.amountMinor - first;
-        const bonus = body.amountMinor - principal;
-        return post(
-          tx,
-          ctx.workspaceId,
-          live,
-          balance,
-          {
-            kind: "spend",
-            principal,
-            bonus,
-            orderId: body.orderId,
-            reference: null,
-            reversesId: null,
-            key: body.idempotencyKey,
-            actor: ctx.actor.name,
-            postings: [
-              ["member_principal", principal],
-              ["member_bonus", bonus],
-              ["sales", -principal],
-              ["bonus_expense", -bonus],
-            ],
-          },
-          now,
-        );
-      });
+      return once(ctx, live, body.idempotencyKey, `spend:${body.orderId}:${body.amountMinor}`, (tx, balance, now) =>
+        spendStoredValue(tx, ctx.workspaceId, live, balance, { amountMinor: body.amountMinor, orderId: body.orderId, key: body.idempotencyKey, actor: ctx.actor.name }, now),
+      );
     },
 
     /** Gives an order's spend back exactly: principal to principal, bonus to bonus; once. */
     async refund(ctx: WorkspaceContext, profileId: string, body: RefundStoredValueBody): Promise<StoredValueResultDto> {
       const live = await deps.resolveProfileId(ctx, profileId);
-      return once(ctx, live, body.idempotencyKey, `refund:${body.orderId}`, async (tx, balance, now) => {
-        const [spent] = await rows<TxRow>(tx, sql`select * from stored_value_transactions where workspace_id = ${ctx.workspaceId}::uuid and order_id = ${body.orderId} and kind = 'spend' and profile_id = ${live}::uuid`);
-        if (!spent) throw loyaltyErrors.error("loyalty.spend_not_found", `No stored-value spend for order ${body.orderId}`);
-        const [back] = await rows<{ id: string }>(tx, sql`select id from stored_value_transactions where workspace_id = ${ctx.workspaceId}::uuid and reverses_id = ${spent.id}::uuid`);
-        if (back) throw loyaltyErrors.error("loyalty.not_reversible", `Order ${body.orderId}'s spend was already refunded`);
-        const principal = Number(spent.principal_minor);
-        const bonus = Number(spent.bonus_minor);
-        return post(
-          tx,
-          ctx.workspaceId,
-          live,
-          balance,
-          {
-            kind: "refund",
-            principal,
-            bonus,
-            orderId: body.orderId,
-            reference: null,
-            reversesId: spent.id,
-            key: body.idempotencyKey,
-            actor: ctx.actor.name,
-            postings: [
-              ["sales", principal],
-              ["bonus_expense", bonus],
-              ["member_principal", -principal],
-              ["member_bonus", -bonus],
-            ],
-          },
-          now,
-        );
-      });
+      return once(ctx, live, body.idempotencyKey, `refund:${body.orderId}`, (tx, balance, now) =>
+        refundStoredValue(tx, ctx.workspaceId, live, balance, { orderId: body.orderId, key: body.idempotencyKey, actor: ctx.actor.name }, now),
+      );
     },
   };
 }
@@ -269,4 +207,90 @@ function signatureOf(t: TxRow): string {
   if (t.kind === "topup") return `topup:${Number(t.principal_minor)}`;
   if (t.kind === "spend") return `spend:${t.order_id}:${Number(t.principal_minor) + Number(t.bonus_minor)}`;
   return `refund:${t.order_id}`;
+}
+
+/** Pays (part of) an order from the locked balance, inside the caller's transaction: never below zero; one spend per order id. */
+export async function spendStoredValue(
+  tx: Db,
+  workspaceId: string,
+  profileId: string,
+  balance: Balance,
+  input: { amountMinor: number; orderId: string; key: string; actor: string },
+  now: Date,
+): Promise<TxRow> {
+  const [used] = await rows<{ id: string }>(tx, sql`select id from stored_value_transactions where workspace_id = ${workspaceId}::uuid and order_id = ${input.orderId} and kind = 'spend'`);
+  if (used) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Order ${input.orderId} was already paid with stored value`);
+  if (input.amountMinor > balance.principal + balance.bonus) {
+    throw loyaltyErrors.error("loyalty.insufficient_balance", `The member has ${balance.principal + balance.bonus} in stored value, ${input.amountMinor} is needed`, {
+      availableMinor: balance.principal + balance.bonus,
+      neededMinor: input.amountMinor,
+    });
+  }
+  const order = (await loadSettings(tx, workspaceId)).storedValue.spendOrder;
+  const first = order === "principal_first" ? Math.min(input.amountMinor, balance.principal) : Math.min(input.amountMinor, balance.bonus);
+  const principal = order === "principal_first" ? first : input.amountMinor - first;
+  const bonus = input.amountMinor - principal;
+  return post(
+    tx,
+    workspaceId,
+    profileId,
+    balance,
+    {
+      kind: "spend",
+      principal,
+      bonus,
+      orderId: input.orderId,
+      reference: null,
+      reversesId: null,
+      key: input.key,
+      actor: input.actor,
+      postings: [
+        ["member_principal", principal],
+        ["member_bonus", bonus],
+        ["sales", -principal],
+        ["bonus_expense", -bonus],
+      ],
+    },
+    now,
+  );
+}
+
+/** Gives an order's spend back exactly (principal to principal, bonus to bonus), once, inside the caller's transaction. */
+export async function refundStoredValue(
+  tx: Db,
+  workspaceId: string,
+  profileId: string,
+  balance: Balance,
+  input: { orderId: string; key: string; actor: string },
+  now: Date,
+): Promise<TxRow> {
+  const [spent] = await rows<TxRow>(tx, sql`select * from stored_value_transactions where workspace_id = ${workspaceId}::uuid and order_id = ${input.orderId} and kind = 'spend' and profile_id = ${profileId}::uuid`);
+  if (!spent) throw loyaltyErrors.error("loyalty.spend_not_found", `No stored-value spend for order ${input.orderId}`);
+  const [back] = await rows<{ id: string }>(tx, sql`select id from stored_value_transactions where workspace_id = ${workspaceId}::uuid and reverses_id = ${spent.id}::uuid`);
+  if (back) throw loyaltyErrors.error("loyalty.not_reversible", `Order ${input.orderId}'s spend was already refunded`);
+  const principal = Number(spent.principal_minor);
+  const bonus = Number(spent.bonus_minor);
+  return post(
+    tx,
+    workspaceId,
+    profileId,
+    balance,
+    {
+      kind: "refund",
+      principal,
+      bonus,
+      orderId: input.orderId,
+      reference: null,
+      reversesId: spent.id,
+      key: input.key,
+      actor: input.actor,
+      postings: [
+        ["sales", principal],
+        ["bonus_expense", bonus],
+        ["member_principal", -principal],
+        ["member_bonus", -bonus],
+      ],
+    },
+    now,
+  );
 }

@@ -1,10 +1,12 @@
 import { Tabs } from "antd";
 import { PageHeader } from "../../../components/page-header";
 import { useT } from "../../../lib/i18n";
+import { CatalogueTab } from "./catalogue-tab";
 import { CouponTemplatesTab } from "./coupon-templates-tab";
 import { LoyaltyBadgesTab, type RuleBuilderSlot } from "./loyalty-badges-tab";
 import { LoyaltySettingsTab } from "./loyalty-settings-tab";
 import { LoyaltyTasksTab } from "./loyalty-tasks-tab";
+import { LotteryTab } from "./lottery-tab";
 
 /** The rule builder comes from the segments feature, through the router. */
 export function LoyaltyPage(props: { ruleBuilder: RuleBuilderSlot }) {
@@ -15,6 +17,8 @@ export function LoyaltyPage(props: { ruleBuilder: RuleBuilderSlot }) {
       <Tabs
         items={[
           { key: "coupons", label: t("loyalty.tab.coupons"), children: <CouponTemplatesTab /> },
+          { key: "catalogue", label: t("loyalty.tab.catalogue"), children: <CatalogueTab /> },
+          { key: "lottery", label: t("loyalty.tab.lottery"), children: <LotteryTab /> },
           { key: "settings", label: t("loyalty.tab.settings"), children: <LoyaltySettingsTab /> },
           { key: "tasks", label: t("loyalty.tab.tasks"), children: <LoyaltyTasksTab /> },
           { key: "badges", label: t("loyalty.tab.badges"), children: <LoyaltyBadgesTab ruleBuilder={props.ruleBuilder} /> },

@@ -1,6 +1,6 @@
 export const loyaltyEn = {
   "loyalty.title": "Loyalty",
-  "loyalty.description": "Coupon templates and issuing, and the rules by which members earn and lose points.",
+  "loyalty.description": "Coupon templates and issuing, the points catalogue and lotteries, and the rules by which members earn and lose points.",
   "loyalty.tab.coupons": "Coupons",
   "loyalty.tab.settings": "Points rules",
   "loyalty.kind.fixed": "Fixed amount off",

@@ -1,7 +1,12 @@
+import { catalogueEn } from "./catalogue.en";
+import { catalogueZhCN } from "./catalogue.zh-CN";
 import { engagementEn } from "./engagement.en";
 import { engagementZhCN } from "./engagement.zh-CN";
 import { loyaltyEn } from "./en";
 import { loyaltyZhCN } from "./zh-CN";
 
-// Tasks and badges keep their strings in files of their own (engagement.*), merged here.
-export const loyaltyLocales = { en: { ...loyaltyEn, ...engagementEn }, "zh-CN": { ...loyaltyZhCN, ...engagementZhCN } };
+// Features of the loyalty page keep their strings in files of their own, merged here.
+export const loyaltyLocales = {
+  en: { ...loyaltyEn, ...engagementEn, ...catalogueEn },
+  "zh-CN": { ...loyaltyZhCN, ...engagementZhCN, ...catalogueZhCN },
+};

@@ -2,7 +2,7 @@ import type { loyaltyEn } from "./en";
 
 export const loyaltyZhCN: Record<keyof typeof loyaltyEn, string> = {
   "loyalty.title": "会员",
-  "loyalty.description": "优惠券模板与发放，以及会员获得和失去积分的规则。",
+  "loyalty.description": "优惠券模板与发放、积分商城与抽奖，以及会员获得和失去积分的规则。",
   "loyalty.tab.coupons": "优惠券",
   "loyalty.tab.settings": "积分规则",
   "loyalty.kind.fixed": "立减",
