@@ -71,6 +71,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "profiles.projector", step: () => services.projectNextBatch() },
       // Points for orders and their reversals; it never reads past the projector, so orders are anchored to their profile.
       { name: "loyalty.orders", step: () => services.loyaltyNextBatch() },
+      // Activity earn rules (share, review, UGC, referral …) and check-ins sent as events; also behind the projector.
+      { name: "loyalty.activities", step: () => services.loyaltyActivitiesNextBatch() },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", step: () => services.coupons.runIssueBatch() },
       // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.

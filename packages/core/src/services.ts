@@ -19,10 +19,13 @@ import { createTagsService, type TagsService } from "./tags";
 import { createScoresService, type ScoresService } from "./scores";
 import { createSegmentsService, type SegmentsService } from "./segments";
 import {
+  createCheckInsService,
   createCouponsService,
   createPointsService,
   createStoredValueService,
+  runLoyaltyActivitiesBatch,
   runLoyaltyOrdersBatch,
+  type CheckInsService,
   type CouponsService,
   type PointsService,
   type StoredValueService,
@@ -63,6 +66,10 @@ export interface CoreServices {
   storedValue: StoredValueService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
+  /** Daily check-ins, streaks and make-up cards (operator and member calls). */
+  checkIns: CheckInsService;
+  /** Runs one batch of the loyalty activities consumer (activity earn rules, check-ins sent as events). */
+  loyaltyActivitiesNextBatch(limit?: number): Promise<number>;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
   /** Customer lifetime value: per-workspace BG/NBD + Gamma-Gamma fits and per-customer predictions (needs the warehouse). */
@@ -123,6 +130,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
+    checkIns: createCheckInsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    loyaltyActivitiesNextBatch: (limit = 1000) => runLoyaltyActivitiesBatch(db, clock, limit),
     imports: createImportsService({
       db,
       clock,

@@ -1,6 +1,6 @@
 export { loyaltyErrors } from "./loyalty.errors";
 export type { LoyaltyErrorCode } from "./loyalty.errors";
-export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings } from "./loyalty.schema";
+export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings, checkIns, makeUpCardEntries, activityAwards } from "./loyalty.schema";
 export { createPointsService } from "./points/points.service";
 export type { PointsService } from "./points/points.service";
 export { createCouponsService } from "./coupons/coupons.service";
@@ -13,3 +13,9 @@ export { judgeTier, recalculateTiers, tierOf } from "./tiers/tiers";
 export type { TierState, TierInputs } from "./tiers/tiers";
 export { createStoredValueService } from "./stored-value/stored-value.service";
 export type { StoredValueService } from "./stored-value/stored-value.service";
+export { awardPoints } from "./points/points.award";
+export type { AwardPointsInput } from "./points/points.award";
+export { createCheckInsService } from "./check-ins/check-ins.service";
+export type { CheckInsService, CheckInRequest } from "./check-ins/check-ins.service";
+export { grantMakeUpCards, recordCheckIn } from "./check-ins/check-ins.ledger";
+export { runLoyaltyActivitiesBatch, LOYALTY_ACTIVITIES_CONSUMER } from "./consumers/loyalty-activities.consumer";

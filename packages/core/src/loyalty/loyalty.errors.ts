@@ -23,5 +23,9 @@ export const loyaltyErrors = defineErrors({
   "loyalty.limit_reached": 409,
   "loyalty.wrong_store": 422,
   "loyalty.threshold_not_met": 422,
+  "loyalty.already_checked_in": 409,
+  "loyalty.no_makeup_card": 422,
+  "loyalty.makeup_not_allowed": 422,
+  "loyalty.check_ins_disabled": 422,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;
