@@ -110,17 +110,15 @@ export const CheckInSettings = z
 export type CheckInSettings = z.infer<typeof CheckInSettings>;
 
 export const CheckInBody = z.strictObject({
-  /** A replay with the same key answers the first check-in (200) instead of 409 loyalty.already_checked_in. */
+  /**
+   * Omitted (or today): check in for today. A past day: fill that missed day with one make-up card,
+   * within the make-up window (then the day's make-up points, never a streak bonus).
+   */
+  day: LocalDay.optional(),
+  /** A replay with the same key answers the first result (200) instead of 409 loyalty.already_checked_in. */
   idempotencyKey: z.string().min(1).max(200).optional(),
 });
 export type CheckInBody = z.infer<typeof CheckInBody>;
-
-export const MakeUpBody = z.strictObject({
-  /** The missed local day to fill, YYYY-MM-DD: before today, within the make-up window. */
-  day: LocalDay,
-  idempotencyKey: z.string().min(1).max(200).optional(),
-});
-export type MakeUpBody = z.infer<typeof MakeUpBody>;
 
 export const GrantMakeUpCardsBody = z.strictObject({
   count: z.number().int().min(1).max(100),

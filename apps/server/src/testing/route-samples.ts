@@ -50,6 +50,8 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/refunds": { orderId: "POS-SV", idempotencyKey: "sample-refund" },
   "POST /api/v1/workspaces/:workspaceId/coupons/redemptions": { code: "ABCD2345EFGH6789", orderId: "POS-1", orderTotalMinor: 1800 },
   "POST /api/v1/workspaces/:workspaceId/coupons/restorations": { orderId: "POS-1" },
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/check-ins": {},
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/makeup-cards": { count: 1, reason: "service recovery", idempotencyKey: "sample-cards" },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

@@ -49,12 +49,15 @@ export function createCheckInsService(deps: CheckInsDeps) {
 
   async function recordInTx(tx: Db, workspaceId: string, member: string, kind: "check_in" | "make_up", day: string | null, request: CheckInRequest, now: Date): Promise<RecordedCheckIn> {
     const [settings, timeZone] = await Promise.all([loadSettings(tx, workspaceId), workspaceTimeZone(tx, workspaceId)]);
+    const today = localDay(now, timeZone);
+    // "Make up" today is simply today's check-in.
+    if (day === today) kind = "check_in";
     const result = (await recordCheckIn(
       tx,
       {
         workspaceId,
         profileId: member,
-        day: day ?? localDay(now, timeZone),
+        day: day ?? today,
         kind,
         source: request.source,
         idempotencyKey: request.idempotencyKey ?? null,
@@ -81,7 +84,7 @@ export function createCheckInsService(deps: CheckInsDeps) {
     /** Checks the member in for today (workspace-local); a second check-in the same day is loyalty.already_checked_in. */
     checkIn: (workspaceId: string, profileId: string, request: CheckInRequest) => record(workspaceId, profileId, "check_in", null, request),
 
-    /** Fills a missed day with one make-up card: restores the streak, pays the make-up points, never a bonus. */
+    /** Fills a missed day with one make-up card: restores the streak, pays the make-up points, never a bonus (today: a plain check-in). */
     makeUp: (workspaceId: string, profileId: string, day: string, request: CheckInRequest) => record(workspaceId, profileId, "make_up", day, request),
 
     async calendar(workspaceId: string, profileId: string, month?: string, operator?: WorkspaceContext): Promise<CheckInCalendarDto> {
