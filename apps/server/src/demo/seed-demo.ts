@@ -1,6 +1,7 @@
 import { generateDemoBrand, type DemoBrand } from "@siyu/demo";
 import type { WorkspaceDto } from "@siyu/contracts";
 import { SYSTEM_ACTOR, systemContext, type CoreServices } from "@siyu/core";
+import { DEMO_LOYALTY_SETTINGS } from "./demo-loyalty";
 
 export interface SeedDemoOptions {
   seed?: number;
@@ -35,6 +36,7 @@ export async function seedDemoWorkspace(services: CoreServices, options: SeedDem
         status: s.status,
       })),
     );
+    await tx.points.putSettings(systemContext(workspace.id), DEMO_LOYALTY_SETTINGS);
     return { workspace, brand };
   });
 }

@@ -42,7 +42,7 @@ export function settingsToForm(s: LoyaltySettings): SettingsFormValues {
   };
 }
 
-/** The form covers points and earn rules; the rest (tiers) is carried over from `base` unchanged. */
+/** The form covers points and earn rules; the rest (tiers, stored value, check-ins …) is carried over from `base` unchanged. */
 export function formToSettings(v: SettingsFormValues, base: LoyaltySettings): PutLoyaltySettingsBody {
   const expiry =
     v.expiryMode === "rolling"
@@ -52,6 +52,7 @@ export function formToSettings(v: SettingsFormValues, base: LoyaltySettings): Pu
         : { mode: "never" as const };
   const map = (rows: { key: string; multiplier: number }[] | undefined) => Object.fromEntries((rows ?? []).filter((r) => r?.key).map((r) => [r.key.trim(), r.multiplier]));
   return {
+    ...base,
     points: { perCurrencyUnit: v.perCurrencyUnit, expiry, pendingDays: v.pendingDays, allowNegative: v.allowNegative },
     earn: {
       storeMultipliers: map(v.stores),
@@ -61,6 +62,5 @@ export function formToSettings(v: SettingsFormValues, base: LoyaltySettings): Pu
       stacking: v.stacking,
       dailyCapPerMember: v.dailyCapPerMember ?? null,
     },
-    tiers: base.tiers,
   };
 }
