@@ -76,8 +76,14 @@ export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date
   const { workspaceId, profileId, day, settings } = input;
   const rules = settings.checkIns;
   await lockAccount(tx, workspaceId, profileId, now);
+  // One read finds a replay (same key) and a day already taken.
+  const found = await rows<CheckInRow & { idempotency_key: string | null }>(
+    tx,
+    sql`select ${COLUMNS}, idempotency_key from check_ins where workspace_id = ${workspaceId}::uuid
+        and ((profile_id = ${profileId}::uuid and day = ${day}::date) or idempotency_key = ${input.idempotencyKey})`,
+  );
   if (input.idempotencyKey !== null) {
-    const [first] = await rows<CheckInRow>(tx, sql`select ${COLUMNS} from check_ins where workspace_id = ${workspaceId}::uuid and idempotency_key = ${input.idempotencyKey}`);
+    const first = found.find((r) => r.idempotency_key === input.idempotencyKey);
     if (first) {
       if (first.profile_id !== profileId || first.kind !== input.kind) {
         throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${input.idempotencyKey}" was used for a different request`);
@@ -93,8 +99,7 @@ export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date
       throw loyaltyErrors.error("loyalty.makeup_not_allowed", `Only a missed day from ${earliest} to ${addLocalDays(today, -1)} can be made up`, { earliest, latest: addLocalDays(today, -1) });
     }
   }
-  const [taken] = await rows<CheckInRow>(tx, sql`select ${COLUMNS} from check_ins where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and day = ${day}::date`);
-  if (taken) {
+  if (found.some((r) => r.profile_id === profileId && dayText(r.day) === day)) {
     if (input.skipIfChecked) return null;
     throw loyaltyErrors.error("loyalty.already_checked_in", `${day} is already checked in`, { day });
   }
@@ -121,6 +126,7 @@ export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date
         metadata: { checkInId: id, day, kind: input.kind, streak, bonus },
         actor: input.actor,
         settings,
+        timeZone: input.timeZone,
       },
       now,
     );

@@ -115,6 +115,22 @@ describe(`check-ins (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`,
     expect(got).toEqual([2, 10, 2, 10]);
   });
 
+  it("under concurrent requests: one check-in a day, one make-up per card", async () => {
+    clock.set("2026-03-10T01:00:00Z");
+    const ws = await newWorkspace(services);
+    const p = await newProfile(database.db, ws);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => codeOf(services.checkIns.checkIn(ws, p, { source: "member" }))));
+    expect(outcomes.filter((o) => o === "none")).toHaveLength(1);
+    expect(outcomes.filter((o) => o === "loyalty.already_checked_in")).toHaveLength(19);
+    await services.checkIns.grantCards(systemContext(ws), p, { count: 1, reason: "test", idempotencyKey: "one-card" });
+    const days = ["2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09"];
+    const made = await Promise.all(days.map((day) => codeOf(services.checkIns.makeUp(ws, p, day, { source: "member" }))));
+    expect(made.filter((o) => o === "none")).toHaveLength(1);
+    expect(made.filter((o) => o === "loyalty.no_makeup_card")).toHaveLength(4);
+    expect((await services.checkIns.calendar(ws, p)).makeUpCards).toBe(0);
+    await expectConsistent(database.db, ws, p);
+  });
+
   it("awardPoints pays once per key and refuses a key reused for another amount", async () => {
     const ws = await newWorkspace(services);
     const p = await newProfile(database.db, ws);

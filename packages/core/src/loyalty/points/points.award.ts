@@ -23,6 +23,7 @@ export interface AwardPointsInput {
   earnedAt?: Date;
   /** Read inside the transaction when not given. */
   settings?: LoyaltySettings;
+  timeZone?: string;
 }
 
 /**
@@ -56,7 +57,7 @@ export async function awardPoints(tx: Db, input: AwardPointsInput, now: Date): P
       idempotencyKey: input.idempotencyKey,
       actor: input.actor ?? null,
       earnedAt,
-      expiresAt: expiryOf(settings, earnedAt, await workspaceTimeZone(tx, input.workspaceId)),
+      expiresAt: expiryOf(settings, earnedAt, input.timeZone ?? (await workspaceTimeZone(tx, input.workspaceId))),
       pendingUntil: null,
       metadata: input.metadata ?? {},
     },
