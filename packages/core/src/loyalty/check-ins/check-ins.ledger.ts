@@ -4,8 +4,8 @@ import type { CheckInCalendarDto, CheckInDto, LoyaltySettings } from "@siyu/cont
 import { newId } from "../../shared/ids";
 import { addLocalDays, localDay } from "../../shared/local-time";
 import { loyaltyErrors } from "../loyalty.errors";
-import { lockAccount, rows } from "../points/points.ledger";
-import { awardPoints } from "../points/points.award";
+import { expiryOf, lockAccount, rows } from "../points/points.ledger";
+import { awardPoints, earnBatch, readAccounts, type BatchEarn } from "../points/points.award";
 import { runEndingAt, streakBonusOf } from "./check-in.rules";
 
 /**
@@ -27,8 +27,6 @@ export interface RecordCheckInInput {
   actor: string | null;
   settings: LoyaltySettings;
   timeZone: string;
-  /** An event check-in on a day already checked is skipped (null) instead of refused. */
-  skipIfChecked?: boolean;
 }
 
 export interface RecordedCheckIn {
@@ -65,14 +63,14 @@ function toCheckInDto(r: CheckInRow): CheckInDto {
 }
 
 // Drivers return a date column as "YYYY-MM-DD" or as a Date at UTC midnight.
-function dayText(v: unknown): string {
+export function dayText(v: unknown): string {
   return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
 }
 
 const COLUMNS = sql`id, profile_id, day, kind, streak, points, bonus, entry_id, source, created_at`;
 
 /** Records a check-in or a make-up of one day and pays its points, once. */
-export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date): Promise<RecordedCheckIn | null> {
+export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date): Promise<RecordedCheckIn> {
   const { workspaceId, profileId, day, settings } = input;
   const rules = settings.checkIns;
   await lockAccount(tx, workspaceId, profileId, now);
@@ -100,7 +98,6 @@ export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date
     }
   }
   if (found.some((r) => r.profile_id === profileId && dayText(r.day) === day)) {
-    if (input.skipIfChecked) return null;
     throw loyaltyErrors.error("loyalty.already_checked_in", `${day} is already checked in`, { day });
   }
   if (input.kind === "make_up") {
@@ -236,4 +233,73 @@ export async function checkInCalendar(
     makeUpCards: await cardsHeld(db, input.workspaceId, input.profileId),
     makeUpDays,
   };
+}
+
+export interface EventCheckIn {
+  profileId: string;
+  messageId: string;
+  at: Date;
+}
+
+/**
+ * Check-ins sent as events, set-based: the members' checked days and the keys already used are read in
+ * two statements, each event is judged in log order in memory (a day already checked is skipped; the
+ * streak counts the days before it, those of this batch included), then the points and the rows are
+ * written in four. Same rules as recordCheckIn; the points count as earned at the event's time.
+ * The caller holds the members' account locks.
+ */
+export async function recordEventCheckIns(tx: Db, workspaceId: string, settings: LoyaltySettings, timeZone: string, events: readonly EventCheckIn[], now: Date): Promise<number> {
+  if (events.length === 0) return 0;
+  const rules = settings.checkIns;
+  const ids = `{${[...new Set(events.map((e) => e.profileId))].join(",")}}`;
+  const keys = JSON.stringify(events.map((e) => `event:${e.messageId}`));
+  const checked = new Map<string, Set<string>>();
+  for (const r of await rows<{ profile_id: string; day: unknown }>(tx, sql`select profile_id, day from check_ins where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[])`)) {
+    checked.set(r.profile_id, (checked.get(r.profile_id) ?? new Set()).add(dayText(r.day)));
+  }
+  const used = new Set(
+    (
+      await rows<{ idempotency_key: string }>(
+        tx,
+        sql`select idempotency_key from check_ins where workspace_id = ${workspaceId}::uuid and idempotency_key in (select jsonb_array_elements_text(${keys}::jsonb))`,
+      )
+    ).map((r) => r.idempotency_key),
+  );
+  const earns: BatchEarn[] = [];
+  const recorded: Record<string, unknown>[] = [];
+  for (const e of events) {
+    const key = `event:${e.messageId}`;
+    const day = localDay(e.at, timeZone);
+    const days = checked.get(e.profileId) ?? new Set<string>();
+    checked.set(e.profileId, days);
+    if (used.has(key) || days.has(day)) continue;
+    used.add(key);
+    const streak = runEndingAt(days, addLocalDays(day, -1), (d) => addLocalDays(d, -1)) + 1;
+    days.add(day);
+    const bonus = streakBonusOf(rules, streak);
+    const id = newId();
+    recorded.push({ id, profile_id: e.profileId, day, streak, points: rules.basePoints, bonus, idempotency_key: key, earn: rules.basePoints + bonus > 0 ? earns.length : null });
+    if (rules.basePoints + bonus > 0) {
+      earns.push({
+        profileId: e.profileId,
+        points: rules.basePoints + bonus,
+        source: "check_in",
+        reason: `Check-in ${day} (streak ${streak}${bonus > 0 ? `, +${bonus} bonus` : ""})`,
+        idempotencyKey: `check_in:${e.profileId}:${day}`,
+        earnedAt: e.at,
+        expiresAt: expiryOf(settings, e.at, timeZone),
+        pendingUntil: null,
+        metadata: { checkInId: id, day, kind: "check_in", streak, bonus },
+      });
+    }
+  }
+  if (recorded.length === 0) return 0;
+  const entryIds = await earnBatch(tx, workspaceId, await readAccounts(tx, workspaceId, [...new Set(earns.map((x) => x.profileId))]), earns, now);
+  const withEntries = recorded.map(({ earn, ...r }) => ({ ...r, entry_id: earn === null ? null : entryIds[earn as number] }));
+  await tx.execute(sql`
+    insert into check_ins (id, workspace_id, profile_id, day, kind, streak, points, bonus, entry_id, source, idempotency_key, actor, created_at)
+    select x.id, ${workspaceId}::uuid, x.profile_id, x.day, 'check_in', x.streak, x.points, x.bonus, x.entry_id, 'event', x.idempotency_key, null, ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(withEntries)}::jsonb)
+      as x(id uuid, profile_id uuid, day date, streak int, points int, bonus int, entry_id uuid, idempotency_key text)`);
+  return recorded.length;
 }

@@ -139,6 +139,38 @@ describe("check-in and activity properties", () => {
     );
   }, 300_000);
 
+  it("check-ins sent as events, in random order and batches, match the model: each day once, streaks as the log made them", async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 25 }), fc.integer({ min: 1, max: 8 }), async (dayOffsets, batch) => {
+        clock.set("2026-05-11T04:00:00Z");
+        const ws = await newWorkspace(services);
+        const user = `member-${ws}`;
+        // Noon local time on 1 … 10 May, in the order the log received them.
+        const result = await services.ingest(
+          ws,
+          dayOffsets.map((d) => ({ type: "track", messageId: `c-${++n}`, userId: user, event: "Checked In", timestamp: new Date(Date.parse("2026-05-01T04:00:00Z") + d * DAY).toISOString() })),
+        );
+        expect(result.errors).toEqual([]);
+        while ((await services.projectNextBatch()) > 0);
+        while ((await services.loyaltyActivitiesNextBatch(batch)) > 0);
+        const m = model({ basePoints: 5, bonuses: new Map([[3, 10], [7, 30]]), cycle: 7, window: 7, makeUpPoints: 5 });
+        for (const d of dayOffsets) {
+          const day = addLocalDays("2026-05-01", d);
+          if (!m.days.has(day)) m.record(day, "2026-05-11", "check_in");
+        }
+        const recorded = await rows<{ day: string; streak: number; paid: number }>(
+          database.db,
+          sql`select day::text as day, streak, points + bonus as paid from check_ins where workspace_id = ${ws}::uuid order by day`,
+        );
+        expect(recorded).toEqual([...m.days].sort(([a], [b]) => a.localeCompare(b)).map(([day, r]) => ({ day, ...r })));
+        const [sum] = await rows<{ points: number }>(database.db, sql`select coalesce(sum(delta), 0)::int as points from points_entries where workspace_id = ${ws}::uuid`);
+        expect(sum!.points).toBe(m.points);
+      }),
+      { numRuns: 15 },
+    );
+  }, 300_000);
+
   const cap = fc.option(fc.record({ limit: fc.integer({ min: 1, max: 40 }), unit: fc.constantFrom("occurrences" as const, "points" as const) }), { nil: null });
   const rule = fc.record({ points: fc.integer({ min: 1, max: 15 }), perMemberDaily: cap, perMemberMonthly: cap, dailyTotal: cap });
 

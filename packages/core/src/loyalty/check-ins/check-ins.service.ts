@@ -52,7 +52,7 @@ export function createCheckInsService(deps: CheckInsDeps) {
     const today = localDay(now, timeZone);
     // "Make up" today is simply today's check-in.
     if (day === today) kind = "check_in";
-    const result = (await recordCheckIn(
+    const result = await recordCheckIn(
       tx,
       {
         workspaceId,
@@ -66,7 +66,7 @@ export function createCheckInsService(deps: CheckInsDeps) {
         timeZone,
       },
       now,
-    ))!;
+    );
     if (request.operator && !result.replayed) {
       const c = result.checkIn;
       await appendAuditEntry(tx, clock, request.operator, {

@@ -129,5 +129,17 @@ describe(`activity earn rules (${process.env.DATABASE_URL_TEST ? "postgres" : "p
     expect(calendar.days.map((d) => d.day)).toEqual(["2026-07-06", "2026-07-07", "2026-07-08"]);
     // 5 + 5 + (5 + 10 on day 3).
     expect((await services.points.balance(systemContext(ws), p)).available).toBe(25);
+    // The log consumed again checks nobody in twice.
+    await database.db.execute(sql`update events_consumer_offsets set position = 0 where consumer = 'loyalty.activities'`);
+    await drain();
+    expect((await services.points.balance(systemContext(ws), p)).available).toBe(25);
+    // Checked in at the desk tomorrow, then the mini-program's event of the same day: skipped.
+    clock.set("2026-07-09T04:00:00Z");
+    expect((await services.checkIns.checkIn(ws, p, { source: "operator" })).checkIn.streak).toBe(4);
+    await send(ws, [track("m", "Checked In")]);
+    await drain();
+    expect((await services.checkIns.calendar(ws, p)).days).toHaveLength(4);
+    expect((await services.points.balance(systemContext(ws), p)).available).toBe(30);
+    await expectConsistent(database.db, ws, p);
   });
 });

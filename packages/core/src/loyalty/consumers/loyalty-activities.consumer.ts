@@ -9,7 +9,7 @@ import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
 import { expiryOf, rows } from "../points/points.ledger";
 import { earnBatch, lockAccountsInKeyOrder, readAccounts, usedKeys, type BatchEarn } from "../points/points.award";
-import { recordCheckIn } from "../check-ins/check-ins.ledger";
+import { dayText, recordEventCheckIns } from "../check-ins/check-ins.ledger";
 import { awardWithinCaps, capCounterKeys, matchesRule, type CapCounters } from "./activity-rules";
 import { ownersOf } from "./event-owners";
 
@@ -60,26 +60,14 @@ async function handleActivityEvents(tx: Db, events: LoggedEvent[], clock: Clock)
     const mine = owned.filter((e) => e.workspaceId === workspaceId);
     if (mine.length === 0) continue;
     await awardActivities(tx, workspaceId, wc, mine, owners, now);
-    // Check-ins one at a time, in log order: each needs the streak the ones before it made.
-    for (const e of mine) {
-      if (e.event !== wc.checkInEvent) continue;
-      await recordCheckIn(
-        tx,
-        {
-          workspaceId,
-          profileId: owners.get(e.seq)!.profileId,
-          day: localDay(e.ts, wc.timeZone),
-          kind: "check_in",
-          source: "event",
-          idempotencyKey: `event:${e.messageId}`,
-          actor: null,
-          settings: wc.settings,
-          timeZone: wc.timeZone,
-          skipIfChecked: true,
-        },
-        now,
-      );
-    }
+    await recordEventCheckIns(
+      tx,
+      workspaceId,
+      wc.settings,
+      wc.timeZone,
+      mine.filter((e) => e.event === wc.checkInEvent).map((e) => ({ profileId: owners.get(e.seq)!.profileId, messageId: e.messageId, at: e.ts })),
+      now,
+    );
   }
 }
 
@@ -150,7 +138,6 @@ async function readCounters(tx: Db, workspaceId: string, candidates: Candidate[]
   const days = candidates.map((c) => c.day).sort();
   const from = `${days[0]!.slice(0, 7)}-01`;
   const until = days[days.length - 1]!;
-  const dayText = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
   for (const r of await rows<{ profile_id: string; rule_code: string; day: unknown; n: string | number; points: string | number }>(
     tx,
     sql`select profile_id, rule_code, day, count(*) as n, sum(points) as points from activity_awards
