@@ -73,6 +73,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "loyalty.orders", step: () => services.loyaltyNextBatch() },
       // Task progress from events and rewards on completion; like loyalty.orders it never reads past the projector.
       { name: "loyalty.tasks", step: () => services.tasksNextBatch() },
+      // Activity earn rules (share, review, UGC, referral …) and check-ins sent as events; also behind the projector.
+      { name: "loyalty.activities", step: () => services.loyaltyActivitiesNextBatch() },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", step: () => services.coupons.runIssueBatch() },
       // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.

@@ -20,3 +20,4 @@ export * from "./attribution";
 export * from "./alerts";
 export * from "./loyalty-tasks";
 export * from "./loyalty-catalogue";
+export * from "./loyalty-activities";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, IsoDateTime } from "./common";
+import { ActivitySettings, CheckInSettings } from "./loyalty-activities";
 
 const Multiplier = z.number().min(0).max(100);
 const Key = z.string().min(1).max(200);
@@ -120,6 +121,10 @@ export const LoyaltySettings = z.strictObject({
       paymentTimeoutMinutes: z.number().int().min(1).max(10_080).default(30),
     })
     .prefault({}),
+  /** Daily check-ins: base points, streak bonuses, make-up cards (see loyalty-activities.ts). */
+  checkIns: CheckInSettings.prefault({}),
+  /** Activity earn rules: points per event (share, review, UGC, task, referral …) with caps. */
+  activities: ActivitySettings.prefault({}),
 });
 export type LoyaltySettings = z.infer<typeof LoyaltySettings>;
 export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = LoyaltySettings.parse({});

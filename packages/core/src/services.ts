@@ -23,6 +23,7 @@ import { createSegmentsService, type SegmentsService } from "./segments";
 import {
   createBadgesService,
   createCatalogueService,
+  createCheckInsService,
   createCouponsService,
   createLotteryService,
   createPointsService,
@@ -31,6 +32,8 @@ import {
   runLoyaltyOrdersBatch,
   runLoyaltyTasksBatch,
   type BadgesService,
+  runLoyaltyActivitiesBatch,
+  type CheckInsService,
   type CouponsService,
   type TasksService,
   type CatalogueService,
@@ -84,6 +87,10 @@ export interface CoreServices {
   tasksNextBatch(limit?: number): Promise<number>;
   /** Badges and honour titles granted by a segments rule. */
   badges: BadgesService;
+  /** Daily check-ins, streaks and make-up cards (operator and member calls). */
+  checkIns: CheckInsService;
+  /** Runs one batch of the loyalty activities consumer (activity earn rules, check-ins sent as events). */
+  loyaltyActivitiesNextBatch(limit?: number): Promise<number>;
   /** CSV import of profiles and orders through the ingest flow. */
   imports: ImportsService;
   /** Customer lifetime value: per-workspace BG/NBD + Gamma-Gamma fits and per-customer predictions (needs the warehouse). */
@@ -162,6 +169,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       evaluateRule: segments.evaluateRule,
       refreshSnapshot: warehouse ? (workspaceId) => refreshProfileSnapshot({ db, warehouse, workspaceId }) : undefined,
     }),
+    checkIns: createCheckInsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    loyaltyActivitiesNextBatch: (limit = 1000) => runLoyaltyActivitiesBatch(db, clock, limit),
     imports: createImportsService({
       db,
       clock,

@@ -2,6 +2,7 @@ import { generateDemoBrand, type DemoBrand } from "@siyu/demo";
 import type { CreateTaskInput, WorkspaceDto } from "@siyu/contracts";
 import { SYSTEM_ACTOR, systemContext, type CoreServices, type WorkspaceContext } from "@siyu/core";
 import { seedDemoCatalogue } from "./seed-demo-catalogue";
+import { DEMO_LOYALTY_SETTINGS } from "./demo-loyalty";
 
 export interface SeedDemoOptions {
   seed?: number;
@@ -36,6 +37,7 @@ export async function seedDemoWorkspace(services: CoreServices, options: SeedDem
         status: s.status,
       })),
     );
+    await tx.points.putSettings(systemContext(workspace.id), DEMO_LOYALTY_SETTINGS);
     await seedNewMemberTasks(tx, systemContext(workspace.id));
     await seedDemoCatalogue(tx, workspace.id);
     return { workspace, brand };

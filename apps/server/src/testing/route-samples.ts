@@ -71,6 +71,8 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/lotteries": { name: "Spring draw", pointsCost: 10, prizes: [{ name: "Thanks", kind: "none", weight: 1 }] },
   "PUT /api/v1/workspaces/:workspaceId/lotteries/:campaignId": { name: "Spring draw", pointsCost: 20, prizes: [{ name: "Thanks", kind: "none", weight: 1 }] },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/lottery-draws": { campaignId: "0190a000-0000-7000-8000-000000000001", idempotencyKey: "sample-draw" },
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/check-ins": {},
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/makeup-cards": { count: 1, reason: "service recovery", idempotencyKey: "sample-cards" },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

@@ -1,6 +1,26 @@
 export { loyaltyErrors } from "./loyalty.errors";
 export type { LoyaltyErrorCode } from "./loyalty.errors";
-export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings, catalogueItems, redemptionOrders, lotteryCampaigns, lotteryPrizes, lotteryDraws } from "./loyalty.schema";
+export {
+  pointsAccounts,
+  pointsEntries,
+  pointsBuckets,
+  couponTemplates,
+  coupons,
+  couponIssueJobs,
+  couponIssueJobMembers,
+  memberTiers,
+  storedValueAccounts,
+  storedValueTransactions,
+  storedValuePostings,
+  catalogueItems,
+  redemptionOrders,
+  lotteryCampaigns,
+  lotteryPrizes,
+  lotteryDraws,
+  checkIns,
+  makeUpCardEntries,
+  activityAwards,
+} from "./loyalty.schema";
 export { createPointsService } from "./points/points.service";
 export type { PointsService } from "./points/points.service";
 export { createCouponsService } from "./coupons/coupons.service";
@@ -27,3 +47,8 @@ export type { CatalogueService } from "./catalogue/catalogue.service";
 export { createLotteryService } from "./lottery/lottery.service";
 export type { LotteryService } from "./lottery/lottery.service";
 export { pickByWeight } from "./lottery/lottery.ledger";
+export type { AwardPointsInput } from "./points/points.award";
+export { createCheckInsService } from "./check-ins/check-ins.service";
+export type { CheckInsService, CheckInRequest } from "./check-ins/check-ins.service";
+export { grantMakeUpCards, recordCheckIn } from "./check-ins/check-ins.ledger";
+export { runLoyaltyActivitiesBatch, LOYALTY_ACTIVITIES_CONSUMER } from "./consumers/loyalty-activities.consumer";

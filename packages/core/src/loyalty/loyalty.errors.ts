@@ -34,5 +34,9 @@ export const loyaltyErrors = defineErrors({
   "loyalty.payment_required": 422,
   "loyalty.campaign_not_found": 404,
   "loyalty.campaign_unavailable": 409,
+  "loyalty.already_checked_in": 409,
+  "loyalty.no_makeup_card": 422,
+  "loyalty.makeup_not_allowed": 422,
+  "loyalty.check_ins_disabled": 422,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;

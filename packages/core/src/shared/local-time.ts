@@ -95,3 +95,9 @@ export function addMonths(at: Date, months: number): Date {
 export function addDays(at: Date, days: number): Date {
   return new Date(at.getTime() + days * 86_400_000);
 }
+
+/** A local day (YYYY-MM-DD) plus whole days, as a local day: calendar arithmetic, no time zone involved. */
+export function addLocalDays(day: string, days: number): string {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}

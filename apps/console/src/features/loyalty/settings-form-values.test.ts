@@ -24,3 +24,13 @@ describe("loyalty settings form", () => {
     expect(saved.catalogue).toEqual(settings.catalogue);
   });
 });
+
+describe("loyalty settings form and the other sections", () => {
+  it("keeps stored value, check-ins and activity rules it does not show", () => {
+    const settings = LoyaltySettings.parse({ storedValue: { spendOrder: "bonus_first" }, checkIns: { basePoints: 9 }, activities: { rules: [] } });
+    const out = LoyaltySettings.parse(formToSettings(settingsToForm(settings), settings));
+    expect(out.storedValue).toEqual(settings.storedValue);
+    expect(out.checkIns).toEqual(settings.checkIns);
+    expect(out.activities).toEqual(settings.activities);
+  });
+});

@@ -42,7 +42,7 @@ export function settingsToForm(s: LoyaltySettings): SettingsFormValues {
   };
 }
 
-/** The form covers points and earn rules; the rest (tiers, stored value, catalogue) is carried over from `base` unchanged. */
+/** The form covers points and earn rules; the rest (tiers, stored value, catalogue, check-ins …) is carried over from `base` unchanged. */
 export function formToSettings(v: SettingsFormValues, base: LoyaltySettings): PutLoyaltySettingsBody {
   const expiry =
     v.expiryMode === "rolling"

@@ -6,10 +6,11 @@ import type { Clock } from "../../shared/clock";
 import { restoreCouponsOfOrder } from "../coupons/coupons.ledger";
 import { addDays, localDay, localParts } from "../../shared/local-time";
 import { birthdayMonthOf, pointsForOrder } from "../points/earn-rules";
-import { expiryOf, lockAccount, reverseEarn, rows, toAccount } from "../points/points.ledger";
+import { expiryOf, lockAccount, reverseEarn, rows } from "../points/points.ledger";
+import { earnBatch, lockAccountsInKeyOrder, readAccounts, usedKeys, type BatchEarn } from "../points/points.award";
 import { loadSettings } from "../loyalty.settings";
-import { newId } from "../../shared/ids";
-import { foldMergedInto, liveRoot } from "../points/points.jobs";
+import { foldMergedInto } from "../points/points.jobs";
+import { ownersOf } from "./event-owners";
 import { recalculateTiers } from "../tiers/tiers";
 
 export const LOYALTY_ORDERS_CONSUMER = "loyalty.orders";
@@ -95,40 +96,14 @@ async function lockInKeyOrder(tx: Db, events: LoggedEvent[], owners: Map<number,
     );
     for (const f of found) keys.add(`${f.workspace_id} ${f.profile_id}`);
   }
-  const byWorkspace = new Map<string, string[]>();
-  for (const k of [...keys].sort()) {
-    const [workspaceId, profileId] = k.split(" ");
-    byWorkspace.set(workspaceId!, [...(byWorkspace.get(workspaceId!) ?? []), profileId!]);
-  }
-  for (const [workspaceId, profileIds] of byWorkspace) {
-    const ids = `{${profileIds.join(",")}}`;
-    await tx.execute(sql`
-      insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
-      select ${workspaceId}::uuid, unnest(${ids}::uuid[]), 0, 0, 0, 0, ${now.toISOString()}::timestamptz
-      on conflict (workspace_id, profile_id) do nothing`);
-    await tx.execute(sql`
-      select profile_id from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[])
-      order by profile_id for update`);
-  }
-}
-
-/** Who sent each event: the live profile its identifier is anchored to (the projector must have run). */
-export async function ownersOf(tx: Db, seqs: number[]): Promise<Map<number, { profileId: string; traits: Record<string, unknown> }>> {
-  if (seqs.length === 0) return new Map();
-  const found = await rows<{ seq: string | number; profile_id: string; workspace_id: string; merged_into: string | null; traits: Record<string, unknown> | null }>(
+  await lockAccountsInKeyOrder(
     tx,
-    sql`select a.seq, i.profile_id, p.workspace_id, p.merged_into, p.traits from profile_event_anchors a
-        join identity_identifiers i on i.id = a.identifier_id
-        join profiles p on p.id = i.profile_id
-        where a.seq = any(${`{${seqs.join(",")}}`}::bigint[])`,
+    [...keys].map((k) => {
+      const [workspaceId, profileId] = k.split(" ");
+      return { workspaceId: workspaceId!, profileId: profileId! };
+    }),
+    now,
   );
-  const owners = new Map<number, { profileId: string; traits: Record<string, unknown> }>();
-  for (const r of found) {
-    // Identifiers point at live profiles; should one not, its live root gets the points.
-    const profileId = r.merged_into === null ? r.profile_id : ((await liveRoot(tx, r.workspace_id, r.profile_id)) ?? r.profile_id);
-    owners.set(Number(r.seq), { profileId, traits: r.traits ?? {} });
-  }
-  return owners;
 }
 
 async function workspaceContext(tx: Db, workspaceId: string) {
@@ -156,18 +131,10 @@ async function earnForOrders(tx: Db, run: PendingEarn[], now: Date): Promise<voi
   for (const r of run) byWorkspace.set(r.wc.workspaceId, [...(byWorkspace.get(r.wc.workspaceId) ?? []), r]);
   for (const [workspaceId, earns] of byWorkspace) {
     const { settings, timeZone } = earns[0]!.wc;
-    const keys = [...new Set(earns.map((r) => `order:${r.order.orderId}`))];
-    const done = new Set(
-      (await rows<{ idempotency_key: string }>(tx, sql`select idempotency_key from points_entries where workspace_id = ${workspaceId}::uuid and idempotency_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`)).map((r) => r.idempotency_key),
-    );
+    const done = await usedKeys(tx, workspaceId, earns.map((r) => `order:${r.order.orderId}`));
     const profileIds = [...new Set(earns.map((r) => r.owner.profileId))];
     const ids = `{${profileIds.join(",")}}`;
-    const accounts = new Map(
-      (await rows<Record<string, unknown>>(tx, sql`select profile_id, available, pending, lifetime_earned, version from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[])`)).map((a) => [
-        a.profile_id as string,
-        toAccount(a),
-      ]),
-    );
+    const accounts = await readAccounts(tx, workspaceId, profileIds);
     const tierOfProfile = new Map(
       (await rows<{ profile_id: string; tier: string }>(tx, sql`select profile_id, tier from member_tiers where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[])`)).map((r) => [r.profile_id, r.tier]),
     );
@@ -187,9 +154,7 @@ async function earnForOrders(tx: Db, run: PendingEarn[], now: Date): Promise<voi
             group by profile_id, earn_day`,
       )) earnedOn.set(`${r.profile_id} ${r.earn_day}`, Number(r.earned));
     }
-    const buckets: Record<string, unknown>[] = [];
-    const entries: Record<string, unknown>[] = [];
-    const moved = new Set<string>();
+    const writes: BatchEarn[] = [];
     for (const { e, owner, order } of earns) {
       const key = `order:${order.orderId}`;
       if (done.has(key)) continue;
@@ -207,68 +172,22 @@ async function earnForOrders(tx: Db, run: PendingEarn[], now: Date): Promise<voi
         earnedOn.set(`${owner.profileId} ${day}`, earned + points);
       }
       if (points <= 0) continue;
-      const account = accounts.get(owner.profileId)!;
       const pendingDays = settings.points.pendingDays;
-      const pendingUntil = pendingDays > 0 ? addDays(e.ts, pendingDays) : null;
-      const pending = pendingUntil !== null && pendingUntil > now;
-      const debt = pending ? 0 : Math.max(0, -account.available);
-      const expiresAt = expiryOf(settings, e.ts, timeZone);
-      const entryId = newId();
-      const bucketId = newId();
-      buckets.push({
-        id: bucketId,
-        profile_id: owner.profileId,
-        entry_id: entryId,
-        status: pending ? "pending" : "available",
-        amount: points,
-        remaining: points - Math.min(points, debt),
-        order_id: order.orderId,
-        earned_at: e.ts.toISOString(),
-        expires_at: expiresAt?.toISOString() ?? null,
-        pending_until: pending ? pendingUntil!.toISOString() : null,
-      });
-      entries.push({
-        id: entryId,
-        profile_id: owner.profileId,
-        delta: pending ? 0 : points,
-        pending_delta: pending ? points : 0,
+      writes.push({
+        profileId: owner.profileId,
+        points,
+        source: "order",
         reason: `Order ${order.orderId}`,
-        idempotency_key: key,
-        bucket_id: bucketId,
-        order_id: order.orderId,
-        earn_day: day,
+        idempotencyKey: key,
+        orderId: order.orderId,
+        earnDay: day,
+        earnedAt: e.ts,
+        expiresAt: expiryOf(settings, e.ts, timeZone),
+        pendingUntil: pendingDays > 0 ? addDays(e.ts, pendingDays) : null,
         metadata: { multiplier: result.multiplier, applied: result.applied, capped: points < result.points, request: `earn:${points}` },
-        expires_at: expiresAt?.toISOString() ?? null,
-        pending_until: pending ? pendingUntil!.toISOString() : null,
       });
-      if (pending) account.pending += points;
-      else account.available += points;
-      account.lifetimeEarned += points;
-      account.version += 1;
-      moved.add(owner.profileId);
     }
-    if (entries.length === 0) continue;
-    await tx.execute(sql`
-      insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until)
-      select x.id, ${workspaceId}::uuid, x.profile_id, x.entry_id, x.status, x.amount, x.remaining, 0, x.order_id, x.earned_at, x.expires_at, x.pending_until
-      from jsonb_to_recordset(${JSON.stringify(buckets)}::jsonb)
-        as x(id uuid, profile_id uuid, entry_id uuid, status text, amount bigint, remaining bigint, order_id text, earned_at timestamptz, expires_at timestamptz, pending_until timestamptz)`);
-    await tx.execute(sql`
-      insert into points_entries (id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, order_id, earn_day,
-        allocations, metadata, created_at, expires_at, pending_until)
-      select x.id, ${workspaceId}::uuid, x.profile_id, 'earn', x.delta, x.pending_delta, x.reason, 'order', x.idempotency_key, x.bucket_id, x.order_id, x.earn_day,
-        '[]'::jsonb, x.metadata, ${now.toISOString()}::timestamptz, x.expires_at, x.pending_until
-      from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
-        as x(id uuid, profile_id uuid, delta bigint, pending_delta bigint, reason text, idempotency_key text, bucket_id uuid, order_id text, earn_day text,
-             metadata jsonb, expires_at timestamptz, pending_until timestamptz)`);
-    const balances = [...moved].map((id) => {
-      const a = accounts.get(id)!;
-      return { profile_id: id, available: a.available, pending: a.pending, lifetime: a.lifetimeEarned, version: a.version };
-    });
-    await tx.execute(sql`
-      update points_accounts a set available = x.available, pending = x.pending, lifetime_earned = x.lifetime, version = x.version, updated_at = ${now.toISOString()}::timestamptz
-      from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as x(profile_id uuid, available bigint, pending bigint, lifetime bigint, version int)
-      where a.workspace_id = ${workspaceId}::uuid and a.profile_id = x.profile_id`);
+    await earnBatch(tx, workspaceId, accounts, writes, now);
   }
 }
 

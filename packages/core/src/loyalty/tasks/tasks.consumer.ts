@@ -6,7 +6,7 @@ import { appendProfileEvents } from "../../profile-events";
 import type { Clock } from "../../shared/clock";
 import { DomainError } from "../../shared/domain-error";
 import { issueCoupon } from "../coupons/coupons.ledger";
-import { ownersOf } from "../consumers/loyalty-orders.consumer";
+import { ownersOf } from "../consumers/event-owners";
 import { awardPoints } from "../points/points.award";
 import { rows } from "../points/points.ledger";
 import { counts, isComplete, needed, periodOf, stepMatches, traitsPresent } from "./task-rules";

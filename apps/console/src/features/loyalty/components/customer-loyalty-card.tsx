@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useReportApiError } from "../../../lib/api";
 import { useT, type MessageKey } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
+import { CustomerCheckInsPanel } from "./customer-check-ins-panel";
 import { useAdjustPoints, useCustomerCoupons, useCustomerPoints, useCustomerPointsHistory, useCustomerTier } from "../api/customer-loyalty";
 
 type AdjustValues = { delta: number; reason: string };
@@ -120,6 +121,7 @@ function LoyaltyCard(props: { profileId: string }) {
               />
             ),
           },
+          { key: "check-ins", label: t("loyalty.checkIns.tab"), children: <CustomerCheckInsPanel profileId={props.profileId} /> },
         ]}
       />
     </Card>

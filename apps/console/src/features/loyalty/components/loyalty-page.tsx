@@ -7,6 +7,7 @@ import { LoyaltyBadgesTab, type RuleBuilderSlot } from "./loyalty-badges-tab";
 import { LoyaltySettingsTab } from "./loyalty-settings-tab";
 import { LoyaltyTasksTab } from "./loyalty-tasks-tab";
 import { LotteryTab } from "./lottery-tab";
+import { CheckInSettingsTab } from "./check-in-settings-tab";
 
 /** The rule builder comes from the segments feature, through the router. */
 export function LoyaltyPage(props: { ruleBuilder: RuleBuilderSlot }) {
@@ -22,6 +23,7 @@ export function LoyaltyPage(props: { ruleBuilder: RuleBuilderSlot }) {
           { key: "settings", label: t("loyalty.tab.settings"), children: <LoyaltySettingsTab /> },
           { key: "tasks", label: t("loyalty.tab.tasks"), children: <LoyaltyTasksTab /> },
           { key: "badges", label: t("loyalty.tab.badges"), children: <LoyaltyBadgesTab ruleBuilder={props.ruleBuilder} /> },
+          { key: "check-ins", label: t("loyalty.tab.checkIns"), children: <CheckInSettingsTab /> },
         ]}
       />
     </div>

@@ -1,5 +1,7 @@
 import { catalogueEn } from "./catalogue.en";
 import { catalogueZhCN } from "./catalogue.zh-CN";
+import { checkInsEn } from "./check-ins.en";
+import { checkInsZhCN } from "./check-ins.zh-CN";
 import { engagementEn } from "./engagement.en";
 import { engagementZhCN } from "./engagement.zh-CN";
 import { loyaltyEn } from "./en";
@@ -7,6 +9,6 @@ import { loyaltyZhCN } from "./zh-CN";
 
 // Features of the loyalty page keep their strings in files of their own, merged here.
 export const loyaltyLocales = {
-  en: { ...loyaltyEn, ...engagementEn, ...catalogueEn },
-  "zh-CN": { ...loyaltyZhCN, ...engagementZhCN, ...catalogueZhCN },
+  en: { ...loyaltyEn, ...engagementEn, ...catalogueEn, ...checkInsEn },
+  "zh-CN": { ...loyaltyZhCN, ...engagementZhCN, ...catalogueZhCN, ...checkInsZhCN },
 };
