@@ -23,5 +23,8 @@ export const loyaltyErrors = defineErrors({
   "loyalty.limit_reached": 409,
   "loyalty.wrong_store": 422,
   "loyalty.threshold_not_met": 422,
+  "loyalty.not_applicable": 422,
+  "loyalty.not_stackable": 409,
+  "loyalty.too_many_members": 422,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;

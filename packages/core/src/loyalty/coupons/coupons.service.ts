@@ -29,7 +29,7 @@ import {
   expireDueCoupons,
   issueCoupon,
   lockTemplate,
-  redeemCoupon,
+  redeemCoupons,
   restoreCouponsOfOrder,
   toCouponDto,
   toTemplateDto,
@@ -46,7 +46,8 @@ export interface CouponsDeps {
 function templateValues(body: CreateCouponTemplateBody) {
   return sql`${body.name}, ${body.kind}, ${body.amountMinor}, ${body.percentOff}, ${body.capMinor}, ${body.thresholdMinor}, ${body.itemSku},
     ${JSON.stringify(body.validity)}::jsonb, ${body.totalStock}, ${body.perMemberLimit}, ${body.perMemberDailyLimit},
-    ${body.storeIds === null ? null : JSON.stringify(body.storeIds)}::jsonb, ${body.pointsCost}, ${body.status}`;
+    ${body.storeIds === null ? null : JSON.stringify(body.storeIds)}::jsonb, ${body.pointsCost}, ${body.status},
+    ${body.productScope === null ? null : JSON.stringify(body.productScope)}::jsonb, ${body.stackable}`;
 }
 
 export function createCouponsService(deps: CouponsDeps) {
@@ -66,7 +67,7 @@ export function createCouponsService(deps: CouponsDeps) {
         const [t] = await rows<TemplateRow>(
           tx,
           sql`insert into coupon_templates (id, workspace_id, name, kind, amount_minor, percent_off, cap_minor, threshold_minor, item_sku, validity,
-                total_stock, per_member_limit, per_member_daily_limit, store_ids, points_cost, status, issued_count, created_at, updated_at)
+                total_stock, per_member_limit, per_member_daily_limit, store_ids, points_cost, status, product_scope, stackable, issued_count, created_at, updated_at)
               values (${newId()}::uuid, ${ctx.workspaceId}::uuid, ${templateValues(body)}, 0, ${now}::timestamptz, ${now}::timestamptz)
               returning *`,
         );
@@ -96,7 +97,7 @@ export function createCouponsService(deps: CouponsDeps) {
         const [t] = await rows<TemplateRow>(
           tx,
           sql`update coupon_templates set (name, kind, amount_minor, percent_off, cap_minor, threshold_minor, item_sku, validity, total_stock,
-                per_member_limit, per_member_daily_limit, store_ids, points_cost, status) = (${templateValues(body)}), updated_at = ${clock.now().toISOString()}::timestamptz
+                per_member_limit, per_member_daily_limit, store_ids, points_cost, status, product_scope, stackable) = (${templateValues(body)}), updated_at = ${clock.now().toISOString()}::timestamptz
               where id = ${templateId}::uuid returning *`,
         );
         await appendAuditEntry(tx, clock, ctx, {
@@ -234,8 +235,19 @@ export function createCouponsService(deps: CouponsDeps) {
     async redeem(ctx: WorkspaceContext, input: RedeemCouponInput): Promise<RedeemCouponResultDto> {
       const body = RedeemCouponBody.parse(input);
       const now = clock.now();
-      const result = await db.transaction((tx) => redeemCoupon(tx, { workspaceId: ctx.workspaceId, ...body, now }));
-      return { coupon: toCouponDto(result.coupon, now), replayed: result.replayed };
+      const result = await db.transaction((tx) =>
+        redeemCoupons(tx, {
+          workspaceId: ctx.workspaceId,
+          codes: body.codes ?? [body.code!],
+          orderId: body.orderId,
+          orderTotalMinor: body.orderTotalMinor ?? null,
+          storeId: body.storeId,
+          lines: body.lines ?? null,
+          now,
+        }),
+      );
+      const coupons = result.coupons.map((c) => toCouponDto(c, now));
+      return { coupon: coupons[0]!, coupons, discountMinor: result.discountMinor, replayed: result.replayed };
     },
 
     /** Gives back the coupons an order used (also done by the orders consumer on a full refund). */
