@@ -210,7 +210,8 @@ export async function redeemCoupons(
   input: { workspaceId: string; codes: string[]; orderId: string; orderTotalMinor: number | null; storeId: string | null; lines: OrderLine[] | null; now: Date },
 ): Promise<{ coupons: CouponRow[]; discountMinor: number; replayed: boolean }> {
   const { workspaceId, orderId, now } = input;
-  const codes = [...new Set(input.codes.map(normaliseCode))].sort();
+  const requested = [...new Set(input.codes.map(normaliseCode))];
+  const codes = [...requested].sort();
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`coupon-order:${workspaceId}:${orderId}`}, 0))`);
   const found = await rows<CouponRow>(
     tx,
@@ -220,7 +221,8 @@ export async function redeemCoupons(
   const missing = codes.find((c) => !byCode.has(c));
   if (missing !== undefined) throw loyaltyErrors.error("loyalty.coupon_not_found", `No coupon with code ${missing}`, { code: missing });
   const fresh: CouponRow[] = [];
-  for (const coupon of found) {
+  // Locked in code order (no deadlocks between requests); judged in the order the request lists them.
+  for (const coupon of requested.map((c) => byCode.get(c)!)) {
     if (coupon.status === "redeemed") {
       if (coupon.order_id === orderId) continue;
       throw loyaltyErrors.error("loyalty.coupon_already_redeemed", `Coupon ${coupon.code} was redeemed against another order`, { code: coupon.code });
