@@ -47,7 +47,7 @@ describe("coupon rules", () => {
       percentOff: fc.integer({ min: 1, max: 99 }),
       capMinor: fc.option(fc.integer({ min: 1, max: 5000 })),
       itemSku: fc.constantFrom("A", "B"),
-      productScope: fc.option(fc.record({ includeCategories: fc.option(fc.constant(["tea"])), excludeSkus: fc.constantFrom([], ["C"]) })),
+      productScope: fc.option(fc.record({ includeCategories: fc.option(fc.constant<string[]>(["tea"])), excludeSkus: fc.constantFrom<string[][]>([], ["C"]) })),
     });
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), fc.array(coupon, { minLength: 1, maxLength: 4 }), (lines: OrderLine[], raw) => {

@@ -21,6 +21,7 @@ import { DomainError, isUniqueViolation } from "../../shared/domain-error";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import { createIssueJob, getIssueJob, runIssueBatch } from "./issue-jobs";
+import { queueBirthdayGifts } from "./birthday-gifts";
 import { debit, findEntryByKey, lockAccount, rows } from "../points/points.ledger";
 import { foldMergedCoupons } from "../points/points.jobs";
 import { readAccount, toBalanceDto, toEntryDto, workspaceTimeZone } from "../points/points.service";
@@ -221,6 +222,13 @@ export function createCouponsService(deps: CouponsDeps) {
     getIssueJob: (ctx: WorkspaceContext, jobId: string) => getIssueJob(db, ctx, jobId),
     /** One batch of the oldest running issue job; 0 when there is none. */
     runIssueBatch: (limit = 500, hooks?: { beforeCommit?: () => Promise<void> }) => runIssueBatch(db, clock, limit, hooks),
+
+    /** Queues each workspace's birthday gifts due today (local day); the issue worker issues them. Returns members queued. */
+    async runBirthdayGifts(): Promise<number> {
+      let queued = 0;
+      for (const w of await rows<{ id: string }>(db, sql`select id from workspaces`)) queued += await queueBirthdayGifts(db, clock, w.id);
+      return queued;
+    },
 
     async listOfCustomer(ctx: WorkspaceContext, profileId: string): Promise<CouponDto[]> {
       const live = await deps.resolveProfileId(ctx, profileId);
