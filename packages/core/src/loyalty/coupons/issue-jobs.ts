@@ -1,7 +1,7 @@
 import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import { SEGMENT_ISSUE_LIMIT, type CreateIssueJobBody, type IssueJobDto } from "@siyu/contracts";
-import { segmentErrors } from "../../segments/segments.errors";
+import { segmentErrors } from "../../segments";
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
