@@ -114,7 +114,7 @@ describe("Loyalty in Chromium", () => {
     await byTestId("coupon-template-save").click();
     await byTestId("coupon-templates").getByText("¥10 off", { exact: true }).waitFor();
     await byTestId("coupon-issue-¥10 off").click();
-    await page.getByLabel("Segment").click();
+    await page.getByRole("combobox", { name: "Segment" }).click();
     await page.locator(".ant-select-item-option", { hasText: "Buyers" }).click();
     await page.locator("#coupon-issue-submit").click();
     await byTestId("coupon-issue-progress").and(page.locator('[data-status="done"]')).waitFor();
@@ -156,6 +156,7 @@ describe("Loyalty in Chromium", () => {
       () => apiGet<{ tiers: { levels: { threshold: number }[] } }>(`${ws}/loyalty/settings`),
       (s) => s.tiers.levels[1]!.threshold === 500 && s.tiers.levels[2]!.threshold === 2500,
     );
+    expect(await byTestId("tier-levels").getByText("must be above the previous level's").count()).toBe(0);
     await byTestId("tier-recalculate").click();
     await page.getByText(/member\(s\) changed level/).waitFor();
     await screenshot("04-tiers");

@@ -1,6 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined, ReloadOutlined } from "@ant-design/icons";
 import { App, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Radio, Select, Space, Switch, Table } from "antd";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
 import { useT } from "../../../lib/i18n";
@@ -22,6 +22,8 @@ export function TierSettingsTab() {
   const [form] = Form.useForm<TierFormValues>();
   const window = Form.useWatch("window", form);
   const disabled = !can("loyalty.manage");
+  // The fields the server's last refusal marked, cleared on the next save.
+  const marked = useRef<(string | number)[][]>([]);
 
   useEffect(() => {
     if (settings.data) form.setFieldsValue(tiersToForm(settings.data));
@@ -29,16 +31,20 @@ export function TierSettingsTab() {
 
   if (settings.isError) return <QueryErrorResult error={settings.error} onRetry={() => void settings.refetch()} />;
 
-  const submit = (values: TierFormValues) =>
+  const submit = (values: TierFormValues) => {
+    form.setFields(marked.current.map((name) => ({ name, errors: [] as string[] })) as unknown as Parameters<typeof form.setFields>[0]);
+    marked.current = [];
     put.mutate(formToTiers(values, settings.data!), {
       onSuccess: () => void message.success(t("common.saved")),
       onError: (error) => {
         const { fieldErrors, otherMessages } = tierFieldErrors(error);
         if (fieldErrors.length === 0 && otherMessages.length === 0) return reportError(error);
         form.setFields(fieldErrors as Parameters<typeof form.setFields>[0]);
+        marked.current = fieldErrors.map((f) => f.name);
         for (const text of otherMessages) void message.error(text);
       },
     });
+  };
 
   const giftOptions = (templates.data?.items ?? []).map((tpl) => ({ value: tpl.id, label: tpl.name }));
 
@@ -87,7 +93,7 @@ export function TierSettingsTab() {
                       title: t("loyalty.tiers.threshold"),
                       key: "threshold",
                       render: (_: unknown, field) => (
-                        <Form.Item name={[field.name, "threshold"]} style={{ margin: 0 }}>
+                        <Form.Item name={[field.name, "threshold"]} style={{ margin: 0 }} rules={[{ required: true, message: t("loyalty.validation.required") }]}>
                           <InputNumber<number> min={0} precision={0} style={{ width: 120 }} data-testid={`tier-threshold-${field.name}`} />
                         </Form.Item>
                       ),
