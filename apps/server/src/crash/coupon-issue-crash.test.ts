@@ -19,6 +19,8 @@ import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from
  */
 const MEMBERS = Number(process.env.SIYU_CRASH_COUPON_MEMBERS || 100_000);
 const KILLS = 4;
+// A start opens a store of 300,000+ rows; on a loaded shared machine that can take minutes.
+const READY_MS = Number(process.env.SIYU_CRASH_READY_MS || 180_000);
 
 const tmp = mkdtempSync(join(tmpdir(), "siyu-coupon-crash-"));
 const dataDir = join(tmp, "data");
@@ -78,7 +80,7 @@ describe(`bulk coupon issue under kill -9 (${testServerUrl() ? "postgres" : "pgl
 
     let server: ServerProcess = spawnServer(env, tmp);
     cleanups.push(async () => void (await server.kill9()));
-    await waitUntilReady(url, server, 60_000);
+    await waitUntilReady(url, server, READY_MS);
     const kills: number[] = [];
     for (let k = 1; k <= KILLS; k++) {
       // Kill at roughly k/(KILLS+1) of the way, wherever a batch happens to be.
@@ -93,7 +95,7 @@ describe(`bulk coupon issue under kill -9 (${testServerUrl() ? "postgres" : "pgl
       kills.push((await progress())?.issued ?? -1);
       await server.kill9();
       server = spawnServer(env, tmp);
-      await waitUntilReady(url, server, 60_000);
+      await waitUntilReady(url, server, READY_MS);
     }
     for (;;) {
       const p = await progress();
