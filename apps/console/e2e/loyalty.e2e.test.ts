@@ -69,7 +69,7 @@ describe("Loyalty in Chromium", () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("configures an earn rule and a coupon template, issues it, and shows the member's points and coupon", async () => {
+  it("configures an earn rule and a coupon template, issues it to a segment, shows the member's points and coupon, and edits a tier", async () => {
     const workspaceId = /\/w\/([^/]+)\//.exec(page.url())?.[1];
     if (!workspaceId) throw new Error(`no workspace in ${page.url()}`);
     const ws = `/workspaces/${workspaceId}`;
@@ -102,7 +102,10 @@ describe("Loyalty in Chromium", () => {
     const [member] = await until("the member", () => apiGet<{ items: { id: string }[] }>(`${ws}/customers?q=member-1`).then((r) => r.items), (items) => items.length === 1);
     await until("points for the order", () => apiGet<{ available: number }>(`${ws}/customers/${member!.id}/points`), (b) => b.available === 176);
 
-    // 3. A coupon template, issued to the member.
+    // 3. A coupon template, issued to a segment of the buyers.
+    const segment = await page.request.post(`/api/v1${ws}/segments`, { data: { name: "Buyers", rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } } });
+    expect(segment.status()).toBe(201);
+    expect(((await segment.json()) as { size: number }).size).toBe(1);
     await page.getByRole("tab", { name: "Coupons" }).click();
     await byTestId("coupon-template-new").click();
     await byTestId("coupon-name").fill("¥10 off");
@@ -111,11 +114,17 @@ describe("Loyalty in Chromium", () => {
     await byTestId("coupon-template-save").click();
     await byTestId("coupon-templates").getByText("¥10 off", { exact: true }).waitFor();
     await byTestId("coupon-issue-¥10 off").click();
-    await byTestId("coupon-issue-profiles").fill(member!.id);
-    await page.getByRole("button", { name: "OK" }).click();
-    await page.getByText("1 issued, 0 refused").waitFor();
+    await page.getByRole("combobox", { name: "Segment" }).click();
+    await page.locator(".ant-select-item-option", { hasText: "Buyers" }).click();
+    await page.locator("#coupon-issue-submit").click();
+    await byTestId("coupon-issue-progress").and(page.locator('[data-status="done"]')).waitFor();
+    expect(await byTestId("coupon-issue-progress").innerText()).toBe("1 issued, 0 refused of 1");
+    await screenshot("02-issue-job");
+    await page.getByRole("button", { name: "Done" }).click();
     await byTestId("coupon-templates").getByText("1 / 100").waitFor();
     await screenshot("02-templates");
+    const coupons = await apiGet<{ items: { status: string }[] }>(`${ws}/customers/${member!.id}/coupons`);
+    expect(coupons.items.map((c) => c.status)).toEqual(["available"]);
 
     // 4. The customer page shows the balance and the coupon.
     await page.goto(`/w/${workspaceId}/customers/${member!.id}`);
@@ -131,6 +140,26 @@ describe("Loyalty in Chromium", () => {
     await byTestId("points-adjust").click();
     await byTestId("points-available").getByText("100").waitFor();
     await screenshot("03-customer");
+
+    // 6. The tiers editor: a threshold below the previous level's is refused on its row; a valid one is saved.
+    await byTestId("nav-loyalty").click();
+    await page.getByRole("tab", { name: "Tiers" }).click();
+    await byTestId("tier-threshold-2").fill("400");
+    await byTestId("tier-threshold-1").fill("500");
+    await byTestId("tier-threshold-2").fill("300");
+    await byTestId("tier-settings-save").click();
+    await byTestId("tier-levels").getByText("must be above the previous level's").waitFor();
+    await byTestId("tier-threshold-2").fill("2500");
+    await byTestId("tier-settings-save").click();
+    await until(
+      "tiers saved",
+      () => apiGet<{ tiers: { levels: { threshold: number }[] } }>(`${ws}/loyalty/settings`),
+      (s) => s.tiers.levels[1]!.threshold === 500 && s.tiers.levels[2]!.threshold === 2500,
+    );
+    expect(await byTestId("tier-levels").getByText("must be above the previous level's").count()).toBe(0);
+    await byTestId("tier-recalculate").click();
+    await page.getByText(/member\(s\) changed level/).waitFor();
+    await screenshot("04-tiers");
     expect(pageErrors).toEqual([]);
   });
 });

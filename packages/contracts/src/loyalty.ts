@@ -19,7 +19,7 @@ export const TierLevel = z.strictObject({
   freeShipping: z.boolean().default(false),
   priorityPurchase: z.boolean().default(false),
   exclusiveService: z.boolean().default(false),
-  /** The coupon template meant as this level's birthday gift, for the brand's systems (Siyu does not issue it by itself yet). */
+  /** The coupon template this level's members get as a birthday gift (issued by the daily birthday job; see tiers.birthdayGift). */
   birthdayGiftTemplateId: Id.nullable().default(null),
 });
 export type TierLevel = z.infer<typeof TierLevel>;
@@ -45,6 +45,14 @@ export const TierSettings = z
     /** The brand plans' rule: fewer than minOrders orders in `days` days → drop a level (at most once per `days`). */
     inactivityDrop: z
       .strictObject({ enabled: z.boolean().default(false), days: z.number().int().min(1).max(365).default(30), minOrders: z.number().int().min(1).max(100).default(1) })
+      .prefault({}),
+    /**
+     * When the birthday gift (a level's birthdayGiftTemplateId) is issued, in the workspace's time zone:
+     * on the birthday or on the first day of the birthday month, `daysBefore` days earlier. A job that
+     * missed the day catches up until the birthday itself. 29 February birthdays count as 28 February in other years.
+     */
+    birthdayGift: z
+      .strictObject({ on: z.enum(["birthday", "month_start"]).default("birthday"), daysBefore: z.number().int().min(0).max(60).default(0) })
       .prefault({}),
   })
   .superRefine((t, ctx) => {
@@ -200,6 +208,15 @@ export const CouponValidity = z.discriminatedUnion("kind", [
 ]);
 export type CouponValidity = z.infer<typeof CouponValidity>;
 
+const ScopeList = z.array(Key).min(1).max(1000);
+export const ProductScope = z.strictObject({
+  includeSkus: ScopeList.nullable().default(null),
+  includeCategories: ScopeList.nullable().default(null),
+  excludeSkus: z.array(Key).max(1000).default([]),
+  excludeCategories: z.array(Key).max(1000).default([]),
+});
+export type ProductScope = z.infer<typeof ProductScope>;
+
 const CouponTemplateFields = z.strictObject({
   name: z.string().trim().min(1).max(200),
   kind: CouponKind,
@@ -223,6 +240,13 @@ const CouponTemplateFields = z.strictObject({
   /** Points a member pays to exchange for one; null = not exchangeable for points. */
   pointsCost: z.number().int().min(1).max(100_000_000).nullable().default(null),
   status: z.enum(["active", "paused"]).default("active"),
+  /**
+   * Which order lines the discount applies to; null = every product. A line is eligible when an include list
+   * names its SKU or category (both include lists null = every line) and no exclude list names it.
+   */
+  productScope: ProductScope.nullable().default(null),
+  /** Stackable coupons combine on one order; an order takes at most one non-stackable coupon. */
+  stackable: z.boolean().default(false),
 });
 
 function checkTemplate(t: z.infer<typeof CouponTemplateFields>, ctx: z.RefinementCtx) {
@@ -266,6 +290,8 @@ export const CouponTemplateDto = z.object({
   perMemberDailyLimit: z.number().int().nullable(),
   storeIds: z.array(z.string()).nullable(),
   pointsCost: z.number().int().nullable(),
+  productScope: ProductScope.nullable(),
+  stackable: z.boolean(),
   status: z.enum(["active", "paused", "archived"]),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
@@ -309,16 +335,42 @@ export const IssueResultDto = z.object({
 });
 export type IssueResultDto = z.infer<typeof IssueResultDto>;
 
-export const RedeemCouponBody = z.strictObject({
-  code: z.string().trim().min(4).max(64),
-  orderId: z.string().trim().min(1).max(200),
-  /** The order's amount before the coupon, in minor units: checked against the threshold and used for the discount. */
-  orderTotalMinor: z.number().int().min(0).max(100_000_000_00),
-  storeId: Key.nullable().default(null),
+export const OrderLine = z.strictObject({
+  sku: Key,
+  category: Key.nullable().default(null),
+  /** Unit price before coupons, minor units. */
+  priceMinor: z.number().int().min(0).max(100_000_000_00),
+  quantity: z.number().int().min(1).max(100_000),
 });
+export type OrderLine = z.infer<typeof OrderLine>;
+
+export const RedeemCouponBody = z
+  .strictObject({
+    /** One code, or several in `codes`: several are judged together (stacking) and redeemed all or none. */
+    code: z.string().trim().min(4).max(64).optional(),
+    codes: z.array(z.string().trim().min(4).max(64)).min(1).max(10).optional(),
+    orderId: z.string().trim().min(1).max(200),
+    /** The order's amount before coupons, in minor units; defaults to the sum of `lines`. */
+    orderTotalMinor: z.number().int().min(0).max(100_000_000_00).optional(),
+    storeId: Key.nullable().default(null),
+    /** The order's lines: product-scoped coupons apply to the eligible ones only. Without lines the order is one line of unknown product. */
+    lines: z.array(OrderLine).min(1).max(500).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.code === undefined) === (b.codes === undefined)) ctx.addIssue({ code: "custom", path: ["code"], message: "give either code or codes" });
+    if (b.orderTotalMinor === undefined && b.lines === undefined) ctx.addIssue({ code: "custom", path: ["orderTotalMinor"], message: "is required without lines" });
+  });
 export type RedeemCouponBody = z.infer<typeof RedeemCouponBody>;
 export type RedeemCouponInput = z.input<typeof RedeemCouponBody>;
-export const RedeemCouponResultDto = z.object({ coupon: CouponDto, replayed: z.boolean() });
+export const RedeemCouponResultDto = z.object({
+  /** The first coupon of the request (the only one for `code`). */
+  coupon: CouponDto,
+  /** Every coupon of the request, in the order they were applied. */
+  coupons: z.array(CouponDto),
+  /** The discount of the request's coupons together. */
+  discountMinor: z.number().int(),
+  replayed: z.boolean(),
+});
 export type RedeemCouponResultDto = z.infer<typeof RedeemCouponResultDto>;
 
 export const PointsEntryParams = z.strictObject({ workspaceId: Id, entryId: Id });
@@ -336,15 +388,28 @@ export type ExchangePointsBody = z.infer<typeof ExchangePointsBody>;
 export const ExchangeResultDto = z.object({ entry: PointsEntryDto, balance: PointsBalanceDto, coupon: CouponDto, replayed: z.boolean() });
 export type ExchangeResultDto = z.infer<typeof ExchangeResultDto>;
 
-export const CreateIssueJobBody = z.strictObject({
-  profileIds: z.array(Id).min(1).max(100_000),
-  /** One job per key: a retried request returns the job the first one created. */
-  idempotencyKey: IdempotencyKey,
-});
+/** The most members a bulk issue takes from a list; a segment's members are copied in SQL and may be more (SEGMENT_ISSUE_LIMIT). */
+export const ISSUE_JOB_LIST_LIMIT = 100_000;
+export const SEGMENT_ISSUE_LIMIT = 1_000_000;
+export const CreateIssueJobBody = z
+  .strictObject({
+    /** The customers, or… */
+    profileIds: z.array(Id).min(1).max(ISSUE_JOB_LIST_LIMIT).optional(),
+    /** … a segment: its current members are copied into the job when it is created. */
+    segmentId: Id.optional(),
+    /** One job per key: a retried request returns the job the first one created. */
+    idempotencyKey: IdempotencyKey,
+  })
+  .superRefine((b, ctx) => {
+    if ((b.profileIds === undefined) === (b.segmentId === undefined)) ctx.addIssue({ code: "custom", path: ["profileIds"], message: "give either profileIds or segmentId" });
+  });
 export type CreateIssueJobBody = z.infer<typeof CreateIssueJobBody>;
 export const IssueJobDto = z.object({
   id: Id,
   templateId: Id,
+  /** Where the members came from: a pasted list, a segment, or the birthday-gift job. */
+  source: z.enum(["list", "segment", "birthday"]),
+  segmentId: Id.nullable(),
   status: z.enum(["running", "done"]),
   total: z.number().int(),
   issued: z.number().int(),

@@ -55,7 +55,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/top-ups": { amountMinor: 10000, reference: "wx-sample", idempotencyKey: "sample-topup" },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/spends": { amountMinor: 100, orderId: "POS-SV", idempotencyKey: "sample-spend" },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/refunds": { orderId: "POS-SV", idempotencyKey: "sample-refund" },
-  "POST /api/v1/workspaces/:workspaceId/coupons/redemptions": { code: "ABCD2345EFGH6789", orderId: "POS-1", orderTotalMinor: 1800 },
+  "POST /api/v1/workspaces/:workspaceId/coupons/redemptions": { codes: ["ABCD2345EFGH6789"], orderId: "POS-1", lines: [{ sku: "TEA-1", category: "tea", priceMinor: 900, quantity: 2 }] },
   "POST /api/v1/workspaces/:workspaceId/coupons/restorations": { orderId: "POS-1" },
   "POST /api/v1/workspaces/:workspaceId/loyalty/tasks": { code: "first_order", nameZh: "首单", kind: "once", steps: [{ kind: "event", event: "Order Completed" }], rewardPoints: 10 },
   "PUT /api/v1/workspaces/:workspaceId/loyalty/tasks/:taskId": { code: "first_order_v2", nameZh: "首单", kind: "once", steps: [{ kind: "event", event: "Order Completed" }], rewardPoints: 10 },

@@ -13,6 +13,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "loyalty.points_jobs", everyMs: 60_000, run: (s) => s.points.runJobs().then(() => {}) },
   // Downgrades after their grace, the inactivity rule, growth leaving the window (upgrades happen with each order).
   { name: "loyalty.tiers", everyMs: 60 * 60_000, run: (s) => s.points.runTierJob().then(() => {}) },
+  // Birthday gifts of the tier levels, once per member per year, queued as bulk issue jobs; hourly so a restart skips no day.
+  { name: "loyalty.birthday_gifts", everyMs: 60 * 60_000, run: (s) => s.coupons.runBirthdayGifts().then(() => {}) },
   { name: "loyalty.coupon_expiry", everyMs: 5 * 60_000, run: (s) => s.coupons.runExpiry().then(() => {}) },
   // Each rule is judged once per period that is over (day or week, in the workspace's time zone).
   { name: "alerts.evaluate", everyMs: 10 * 60_000, run: (s) => s.alerts.evaluateDue().then(() => {}) },

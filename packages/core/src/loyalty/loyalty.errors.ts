@@ -38,5 +38,8 @@ export const loyaltyErrors = defineErrors({
   "loyalty.no_makeup_card": 422,
   "loyalty.makeup_not_allowed": 422,
   "loyalty.check_ins_disabled": 422,
+  "loyalty.not_applicable": 422,
+  "loyalty.not_stackable": 409,
+  "loyalty.too_many_members": 422,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;

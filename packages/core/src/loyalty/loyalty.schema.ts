@@ -105,6 +105,10 @@ export const couponTemplates = pgTable(
     storeIds: jsonb("store_ids").$type<string[] | null>(),
     /** Points a member pays to get one (exchange); null = not for points. */
     pointsCost: integer("points_cost"),
+    /** Which order lines the discount applies to (ProductScope); null = every product. */
+    productScope: jsonb("product_scope").$type<{ includeSkus: string[] | null; includeCategories: string[] | null; excludeSkus: string[]; excludeCategories: string[] } | null>(),
+    /** Stackable coupons combine on one order; at most one non-stackable coupon per order. */
+    stackable: boolean("stackable").notNull().default(false),
     status: text("status").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
@@ -154,6 +158,9 @@ export const couponIssueJobs = pgTable(
     workspaceId: uuid("workspace_id").notNull(),
     templateId: uuid("template_id").notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
+    /** list (pasted ids), segment (its members copied at creation) or birthday (the daily birthday-gift job). */
+    source: text("source").notNull().default("list"),
+    segmentId: uuid("segment_id"),
     status: text("status").notNull(),
     total: integer("total").notNull(),
     issued: integer("issued").notNull().default(0),
@@ -173,6 +180,8 @@ export const couponIssueJobMembers = pgTable(
     state: text("state").notNull(),
     errorCode: text("error_code"),
     couponId: uuid("coupon_id"),
+    /** The coupon's issue key when not `job:<jobId>:<profileId>` (birthday gifts: `birthday:<year>:<profileId>`). */
+    issueKey: text("issue_key"),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.profileId] }), index("coupon_issue_job_members_state_idx").on(t.jobId, t.state, t.profileId)],
 );

@@ -51,3 +51,13 @@ export async function expectConsistent(db: Db, workspaceId: string, profileId: s
   expect(s.pending).toBeGreaterThanOrEqual(0);
   return s;
 }
+
+/** A saved segment whose membership (as of a refresh) is exactly `members`, written straight to PostgreSQL. */
+export async function newSegment(db: Db, workspaceId: string, members: string[], name = "Segment"): Promise<string> {
+  const id = newId();
+  await db.execute(sql`insert into segments (id, workspace_id, name, rule, refresh_every_minutes, size, last_refreshed_at, created_at, updated_at, created_by)
+    values (${id}::uuid, ${workspaceId}::uuid, ${name}, ${JSON.stringify({ kind: "group", op: "and", children: [] })}::jsonb, 60, ${members.length}, now(), now(), now(), 'test')`);
+  await db.execute(sql`insert into segment_members (workspace_id, segment_id, profile_id, entered_at)
+    select ${workspaceId}::uuid, ${id}::uuid, unnest(${`{${members.join(",")}}`}::uuid[]), now()`);
+  return id;
+}

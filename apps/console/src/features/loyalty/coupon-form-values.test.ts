@@ -17,7 +17,17 @@ describe("coupon template form", () => {
       perMemberDailyLimit: null,
       storeIds: null,
       pointsCost: null,
+      productScope: null,
+      stackable: false,
     });
+  });
+
+  it("sends the product scope only when a list is set, and the stacking switch", () => {
+    const body = couponFormToBody(
+      { name: "Tea 20%", kind: "percent", percentOff: 20, validityKind: "relative", days: 7, includeCategories: ["tea"], excludeSkus: ["TEA-GIFTBOX"], includeSkus: [], stackable: true },
+      100,
+    );
+    expect(body).toMatchObject({ productScope: { includeSkus: null, includeCategories: ["tea"], excludeSkus: ["TEA-GIFTBOX"], excludeCategories: [] }, stackable: true });
   });
 
   it("maps API error paths to the form's fields", () => {

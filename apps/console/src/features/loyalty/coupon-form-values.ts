@@ -17,9 +17,14 @@ export type CouponFormValues = {
   perMemberDailyLimit?: number | null;
   storeIds?: string[];
   pointsCost?: number | null;
+  includeSkus?: string[];
+  includeCategories?: string[];
+  excludeSkus?: string[];
+  excludeCategories?: string[];
+  stackable?: boolean;
 };
 
-export const COUPON_FORM_FIELDS = ["name", "kind", "amount", "percentOff", "cap", "threshold", "itemSku", "days", "range", "totalStock", "perMemberLimit", "perMemberDailyLimit", "storeIds", "pointsCost"] as const;
+export const COUPON_FORM_FIELDS = ["name", "kind", "amount", "percentOff", "cap", "threshold", "itemSku", "days", "range", "totalStock", "perMemberLimit", "perMemberDailyLimit", "storeIds", "pointsCost", "stackable"] as const;
 
 export const EMPTY_COUPON_FORM: CouponFormValues = { name: "", kind: "fixed", validityKind: "relative", days: 30, perMemberLimit: 1, storeIds: [] };
 
@@ -40,12 +45,33 @@ export function couponFormToBody(v: CouponFormValues, minorPerUnit: number): Cre
     perMemberDailyLimit: v.perMemberDailyLimit ?? null,
     storeIds: v.storeIds && v.storeIds.length > 0 ? v.storeIds : null,
     pointsCost: v.pointsCost ?? null,
+    productScope: scopeOf(v),
+    stackable: v.stackable ?? false,
   };
+}
+
+const listOrNull = (values: string[] | undefined) => (values && values.length > 0 ? values : null);
+
+/** The four scope lists as the template's productScope; all empty = every product (null). */
+function scopeOf(v: CouponFormValues): CreateCouponTemplateInput["productScope"] {
+  const scope = {
+    includeSkus: listOrNull(v.includeSkus),
+    includeCategories: listOrNull(v.includeCategories),
+    excludeSkus: v.excludeSkus ?? [],
+    excludeCategories: v.excludeCategories ?? [],
+  };
+  const empty = scope.includeSkus === null && scope.includeCategories === null && scope.excludeSkus.length === 0 && scope.excludeCategories.length === 0;
+  return empty ? null : scope;
 }
 
 /** An API error path (amountMinor, validity.days …) as the form field that holds it. */
 export function formFieldOfPath(path: string): string {
-  const map: Record<string, string> = { amountMinor: "amount", capMinor: "cap", thresholdMinor: "threshold", "validity.days": "days", "validity.until": "range", "validity.from": "range" };
+  const map: Record<string, string> = {
+    "productScope.includeSkus": "includeSkus",
+    "productScope.includeCategories": "includeCategories",
+    "productScope.excludeSkus": "excludeSkus",
+    "productScope.excludeCategories": "excludeCategories",
+    amountMinor: "amount", capMinor: "cap", thresholdMinor: "threshold", "validity.days": "days", "validity.until": "range", "validity.from": "range" };
   return map[path] ?? path;
 }
 

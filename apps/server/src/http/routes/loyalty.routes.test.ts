@@ -113,6 +113,41 @@ describe("loyalty API", () => {
     expect(restored.json<{ items: { status: string }[] }>().items).toMatchObject([{ status: "available" }]);
   });
 
+  it("redeems several codes on one order by the stacking rules and scoped coupons on eligible lines, with 4xx codes", async () => {
+    const lines = [
+      { sku: "TEA-1", category: "tea", priceMinor: 3000, quantity: 2 },
+      { sku: "CAKE-1", category: "bakery", priceMinor: 2000, quantity: 1 },
+    ];
+    const tea = (await claim(await template({ kind: "percent", percentOff: 50, productScope: { includeCategories: ["tea"] }, stackable: true }))).coupon!.code;
+    const off = (await claim(await template({ kind: "fixed", amountMinor: 1000 }))).coupon!.code;
+    const other = (await claim(await template({ kind: "fixed", amountMinor: 300 }))).coupon!.code;
+    expectError(await call("POST", "/coupons/redemptions", { code: tea, orderId: "MIX-0", lines: lines.slice(1) }), 422, "loyalty.not_applicable");
+    expectError(await call("POST", "/coupons/redemptions", { codes: [off, other], orderId: "MIX-1", lines }), 409, "loyalty.not_stackable");
+    expectError(await call("POST", "/coupons/redemptions", { code: off, codes: [other], orderId: "MIX-1", lines }), 400, "request.invalid");
+    expectError(await call("POST", "/coupons/redemptions", { code: off, orderId: "MIX-1" }), 400, "request.invalid");
+    // ¥10 off the 8,000 first (taken from the lines in proportion), then half of what is left of the tea.
+    const both = await call("POST", "/coupons/redemptions", { codes: [tea, off], orderId: "MIX-1", lines });
+    expect(both.statusCode, both.body).toBe(201);
+    expect(both.json()).toMatchObject({ discountMinor: 1000 + 2625, coupons: [{ code: off, discountMinor: 1000 }, { code: tea, discountMinor: 2625 }] });
+    expectError(await call("POST", "/coupons/redemptions", { code: other, orderId: "MIX-1", lines }), 409, "loyalty.not_stackable");
+  });
+
+  it("issues to a segment's members in the background; an unknown segment is 404", async () => {
+    const segment = await call("POST", "/segments", { name: "Buyers", rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } });
+    expect(segment.statusCode, segment.body).toBe(201);
+    const { id: segmentId, size } = segment.json<{ id: string; size: number }>();
+    expect(size).toBeGreaterThan(0);
+    const id = await template({ perMemberLimit: null });
+    const job = await call("POST", `/coupon-templates/${id}/issue-jobs`, { segmentId, idempotencyKey: key() });
+    expect(job.statusCode, job.body).toBe(202);
+    expect(job.json()).toMatchObject({ source: "segment", segmentId, total: size, status: "running" });
+    while ((await t.services.coupons.runIssueBatch()) > 0);
+    const done = await call("GET", `/coupon-issue-jobs/${job.json<{ id: string }>().id}`);
+    expect(done.json()).toMatchObject({ status: "done", issued: size });
+    expectError(await call("POST", `/coupon-templates/${id}/issue-jobs`, { segmentId: "0190a000-0000-7000-8000-00000000dead", idempotencyKey: key() }), 404, "segments.not_found");
+    expectError(await call("POST", `/coupon-templates/${id}/issue-jobs`, { segmentId, profileIds: [profileId], idempotencyKey: key() }), 400, "request.invalid");
+  });
+
   it("refuses out of stock, expired and not-yet-valid coupons, and issues to unknown customers per item", async () => {
     const scarce = await template({ totalStock: 1, perMemberLimit: null });
     await claim(scarce);

@@ -22,6 +22,7 @@ import { newId } from "../../shared/ids";
 import { keyedOnce } from "../keyed-once";
 import { loyaltyErrors } from "../loyalty.errors";
 import { createIssueJob, getIssueJob, runIssueBatch } from "./issue-jobs";
+import { queueBirthdayGifts } from "./birthday-gifts";
 import { findEntryByKey, lockAccount, rows } from "../points/points.ledger";
 import { foldMergedCoupons } from "../points/points.jobs";
 import { readAccount, toBalanceDto, toEntryDto, workspaceTimeZone } from "../points/points.service";
@@ -31,7 +32,7 @@ import {
   expireDueCoupons,
   issueCoupon,
   lockTemplate,
-  redeemCoupon,
+  redeemCoupons,
   restoreCouponsOfOrder,
   toCouponDto,
   toTemplateDto,
@@ -48,7 +49,8 @@ export interface CouponsDeps {
 function templateValues(body: CreateCouponTemplateBody) {
   return sql`${body.name}, ${body.kind}, ${body.amountMinor}, ${body.percentOff}, ${body.capMinor}, ${body.thresholdMinor}, ${body.itemSku},
     ${JSON.stringify(body.validity)}::jsonb, ${body.totalStock}, ${body.perMemberLimit}, ${body.perMemberDailyLimit},
-    ${body.storeIds === null ? null : JSON.stringify(body.storeIds)}::jsonb, ${body.pointsCost}, ${body.status}`;
+    ${body.storeIds === null ? null : JSON.stringify(body.storeIds)}::jsonb, ${body.pointsCost}, ${body.status},
+    ${body.productScope === null ? null : JSON.stringify(body.productScope)}::jsonb, ${body.stackable}`;
 }
 
 export function createCouponsService(deps: CouponsDeps) {
@@ -68,7 +70,7 @@ export function createCouponsService(deps: CouponsDeps) {
         const [t] = await rows<TemplateRow>(
           tx,
           sql`insert into coupon_templates (id, workspace_id, name, kind, amount_minor, percent_off, cap_minor, threshold_minor, item_sku, validity,
-                total_stock, per_member_limit, per_member_daily_limit, store_ids, points_cost, status, issued_count, created_at, updated_at)
+                total_stock, per_member_limit, per_member_daily_limit, store_ids, points_cost, status, product_scope, stackable, issued_count, created_at, updated_at)
               values (${newId()}::uuid, ${ctx.workspaceId}::uuid, ${templateValues(body)}, 0, ${now}::timestamptz, ${now}::timestamptz)
               returning *`,
         );
@@ -98,7 +100,7 @@ export function createCouponsService(deps: CouponsDeps) {
         const [t] = await rows<TemplateRow>(
           tx,
           sql`update coupon_templates set (name, kind, amount_minor, percent_off, cap_minor, threshold_minor, item_sku, validity, total_stock,
-                per_member_limit, per_member_daily_limit, store_ids, points_cost, status) = (${templateValues(body)}), updated_at = ${clock.now().toISOString()}::timestamptz
+                per_member_limit, per_member_daily_limit, store_ids, points_cost, status, product_scope, stackable) = (${templateValues(body)}), updated_at = ${clock.now().toISOString()}::timestamptz
               where id = ${templateId}::uuid returning *`,
         );
         await appendAuditEntry(tx, clock, ctx, {
@@ -208,6 +210,13 @@ export function createCouponsService(deps: CouponsDeps) {
     /** One batch of the oldest running issue job; 0 when there is none. */
     runIssueBatch: (limit = 500, hooks?: { beforeCommit?: () => Promise<void> }) => runIssueBatch(db, clock, limit, hooks),
 
+    /** Queues each workspace's birthday gifts due today (local day); the issue worker issues them. Returns members queued. */
+    async runBirthdayGifts(): Promise<number> {
+      let queued = 0;
+      for (const w of await rows<{ id: string }>(db, sql`select id from workspaces`)) queued += await queueBirthdayGifts(db, clock, w.id);
+      return queued;
+    },
+
     async listOfCustomer(ctx: WorkspaceContext, profileId: string): Promise<CouponDto[]> {
       const live = await deps.resolveProfileId(ctx, profileId);
       const now = clock.now();
@@ -221,8 +230,19 @@ export function createCouponsService(deps: CouponsDeps) {
     async redeem(ctx: WorkspaceContext, input: RedeemCouponInput): Promise<RedeemCouponResultDto> {
       const body = RedeemCouponBody.parse(input);
       const now = clock.now();
-      const result = await db.transaction((tx) => redeemCoupon(tx, { workspaceId: ctx.workspaceId, ...body, now }));
-      return { coupon: toCouponDto(result.coupon, now), replayed: result.replayed };
+      const result = await db.transaction((tx) =>
+        redeemCoupons(tx, {
+          workspaceId: ctx.workspaceId,
+          codes: body.codes ?? [body.code!],
+          orderId: body.orderId,
+          orderTotalMinor: body.orderTotalMinor ?? null,
+          storeId: body.storeId,
+          lines: body.lines ?? null,
+          now,
+        }),
+      );
+      const coupons = result.coupons.map((c) => toCouponDto(c, now));
+      return { coupon: coupons[0]!, coupons, discountMinor: result.discountMinor, replayed: result.replayed };
     },
 
     /** Gives back the coupons an order used (also done by the orders consumer on a full refund). */

@@ -5,7 +5,7 @@ import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
 import { newId } from "../../shared/ids";
-import { loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
+import { loyaltyServices, newSegment, newWorkspace } from "../loyalty.test-helpers";
 import { rows } from "../points/points.ledger";
 
 let database: TestDatabase;
@@ -76,5 +76,30 @@ describe(`bulk coupon issue jobs (${process.env.DATABASE_URL_TEST ? "postgres" :
     expect(await services.coupons.getIssueJob(ctx, job.id)).toMatchObject({ status: "done", issued: 600, refused: 0 });
     expect(await holdings(template.id)).toEqual({ coupons: 600, holders: 600, most: 1 });
     expect((await services.coupons.getTemplate(ctx, template.id)).issuedCount).toBe(600);
+  });
+
+  it("issues to a segment's members as they were when the job was created, once per key", async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const members = await profiles(ws, 700);
+    const segmentId = await newSegment(database.db, ws, members, "VIP");
+    const template = await services.coupons.createTemplate(ctx, { name: "To VIP", kind: "fixed", amountMinor: 500, validity: { kind: "relative", days: 30 } });
+    const job = await services.coupons.createIssueJob(ctx, template.id, { segmentId, idempotencyKey: "vip-1" });
+    expect(job).toMatchObject({ source: "segment", segmentId, status: "running", total: 700 });
+    // Joining after the job was created: not in this job.
+    const late = await profiles(ws, 5);
+    await database.db.execute(sql`insert into segment_members (workspace_id, segment_id, profile_id, entered_at)
+      select ${ws}::uuid, ${segmentId}::uuid, unnest(${`{${late.join(",")}}`}::uuid[]), now()`);
+    expect((await services.coupons.createIssueJob(ctx, template.id, { segmentId, idempotencyKey: "vip-1" })).id).toBe(job.id);
+    await expect(services.coupons.createIssueJob(ctx, template.id, { profileIds: members.slice(0, 1), idempotencyKey: "vip-1" })).rejects.toMatchObject({ code: "loyalty.idempotency_conflict" });
+    while ((await services.coupons.runIssueBatch(250)) > 0);
+    expect(await services.coupons.getIssueJob(ctx, job.id)).toMatchObject({ status: "done", issued: 700, refused: 0 });
+    expect(await holdings(template.id)).toEqual({ coupons: 700, holders: 700, most: 1 });
+    const [lateHeld] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from coupons where profile_id = any(${`{${late.join(",")}}`}::uuid[])`);
+    expect(lateHeld!.n).toBe(0);
+    // Another workspace's segment is not found.
+    const other = await newWorkspace(services, "Other brand");
+    const foreign = await newSegment(database.db, other, await profiles(other, 3));
+    await expect(services.coupons.createIssueJob(ctx, template.id, { segmentId: foreign, idempotencyKey: "vip-2" })).rejects.toMatchObject({ code: "segments.not_found" });
   });
 });

@@ -1,6 +1,7 @@
-import { sql } from "@siyu/storage/orm";
+import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import type { CreateIssueJobBody, IssueJobDto } from "@siyu/contracts";
+import { SEGMENT_ISSUE_LIMIT, type CreateIssueJobBody, type IssueJobDto } from "@siyu/contracts";
+import { segmentErrors } from "../../segments";
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
@@ -17,6 +18,8 @@ interface JobRow {
   workspace_id: string;
   template_id: string;
   idempotency_key: string;
+  source: IssueJobDto["source"];
+  segment_id: string | null;
   status: "running" | "done";
   total: number;
   issued: number;
@@ -33,6 +36,8 @@ async function toJobDto(db: Db, job: JobRow): Promise<IssueJobDto> {
   return {
     id: job.id,
     templateId: job.template_id,
+    source: job.source,
+    segmentId: job.segment_id,
     status: job.status,
     total: Number(job.total),
     issued: Number(job.issued),
@@ -43,34 +48,82 @@ async function toJobDto(db: Db, job: JobRow): Promise<IssueJobDto> {
   };
 }
 
-/** Records a bulk issue and its members in one transaction; the worker issues in batches. Idempotent by key. */
+/**
+ * Inserts a running job and its members in the caller's transaction. `members` is a query yielding
+ * (profile_id uuid, issue_key text|null) rows — set-based, so a segment of a million members is one
+ * statement. The job's total is the number of distinct members inserted.
+ */
+export async function insertIssueJob(
+  tx: Db,
+  job: { workspaceId: string; templateId: string; idempotencyKey: string; source: IssueJobDto["source"]; segmentId: string | null; actor: string; now: string },
+  members: SQL,
+): Promise<JobRow> {
+  const id = newId();
+  await tx.execute(sql`
+    insert into coupon_issue_jobs (id, workspace_id, template_id, idempotency_key, source, segment_id, status, total, issued, refused, actor, created_at)
+    values (${id}::uuid, ${job.workspaceId}::uuid, ${job.templateId}::uuid, ${job.idempotencyKey}, ${job.source}, ${job.segmentId}::uuid, 'running', 0, 0, 0, ${job.actor}, ${job.now}::timestamptz)`);
+  await tx.execute(sql`
+    insert into coupon_issue_job_members (job_id, profile_id, issue_key, state)
+    select ${id}::uuid, m.profile_id, m.issue_key, 'pending' from (${members}) as m(profile_id, issue_key)
+    on conflict do nothing`);
+  const [row] = await rows<JobRow>(
+    tx,
+    sql`update coupon_issue_jobs set total = (select count(*)::int from coupon_issue_job_members where job_id = ${id}::uuid) where id = ${id}::uuid returning *`,
+  );
+  return row!;
+}
+
+/**
+ * Records a bulk issue and its members in one transaction; the worker issues in batches. Idempotent by key.
+ * With a segment as the source, its current members (segment_members in PostgreSQL, as of its last
+ * refresh) are copied into the job in one statement.
+ */
 export async function createIssueJob(db: Db, clock: Clock, ctx: WorkspaceContext, templateId: string, body: CreateIssueJobBody): Promise<IssueJobDto> {
   const now = clock.now().toISOString();
   return db.transaction(async (tx) => {
     const template = await lockTemplate(tx, ctx.workspaceId, templateId);
     const [existing] = await rows<JobRow>(tx, sql`select * from coupon_issue_jobs where workspace_id = ${ctx.workspaceId}::uuid and idempotency_key = ${body.idempotencyKey}`);
     if (existing) {
-      if (existing.template_id !== templateId) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Key "${body.idempotencyKey}" was used for another template`);
+      if (existing.template_id !== templateId || existing.segment_id !== (body.segmentId ?? null)) {
+        throw loyaltyErrors.error("loyalty.idempotency_conflict", `Key "${body.idempotencyKey}" was used for another template or source`);
+      }
       return toJobDto(tx, existing);
     }
-    const ids = [...new Set(body.profileIds.map((id) => id.toLowerCase()))];
-    const id = newId();
-    const [job] = await rows<JobRow>(
-      tx,
-      sql`insert into coupon_issue_jobs (id, workspace_id, template_id, idempotency_key, status, total, issued, refused, actor, created_at)
-          values (${id}::uuid, ${ctx.workspaceId}::uuid, ${templateId}::uuid, ${body.idempotencyKey}, 'running', ${ids.length}, 0, 0, ${ctx.actor.name}, ${now}::timestamptz)
-          returning *`,
-    );
-    await tx.execute(sql`
-      insert into coupon_issue_job_members (job_id, profile_id, state)
-      select ${id}::uuid, unnest(${`{${ids.join(",")}}`}::uuid[]), 'pending'`);
+    const head = { workspaceId: ctx.workspaceId, templateId, idempotencyKey: body.idempotencyKey, actor: ctx.actor.name, now };
+    let job: JobRow;
+    let from: string;
+    if (body.segmentId !== undefined) {
+      const [segment] = await rows<{ name: string; members: number }>(
+        tx,
+        sql`select s.name, (select count(*)::int from segment_members m where m.segment_id = s.id) as members
+            from segments s where s.workspace_id = ${ctx.workspaceId}::uuid and s.id = ${body.segmentId}::uuid`,
+      );
+      if (!segment) throw segmentErrors.error("segments.not_found", "No such segment", { path: "segmentId" });
+      if (segment.members > SEGMENT_ISSUE_LIMIT) {
+        throw loyaltyErrors.error("loyalty.too_many_members", `The segment has ${segment.members} members; a bulk issue takes at most ${SEGMENT_ISSUE_LIMIT}`, {
+          path: "segmentId",
+          limit: SEGMENT_ISSUE_LIMIT,
+          members: segment.members,
+        });
+      }
+      job = await insertIssueJob(
+        tx,
+        { ...head, source: "segment", segmentId: body.segmentId },
+        sql`select profile_id, null::text from segment_members where workspace_id = ${ctx.workspaceId}::uuid and segment_id = ${body.segmentId}::uuid`,
+      );
+      from = `segment "${segment.name}"`;
+    } else {
+      const ids = [...new Set(body.profileIds!.map((id) => id.toLowerCase()))];
+      job = await insertIssueJob(tx, { ...head, source: "list", segmentId: null }, sql`select unnest(${`{${ids.join(",")}}`}::uuid[]), null::text`);
+      from = "a list";
+    }
     await appendAuditEntry(tx, clock, ctx, {
       action: "loyalty.coupon_issue_job_created",
       targetType: "coupon_template",
       targetId: templateId,
-      summary: `Issue "${template.name}" to ${ids.length} customer(s)`,
+      summary: `Issue "${template.name}" to ${job.total} customer(s) from ${from}`,
     });
-    return toJobDto(tx, job!);
+    return toJobDto(tx, job);
   });
 }
 
@@ -97,9 +150,9 @@ export async function runIssueBatch(db: Db, clock: Clock, limit = 500, hooks: { 
     const [job] = await rows<JobRow>(tx, sql`select * from coupon_issue_jobs where id = ${next.id}::uuid and status = 'running' for update`);
     if (!job) return 1;
     const now = clock.now();
-    const members = await rows<{ profile_id: string; merged_into: string | null; known: boolean }>(
+    const members = await rows<{ profile_id: string; issue_key: string | null; merged_into: string | null; known: boolean }>(
       tx,
-      sql`select m.profile_id, p.merged_into, p.id is not null as known from coupon_issue_job_members m
+      sql`select m.profile_id, m.issue_key, p.merged_into, p.id is not null as known from coupon_issue_job_members m
           left join profiles p on p.id = m.profile_id and p.workspace_id = ${job.workspace_id}::uuid
           where m.job_id = ${job.id}::uuid and m.state = 'pending' order by m.profile_id limit ${limit}`,
     );
@@ -121,6 +174,16 @@ export async function runIssueBatch(db: Db, clock: Clock, limit = 500, hooks: { 
             group by profile_id`,
       )) held.set(h.profile_id, { total: Number(h.total), today: Number(h.today) });
     }
+    const keyOf = (m: { profile_id: string; issue_key: string | null }) => m.issue_key ?? `job:${job.id}:${m.profile_id}`;
+    // A key another job already used (a birthday gift given this year) issues nothing twice.
+    const used = new Set(
+      (
+        await rows<{ issue_key: string }>(
+          tx,
+          sql`select issue_key from coupons where workspace_id = ${job.workspace_id}::uuid and issue_key = any(${`{${members.map((m) => JSON.stringify(keyOf(m))).join(",")}}`}::text[])`,
+        )
+      ).map((r) => r.issue_key),
+    );
     const validity = template.validity;
     const validFrom = validity.kind === "fixed" ? new Date(validity.from) : now;
     const validUntil = validity.kind === "fixed" ? new Date(validity.until) : addDays(now, validity.days);
@@ -131,6 +194,7 @@ export async function runIssueBatch(db: Db, clock: Clock, limit = 500, hooks: { 
       const owner = live.get(m.profile_id) ?? null;
       const refuse = (code: string) => decisions.push({ profile_id: m.profile_id, state: "refused", error_code: code, coupon_id: null });
       if (owner === null) refuse("profiles.not_found");
+      else if (used.has(keyOf(m))) refuse("loyalty.already_issued");
       else if (template.status !== "active") refuse("loyalty.template_inactive");
       else if (validUntil <= now) refuse("loyalty.coupon_expired");
       else if (stockLeft <= 0) refuse("loyalty.out_of_stock");
@@ -140,7 +204,7 @@ export async function runIssueBatch(db: Db, clock: Clock, limit = 500, hooks: { 
           refuse("loyalty.limit_reached");
         } else {
           const id = newId();
-          inserts.push({ id, profile_id: owner, code: newCouponCode(), issue_key: `job:${job.id}:${m.profile_id}` });
+          inserts.push({ id, profile_id: owner, code: newCouponCode(), issue_key: keyOf(m) });
           decisions.push({ profile_id: m.profile_id, state: "issued", error_code: null, coupon_id: id });
           held.set(owner, { total: h.total + 1, today: h.today + 1 });
           stockLeft -= 1;

@@ -1,13 +1,15 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { COUPON_KINDS, type CouponTemplateDto } from "@siyu/contracts";
-import { App, Button, DatePicker, Drawer, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Typography } from "antd";
+import { App, Button, DatePicker, Drawer, Flex, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Table, Tag } from "antd";
 import { useState } from "react";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
 import { useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
-import { useArchiveCouponTemplate, useCouponTemplates, useCreateCouponTemplate, useIssueCoupons } from "../api/coupon-templates";
 import { useMoney } from "../use-money";
+import { useArchiveCouponTemplate, useCouponTemplates, useCreateCouponTemplate } from "../api/coupon-templates";
+import { CouponIssueDialog } from "./coupon-issue-dialog";
+import { CouponScopeFields } from "./coupon-scope-fields";
 import { COUPON_FORM_FIELDS, EMPTY_COUPON_FORM, couponFormToBody, describeValue, type CouponFormValues } from "../coupon-form-values";
 
 export function CouponTemplatesTab() {
@@ -18,12 +20,10 @@ export function CouponTemplatesTab() {
   const templates = useCouponTemplates(workspaceId);
   const create = useCreateCouponTemplate(workspaceId);
   const archive = useArchiveCouponTemplate(workspaceId);
-  const issue = useIssueCoupons(workspaceId);
   const reportError = useReportApiError();
   const [creating, setCreating] = useState(false);
   const [issuing, setIssuing] = useState<CouponTemplateDto | null>(null);
   const [form] = Form.useForm<CouponFormValues>();
-  const [issueForm] = Form.useForm<{ profileIds: string }>();
   const kind = Form.useWatch("kind", form);
   const validityKind = Form.useWatch("validityKind", form);
   const canManage = can("loyalty.manage");
@@ -38,23 +38,6 @@ export function CouponTemplatesTab() {
       },
       onError: (error) => reportError(error, form, COUPON_FORM_FIELDS),
     });
-
-  const submitIssue = (values: { profileIds: string }) => {
-    if (!issuing) return;
-    const profileIds = [...new Set(values.profileIds.split(/[\s,]+/).filter(Boolean))];
-    issue.mutate(
-      { templateId: issuing.id, body: { profileIds, idempotencyKey: crypto.randomUUID() } },
-      {
-        onSuccess: (result) => {
-          const issued = result.items.filter((i) => i.coupon).length;
-          void message.info(t("loyalty.issue.result", { issued, refused: result.items.length - issued }));
-          setIssuing(null);
-          issueForm.resetFields();
-        },
-        onError: (error) => reportError(error, issueForm, ["profileIds"]),
-      },
-    );
-  };
 
   return (
     <>
@@ -203,23 +186,10 @@ export function CouponTemplatesTab() {
           <Form.Item name="storeIds" label={t("loyalty.templates.storeIds")} extra={t("loyalty.templates.storeIdsHelp")}>
             <Select mode="tags" tokenSeparators={[",", " "]} />
           </Form.Item>
+          <CouponScopeFields />
         </Form>
       </Drawer>
-      <Modal
-        open={issuing !== null}
-        title={t("loyalty.issue.title", { name: issuing?.name ?? "" })}
-        onCancel={() => setIssuing(null)}
-        onOk={() => issueForm.submit()}
-        okButtonProps={{ loading: issue.isPending }}
-        destroyOnHidden
-      >
-        <Typography.Paragraph type="secondary">{t("loyalty.issue.help")}</Typography.Paragraph>
-        <Form form={issueForm} layout="vertical" onFinish={submitIssue}>
-          <Form.Item name="profileIds" label={t("loyalty.issue.profileIds")} rules={[{ required: true, message: t("loyalty.validation.required") }]}>
-            <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} data-testid="coupon-issue-profiles" />
-          </Form.Item>
-        </Form>
-      </Modal>
+      <CouponIssueDialog template={issuing} onClose={() => setIssuing(null)} />
     </>
   );
 }

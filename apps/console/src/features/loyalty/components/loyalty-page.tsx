@@ -8,6 +8,7 @@ import { LoyaltySettingsTab } from "./loyalty-settings-tab";
 import { LoyaltyTasksTab } from "./loyalty-tasks-tab";
 import { LotteryTab } from "./lottery-tab";
 import { CheckInSettingsTab } from "./check-in-settings-tab";
+import { TierSettingsTab } from "./tier-settings-tab";
 
 /** The rule builder comes from the segments feature, through the router. */
 export function LoyaltyPage(props: { ruleBuilder: RuleBuilderSlot }) {
@@ -24,6 +25,7 @@ export function LoyaltyPage(props: { ruleBuilder: RuleBuilderSlot }) {
           { key: "tasks", label: t("loyalty.tab.tasks"), children: <LoyaltyTasksTab /> },
           { key: "badges", label: t("loyalty.tab.badges"), children: <LoyaltyBadgesTab ruleBuilder={props.ruleBuilder} /> },
           { key: "check-ins", label: t("loyalty.tab.checkIns"), children: <CheckInSettingsTab /> },
+          { key: "tiers", label: t("loyalty.tab.tiers"), children: <TierSettingsTab /> },
         ]}
       />
     </div>

@@ -2,6 +2,8 @@ import { catalogueEn } from "./catalogue.en";
 import { catalogueZhCN } from "./catalogue.zh-CN";
 import { checkInsEn } from "./check-ins.en";
 import { checkInsZhCN } from "./check-ins.zh-CN";
+import { loyaltyCouponsTiersEn } from "./coupons-tiers.en";
+import { loyaltyCouponsTiersZhCN } from "./coupons-tiers.zh-CN";
 import { engagementEn } from "./engagement.en";
 import { engagementZhCN } from "./engagement.zh-CN";
 import { loyaltyEn } from "./en";
@@ -9,6 +11,6 @@ import { loyaltyZhCN } from "./zh-CN";
 
 // Features of the loyalty page keep their strings in files of their own, merged here.
 export const loyaltyLocales = {
-  en: { ...loyaltyEn, ...engagementEn, ...catalogueEn, ...checkInsEn },
-  "zh-CN": { ...loyaltyZhCN, ...engagementZhCN, ...catalogueZhCN, ...checkInsZhCN },
+  en: { ...loyaltyEn, ...engagementEn, ...catalogueEn, ...checkInsEn, ...loyaltyCouponsTiersEn },
+  "zh-CN": { ...loyaltyZhCN, ...engagementZhCN, ...catalogueZhCN, ...checkInsZhCN, ...loyaltyCouponsTiersZhCN },
 };
