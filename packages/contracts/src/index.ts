@@ -16,3 +16,5 @@ export * from "./clv";
 export * from "./tags";
 export * from "./scores";
 export * from "./loyalty";
+export * from "./loyalty-cards";
+export * from "./loyalty-liability";

@@ -19,10 +19,14 @@ import { createTagsService, type TagsService } from "./tags";
 import { createScoresService, type ScoresService } from "./scores";
 import { createSegmentsService, type SegmentsService } from "./segments";
 import {
+  createCardsService,
   createCouponsService,
+  createLiabilityService,
   createPointsService,
   createStoredValueService,
   runLoyaltyOrdersBatch,
+  type CardsService,
+  type LiabilityService,
   type CouponsService,
   type PointsService,
   type StoredValueService,
@@ -61,6 +65,10 @@ export interface CoreServices {
   coupons: CouponsService;
   /** Stored value (储值) on a double-entry ledger: top-ups with bonus, spends, refunds. */
   storedValue: StoredValueService;
+  /** Times cards and annual cards: products, sales (optionally paid from stored value), uses, voids, expiry. */
+  cards: CardsService;
+  /** The liability report (points, stored value, card uses, coupons) and the points expiry forecast. */
+  liability: LiabilityService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
   /** CSV import of profiles and orders through the ingest flow. */
@@ -122,6 +130,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
+    cards: createCardsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    liability: createLiabilityService({ db, clock }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     imports: createImportsService({
       db,

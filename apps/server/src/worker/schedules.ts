@@ -14,4 +14,8 @@ export const SCHEDULES: Schedule[] = [
   // Downgrades after their grace, the inactivity rule, growth leaving the window (upgrades happen with each order).
   { name: "loyalty.tiers", everyMs: 60 * 60_000, run: (s) => s.points.runTierJob().then(() => {}) },
   { name: "loyalty.coupon_expiry", everyMs: 5 * 60_000, run: (s) => s.coupons.runExpiry().then(() => {}) },
+  // Top-up bonus past storedValue.bonusExpiryDays (a bonus_expiry transaction per lot), set-based per 1,000 accounts.
+  { name: "loyalty.bonus_expiry", everyMs: 5 * 60_000, run: (s) => s.storedValue.runBonusExpiry().then(() => {}) },
+  // Times and annual cards past their validity: what is left is written off with an expire entry.
+  { name: "loyalty.card_expiry", everyMs: 5 * 60_000, run: (s) => s.cards.runExpiry().then(() => {}) },
 ];

@@ -1,6 +1,6 @@
 export { loyaltyErrors } from "./loyalty.errors";
 export type { LoyaltyErrorCode } from "./loyalty.errors";
-export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings } from "./loyalty.schema";
+export { pointsAccounts, pointsEntries, pointsBuckets, couponTemplates, coupons, couponIssueJobs, couponIssueJobMembers, memberTiers, storedValueAccounts, storedValueTransactions, storedValuePostings, storedValueLots, cardProducts, memberCards, cardEntries } from "./loyalty.schema";
 export { createPointsService } from "./points/points.service";
 export type { PointsService } from "./points/points.service";
 export { createCouponsService } from "./coupons/coupons.service";
@@ -13,3 +13,8 @@ export { judgeTier, recalculateTiers, tierOf } from "./tiers/tiers";
 export type { TierState, TierInputs } from "./tiers/tiers";
 export { createStoredValueService } from "./stored-value/stored-value.service";
 export type { StoredValueService } from "./stored-value/stored-value.service";
+export { createCardsService, expireDueCards } from "./cards/cards.service";
+export type { CardsService } from "./cards/cards.service";
+export { createLiabilityService } from "./liability/liability.service";
+export type { LiabilityService } from "./liability/liability.service";
+export { expireDueBonus } from "./stored-value/stored-value.ledger";

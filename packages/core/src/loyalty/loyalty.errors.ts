@@ -23,5 +23,15 @@ export const loyaltyErrors = defineErrors({
   "loyalty.limit_reached": 409,
   "loyalty.wrong_store": 422,
   "loyalty.threshold_not_met": 422,
+  "loyalty.refund_exceeds_spend": 422,
+  "loyalty.topup_not_found": 404,
+  "loyalty.topup_spent": 422,
+  "loyalty.card_product_not_found": 404,
+  "loyalty.card_product_inactive": 409,
+  "loyalty.card_not_found": 404,
+  "loyalty.card_expired": 422,
+  "loyalty.card_used_up": 422,
+  "loyalty.card_daily_limit": 422,
+  "loyalty.card_voided": 422,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;
