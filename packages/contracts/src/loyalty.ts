@@ -418,10 +418,10 @@ export const RefundStoredValueBody = z.strictObject({
   idempotencyKey: IdempotencyKey,
 });
 export type RefundStoredValueBody = z.infer<typeof RefundStoredValueBody>;
+/** Pays back a top-up's unspent principal (its bonus is forfeited). */
 export const RefundTopUpBody = z.strictObject({
-  /** The top-up transaction whose unspent principal is paid back (its bonus is forfeited). */
-  topupId: Id,
   reason: z.string().trim().min(1).max(500),
   idempotencyKey: IdempotencyKey,
 });
 export type RefundTopUpBody = z.infer<typeof RefundTopUpBody>;
+export const TopUpParams = z.strictObject({ workspaceId: Id, profileId: Id, topupId: Id });

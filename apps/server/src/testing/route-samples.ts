@@ -48,6 +48,12 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/top-ups": { amountMinor: 10000, reference: "wx-sample", idempotencyKey: "sample-topup" },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/spends": { amountMinor: 100, orderId: "POS-SV", idempotencyKey: "sample-spend" },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/refunds": { orderId: "POS-SV", idempotencyKey: "sample-refund" },
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/top-ups/:topupId/refund": { reason: "member moved away", idempotencyKey: "sample-topup-refund" },
+  "POST /api/v1/workspaces/:workspaceId/card-products": { name: "12 杯咖啡卡", kind: "times", uses: 12, validityDays: 365, priceMinor: 30000 },
+  "PUT /api/v1/workspaces/:workspaceId/card-products/:productId": { name: "12 杯咖啡卡", kind: "times", uses: 12, validityDays: 365, priceMinor: 28800 },
+  "POST /api/v1/workspaces/:workspaceId/customers/:profileId/cards": { productId: "0190a000-0000-7000-8000-000000000001", idempotencyKey: "sample-card" },
+  "POST /api/v1/workspaces/:workspaceId/member-cards/:cardId/uses": { storeId: null, idempotencyKey: "sample-card-use" },
+  "POST /api/v1/workspaces/:workspaceId/member-cards/:cardId/void": { reason: "refunded at the till", idempotencyKey: "sample-card-void" },
   "POST /api/v1/workspaces/:workspaceId/coupons/redemptions": { code: "ABCD2345EFGH6789", orderId: "POS-1", orderTotalMinor: 1800 },
   "POST /api/v1/workspaces/:workspaceId/coupons/restorations": { orderId: "POS-1" },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.

@@ -185,7 +185,11 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   await t.services.points.adjust(ctx, member.id, { delta: 100, reason: "seed", idempotencyKey: `seed-add-${s}` });
   const spent = await t.services.points.redeem(ctx, member.id, { points: 10, reason: "seed", idempotencyKey: `seed-spend-${s}` });
   const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
+  // Stored value and cards: a top-up (refundable), a card product and a card the member holds.
+  const topup = await t.services.storedValue.topUp(ctx, member.id, { amountMinor: 10_000, reference: `seed-${s}`, idempotencyKey: `seed-topup-${s}` });
+  const product = await t.services.cards.createProduct(ctx, { name: `Seed card ${s}`, kind: "times", uses: 12, validityDays: 365, priceMinor: 30_000 });
+  const card = await t.services.cards.issue(ctx, member.id, { productId: product.id, idempotencyKey: `seed-card-${s}` });
+  return { topupId: topup.transaction.id, productId: product.id, cardId: card.card.id, profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
 }
 
 let tagSerial = 0;

@@ -112,14 +112,14 @@ export function createStoredValueService(deps: StoredValueDeps) {
     },
 
     /** Cash out a top-up's unspent principal; its remaining bonus is forfeited. Audited in the same transaction. */
-    async refundTopUp(ctx: WorkspaceContext, profileId: string, body: RefundTopUpBody): Promise<StoredValueResultDto> {
+    async refundTopUp(ctx: WorkspaceContext, profileId: string, topupId: string, body: RefundTopUpBody): Promise<StoredValueResultDto> {
       const live = await deps.resolveProfileId(ctx, profileId);
-      return once(ctx, live, body.idempotencyKey, (t) => t.kind === "topup_refund" && t.reverses_id === body.topupId, async (tx, op) => {
-        const t = await refundTopUpLocked(tx, op, body);
+      return once(ctx, live, body.idempotencyKey, (t) => t.kind === "topup_refund" && t.reverses_id === topupId, async (tx, op) => {
+        const t = await refundTopUpLocked(tx, op, { topupId, reason: body.reason });
         await appendAuditEntry(tx, clock, ctx, {
           action: "loyalty.topup_refunded",
           targetType: "stored_value_transaction",
-          targetId: body.topupId,
+          targetId: topupId,
           summary: `Top-up refunded: ${Number(t.principal_minor)} paid back, ${Number(t.bonus_minor)} bonus forfeited (${body.reason})`,
           after: { profileId: live, principalMinor: Number(t.principal_minor), bonusMinor: Number(t.bonus_minor), reason: body.reason },
         });
