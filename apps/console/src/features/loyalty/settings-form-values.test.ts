@@ -16,4 +16,10 @@ describe("loyalty settings form", () => {
     const settings = LoyaltySettings.parse({ tiers: { window: "calendar_year", downgradeGraceDays: 60 } });
     expect(LoyaltySettings.parse(formToSettings(settingsToForm(settings), settings)).tiers).toEqual(settings.tiers);
   });
+
+  it("keeps the stored-value and liability settings it does not show", () => {
+    const settings = LoyaltySettings.parse({ storedValue: { bonusRules: [{ minTopupMinor: 10_000, bonusMinor: 1_000 }], bonusExpiryDays: 90 }, liability: { pointValueMinor: 0.5 } });
+    const saved = LoyaltySettings.parse(formToSettings(settingsToForm(settings), settings));
+    expect([saved.storedValue, saved.liability]).toEqual([settings.storedValue, settings.liability]);
+  });
 });

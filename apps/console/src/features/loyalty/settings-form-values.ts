@@ -42,7 +42,7 @@ export function settingsToForm(s: LoyaltySettings): SettingsFormValues {
   };
 }
 
-/** The form covers points and earn rules; the rest (tiers) is carried over from `base` unchanged. */
+/** The form covers points and earn rules; the rest (tiers, stored value, liability) is carried over from `base` unchanged. */
 export function formToSettings(v: SettingsFormValues, base: LoyaltySettings): PutLoyaltySettingsBody {
   const expiry =
     v.expiryMode === "rolling"
@@ -62,5 +62,7 @@ export function formToSettings(v: SettingsFormValues, base: LoyaltySettings): Pu
       dailyCapPerMember: v.dailyCapPerMember ?? null,
     },
     tiers: base.tiers,
+    storedValue: base.storedValue,
+    liability: base.liability,
   };
 }

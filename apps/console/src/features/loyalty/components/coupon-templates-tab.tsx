@@ -1,32 +1,20 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { COUPON_KINDS, type CouponTemplateDto } from "@siyu/contracts";
 import { App, Button, DatePicker, Drawer, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Typography } from "antd";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
 import { useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { useArchiveCouponTemplate, useCouponTemplates, useCreateCouponTemplate, useIssueCoupons } from "../api/coupon-templates";
+import { useMoney } from "../use-money";
 import { COUPON_FORM_FIELDS, EMPTY_COUPON_FORM, couponFormToBody, describeValue, type CouponFormValues } from "../coupon-form-values";
-
-function minorUnitsPer(currency: string): number {
-  try {
-    return 10 ** (new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2);
-  } catch {
-    return 100;
-  }
-}
 
 export function CouponTemplatesTab() {
   const t = useT();
   const { message } = App.useApp();
-  const { workspaceId, workspace, can } = useCurrentWorkspace();
-  const currency = workspace?.currency ?? "CNY";
-  const perUnit = minorUnitsPer(currency);
-  const money = useMemo(() => {
-    const format = new Intl.NumberFormat(undefined, { style: "currency", currency, currencyDisplay: "narrowSymbol" });
-    return (minor: number) => format.format(minor / perUnit);
-  }, [currency, perUnit]);
+  const { workspaceId, can } = useCurrentWorkspace();
+  const { currency, perUnit, money } = useMoney();
   const templates = useCouponTemplates(workspaceId);
   const create = useCreateCouponTemplate(workspaceId);
   const archive = useArchiveCouponTemplate(workspaceId);

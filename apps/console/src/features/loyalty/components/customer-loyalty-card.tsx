@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useReportApiError } from "../../../lib/api";
 import { useT, type MessageKey } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
+import { CustomerCards, CustomerStoredValue } from "./customer-stored-value";
 import { useAdjustPoints, useCustomerCoupons, useCustomerPoints, useCustomerPointsHistory, useCustomerTier } from "../api/customer-loyalty";
 
 type AdjustValues = { delta: number; reason: string };
@@ -120,6 +121,8 @@ function LoyaltyCard(props: { profileId: string }) {
               />
             ),
           },
+          { key: "stored-value", label: t("loyalty.sv.title"), children: <CustomerStoredValue profileId={props.profileId} /> },
+          { key: "cards", label: t("loyalty.cards.title"), children: <CustomerCards profileId={props.profileId} /> },
         ]}
       />
     </Card>

@@ -1,7 +1,9 @@
 import { Tabs } from "antd";
 import { PageHeader } from "../../../components/page-header";
 import { useT } from "../../../lib/i18n";
+import { CardProductsTab } from "./card-products-tab";
 import { CouponTemplatesTab } from "./coupon-templates-tab";
+import { LiabilityTab } from "./liability-tab";
 import { LoyaltySettingsTab } from "./loyalty-settings-tab";
 
 export function LoyaltyPage() {
@@ -12,6 +14,8 @@ export function LoyaltyPage() {
       <Tabs
         items={[
           { key: "coupons", label: t("loyalty.tab.coupons"), children: <CouponTemplatesTab /> },
+          { key: "cards", label: t("loyalty.tab.cards"), children: <CardProductsTab /> },
+          { key: "liability", label: t("loyalty.tab.liability"), children: <LiabilityTab /> },
           { key: "settings", label: t("loyalty.tab.settings"), children: <LoyaltySettingsTab /> },
         ]}
       />
