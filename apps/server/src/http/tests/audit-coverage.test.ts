@@ -60,7 +60,8 @@ async function newestEntry() {
 }
 
 describe("audit coverage", () => {
-  it("every mutating workspace route writes an audit entry about its target", async () => {
+  // The walk grows with every route (and seeds fresh objects per route): more than the default minute on a busy machine.
+  it("every mutating workspace route writes an audit entry about its target", { timeout: 300_000 }, async () => {
     // Data-plane writes (events, orders) declare audited: false: they land in the event log instead.
     const routes = apiRoutes(t.app).filter((r) => r.url.includes(":workspaceId") && r.method !== "GET" && r.audited !== false);
     expect(routes.length).toBeGreaterThanOrEqual(10);
