@@ -304,7 +304,8 @@ export function createCardsService(deps: CardsDeps) {
           if (body.payWithStoredValue && price > 0) {
             // The member's stored-value account is locked before the product row, as every card sale does.
             const spendOrder = (await loadSettings(tx, ctx.workspaceId)).storedValue.spendOrder;
-            paid = await storedValueOnce(tx, ctx, live, `card-sale:${body.idempotencyKey}`, now, () => false, (op) => spendLocked(tx, op, { amountMinor: price, orderId: `card:${cardId}`, spendOrder }));
+            // A racing sale with the same key replays this spend here, then meets the card's unique issue key and answers the first card.
+            paid = await storedValueOnce(tx, ctx, live, `card-sale:${body.idempotencyKey}`, now, (t) => t.kind === "spend", (op) => spendLocked(tx, op, { amountMinor: price, orderId: `card:${cardId}`, spendOrder }));
           }
           const [p] = await rows<ProductRow>(
             tx,
@@ -373,7 +374,7 @@ export function createCardsService(deps: CardsDeps) {
         );
         let back: StoredValueResultDto | null = null;
         if (refundable > 0 && (await svTransaction(tx, card.stored_value_tx_id))) {
-          back = await storedValueOnce(tx, ctx, card.profile_id, `card-void:${body.idempotencyKey}`, now, () => false, (op) =>
+          back = await storedValueOnce(tx, ctx, card.profile_id, `card-void:${body.idempotencyKey}`, now, (t) => t.kind === "refund", (op) =>
             refundLocked(tx, op, { orderId: `card:${card.id}`, amountMinor: refundable }),
           );
         }
