@@ -3,6 +3,7 @@ import type { DemoBrand } from "@siyu/demo";
 import { bootstrapEmptyStore, type InitialOwner } from "./bootstrap";
 import { loadDemoEvents } from "./demo/load-demo-events";
 import { computeDemoSegmentation } from "./demo/demo-segmentation";
+import { seedDemoStoredValue } from "./demo/demo-stored-value";
 import { composeSiyu, type Siyu } from "./compose";
 import { consumerPosition, lastSeq, PROFILE_PROJECTOR, readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "@siyu/core";
 
@@ -48,6 +49,8 @@ function startDemoLoad(siyu: Siyu, workspaceId: string, brand: DemoBrand) {
       if (!(await pipelineCaughtUp(siyu, abort.signal))) return;
       const runs = await computeDemoSegmentation(siyu.services, workspaceId, brand);
       siyu.app.log.info({ runs, ms: Date.now() - started }, "demo brand segmentation computed");
+      const value = await seedDemoStoredValue(siyu.services, workspaceId, brand);
+      siyu.app.log.info(value, "demo brand stored value and cards seeded");
     },
     (error: unknown) => {
       if (!abort.signal.aborted) siyu.app.log.error({ err: error }, "loading the demo brand's behaviour failed");

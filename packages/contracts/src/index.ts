@@ -21,3 +21,5 @@ export * from "./alerts";
 export * from "./loyalty-tasks";
 export * from "./loyalty-catalogue";
 export * from "./loyalty-activities";
+export * from "./loyalty-cards";
+export * from "./loyalty-liability";

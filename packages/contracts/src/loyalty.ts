@@ -121,6 +121,14 @@ export const LoyaltySettings = z.strictObject({
         .default([]),
       /** Which balance a spend takes first. */
       spendOrder: z.enum(["principal_first", "bonus_first"]).default("principal_first"),
+      /** The bonus of a top-up expires this many days after it (job `loyalty.bonus_expiry`); null = never. */
+      bonusExpiryDays: z.number().int().min(1).max(3650).nullable().default(null),
+    })
+    .prefault({}),
+  liability: z
+    .strictObject({
+      /** What one point is worth to the brand, in minor units (1 = 0.01 CNY), for the liability report. */
+      pointValueMinor: z.number().min(0).max(100_000).default(1),
     })
     .prefault({}),
   catalogue: z
@@ -449,7 +457,8 @@ export type StoredValueBalanceDto = z.infer<typeof StoredValueBalanceDto>;
 export const StoredValueTransactionDto = z.object({
   id: Id,
   profileId: Id,
-  kind: z.enum(["topup", "spend", "refund"]),
+  /** topup_refund: a top-up's unspent principal paid back, its bonus forfeited; bonus_expiry: a top-up's bonus expired. */
+  kind: z.enum(["topup", "spend", "refund", "topup_refund", "bonus_expiry"]),
   principalMinor: z.number().int(),
   bonusMinor: z.number().int(),
   orderId: z.string().nullable(),
@@ -478,8 +487,17 @@ export const SpendStoredValueBody = z.strictObject({
 });
 export type SpendStoredValueBody = z.infer<typeof SpendStoredValueBody>;
 export const RefundStoredValueBody = z.strictObject({
-  /** The spend to give back, whole. */
+  /** The order whose spend is given back. */
   orderId: z.string().trim().min(1).max(200),
+  /** Part of the spend (several refunds never exceed it); omitted = all that is left. */
+  amountMinor: z.number().int().min(1).max(100_000_000_00).optional(),
   idempotencyKey: IdempotencyKey,
 });
 export type RefundStoredValueBody = z.infer<typeof RefundStoredValueBody>;
+/** Pays back a top-up's unspent principal (its bonus is forfeited). */
+export const RefundTopUpBody = z.strictObject({
+  reason: z.string().trim().min(1).max(500),
+  idempotencyKey: IdempotencyKey,
+});
+export type RefundTopUpBody = z.infer<typeof RefundTopUpBody>;
+export const TopUpParams = z.strictObject({ workspaceId: Id, profileId: Id, topupId: Id });

@@ -26,6 +26,8 @@ import {
   createCheckInsService,
   createCouponsService,
   createLotteryService,
+  createCardsService,
+  createLiabilityService,
   createPointsService,
   createStoredValueService,
   createTasksService,
@@ -34,6 +36,8 @@ import {
   type BadgesService,
   runLoyaltyActivitiesBatch,
   type CheckInsService,
+  type CardsService,
+  type LiabilityService,
   type CouponsService,
   type TasksService,
   type CatalogueService,
@@ -79,6 +83,10 @@ export interface CoreServices {
   catalogue: CatalogueService;
   /** Lottery campaigns, draws and their prizes. */
   lottery: LotteryService;
+  /** Times cards and annual cards: products, sales (optionally paid from stored value), uses, voids, expiry. */
+  cards: CardsService;
+  /** The liability report (points, stored value, card uses, coupons) and the points expiry forecast. */
+  liability: LiabilityService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
   /** Member tasks (e.g. the 7-day new-member list): definitions and each member's progress. */
@@ -158,6 +166,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
     catalogue: createCatalogueService({ db, clock, resolveProfileId: profiles.resolveId }),
     lottery: createLotteryService({ db, clock, resolveProfileId: profiles.resolveId }),
+    cards: createCardsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    liability: createLiabilityService({ db, clock }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     tasks: createTasksService({ db, clock, resolveProfileId: profiles.resolveId }),
     tasksNextBatch: (limit = 1000) => runLoyaltyTasksBatch(db, clock, limit),

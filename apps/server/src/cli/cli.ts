@@ -9,6 +9,7 @@ import { openStores } from "../compose";
 import { rebuildDemoWorkspace } from "../demo/rebuild-demo";
 import { loadDemoEvents } from "../demo/load-demo-events";
 import { computeDemoSegmentation, defineDemoSegmentation } from "../demo/demo-segmentation";
+import { seedDemoStoredValue } from "../demo/demo-stored-value";
 import { startSiyu } from "../start";
 import { IMPORT_USAGE, runImportCommand } from "./import.command";
 import { CLV_USAGE, runClvCommand } from "./clv.command";
@@ -137,6 +138,8 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     for (const run of await computeDemoSegmentation(services, result.workspace.id, result.brand)) {
       console.log(run.ok ? `  ${run.step}: done` : `  ${run.step}: skipped (${run.error})`);
     }
+    const value = await seedDemoStoredValue(services, result.workspace.id, result.brand);
+    console.log(`Stored value and cards: ${value.topUps} top-ups, ${value.cards} cards.`);
   });
   return 0;
 }

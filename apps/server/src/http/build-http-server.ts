@@ -39,6 +39,7 @@ import { alertsRoutes } from "./routes/alerts.routes";
 import { loyaltyTasksRoutes } from "./routes/loyalty-tasks.routes";
 import { loyaltyCatalogueRoutes } from "./routes/loyalty-catalogue.routes";
 import { checkInsRoutes } from "./routes/check-ins.routes";
+import { loyaltyValueRoutes } from "./routes/loyalty-value.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -154,6 +155,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(loyaltyTasksRoutes, { services });
   await app.register(loyaltyCatalogueRoutes, { services });
   await app.register(checkInsRoutes, { services });
+  await app.register(loyaltyValueRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

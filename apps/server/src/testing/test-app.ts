@@ -199,7 +199,14 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   await t.services.points.adjust(ctx, member.id, { delta: 10, reason: "seed", idempotencyKey: `seed-catalogue-${s}` });
   const redemption = await t.services.catalogue.redeem(ctx, member.id, { itemId: item.id, idempotencyKey: `seed-redeem-${s}` });
   const campaign = await t.services.lottery.create(ctx, { name: `Seed draw ${s}`, pointsCost: 0, prizes: [{ name: "Thanks", kind: "none", weight: 1 }] });
+  // Stored value and cards: a top-up (refundable), a card product and a card the member holds.
+  const topup = await t.services.storedValue.topUp(ctx, member.id, { amountMinor: 10_000, reference: `seed-${s}`, idempotencyKey: `seed-topup-${s}` });
+  const product = await t.services.cards.createProduct(ctx, { name: `Seed card ${s}`, kind: "times", uses: 12, validityDays: 365, priceMinor: 30_000 });
+  const card = await t.services.cards.issue(ctx, member.id, { productId: product.id, idempotencyKey: `seed-card-${s}` });
   return {
+    topupId: topup.transaction.id,
+    productId: product.id,
+    cardId: card.card.id,
     profileId: member.id,
     mergeId: merge.id,
     aId: conflict.aId,

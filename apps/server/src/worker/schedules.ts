@@ -22,4 +22,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "alerts.webhooks", everyMs: 30_000, run: (s) => s.alerts.deliverWebhooks().then(() => {}) },
   // Points + cash orders whose external payment did not arrive within catalogue.paymentTimeoutMinutes are cancelled.
   { name: "loyalty.catalogue_payments", everyMs: 60_000, run: (s) => s.catalogue.runPaymentTimeouts().then(() => {}) },
+  // Top-up bonus past storedValue.bonusExpiryDays (a bonus_expiry transaction per lot), set-based per 1,000 accounts.
+  { name: "loyalty.bonus_expiry", everyMs: 5 * 60_000, run: (s) => s.storedValue.runBonusExpiry().then(() => {}) },
+  // Times and annual cards past their validity: what is left is written off with an expire entry.
+  { name: "loyalty.card_expiry", everyMs: 5 * 60_000, run: (s) => s.cards.runExpiry().then(() => {}) },
 ];

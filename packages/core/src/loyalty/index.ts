@@ -20,6 +20,10 @@ export {
   checkIns,
   makeUpCardEntries,
   activityAwards,
+  storedValueLots,
+  cardProducts,
+  memberCards,
+  cardEntries,
 } from "./loyalty.schema";
 export { createPointsService } from "./points/points.service";
 export type { PointsService } from "./points/points.service";
@@ -52,3 +56,8 @@ export { createCheckInsService } from "./check-ins/check-ins.service";
 export type { CheckInsService, CheckInRequest } from "./check-ins/check-ins.service";
 export { grantMakeUpCards, recordCheckIn } from "./check-ins/check-ins.ledger";
 export { runLoyaltyActivitiesBatch, LOYALTY_ACTIVITIES_CONSUMER } from "./consumers/loyalty-activities.consumer";
+export { createCardsService, expireDueCards } from "./cards/cards.service";
+export type { CardsService } from "./cards/cards.service";
+export { createLiabilityService } from "./liability/liability.service";
+export type { LiabilityService } from "./liability/liability.service";
+export { expireDueBonus } from "./stored-value/stored-value.ledger";

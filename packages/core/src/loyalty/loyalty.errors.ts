@@ -41,5 +41,15 @@ export const loyaltyErrors = defineErrors({
   "loyalty.not_applicable": 422,
   "loyalty.not_stackable": 409,
   "loyalty.too_many_members": 422,
+  "loyalty.refund_exceeds_spend": 422,
+  "loyalty.topup_not_found": 404,
+  "loyalty.topup_spent": 422,
+  "loyalty.card_product_not_found": 404,
+  "loyalty.card_product_inactive": 409,
+  "loyalty.card_not_found": 404,
+  "loyalty.card_expired": 422,
+  "loyalty.card_used_up": 422,
+  "loyalty.card_daily_limit": 422,
+  "loyalty.card_voided": 422,
 });
 export type LoyaltyErrorCode = keyof typeof loyaltyErrors.codes;

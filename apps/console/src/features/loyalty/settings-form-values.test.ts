@@ -33,4 +33,10 @@ describe("loyalty settings form and the other sections", () => {
     expect(out.checkIns).toEqual(settings.checkIns);
     expect(out.activities).toEqual(settings.activities);
   });
+
+  it("keeps the stored-value and liability settings it does not show", () => {
+    const settings = LoyaltySettings.parse({ storedValue: { bonusRules: [{ minTopupMinor: 10_000, bonusMinor: 1_000 }], bonusExpiryDays: 90 }, liability: { pointValueMinor: 0.5 } });
+    const saved = LoyaltySettings.parse(formToSettings(settingsToForm(settings), settings));
+    expect([saved.storedValue, saved.liability]).toEqual([settings.storedValue, settings.liability]);
+  });
 });

@@ -196,12 +196,13 @@ describe("loyalty API", () => {
     expect((await call("POST", `/customers/${profileId}/stored-value/top-ups`, { amountMinor: 5000, reference: "wx-9", idempotencyKey: "sv-t" })).statusCode).toBe(201);
     expect((await call("POST", `/customers/${profileId}/stored-value/top-ups`, { amountMinor: 5000, reference: "wx-9", idempotencyKey: "sv-t" })).statusCode).toBe(200);
     expectError(await call("POST", `/customers/${profileId}/stored-value/spends`, { amountMinor: -1, orderId: "SV-1", idempotencyKey: key() }), 400, "request.invalid");
-    expectError(await call("POST", `/customers/${profileId}/stored-value/spends`, { amountMinor: 5001, orderId: "SV-1", idempotencyKey: key() }), 422, "loyalty.insufficient_balance");
+    expectError(await call("POST", `/customers/${profileId}/stored-value/spends`, { amountMinor: 15001, orderId: "SV-1", idempotencyKey: key() }), 422, "loyalty.insufficient_balance");
     expect((await call("POST", `/customers/${profileId}/stored-value/spends`, { amountMinor: 1200, orderId: "SV-1", idempotencyKey: key() })).statusCode).toBe(201);
     expectError(await call("POST", `/customers/${profileId}/stored-value/refunds`, { orderId: "SV-404", idempotencyKey: key() }), 404, "loyalty.spend_not_found");
     expect((await call("POST", `/customers/${profileId}/stored-value/refunds`, { orderId: "SV-1", idempotencyKey: key() })).statusCode).toBe(201);
-    expect((await call("GET", `/customers/${profileId}/stored-value`)).json()).toMatchObject({ principalMinor: 5000, bonusMinor: 0 });
-    expect((await call("GET", `/customers/${profileId}/stored-value/transactions`)).json<{ items: unknown[] }>().items).toHaveLength(3);
+    expect((await call("GET", `/customers/${profileId}/stored-value`)).json()).toMatchObject({ principalMinor: 15000, bonusMinor: 0 });
+    // seedCustomers topped up 10,000 first.
+    expect((await call("GET", `/customers/${profileId}/stored-value/transactions`)).json<{ items: unknown[] }>().items).toHaveLength(4);
   });
 
   it("lets an analyst read but not change loyalty", async () => {

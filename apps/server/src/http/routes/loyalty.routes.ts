@@ -194,7 +194,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = 
   for (const [path, body, summary, run] of [
     ["top-ups", TopUpBody, "Add money (with the top-up bonus rule); idempotent by idempotencyKey", "topUp"],
     ["spends", SpendStoredValueBody, "Pay an order from stored value; never below zero; one spend per order", "spend"],
-    ["refunds", RefundStoredValueBody, "Give an order's spend back exactly (principal and bonus)", "refund"],
+    ["refunds", RefundStoredValueBody, "Give back (part of) an order's spend, principal and bonus in the spend's proportion; never more than was spent", "refund"],
   ] as const) {
     app.post(
       `${base}/customers/:profileId/stored-value/${path}`,

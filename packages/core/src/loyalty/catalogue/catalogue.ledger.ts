@@ -6,7 +6,8 @@ import { localDay } from "../../shared/local-time";
 import { loyaltyErrors } from "../loyalty.errors";
 import { debit, findEntry, restoreDebit, rows, type Account } from "../points/points.ledger";
 import { exchangeForCoupon, type CouponRow } from "../coupons/coupons.ledger";
-import { lockBalance, refundStoredValue, spendStoredValue } from "../stored-value/stored-value.service";
+import { loadSettings } from "../loyalty.settings";
+import { expireBonusOf, lockBalance, refundLocked, spendLocked } from "../stored-value/stored-value.ledger";
 
 /**
  * The catalogue's primitives, each inside the caller's transaction. Lock order, the same everywhere:
@@ -257,8 +258,13 @@ export async function redeemItem(tx: Db, account: Account, input: RedeemInput): 
       : null;
   let paid: string | null = null;
   if (cash !== null && input.payWith === "stored_value") {
+    // As every stored-value operation: lock the balance, expire due bonus, then spend from what is left.
+    await lockBalance(tx, workspaceId, account.profileId, now);
+    await expireBonusOf(tx, [{ workspace_id: workspaceId, profile_id: account.profileId }], now);
     const balance = await lockBalance(tx, workspaceId, account.profileId, now);
-    paid = (await spendStoredValue(tx, workspaceId, account.profileId, balance, { amountMinor: cash, orderId: `redemption:${orderId}`, key: pointsKey, actor: input.actor }, now)).id;
+    const spendOrder = (await loadSettings(tx, workspaceId)).storedValue.spendOrder;
+    const op = { workspaceId, profileId: account.profileId, balance, key: pointsKey, actor: input.actor, now };
+    paid = (await spendLocked(tx, op, { amountMinor: cash, orderId: `redemption:${orderId}`, spendOrder })).id;
   }
   const awaiting = cash !== null && input.payWith === "external";
   const order = await insertOrder(tx, {
@@ -299,7 +305,7 @@ export async function cancelOrder(tx: Db, account: Account, input: { workspaceId
   }
   if (order.stored_value_transaction_id !== null) {
     const balance = await lockBalance(tx, workspaceId, order.profile_id, now);
-    await refundStoredValue(tx, workspaceId, order.profile_id, balance, { orderId: `redemption:${order.id}`, key, actor: input.actor }, now);
+    await refundLocked(tx, { workspaceId, profileId: order.profile_id, balance, key, actor: input.actor, now }, { orderId: `redemption:${order.id}` });
   }
   await tx.execute(sql`update catalogue_items set stock = stock + 1, redeemed_count = redeemed_count - 1 where id = ${order.item_id}::uuid`);
   const [row] = await rows<OrderRow>(

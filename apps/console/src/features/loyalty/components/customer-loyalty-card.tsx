@@ -5,6 +5,7 @@ import { useReportApiError } from "../../../lib/api";
 import { useT, type MessageKey } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { CustomerCheckInsPanel } from "./customer-check-ins-panel";
+import { CustomerCards, CustomerStoredValue } from "./customer-stored-value";
 import { useAdjustPoints, useCustomerCoupons, useCustomerPoints, useCustomerPointsHistory, useCustomerTier } from "../api/customer-loyalty";
 
 type AdjustValues = { delta: number; reason: string };
@@ -122,6 +123,8 @@ function LoyaltyCard(props: { profileId: string }) {
             ),
           },
           { key: "check-ins", label: t("loyalty.checkIns.tab"), children: <CustomerCheckInsPanel profileId={props.profileId} /> },
+          { key: "stored-value", label: t("loyalty.sv.title"), children: <CustomerStoredValue profileId={props.profileId} /> },
+          { key: "cards", label: t("loyalty.cards.title"), children: <CustomerCards profileId={props.profileId} /> },
         ]}
       />
     </Card>

@@ -4,6 +4,8 @@ import { useT } from "../../../lib/i18n";
 import { CatalogueTab } from "./catalogue-tab";
 import { CouponTemplatesTab } from "./coupon-templates-tab";
 import { LoyaltyBadgesTab, type RuleBuilderSlot } from "./loyalty-badges-tab";
+import { CardProductsTab } from "./card-products-tab";
+import { LiabilityTab } from "./liability-tab";
 import { LoyaltySettingsTab } from "./loyalty-settings-tab";
 import { LoyaltyTasksTab } from "./loyalty-tasks-tab";
 import { LotteryTab } from "./lottery-tab";
@@ -21,6 +23,8 @@ export function LoyaltyPage(props: { ruleBuilder: RuleBuilderSlot }) {
           { key: "coupons", label: t("loyalty.tab.coupons"), children: <CouponTemplatesTab /> },
           { key: "catalogue", label: t("loyalty.tab.catalogue"), children: <CatalogueTab /> },
           { key: "lottery", label: t("loyalty.tab.lottery"), children: <LotteryTab /> },
+          { key: "cards", label: t("loyalty.tab.cards"), children: <CardProductsTab /> },
+          { key: "liability", label: t("loyalty.tab.liability"), children: <LiabilityTab /> },
           { key: "settings", label: t("loyalty.tab.settings"), children: <LoyaltySettingsTab /> },
           { key: "tasks", label: t("loyalty.tab.tasks"), children: <LoyaltyTasksTab /> },
           { key: "badges", label: t("loyalty.tab.badges"), children: <LoyaltyBadgesTab ruleBuilder={props.ruleBuilder} /> },
