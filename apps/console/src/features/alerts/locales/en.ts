@@ -103,5 +103,5 @@ export const alertsEn = {
   "alerts.preview.period": "Period",
   "alerts.preview.outcome": "Outcome",
   "alerts.preview.breached": "breached",
-  "alerts.preview.summary": "Would fire {fires} times and resolve {resolves} times.",
+  "alerts.preview.summary": "Fired periods: {fires} · resolved: {resolves}",
 };

@@ -105,5 +105,5 @@ export const alertsZhCN: Record<keyof typeof alertsEn, string> = {
   "alerts.preview.period": "周期",
   "alerts.preview.outcome": "结果",
   "alerts.preview.breached": "越界",
-  "alerts.preview.summary": "将触发 {fires} 次，恢复 {resolves} 次。",
+  "alerts.preview.summary": "触发周期：{fires} · 恢复：{resolves}",
 };
