@@ -58,6 +58,7 @@ describe("alerts in Chromium", () => {
     await byTestId("alert-rule-save").click();
     await byTestId("alert-rule-form").locator(".ant-form-item-has-error").filter({ hasText: "Webhook URL" }).waitFor();
     await byTestId("alert-rule-webhook").fill("");
+    expect(await byTestId("alert-rule-form").locator(".ant-form-item-has-error").count()).toBe(0);
 
     // The preview marks yesterday as where the rule fires.
     const summary = byTestId("alert-preview-summary");

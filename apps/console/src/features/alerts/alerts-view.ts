@@ -70,6 +70,9 @@ export function previewChartOption(preview: AlertPreviewDto, names: { value: str
         symbolSize: 16,
         itemStyle: { color: "#cf1322" },
         showSymbol: true,
+        // Every fired period keeps its marker however dense the axis gets.
+        showAllSymbol: true,
+        z: 5,
         connectNulls: false,
       },
     ],

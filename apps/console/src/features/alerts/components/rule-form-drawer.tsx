@@ -60,6 +60,8 @@ export function RuleFormDrawer(props: { workspaceId: string; rule: AlertRuleDto 
   const conditionKind = draft.conditionKind;
 
   const onValuesChange = (changed: Partial<RuleFormValues>) => {
+    // A server error on a field holds until the field is edited.
+    form.setFields(Object.keys(changed).map((name) => ({ name: name as keyof RuleFormValues, errors: [] })));
     // A threshold is above or below; "either side" belongs to the band.
     if (changed.conditionKind === "threshold" && form.getFieldValue("direction") === "either") form.setFieldValue("direction", "above");
     setDraft({ ...form.getFieldsValue(true) });
