@@ -103,6 +103,11 @@ describe("alerts in Chromium", () => {
     await byTestId("alerts-show-all").click();
     await ours.getByText("Acknowledged").waitFor();
     await screenshot("05-acknowledged");
+
+    await byTestId("lang-switch").getByText("中文", { exact: true }).click();
+    await byTestId("alerts-notifications").getByText("预警通知").waitFor();
+    await byTestId("alert-rules").getByText("较上一日上升 30%").first().waitFor();
+    await screenshot("06-alerts-zh");
     expect(pageErrors).toEqual([]);
   });
 });

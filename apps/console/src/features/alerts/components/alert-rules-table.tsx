@@ -27,7 +27,7 @@ export function AlertRulesTable(props: { rules: readonly AlertRuleDto[]; loading
       title: t("alerts.col.state"),
       render: (_, r) => <Tag color={r.state === "firing" ? "red" : "green"} data-testid={`alert-rule-state-${r.id}`}>{t(`alerts.state.${r.state}`)}</Tag>,
     },
-    { key: "evaluatedThrough", title: t("alerts.col.evaluatedThrough"), render: (_, r) => r.evaluatedThrough ?? "—" },
+    { key: "evaluatedThrough", title: t("alerts.col.evaluatedThrough"), render: (_, r) => <span style={{ whiteSpace: "nowrap" }}>{r.evaluatedThrough ?? "—"}</span> },
     {
       key: "enabled",
       title: t("alerts.col.enabled"),
