@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -58,6 +59,7 @@ export const MODULE_NAV: readonly ModuleNavItem[] = [
   { path: "experiments", labelKey: "nav.experiments", descriptionKey: "comingSoon.experiments", icon: <ExperimentOutlined />, testId: "nav-experiments" },
   { path: "analytics", labelKey: "nav.analytics", descriptionKey: "comingSoon.analytics", icon: <BarChartOutlined />, testId: "nav-analytics" },
   { path: "attribution", labelKey: "attribution.nav", descriptionKey: "attribution.navDescription", icon: <NodeIndexOutlined />, testId: "nav-attribution" },
+  { path: "alerts", labelKey: "alerts.nav", descriptionKey: "alerts.navDescription", icon: <AlertOutlined />, testId: "nav-alerts" },
 ];
 
 export const SETTINGS_PATH = "settings";

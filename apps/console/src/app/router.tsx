@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Navigate, createBrowserRouter, type RouteObject } from "react-router";
 import { RequirePermission } from "../components/require-permission";
+import { AlertsPage } from "../features/alerts";
 import { ApiKeysPage } from "../features/api-keys";
 import { AttributionPage } from "../features/attribution";
 import { AuditLogPage } from "../features/audit-log";
@@ -69,6 +70,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
   ],
   loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage ruleBuilder={(p) => <RuleBuilder {...p} />} /></RequirePermission> }],
   attribution: [{ path: "attribution", element: <RequirePermission permission="analytics.read"><AttributionPage /></RequirePermission> }],
+  alerts: [{ path: "alerts", element: <RequirePermission permission="analytics.read"><AlertsPage /></RequirePermission> }],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

@@ -1,5 +1,6 @@
 import { commonEn } from "../../components/locales/en";
 import { commonZhCN } from "../../components/locales/zh-CN";
+import { alertsLocales } from "../../features/alerts/locales";
 import { apiKeysLocales } from "../../features/api-keys/locales";
 import { attributionLocales } from "../../features/attribution/locales";
 import { auditLogLocales } from "../../features/audit-log/locales";
@@ -36,6 +37,7 @@ export const DICTIONARY_PARTS = [
   { owner: "segments", ...segmentsLocales },
   { owner: "loyalty", ...loyaltyLocales },
   { owner: "attribution", ...attributionLocales },
+  { owner: "alerts", ...alertsLocales },
 ] as const;
 
 export const en = {
@@ -55,6 +57,7 @@ export const en = {
   ...segmentsLocales.en,
   ...loyaltyLocales.en,
   ...attributionLocales.en,
+  ...alertsLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -74,6 +77,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...segmentsLocales["zh-CN"],
   ...loyaltyLocales["zh-CN"],
   ...attributionLocales["zh-CN"],
+  ...alertsLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };
