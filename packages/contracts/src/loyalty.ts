@@ -212,6 +212,8 @@ const CouponTemplateFields = z.strictObject({
   /** Points a member pays to exchange for one; null = not exchangeable for points. */
   pointsCost: z.number().int().min(1).max(100_000_000).nullable().default(null),
   status: z.enum(["active", "paused"]).default("active"),
+  /** Members may claim it themselves through the member API (GET /member/v1/coupon-templates lists it). */
+  claimable: z.boolean().default(false),
 });
 
 function checkTemplate(t: z.infer<typeof CouponTemplateFields>, ctx: z.RefinementCtx) {
@@ -256,6 +258,7 @@ export const CouponTemplateDto = z.object({
   storeIds: z.array(z.string()).nullable(),
   pointsCost: z.number().int().nullable(),
   status: z.enum(["active", "paused", "archived"]),
+  claimable: z.boolean(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

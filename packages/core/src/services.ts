@@ -27,6 +27,7 @@ import {
   type PointsService,
   type StoredValueService,
 } from "./loyalty";
+import { createMemberTokensService, type MemberTokensService } from "./member-tokens";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -61,6 +62,8 @@ export interface CoreServices {
   coupons: CouponsService;
   /** Stored value (储值) on a double-entry ledger: top-ups with bonus, spends, refunds. */
   storedValue: StoredValueService;
+  /** Member tokens for the member-facing API: issue, verify, revoke, rotate the workspace's secret. */
+  memberTokens: MemberTokensService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
   /** CSV import of profiles and orders through the ingest flow. */
@@ -122,6 +125,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
+    memberTokens: createMemberTokensService({ db, clock, profilesOfIdentifiers: identity.profilesOfIdentifiers, resolveProfileId: profiles.resolveId }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     imports: createImportsService({
       db,

@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
 
 // The loyalty settings are a row of workspace_settings (module "loyalty", see loyalty.settings.ts).
 
@@ -106,6 +106,8 @@ export const couponTemplates = pgTable(
     /** Points a member pays to get one (exchange); null = not for points. */
     pointsCost: integer("points_cost"),
     status: text("status").notNull(),
+    /** Members may claim it themselves (member API). */
+    claimable: boolean("claimable").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
