@@ -34,6 +34,8 @@ import { tagsRoutes } from "./routes/tags.routes";
 import { scoresRoutes } from "./routes/scores.routes";
 import { segmentsRoutes } from "./routes/segments.routes";
 import { loyaltyRoutes } from "./routes/loyalty.routes";
+import { memberTokensRoutes } from "./routes/member-tokens.routes";
+import { MEMBER_PREFIX, memberPlugin } from "./routes/member/member.plugin";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -44,6 +46,8 @@ export interface HttpServerOptions {
   trustProxy: boolean;
   rateLimitPerIpPerMinute: number;
   rateLimitPerKeyPerMinute: number;
+  /** Requests per member token a minute on the member API (/member/v1/*); default 300. */
+  rateLimitPerMemberPerMinute?: number;
   /** The URL people reach this server at; a function because the port is known only after listen. */
   publicUrl: () => string;
   consoleDistDir: string;
@@ -144,6 +148,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(scoresRoutes, { services });
   await app.register(segmentsRoutes, { services });
   await app.register(loyaltyRoutes, { services });
+  await app.register(memberTokensRoutes, { services });
+  await app.register(memberPlugin, { prefix: MEMBER_PREFIX, services, rateLimitPerMemberPerMinute: options.rateLimitPerMemberPerMinute ?? 300 });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

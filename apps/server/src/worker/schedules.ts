@@ -14,4 +14,6 @@ export const SCHEDULES: Schedule[] = [
   // Downgrades after their grace, the inactivity rule, growth leaving the window (upgrades happen with each order).
   { name: "loyalty.tiers", everyMs: 60 * 60_000, run: (s) => s.points.runTierJob().then(() => {}) },
   { name: "loyalty.coupon_expiry", everyMs: 5 * 60_000, run: (s) => s.coupons.runExpiry().then(() => {}) },
+  // Member tokens a day past their expiry are forgotten (they are refused on their expiry anyway).
+  { name: "member_tokens.delete_expired", everyMs: 60 * 60_000, run: (s) => s.memberTokens.deleteExpired().then(() => {}) },
 ];
