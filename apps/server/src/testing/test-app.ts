@@ -32,6 +32,7 @@ export async function buildTestApp(overrides: Partial<HttpServerOptions> = {}): 
     trustProxy: false,
     rateLimitPerIpPerMinute: 100_000,
     rateLimitPerKeyPerMinute: 100_000,
+    rateLimitPerMemberPerMinute: 100_000,
     publicUrl: () => "http://siyu.test",
     consoleDistDir: CONSOLE_DIST_DIR,
     version: "test",

@@ -83,5 +83,5 @@ describe("audit coverage", () => {
       const target = route.url.match(/:(\w+Id)$/)?.[1];
       if (target && target !== "workspaceId" && target !== "mergeId") expect(after.targetId, name).toBe(objects[target]);
     }
-  });
+  }, 300_000); // one walk over every mutating route, fresh fixtures for each: it grows with the API
 });

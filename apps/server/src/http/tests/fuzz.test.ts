@@ -65,7 +65,8 @@ function checkShape(status: number, body: string, where: string) {
 
 describe("fuzzing every route", () => {
   it("never answers 5xx to random JSON bodies, queries and params", async () => {
-    const routes = apiRoutes(t.app);
+    // Member routes need a member token as well: member-routes.test.ts fuzzes them with real credentials.
+    const routes = apiRoutes(t.app).filter((r) => !r.url.startsWith("/member/"));
     for (const route of routes) {
       await fc.assert(
         fc.asyncProperty(
@@ -89,7 +90,7 @@ describe("fuzzing every route", () => {
         { numRuns: 50 },
       );
     }
-  });
+  }, 300_000); // one walk over every route: it grows with the API and shares a busy machine
 
   it("never answers 5xx to raw garbage bodies and odd content types", async () => {
     const routes = apiRoutes(t.app).filter((r) => r.method !== "GET");
