@@ -10,7 +10,7 @@ import {
   type RotateMemberTokenSecretResultDto,
 } from "@siyu/contracts";
 import { appendAuditEntry } from "../audit";
-import { rows } from "../identity/identity.repository";
+import { rows } from "../shared/sql-rows";
 import { liveProfileRoots } from "../profiles";
 import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
