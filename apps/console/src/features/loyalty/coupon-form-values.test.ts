@@ -17,6 +17,7 @@ describe("coupon template form", () => {
       perMemberDailyLimit: null,
       storeIds: null,
       pointsCost: null,
+      claimable: false,
     });
   });
 

@@ -17,9 +17,10 @@ export type CouponFormValues = {
   perMemberDailyLimit?: number | null;
   storeIds?: string[];
   pointsCost?: number | null;
+  claimable?: boolean;
 };
 
-export const COUPON_FORM_FIELDS = ["name", "kind", "amount", "percentOff", "cap", "threshold", "itemSku", "days", "range", "totalStock", "perMemberLimit", "perMemberDailyLimit", "storeIds", "pointsCost"] as const;
+export const COUPON_FORM_FIELDS = ["name", "kind", "amount", "percentOff", "cap", "threshold", "itemSku", "days", "range", "totalStock", "perMemberLimit", "perMemberDailyLimit", "storeIds", "pointsCost", "claimable"] as const;
 
 export const EMPTY_COUPON_FORM: CouponFormValues = { name: "", kind: "fixed", validityKind: "relative", days: 30, perMemberLimit: 1, storeIds: [] };
 
@@ -40,6 +41,7 @@ export function couponFormToBody(v: CouponFormValues, minorPerUnit: number): Cre
     perMemberDailyLimit: v.perMemberDailyLimit ?? null,
     storeIds: v.storeIds && v.storeIds.length > 0 ? v.storeIds : null,
     pointsCost: v.pointsCost ?? null,
+    claimable: v.claimable ?? false,
   };
 }
 
