@@ -54,6 +54,7 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     trustProxy: config.trustProxy,
     rateLimitPerIpPerMinute: config.rateLimitPerIpPerMinute,
     rateLimitPerKeyPerMinute: config.rateLimitPerKeyPerMinute,
+    rateLimitPerMemberPerMinute: config.rateLimitPerMemberPerMinute,
     publicUrl: () => boundUrl,
     consoleDistDir: CONSOLE_DIST_DIR,
     version: VERSION,

@@ -25,6 +25,8 @@ export const SiyuConfig = z.strictObject({
   trustProxy: z.union([z.boolean(), z.stringbool()], { error: "must be true or false" }).default(false),
   rateLimitPerIpPerMinute: z.coerce.number().int().min(1).default(600),
   rateLimitPerKeyPerMinute: z.coerce.number().int().min(1).default(6000),
+  /** The member API (/member/v1/*), per member token. */
+  rateLimitPerMemberPerMinute: z.coerce.number().int().min(1).default(300),
   access: AccessSettings.default(AccessSettings.parse({})),
   ingest: IngestSettings.strict().default(IngestSettings.parse({})),
   /** Bodies of the tracking endpoints (/v1/*) may be larger than admin requests: SDKs send batches. */
@@ -47,6 +49,7 @@ export const ENV_KEYS = {
   SIYU_TRUST_PROXY: "trustProxy",
   SIYU_RATE_LIMIT_PER_IP: "rateLimitPerIpPerMinute",
   SIYU_RATE_LIMIT_PER_KEY: "rateLimitPerKeyPerMinute",
+  SIYU_RATE_LIMIT_PER_MEMBER: "rateLimitPerMemberPerMinute",
   SIYU_INGEST_BODY_LIMIT_BYTES: "ingestBodyLimitBytes",
 } as const satisfies Record<string, keyof SiyuConfig>;
 

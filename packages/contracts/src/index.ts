@@ -23,3 +23,4 @@ export * from "./loyalty-catalogue";
 export * from "./loyalty-activities";
 export * from "./loyalty-cards";
 export * from "./loyalty-liability";
+export * from "./members";

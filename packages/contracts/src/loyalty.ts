@@ -255,6 +255,8 @@ const CouponTemplateFields = z.strictObject({
   productScope: ProductScope.nullable().default(null),
   /** Stackable coupons combine on one order; an order takes at most one non-stackable coupon. */
   stackable: z.boolean().default(false),
+  /** Members may claim it themselves through the member API (GET /member/v1/coupon-templates lists it). */
+  claimable: z.boolean().default(false),
 });
 
 function checkTemplate(t: z.infer<typeof CouponTemplateFields>, ctx: z.RefinementCtx) {
@@ -301,6 +303,7 @@ export const CouponTemplateDto = z.object({
   productScope: ProductScope.nullable(),
   stackable: z.boolean(),
   status: z.enum(["active", "paused", "archived"]),
+  claimable: z.boolean(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

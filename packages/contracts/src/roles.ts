@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   /** Dashboards, funnels, retention, attribution: read them, or save reports, enter costs and set alert rules. */
   "analytics.read",
   "analytics.manage",
+  /** Issue and revoke member tokens for the brand's mini-program / H5 (the brand's back end, with an admin key). */
+  "members.tokens",
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;

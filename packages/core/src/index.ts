@@ -24,3 +24,4 @@ export * from "./analytics/attribution";
 export * from "./analytics/alerts";
 export * from "./segments";
 export * from "./loyalty";
+export * from "./member-tokens";

@@ -18,3 +18,4 @@ export * from "./loyalty/loyalty.schema";
 export * from "./analytics/alerts/alerts.schema";
 export * from "./loyalty/tasks/tasks.schema";
 export * from "./loyalty/badges/badges.schema";
+export * from "./member-tokens/member-tokens.schema";

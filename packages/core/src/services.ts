@@ -45,6 +45,7 @@ import {
   type PointsService,
   type StoredValueService,
 } from "./loyalty";
+import { createMemberTokensService, type MemberTokensService } from "./member-tokens";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -87,6 +88,8 @@ export interface CoreServices {
   cards: CardsService;
   /** The liability report (points, stored value, card uses, coupons) and the points expiry forecast. */
   liability: LiabilityService;
+  /** Member tokens for the member-facing API: issue, verify, revoke, rotate the workspace's secret. */
+  memberTokens: MemberTokensService;
   /** Runs one batch of the loyalty orders consumer (points for orders, reversals and coupon restores on refunds). */
   loyaltyNextBatch(limit?: number): Promise<number>;
   /** Member tasks (e.g. the 7-day new-member list): definitions and each member's progress. */
@@ -168,6 +171,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     lottery: createLotteryService({ db, clock, resolveProfileId: profiles.resolveId }),
     cards: createCardsService({ db, clock, resolveProfileId: profiles.resolveId }),
     liability: createLiabilityService({ db, clock }),
+    memberTokens: createMemberTokensService({ db, clock, profilesOfIdentifiers: identity.profilesOfIdentifiers, resolveProfileId: profiles.resolveId }),
     loyaltyNextBatch: (limit = 1000) => runLoyaltyOrdersBatch(db, clock, limit),
     tasks: createTasksService({ db, clock, resolveProfileId: profiles.resolveId }),
     tasksNextBatch: (limit = 1000) => runLoyaltyTasksBatch(db, clock, limit),

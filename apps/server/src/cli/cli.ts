@@ -13,6 +13,7 @@ import { seedDemoStoredValue } from "../demo/demo-stored-value";
 import { startSiyu } from "../start";
 import { IMPORT_USAGE, runImportCommand } from "./import.command";
 import { CLV_USAGE, runClvCommand } from "./clv.command";
+import { MEMBER_TOKEN_USAGE, runMemberTokenCommand } from "./member-token.command";
 
 const USAGE = `Usage: siyu <command> [options]
 
@@ -26,6 +27,7 @@ Commands:
                                 --stores assigns a store manager's stores by store code)
 ${IMPORT_USAGE}
 ${CLV_USAGE}
+${MEMBER_TOKEN_USAGE}
 
 Configuration comes from environment variables and siyu.config.json (see README).`;
 
@@ -59,6 +61,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await createOperator(config, rest);
       case "import":
         return await runImportCommand(rest, (work) => withServices(config, work));
+      case "member-token":
+        return await runMemberTokenCommand(rest, (work) => withServices(config, work));
       default:
         console.error(`Unknown command "${command}".\n\n${USAGE}`);
         return 2;

@@ -40,6 +40,8 @@ import { loyaltyTasksRoutes } from "./routes/loyalty-tasks.routes";
 import { loyaltyCatalogueRoutes } from "./routes/loyalty-catalogue.routes";
 import { checkInsRoutes } from "./routes/check-ins.routes";
 import { loyaltyValueRoutes } from "./routes/loyalty-value.routes";
+import { memberTokensRoutes } from "./routes/member-tokens.routes";
+import { MEMBER_PREFIX, memberPlugin } from "./routes/member/member.plugin";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -50,6 +52,8 @@ export interface HttpServerOptions {
   trustProxy: boolean;
   rateLimitPerIpPerMinute: number;
   rateLimitPerKeyPerMinute: number;
+  /** Requests per member token a minute on the member API (/member/v1/*); default 300. */
+  rateLimitPerMemberPerMinute?: number;
   /** The URL people reach this server at; a function because the port is known only after listen. */
   publicUrl: () => string;
   consoleDistDir: string;
@@ -156,6 +160,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(loyaltyCatalogueRoutes, { services });
   await app.register(checkInsRoutes, { services });
   await app.register(loyaltyValueRoutes, { services });
+  await app.register(memberTokensRoutes, { services });
+  await app.register(memberPlugin, { prefix: MEMBER_PREFIX, services, rateLimitPerMemberPerMinute: options.rateLimitPerMemberPerMinute ?? 300 });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { Permission, Role } from "@siyu/contracts";
 import type { OperatorDto } from "@siyu/contracts";
-import type { AuthenticatedApiKey, WorkspaceContext } from "@siyu/core";
+import type { AuthenticatedApiKey, AuthenticatedMember, WorkspaceContext } from "@siyu/core";
 import { httpErrors } from "./http.errors";
 
 /**
@@ -10,8 +10,10 @@ import { httpErrors } from "./http.errors";
  * - session: a logged-in operator, no workspace (me, my workspaces)
  * - workspace: an operator who is a member of `:workspaceId`, or an admin key of it
  * - ingest: an ingest or admin key; its workspace is the key's
+ * - member: the member API (/member/v1/*): an ingest (or admin) key plus a member token of the key's
+ *   workspace; the token names the one customer the request may see (see plugins/member-auth.ts)
  */
-export type AuthMode = "public" | "session" | "workspace" | "ingest";
+export type AuthMode = "public" | "session" | "workspace" | "ingest" | "member";
 
 export type Credentials =
   | { kind: "operator"; operator: OperatorDto; sessionId: string; token: string }
@@ -28,6 +30,8 @@ declare module "fastify" {
     credentials: Credentials | null;
     workspace: WorkspaceContext | null;
     role: Role | null;
+    /** Set on member routes: the live profile the member token speaks for. */
+    member: AuthenticatedMember | null;
   }
 }
 

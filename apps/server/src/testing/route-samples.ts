@@ -1,9 +1,12 @@
+type Sample = unknown | ((objects: Record<string, string>) => unknown);
+
 /**
- * A valid body for each route that needs one, so route-walking tests reach the
+ * A valid body for each route that needs one (or a function of the walk's fixture objects when the body
+ * must name one of them), so route-walking tests reach the
  * handler (and the tenancy check inside it) instead of stopping at validation.
  * A new POST/PATCH route fails those tests until it has an entry here.
  */
-export const SAMPLE_BODIES: Record<string, unknown> = {
+export const SAMPLE_BODIES: Record<string, Sample> = {
   "PATCH /api/v1/workspaces/:workspaceId": { name: "Renamed brand" },
   "POST /api/v1/workspaces/:workspaceId/stores": { code: "NEW-1", name: "New store", city: "成都" },
   "PATCH /api/v1/workspaces/:workspaceId/stores/:storeId": { name: "Renamed store" },
@@ -79,11 +82,21 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/lottery-draws": { campaignId: "0190a000-0000-7000-8000-000000000001", idempotencyKey: "sample-draw" },
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/check-ins": {},
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/makeup-cards": { count: 1, reason: "service recovery", idempotencyKey: "sample-cards" },
+  "POST /api/v1/workspaces/:workspaceId/member-tokens": { identifier: { type: "user_id", value: "sample-member" } },
+  "POST /api/v1/workspaces/:workspaceId/member-tokens/revocations": (o: Record<string, string>) => ({ profileId: o.profileId }),
+  "POST /api/v1/workspaces/:workspaceId/member-tokens/secret/rotation": {},
+  "POST /member/v1/coupons/claims": (o: Record<string, string>) => ({ templateId: o.templateId, idempotencyKey: "sample-claim" }),
+  "POST /member/v1/points/exchanges": (o: Record<string, string>) => ({ templateId: o.templateId, idempotencyKey: "sample-exchange" }),
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",
 };
 
-export function sampleBody(method: string, url: string): unknown {
-  return SAMPLE_BODIES[`${method} ${url}`] ?? {};
+export function hasSampleBody(method: string, url: string): boolean {
+  return `${method} ${url}` in SAMPLE_BODIES;
+}
+
+export function sampleBody(method: string, url: string, objects: Record<string, string> = {}): unknown {
+  const sample = SAMPLE_BODIES[`${method} ${url}`] ?? {};
+  return typeof sample === "function" ? (sample as (o: Record<string, string>) => unknown)(objects) : sample;
 }

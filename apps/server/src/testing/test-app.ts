@@ -32,6 +32,7 @@ export async function buildTestApp(overrides: Partial<HttpServerOptions> = {}): 
     trustProxy: false,
     rateLimitPerIpPerMinute: 100_000,
     rateLimitPerKeyPerMinute: 100_000,
+    rateLimitPerMemberPerMinute: 100_000,
     publicUrl: () => "http://siyu.test",
     consoleDistDir: CONSOLE_DIST_DIR,
     version: "test",
@@ -131,7 +132,7 @@ export interface RouteInfo {
 export function apiRoutes(app: App): RouteInfo[] {
   return app.routeTable
     .flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((method) => ({ r, method: String(method) })))
-    .filter(({ r, method }) => (r.url.startsWith("/api/") || r.url.startsWith("/v1/")) && method !== "HEAD")
+    .filter(({ r, method }) => (r.url.startsWith("/api/") || r.url.startsWith("/v1/") || r.url.startsWith("/member/")) && method !== "HEAD")
     .map(({ r, method }) => ({
       method,
       url: r.url,

@@ -26,4 +26,6 @@ export const SCHEDULES: Schedule[] = [
   { name: "loyalty.bonus_expiry", everyMs: 5 * 60_000, run: (s) => s.storedValue.runBonusExpiry().then(() => {}) },
   // Times and annual cards past their validity: what is left is written off with an expire entry.
   { name: "loyalty.card_expiry", everyMs: 5 * 60_000, run: (s) => s.cards.runExpiry().then(() => {}) },
+  // Member tokens a day past their expiry are forgotten (they are refused on their expiry anyway).
+  { name: "member_tokens.delete_expired", everyMs: 60 * 60_000, run: (s) => s.memberTokens.deleteExpired().then(() => {}) },
 ];

@@ -14,6 +14,7 @@ export const loyaltyErrors = defineErrors({
   "loyalty.template_not_found": 404,
   "loyalty.template_inactive": 409,
   "loyalty.not_exchangeable": 422,
+  "loyalty.not_claimable": 422,
   "loyalty.coupon_not_found": 404,
   "loyalty.issue_job_not_found": 404,
   "loyalty.coupon_expired": 422,

@@ -110,6 +110,8 @@ export const couponTemplates = pgTable(
     /** Stackable coupons combine on one order; at most one non-stackable coupon per order. */
     stackable: boolean("stackable").notNull().default(false),
     status: text("status").notNull(),
+    /** Members may claim it themselves (member API). */
+    claimable: boolean("claimable").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },

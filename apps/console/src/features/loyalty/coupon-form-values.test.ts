@@ -19,6 +19,7 @@ describe("coupon template form", () => {
       pointsCost: null,
       productScope: null,
       stackable: false,
+      claimable: false,
     });
   });
 

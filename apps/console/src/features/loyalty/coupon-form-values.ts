@@ -22,9 +22,10 @@ export type CouponFormValues = {
   excludeSkus?: string[];
   excludeCategories?: string[];
   stackable?: boolean;
+  claimable?: boolean;
 };
 
-export const COUPON_FORM_FIELDS = ["name", "kind", "amount", "percentOff", "cap", "threshold", "itemSku", "days", "range", "totalStock", "perMemberLimit", "perMemberDailyLimit", "storeIds", "pointsCost", "stackable"] as const;
+export const COUPON_FORM_FIELDS = ["name", "kind", "amount", "percentOff", "cap", "threshold", "itemSku", "days", "range", "totalStock", "perMemberLimit", "perMemberDailyLimit", "storeIds", "pointsCost", "stackable", "claimable"] as const;
 
 export const EMPTY_COUPON_FORM: CouponFormValues = { name: "", kind: "fixed", validityKind: "relative", days: 30, perMemberLimit: 1, storeIds: [] };
 
@@ -47,6 +48,7 @@ export function couponFormToBody(v: CouponFormValues, minorPerUnit: number): Cre
     pointsCost: v.pointsCost ?? null,
     productScope: scopeOf(v),
     stackable: v.stackable ?? false,
+    claimable: v.claimable ?? false,
   };
 }
 

@@ -4,6 +4,7 @@ import { ADMIN_KEY_PERMISSIONS, roleCan, type Permission } from "@siyu/contracts
 import { workspaceErrors, type CoreServices, type WorkspaceContext } from "@siyu/core";
 import { httpErrors } from "../http.errors";
 import type { Credentials } from "../route-config";
+import { authenticateMember } from "./member-auth";
 
 export const SESSION_COOKIE = "siyu_session";
 
@@ -16,10 +17,11 @@ export const authPlugin = fp<{ services: CoreServices }>(async (app, { services 
   app.decorateRequest("credentials", null);
   app.decorateRequest("workspace", null);
   app.decorateRequest("role", null);
+  app.decorateRequest("member", null);
 
   app.addHook("onRoute", (route) => {
     const url = route.url;
-    if (url.startsWith("/api/") || url.startsWith("/v1/")) {
+    if (url.startsWith("/api/") || url.startsWith("/v1/") || url.startsWith("/member/")) {
       if (!route.config?.auth) throw new Error(`Route ${route.method} ${url} declares no auth mode`);
       if (route.config.auth === "workspace" && !route.config.permission) {
         throw new Error(`Workspace route ${route.method} ${url} declares no permission`);
@@ -30,6 +32,12 @@ export const authPlugin = fp<{ services: CoreServices }>(async (app, { services 
   app.addHook("preValidation", async (req) => {
     const mode = req.routeOptions.config.auth;
     if (!mode || mode === "public") return;
+    if (mode === "member") {
+      const { workspace, member } = await authenticateMember(services, req);
+      req.workspace = workspace;
+      req.member = member;
+      return;
+    }
     req.credentials = await resolveCredentials(services, req);
     if (!req.credentials) throw httpErrors.error("auth.unauthenticated", "Log in or send an API key.");
     if (mode === "session") {

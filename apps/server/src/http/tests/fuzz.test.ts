@@ -66,7 +66,8 @@ function checkShape(status: number, body: string, where: string) {
 describe("fuzzing every route", () => {
   // The walks grow with every route; on a loaded machine they outlast the default 60 s.
   it("never answers 5xx to random JSON bodies, queries and params", { timeout: 600_000 }, async () => {
-    const routes = apiRoutes(t.app);
+    // Member routes need a member token as well: member-routes.test.ts fuzzes them with real credentials.
+    const routes = apiRoutes(t.app).filter((r) => !r.url.startsWith("/member/"));
     for (const route of routes) {
       await fc.assert(
         fc.asyncProperty(

@@ -56,9 +56,9 @@ afterAll(() => t.close());
 
 const workspaceRoutes = () => apiRoutes(t.app).filter((r) => r.url.includes(":workspaceId"));
 
-function request(method: string, url: string, headers: Record<string, string>, route = url) {
+function request(method: string, url: string, headers: Record<string, string>, route = url, bodyObjects: Record<string, string> = objects.A) {
   const withBody = ["POST", "PATCH", "PUT"].includes(method);
-  return t.app.inject({ method: method as "GET", url, headers, ...(withBody ? { payload: sampleBody(method, route) as object } : {}) });
+  return t.app.inject({ method: method as "GET", url, headers, ...(withBody ? { payload: sampleBody(method, route, bodyObjects) as object } : {}) });
 }
 
 async function auditCount(side: "A" | "B") {
@@ -93,10 +93,11 @@ describe("workspace isolation", () => {
     const routes = workspaceRoutes().filter((r) => (r.url.match(/:/g) ?? []).length > 1);
     expect(routes.length).toBeGreaterThan(0);
     for (const route of routes) {
-      const url = fillParams(route.url, { ...objects.B, workspaceId: objects.A.workspaceId! });
+      const intoA = { ...objects.B, workspaceId: objects.A.workspaceId! };
+      const url = fillParams(route.url, intoA);
       const callers: Record<string, string>[] = [{ cookie: creds.A!.ownerCookie! }, { authorization: creds.A!.adminKey! }];
       for (const headers of callers) {
-        const res = await request(route.method, url, headers, route.url);
+        const res = await request(route.method, url, headers, route.url, intoA);
         if (res.statusCode === 403) continue; // admin keys may not touch operators or keys at all
         expect(res.statusCode, `${route.method} ${route.url} → ${res.body}`).toBe(404);
       }

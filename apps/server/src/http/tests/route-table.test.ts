@@ -13,12 +13,18 @@ describe("route table", () => {
     expect(routes.length).toBeGreaterThan(15);
     for (const route of routes) {
       const name = `${route.method} ${route.url}`;
-      expect(route.auth, name).toMatch(/^(public|session|workspace|ingest)$/);
+      expect(route.auth, name).toMatch(/^(public|session|workspace|ingest|member)$/);
       expect(route.schema?.response, `${name} has no response schema`).toBeTruthy();
       if (route.url.includes(":workspaceId")) {
         expect(route.auth, name).toBe("workspace");
         expect(route.permission, name).toBeTruthy();
         expect(route.schema?.params, `${name} validates no params`).toBeTruthy();
+      }
+      if (route.url.startsWith("/member/") && route.method !== "OPTIONS") {
+        // The member API: one auth for all of it, and no parameter can name another customer.
+        expect(route.auth, name).toBe("member");
+        expect(route.audited, name).toBe(false);
+        expect(route.url, name).not.toMatch(/:/);
       }
       if (["POST", "PATCH", "PUT"].includes(route.method) && !route.url.endsWith("/logout")) {
         expect(route.schema?.body, `${name} validates no body`).toBeTruthy();

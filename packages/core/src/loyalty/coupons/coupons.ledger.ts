@@ -53,6 +53,7 @@ export interface TemplateRow {
   product_scope: ProductScope | null;
   stackable: boolean;
   status: CouponTemplateDto["status"];
+  claimable: boolean;
   created_at: string | Date;
   updated_at: string | Date;
 }
@@ -80,6 +81,7 @@ export function toTemplateDto(t: TemplateRow): CouponTemplateDto {
     productScope: t.product_scope,
     stackable: t.stackable,
     status: t.status,
+    claimable: t.claimable,
     createdAt: iso(t.created_at),
     updatedAt: iso(t.updated_at),
   };
@@ -137,10 +139,11 @@ export async function lockTemplate(tx: Db, workspaceId: string, templateId: stri
  */
 export async function issueCoupon(
   tx: Db,
-  input: { workspaceId: string; templateId: string; profileId: string; issueKey: string | null; now: Date; timeZone: string },
+  input: { workspaceId: string; templateId: string; profileId: string; issueKey: string | null; now: Date; timeZone: string; requireClaimable?: boolean },
 ): Promise<{ coupon: CouponRow; replayed: boolean }> {
   const { workspaceId, now } = input;
   const template = await lockTemplate(tx, workspaceId, input.templateId);
+  if (input.requireClaimable && !template.claimable) throw loyaltyErrors.error("loyalty.not_claimable", "Members cannot claim this coupon themselves");
   if (input.issueKey !== null) {
     const [existing] = await rows<CouponRow>(tx, sql`select ${COUPON_COLUMNS} from coupons where workspace_id = ${workspaceId}::uuid and issue_key = ${input.issueKey}`);
     if (existing) {

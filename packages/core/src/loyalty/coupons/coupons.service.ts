@@ -50,7 +50,7 @@ function templateValues(body: CreateCouponTemplateBody) {
   return sql`${body.name}, ${body.kind}, ${body.amountMinor}, ${body.percentOff}, ${body.capMinor}, ${body.thresholdMinor}, ${body.itemSku},
     ${JSON.stringify(body.validity)}::jsonb, ${body.totalStock}, ${body.perMemberLimit}, ${body.perMemberDailyLimit},
     ${body.storeIds === null ? null : JSON.stringify(body.storeIds)}::jsonb, ${body.pointsCost}, ${body.status},
-    ${body.productScope === null ? null : JSON.stringify(body.productScope)}::jsonb, ${body.stackable}`;
+    ${body.productScope === null ? null : JSON.stringify(body.productScope)}::jsonb, ${body.stackable}, ${body.claimable}`;
 }
 
 export function createCouponsService(deps: CouponsDeps) {
@@ -70,7 +70,7 @@ export function createCouponsService(deps: CouponsDeps) {
         const [t] = await rows<TemplateRow>(
           tx,
           sql`insert into coupon_templates (id, workspace_id, name, kind, amount_minor, percent_off, cap_minor, threshold_minor, item_sku, validity,
-                total_stock, per_member_limit, per_member_daily_limit, store_ids, points_cost, status, product_scope, stackable, issued_count, created_at, updated_at)
+                total_stock, per_member_limit, per_member_daily_limit, store_ids, points_cost, status, product_scope, stackable, claimable, issued_count, created_at, updated_at)
               values (${newId()}::uuid, ${ctx.workspaceId}::uuid, ${templateValues(body)}, 0, ${now}::timestamptz, ${now}::timestamptz)
               returning *`,
         );
@@ -81,6 +81,20 @@ export function createCouponsService(deps: CouponsDeps) {
 
     async listTemplates(ctx: WorkspaceContext): Promise<CouponTemplateDto[]> {
       const found = await rows<TemplateRow>(db, sql`select * from coupon_templates where workspace_id = ${ctx.workspaceId}::uuid and status <> 'archived' order by created_at desc`);
+      return found.map(toTemplateDto);
+    },
+
+    /** What members may get themselves: active templates that are claimable or exchangeable for points, still valid and in stock. */
+    async listForMembers(ctx: WorkspaceContext): Promise<CouponTemplateDto[]> {
+      const now = clock.now().toISOString();
+      const found = await rows<TemplateRow>(
+        db,
+        sql`select * from coupon_templates where workspace_id = ${ctx.workspaceId}::uuid and status = 'active'
+              and (claimable or points_cost is not null)
+              and (total_stock is null or issued_count < total_stock)
+              and (validity->>'kind' <> 'fixed' or (validity->>'until')::timestamptz > ${now}::timestamptz)
+            order by created_at desc limit 200`,
+      );
       return found.map(toTemplateDto);
     },
 
@@ -100,7 +114,7 @@ export function createCouponsService(deps: CouponsDeps) {
         const [t] = await rows<TemplateRow>(
           tx,
           sql`update coupon_templates set (name, kind, amount_minor, percent_off, cap_minor, threshold_minor, item_sku, validity, total_stock,
-                per_member_limit, per_member_daily_limit, store_ids, points_cost, status, product_scope, stackable) = (${templateValues(body)}), updated_at = ${clock.now().toISOString()}::timestamptz
+                per_member_limit, per_member_daily_limit, store_ids, points_cost, status, product_scope, stackable, claimable) = (${templateValues(body)}), updated_at = ${clock.now().toISOString()}::timestamptz
               where id = ${templateId}::uuid returning *`,
         );
         await appendAuditEntry(tx, clock, ctx, {
@@ -155,12 +169,23 @@ export function createCouponsService(deps: CouponsDeps) {
       return { items };
     },
 
-    /** One coupon for one member (a claim); errors are thrown with their codes. */
-    async claim(ctx: WorkspaceContext, templateId: string, profileId: string, issueKey: string | null = null): Promise<{ coupon: CouponDto; replayed: boolean }> {
+    /**
+     * One coupon for one member (a claim); errors are thrown with their codes. `requireClaimable`: the member
+     * claims it themselves (member API), so the template must be marked claimable.
+     */
+    async claim(
+      ctx: WorkspaceContext,
+      templateId: string,
+      profileId: string,
+      issueKey: string | null = null,
+      options: { requireClaimable?: boolean } = {},
+    ): Promise<{ coupon: CouponDto; replayed: boolean }> {
       const live = await deps.resolveProfileId(ctx, profileId);
       const timeZone = await workspaceTimeZone(db, ctx.workspaceId);
       const now = clock.now();
-      const result = await db.transaction((tx) => issueCoupon(tx, { workspaceId: ctx.workspaceId, templateId, profileId: live, issueKey, now, timeZone }));
+      const result = await db.transaction((tx) =>
+        issueCoupon(tx, { workspaceId: ctx.workspaceId, templateId, profileId: live, issueKey, now, timeZone, requireClaimable: options.requireClaimable }),
+      );
       return { coupon: toCouponDto(result.coupon, now), replayed: result.replayed };
     },
 

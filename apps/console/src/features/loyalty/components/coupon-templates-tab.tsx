@@ -1,6 +1,6 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { COUPON_KINDS, type CouponTemplateDto } from "@siyu/contracts";
-import { App, Button, DatePicker, Drawer, Flex, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Table, Tag } from "antd";
+import { App, Button, DatePicker, Drawer, Flex, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
@@ -182,6 +182,9 @@ export function CouponTemplatesTab() {
           </Space>
           <Form.Item name="pointsCost" label={t("loyalty.templates.pointsCost")} extra={t("loyalty.templates.pointsCostHelp")}>
             <InputNumber<number> min={1} precision={0} />
+          </Form.Item>
+          <Form.Item name="claimable" label={t("loyalty.templates.claimable")} extra={t("loyalty.templates.claimableHelp")} valuePropName="checked">
+            <Switch data-testid="coupon-claimable" />
           </Form.Item>
           <Form.Item name="storeIds" label={t("loyalty.templates.storeIds")} extra={t("loyalty.templates.storeIdsHelp")}>
             <Select mode="tags" tokenSeparators={[",", " "]} />

@@ -34,6 +34,8 @@ export const loyaltyEn = {
   "loyalty.templates.storeIdsHelp": "Store ids as orders send them; empty: every store",
   "loyalty.templates.pointsCost": "Points to exchange for one",
   "loyalty.templates.pointsCostHelp": "Empty: not exchangeable for points",
+  "loyalty.templates.claimable": "Members can claim it",
+  "loyalty.templates.claimableHelp": "Listed in the mini-program / H5 (member API) for members to claim themselves",
   "loyalty.templates.archive": "Archive",
   "loyalty.templates.archiveConfirm": "Stop issuing this coupon? Coupons already issued stay valid.",
   "loyalty.issue.action": "Issue",

@@ -36,6 +36,8 @@ export const loyaltyZhCN: Record<keyof typeof loyaltyEn, string> = {
   "loyalty.templates.storeIdsHelp": "订单中的门店 id；留空：全部门店",
   "loyalty.templates.pointsCost": "兑换一张所需积分",
   "loyalty.templates.pointsCostHelp": "留空：不可用积分兑换",
+  "loyalty.templates.claimable": "会员可自助领取",
+  "loyalty.templates.claimableHelp": "在小程序 / H5（会员接口）中展示，会员可自行领取",
   "loyalty.templates.archive": "归档",
   "loyalty.templates.archiveConfirm": "停止发放此券？已发出的券仍然有效。",
   "loyalty.issue.action": "发放",

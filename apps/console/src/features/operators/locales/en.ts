@@ -63,4 +63,5 @@ export const operatorsEn = {
   "operators.permission.loyalty.manage": "Adjust and redeem points, issue and redeem coupons, change loyalty settings",
   "operators.permission.analytics.read": "View dashboards, funnels, retention, attribution and alerts",
   "operators.permission.analytics.manage": "Save reports, enter campaign costs, set alert rules",
+  "operators.permission.members.tokens": "Issue and revoke member tokens for the mini-program / H5",
 };
