@@ -27,6 +27,7 @@ import {
   type PointsService,
   type StoredValueService,
 } from "./loyalty";
+import { createExploreService, type ExploreService } from "./analytics/explore";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -73,6 +74,8 @@ export interface CoreServices {
   scores: ScoresService;
   /** Segments: rule trees evaluated on the warehouse, membership in PostgreSQL. */
   segments: SegmentsService;
+  /** Analytics explore: event analysis, funnels (with drills saved as segments), retention, paths, saved reports. */
+  explore: ExploreService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -136,6 +139,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     }),
     tags,
     segments,
+    explore: createExploreService({ db, warehouse, clock, workspaces, tags, segments }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),
