@@ -185,7 +185,8 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   await t.services.points.adjust(ctx, member.id, { delta: 100, reason: "seed", idempotencyKey: `seed-add-${s}` });
   const spent = await t.services.points.redeem(ctx, member.id, { points: 10, reason: "seed", idempotencyKey: `seed-spend-${s}` });
   const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
+  const report = await t.services.explore.reports.create(ctx, { kind: "funnel", name: `Seed ${s}`, query: { steps: [{ event: "pv" }, { event: "buy" }], period: { from: "2026-11-01", to: "2026-11-30" } } });
+  return { reportId: report.id, profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
 }
 
 let tagSerial = 0;

@@ -1,4 +1,4 @@
-import { ORDER_COLUMNS, PROFILE_IDENTIFIER_COLUMNS, PROFILE_TRAIT_COLUMNS, type ImportKind } from "@siyu/contracts";
+import { EVENT_IMPORT_COLUMNS, ORDER_COLUMNS, PROFILE_IDENTIFIER_COLUMNS, PROFILE_TRAIT_COLUMNS, type ImportKind } from "@siyu/contracts";
 import { formatCsv } from "./csv-format";
 
 /**
@@ -24,6 +24,13 @@ export function importColumnGroups(kind: ImportKind): ImportColumnGroup[] {
     return [
       { role: "identifiers", columns: identifiers },
       { role: "traits", columns: [...PROFILE_TRAIT_COLUMNS] },
+    ];
+  }
+  if (kind === "events") {
+    return [
+      { role: "required", columns: ["event", "timestamp"] },
+      { role: "customer", columns: ["user_id", "anonymous_id"] },
+      { role: "optional", columns: EVENT_IMPORT_COLUMNS.filter((c) => !["event", "timestamp", "user_id", "anonymous_id"].includes(c)) },
     ];
   }
   const required: readonly string[] = ORDER_REQUIRED_COLUMNS;

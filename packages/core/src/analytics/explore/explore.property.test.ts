@@ -39,7 +39,7 @@ const periodArb = fc
   .map(([a, b]) => ({ from: day(Math.min(a, b)), to: day(Math.max(a, b)) }));
 const filterArb: fc.Arbitrary<ExploreFilter> = fc.oneof(
   fc.record({ property: fc.constant("channel"), op: fc.constant("eq" as const), value: fc.constantFrom("x", "y") }),
-  fc.record({ property: fc.constant("channel"), op: fc.constant("not_in" as const), value: fc.constant(["x"]) }),
+  fc.record({ property: fc.constant("channel"), op: fc.constant("not_in" as const), value: fc.constant(["x"]).map((v) => [...v]) }),
   fc.record({ property: fc.constant("amount"), op: fc.constant("gte" as const), value: fc.integer({ min: 0, max: 50 }) }),
   fc.record({ property: fc.constant("plan"), op: fc.constant("neq" as const), value: fc.constant("p1") }),
   fc.record({ property: fc.constant("profile.city"), op: fc.constant("is_set" as const) }),

@@ -13,8 +13,11 @@ export function withSeq(events: readonly SyntheticEvent[], firstSeq = 1): RefEve
 }
 
 /** Local wall-clock parts of `at` in the zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 function local(at: Date, timeZone: string): { y: number; m: number; d: number } {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })));
+  const parts = f.format(at);
   const [y, m, d] = parts.split("-").map(Number) as [number, number, number];
   return { y, m, d };
 }

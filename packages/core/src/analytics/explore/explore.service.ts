@@ -69,13 +69,13 @@ export function createExploreService(deps: ExploreDeps) {
     saveDroppedAsSegment: (ctx: WorkspaceContext, body: SaveDroppedSegmentBody): Promise<SavedDroppedSegmentDto> =>
       on(ctx, async (w, tz) => {
         const { items } = await droppedCustomers(w, ctx.workspaceId, tz, { ...body, limit: MAX_SAVED_DROPPED + 1 });
-        if (items.length === 0) throw exploreErrors.error("analytics.nothing_to_save", "Nobody dropped at this step in this funnel.");
         if (items.length > MAX_SAVED_DROPPED) {
           throw exploreErrors.error("analytics.too_many_customers", `More than ${MAX_SAVED_DROPPED} customers dropped at this step; narrow the funnel first.`);
         }
         const tag = await deps.tags.create(ctx, { kind: "manual", name: body.name });
         try {
           const ids = items.map((c) => c.profileId);
+          // An empty list is saved too: the segment then says nobody dropped there when it was saved.
           for (let i = 0; i < ids.length; i += ASSIGN_CHUNK) await deps.tags.assign(ctx, tag.id, { profileIds: ids.slice(i, i + ASSIGN_CHUNK) }, "import");
           const step = body.query.steps[body.step]!.event;
           const segment = await deps.segments.create(ctx, {
