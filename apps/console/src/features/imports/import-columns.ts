@@ -1,5 +1,5 @@
 import { EVENT_IMPORT_COLUMNS, ORDER_COLUMNS, PROFILE_IDENTIFIER_COLUMNS, PROFILE_TRAIT_COLUMNS, type ImportKind } from "@siyu/contracts";
-import { formatCsv } from "./csv-format";
+import { formatCsv } from "../../lib/csv-format";
 
 /**
  * An OpenID is unique only within its WeChat app, so the server requires this column whenever

@@ -14,8 +14,8 @@ export function windowSeconds(query: FunnelQuery): number {
  * breakdown group (gk, gv) and the customer (`actor`).
  *
  * For each first-step event the chain takes, step by step, the earliest matching event after
- * the previous step (ASOF join on the customer's event position) — the greedy choice reaches
- * the most steps from that start. Loose order lets other events come between; strict order
+ * the previous step (a window over the customer's event positions finds it; equi-joins follow
+ * the chain) — the greedy choice reaches the most steps from that start. Loose order lets other events come between; strict order
  * needs each step to be the customer's very next event. A customer counts once, with the
  * start that reaches furthest (the earliest such start on ties); their breakdown value is that
  * start's.
@@ -31,24 +31,31 @@ export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string,
     query.order === "strict" ? "e.event is not null" : `e.event in (${[...new Set(query.steps.map((s) => s.event))].map((ev) => q.text(ev)).join(", ")})`;
   const ws = q.bind(workspaceId);
   const windowSql = `to_seconds(${q.bind(seconds)}::bigint)`;
+  // Per event, the position of the customer's next event matching step k (k ≥ 2): window
+  // frames over the materialised base, then plain equi-joins along the chain.
+  const nextOf = query.steps
+    .slice(1)
+    .map((_, i) => `min(case when m${i + 2} then pos end) over (partition by actor order by pos rows between 1 following and unbounded following) as nx${i + 2}`)
+    .join(",\n      ");
   const ctes = [
-    `base as (
+    `numbered as (
       select e.profile_id as actor, e.ts, row_number() over (partition by e.profile_id order by e.ts, e.seq) as pos, ${breakdown} as b,
       ${matches}
       from ${q.eventsFrom()}
       where e.workspace_id = ${ws}::uuid and e.profile_id is not null and e.ts >= ${q.time(from)} and e.ts < ${q.time(end)} and ${events}
     )`,
-    `c1 as (select actor, b, pos as p1, ts as t1 from base where m1 and ts < ${q.time(to)})`,
+    `base as materialized (select *, ${nextOf} from numbered)`,
+    `c1 as (select actor, b, pos as p1, ts as t1${n > 1 ? ", nx2 as q2" : ""} from base where m1 and ts < ${q.time(to)})`,
   ];
   for (let k = 2; k <= n; k++) {
     const prev = `c${k - 1}`;
-    const next = `(select actor, pos, ts from base where m${k})`;
     const join =
       query.order === "strict"
-        ? `left join ${next} x on x.actor = ${prev}.actor and x.pos = ${prev}.p${k - 1} + 1`
-        : `asof left join ${next} x on x.actor = ${prev}.actor and x.pos > ${prev}.p${k - 1}`;
+        ? `left join base x on x.actor = ${prev}.actor and x.pos = ${prev}.p${k - 1} + 1 and x.m${k}`
+        : `left join base x on x.actor = ${prev}.actor and x.pos = ${prev}.q${k}`;
     const inWindow = `x.ts - ${prev}.t1 <= ${windowSql}`;
-    ctes.push(`c${k} as (select ${prev}.*, case when ${inWindow} then x.pos end as p${k}, case when ${inWindow} then x.ts end as t${k} from ${prev} ${join})`);
+    const carry = k < n && query.order !== "strict" ? `, case when ${inWindow} then x.nx${k + 1} end as q${k + 1}` : "";
+    ctes.push(`c${k} as (select ${prev}.*, case when ${inWindow} then x.pos end as p${k}, case when ${inWindow} then x.ts end as t${k}${carry} from ${prev} ${join})`);
   }
   const level = ["1", ...Array.from({ length: n - 1 }, (_, i) => `(p${i + 2} is not null)::int`)].join(" + ");
   ctes.push(`best as (select *, ${level} as level from c${n} qualify row_number() over (partition by actor order by ${level} desc, t1, p1) = 1)`);

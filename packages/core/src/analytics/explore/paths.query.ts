@@ -32,7 +32,7 @@ export async function analysePaths(warehouse: Warehouse, workspaceId: string, ti
       where e.workspace_id = ${q.bind(workspaceId)}::uuid and e.profile_id is not null and e.event is not null
         and e.ts >= ${q.time(from)} and e.ts < ${q.time(to)}
     ),
-    runs as (select actor, event, m, ${position} as pos from ev),
+    runs as materialized (select actor, event, m, ${position} as pos from ev),
     anchor as (select actor, min(pos) as apos from runs where m group by actor),
     steps as (
       select distinct r.actor, (r.pos - a.apos) * ${dir} as step, r.event

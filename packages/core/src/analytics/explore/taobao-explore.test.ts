@@ -134,7 +134,7 @@ describe.runIf(SLICE && HEAD)("Taobao UserBehavior through the CSV event import"
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(dropped.sort((a, b) => a - b)).toEqual(refFunnel(rows, query, TZ).dropped(2));
-  }, 300_000);
+  }, 900_000);
 
   it("the head file (43 shoppers, 9 days): daily retention pv → buy and pv → pv equal the recomputation; a re-import adds nothing", async () => {
     const ctx = await workspace();
