@@ -31,7 +31,7 @@ export const PropertyRef = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[^"\\\u0000-\u001f]+$/, { message: "must not contain quotes, backslashes or control characters" });
+  .refine((name) => !/["\\]/.test(name) && [...name].every((c) => c.charCodeAt(0) >= 32), { message: "must not contain quotes, backslashes or control characters" });
 
 export const EXPLORE_FILTER_OPS = ["eq", "neq", "in", "not_in", "contains", "gt", "gte", "lt", "lte", "is_set", "is_not_set"] as const;
 export const ExploreFilterOp = z.enum(EXPLORE_FILTER_OPS);

@@ -35,7 +35,7 @@ export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string,
   // frames over the materialised base, then plain equi-joins along the chain.
   const nextOf = query.steps
     .slice(1)
-    .map((_, i) => `min(case when m${i + 2} then pos end) over (partition by actor order by pos rows between 1 following and unbounded following) as nx${i + 2}`)
+    .map((_, i) => `min(case when m${i + 2} then pos end) over (partition by actor order by pos desc rows between unbounded preceding and 1 preceding) as nx${i + 2}`)
     .join(",\n      ");
   const ctes = [
     `numbered as (
