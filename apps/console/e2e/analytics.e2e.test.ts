@@ -15,7 +15,8 @@ describe("Analytics in Chromium", () => {
     const ago = (days: number, minutes = 0) => new Date(Date.now() - days * 86_400_000 + minutes * 60_000).toISOString();
     const batch: Record<string, unknown>[] = [];
     let n = 0;
-    const track = (userId: string, event: string, timestamp: string) => batch.push({ type: "track", messageId: `an-${++n}`, userId, event, timestamp, properties: {} });
+    const track = (userId: string, event: string, timestamp: string) =>
+      batch.push({ type: "track", messageId: `an-${++n}`, userId, event, timestamp, properties: event === "Order Completed" ? { order_id: `AN-${userId}`, total: 28, currency: "CNY" } : {} });
     for (const [userId, steps] of [["s-1", 3], ["s-2", 3], ["s-3", 2], ["s-4", 1]] as const) {
       batch.push({ type: "identify", messageId: `an-${++n}`, userId, traits: { name: `顾客${userId}` } });
       ["Product Viewed", "Product Added", "Order Completed"].slice(0, steps).forEach((event, i) => track(userId, event, ago(3, i * 10)));
