@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-/** What a CSV file holds: one customer per row, or one order per row. */
-export const IMPORT_KINDS = ["profiles", "orders"] as const;
+/** What a CSV file holds: one customer per row, one order per row, or one behaviour event per row. */
+export const IMPORT_KINDS = ["profiles", "orders", "events"] as const;
 export const ImportKind = z.enum(IMPORT_KINDS);
 export type ImportKind = z.infer<typeof ImportKind>;
 
@@ -40,6 +40,12 @@ export const ORDER_COLUMNS = [
 ] as const;
 
 /**
+ * Columns of an events file. `event`, `timestamp` and one of `user_id`, `anonymous_id` are
+ * required; any other column becomes a property of the event (as text).
+ */
+export const EVENT_IMPORT_COLUMNS = ["event", "timestamp", "user_id", "anonymous_id", "message_id", "channel", "store"] as const;
+
+/**
  * The body of an import: the CSV file itself, sent as `text/csv` (UTF-8 or, with
  * `charset=gb18030` or when the bytes are not UTF-8, GB18030 as Excel saves it in China).
  */
@@ -72,4 +78,9 @@ export type ImportReportDto = z.infer<typeof ImportReportDto>;
 export const ImportQuery = z.strictObject({
   /** The uploaded file's name, recorded in the audit entry. */
   fileName: z.string().trim().min(1).max(200).optional(),
+  /**
+   * Column names for a file without a header line (comma-separated, e.g.
+   * `user_id,item_id,category_id,event,timestamp`); line 1 is then data.
+   */
+  header: z.string().trim().min(1).max(2000).optional(),
 });

@@ -24,3 +24,4 @@ export * from "./loyalty-activities";
 export * from "./loyalty-cards";
 export * from "./loyalty-liability";
 export * from "./members";
+export * from "./analytics-explore";

@@ -12,6 +12,9 @@ import { scoresErrors } from "./scores/scores.errors";
 import { segmentErrors } from "./segments/segments.errors";
 import { loyaltyErrors } from "./loyalty/loyalty.errors";
 import { memberTokenErrors } from "./member-tokens/member-tokens.errors";
+import { exploreErrors } from "./analytics/explore/explore.errors";
+import { attributionErrors } from "./analytics/attribution/attribution.errors";
+import { alertErrors } from "./analytics/alerts/alerts.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -29,5 +32,8 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...segmentErrors.codes,
   ...loyaltyErrors.codes,
   ...memberTokenErrors.codes,
+  ...exploreErrors.codes,
+  ...attributionErrors.codes,
+  ...alertErrors.codes,
   "ingest.invalid": 400,
 };

@@ -25,3 +25,4 @@ export * from "./analytics/alerts";
 export * from "./segments";
 export * from "./loyalty";
 export * from "./member-tokens";
+export * from "./analytics/explore";

@@ -19,3 +19,4 @@ export * from "./analytics/alerts/alerts.schema";
 export * from "./loyalty/tasks/tasks.schema";
 export * from "./loyalty/badges/badges.schema";
 export * from "./member-tokens/member-tokens.schema";
+export * from "./analytics/explore/saved-reports.schema";

@@ -46,6 +46,7 @@ import {
   type StoredValueService,
 } from "./loyalty";
 import { createMemberTokensService, type MemberTokensService } from "./member-tokens";
+import { createExploreService, type ExploreService } from "./analytics/explore";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -116,6 +117,8 @@ export interface CoreServices {
   attribution: AttributionService;
   /** Alert rules on metric series, evaluated on complete periods; console notifications and signed webhooks. */
   alerts: AlertsService;
+  /** Analytics explore: event analysis, funnels (with drills saved as segments), retention, paths, saved reports. */
+  explore: ExploreService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -198,6 +201,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     }),
     tags,
     segments,
+    explore: createExploreService({ db, warehouse, clock, workspaces, tags, segments }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),

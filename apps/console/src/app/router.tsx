@@ -13,6 +13,7 @@ import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
 import { CustomerEngagementCard, CustomerLoyaltyCard, LoyaltyPage } from "../features/loyalty";
 import { OperatorsPage } from "../features/operators";
 import { RuleBuilder, SegmentBuilderPage, SegmentDetailPage, SegmentListPage } from "../features/segments";
+import { AnalyticsPage } from "../features/explore";
 import { StoreListPage } from "../features/stores";
 import { CustomerTagsCard, TagManagerPage } from "../features/tags";
 import { WorkspaceSettingsPage } from "../features/workspaces";
@@ -68,6 +69,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
     { path: "segments/:segmentId", element: <RequirePermission permission="segments.read"><SegmentDetailPage /></RequirePermission> },
     { path: "segments/:segmentId/edit", element: <RequirePermission permission="segments.manage"><SegmentBuilderPage /></RequirePermission> },
   ],
+  analytics: [{ path: "analytics", element: <RequirePermission permission="analytics.read"><AnalyticsPage /></RequirePermission> }],
   loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage ruleBuilder={(p) => <RuleBuilder {...p} />} /></RequirePermission> }],
   attribution: [{ path: "attribution", element: <RequirePermission permission="analytics.read"><AttributionPage /></RequirePermission> }],
   alerts: [{ path: "alerts", element: <RequirePermission permission="analytics.read"><AlertsPage /></RequirePermission> }],

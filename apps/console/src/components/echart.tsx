@@ -1,11 +1,11 @@
-import { BarChart, LineChart, PieChart } from "echarts/charts";
-import { DatasetComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
+import { BarChart, FunnelChart, HeatmapChart, LineChart, PieChart, SankeyChart } from "echarts/charts";
+import { DatasetComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useMemo, useRef, type CSSProperties } from "react";
 
 // Only the pieces the console draws: keeps the bundle far below the full ECharts build.
-echarts.use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, DatasetComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, PieChart, FunnelChart, HeatmapChart, SankeyChart, GridComponent, TooltipComponent, LegendComponent, DatasetComponent, VisualMapComponent, CanvasRenderer]);
 
 export type EChartOption = echarts.EChartsCoreOption;
 

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { IMPORT_KINDS, type ImportKind, type ImportReportDto } from "@siyu/contracts";
 import { csvEncodingOf, decodeCsvStream, DomainError, formatCsvRow, type CoreServices, type CsvEncoding, type WorkspaceContext } from "@siyu/core";
 
-export const IMPORT_USAGE = `  import profiles|orders --file F.csv --workspace ID|SLUG [--errors-csv OUT.csv] [--encoding utf-8|gb18030]
+export const IMPORT_USAGE = `  import profiles|orders|events --file F.csv --workspace ID|SLUG [--errors-csv OUT.csv] [--encoding utf-8|gb18030] [--header col1,col2,…]
                                 Import a CSV file with a progress bar; prints a report of accepted,
                                 duplicate and rejected rows (re-importing a file adds nothing)`;
 
@@ -21,7 +21,7 @@ type WithServices = <T>(work: (services: CoreServices) => Promise<T>) => Promise
 class ImportArgumentError extends Error {}
 
 /**
- * `siyu import profiles|orders --file F.csv --workspace ID|SLUG`. Streams the
+ * `siyu import profiles|orders|events --file F.csv --workspace ID|SLUG`. Streams the
  * file through the imports service, draws progress on stderr per batch, then
  * runs the profile projector to the end so that profiles are current when it
  * exits. Exit 0 once the file was read, even with row errors; 2 for bad arguments
@@ -38,7 +38,7 @@ export async function runImportCommand(args: string[], withServices: WithService
     }
     throw error;
   }
-  const { kind, file, size, workspaceRef, errorsCsv, encoding } = parsed;
+  const { kind, file, size, workspaceRef, errorsCsv, encoding, header } = parsed;
   try {
     return await withServices(async (services) => {
       const workspace = (await services.workspaces.findBySlug(workspaceRef)) ?? (await services.workspaces.get(workspaceRef));
@@ -54,6 +54,7 @@ export async function runImportCommand(args: string[], withServices: WithService
       const bar = progressBar(out.stderr, size);
       const report = await services.imports.importCsv(ctx, kind, decodeCsvStream(counted(), encoding), {
         fileName: basename(file),
+        header,
         maxReportedErrors: errorsCsv ? Number.POSITIVE_INFINITY : PRINTED_ERRORS,
         onProgress: (p) => bar.update(bytesRead, p.rows),
       });
@@ -90,6 +91,7 @@ function parseImportArgs(args: string[]) {
       workspace: { type: "string" },
       "errors-csv": { type: "string" },
       encoding: { type: "string" },
+      header: { type: "string" },
     },
   });
   const problems: string[] = [];
@@ -114,7 +116,7 @@ function parseImportArgs(args: string[]) {
     if (!encoding) problems.push("--encoding: utf-8 or gb18030");
   }
   if (problems.length) throw new ImportArgumentError(problems.join("\n"));
-  return { kind: kind as ImportKind, file: values.file!, size, workspaceRef: values.workspace!, errorsCsv: values["errors-csv"], encoding };
+  return { kind: kind as ImportKind, file: values.file!, size, workspaceRef: values.workspace!, errorsCsv: values["errors-csv"], encoding, header: values.header?.split(",").map((c) => c.trim()) };
 }
 
 /** One line on stderr redrawn per batch on a terminal (a line per batch when piped): bytes read, rows, rows/s. */

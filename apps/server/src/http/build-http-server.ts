@@ -33,6 +33,7 @@ import { clvRoutes } from "./routes/clv.routes";
 import { tagsRoutes } from "./routes/tags.routes";
 import { scoresRoutes } from "./routes/scores.routes";
 import { segmentsRoutes } from "./routes/segments.routes";
+import { exploreRoutes } from "./routes/explore.routes";
 import { loyaltyRoutes } from "./routes/loyalty.routes";
 import { attributionRoutes } from "./routes/attribution.routes";
 import { alertsRoutes } from "./routes/alerts.routes";
@@ -153,6 +154,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(tagsRoutes, { services });
   await app.register(scoresRoutes, { services });
   await app.register(segmentsRoutes, { services });
+  await app.register(exploreRoutes, { services });
   await app.register(loyaltyRoutes, { services });
   await app.register(attributionRoutes, { services });
   await app.register(alertsRoutes, { services });

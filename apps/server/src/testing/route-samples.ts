@@ -87,9 +87,18 @@ export const SAMPLE_BODIES: Record<string, Sample> = {
   "POST /api/v1/workspaces/:workspaceId/member-tokens/secret/rotation": {},
   "POST /member/v1/coupons/claims": (o: Record<string, string>) => ({ templateId: o.templateId, idempotencyKey: "sample-claim" }),
   "POST /member/v1/points/exchanges": (o: Record<string, string>) => ({ templateId: o.templateId, idempotencyKey: "sample-exchange" }),
+  "POST /api/v1/workspaces/:workspaceId/analytics/events": { event: "Order Completed", measure: { kind: "sum", property: "revenue" }, interval: "week", period: { from: "2026-11-01", to: "2026-11-30" }, breakdown: { property: "store_id" } },
+  "POST /api/v1/workspaces/:workspaceId/analytics/funnels": { steps: [{ event: "Product Viewed" }, { event: "Product Added" }, { event: "Order Completed" }], period: { from: "2026-11-01", to: "2026-11-30" } },
+  "POST /api/v1/workspaces/:workspaceId/analytics/funnels/dropped": { query: { steps: [{ event: "Product Viewed" }, { event: "Order Completed" }], period: { from: "2026-11-01", to: "2026-11-30" } }, step: 1 },
+  "POST /api/v1/workspaces/:workspaceId/analytics/funnels/dropped/segment": { query: { steps: [{ event: "Product Viewed" }, { event: "Order Completed" }], period: { from: "2026-11-01", to: "2026-11-30" } }, step: 1, name: "Viewed, did not buy" },
+  "POST /api/v1/workspaces/:workspaceId/analytics/retention": { cohort: { kind: "first_order" }, returnEvent: { event: "Order Completed" }, interval: "week", periods: 12, period: { from: "2026-09-01", to: "2026-11-30" } },
+  "POST /api/v1/workspaces/:workspaceId/analytics/paths": { event: "Product Viewed", direction: "next", depth: 3, period: { from: "2026-11-01", to: "2026-11-30" } },
+  "POST /api/v1/workspaces/:workspaceId/analytics/reports": { kind: "funnel", name: "Weekly funnel", query: { steps: [{ event: "Product Viewed" }, { event: "Order Completed" }], period: { from: "2026-11-01", to: "2026-11-30" } } },
+  "PATCH /api/v1/workspaces/:workspaceId/analytics/reports/:reportId": { name: "Renamed report" },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",
+  "POST /api/v1/workspaces/:workspaceId/imports/events": "user_id,event,timestamp,item_id\nCSV-1,pv,2025-01-01 10:00,42\n",
 };
 
 export function hasSampleBody(method: string, url: string): boolean {

@@ -204,7 +204,9 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const topup = await t.services.storedValue.topUp(ctx, member.id, { amountMinor: 10_000, reference: `seed-${s}`, idempotencyKey: `seed-topup-${s}` });
   const product = await t.services.cards.createProduct(ctx, { name: `Seed card ${s}`, kind: "times", uses: 12, validityDays: 365, priceMinor: 30_000 });
   const card = await t.services.cards.issue(ctx, member.id, { productId: product.id, idempotencyKey: `seed-card-${s}` });
+  const report = await t.services.explore.reports.create(ctx, { kind: "funnel", name: `Seed ${s}`, query: { steps: [{ event: "pv" }, { event: "buy" }], period: { from: "2026-11-01", to: "2026-11-30" } } });
   return {
+    reportId: report.id,
     topupId: topup.transaction.id,
     productId: product.id,
     cardId: card.card.id,

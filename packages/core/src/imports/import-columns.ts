@@ -1,4 +1,4 @@
-import { ORDER_COLUMNS, PROFILE_IDENTIFIER_COLUMNS, PROFILE_TRAIT_COLUMNS, type ImportKind } from "@siyu/contracts";
+import { EVENT_IMPORT_COLUMNS, ORDER_COLUMNS, PROFILE_IDENTIFIER_COLUMNS, PROFILE_TRAIT_COLUMNS, type ImportKind } from "@siyu/contracts";
 import { importErrors } from "./imports.errors";
 
 /** Which cell of a row holds each known column, and the other columns by their header name. */
@@ -45,11 +45,29 @@ const ALIASES: Record<ImportKind, Record<string, string>> = {
     下单时间: "ordered_at",
     order_date: "ordered_at",
   },
+  events: {
+    event_name: "event",
+    behavior_type: "event",
+    behaviour_type: "event",
+    behavior: "event",
+    事件: "event",
+    ts: "timestamp",
+    time: "timestamp",
+    occurred_at: "timestamp",
+    时间: "timestamp",
+    anonymousid: "anonymous_id",
+    userid: "user_id",
+    messageid: "message_id",
+    store_id: "store",
+    store_code: "store",
+    门店: "store",
+  },
 };
 
 const KNOWN: Record<ImportKind, ReadonlySet<string>> = {
   profiles: new Set(PROFILE_COLUMNS),
   orders: new Set(ORDER_COLUMNS),
+  events: new Set(EVENT_IMPORT_COLUMNS),
 };
 
 export function canonicalColumnName(kind: ImportKind, raw: string): string {
@@ -105,6 +123,11 @@ function missingColumns(kind: ImportKind, known: ReadonlyMap<string, number>): {
     if (known.has("wechat_openid") && !known.has("wechat_appid")) {
       missing.push({ column: "wechat_appid", message: "an OpenID is only unique within its app, so wechat_openid needs wechat_appid" });
     }
+    return missing;
+  }
+  if (kind === "events") {
+    for (const column of ["event", "timestamp"]) if (!known.has(column)) missing.push({ column, message: "an events file needs it" });
+    if (!known.has("user_id") && !known.has("anonymous_id")) missing.push({ column: "user_id", message: "an events file needs user_id or anonymous_id to know who did it" });
     return missing;
   }
   for (const column of ["order_id", "total", "ordered_at"]) {

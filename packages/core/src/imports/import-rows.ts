@@ -270,3 +270,74 @@ function readProduct(cell: (column: string) => string, decimals: number, errors:
 function pick(values: Record<string, string>, keys: readonly string[]): Record<string, string> {
   return Object.fromEntries(keys.filter((k) => values[k] !== undefined).map((k) => [k, values[k]!]));
 }
+
+/**
+ * An events row → a `track` call: `event` at `timestamp` by `user_id` (or `anonymous_id`),
+ * `channel` as the context's channel, `store` (code or id) as properties.store_id, every
+ * other column a text property. The message id is the `message_id` column, or a hash of the
+ * row's content: the same file imported again adds nothing, and two rows equal in every
+ * column are one event (give message_id to keep both).
+ */
+export function createEventRowReader(columns: ColumnMap, env: RowEnv): RowReader {
+  return async (fields) => {
+    const cell = cellReader(columns, fields);
+    const errors: RowError[] = [];
+    const event = cell("event");
+    if (!event) errors.push({ field: "event", reason: "is required" });
+    else if (event.length > 200) errors.push({ field: "event", reason: "is longer than 200 characters" });
+    const timestampCell = cell("timestamp");
+    let at: Date | null = null;
+    if (!timestampCell) errors.push({ field: "timestamp", reason: "is required" });
+    else {
+      const parsed = parseDateTime(timestampCell, env.timeZone);
+      if ("error" in parsed) errors.push({ field: "timestamp", reason: parsed.error });
+      else at = parsed.value;
+    }
+    const who: Record<string, string> = {};
+    for (const column of ["user_id", "anonymous_id"] as const) {
+      const raw = cell(column);
+      if (!raw) continue;
+      if (column === "user_id") {
+        const result = normaliseIdentifier("user_id", raw, env.identity);
+        if ("error" in result) errors.push({ field: column, reason: result.error });
+        else if ("value" in result) who.userId = result.value;
+      } else if (raw.length > 200) errors.push({ field: column, reason: "is longer than 200 characters" });
+      else who.anonymousId = raw;
+    }
+    if (!who.userId && !who.anonymousId && !errors.some((e) => e.field === "user_id" || e.field === "anonymous_id")) {
+      errors.push({ field: columns.known.has("user_id") ? "user_id" : "anonymous_id", reason: "the row names nobody (user_id or anonymous_id)" });
+    }
+    const messageIdCell = cell("message_id");
+    if (messageIdCell.length > 200) errors.push({ field: "message_id", reason: "is longer than 200 characters" });
+    const channel = cell("channel");
+    if (channel.length > 100) errors.push({ field: "channel", reason: "is longer than 100 characters" });
+    const storeCell = cell("store");
+    let storeId: string | undefined;
+    if (storeCell) {
+      const found = await env.resolveStore(storeCell);
+      if (found) storeId = found;
+      else errors.push({ field: "store", reason: `no store with code or id ${storeCell}` });
+    }
+    const properties: Record<string, string> = {};
+    for (const { name, index } of columns.extra) {
+      const value = (fields[index] ?? "").trim();
+      if (value.length > 1000) errors.push({ field: name, reason: "is longer than 1000 characters" });
+      else if (value) properties[name] = value;
+    }
+    if (storeId) properties.store_id = storeId;
+    if (errors.length > 0) return { errors };
+
+    const content = JSON.stringify([event, at!.toISOString(), who, channel, Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+    return {
+      message: {
+        type: "track",
+        event,
+        messageId: messageIdCell || `import:event:${createHash("sha256").update(content).digest("hex").slice(0, 32)}`,
+        timestamp: at!.toISOString(),
+        ...who,
+        context: channel ? { channel } : {},
+        properties,
+      },
+    };
+  };
+}

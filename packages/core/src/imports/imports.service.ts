@@ -10,7 +10,7 @@ import { DomainError } from "../shared/domain-error";
 import { isUuid } from "../shared/ids";
 import { readCsvRecords, sliceText } from "./csv-parser";
 import { mapColumns, type ColumnMap } from "./import-columns";
-import { createOrderRowReader, createProfileRowReader, type RowEnv, type RowError, type RowReader } from "./import-rows";
+import { createEventRowReader, createOrderRowReader, createProfileRowReader, type RowEnv, type RowError, type RowReader } from "./import-rows";
 import { importErrors } from "./imports.errors";
 import type { ImportSettings } from "./imports.settings";
 
@@ -42,6 +42,8 @@ export interface ImportOptions {
   maxReportedErrors?: number;
   /** Named in the audit entry. */
   fileName?: string;
+  /** Column names for a file without a header line: line 1 is then a data row. */
+  header?: readonly string[];
 }
 
 export function createImportsService(deps: ImportsDeps) {
@@ -87,19 +89,24 @@ async function importCsv(deps: ImportsDeps, ctx: WorkspaceContext, kind: ImportK
     report.duplicates += result.duplicates;
     // The rows were checked already; what the log still refuses (an order dated too far ahead …) is named by column.
     const byIndex = new Map<number, RowError[]>();
-    for (const e of result.errors) byIndex.set(e.index, [...(byIndex.get(e.index) ?? []), { field: columnOfPath(e.path), reason: e.message }]);
+    for (const e of result.errors) byIndex.set(e.index, [...(byIndex.get(e.index) ?? []), { field: columnOfPath(kind, e.path), reason: e.message }]);
     for (const [index, errors] of [...byIndex].sort(([a], [b]) => a - b)) reject(sent[index]!.line, errors);
     options.onProgress?.({ rows: report.rows, accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected });
   };
 
   let columns: ColumnMap | null = null;
   let read: RowReader | null = null;
+  const readerOf = { profiles: createProfileRowReader, orders: createOrderRowReader, events: createEventRowReader }[kind];
+  if (options.header) {
+    columns = mapColumns(kind, options.header);
+    read = readerOf(columns, env);
+  }
   const records = readCsvRecords(typeof source === "string" ? sliceText(source) : source);
   for await (const record of records) {
     if (!columns) {
       if (record.problem) throw importErrors.error("imports.bad_header", `The header (line ${record.line}) cannot be read: ${record.problem}.`);
       columns = mapColumns(kind, record.fields);
-      read = kind === "profiles" ? createProfileRowReader(columns, env) : createOrderRowReader(columns, env);
+      read = readerOf(columns, env);
       continue;
     }
     // Spreadsheets export empty rows as a line of commas: those are not rows.
@@ -160,8 +167,10 @@ function storeResolver(deps: ImportsDeps, ctx: WorkspaceContext): (ref: string) 
 }
 
 /** The CSV column a field path of the built message came from. */
-function columnOfPath(path: string): ImportRowError["field"] {
-  if (path === "timestamp") return "ordered_at";
+function columnOfPath(kind: ImportKind, path: string): ImportRowError["field"] {
+  if (path === "timestamp") return kind === "events" ? "timestamp" : "ordered_at";
+  if (path === "event") return "event";
+  if (path === "anonymousId") return "anonymous_id";
   if (path === "userId") return "user_id";
   const trait = /^(?:context\.)?traits\.(\w+)$/.exec(path);
   if (trait) return trait[1]!;

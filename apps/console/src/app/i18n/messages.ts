@@ -7,6 +7,7 @@ import { auditLogLocales } from "../../features/audit-log/locales";
 import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
 import { clvLocales } from "../../features/clv/locales";
+import { exploreLocales } from "../../features/explore/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { loyaltyLocales } from "../../features/loyalty/locales";
 import { operatorsLocales } from "../../features/operators/locales";
@@ -38,6 +39,7 @@ export const DICTIONARY_PARTS = [
   { owner: "loyalty", ...loyaltyLocales },
   { owner: "attribution", ...attributionLocales },
   { owner: "alerts", ...alertsLocales },
+  { owner: "explore", ...exploreLocales },
 ] as const;
 
 export const en = {
@@ -58,6 +60,7 @@ export const en = {
   ...loyaltyLocales.en,
   ...attributionLocales.en,
   ...alertsLocales.en,
+  ...exploreLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -78,6 +81,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...loyaltyLocales["zh-CN"],
   ...attributionLocales["zh-CN"],
   ...alertsLocales["zh-CN"],
+  ...exploreLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

@@ -1,6 +1,6 @@
 import { ORDER_COLUMNS, PROFILE_IDENTIFIER_COLUMNS, PROFILE_TRAIT_COLUMNS } from "@siyu/contracts";
 import { describe, expect, it } from "vitest";
-import { UTF8_BOM } from "./csv-format";
+import { UTF8_BOM } from "../../lib/csv-format";
 import { importColumnGroups, importColumns, importTemplateCsv, importTemplateFileName } from "./import-columns";
 
 describe("importColumns", () => {

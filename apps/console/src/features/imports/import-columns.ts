@@ -1,5 +1,5 @@
-import { ORDER_COLUMNS, PROFILE_IDENTIFIER_COLUMNS, PROFILE_TRAIT_COLUMNS, type ImportKind } from "@siyu/contracts";
-import { formatCsv } from "./csv-format";
+import { EVENT_IMPORT_COLUMNS, ORDER_COLUMNS, PROFILE_IDENTIFIER_COLUMNS, PROFILE_TRAIT_COLUMNS, type ImportKind } from "@siyu/contracts";
+import { formatCsv } from "../../lib/csv-format";
 
 /**
  * An OpenID is unique only within its WeChat app, so the server requires this column whenever
@@ -24,6 +24,13 @@ export function importColumnGroups(kind: ImportKind): ImportColumnGroup[] {
     return [
       { role: "identifiers", columns: identifiers },
       { role: "traits", columns: [...PROFILE_TRAIT_COLUMNS] },
+    ];
+  }
+  if (kind === "events") {
+    return [
+      { role: "required", columns: ["event", "timestamp"] },
+      { role: "customer", columns: ["user_id", "anonymous_id"] },
+      { role: "optional", columns: EVENT_IMPORT_COLUMNS.filter((c) => !["event", "timestamp", "user_id", "anonymous_id"].includes(c)) },
     ];
   }
   const required: readonly string[] = ORDER_REQUIRED_COLUMNS;

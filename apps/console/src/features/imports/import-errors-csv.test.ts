@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UTF8_BOM } from "./csv-format";
+import { UTF8_BOM } from "../../lib/csv-format";
 import { importErrorsCsv, importErrorsFileName } from "./import-errors-csv";
 
 describe("importErrorsCsv", () => {

@@ -1,5 +1,5 @@
 import type { ImportRowError } from "@siyu/contracts";
-import { formatCsv } from "./csv-format";
+import { formatCsv } from "../../lib/csv-format";
 
 /** The report's row errors as a file to fix the source by: `line,field,reason`, as the CLI's `--errors-csv` writes it. */
 export function importErrorsCsv(errors: readonly ImportRowError[]): string {

@@ -33,6 +33,16 @@ const KINDS: readonly { kind: ImportKind; permission: Permission; summary: strin
       "ordered_at (ISO 8601, or 2026-11-01 08:00 in the workspace's time zone), store (code or id), coupon, and optionally one product: " +
       "product_id, sku, product_name, category, price, quantity. Each order's message id is order:<order_id>, as in POST /orders.",
   },
+  {
+    kind: "events",
+    permission: "customers.manage",
+    summary: "Import behaviour events from a CSV file",
+    columns:
+      "Columns by header name: event, timestamp (ISO 8601, Unix seconds or milliseconds, or 2026-11-01 08:00 in the workspace's time zone), " +
+      "user_id or anonymous_id (who), message_id, channel, store (code or id); any other column becomes a property of the event. " +
+      "Without message_id, a row's id is a hash of its content: the same file imported again adds nothing. " +
+      "For a file without a header line, name its columns in ?header=user_id,item_id,category_id,event,timestamp.",
+  },
 ];
 
 /**
@@ -66,7 +76,10 @@ export const importsRoutes: FastifyPluginAsyncZod<ImportsRoutesOptions> = async 
         config: { auth: "workspace", permission },
       },
       async (req) => {
-        const report = await services.imports.importCsv(requireWorkspace(req), kind, req.body, { fileName: req.query.fileName });
+        const report = await services.imports.importCsv(requireWorkspace(req), kind, req.body, {
+          fileName: req.query.fileName,
+          header: req.query.header?.split(",").map((c) => c.trim()),
+        });
         if (report.accepted > 0) options.onIngested?.();
         return report;
       },

@@ -12,7 +12,7 @@ import { MAX_IMPORT_BYTES, checkImportFile, describeImportFailure, type ImportFi
 import { ImportColumnsHelp } from "./import-columns-help";
 import { ImportReportView } from "./import-report-view";
 
-const KIND_PERMISSION: Record<ImportKind, Permission> = { profiles: "customers.manage", orders: "orders.write" };
+const KIND_PERMISSION: Record<ImportKind, Permission> = { profiles: "customers.manage", orders: "orders.write", events: "customers.manage" };
 const MAX_MB = MAX_IMPORT_BYTES / 1024 / 1024;
 
 /** Upload a CSV of customers or orders and read the report. The kind is kept in the URL (`?kind=orders`). */

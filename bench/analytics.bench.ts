@@ -1,0 +1,114 @@
+/**
+ * Analytics explore on the warehouse: a 5-step funnel and a 12-week retention table on synthetic
+ * customers written straight into an in-memory DuckDB (warehouse-only, like bench:segments),
+ * p50 / p99 over the runs, next to DuckDB's own time for the same SQL (EXPLAIN ANALYZE's total).
+ *
+ *   npm run bench:analytics -- --profiles 100000 --events 2000000 --runs 20
+ */
+import { parseArgs } from "node:util";
+import { FunnelQuery, RetentionQuery } from "@siyu/contracts";
+import { analyseFunnel, analyseRetention, appendSyntheticEvents, type SyntheticEvent, type SyntheticProfile } from "@siyu/core";
+import { openWarehouse, type Warehouse } from "@siyu/storage";
+import { formatMachine, machineInfo } from "./lib/machine";
+import { seededRng } from "./lib/segment-events";
+
+const { values: args } = parseArgs({
+  options: {
+    profiles: { type: "string", default: "100000" },
+    events: { type: "string", default: "2000000" },
+    runs: { type: "string", default: "20" },
+    seed: { type: "string", default: "7" },
+  },
+});
+const PROFILES = Number(args.profiles);
+const EVENTS = Number(args.events);
+const RUNS = Number(args.runs);
+const WORKSPACE = "01900000-0000-7000-8000-0000000000ab";
+const TZ = "Asia/Shanghai";
+const END = Date.parse("2026-11-01T00:00:00+08:00");
+const DAY = 86_400_000;
+const STEPS = ["Promotion Viewed", "Promotion Clicked", "Product Viewed", "Product Added", "Order Completed"];
+const CHANNELS = ["wechat_miniprogram", "douyin", "tmall", "store"];
+const CITIES = ["上海", "杭州", "北京", "深圳", "成都", "广州"];
+
+/** Sessions that walk down the e-commerce funnel and drop at each step with a fixed chance. */
+async function load(warehouse: Warehouse): Promise<void> {
+  const random = seededRng(Number(args.seed));
+  const profiles: SyntheticProfile[] = Array.from({ length: PROFILES }, (_, actor) => ({ actor, traits: { city: CITIES[Math.floor(random() * CITIES.length)] } }));
+  await appendSyntheticEvents(warehouse, WORKSPACE, [], { profiles });
+  let batch: SyntheticEvent[] = [];
+  let seq = 1;
+  let written = 0;
+  while (written < EVENTS) {
+    const actor = Math.floor(PROFILES * random() ** 2);
+    let at = END - Math.floor(random() * 120 * DAY);
+    const channel = CHANNELS[Math.floor(random() * CHANNELS.length)]!;
+    for (const event of STEPS) {
+      batch.push({ actor, event, at: new Date(at), channel, revenue: event === "Order Completed" ? 20 + Math.floor(random() * 80) : null });
+      written += 1;
+      at += Math.floor(random() * 3_600_000);
+      if (random() < 0.45) break;
+    }
+    if (batch.length >= 100_000) {
+      await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq });
+      seq += batch.length;
+      batch = [];
+    }
+  }
+  if (batch.length) await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** The statement the service sends, captured once, then timed inside DuckDB by EXPLAIN ANALYZE. */
+function capturing(warehouse: Warehouse): { warehouse: Warehouse; last: () => { sql: string; params: unknown[] } } {
+  let last = { sql: "", params: [] as unknown[] };
+  const proxy: Warehouse = { ...warehouse, query: (sql, params) => ((last = { sql, params: params ?? [] }), warehouse.query(sql, params)) };
+  return { warehouse: proxy, last: () => last };
+}
+
+async function duckdbMs(warehouse: Warehouse, statement: { sql: string; params: unknown[] }): Promise<number> {
+  const rows = await warehouse.query<{ explain_value: string }>(`explain analyze ${statement.sql}`, statement.params as never);
+  const match = /Total Time: ([\d.]+)s/.exec(rows.map((r) => r.explain_value).join("\n"));
+  return match ? Number(match[1]) * 1000 : Number.NaN;
+}
+
+async function main() {
+  console.log(`Machine: ${formatMachine(machineInfo())}`);
+  console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (5-step sessions), ${RUNS} runs per query`);
+  const warehouse = await openWarehouse({ dataDir: null });
+  await warehouse.migrate();
+  const started = performance.now();
+  await load(warehouse);
+  console.log(`Loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+
+  const period = { from: "2026-08-04", to: "2026-10-31" };
+  const queries = {
+    "5-step funnel, 7-day window (loose)": (w: Warehouse) => analyseFunnel(w, WORKSPACE, TZ, FunnelQuery.parse({ steps: STEPS.map((event) => ({ event })), period })),
+    "5-step funnel by channel (strict)": (w: Warehouse) =>
+      analyseFunnel(w, WORKSPACE, TZ, FunnelQuery.parse({ steps: STEPS.map((event) => ({ event })), order: "strict", breakdown: { property: "channel" }, period })),
+    "12-week retention, first order → order": (w: Warehouse) =>
+      analyseRetention(w, WORKSPACE, TZ, RetentionQuery.parse({ cohort: { kind: "first_order" }, returnEvent: { event: "Order Completed" }, interval: "week", periods: 12, period })),
+  };
+  console.log("| query | p50 ms | p99 ms | DuckDB p50 ms |");
+  console.log("|---|---|---|---|");
+  for (const [name, run] of Object.entries(queries)) {
+    const { warehouse: spy, last } = capturing(warehouse);
+    const times: number[] = [];
+    const raw: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      await run(spy);
+      times.push(performance.now() - t0);
+      raw.push(await duckdbMs(warehouse, last()));
+    }
+    times.sort((a, b) => a - b);
+    raw.sort((a, b) => a - b);
+    console.log(`| ${name} | ${percentile(times, 50).toFixed(0)} | ${percentile(times, 99).toFixed(0)} | ${percentile(raw, 50).toFixed(0)} |`);
+  }
+  await warehouse.close();
+}
+
+await main();

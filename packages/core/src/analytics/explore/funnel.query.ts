@@ -1,0 +1,155 @@
+import type { BreakdownGroup, FunnelQuery, FunnelResultDto, FunnelSeriesDto, FunnelStepDto } from "@siyu/contracts";
+import type { Warehouse } from "@siyu/storage";
+import { GROUP_ORDER, groupColumnsSql, groupMatchSql, groupOf, periodBounds, SqlBuilder, topGroupsCte } from "./explore-sql";
+
+const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
+
+export function windowSeconds(query: FunnelQuery): number {
+  return query.window.value * UNIT_SECONDS[query.window.unit];
+}
+
+/**
+ * The CTEs up to `grouped`: one row per customer who did the first step in the period, with
+ * `level` (steps reached, in order, within the window), the step times t1 … tN, the
+ * breakdown group (gk, gv) and the customer (`actor`).
+ *
+ * For each first-step event the chain takes, step by step, the earliest matching event after
+ * the previous step (a window over the customer's event positions finds it; equi-joins follow
+ * the chain) — the greedy choice reaches the most steps from that start. Loose order lets other events come between; strict order
+ * needs each step to be the customer's very next event. A customer counts once, with the
+ * start that reaches furthest (the earliest such start on ties); their breakdown value is that
+ * start's.
+ */
+export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string, query: FunnelQuery): string {
+  const { from, to } = periodBounds(query.period, timeZone);
+  const seconds = windowSeconds(query);
+  const end = new Date(to.getTime() + seconds * 1000);
+  const n = query.steps.length;
+  const matches = query.steps.map((s, i) => `(e.event = ${q.text(s.event)} and ${q.filters(s.where)}) as m${i + 1}`).join(",\n      ");
+  const breakdown = query.breakdown ? q.property(query.breakdown.property) : "null::varchar";
+  const events =
+    query.order === "strict" ? "e.event is not null" : `e.event in (${[...new Set(query.steps.map((s) => s.event))].map((ev) => q.text(ev)).join(", ")})`;
+  const ws = q.bind(workspaceId);
+  const windowSql = `to_seconds(${q.bind(seconds)}::bigint)`;
+  // Per event, the position of the customer's next event matching step k (k ≥ 2): window
+  // frames over the materialised base, then plain equi-joins along the chain.
+  const nextOf = query.steps
+    .slice(1)
+    .map((_, i) => `min(case when m${i + 2} then pos end) over (partition by actor order by pos desc rows between unbounded preceding and 1 preceding) as nx${i + 2}`)
+    .join(",\n      ");
+  const ctes = [
+    `numbered as (
+      select e.profile_id as actor, e.ts, row_number() over (partition by e.profile_id order by e.ts, e.seq) as pos, ${breakdown} as b,
+      ${matches}
+      from ${q.eventsFrom()}
+      where e.workspace_id = ${ws}::uuid and e.profile_id is not null and e.ts >= ${q.time(from)} and e.ts < ${q.time(end)} and ${events}
+    )`,
+    `base as materialized (select *, ${nextOf} from numbered)`,
+    `c1 as (select actor, b, pos as p1, ts as t1${n > 1 ? ", nx2 as q2" : ""} from base where m1 and ts < ${q.time(to)})`,
+  ];
+  for (let k = 2; k <= n; k++) {
+    const prev = `c${k - 1}`;
+    const join =
+      query.order === "strict"
+        ? `left join base x on x.actor = ${prev}.actor and x.pos = ${prev}.p${k - 1} + 1 and x.m${k}`
+        : `left join base x on x.actor = ${prev}.actor and x.pos = ${prev}.q${k}`;
+    const inWindow = `x.ts - ${prev}.t1 <= ${windowSql}`;
+    const carry = k < n && query.order !== "strict" ? `, case when ${inWindow} then x.nx${k + 1} end as q${k + 1}` : "";
+    ctes.push(`c${k} as (select ${prev}.*, case when ${inWindow} then x.pos end as p${k}, case when ${inWindow} then x.ts end as t${k}${carry} from ${prev} ${join})`);
+  }
+  const level = ["1", ...Array.from({ length: n - 1 }, (_, i) => `(p${i + 2} is not null)::int`)].join(" + ");
+  ctes.push(`best as (select *, ${level} as level from c${n} qualify row_number() over (partition by actor order by ${level} desc, t1, p1) = 1)`);
+  if (query.breakdown) {
+    ctes.push(topGroupsCte(q, "best", "count(*)", query.breakdown.limit ?? 10));
+    ctes.push(`grouped as (select best.*, ${groupColumnsSql("best")} from best)`);
+  } else {
+    ctes.push(`grouped as (select best.*, 'all' as gk, null::varchar as gv from best)`);
+  }
+  return `with ${ctes.join(",\n")}`;
+}
+
+/** Per-step counts, transition probabilities and times to convert, for the whole funnel and each breakdown group. */
+export async function analyseFunnel(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<FunnelResultDto> {
+  const q = new SqlBuilder();
+  const n = query.steps.length;
+  const ctes = funnelCtes(q, workspaceId, timeZone, query);
+  const columns = [
+    ...query.steps.map((_, i) => `count(*) filter (where level >= ${i + 1}) as n${i + 1}`),
+    ...query.steps.slice(1).map((_, i) => `median(epoch(t${i + 2}) - epoch(t${i + 1})) filter (where level >= ${i + 2}) as d${i + 2}`),
+    `quantile_cont(epoch(t${n}) - epoch(t1), [0.25, 0.5, 0.75, 0.9]) filter (where level = ${n}) as ttc`,
+    `avg(epoch(t${n}) - epoch(t1)) filter (where level = ${n}) as ttc_mean`,
+  ];
+  const sets = query.breakdown ? "grouping sets ((gk, gv), ())" : "gk, gv";
+  const rows = await warehouse.query<Record<string, unknown> & { gk: string | null; gv: string | null; ttc: number[] | null; ttc_mean: number | null }>(
+    `${ctes} select gk, gv, ${columns.join(", ")} from grouped group by ${sets}`,
+    q.params,
+  );
+  const series = rows.map((row) => toSeries(query, row.gk === null ? "all" : row.gk, row.gv, row));
+  if (!series.some((s) => s.group.kind === "all")) series.push(toSeries(query, "all", null, { ttc: null, ttc_mean: null }));
+  const weight = (s: FunnelSeriesDto) => s.steps[0]?.count ?? 0;
+  series.sort((a, b) => (GROUP_ORDER[a.group.kind] ?? 9) - (GROUP_ORDER[b.group.kind] ?? 9) || weight(b) - weight(a));
+  return { series };
+}
+
+function toSeries(query: FunnelQuery, gk: string, gv: string | null, row: Record<string, unknown>): FunnelSeriesDto {
+  const counts = query.steps.map((_, i) => Number(row[`n${i + 1}`] ?? 0));
+  const steps: FunnelStepDto[] = query.steps.map((s, i) => ({
+    event: s.event,
+    count: counts[i]!,
+    fromPrevious: i === 0 ? (counts[0]! > 0 ? 1 : null) : counts[i - 1]! > 0 ? counts[i]! / counts[i - 1]! : null,
+    fromFirst: counts[0]! > 0 ? counts[i]! / counts[0]! : null,
+    medianSecondsFromPrevious: i === 0 ? null : ((row[`d${i + 1}`] as number | null | undefined) ?? null),
+  }));
+  const ttc = row.ttc as number[] | null;
+  return {
+    group: groupOf(gk, gv),
+    steps,
+    conversion: counts[0]! > 0 ? counts[counts.length - 1]! / counts[0]! : null,
+    timeToConvert: ttc ? { p25: ttc[0]!, median: ttc[1]!, p75: ttc[2]!, p90: ttc[3]!, mean: Number(row.ttc_mean) } : null,
+  };
+}
+
+export interface DroppedCustomer {
+  profileId: string;
+  name: string | null;
+  lastStepAt: Date;
+}
+
+/**
+ * Customers who reached step `step - 1` (0-based) and not `step`, ordered by profile id,
+ * `limit` after the cursor (a profile id); `limit` null lists them all.
+ */
+export async function droppedCustomers(
+  warehouse: Warehouse,
+  workspaceId: string,
+  timeZone: string,
+  input: { query: FunnelQuery; step: number; group: BreakdownGroup; limit: number | null; cursor?: string },
+): Promise<{ items: DroppedCustomer[]; total: number }> {
+  const q = new SqlBuilder();
+  const ctes = funnelCtes(q, workspaceId, timeZone, input.query);
+  const step = Math.min(input.step, input.query.steps.length - 1);
+  const dropped = `dropped as (select actor, t${step} as at from grouped where level = ${q.bind(step)}::int and ${groupMatchSql(q, input.group)})`;
+  const after = input.cursor ? `where d.actor > ${q.bind(input.cursor)}::uuid` : "";
+  const limit = input.limit === null ? "" : `limit ${q.bind(input.limit)}::bigint`;
+  const ws = q.bind(workspaceId);
+  const rows = await warehouse.query<{ actor: string; at: Date; name: string | null; total: bigint }>(
+    `${ctes}, ${dropped}
+     select d.actor::varchar as actor, d.at, pr.name, (select count(*) from dropped) as total
+     from dropped d left join profiles pr on pr.workspace_id = ${ws}::uuid and pr.id = d.actor
+     ${after} order by d.actor ${limit}`,
+    q.params,
+  );
+  const total = rows[0] ? Number(rows[0].total) : input.cursor ? await countDropped(warehouse, workspaceId, timeZone, input) : 0;
+  return { items: rows.map((r) => ({ profileId: r.actor, name: r.name, lastStepAt: r.at })), total };
+}
+
+async function countDropped(warehouse: Warehouse, workspaceId: string, timeZone: string, input: { query: FunnelQuery; step: number; group: BreakdownGroup }): Promise<number> {
+  const q = new SqlBuilder();
+  const ctes = funnelCtes(q, workspaceId, timeZone, input.query);
+  const step = Math.min(input.step, input.query.steps.length - 1);
+  const [row] = await warehouse.query<{ n: bigint }>(
+    `${ctes} select count(*) as n from grouped where level = ${q.bind(step)}::int and ${groupMatchSql(q, input.group)}`,
+    q.params,
+  );
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,11 @@
+export { createExploreService, MAX_SAVED_DROPPED } from "./explore.service";
+export type { ExploreService, ExploreDeps } from "./explore.service";
+export type { SavedReportsService } from "./saved-reports.service";
+export { analyseEvents } from "./event-analysis.query";
+export { analyseFunnel, droppedCustomers } from "./funnel.query";
+export { analyseRetention } from "./retention.query";
+export { analysePaths } from "./paths.query";
+export { exploreErrors } from "./explore.errors";
+export { savedReports } from "./saved-reports.schema";
+export { appendSyntheticEvents, syntheticId } from "./explore.fixtures";
+export type { SyntheticEvent, SyntheticProfile } from "./explore.fixtures";
