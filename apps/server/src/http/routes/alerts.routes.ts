@@ -54,7 +54,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = a
 
   app.delete(
     `${base}/rules/:ruleId`,
-    { schema: { params: AlertRuleParams, tags, summary: "Delete a rule and its alerts" }, config: { auth: "workspace", permission: "analytics.manage" } },
+    { schema: { params: AlertRuleParams, response: { 204: z.null() }, tags, summary: "Delete a rule and its alerts" }, config: { auth: "workspace", permission: "analytics.manage" } },
     async (req, reply) => {
       await services.alerts.deleteRule(requireWorkspace(req), req.params.ruleId);
       return reply.code(204).send();
