@@ -16,3 +16,4 @@ export * from "./clv";
 export * from "./tags";
 export * from "./scores";
 export * from "./loyalty";
+export * from "./analytics-kpi";

@@ -11,6 +11,7 @@ import { tagErrors } from "./tags/tags.errors";
 import { scoresErrors } from "./scores/scores.errors";
 import { segmentErrors } from "./segments/segments.errors";
 import { loyaltyErrors } from "./loyalty/loyalty.errors";
+import { kpiErrors } from "./analytics/kpi/kpi.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -27,5 +28,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...scoresErrors.codes,
   ...segmentErrors.codes,
   ...loyaltyErrors.codes,
+  ...kpiErrors.codes,
   "ingest.invalid": 400,
 };

@@ -22,3 +22,4 @@ export * from "./tags";
 export * from "./scores";
 export * from "./segments";
 export * from "./loyalty";
+export * from "./analytics/kpi";

@@ -15,3 +15,4 @@ export * from "./tags/tags.schema";
 export * from "./scores/scores.schema";
 export * from "./segments/segments.schema";
 export * from "./loyalty/loyalty.schema";
+export * from "./analytics/kpi/kpi.schema";

@@ -27,6 +27,7 @@ import {
   type PointsService,
   type StoredValueService,
 } from "./loyalty";
+import { createKpiService, type KpiService } from "./analytics/kpi";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -73,6 +74,8 @@ export interface CoreServices {
   scores: ScoresService;
   /** Segments: rule trees evaluated on the warehouse, membership in PostgreSQL. */
   segments: SegmentsService;
+  /** The KPI dashboard, acquisition costs, campaign ROI and the weekly review (computed in the warehouse). */
+  analyticsKpi: KpiService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -136,6 +139,16 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     }),
     tags,
     segments,
+    analyticsKpi: createKpiService({
+      db,
+      clock,
+      warehouse,
+      existingStores: stores.existing,
+      storeOf: async (ctx, storeId) => {
+        const store = await stores.get(ctx, storeId);
+        return { id: store.id, code: store.code };
+      },
+    }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),

@@ -34,6 +34,7 @@ import { tagsRoutes } from "./routes/tags.routes";
 import { scoresRoutes } from "./routes/scores.routes";
 import { segmentsRoutes } from "./routes/segments.routes";
 import { loyaltyRoutes } from "./routes/loyalty.routes";
+import { dashboardRoutes } from "./routes/dashboard.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -144,6 +145,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(scoresRoutes, { services });
   await app.register(segmentsRoutes, { services });
   await app.register(loyaltyRoutes, { services });
+  await app.register(dashboardRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

@@ -50,6 +50,9 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/v1/workspaces/:workspaceId/customers/:profileId/stored-value/refunds": { orderId: "POS-SV", idempotencyKey: "sample-refund" },
   "POST /api/v1/workspaces/:workspaceId/coupons/redemptions": { code: "ABCD2345EFGH6789", orderId: "POS-1", orderTotalMinor: 1800 },
   "POST /api/v1/workspaces/:workspaceId/coupons/restorations": { orderId: "POS-1" },
+  "PUT /api/v1/workspaces/:workspaceId/analytics/settings": { churnDays: 90, margin: { defaultRate: 0.6, categoryRates: { 奶茶: 0.65 } } },
+  "POST /api/v1/workspaces/:workspaceId/analytics/costs": { kind: "channel", key: "douyin", from: "2026-01-01", to: "2026-01-31", amountMinor: 300000, note: "Douyin ads" },
+  "PUT /api/v1/workspaces/:workspaceId/analytics/costs/:costId": { kind: "campaign", key: "spring-launch", from: "2026-03-01", to: "2026-03-14", amountMinor: 120000 },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

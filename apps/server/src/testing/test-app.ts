@@ -185,7 +185,8 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   await t.services.points.adjust(ctx, member.id, { delta: 100, reason: "seed", idempotencyKey: `seed-add-${s}` });
   const spent = await t.services.points.redeem(ctx, member.id, { points: 10, reason: "seed", idempotencyKey: `seed-spend-${s}` });
   const job = await t.services.coupons.createIssueJob(ctx, template.id, { profileIds: [member.id], idempotencyKey: `seed-job-${s}` });
-  return { profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
+  const cost = await t.services.analyticsKpi.createCost(ctx, { kind: "channel", key: "douyin", from: "2026-01-01", to: "2026-01-31", amountMinor: 300000, storeId: null, note: null });
+  return { costId: cost.id, profileId: member.id, mergeId: merge.id, aId: conflict.aId, bId: conflict.bId, orderId: `order-${s}`, templateId: template.id, entryId: spent.entry.id, jobId: job.id, segmentId: segment.id };
 }
 
 let tagSerial = 0;
