@@ -5,5 +5,6 @@ export { analyticsAcquisitionCosts } from "./kpi.schema";
 export { analyticsSettingsStore } from "./kpi.settings";
 export { weeklyReportCsv } from "./weekly-report.csv";
 export { allocateCosts } from "./acquisition-costs";
-export { isoWeekOf, mondayOfIsoWeek, periodOf, previousPeriodOf, shiftDay } from "./kpi-period";
-export type { KpiScope, KpiWindows } from "./kpi.warehouse";
+export { isoWeekOf, mondayOfIsoWeek, periodOf, previousPeriodOf, shiftDay, windowsOf } from "./kpi-period";
+export type { KpiWindows } from "./kpi-period";
+export type { KpiScope } from "./kpi.warehouse";

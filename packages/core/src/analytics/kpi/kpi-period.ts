@@ -70,3 +70,15 @@ export function isoWeekOf(day: string): string {
   const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1;
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
+
+export interface KpiWindows {
+  current: KpiPeriod;
+  previous: KpiPeriod;
+  /** The period before the previous one (for the previous retention). */
+  beforePrevious: KpiPeriod;
+}
+
+export function windowsOf(current: KpiPeriod, timeZone: string): KpiWindows {
+  const previous = previousPeriodOf(current, timeZone);
+  return { current, previous, beforePrevious: previousPeriodOf(previous, timeZone) };
+}

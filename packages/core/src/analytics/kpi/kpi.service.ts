@@ -22,7 +22,7 @@ import { minorUnitsPer } from "../../profiles/money";
 import { workspaces } from "../../workspaces";
 import { allocateCosts, createCost, deleteCost, listCosts, replaceCost, type CostDeps } from "./acquisition-costs";
 import { couponsOutstanding, pointsOutstanding } from "./kpi-liability.repository";
-import { isoWeekOf, lastDays, mondayOfIsoWeek, periodOf, previousPeriodOf, shiftDay, type KpiPeriod } from "./kpi-period";
+import { isoWeekOf, lastDays, mondayOfIsoWeek, periodOf, shiftDay, windowsOf, type KpiPeriod, type KpiWindows } from "./kpi-period";
 import { kpiErrors } from "./kpi.errors";
 import { analyticsSettingsStore, loadAnalyticsSettings } from "./kpi.settings";
 import {
@@ -33,7 +33,6 @@ import {
   readOrderFigures,
   readSurveyFigures,
   type KpiScope,
-  type KpiWindows,
 } from "./kpi.warehouse";
 
 export interface KpiDeps extends CostDeps {
@@ -85,11 +84,6 @@ async function scopeOf(deps: KpiDeps, ctx: WorkspaceContext, facts: WorkspaceFac
     minorPer: minorUnitsPer(facts.currency),
     store: storeId ? await deps.storeOf(ctx, storeId) : null,
   };
-}
-
-function windowsOf(current: KpiPeriod, timeZone: string): KpiWindows {
-  const previous = previousPeriodOf(current, timeZone);
-  return { current, previous, beforePrevious: previousPeriodOf(previous, timeZone) };
 }
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);

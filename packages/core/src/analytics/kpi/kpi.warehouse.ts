@@ -1,6 +1,6 @@
 import type { AnalyticsSettingsDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
-import { daysOf, shiftDay, startOfDay, type KpiPeriod } from "./kpi-period";
+import { daysOf, shiftDay, startOfDay, type KpiPeriod, type KpiWindows } from "./kpi-period";
 
 // The dashboard's warehouse side: set-based DuckDB over `events` and the profile snapshot,
 // scoped to one workspace. Values spliced into the SQL are validated dates, ISO instants, IANA
@@ -18,12 +18,6 @@ export interface KpiScope {
   store: { id: string; code: string } | null;
 }
 
-export interface KpiWindows {
-  current: KpiPeriod;
-  previous: KpiPeriod;
-  /** The period before the previous one (for the previous retention). */
-  beforePrevious: KpiPeriod;
-}
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ts = (d: Date) => `${lit(d.toISOString())}::timestamptz`;
