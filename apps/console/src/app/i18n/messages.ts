@@ -4,6 +4,7 @@ import { apiKeysLocales } from "../../features/api-keys/locales";
 import { auditLogLocales } from "../../features/audit-log/locales";
 import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
+import { dashboardLocales } from "../../features/dashboard/locales";
 import { clvLocales } from "../../features/clv/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { loyaltyLocales } from "../../features/loyalty/locales";
@@ -34,6 +35,7 @@ export const DICTIONARY_PARTS = [
   { owner: "scores", ...scoresLocales },
   { owner: "segments", ...segmentsLocales },
   { owner: "loyalty", ...loyaltyLocales },
+  { owner: "dashboard", ...dashboardLocales },
 ] as const;
 
 export const en = {
@@ -52,6 +54,7 @@ export const en = {
   ...scoresLocales.en,
   ...segmentsLocales.en,
   ...loyaltyLocales.en,
+  ...dashboardLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -70,6 +73,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...scoresLocales["zh-CN"],
   ...segmentsLocales["zh-CN"],
   ...loyaltyLocales["zh-CN"],
+  ...dashboardLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

@@ -16,9 +16,8 @@ import type {
   UpdateAnalyticsSettingsBody,
   WeeklyReportDto,
 } from "@siyu/contracts";
-import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
-import { minorUnitsPer } from "../../profiles/money";
+import { minorUnitsPer } from "../../profiles";
 import { workspaces } from "../../workspaces";
 import { allocateCosts, createCost, deleteCost, listCosts, replaceCost, type CostDeps } from "./acquisition-costs";
 import { couponsOutstanding, pointsOutstanding } from "./kpi-liability.repository";

@@ -1,6 +1,6 @@
 import type { WeeklyReportDto } from "@siyu/contracts";
 import { csvCell } from "../../segments";
-import { minorUnitsPer } from "../../profiles/money";
+import { minorUnitsPer } from "../../profiles";
 
 /**
  * The weekly review as one CSV: a KPI section (metric, unit, this week, last week, change) and a
