@@ -133,13 +133,20 @@ export async function computeMetrics(
   settings: AnalyticsSettingsDto,
 ): Promise<{ metrics: KpiMetricDto[]; cacBreakdown: CacBreakdownDto[] }> {
   const { current: cur, previous: prev } = w;
+  // PostgreSQL reads overlap the warehouse's (which run one at a time on its one connection).
+  const postgres = Promise.all([
+    listCosts(deps.db, scope.workspaceId, { from: prev.from, to: cur.to }),
+    pointsOutstanding(deps.db, scope.workspaceId, cur.end),
+    pointsOutstanding(deps.db, scope.workspaceId, prev.end),
+    couponsOutstanding(deps.db, scope.workspaceId, cur.end),
+    couponsOutstanding(deps.db, scope.workspaceId, prev.end),
+  ]);
   const orders = await readOrderFigures(warehouse, scope, w, settings.churnDays);
   const activity = await readActivityFigures(warehouse, scope, w);
   const surveys = await readSurveyFigures(warehouse, scope, w, settings);
   const newRows = await readNewMembers(warehouse, scope, w);
-  const costRows = (await listCosts(deps.db, scope.workspaceId, { from: prev.from, to: cur.to })).filter(
-    (c) => scope.store === null || c.storeId === scope.store.id,
-  );
+  const [allCosts, pointsNow, pointsBefore, couponsNow, couponsBefore] = await postgres;
+  const costRows = allCosts.filter((c) => scope.store === null || c.storeId === scope.store.id);
 
   const sumDays = (p: KpiPeriod, pick: (d: string) => number) => {
     let total = 0;
@@ -171,9 +178,7 @@ export async function computeMetrics(
     : { current: orders.clvAverageMinor, previous: orders.clvAverageMinor };
   const n = (l: number | null, c: number | null) => (l === null || c === null || c === 0 ? null : l / c);
 
-  const points = { current: await pointsOutstanding(deps.db, scope.workspaceId, cur.end), previous: await pointsOutstanding(deps.db, scope.workspaceId, prev.end) };
-  const couponsNow = await couponsOutstanding(deps.db, scope.workspaceId, cur.end);
-  const couponsBefore = await couponsOutstanding(deps.db, scope.workspaceId, prev.end);
+  const points = { current: pointsNow, previous: pointsBefore };
   const storeWide = scope.store ? "workspace-wide: loyalty balances have no store" : null;
 
   const k = (p: "current" | "previous") =>
