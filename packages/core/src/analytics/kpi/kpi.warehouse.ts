@@ -233,10 +233,21 @@ export async function readActivityFigures(warehouse: Warehouse, scope: KpiScope,
               ${both(prev, cur)} as kept_cur, ${both(pp, prev)} as kept_prev
        from _kpi_active`,
     );
+    // A profile counts toward WAU (MAU) on day d when one of its active days is in (d − 7, d]
+    // (d − 30, d]. Each active day a covers [a, min(a + 7, next active day)): the intervals of one
+    // profile do not overlap, so a running sum of +1 / −1 at their ends counts profiles per day.
     const rolling = await tx.query<{ day: string; wau: bigint; mau: bigint }>(
-      `with days as (select unnest(generate_series(${day(cur.from)}, ${day(cur.to)}, interval 1 day))::date as d)
-       select strftime(d, '%Y-%m-%d') as day, count(distinct a.profile_id) filter (where a.day > d - 7) as wau, count(distinct a.profile_id) as mau
-       from days join _kpi_active a on a.day <= d and a.day > d - 30 group by d`,
+      `with s as (select day as a, lead(day) over (partition by profile_id order by day) as b from _kpi_active),
+       deltas as (
+         select a as d, 1 as w, 1 as m from s
+         union all select least(a + 7, coalesce(b, a + 7)), -1, 0 from s
+         union all select least(a + 30, coalesce(b, a + 30)), 0, -1 from s),
+       per_day as (select d, sum(w) as w, sum(m) as m from deltas group by d),
+       days as (select unnest(generate_series(${day(lowerDay)}, ${day(cur.to)}, interval 1 day))::date as d),
+       cum as (
+         select days.d, sum(coalesce(p.w, 0)) over (order by days.d) as wau, sum(coalesce(p.m, 0)) over (order by days.d) as mau
+         from days left join per_day p on p.d = days.d)
+       select strftime(d, '%Y-%m-%d') as day, wau, mau from cum where d >= ${day(cur.from)}`,
     );
     return {
       daily: new Map(daily.map((r) => [r.day, n(r.n)])),
