@@ -28,12 +28,23 @@ describe("The KPI dashboard in Chromium", () => {
     // The scores run refreshes the warehouse's profile snapshot, which the dashboard's customer metrics join on.
     await until("every buyer in the warehouse", async () => (await api.post<{ scored: number }>(`${ws}/scores/recompute`, {})).scored, (n) => n >= 30);
 
+    // The login landed on the overview before these orders existed: open it afresh.
     await byTestId("nav-overview").click();
     await page.waitForURL(/\/overview$/);
+    await page.reload();
     await byTestId("kpi-orders").waitFor();
     await byTestId("dashboard-trend-chart").locator("canvas").waitFor();
-    const ordersLast30 = await byTestId("kpi-orders").locator(".ant-statistic-content").innerText();
-    expect(Number(ordersLast30.replace(/\D/g, ""))).toBeGreaterThan(0);
+    const viaApi = await api.get<{ metrics: { key: string; value: number }[] }>(`${ws}/analytics/dashboard`);
+    const ordersLast30 = await until(
+      "the 30-day orders on the card",
+      async () => byTestId("kpi-orders").locator(".ant-statistic-content").innerText(),
+      (text) => Number(text.replace(/\D/g, "")) > 0,
+    ).catch(async (error: unknown) => {
+      await screenshot("00-failed");
+      const card = await byTestId("kpi-orders").innerText();
+      const period = await byTestId("dashboard-period").innerText();
+      throw new Error(`${String(error)}; card ${card}; period ${period}; the API says ${viaApi.metrics.find((m) => m.key === "orders")?.value}`);
+    });
     await screenshot("01-overview-30-days");
 
     // Last 7 days: fewer orders than in the last 30, and the period line says so.
