@@ -191,7 +191,7 @@ export function referenceMetrics(input: RefInput): RefMetrics {
     const s = stock(p);
     return div(s.spend, s.customers);
   };
-  const cacOf = (p: KpiPeriod) => div(costIn(p), newIn(p));
+  const cacOf = (p: KpiPeriod) => (costIn(p) === 0 ? null : div(costIn(p), newIn(p)));
 
   return {
     newMembers: { ...both(newIn), series: series((d) => members.filter((m) => m.day === d).length) },

@@ -170,7 +170,9 @@ export async function computeMetrics(
   const totalCost = (p: KpiPeriod) => Math.round(costIn(p).reduce((t, c) => t + c.amountMinor, 0));
   const cost = { current: totalCost(cur), previous: totalCost(prev) };
   const costSeries = dailySeries(cur, new Map(), () => 0).map((p) => ({ day: p.day, value: Math.round(allocateCosts(costRows, p.day, p.day).reduce((t, c) => t + c.amountMinor, 0)) }));
-  const cac = { current: ratio(cost.current, newMembers.current), previous: ratio(cost.previous, newMembers.previous) };
+  // No money spent: CAC is undefined rather than 0.
+  const cacOf = (c: number, members: number) => (c === 0 ? null : ratio(c, members));
+  const cac = { current: cacOf(cost.current, newMembers.current), previous: cacOf(cost.previous, newMembers.previous) };
 
   const historic = orders.clvAverageMinor === null;
   const ltv = historic
@@ -219,8 +221,8 @@ export async function computeMetrics(
       "money",
       cac.current,
       cac.previous,
-      costSeries.map((p) => ({ day: p.day, value: ratio(p.value, newOn.get(p.day) ?? 0) })),
-      costRows.length === 0 ? "no acquisition costs entered for these periods" : "acquisition cost ÷ new members",
+      costSeries.map((p) => ({ day: p.day, value: cacOf(p.value, newOn.get(p.day) ?? 0) })),
+      cost.current === 0 ? "no acquisition costs entered for the period" : "acquisition cost ÷ new members",
     ),
     metric("ltvToCac", "ratio", n(ltv.current, cac.current), n(ltv.previous, cac.previous)),
     metric("pointsLiability", "points", points.current, points.previous, [], storeWide ?? "available + pending points at the period's end"),
