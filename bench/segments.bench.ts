@@ -10,9 +10,9 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_SCORES_SETTINGS, type SegmentRule } from "@siyu/contracts";
 import { catalogueOf, compileRule, computeWarehouseScores, DEFAULT_CLV_SETTINGS, refreshWorkspaceClv } from "@siyu/core";
-import { openWarehouse, type Warehouse } from "@siyu/storage";
+import { openWarehouse } from "@siyu/storage";
 import { formatMachine, machineInfo } from "./lib/machine";
-import { seededRng } from "./lib/segment-events";
+import { loadSyntheticWarehouse, NOW, WORKSPACE } from "./lib/synthetic-warehouse";
 
 const { values: args } = parseArgs({
   options: {
@@ -25,54 +25,6 @@ const { values: args } = parseArgs({
 const PROFILES = Number(args.profiles);
 const EVENTS = Number(args.events);
 const RUNS = Number(args.runs);
-const WORKSPACE = "01900000-0000-7000-8000-0000000000aa";
-const NOW = new Date("2026-11-01T04:00:00Z");
-const DAY = 86_400_000;
-const CITIES = ["上海", "杭州", "北京", "深圳", "成都", "广州", "南京", "武汉"];
-const CATEGORIES = ["水果茶", "奶茶", "纯茶", "咖啡", "烘焙"];
-
-function uuidOf(n: number, tag: number): string {
-  const hex = n.toString(16).padStart(12, "0");
-  return `0190${tag.toString(16).padStart(4, "0")}-0000-7000-8000-${hex}`;
-}
-
-async function load(warehouse: Warehouse): Promise<void> {
-  const random = seededRng(Number(args.seed));
-  const profiles: (string | number | Date | null)[][] = [];
-  const identifiers: string[][] = [];
-  for (let i = 0; i < PROFILES; i++) {
-    const id = uuidOf(i, 1);
-    const firstSeen = new Date(NOW.getTime() - Math.floor(random() * 400) * DAY);
-    const traits = JSON.stringify({ city: CITIES[Math.floor(random() * CITIES.length)], gender: random() < 0.68 ? "female" : "male" });
-    profiles.push([WORKSPACE, id, null, `会员${i}`, null, firstSeen, NOW, 0, 0, 0, null, traits]);
-    identifiers.push([WORKSPACE, uuidOf(i, 2), "user_id", `m-${i}`, id]);
-  }
-  const rows: (string | number | Date | null)[][] = [];
-  const flush = async () => {
-    await warehouse.transaction((tx) => tx.append("events", rows));
-    rows.length = 0;
-  };
-  for (let seq = 1; seq <= EVENTS; seq++) {
-    // A skewed activity: a few customers do most of it, as in real brands.
-    const who = Math.floor(PROFILES * Math.pow(random(), 2));
-    const ts = new Date(NOW.getTime() - Math.floor(random() * 365 * DAY));
-    const isOrder = random() < 0.12;
-    const category = CATEGORIES[Math.floor(random() * CATEGORIES.length)]!;
-    const revenue = isOrder ? 15 + Math.floor(random() * 60) : null;
-    rows.push([
-      WORKSPACE, seq, `e-${seq}`, "track", isOrder ? "Order Completed" : "Product Viewed", `m-${who}`, null, ts, ts, uuidOf(who, 2),
-      null, null, null, null, null, isOrder ? `o-${seq}` : null, null, revenue, isOrder ? "CNY" : null,
-      JSON.stringify(isOrder ? { order_id: `o-${seq}`, total: revenue } : { category }), null, null,
-    ]);
-    if (rows.length === 50_000) await flush();
-  }
-  await flush();
-  await warehouse.transaction(async (tx) => {
-    await tx.append("profiles", profiles);
-    await tx.append("profile_identifiers", identifiers);
-  });
-}
-
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
@@ -110,7 +62,7 @@ async function main() {
   console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders), ${RUNS} runs per query`);
   const warehouse = await openWarehouse({ dataDir: null });
   await warehouse.migrate();
-  const loaded = await timed(() => load(warehouse));
+  const loaded = await timed(() => loadSyntheticWarehouse(warehouse, { profiles: PROFILES, events: EVENTS, seed: Number(args.seed) }));
   console.log(`Loaded in ${(loaded.ms / 1000).toFixed(1)} s\n`);
 
   const traits = catalogueOf([]);

@@ -4,6 +4,7 @@ import type { Database } from "@siyu/storage";
 import type { DemoBrand } from "@siyu/demo";
 import { defineDemoSegmentation } from "./demo/demo-segmentation";
 import { seedDemoWorkspace } from "./demo/seed-demo";
+import { defineDemoAcquisitionCosts } from "./demo/demo-acquisition-costs";
 import { createWorkspaceWithOwner } from "@siyu/core";
 
 export interface InitialOwner {
@@ -45,6 +46,7 @@ export async function bootstrapEmptyStore(
     const { workspace, brand } = await seedDemoWorkspace(services, { memberCount: options.demoMembers });
     demo = { workspaceId: workspace.id, brand };
     await defineDemoSegmentation(services, workspace.id);
+    await defineDemoAcquisitionCosts(services, workspace.id, brand, new Date());
     await services.access.addMembership(
       { workspaceId: workspace.id, actor: { type: "system", id: null, name: "system" }, storeIds: null, ip: null },
       { operatorId: owner.id, email: owner.email, role: "owner", storeIds: [] },

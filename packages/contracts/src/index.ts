@@ -25,3 +25,4 @@ export * from "./loyalty-cards";
 export * from "./loyalty-liability";
 export * from "./members";
 export * from "./analytics-explore";
+export * from "./analytics-kpi";

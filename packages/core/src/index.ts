@@ -26,3 +26,4 @@ export * from "./segments";
 export * from "./loyalty";
 export * from "./member-tokens";
 export * from "./analytics/explore";
+export * from "./analytics/kpi";

@@ -20,3 +20,4 @@ export * from "./loyalty/tasks/tasks.schema";
 export * from "./loyalty/badges/badges.schema";
 export * from "./member-tokens/member-tokens.schema";
 export * from "./analytics/explore/saved-reports.schema";
+export * from "./analytics/kpi/kpi.schema";

@@ -47,6 +47,7 @@ import {
 } from "./loyalty";
 import { createMemberTokensService, type MemberTokensService } from "./member-tokens";
 import { createExploreService, type ExploreService } from "./analytics/explore";
+import { createKpiService, type KpiService } from "./analytics/kpi";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -119,6 +120,8 @@ export interface CoreServices {
   alerts: AlertsService;
   /** Analytics explore: event analysis, funnels (with drills saved as segments), retention, paths, saved reports. */
   explore: ExploreService;
+  /** The KPI dashboard, acquisition costs, campaign ROI and the weekly review (computed in the warehouse). */
+  analyticsKpi: KpiService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -202,6 +205,16 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     tags,
     segments,
     explore: createExploreService({ db, warehouse, clock, workspaces, tags, segments }),
+    analyticsKpi: createKpiService({
+      db,
+      clock,
+      warehouse,
+      existingStores: stores.existing,
+      storeOf: async (ctx, storeId) => {
+        const store = await stores.get(ctx, storeId);
+        return { id: store.id, code: store.code };
+      },
+    }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),

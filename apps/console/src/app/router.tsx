@@ -7,6 +7,7 @@ import { AttributionPage } from "../features/attribution";
 import { AuditLogPage } from "../features/audit-log";
 import { CustomerClvCard } from "../features/clv";
 import { InvitePage, LoginPage } from "../features/auth";
+import { CampaignsPage, OverviewPage, WeeklyReportPage } from "../features/dashboard";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
 import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
@@ -36,6 +37,11 @@ const SETTINGS_PAGES: Record<string, ReactNode> = {
 
 /** Modules that have landed, with their sub-routes; the others still show "coming soon". */
 const MODULE_ROUTES: Record<string, RouteObject[]> = {
+  overview: [
+    { path: "overview", element: <RequirePermission permission="analytics.read"><OverviewPage /></RequirePermission> },
+    { path: "overview/campaigns", element: <RequirePermission permission="analytics.read"><CampaignsPage /></RequirePermission> },
+    { path: "overview/weekly", element: <RequirePermission permission="analytics.read"><WeeklyReportPage /></RequirePermission> },
+  ],
   customers: [
     { path: "customers", element: <RequirePermission permission="customers.read"><CustomerListPage /></RequirePermission> },
     { path: "customers/conflicts", element: <RequirePermission permission="customers.read"><IdentityConflictsPage /></RequirePermission> },

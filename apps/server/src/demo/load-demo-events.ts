@@ -17,10 +17,7 @@ export async function loadDemoEvents(
   brand: DemoBrand,
   options: { now: Date; batchSize?: number; signal?: AbortSignal; onBatch?: (progress: DemoLoadProgress) => void },
 ): Promise<DemoLoadProgress> {
-  const today = new Date(options.now);
-  today.setUTCHours(16, 0, 0, 0); // 00:00 in Asia/Shanghai
-  if (today.getTime() > options.now.getTime()) today.setUTCDate(today.getUTCDate() - 1);
-  const shiftMs = today.getTime() - Date.parse(brand.window.endsAt);
+  const shiftMs = demoShiftMs(brand, options.now);
   const progress: DemoLoadProgress = { sent: 0, accepted: 0 };
   const size = options.batchSize ?? 1000;
   let batch: unknown[] = [];
@@ -42,4 +39,12 @@ export async function loadDemoEvents(
   }
   await flush();
   return progress;
+}
+
+/** How far the demo's history moves so that it ends at today's midnight in Asia/Shanghai. */
+export function demoShiftMs(brand: DemoBrand, now: Date): number {
+  const today = new Date(now);
+  today.setUTCHours(16, 0, 0, 0); // 00:00 in Asia/Shanghai
+  if (today.getTime() > now.getTime()) today.setUTCDate(today.getUTCDate() - 1);
+  return today.getTime() - Date.parse(brand.window.endsAt);
 }

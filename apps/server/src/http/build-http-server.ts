@@ -43,6 +43,7 @@ import { checkInsRoutes } from "./routes/check-ins.routes";
 import { loyaltyValueRoutes } from "./routes/loyalty-value.routes";
 import { memberTokensRoutes } from "./routes/member-tokens.routes";
 import { MEMBER_PREFIX, memberPlugin } from "./routes/member/member.plugin";
+import { dashboardRoutes } from "./routes/dashboard.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -164,6 +165,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(loyaltyValueRoutes, { services });
   await app.register(memberTokensRoutes, { services });
   await app.register(memberPlugin, { prefix: MEMBER_PREFIX, services, rateLimitPerMemberPerMinute: options.rateLimitPerMemberPerMinute ?? 300 });
+  await app.register(dashboardRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

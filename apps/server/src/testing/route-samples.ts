@@ -95,6 +95,9 @@ export const SAMPLE_BODIES: Record<string, Sample> = {
   "POST /api/v1/workspaces/:workspaceId/analytics/paths": { event: "Product Viewed", direction: "next", depth: 3, period: { from: "2026-11-01", to: "2026-11-30" } },
   "POST /api/v1/workspaces/:workspaceId/analytics/reports": { kind: "funnel", name: "Weekly funnel", query: { steps: [{ event: "Product Viewed" }, { event: "Order Completed" }], period: { from: "2026-11-01", to: "2026-11-30" } } },
   "PATCH /api/v1/workspaces/:workspaceId/analytics/reports/:reportId": { name: "Renamed report" },
+  "PUT /api/v1/workspaces/:workspaceId/analytics/settings": { churnDays: 90, margin: { defaultRate: 0.6, categoryRates: { 奶茶: 0.65 } } },
+  "POST /api/v1/workspaces/:workspaceId/analytics/costs": { kind: "channel", key: "douyin", from: "2026-01-01", to: "2026-01-31", amountMinor: 300000, note: "Douyin ads" },
+  "PUT /api/v1/workspaces/:workspaceId/analytics/costs/:costId": { kind: "campaign", key: "spring-launch", from: "2026-03-01", to: "2026-03-14", amountMinor: 120000 },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

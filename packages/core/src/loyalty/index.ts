@@ -42,7 +42,7 @@ export { loyaltyBadges, loyaltyBadgeHoldings } from "./badges/badges.schema";
 export { createTasksService } from "./tasks/tasks.service";
 export type { TasksService } from "./tasks/tasks.service";
 export { runLoyaltyTasksBatch, LOYALTY_TASKS_CONSUMER } from "./tasks/tasks.consumer";
-export { periodOf } from "./tasks/task-rules";
+export { periodOf as taskPeriodOf } from "./tasks/task-rules";
 export { createBadgesService } from "./badges/badges.service";
 export type { BadgesService } from "./badges/badges.service";
 export { awardPoints } from "./points/points.award";

@@ -6,6 +6,7 @@ import { attributionLocales } from "../../features/attribution/locales";
 import { auditLogLocales } from "../../features/audit-log/locales";
 import { authLocales } from "../../features/auth/locales";
 import { customersLocales } from "../../features/customers/locales";
+import { dashboardLocales } from "../../features/dashboard/locales";
 import { clvLocales } from "../../features/clv/locales";
 import { exploreLocales } from "../../features/explore/locales";
 import { importsLocales } from "../../features/imports/locales";
@@ -40,6 +41,7 @@ export const DICTIONARY_PARTS = [
   { owner: "attribution", ...attributionLocales },
   { owner: "alerts", ...alertsLocales },
   { owner: "explore", ...exploreLocales },
+  { owner: "dashboard", ...dashboardLocales },
 ] as const;
 
 export const en = {
@@ -61,6 +63,7 @@ export const en = {
   ...attributionLocales.en,
   ...alertsLocales.en,
   ...exploreLocales.en,
+  ...dashboardLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -82,6 +85,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...attributionLocales["zh-CN"],
   ...alertsLocales["zh-CN"],
   ...exploreLocales["zh-CN"],
+  ...dashboardLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

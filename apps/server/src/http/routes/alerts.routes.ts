@@ -57,7 +57,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = a
     { schema: { params: AlertRuleParams, response: { 204: z.null() }, tags, summary: "Delete a rule and its alerts" }, config: { auth: "workspace", permission: "analytics.manage" } },
     async (req, reply) => {
       await services.alerts.deleteRule(requireWorkspace(req), req.params.ruleId);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

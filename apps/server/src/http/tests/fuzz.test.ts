@@ -91,6 +91,7 @@ describe("fuzzing every route", () => {
         { numRuns: 50 },
       );
     }
+    // 50 runs per route: the walk grows with the route table.
   });
 
   it("never answers 5xx to raw garbage bodies and odd content types", { timeout: 600_000 }, async () => {

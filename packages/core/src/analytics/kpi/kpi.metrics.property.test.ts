@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { openWarehouse, type Warehouse } from "@siyu/storage";
+import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { DEFAULT_ANALYTICS_SETTINGS, type AcquisitionCostDto, type AnalyticsSettingsDto, type KpiMetricDto } from "@siyu/contracts";
+import { systemClock } from "../../shared/clock";
+import { newId } from "../../shared/ids";
+import { zonedMidnight } from "../../shared/local-time";
+import { createCost } from "./acquisition-costs";
+import { periodOf, shiftDay, windowsOf } from "./kpi-period";
+import { referenceMetrics, type RefEvent, type RefProfile } from "./kpi.reference";
+import { computeMetrics } from "./kpi.service";
+
+// Every dashboard metric, computed by the warehouse SQL on a real DuckDB, equals the plain
+// TypeScript reference (kpi.reference.ts) on random data: orders sent twice, partial and whole
+// refunds landing before, inside and after the period, events a millisecond either side of local
+// midnight in three zones (one with DST), stores by id and by code, empty periods.
+
+const STORE = { id: "0190a000-0000-7000-8000-00000000a001", code: "SH-1" };
+const STORE_VALUES = [STORE.id, STORE.code, "BJ-2", null];
+const ZONES = ["Asia/Shanghai", "UTC", "America/New_York"];
+const BASE_DAY = "2026-03-10";
+const EVENTS = ["Product Viewed", "App Opened", "Referral Invite Sent", "Referral Completed", "Survey Submitted"];
+const CHANNELS = ["douyin", "wecom", ""];
+const CAMPAIGNS = ["spring", "summer"];
+const pid = (i: number) => `0190a000-0000-7000-8000-${String(i).padStart(12, "0")}`;
+const identifierOf = (profileId: string) => `ffffffff${profileId.slice(8)}`;
+
+let db: TestDatabase;
+let warehouse: Warehouse;
+beforeAll(async () => {
+  db = await openTestDatabase();
+  warehouse = await openWarehouse({ dataDir: null });
+  await warehouse.migrate();
+});
+afterAll(async () => {
+  await warehouse.close();
+  await db.close();
+});
+
+interface Case {
+  timeZone: string;
+  profiles: RefProfile[];
+  events: RefEvent[];
+  costs: Omit<AcquisitionCostDto, "id" | "createdAt" | "updatedAt">[];
+  from: string;
+  days: number;
+  byStore: boolean;
+  churnDays: number;
+}
+
+/** An instant near a local midnight: a millisecond before, at, after, or somewhere in the day. */
+const instantArb = (timeZone: string) =>
+  fc.tuple(fc.integer({ min: -45, max: 12 }), fc.constantFrom(-1, 0, 1, 3_600_000, 86_399_999, 43_200_000)).map(([d, ms]) => {
+    const [y, m, day] = shiftDay(BASE_DAY, d).split("-").map(Number) as [number, number, number];
+    return new Date(zonedMidnight(y, m, day, timeZone).getTime() + ms);
+  });
+
+const amountArb = fc.integer({ min: 0, max: 400 }).map((q) => q / 4); // exact in binary: sums do not depend on their order
+
+const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) => {
+  const at = instantArb(timeZone);
+  const profile = (i: number) =>
+    fc.record({
+      firstSeenAt: fc.option(at, { nil: null, freq: 8 }),
+      channel: fc.constantFrom(...CHANNELS),
+      campaign: fc.option(fc.constantFrom(...CAMPAIGNS), { nil: undefined }),
+    }).map((p): RefProfile => ({ id: pid(i), firstSeenAt: p.firstSeenAt, traits: { source_channel: p.channel, ...(p.campaign ? { utm_campaign: p.campaign } : {}) } }));
+  const activity = fc.record({
+    profile: fc.option(fc.integer({ min: 0, max: 7 }), { nil: null, freq: 8 }),
+    event: fc.constantFrom(...EVENTS),
+    ts: at,
+    store: fc.constantFrom(...STORE_VALUES),
+    score: fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constantFrom(11, -1, 7.5)),
+    source: fc.option(fc.constantFrom("douyin", "tmall"), { nil: null }),
+  });
+  const order = fc.record({
+    profile: fc.option(fc.integer({ min: 0, max: 7 }), { nil: null, freq: 10 }),
+    ts: at,
+    store: fc.constantFrom(...STORE_VALUES),
+    amount: amountArb,
+    sentTwice: fc.boolean(),
+    refunds: fc.array(fc.record({ ts: at, amount: fc.option(amountArb, { nil: null, freq: 3 }) }), { maxLength: 2 }),
+  });
+  const cost = fc.record({
+    kind: fc.constantFrom("channel" as const, "campaign" as const),
+    key: fc.constantFrom("douyin", "spring"),
+    start: fc.integer({ min: -40, max: 10 }),
+    length: fc.integer({ min: 0, max: 20 }),
+    amountMinor: fc.integer({ min: 0, max: 100_000 }),
+    byStore: fc.boolean(),
+  });
+  return fc.record({
+    timeZone: fc.constant(timeZone),
+    profiles: fc.tuple(...Array.from({ length: 8 }, (_, i) => profile(i))),
+    activity: fc.array(activity, { maxLength: 40 }),
+    orders: fc.array(order, { maxLength: 25 }),
+    costs: fc.array(cost, { maxLength: 4 }),
+    fromOffset: fc.integer({ min: -20, max: 8 }),
+    days: fc.integer({ min: 1, max: 12 }),
+    byStore: fc.boolean(),
+    churnDays: fc.integer({ min: 1, max: 20 }),
+  }).map((raw): Case => {
+    const events: RefEvent[] = [];
+    const push = (e: Omit<RefEvent, "seq">) => events.push({ ...e, seq: events.length + 1 });
+    for (const a of raw.activity) {
+      push({
+        profileId: a.profile === null ? null : pid(a.profile),
+        event: a.event,
+        ts: a.ts,
+        storeId: a.store,
+        orderId: null,
+        revenue: null,
+        properties: a.event === "Survey Submitted" ? { score: a.score } : {},
+        context: a.source ? { campaign: { source: a.source, name: "spring" } } : {},
+      });
+    }
+    raw.orders.forEach((o, i) => {
+      const completed = { profileId: o.profile === null ? null : pid(o.profile), event: "Order Completed", ts: o.ts, storeId: o.store, orderId: `o${i}`, revenue: o.amount, properties: {}, context: {} };
+      push(completed);
+      for (const r of o.refunds) push({ ...completed, event: "Order Refunded", ts: r.ts, revenue: r.amount, storeId: null });
+      if (o.sentTwice) push(completed);
+    });
+    return {
+      timeZone,
+      profiles: raw.profiles,
+      events,
+      costs: raw.costs.map((c) => ({
+        kind: c.kind,
+        key: c.key,
+        from: shiftDay(BASE_DAY, c.start),
+        to: shiftDay(BASE_DAY, c.start + c.length),
+        amountMinor: c.amountMinor,
+        storeId: c.byStore ? STORE.id : null,
+        note: null,
+      })),
+      from: shiftDay(BASE_DAY, raw.fromOffset),
+      days: raw.days,
+      byStore: raw.byStore,
+      churnDays: raw.churnDays,
+    };
+  });
+});
+
+async function load(workspaceId: string, c: Case): Promise<void> {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  await warehouse.transaction(async (tx) => {
+    await tx.append("profiles", c.profiles.map((p) => [workspaceId, p.id, null, null, null, iso(p.firstSeenAt), iso(p.firstSeenAt), 0, 0, 0, null, JSON.stringify(p.traits)]));
+    await tx.append("profile_identifiers", c.profiles.map((p) => [workspaceId, identifierOf(p.id), "user_id", p.id, p.id]));
+    await tx.append(
+      "events",
+      c.events.map((e) => [
+        workspaceId, e.seq, `m${e.seq}`, "track", e.event, null, null, iso(e.ts), iso(e.ts),
+        e.profileId ? identifierOf(e.profileId) : null, null, null, null, null, e.storeId, e.orderId, null, e.revenue, null,
+        JSON.stringify(e.properties), JSON.stringify(e.context), "{}",
+      ]),
+    );
+  });
+}
+
+function compare(got: KpiMetricDto[], want: ReturnType<typeof referenceMetrics>, label: string) {
+  for (const [key, expected] of Object.entries(want)) {
+    const m = got.find((x) => x.key === key);
+    expect(m, key).toBeDefined();
+    const close = (a: number | null, b: number | null, what: string) => {
+      if (b === null || a === null) expect(a, `${label} ${key} ${what}`).toBe(b);
+      else expect(a, `${label} ${key} ${what}`).toBeCloseTo(b, 6);
+    };
+    close(m!.value, expected.value, "value");
+    close(m!.previous, expected.previous, "previous");
+    if (expected.series) {
+      expect(m!.series.length, `${label} ${key} series length`).toBe(expected.series.length);
+      expected.series.forEach((v, i) => close(m!.series[i]!.value, v, `series[${i}]`));
+    }
+  }
+}
+
+describe("KPI metrics against the plain TypeScript reference", () => {
+  it("agree on random data across zones, stores, refunds and period edges", async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, async (c) => {
+        const workspaceId = newId();
+        await load(workspaceId, c);
+        const ctx = { workspaceId, actor: { type: "system" as const, id: null, name: "test" }, storeIds: null, ip: null };
+        const costs: AcquisitionCostDto[] = [];
+        for (const cost of c.costs) {
+          costs.push(await createCost({ db: db.db, clock: systemClock, existingStores: async () => new Set([STORE.id]) }, ctx, cost));
+        }
+        const settings: AnalyticsSettingsDto = { ...DEFAULT_ANALYTICS_SETTINGS, churnDays: c.churnDays };
+        const w = windowsOf(periodOf(c.from, shiftDay(c.from, c.days - 1), c.timeZone), c.timeZone);
+        const store = c.byStore ? STORE : null;
+        const scope = { workspaceId, timeZone: c.timeZone, minorPer: 100, store };
+        const got = await computeMetrics({ db: db.db }, warehouse, scope, w, settings);
+        const want = referenceMetrics({ events: c.events, profiles: c.profiles, costs, w, timeZone: c.timeZone, store, settings });
+        compare(got.metrics, want, `${c.timeZone} ${c.from}+${c.days} store=${c.byStore}`);
+      }),
+      { numRuns: 60 },
+    );
+  }, 300_000);
+
+  it("answers an empty workspace with zeros and nulls, never NaN", async () => {
+    const workspaceId = newId();
+    const w = windowsOf(periodOf("2026-03-01", "2026-03-07", "Asia/Shanghai"), "Asia/Shanghai");
+    const got = await computeMetrics({ db: db.db }, warehouse, { workspaceId, timeZone: "Asia/Shanghai", minorPer: 100, store: null }, w, DEFAULT_ANALYTICS_SETTINGS);
+    const byKey = Object.fromEntries(got.metrics.map((m) => [m.key, m]));
+    expect(byKey.orders).toMatchObject({ value: 0, previous: 0, change: 0, changeRatio: null });
+    expect(byKey.gmv!.series).toHaveLength(7);
+    expect(byKey.averageOrderValue!.value).toBeNull();
+    expect(byKey.repurchaseCycleDays!.value).toBeNull();
+    expect(byKey.cac!.value).toBeNull();
+    expect(byKey.nps!.value).toBeNull();
+    expect(byKey.kFactor!.value).toBeNull();
+    for (const m of got.metrics) for (const v of [m.value, m.previous, ...m.series.map((p) => p.value)]) expect(Number.isNaN(v)).toBe(false);
+  });
+});

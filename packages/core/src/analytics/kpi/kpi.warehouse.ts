@@ -1,0 +1,367 @@
+import type { AnalyticsSettingsDto } from "@siyu/contracts";
+import type { Warehouse } from "@siyu/storage";
+import { daysOf, shiftDay, startOfDay, type KpiPeriod, type KpiWindows } from "./kpi-period";
+
+// The dashboard's warehouse side: set-based DuckDB over `events` and the profile snapshot,
+// scoped to one workspace. Values spliced into the SQL are validated dates, ISO instants, IANA
+// zones, integers and settings strings (quoted by `lit`); the store filter goes as parameters.
+// Every query takes [$1 workspace, $2 store id, $3 store code].
+
+type WarehouseTransaction = Parameters<Parameters<Warehouse["transaction"]>[0]>[0];
+
+export interface KpiScope {
+  workspaceId: string;
+  timeZone: string;
+  /** Minor units per major unit of the workspace currency (the warehouse keeps amounts as sent, in major units). */
+  minorPer: number;
+  /** Orders and events whose store_id is the store's id or its code; null = every store. */
+  store: { id: string; code: string } | null;
+}
+
+
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const ts = (d: Date) => `${lit(d.toISOString())}::timestamptz`;
+const day = (d: string) => `${lit(d)}::date`;
+const storeMatch = (column: string) => `($2::varchar is null or ${column} = $2::varchar or ${column} = $3::varchar)`;
+const localDate = (scope: KpiScope, column: string) => `timezone(${lit(scope.timeZone)}, ${column})::date`;
+
+/** The order rows the metrics read: the first Order Completed of each order_id before `end`, net of every refund of it. */
+function ordersTableSql(scope: KpiScope, end: Date, withAttribution: boolean): string {
+  const attribution = withAttribution
+    ? `, arg_min(coalesce(nullif(properties->>'$.utm_campaign', ''), nullif(properties->>'$.campaign', ''), nullif(context->>'$.campaign.name', '')), seq) as campaign,
+         arg_min(coalesce(nullif(properties->>'$.utm_source', ''), nullif(context->>'$.campaign.source', '')), seq) as source,
+         arg_min(properties->'$.products', seq) as products`
+    : "";
+  return `
+create or replace temp table _kpi_orders as
+with completed as (
+  select order_id, arg_min(profile_id, seq) as profile_id, min(ts) as ts, arg_min(store_id, seq) as store_id,
+         arg_min(coalesce(revenue, 0), seq) as amount ${attribution}
+  from events_with_profile
+  where workspace_id = $1::uuid and event = 'Order Completed' and order_id is not null and ts < ${ts(end)}
+  group by order_id
+),
+refunds as (
+  select order_id, bool_or(revenue is null) as whole, coalesce(sum(revenue), 0) as amount
+  from events
+  where workspace_id = $1::uuid and event = 'Order Refunded' and order_id is not null
+  group by order_id
+)
+select c.order_id, c.profile_id, c.ts, ${localDate(scope, "c.ts")} as day,
+       coalesce(r.whole or r.amount >= c.amount, false) as cancelled,
+       case when coalesce(r.whole or r.amount >= c.amount, false) then 0
+            else cast(round(greatest(0, c.amount - coalesce(r.amount, 0)) * ${scope.minorPer}) as bigint) end as net_minor
+       ${withAttribution ? ", c.campaign, c.source, c.products" : ""}
+from completed c left join refunds r on r.order_id = c.order_id
+where ${storeMatch("c.store_id")}`;
+}
+
+/** Each profile's acquisition channel, campaign and home store: profile traits first, else its first event carrying them. */
+function acquisitionSql(scope: KpiScope, profilesWhere: string): string {
+  return `
+np as (select id, first_seen_at, traits from profiles where workspace_id = $1::uuid and merged_into is null and ${profilesWhere}),
+ft as (
+  select e.profile_id,
+         arg_min(e.store_id, e.ts) filter (where e.store_id is not null) as store_id,
+         arg_min(e.context->>'$.campaign.source', e.ts) filter (where nullif(e.context->>'$.campaign.source', '') is not null) as source,
+         arg_min(e.context->>'$.campaign.name', e.ts) filter (where nullif(e.context->>'$.campaign.name', '') is not null) as campaign
+  from events_with_profile e
+  where e.workspace_id = $1::uuid and e.profile_id in (select id from np)
+  group by e.profile_id
+),
+acq as (
+  select np.id as profile_id, np.first_seen_at, ft.store_id,
+         coalesce(nullif(np.traits->>'$.source_channel', ''), nullif(np.traits->>'$.utm_source', ''), ft.source) as channel,
+         coalesce(nullif(np.traits->>'$.utm_campaign', ''), nullif(np.traits->>'$.campaign', ''), ft.campaign) as campaign
+  from np left join ft on ft.profile_id = np.id
+)`;
+}
+
+export interface DailyOrders {
+  orders: number;
+  gmvMinor: number;
+  buyers: number;
+}
+
+export interface PeriodPair<T> {
+  current: T;
+  previous: T;
+}
+
+export interface OrderFigures {
+  daily: Map<string, DailyOrders>;
+  buyers: PeriodPair<number>;
+  repeatBuyers: PeriodPair<number>;
+  cycle: PeriodPair<number | null>;
+  cycleDaily: Map<string, number>;
+  customers: PeriodPair<number>;
+  churned: PeriodPair<number>;
+  spendMinor: PeriodPair<number>;
+  /** Average expected 365-day value of the customers in scope, minor units; null without CLV predictions. */
+  clvAverageMinor: number | null;
+}
+
+export interface ActivityFigures {
+  daily: Map<string, number>;
+  active: PeriodPair<number>;
+  retained: PeriodPair<number>;
+  /** Active in the period before (denominator of retention). */
+  activeBefore: PeriodPair<number>;
+  wau: PeriodPair<number>;
+  mau: PeriodPair<number>;
+  rolling: Map<string, { wau: number; mau: number }>;
+}
+
+export interface SurveyFigures {
+  invites: PeriodPair<number>;
+  conversions: PeriodPair<number>;
+  responses: PeriodPair<number>;
+  npsPoints: PeriodPair<number>;
+  npsDaily: Map<string, { responses: number; points: number }>;
+}
+
+export interface NewMemberRow {
+  day: string;
+  current: boolean;
+  channel: string | null;
+  campaign: string | null;
+  count: number;
+}
+
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const nOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const params = (scope: KpiScope) => [scope.workspaceId, scope.store?.id ?? null, scope.store?.code ?? null];
+
+async function withTemp<T>(warehouse: Warehouse, work: (tx: WarehouseTransaction) => Promise<T>): Promise<T> {
+  // Temp tables live on the one DuckDB connection the transaction holds; nobody else sees them.
+  // A failed transaction rolls back, which discards them too.
+  return warehouse.transaction(async (tx) => {
+    const result = await work(tx);
+    await tx.run("drop table if exists _kpi_orders");
+    await tx.run("drop table if exists _kpi_active");
+    return result;
+  });
+}
+
+export async function readOrderFigures(warehouse: Warehouse, scope: KpiScope, w: KpiWindows, churnDays: number): Promise<OrderFigures> {
+  const { current: cur, previous: prev } = w;
+  const p = params(scope);
+  return withTemp(warehouse, async (tx) => {
+    await tx.run(ordersTableSql(scope, cur.end, false), p);
+    const daily = await tx.query<{ day: string; orders: bigint; gmv: bigint | number; buyers: bigint }>(
+      `select strftime(day, '%Y-%m-%d') as day, count(*) filter (where not cancelled) as orders, sum(net_minor) as gmv,
+              count(distinct profile_id) filter (where not cancelled) as buyers
+       from _kpi_orders where ts >= ${ts(prev.start)} group by day`,
+    );
+    const buyers = await tx.query<{ k: string; buyers: bigint; repeaters: bigint }>(
+      `with per as (
+         select case when ts >= ${ts(cur.start)} then 'cur' else 'prev' end as k, profile_id, count(*) as orders
+         from _kpi_orders where ts >= ${ts(prev.start)} and not cancelled and profile_id is not null group by all)
+       select k, count(*) as buyers, count(*) filter (where orders >= 2) as repeaters from per group by k`,
+    );
+    const cycles = await tx.query<{ k: string | null; day: string | null; median: number | null }>(
+      `with d as (select distinct profile_id, day from _kpi_orders where not cancelled and profile_id is not null),
+       g as (select day, date_diff('day', lag(day) over (partition by profile_id order by day), day) as gap from d)
+       select case when day >= ${day(cur.from)} then 'cur' else 'prev' end as k, null as day, median(gap) as median
+       from g where gap is not null and day >= ${day(prev.from)} group by 1
+       union all
+       select null, strftime(day, '%Y-%m-%d'), median(gap) from g where gap is not null and day >= ${day(cur.from)} group by day`,
+    );
+    const [stock] = await tx.query<Record<string, bigint | number | null>>(
+      `with c as (
+         select profile_id, max(day) as last_cur, max(day) filter (where ts < ${ts(cur.start)}) as last_prev,
+                sum(net_minor) as spend_cur, sum(net_minor) filter (where ts < ${ts(cur.start)}) as spend_prev
+         from _kpi_orders where not cancelled and profile_id is not null group by profile_id)
+       select count(*) as customers_cur,
+              count(*) filter (where date_diff('day', last_cur, ${day(cur.to)}) >= ${churnDays}) as churned_cur,
+              sum(spend_cur) as spend_cur,
+              count(last_prev) as customers_prev,
+              count(*) filter (where last_prev is not null and date_diff('day', last_prev, ${day(prev.to)}) >= ${churnDays}) as churned_prev,
+              sum(spend_prev) as spend_prev
+       from c`,
+    );
+    const [clv] = await tx.query<{ n: bigint; avg: number | null }>(
+      `select count(*) as n, avg(c.expected_value_365d) as avg
+       from profile_clv c join profiles p on p.workspace_id = c.workspace_id and p.id = c.profile_id and p.merged_into is null
+       where c.workspace_id = $1::uuid and c.expected_value_365d is not null
+         and ($2::varchar is null or c.profile_id in (select profile_id from _kpi_orders where not cancelled))`,
+      [scope.workspaceId, scope.store?.id ?? null],
+    );
+    const pair = <T>(rows: { k: string | null }[], pick: (r: never) => T, empty: T): PeriodPair<T> => {
+      const of = (k: string) => {
+        const row = rows.find((r) => r.k === k);
+        return row ? pick(row as never) : empty;
+      };
+      return { current: of("cur"), previous: of("prev") };
+    };
+    return {
+      daily: new Map(daily.map((r) => [r.day, { orders: n(r.orders), gmvMinor: n(r.gmv), buyers: n(r.buyers) }])),
+      buyers: pair(buyers, (r: { buyers: bigint }) => n(r.buyers), 0),
+      repeatBuyers: pair(buyers, (r: { repeaters: bigint }) => n(r.repeaters), 0),
+      cycle: pair(cycles.filter((r) => r.day === null), (r: { median: number | null }) => nOrNull(r.median), null),
+      cycleDaily: new Map(cycles.filter((r) => r.day !== null).map((r) => [r.day!, n(r.median)])),
+      customers: { current: n(stock?.customers_cur), previous: n(stock?.customers_prev) },
+      churned: { current: n(stock?.churned_cur), previous: n(stock?.churned_prev) },
+      spendMinor: { current: n(stock?.spend_cur), previous: n(stock?.spend_prev) },
+      clvAverageMinor: clv && n(clv.n) > 0 && clv.avg !== null ? clv.avg * scope.minorPer : null,
+    };
+  });
+}
+
+export async function readActivityFigures(warehouse: Warehouse, scope: KpiScope, w: KpiWindows): Promise<ActivityFigures> {
+  const { current: cur, previous: prev, beforePrevious: pp } = w;
+  const lowerDay = [pp.from, shiftDay(prev.to, -29)].sort()[0]!;
+  return withTemp(warehouse, async (tx) => {
+    await tx.run(
+      `create or replace temp table _kpi_active as
+       select distinct profile_id, ${localDate(scope, "ts")} as day from events_with_profile
+       where workspace_id = $1::uuid and ts >= ${ts(startOfDay(lowerDay, scope.timeZone))} and ts < ${ts(cur.end)}
+         and profile_id is not null and ${storeMatch("store_id")}`,
+      params(scope),
+    );
+    const daily = await tx.query<{ day: string; n: bigint }>(
+      `select strftime(day, '%Y-%m-%d') as day, count(*) as n from _kpi_active where day >= ${day(prev.from)} group by day`,
+    );
+    const between = (from: string, to: string) => `day between ${day(from)} and ${day(to)}`;
+    const distinct = (from: string, to: string) => `count(distinct profile_id) filter (where ${between(from, to)})`;
+    const both = (a: KpiPeriod, b: KpiPeriod) =>
+      `(select count(*) from (select profile_id from _kpi_active where ${between(a.from, a.to)} intersect select profile_id from _kpi_active where ${between(b.from, b.to)}))`;
+    const [sets] = await tx.query<Record<string, bigint>>(
+      `select ${distinct(cur.from, cur.to)} as cur, ${distinct(prev.from, prev.to)} as prev, ${distinct(pp.from, pp.to)} as pp,
+              ${distinct(shiftDay(cur.to, -6), cur.to)} as wau_cur, ${distinct(shiftDay(prev.to, -6), prev.to)} as wau_prev,
+              ${distinct(shiftDay(cur.to, -29), cur.to)} as mau_cur, ${distinct(shiftDay(prev.to, -29), prev.to)} as mau_prev,
+              ${both(prev, cur)} as kept_cur, ${both(pp, prev)} as kept_prev
+       from _kpi_active`,
+    );
+    // A profile counts toward WAU (MAU) on day d when one of its active days is in (d − 7, d]
+    // (d − 30, d]. Each active day a covers [a, min(a + 7, next active day)): the intervals of one
+    // profile do not overlap, so a running sum of +1 / −1 at their ends counts profiles per day.
+    const rolling = await tx.query<{ day: string; wau: bigint; mau: bigint }>(
+      `with s as (select day as a, lead(day) over (partition by profile_id order by day) as b from _kpi_active),
+       deltas as (
+         select a as d, 1 as w, 1 as m from s
+         union all select least(a + 7, coalesce(b, a + 7)), -1, 0 from s
+         union all select least(a + 30, coalesce(b, a + 30)), 0, -1 from s),
+       per_day as (select d, sum(w) as w, sum(m) as m from deltas group by d),
+       days as (select unnest(generate_series(${day(lowerDay)}, ${day(cur.to)}, interval 1 day))::date as d),
+       cum as (
+         select days.d, sum(coalesce(p.w, 0)) over (order by days.d) as wau, sum(coalesce(p.m, 0)) over (order by days.d) as mau
+         from days left join per_day p on p.d = days.d)
+       select strftime(d, '%Y-%m-%d') as day, wau, mau from cum where d >= ${day(cur.from)}`,
+    );
+    return {
+      daily: new Map(daily.map((r) => [r.day, n(r.n)])),
+      active: { current: n(sets?.cur), previous: n(sets?.prev) },
+      activeBefore: { current: n(sets?.prev), previous: n(sets?.pp) },
+      retained: { current: n(sets?.kept_cur), previous: n(sets?.kept_prev) },
+      wau: { current: n(sets?.wau_cur), previous: n(sets?.wau_prev) },
+      mau: { current: n(sets?.mau_cur), previous: n(sets?.mau_prev) },
+      rolling: new Map(rolling.map((r) => [r.day, { wau: n(r.wau), mau: n(r.mau) }])),
+    };
+  });
+}
+
+export async function readSurveyFigures(warehouse: Warehouse, scope: KpiScope, w: KpiWindows, settings: AnalyticsSettingsDto): Promise<SurveyFigures> {
+  const { current: cur, previous: prev } = w;
+  const { inviteEvent, conversionEvent } = settings.referral;
+  const npsEvent = settings.nps.event;
+  const rows = await warehouse.query<{ day: string; event: string; n: bigint; responses: bigint; points: bigint }>(
+    `with e as (
+       select ${localDate(scope, "ts")} as day, event,
+              case when event = ${lit(npsEvent)} then try_cast(json_extract_string(properties, ${lit(`$.${settings.nps.scoreProperty}`)}) as double) end as raw
+       from events
+       where workspace_id = $1::uuid and ts >= ${ts(prev.start)} and ts < ${ts(cur.end)}
+         and event in (${lit(inviteEvent)}, ${lit(conversionEvent)}, ${lit(npsEvent)}) and ${storeMatch("store_id")}),
+     s as (select day, event, case when raw between 0 and 10 then raw end as score from e)
+     select strftime(day, '%Y-%m-%d') as day, event, count(*) as n, count(score) as responses,
+            count(*) filter (where score >= 9) - count(*) filter (where score <= 6) as points
+     from s group by all`,
+    params(scope),
+  );
+  const sum = (event: string, pick: (r: (typeof rows)[number]) => number) => {
+    const of = (inPeriod: (d: string) => boolean) => rows.filter((r) => r.event === event && inPeriod(r.day)).reduce((t, r) => t + pick(r), 0);
+    return { current: of((d) => d >= cur.from), previous: of((d) => d < cur.from) };
+  };
+  const npsDaily = new Map<string, { responses: number; points: number }>();
+  for (const r of rows) if (r.event === npsEvent && r.day >= cur.from) npsDaily.set(r.day, { responses: n(r.responses), points: n(r.points) });
+  return {
+    invites: sum(inviteEvent, (r) => n(r.n)),
+    conversions: sum(conversionEvent, (r) => n(r.n)),
+    responses: sum(npsEvent, (r) => n(r.responses)),
+    npsPoints: sum(npsEvent, (r) => n(r.points)),
+    npsDaily,
+  };
+}
+
+/** New members of both periods by local day, acquisition channel and campaign. */
+export async function readNewMembers(warehouse: Warehouse, scope: KpiScope, w: KpiWindows): Promise<NewMemberRow[]> {
+  const { current: cur, previous: prev } = w;
+  const rows = await warehouse.query<{ day: string; cur: boolean; channel: string | null; campaign: string | null; n: bigint }>(
+    `with ${acquisitionSql(scope, `first_seen_at >= ${ts(prev.start)} and first_seen_at < ${ts(cur.end)}`)}
+     select strftime(${localDate(scope, "first_seen_at")}, '%Y-%m-%d') as day, first_seen_at >= ${ts(cur.start)} as cur, channel, campaign, count(*) as n
+     from acq where ${storeMatch("store_id")} group by all`,
+    params(scope),
+  );
+  return rows.map((r) => ({ day: r.day, current: r.cur, channel: r.channel, campaign: r.campaign, count: n(r.n) }));
+}
+
+export interface AttributedRevenue {
+  kind: "channel" | "campaign";
+  key: string;
+  orders: number;
+  revenueMinor: number;
+  /** Σ net × the order's margin rate, minor units (not rounded). */
+  marginMinor: number;
+}
+
+/**
+ * Last-touch revenue of the period's orders (net of refunds, fully refunded ones left out): an
+ * order is credited to its own utm_campaign / campaign property (else context.campaign.name) and
+ * utm_source (else context.campaign.source); without them, to its buyer's acquisition campaign and
+ * channel. Margin: the order's lines (products[].price × quantity) weighted by their category's
+ * rate, else the default rate.
+ */
+export async function readAttributedRevenue(
+  warehouse: Warehouse,
+  scope: KpiScope,
+  period: KpiPeriod,
+  margin: AnalyticsSettingsDto["margin"],
+): Promise<AttributedRevenue[]> {
+  const rates = Object.entries(margin.categoryRates);
+  const rateTable = rates.length
+    ? `(values ${rates.map(([c, r]) => `(${lit(c)}, ${Number(r)}::double)`).join(", ")}) as r(category, rate)`
+    : "(select null::varchar as category, null::double as rate where false) as r";
+  const defaultRate = `${Number(margin.defaultRate)}::double`;
+  return withTemp(warehouse, async (tx) => {
+    await tx.run(ordersTableSql(scope, period.end, true), params(scope));
+    const rows = await tx.query<{ kind: "channel" | "campaign"; key: string; orders: bigint; revenue: bigint | number; margin: number }>(
+      `with o as (select * from _kpi_orders where ts >= ${ts(period.start)} and not cancelled),
+       ${acquisitionSql(scope, "id in (select profile_id from o)")},
+       line as (
+         select order_id, l->>'$.category' as category,
+                try_cast(l->>'$.price' as double) * coalesce(try_cast(l->>'$.quantity' as double), 1) as amount
+         from (select order_id, unnest(from_json(products, '["json"]')) as l from o where json_type(products) = 'ARRAY')
+       ),
+       rate as (
+         select line.order_id, sum(line.amount * coalesce(r.rate, ${defaultRate})) / sum(line.amount) as rate
+         from line left join ${rateTable} on r.category = line.category
+         where line.amount > 0 group by line.order_id
+       ),
+       credited as (
+         select o.net_minor, o.net_minor * coalesce(rate.rate, ${defaultRate}) as margin,
+                coalesce(o.campaign, acq.campaign) as campaign, coalesce(o.source, acq.channel) as channel
+         from o left join acq on acq.profile_id = o.profile_id left join rate on rate.order_id = o.order_id
+       )
+       select 'campaign' as kind, campaign as key, count(*) as orders, sum(net_minor) as revenue, sum(margin) as margin from credited where campaign is not null group by campaign
+       union all
+       select 'channel', channel, count(*), sum(net_minor), sum(margin) from credited where channel is not null group by channel`,
+      [scope.workspaceId],
+    );
+    return rows.map((r) => ({ kind: r.kind, key: r.key, orders: n(r.orders), revenueMinor: n(r.revenue), marginMinor: n(r.margin) }));
+  });
+}
+
+/** Days of the period with a value from `map`, 0 when missing. */
+export function dailySeries<T>(period: KpiPeriod, map: Map<string, T>, pick: (v: T | undefined) => number | null) {
+  return daysOf(period.from, period.to).map((d) => ({ day: d, value: pick(map.get(d)) }));
+}
