@@ -371,6 +371,50 @@ describe("member loyalty endpoints", () => {
   });
 });
 
+describe("member engagement and catalogue endpoints", () => {
+  it("checks the member in once a day, shows tasks, badges, the catalogue and lotteries, redeems and draws for the member only", async () => {
+    const c = await customer(A);
+    const other = await customer(A);
+    const { token } = await tokenFor(A, { type: "user_id", value: c.userId });
+    const ctx = ctxOf(A);
+
+    const first = await member("POST", "/check-ins", token, A, { idempotencyKey: "today" });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ checkIn: { profileId: c.profileId, kind: "check_in", streak: 1 }, replayed: false });
+    expect((await member("POST", "/check-ins", token, A, { idempotencyKey: "today" })).statusCode).toBe(200);
+    expectError(await member("POST", "/check-ins", token, A, {}), 409, "loyalty.already_checked_in");
+    // Another member's key space is their own: the same key checks them in.
+    const otherToken = (await tokenFor(A, { type: "user_id", value: other.userId })).token;
+    expect((await member("POST", "/check-ins", otherToken, A, { idempotencyKey: "today" })).statusCode).toBe(201);
+    const calendar = await member("GET", "/check-ins", token);
+    expect(calendar.json()).toMatchObject({ currentStreak: 1 });
+
+    await t.services.tasks.create(ctx, { code: `m_${serial}`, nameZh: "首单", kind: "once", steps: [{ kind: "event", event: "Order Completed" }], rewardPoints: 10 });
+    const tasks = (await member("GET", "/tasks", token)).json<{ items: { task: { code: string }; open: boolean; steps: { done: number; needed: number }[] }[] }>().items;
+    expect(tasks.find((x) => x.task.code === `m_${serial}`)).toMatchObject({ open: true, steps: [{ done: 0, needed: 1 }] });
+    expect((await member("GET", "/badges", token)).json()).toEqual({ items: [] });
+
+    await t.services.points.adjust(ctx, c.profileId, { delta: 100, reason: "test", idempotencyKey: `m-cat-${serial}` });
+    const item = await t.services.catalogue.createItem(ctx, { kind: "goods", sku: `TUMBLER-${serial}`, name: "Tumbler", pointsCost: 60, stock: 1 });
+    const catalogue = (await member("GET", "/catalogue", token)).json<{ items: { id: string }[] }>();
+    expect(catalogue.items.map((i) => i.id)).toContain(item.id);
+    const redeemed = await member("POST", "/redemptions", token, A, { itemId: item.id, idempotencyKey: "tumbler" });
+    expect(redeemed.statusCode, redeemed.body).toBe(201);
+    expect((await member("POST", "/redemptions", token, A, { itemId: item.id, idempotencyKey: "tumbler" })).statusCode).toBe(200);
+    expectError(await member("POST", "/redemptions", otherToken, A, { itemId: item.id, idempotencyKey: "tumbler" }), 409, "loyalty.out_of_stock");
+    const mine = (await member("GET", "/redemptions", token)).json<{ items: { profileId: string }[] }>().items;
+    expect(mine).toHaveLength(1);
+    expect((await member("GET", "/redemptions", otherToken)).json()).toMatchObject({ items: [] });
+
+    const campaign = await t.services.lottery.create(ctx, { name: "Spring", pointsCost: 10, prizes: [{ name: "Thanks", kind: "none", weight: 1 }] });
+    expect((await member("GET", "/lotteries", token)).json<{ items: { id: string }[] }>().items.map((l) => l.id)).toContain(campaign.id);
+    const drawn = await member("POST", "/lottery-draws", token, A, { campaignId: campaign.id, idempotencyKey: "d1" });
+    expect(drawn.statusCode, drawn.body).toBe(201);
+    expect(drawn.json()).toMatchObject({ balance: { available: 100 + 5 - 60 - 10 }, replayed: false });
+    expectError(await member("POST", "/lottery-draws", otherToken, A, { campaignId: campaign.id, idempotencyKey: "d1" }), 422, "loyalty.insufficient_points");
+  });
+});
+
 describe("member rate limit", () => {
   it("limits requests per member token; other members are not affected", async () => {
     const limited = await buildTestApp({ rateLimitPerMemberPerMinute: 3 });
