@@ -97,6 +97,7 @@ export function defineWorkspaceSettings<S extends z.ZodObject>(definition: Works
     module,
     load,
     update: (db, clock, ctx, patch) => save(db, clock, ctx, (before) => ({ ...before, ...patch })),
-    replace: (db, clock, ctx, whole) => save(db, clock, ctx, () => whole),
+    // Keys left out take their defaults, also where the schema itself has none.
+    replace: (db, clock, ctx, whole) => save(db, clock, ctx, () => ({ ...defaults, ...whole })),
   };
 }
