@@ -28,7 +28,8 @@ describe("Siyu console in Chromium", () => {
     expect(page.url()).toContain(`/w/${demo.workspace.id}/`);
     const switcher = byTestId("workspace-switcher");
     await switcher.getByText(demo.workspace.name, { exact: true }).waitFor();
-    await byTestId("coming-soon-overview").waitFor();
+    // The landing page is the Overview dashboard of the demo brand.
+    await byTestId("dashboard-body").waitFor();
     await screenshot("02-overview");
 
     // 3. 中文 and back to English.
