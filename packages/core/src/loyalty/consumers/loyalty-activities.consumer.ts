@@ -136,13 +136,14 @@ async function readCounters(tx: Db, workspaceId: string, candidates: Candidate[]
   const ids = `{${[...new Set(candidates.map((c) => c.profileId))].join(",")}}`;
   const codes = JSON.stringify([...new Set(candidates.map((c) => c.rule.code))]);
   const days = candidates.map((c) => c.day).sort();
+  // Whole months: an event sent late (its day earlier than awards already given) still counts them all.
   const from = `${days[0]!.slice(0, 7)}-01`;
-  const until = days[days.length - 1]!;
+  const lastMonth = `${days[days.length - 1]!.slice(0, 7)}-01`;
   for (const r of await rows<{ profile_id: string; rule_code: string; day: unknown; n: string | number; points: string | number }>(
     tx,
     sql`select profile_id, rule_code, day, count(*) as n, sum(points) as points from activity_awards
         where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[]) and rule_code in (select jsonb_array_elements_text(${codes}::jsonb))
-          and day between ${from}::date and ${until}::date
+          and day >= ${from}::date and day < (${lastMonth}::date + interval '1 month')::date
         group by profile_id, rule_code, day`,
   )) {
     const keys = capCounterKeys(r.rule_code, r.profile_id, dayText(r.day));
