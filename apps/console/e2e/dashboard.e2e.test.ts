@@ -58,7 +58,8 @@ describe("The KPI dashboard in Chromium", () => {
     await screenshot("02-overview-7-days");
 
     // The trend as a table, and as CSV.
-    await byTestId("period-last90").click();
+    // Wait for the 90-day answer: until it arrives the page keeps showing the 7-day figures.
+    await Promise.all([page.waitForResponse((r) => r.url().includes("/analytics/dashboard") && r.ok()), byTestId("period-last90").click()]);
     await byTestId("dashboard-trend-toggle").click();
     await byTestId("dashboard-trend-table").waitFor();
     const [download] = await Promise.all([page.waitForEvent("download"), byTestId("dashboard-trend-csv").click()]);

@@ -34,7 +34,12 @@ describe("Loyalty tasks and badges in Chromium", () => {
       { type: "track", messageId: "lt-4", userId: "member-1", event: "Product Shared", properties: {} },
     ]);
     const [member] = await until("the member", () => api.get<{ items: { id: string }[] }>(`${ws}/customers?q=member-1`).then((r) => r.items), (items) => items.length === 1);
-    await until("the points for the task", () => api.get<{ available: number }>(`${ws}/customers/${member!.id}/points`), (b) => b.available === 15);
+    // 15 points for the task, once (the default share rule also pays 5 a share: 25 in all).
+    await until(
+      "the points for the task",
+      () => api.get<{ items: { source: string; delta: number }[] }>(`${ws}/customers/${member!.id}/points/entries?limit=50`).then((r) => r.items.filter((e) => e.source === "task")),
+      (entries) => entries.length === 1 && entries[0]!.delta === 15,
+    );
 
     // 3. A title by rule (made through the API), judged from the Badges tab.
     await api.post(`${ws}/loyalty/badges`, { code: "shanghai", nameZh: "上海茶客", kind: "title", rule: { type: "trait", trait: "city", op: "eq", value: "上海" } });
