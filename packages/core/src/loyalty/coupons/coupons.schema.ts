@@ -1,0 +1,107 @@
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
+
+// Coupon templates, issued coupons and bulk issue jobs.
+
+/** Coupon templates: what a coupon gives, when it is valid, how many exist and who may hold how many. */
+export const couponTemplates = pgTable(
+  "coupon_templates",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }),
+    percentOff: integer("percent_off"),
+    capMinor: bigint("cap_minor", { mode: "number" }),
+    thresholdMinor: bigint("threshold_minor", { mode: "number" }),
+    itemSku: text("item_sku"),
+    validity: jsonb("validity").$type<{ kind: "fixed"; from: string; until: string } | { kind: "relative"; days: number }>().notNull(),
+    totalStock: integer("total_stock"),
+    issuedCount: integer("issued_count").notNull().default(0),
+    perMemberLimit: integer("per_member_limit"),
+    perMemberDailyLimit: integer("per_member_daily_limit"),
+    storeIds: jsonb("store_ids").$type<string[] | null>(),
+    /** Points a member pays to get one (exchange); null = not for points. */
+    pointsCost: integer("points_cost"),
+    /** Which order lines the discount applies to (ProductScope); null = every product. */
+    productScope: jsonb("product_scope").$type<{ includeSkus: string[] | null; includeCategories: string[] | null; excludeSkus: string[]; excludeCategories: string[] } | null>(),
+    /** Stackable coupons combine on one order; at most one non-stackable coupon per order. */
+    stackable: boolean("stackable").notNull().default(false),
+    status: text("status").notNull(),
+    /** Members may claim it themselves (member API). */
+    claimable: boolean("claimable").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("coupon_templates_workspace_idx").on(t.workspaceId, t.createdAt)],
+);
+
+/** Issued coupons. `issue_key` makes an issue request idempotent; `code` is unguessable and unique per workspace. */
+export const coupons = pgTable(
+  "coupons",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    templateId: uuid("template_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    code: text("code").notNull(),
+    status: text("status").notNull(),
+    issueKey: text("issue_key"),
+    issueDay: text("issue_day").notNull(),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull(),
+    validFrom: timestamp("valid_from", { withTimezone: true }).notNull(),
+    validUntil: timestamp("valid_until", { withTimezone: true }).notNull(),
+    redeemedAt: timestamp("redeemed_at", { withTimezone: true }),
+    orderId: text("order_id"),
+    storeId: text("store_id"),
+    discountMinor: bigint("discount_minor", { mode: "number" }),
+  },
+  (t) => [
+    uniqueIndex("coupons_code_uq").on(t.workspaceId, t.code),
+    uniqueIndex("coupons_issue_key_uq").on(t.workspaceId, t.issueKey),
+    index("coupons_profile_idx").on(t.workspaceId, t.profileId, t.templateId),
+    index("coupons_template_day_idx").on(t.workspaceId, t.templateId, t.profileId, t.issueDay),
+    index("coupons_expiry_idx").on(t.workspaceId, t.status, t.validUntil),
+    index("coupons_order_idx").on(t.workspaceId, t.orderId),
+  ],
+);
+
+/**
+ * A bulk issue of one template to many customers, worked through in batches by the worker. Each batch
+ * commits its coupons together with its members' states, so a crash replays the batch or none of it:
+ * every member ends with exactly one coupon or one refusal.
+ */
+export const couponIssueJobs = pgTable(
+  "coupon_issue_jobs",
+  {
+    id: uuid("id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    templateId: uuid("template_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** list (pasted ids), segment (its members copied at creation) or birthday (the daily birthday-gift job). */
+    source: text("source").notNull().default("list"),
+    segmentId: uuid("segment_id"),
+    status: text("status").notNull(),
+    total: integer("total").notNull(),
+    issued: integer("issued").notNull().default(0),
+    refused: integer("refused").notNull().default(0),
+    actor: text("actor"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("coupon_issue_jobs_key_uq").on(t.workspaceId, t.idempotencyKey), index("coupon_issue_jobs_status_idx").on(t.status, t.createdAt)],
+);
+
+export const couponIssueJobMembers = pgTable(
+  "coupon_issue_job_members",
+  {
+    jobId: uuid("job_id").notNull(),
+    profileId: uuid("profile_id").notNull(),
+    state: text("state").notNull(),
+    errorCode: text("error_code"),
+    couponId: uuid("coupon_id"),
+    /** The coupon's issue key when not `job:<jobId>:<profileId>` (birthday gifts: `birthday:<year>:<profileId>`). */
+    issueKey: text("issue_key"),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.profileId] }), index("coupon_issue_job_members_state_idx").on(t.jobId, t.state, t.profileId)],
+);
