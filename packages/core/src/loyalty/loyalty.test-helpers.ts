@@ -6,7 +6,7 @@ import { DEFAULT_ACCESS_SETTINGS } from "../access";
 import { createCoreServices, type CoreServices } from "../services";
 import type { Clock } from "../shared/clock";
 import { newId } from "../shared/ids";
-import { SYSTEM_ACTOR } from "../shared/context";
+import { SYSTEM_ACTOR, systemContext } from "../shared/context";
 import { rows } from "./points/points.ledger";
 
 export function loyaltyServices(db: Db, clock: Clock): CoreServices {
@@ -60,4 +60,29 @@ export async function newSegment(db: Db, workspaceId: string, members: string[],
   await db.execute(sql`insert into segment_members (workspace_id, segment_id, profile_id, entered_at)
     select ${workspaceId}::uuid, ${id}::uuid, unnest(${`{${members.join(",")}}`}::uuid[]), now()`);
   return id;
+}
+
+/**
+ * What the tests of an event-log consumer share: messages through the real ingest path (message ids
+ * `<prefix>-<n>`, stamped now unless given), a drain of the profile projector then the consumer, and the
+ * live profile of a user id. `services` is read at call time (it is built in beforeAll).
+ */
+export function consumerHarness(services: () => CoreServices, clock: Clock, prefix: string, consumerStep: (s: CoreServices) => Promise<number>) {
+  let n = 0;
+  const messageId = () => `${prefix}-${++n}`;
+  return {
+    messageId,
+    async send(ws: string, items: Record<string, unknown>[]) {
+      const result = await services().ingest(ws, items.map((m) => ({ messageId: messageId(), timestamp: clock.now().toISOString(), ...m })));
+      expect(result.errors ?? []).toEqual([]);
+    },
+    async drain() {
+      while ((await services().projectNextBatch()) > 0);
+      while ((await consumerStep(services())) > 0);
+    },
+    async profileOf(ws: string, userId: string) {
+      const page = await services().profiles.list(systemContext(ws), { limit: 5, q: userId }, await services().identity.settings(ws));
+      return page.items[0]!.id;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
-import { expectConsistent, loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
+import { consumerHarness, expectConsistent, loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
 import { rows } from "../points/points.ledger";
 
 let database: TestDatabase;
@@ -12,7 +12,6 @@ let services: CoreServices;
 // 2026-07-08 12:00 in Asia/Shanghai.
 const clock = fixedClock("2026-07-08T04:00:00Z");
 const HOUR = 3_600_000;
-let n = 0;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -22,14 +21,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function send(ws: string, items: Record<string, unknown>[]) {
-  const result = await services.ingest(ws, items.map((m) => ({ messageId: `a-${++n}`, timestamp: clock.now().toISOString(), ...m })));
-  expect(result.errors ?? []).toEqual([]);
-}
-async function drain() {
-  while ((await services.projectNextBatch()) > 0);
-  while ((await services.loyaltyActivitiesNextBatch()) > 0);
-}
+const { send, drain, profileOf } = consumerHarness(() => services, clock, "a", (s) => s.loyaltyActivitiesNextBatch());
 const track = (userId: string, event: string, properties: Record<string, unknown> = {}, at?: Date) => ({
   type: "track",
   userId,
@@ -37,10 +29,6 @@ const track = (userId: string, event: string, properties: Record<string, unknown
   properties,
   ...(at ? { timestamp: at.toISOString() } : {}),
 });
-async function profileOf(ws: string, userId: string) {
-  const page = await services.profiles.list(systemContext(ws), { limit: 5, q: userId }, await services.identity.settings(ws));
-  return page.items[0]!.id;
-}
 
 describe(`activity earn rules (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
   it("pays a share once per event, behind the projector, within the daily cap counted in local days", async () => {

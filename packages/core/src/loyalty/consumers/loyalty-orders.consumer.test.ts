@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext, type WorkspaceContext } from "../../shared/context";
-import { expectConsistent, loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
+import { consumerHarness, expectConsistent, loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
 import { LOYALTY_ORDERS_CONSUMER } from "./loyalty-orders.consumer";
 
 let database: TestDatabase;
@@ -12,7 +12,6 @@ let services: CoreServices;
 // A Wednesday in Asia/Shanghai (2026-07-08 12:00 local).
 const clock = fixedClock("2026-07-08T04:00:00Z");
 const DAY = 86_400_000;
-let n = 0;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -22,24 +21,13 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function send(ws: string, items: Record<string, unknown>[]) {
-  const result = await services.ingest(ws, items.map((m) => ({ messageId: `m-${++n}`, timestamp: clock.now().toISOString(), ...m })));
-  expect(result.errors ?? []).toEqual([]);
-}
-async function drain() {
-  while ((await services.projectNextBatch()) > 0);
-  while ((await services.loyaltyNextBatch()) > 0);
-}
+const { send, drain, profileOf } = consumerHarness(() => services, clock, "m", (s) => s.loyaltyNextBatch());
 const order = (userId: string, orderId: string, total: number, extra: Record<string, unknown> = {}) => ({
   type: "track",
   userId,
   event: "Order Completed",
   properties: { order_id: orderId, total, currency: "CNY", ...extra },
 });
-async function profileOf(ws: string, userId: string) {
-  const page = await services.profiles.list(systemContext(ws), { limit: 5, q: userId }, await services.identity.settings(ws));
-  return page.items[0]!.id;
-}
 
 describe(`points for orders (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
   it("waits for the profile projector, awards once per order id, releases after the pending days", async () => {

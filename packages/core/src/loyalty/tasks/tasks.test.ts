@@ -7,7 +7,7 @@ import { listProfileEventsOf } from "../../profile-events";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
-import { expectConsistent, loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
+import { consumerHarness, expectConsistent, loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
 import { periodOf } from "./task-rules";
 import { LOYALTY_TASKS_CONSUMER } from "./tasks.consumer";
 
@@ -16,7 +16,6 @@ let services: CoreServices;
 // 2026-07-08 12:00 in Asia/Shanghai (the workspaces' zone).
 const clock = fixedClock("2026-07-08T04:00:00Z");
 const DAY = 86_400_000;
-let n = 0;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -26,19 +25,8 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function send(ws: string, items: Record<string, unknown>[]) {
-  const result = await services.ingest(ws, items.map((m) => ({ messageId: `t-${++n}`, timestamp: clock.now().toISOString(), ...m })));
-  expect(result.errors ?? []).toEqual([]);
-}
-async function drain() {
-  while ((await services.projectNextBatch()) > 0);
-  while ((await services.tasksNextBatch()) > 0);
-}
+const { send, drain, profileOf, messageId } = consumerHarness(() => services, clock, "t", (s) => s.tasksNextBatch());
 const track = (userId: string, event: string, properties: Record<string, unknown> = {}) => ({ type: "track", userId, event, properties });
-async function profileOf(ws: string, userId: string) {
-  const page = await services.profiles.list(systemContext(ws), { limit: 5, q: userId }, await services.identity.settings(ws));
-  return page.items[0]!.id;
-}
 async function completions(ws: string, profileId: string) {
   return (await listProfileEventsOf(database.db, ws, [profileId], { limit: 100 })).filter((e) => e.kind === "task.completed");
 }
@@ -193,7 +181,7 @@ describe("tasks property", () => {
           let pending: Record<string, unknown>[] = [];
           for (const s of steps) {
             clock.advance(s.hours * 60 * 60_000);
-            pending.push({ messageId: `p-${++n}`, timestamp: clock.now().toISOString(), ...track(s.user, s.event) });
+            pending.push({ messageId: messageId(), timestamp: clock.now().toISOString(), ...track(s.user, s.event) });
             const day = periodOf("daily", clock.now(), "Asia/Shanghai");
             for (const [task, period] of [[daily.id, day], [once.id, "once"]] as const) {
               const key = `${task}:${s.user}:${period}`;
