@@ -1,10 +1,9 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
+import { rows } from "../shared";
 
-/** Rows come back as plain objects from both drivers; this names their shape. */
-export async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
+/** Raw query rows: the shared helper, re-exported for this module's files. */
+export { rows };
 
 export interface IdentifierRow {
   id: string;

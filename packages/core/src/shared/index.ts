@@ -10,3 +10,4 @@ export { localDay, localParts, zonedMidnight, startOfLocalDay, endOfLocalDay, ad
 export type { LocalParts } from "./local-time";
 export { createRandom } from "./random";
 export type { Random } from "./random";
+export { rows } from "./sql-rows";

@@ -2,6 +2,10 @@ import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import { appendProfileEvents, type NewProfileEvent } from "../profile-events";
 import type { TagSource } from "@siyu/contracts";
+import { rows } from "../shared";
+
+/** Raw query rows: the shared helper, re-exported for this module's files. */
+export { rows };
 
 // The SQL of holding tags. Rows keep the profile id a tag was given to; a merge points that id
 // at the surviving profile (profiles.merged_into, possibly over several hops), so every read
@@ -10,10 +14,6 @@ import type { TagSource } from "@siyu/contracts";
 /** Rows per statement when a batch is large. */
 export const CHUNK = 5_000;
 const MAX_HOPS = 20;
-
-export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 export function uuidArray(ids: readonly string[]): string {
   return `{${ids.join(",")}}`;

@@ -1,9 +1,13 @@
-import { sql, type SQL } from "@siyu/storage/orm";
+import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { LoyaltySettings, PointsEntryKind } from "@siyu/contracts";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import { addMonths, daysInMonth, localParts, zonedMidnight } from "../../shared/local-time";
+import { rows } from "../../shared";
+
+/** Raw query rows: the shared helper, re-exported for this module's files. */
+export { rows };
 
 /**
  * The points ledger's primitives. Each runs inside the caller's transaction and starts by locking the
@@ -41,10 +45,6 @@ export interface EntryRow {
   created_at: Date;
   expires_at: Date | null;
   pending_until: Date | null;
-}
-
-export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
 const ENTRY_COLUMNS = sql`id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, reverses_entry_id,
