@@ -27,8 +27,14 @@ describe("Tags in Chromium", () => {
     await page.getByRole("button", { name: "New group" }).click();
     await byTestId("tag-group-name").fill("Spending power");
     await page.locator(".ant-modal .ant-switch").click();
+    await page.locator(".ant-modal .ant-switch-checked").waitFor();
     await page.getByRole("button", { name: "OK" }).click();
     await page.getByText("Spending power", { exact: true }).waitFor();
+    await until(
+      "the exclusive group",
+      () => api.get<{ groups: { name: string; exclusive: boolean }[] }>(`${ws}/tags`),
+      (g) => g.groups.some((group) => group.name === "Spending power" && group.exclusive),
+    );
 
     await byTestId("tag-new").click();
     await byTestId("tag-name").fill("Oolong lover");
@@ -41,7 +47,7 @@ describe("Tags in Chromium", () => {
     await byTestId("tag-new").click();
     await page.locator(".ant-modal .ant-radio-button-wrapper").filter({ hasText: "Quantile" }).click();
     await page.locator(".ant-modal .ant-select").first().click();
-    await page.locator(".ant-select-item-option").filter({ hasText: "Spending power" }).click();
+    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "Spending power" }).click();
     await screenshot("01-quantile-form");
     await page.getByRole("button", { name: "OK" }).click();
     await page.locator(".ant-modal").waitFor({ state: "hidden" });

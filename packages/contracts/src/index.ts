@@ -26,3 +26,5 @@ export * from "./loyalty-liability";
 export * from "./members";
 export * from "./analytics-explore";
 export * from "./analytics-kpi";
+export * from "./messaging";
+export * from "./journeys";

@@ -27,3 +27,4 @@ export * from "./loyalty";
 export * from "./member-tokens";
 export * from "./analytics/explore";
 export * from "./analytics/kpi";
+export * from "./messaging";
