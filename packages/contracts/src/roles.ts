@@ -28,6 +28,9 @@ export const PERMISSIONS = [
   /** Dashboards, funnels, retention, attribution: read them, or save reports, enter costs and set alert rules. */
   "analytics.read",
   "analytics.manage",
+  /** Journeys, broadcasts, message templates, channels and the message log: read them, or edit, publish and send. */
+  "journeys.read",
+  "journeys.manage",
   /** Issue and revoke member tokens for the brand's mini-program / H5 (the brand's back end, with an admin key). */
   "members.tokens",
 ] as const;
@@ -37,6 +40,7 @@ export type Permission = z.infer<typeof Permission>;
 const READ_ALL: Permission[] = PERMISSIONS.filter((p) => p.endsWith(".read"));
 const SEGMENTS: Permission[] = ["segments.read", "segments.manage"];
 const ANALYTICS: Permission[] = ["analytics.read", "analytics.manage"];
+const JOURNEYS: Permission[] = ["journeys.read", "journeys.manage"];
 
 /**
  * What each role may do. Store managers see only the stores assigned to them;
@@ -45,8 +49,8 @@ const ANALYTICS: Permission[] = ["analytics.read", "analytics.manage"];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS,
-  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage", "customers.pii", ...SEGMENTS, "loyalty.read", "loyalty.manage", ...ANALYTICS],
-  analyst: ["workspace.read", "stores.read", "customers.read", "segments.read", "loyalty.read", ...ANALYTICS],
+  operator: ["workspace.read", "stores.read", "customers.read", "customers.manage", "customers.pii", ...SEGMENTS, "loyalty.read", "loyalty.manage", ...ANALYTICS, ...JOURNEYS],
+  analyst: ["workspace.read", "stores.read", "customers.read", "segments.read", "loyalty.read", ...ANALYTICS, "journeys.read"],
   store_manager: ["workspace.read", "stores.read", "customers.read", "customers.pii", "segments.read", "loyalty.read", "analytics.read"],
   auditor: READ_ALL,
 };

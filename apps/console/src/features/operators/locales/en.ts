@@ -63,5 +63,7 @@ export const operatorsEn = {
   "operators.permission.loyalty.manage": "Adjust and redeem points, issue and redeem coupons, change loyalty settings",
   "operators.permission.analytics.read": "View dashboards, funnels, retention, attribution and alerts",
   "operators.permission.analytics.manage": "Save reports, enter campaign costs, set alert rules",
+  "operators.permission.journeys.read": "View journeys, broadcasts, message templates and the message log",
+  "operators.permission.journeys.manage": "Edit and publish journeys, send broadcasts, edit templates and channels",
   "operators.permission.members.tokens": "Issue and revoke member tokens for the mini-program / H5",
 };

@@ -65,5 +65,7 @@ export const operatorsZhCN: Record<keyof typeof operatorsEn, string> = {
   "operators.permission.loyalty.manage": "调整与兑换积分、发放与核销优惠券、修改忠诚度设置",
   "operators.permission.analytics.read": "查看看板、漏斗、留存、归因与预警",
   "operators.permission.analytics.manage": "保存报表、录入活动成本、设置预警规则",
+  "operators.permission.journeys.read": "查看旅程、群发、消息模板与发送记录",
+  "operators.permission.journeys.manage": "编辑并发布旅程、发起群发、编辑模板与渠道",
   "operators.permission.members.tokens": "为小程序 / H5 签发和吊销会员令牌",
 };
