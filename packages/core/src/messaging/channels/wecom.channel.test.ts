@@ -27,7 +27,7 @@ const reservations = async () => Number((await rows<{ n: number | string }>(data
 beforeAll(async () => {
   database = await openTestDatabase();
   server = await startFakeWecom({ corpId: "ww-corp", secret: "contact-secret", contacts: { zhangsan: customers, lisi: customers }, now: () => clock.now().getTime() });
-  config = { corpId: "ww-corp", secret: "contact-secret", apiBase: server.url, defaultSender: "zhangsan", perCustomerPerDay: "" };
+  config = { corpId: "ww-corp", secret: "contact-secret", apiBase: server.url, defaultSender: "zhangsan", perCustomerPerDay: "", perCustomerPerMonth: "" };
   channel = createWecomChannel({ db: database.db, clock });
 });
 afterAll(async () => {
@@ -118,6 +118,20 @@ describe(`wecom channel (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     expect((await channel.deliver(wecom("wm-cust-9"), allowance)).status).toBe("pending_confirmation");
     clock.advance(86_400_000);
     expect(await channel.deliver(wecom("wm-cust-9"), allowance)).toMatchObject({ status: "failed", error: expect.stringContaining("this week (perCustomerPerWeek 2)") });
+  });
+
+  it("by default a customer gets at most one mass message a day and four a calendar month", async () => {
+    const { perCustomerPerDay: _d, perCustomerPerMonth: _m, ...defaults } = config;
+    clock.set("2026-12-01T01:00:00Z");
+    for (let day = 0; day < 4; day++) {
+      expect((await channel.deliver(wecom("wm-cust-7"), defaults)).status).toBe("pending_confirmation");
+      expect(await channel.deliver(wecom("wm-cust-7"), defaults)).toMatchObject({ status: "failed", error: expect.stringContaining("today (perCustomerPerDay 1)") });
+      clock.advance(86_400_000);
+    }
+    expect(await channel.deliver(wecom("wm-cust-7"), defaults)).toMatchObject({ status: "failed", error: expect.stringContaining("this month (perCustomerPerMonth 4)") });
+    // 2027-01-01 09:00 in Beijing: a new month.
+    clock.set("2027-01-01T01:00:00Z");
+    expect((await channel.deliver(wecom("wm-cust-7"), defaults)).status).toBe("pending_confirmation");
   });
 
   it("permanent errors fail and give the reservation back; WeCom's busy answers are retried", async () => {

@@ -20,10 +20,13 @@ export const WecomChannelConfig = z.object({
   apiBase: z.url().default(WECOM_API_BASE),
   /** The staff member (userid) who sends when the message's params carry no `sender`. */
   defaultSender: z.string().trim().optional(),
-  /** The company's per-customer allowance of mass messages; empty = no limit of that length. */
+  /**
+   * The per-customer allowance of mass messages (WeCom documents 4 per customer per calendar month
+   * for a company, and 1 a day); empty = no limit of that length. Days, weeks and months in Beijing time.
+   */
   perCustomerPerDay: z.union([z.literal("").transform(() => null), count]).default(1),
   perCustomerPerWeek: optionalCount,
-  perCustomerPerMonth: optionalCount,
+  perCustomerPerMonth: z.union([z.literal("").transform(() => null), count]).default(4),
   /** WeCom drops a staff member's messages beyond 30 a minute and 1,000 an hour. */
   senderPerMinute: count.default(30),
   senderPerHour: count.default(1000),
