@@ -44,6 +44,13 @@ describe("wechat_subscribe (mini-program subscribe message)", () => {
     expect(server.tokenRequests()).toBe(1);
   });
 
+  it("takes the profile's `<appId>:<openid>` form, and refuses an OpenID of another app", async () => {
+    server.grantSubscription("o-lei", "tpl-points");
+    expect(await channel.deliver(wx("wechat_subscribe", "m1b", "wx-mini:o-lei", POINTS), config)).toMatchObject({ status: "delivered" });
+    expect(server.sends.at(-1)!.touser).toBe("o-lei");
+    expect(await channel.deliver(wx("wechat_subscribe", "m1c", "wx-other:o-lei", POINTS), config)).toMatchObject({ status: "failed", error: expect.stringContaining("OpenID for app wx-mini") });
+  });
+
   it("43101 (no subscription left / refused) fails the message", async () => {
     expect(await channel.deliver(wx("wechat_subscribe", "m3", "o-mei", POINTS), config)).toEqual({ status: "failed", error: "wechat errcode 43101: user refuse to accept the msg" });
     expect(await channel.deliver(wx("wechat_subscribe", "m4", "o-lei", POINTS), config)).toMatchObject({ status: "failed", error: expect.stringContaining("43101") });

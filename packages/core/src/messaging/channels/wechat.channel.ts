@@ -69,6 +69,17 @@ function wxData(params: Record<string, string>): Record<string, { value: string 
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { value: v }]));
 }
 
+/**
+ * Profiles keep WeChat OpenIDs per app as `<appId>:<openid>` (an OpenID means nothing to another app);
+ * a bare OpenID is taken as the configured app's. Null when the address belongs to another app.
+ */
+export function openidForApp(address: string, appId: string): string | null {
+  const value = address.trim();
+  const colon = value.indexOf(":");
+  if (colon < 0) return value || null;
+  return value.slice(0, colon) === appId && value.length > colon + 1 ? value.slice(colon + 1) : null;
+}
+
 type Kind = "wechat_subscribe" | "wechat_template";
 
 function createWechatChannel(kind: Kind, deps: WechatChannelDeps): ChannelAdapter {
@@ -84,11 +95,12 @@ function createWechatChannel(kind: Kind, deps: WechatChannelDeps): ChannelAdapte
       const config = parsed.value;
       const { providerTemplate, params, url } = message.rendered;
       if (!providerTemplate.trim()) return { status: "failed", error: `${kind} needs the template id (providerTemplate)` };
-      if (!message.address.trim()) return { status: "failed", error: `${kind} needs the customer's OpenID for app ${config.appId}` };
+      const openid = openidForApp(message.address, config.appId);
+      if (!openid) return { status: "failed", error: `${kind} needs the customer's OpenID for app ${config.appId} (got "${message.address}")` };
       const body =
         kind === "wechat_subscribe"
           ? {
-              touser: message.address,
+              touser: openid,
               template_id: providerTemplate,
               ...(url ? { page: url } : {}),
               data: wxData(params),
@@ -96,7 +108,7 @@ function createWechatChannel(kind: Kind, deps: WechatChannelDeps): ChannelAdapte
               lang: config.lang,
             }
           : {
-              touser: message.address,
+              touser: openid,
               template_id: providerTemplate,
               ...(url && config.miniprogramAppId ? { miniprogram: { appid: config.miniprogramAppId, pagepath: url } } : url ? { url } : {}),
               data: wxData(params),
