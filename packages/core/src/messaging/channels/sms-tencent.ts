@@ -34,14 +34,20 @@ export interface Tc3Request {
 export function tc3Authorization(req: Tc3Request): string {
   const service = req.service ?? SERVICE;
   const date = new Date(req.timestamp * 1000).toISOString().slice(0, 10);
-  const canonicalHeaders = `content-type:${CONTENT_TYPE}\nhost:${req.host}\nx-tc-action:${req.action.toLowerCase()}\n`;
-  const signedHeaders = "content-type;host;x-tc-action";
-  const canonicalRequest = ["POST", "/", "", canonicalHeaders, signedHeaders, sha256Hex(req.payload)].join("\n");
+  const canonicalRequest = tc3CanonicalRequest(req.host, req.action, req.payload);
   const scope = `${date}/${service}/tc3_request`;
   const stringToSign = ["TC3-HMAC-SHA256", String(req.timestamp), scope, sha256Hex(canonicalRequest)].join("\n");
   const signingKey = hmac(hmac(hmac(`TC3${req.secretKey}`, date), service), "tc3_request");
   const signature = createHmac("sha256", signingKey).update(stringToSign).digest("hex");
-  return `TC3-HMAC-SHA256 Credential=${req.secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return `TC3-HMAC-SHA256 Credential=${req.secretId}/${scope}, SignedHeaders=${SIGNED_HEADERS}, Signature=${signature}`;
+}
+
+const SIGNED_HEADERS = "content-type;host;x-tc-action";
+
+/** The canonical request of a JSON POST to "/" (lowercased header names and values, empty query). */
+export function tc3CanonicalRequest(host: string, action: string, payload: string): string {
+  const canonicalHeaders = `content-type:${CONTENT_TYPE}\nhost:${host}\nx-tc-action:${action.toLowerCase()}\n`;
+  return ["POST", "/", "", canonicalHeaders, SIGNED_HEADERS, sha256Hex(payload)].join("\n");
 }
 
 export interface TencentSmsConfig {

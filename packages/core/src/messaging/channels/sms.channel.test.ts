@@ -4,7 +4,8 @@ import { fixedClock } from "../../shared/clock";
 import type { OutgoingMessage } from "./channel";
 import { aliyunSignature, parseAliyunSmsReplies } from "./sms-aliyun";
 import { createSmsChannel } from "./sms.channel";
-import { parseTencentSmsReplies, tencentTemplateParams } from "./sms-tencent";
+import { createHash } from "node:crypto";
+import { parseTencentSmsReplies, tc3CanonicalRequest, tencentTemplateParams } from "./sms-tencent";
 import { type FakeAliyunSms, startFakeAliyunSms } from "./testing/fake-aliyun-sms";
 import { type FakeTencentSms, startFakeTencentSms } from "./testing/fake-tencent-sms";
 
@@ -44,6 +45,15 @@ describe("Aliyun signature", () => {
       Version: "2017-05-25",
     };
     expect(aliyunSignature("GET", params, "testSecret")).toBe("zJDF+Lrzhj/ThnlvIToysFRq6t4=");
+  });
+});
+
+describe("Tencent TC3 signature", () => {
+  it("builds the canonical request of Tencent's documented example (its SHA-256 as the documentation shows)", () => {
+    const payload = String.raw`{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}`;
+    const canonical = tc3CanonicalRequest("cvm.tencentcloudapi.com", "DescribeInstances", payload);
+    expect(createHash("sha256").update(payload).digest("hex")).toBe("35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064");
+    expect(createHash("sha256").update(canonical).digest("hex")).toBe("7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84");
   });
 });
 

@@ -26,7 +26,7 @@ const reservations = async () => Number((await rows<{ n: number | string }>(data
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  server = await startFakeWecom({ corpId: "ww-corp", secret: "contact-secret", contacts: { zhangsan: customers, lisi: customers }, now: () => clock.now().getTime() });
+  server = await startFakeWecom({ corpId: "ww-corp", secret: "contact-secret", contacts: { zhangsan: customers, lisi: customers, naive: customers }, now: () => clock.now().getTime() });
   config = { corpId: "ww-corp", secret: "contact-secret", apiBase: server.url, defaultSender: "zhangsan", perCustomerPerDay: "", perCustomerPerMonth: "" };
   channel = createWecomChannel({ db: database.db, clock });
 });
@@ -83,6 +83,19 @@ describe(`wecom channel (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     clock.advance(30_000);
     expect((await channel.deliver(wecom(customers[30]!), config)).status).toBe("pending_confirmation");
     expect(server.dropped().length).toBe(droppedBefore);
+  });
+
+  it("(the stand-in drops like WeCom: a client that does not hold back loses the 31st silently)", async () => {
+    const token = ((await (await fetch(`${server.url}cgi-bin/gettoken?corpid=ww-corp&corpsecret=contact-secret`)).json()) as { access_token: string }).access_token;
+    const droppedBefore = server.dropped().length;
+    for (let i = 0; i < 31; i++) {
+      const answer = await fetch(`${server.url}cgi-bin/externalcontact/add_msg_template?access_token=${token}`, {
+        method: "POST",
+        body: JSON.stringify({ chat_type: "single", external_userid: [customers[i]], sender: "naive", text: { content: "hi" } }),
+      });
+      expect(((await answer.json()) as { errcode: number }).errcode).toBe(0);
+    }
+    expect(server.dropped().length - droppedBefore).toBe(1);
   });
 
   it("keeps below the hourly limit too, and the reservations are shared by every process", async () => {
