@@ -1,0 +1,106 @@
+import { sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import { newId } from "../../shared/ids";
+import { localParts, zonedMidnight } from "../../shared/local-time";
+import { rows } from "../../shared/sql-rows";
+import type { DeliveryResult } from "./channel";
+import { PROVIDER_TIME_ZONE } from "./provider-support";
+
+export interface WecomLimits {
+  /** Mass messages one customer may receive per Beijing day / week (from Monday) / month; null = no limit. */
+  perCustomerPerDay: number | null;
+  perCustomerPerWeek: number | null;
+  perCustomerPerMonth: number | null;
+  /** Messages one staff member may send per rolling minute / hour. */
+  senderPerMinute: number;
+  senderPerHour: number;
+}
+
+export interface WecomReservation {
+  workspaceId: string;
+  messageId: string;
+  sender: string;
+  externalUserid: string;
+}
+
+/** Rows older than the longest window (a month) are no longer counted. */
+const KEEP_MS = 35 * 86_400_000;
+
+function periodStarts(now: Date) {
+  const p = localParts(now, PROVIDER_TIME_ZONE);
+  return {
+    day: zonedMidnight(p.year, p.month, p.day, PROVIDER_TIME_ZONE),
+    week: zonedMidnight(p.year, p.month, p.day - (p.weekday - 1), PROVIDER_TIME_ZONE),
+    month: zonedMidnight(p.year, p.month, 1, PROVIDER_TIME_ZONE),
+  };
+}
+
+/**
+ * Reserves one send, or says why not: the customer's allowance is used up (failed, "send allowance
+ * exhausted") or the staff member is at a rate limit (retry when the oldest send in the window
+ * leaves it). A retried message first gives up its own earlier reservation. Serialised per workspace
+ * with a transaction-scoped advisory lock, so processes sharing the database never over-reserve.
+ */
+export async function reserveWecomSend(db: Db, r: WecomReservation, limits: WecomLimits, now: Date): Promise<{ ok: true } | { ok: false; result: DeliveryResult }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`wecom-sends:${r.workspaceId}`}, 0))`);
+    await tx.execute(sql`delete from messaging_wecom_sends where workspace_id = ${r.workspaceId}::uuid and message_id = ${r.messageId}`);
+    await tx.execute(sql`delete from messaging_wecom_sends where workspace_id = ${r.workspaceId}::uuid and external_userid = ${r.externalUserid}
+      and reserved_at < ${new Date(now.getTime() - KEEP_MS).toISOString()}::timestamptz`);
+
+    const starts = periodStarts(now);
+    const earliest = new Date(Math.min(starts.week.getTime(), starts.month.getTime()));
+    const [counts] = await rows<{ day: number | string; week: number | string; month: number | string }>(
+      tx,
+      sql`select count(*) filter (where reserved_at >= ${starts.day.toISOString()}::timestamptz) as day,
+                 count(*) filter (where reserved_at >= ${starts.week.toISOString()}::timestamptz) as week,
+                 count(*) filter (where reserved_at >= ${starts.month.toISOString()}::timestamptz) as month
+          from messaging_wecom_sends
+          where workspace_id = ${r.workspaceId}::uuid and external_userid = ${r.externalUserid} and reserved_at >= ${earliest.toISOString()}::timestamptz`,
+    );
+    for (const [period, limit, key] of [
+      ["today", limits.perCustomerPerDay, "perCustomerPerDay"],
+      ["this week", limits.perCustomerPerWeek, "perCustomerPerWeek"],
+      ["this month", limits.perCustomerPerMonth, "perCustomerPerMonth"],
+    ] as const) {
+      const used = Number(counts?.[key === "perCustomerPerDay" ? "day" : key === "perCustomerPerWeek" ? "week" : "month"] ?? 0);
+      if (limit !== null && used >= limit) {
+        return { ok: false as const, result: { status: "failed" as const, error: `send allowance exhausted: the customer has received ${used} WeCom mass message(s) ${period} (${key} ${limit})` } };
+      }
+    }
+
+    const recent = await rows<{ at: string | Date }>(
+      tx,
+      sql`select reserved_at as at from messaging_wecom_sends
+          where workspace_id = ${r.workspaceId}::uuid and sender = ${r.sender} and reserved_at > ${new Date(now.getTime() - 3_600_000).toISOString()}::timestamptz
+          order by reserved_at`,
+    );
+    const times = recent.map((row) => new Date(row.at).getTime());
+    let waitMs = 0;
+    const reasons: string[] = [];
+    for (const [windowMs, limit, key] of [
+      [60_000, limits.senderPerMinute, "senderPerMinute"],
+      [3_600_000, limits.senderPerHour, "senderPerHour"],
+    ] as const) {
+      const inWindow = times.filter((t) => t > now.getTime() - windowMs);
+      if (inWindow.length >= limit) {
+        // The window has room again once enough of its oldest sends have left it.
+        const leaving = inWindow[inWindow.length - limit]!;
+        waitMs = Math.max(waitMs, leaving + windowMs - now.getTime());
+        reasons.push(`${inWindow.length} sent (${key} ${limit})`);
+      }
+    }
+    if (waitMs > 0) {
+      return { ok: false as const, result: { status: "retry" as const, error: `wecom sender ${r.sender} at its limit: ${reasons.join(", ")}`, retryAfterMs: waitMs } };
+    }
+
+    await tx.execute(sql`insert into messaging_wecom_sends (id, workspace_id, message_id, sender, external_userid, reserved_at)
+      values (${newId()}::uuid, ${r.workspaceId}::uuid, ${r.messageId}, ${r.sender}, ${r.externalUserid}, ${now.toISOString()}::timestamptz)`);
+    return { ok: true as const };
+  });
+}
+
+/** Gives a reservation back when WeCom definitely did not take the message. */
+export async function releaseWecomSend(db: Db, workspaceId: string, messageId: string): Promise<void> {
+  await db.execute(sql`delete from messaging_wecom_sends where workspace_id = ${workspaceId}::uuid and message_id = ${messageId}`);
+}

@@ -1,0 +1,170 @@
+import { sql } from "@siyu/storage/orm";
+import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TemplateContent } from "@siyu/contracts";
+import { fixedClock } from "../../shared/clock";
+import { newId } from "../../shared/ids";
+import { rows } from "../../shared/sql-rows";
+import type { ChannelAdapter, OutgoingMessage } from "./channel";
+import { createWecomChannel } from "./wecom.channel";
+import { type FakeWecom, startFakeWecom } from "./testing/fake-wecom";
+
+// 2026-11-30 is a Monday; 02:00 UTC is 10:00 in Beijing.
+const clock = fixedClock("2026-11-30T02:00:00Z");
+const customers = Array.from({ length: 60 }, (_, i) => `wm-cust-${i}`);
+
+let database: TestDatabase;
+let server: FakeWecom;
+let config: Record<string, string>;
+let channel: ChannelAdapter;
+let workspaceId: string;
+
+function wecom(address: string, content: Partial<TemplateContent> = { body: "新品上市，凭此消息到店享 8 折" }, id = newId()): OutgoingMessage {
+  return { id, workspaceId, profileId: newId(), channel: "wecom", category: "targeted", address, rendered: TemplateContent.parse(content), attempt: 1 };
+}
+const reservations = async () => Number((await rows<{ n: number | string }>(database.db, sql`select count(*) as n from messaging_wecom_sends where workspace_id = ${workspaceId}::uuid`))[0]!.n);
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  server = await startFakeWecom({ corpId: "ww-corp", secret: "contact-secret", contacts: { zhangsan: customers, lisi: customers, naive: customers }, now: () => clock.now().getTime() });
+  config = { corpId: "ww-corp", secret: "contact-secret", apiBase: server.url, defaultSender: "zhangsan", perCustomerPerDay: "", perCustomerPerMonth: "" };
+  channel = createWecomChannel({ db: database.db, clock });
+});
+afterAll(async () => {
+  await server.close();
+  await database.close();
+});
+beforeEach(() => {
+  workspaceId = newId();
+  clock.advance(2 * 3_600_000);
+});
+
+describe(`wecom channel (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
+  it("creates a mass-send task for the customer's owner and waits for their confirmation", async () => {
+    const result = await channel.deliver(wecom("wm-cust-0", { subject: "冬季新品", body: "新品上市", url: "https://m.siyu.example/new", params: { sender: "lisi" } }), config);
+    expect(result).toEqual({ status: "pending_confirmation", providerId: expect.stringMatching(/^msg/) });
+    expect(server.tasks.at(-1)).toMatchObject({
+      sender: "lisi",
+      externalUserids: ["wm-cust-0"],
+      text: "新品上市",
+      attachments: [{ msgtype: "link", link: { title: "冬季新品", url: "https://m.siyu.example/new", desc: "新品上市" } }],
+      dropped: false,
+    });
+    expect((await channel.deliver(wecom("wm-cust-1"), config)).status).toBe("pending_confirmation");
+    expect(server.tasks.at(-1)!.sender).toBe("zhangsan");
+  });
+
+  it("fetches the token once, and again when WeCom says it expired (42001) or is invalid (40014)", async () => {
+    const fresh = createWecomChannel({ db: database.db, clock });
+    const before = server.tokenRequests();
+    await fresh.deliver(wecom("wm-cust-2"), config);
+    await fresh.deliver(wecom("wm-cust-3"), config);
+    expect(server.tokenRequests()).toBe(before + 1);
+    server.expireTokens();
+    expect((await fresh.deliver(wecom("wm-cust-4"), config)).status).toBe("pending_confirmation");
+    server.revokeTokens();
+    expect((await fresh.deliver(wecom("wm-cust-5"), config)).status).toBe("pending_confirmation");
+    expect(server.tokenRequests()).toBe(before + 3);
+    expect(await fresh.deliver(wecom("wm-cust-6"), { ...config, secret: "wrong" })).toEqual({ status: "failed", error: "wecom gettoken errcode 40001: invalid credential" });
+  });
+
+  it("31 sends in a minute by one staff member: the 31st is deferred to the next free slot, not dropped", async () => {
+    const droppedBefore = server.dropped().length;
+    const results = [];
+    for (let i = 0; i < 31; i++) {
+      results.push(await channel.deliver(wecom(customers[i]!), config));
+      clock.advance(1000);
+    }
+    expect(results.slice(0, 30).every((r) => r.status === "pending_confirmation")).toBe(true);
+    // The first went at t0, the 31st is asked at t0 + 30 s: the minute has room again at t0 + 60 s.
+    expect(results[30]).toEqual({ status: "retry", error: "wecom sender zhangsan at its limit: 30 sent (senderPerMinute 30)", retryAfterMs: 30_000 });
+    // Another staff member is not held up.
+    expect((await channel.deliver(wecom(customers[40]!, { body: "hi", params: { sender: "lisi" } }), config)).status).toBe("pending_confirmation");
+    clock.advance(30_000);
+    expect((await channel.deliver(wecom(customers[30]!), config)).status).toBe("pending_confirmation");
+    expect(server.dropped().length).toBe(droppedBefore);
+  });
+
+  it("(the stand-in drops like WeCom: a client that does not hold back loses the 31st silently)", async () => {
+    const token = ((await (await fetch(`${server.url}cgi-bin/gettoken?corpid=ww-corp&corpsecret=contact-secret`)).json()) as { access_token: string }).access_token;
+    const droppedBefore = server.dropped().length;
+    for (let i = 0; i < 31; i++) {
+      const answer = await fetch(`${server.url}cgi-bin/externalcontact/add_msg_template?access_token=${token}`, {
+        method: "POST",
+        body: JSON.stringify({ chat_type: "single", external_userid: [customers[i]], sender: "naive", text: { content: "hi" } }),
+      });
+      expect(((await answer.json()) as { errcode: number }).errcode).toBe(0);
+    }
+    expect(server.dropped().length - droppedBefore).toBe(1);
+  });
+
+  it("keeps below the hourly limit too, and the reservations are shared by every process", async () => {
+    const limits = { ...config, senderPerMinute: "30", senderPerHour: "40" };
+    const other = createWecomChannel({ db: database.db, clock });
+    const t0 = clock.now().getTime();
+    for (let i = 0; i < 20; i++) expect((await channel.deliver(wecom(customers[i]!), limits)).status).toBe("pending_confirmation");
+    for (let i = 20; i < 30; i++) expect((await other.deliver(wecom(customers[i]!), limits)).status).toBe("pending_confirmation");
+    expect((await other.deliver(wecom(customers[30]!), limits)).status).toBe("retry");
+    clock.advance(60_000);
+    for (let i = 30; i < 40; i++) expect((await other.deliver(wecom(customers[i]!), limits)).status).toBe("pending_confirmation");
+    const deferred = await channel.deliver(wecom(customers[40]!), limits);
+    expect(deferred).toMatchObject({ status: "retry", error: expect.stringContaining("senderPerHour 40"), retryAfterMs: t0 + 3_600_000 - clock.now().getTime() });
+  });
+
+  it("concurrent deliveries never reserve past the limit", async () => {
+    const results = await Promise.all(customers.slice(0, 45).map((c) => channel.deliver(wecom(c), config)));
+    expect(results.filter((r) => r.status === "pending_confirmation")).toHaveLength(30);
+    expect(results.filter((r) => r.status === "retry")).toHaveLength(15);
+    expect(await reservations()).toBe(30);
+  });
+
+  it("the customer's allowance: beyond the company's per-day / per-week numbers the message fails", async () => {
+    const allowance = { ...config, perCustomerPerDay: "1", perCustomerPerWeek: "2" };
+    expect((await channel.deliver(wecom("wm-cust-9"), allowance)).status).toBe("pending_confirmation");
+    const again = await channel.deliver(wecom("wm-cust-9"), allowance);
+    expect(again).toEqual({ status: "failed", error: "send allowance exhausted: the customer has received 1 WeCom mass message(s) today (perCustomerPerDay 1)" });
+    // A retried delivery of the same message replaces its own reservation rather than counting twice.
+    const retried = wecom("wm-cust-8");
+    expect((await channel.deliver(retried, allowance)).status).toBe("pending_confirmation");
+    expect((await channel.deliver({ ...retried, attempt: 2 }, allowance)).status).toBe("pending_confirmation");
+    clock.advance(86_400_000);
+    expect((await channel.deliver(wecom("wm-cust-9"), allowance)).status).toBe("pending_confirmation");
+    clock.advance(86_400_000);
+    expect(await channel.deliver(wecom("wm-cust-9"), allowance)).toMatchObject({ status: "failed", error: expect.stringContaining("this week (perCustomerPerWeek 2)") });
+  });
+
+  it("by default a customer gets at most one mass message a day and four a calendar month", async () => {
+    const { perCustomerPerDay: _d, perCustomerPerMonth: _m, ...defaults } = config;
+    clock.set("2026-12-01T01:00:00Z");
+    for (let day = 0; day < 4; day++) {
+      expect((await channel.deliver(wecom("wm-cust-7"), defaults)).status).toBe("pending_confirmation");
+      expect(await channel.deliver(wecom("wm-cust-7"), defaults)).toMatchObject({ status: "failed", error: expect.stringContaining("today (perCustomerPerDay 1)") });
+      clock.advance(86_400_000);
+    }
+    expect(await channel.deliver(wecom("wm-cust-7"), defaults)).toMatchObject({ status: "failed", error: expect.stringContaining("this month (perCustomerPerMonth 4)") });
+    // 2027-01-01 09:00 in Beijing: a new month.
+    clock.set("2027-01-01T01:00:00Z");
+    expect((await channel.deliver(wecom("wm-cust-7"), defaults)).status).toBe("pending_confirmation");
+  });
+
+  it("permanent errors fail and give the reservation back; WeCom's busy answers are retried", async () => {
+    expect(await channel.deliver(wecom("wm-stranger"), config)).toMatchObject({ status: "failed", error: expect.stringContaining("fail_list") });
+    expect(await channel.deliver(wecom("wm-cust-1", { body: "x", params: { sender: "nobody" } }), config)).toMatchObject({ status: "failed", error: "wecom errcode 40003: invalid userid" });
+    expect(await reservations()).toBe(0);
+    server.failNext(-1, "system busy");
+    expect(await channel.deliver(wecom("wm-cust-1"), config)).toMatchObject({ status: "retry", retryAfterMs: 1000 });
+    server.failNext(45033, "api concurrent out of limit");
+    expect(await channel.deliver(wecom("wm-cust-1"), config)).toMatchObject({ status: "retry" });
+    expect(await channel.deliver(wecom("wm-cust-1"), { ...config, apiBase: "http://127.0.0.1:1/" })).toMatchObject({ status: "retry" });
+    // Unreachable: WeCom may or may not have the task, so the slot stays reserved until the retry.
+    expect(await reservations()).toBe(1);
+  });
+
+  it("fails without a sender, without content, or with a bad config", async () => {
+    const { defaultSender: _, ...noSender } = config;
+    expect(await channel.deliver(wecom("wm-cust-1"), noSender)).toMatchObject({ status: "failed", error: expect.stringContaining("sender") });
+    expect(await channel.deliver(wecom("wm-cust-1", { body: " " }), config)).toMatchObject({ status: "failed", error: expect.stringContaining("body or a link") });
+    expect(await channel.deliver(wecom("wm-cust-1"), { ...config, senderPerMinute: "lots" })).toEqual({ status: "failed", error: "wecom config invalid (senderPerMinute: must be a whole number)" });
+    expect(await reservations()).toBe(0);
+  });
+});
