@@ -10,3 +10,4 @@ export {
 } from "./profile-change-triggers";
 export { runDateTraitTriggers, runScheduleTriggers, dueDates, dayReached } from "./clock-triggers";
 export { journeyTriggerFires } from "./triggers.schema";
+export { createJourneyTriggerJobs, type JourneyTriggerJobs } from "./trigger-jobs";
