@@ -8,7 +8,7 @@ import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 import { newId } from "../shared/ids";
 import { rows } from "../shared/sql-rows";
-import { workspaceTimeZone } from "../workspaces/workspace-time-zone";
+import { workspaceTimeZone } from "../workspaces";
 import { nextOccurrence, throttledDueAt } from "./broadcast-schedule";
 import { broadcastErrors } from "./broadcasts.errors";
 import { broadcasts } from "./broadcasts.schema";

@@ -52,7 +52,13 @@ export function checkGraphShape(graph: JourneyGraph): GraphProblemDto[] {
   if (start) {
     const seen = new Set([start.id]);
     const queue = [start.id];
-    while (queue.length) for (const next of out.get(queue.shift()!) ?? []) if (!seen.has(next)) seen.add(next), queue.push(next);
+    while (queue.length) {
+      for (const next of out.get(queue.shift()!) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
     for (const node of graph.nodes) if (!seen.has(node.id)) problem(node.id, "unreachable", `${node.id} cannot be reached from the trigger`);
   }
   // A cycle is allowed only through a wait: look for cycles among the other nodes.
@@ -62,7 +68,10 @@ export function checkGraphShape(graph: JourneyGraph): GraphProblemDto[] {
     for (const next of out.get(id) ?? []) {
       if (byId.get(next)?.type === "wait") continue;
       const s = state.get(next);
-      if (s === "open") return problem(next, "cycle_without_wait", `A loop through ${next} passes no wait`), true;
+      if (s === "open") {
+        problem(next, "cycle_without_wait", `A loop through ${next} passes no wait`);
+        return true;
+      }
       if (s === undefined && visit(next)) return true;
     }
     state.set(id, "done");

@@ -4,7 +4,7 @@ import type { JourneyTrigger } from "@siyu/contracts";
 import type { Clock } from "../../shared/clock";
 import { addLocalDays, localDay, localParts } from "../../shared/local-time";
 import { rows } from "../../shared/sql-rows";
-import { workspaceTimeZone } from "../../workspaces/workspace-time-zone";
+import { workspaceTimeZone } from "../../workspaces";
 import type { LiveJourneyTrigger, TriggerDeps, TriggerEntry } from "./trigger-deps";
 
 /**
