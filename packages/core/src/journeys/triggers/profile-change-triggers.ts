@@ -12,7 +12,8 @@ import type { LiveJourneyTrigger, TriggerDeps, TriggerEntry, TriggerKind } from 
  * the scores job lifecycle.changed — each to profile_events in the transaction of the change.
  * A source reads them in seq order like an event-log consumer: its offset (in
  * events_consumer_offsets) moves in the transaction that starts the runs, so each change enters
- * its journeys exactly once, and a journey published later is not fed old changes.
+ * its journeys exactly once, and a journey published later is not fed old changes. A source's
+ * first run starts at the end of the log: an upgrade does not replay history into journeys.
  */
 interface ProfileChange {
   seq: number;
@@ -82,7 +83,11 @@ async function runChangeSource(db: Db, clock: Clock, deps: TriggerDeps, source: 
   let made = 0;
   for (;;) {
     const result = await db.transaction(async (tx) => {
-      await tx.execute(sql`insert into events_consumer_offsets (consumer, position, updated_at) values (${source.consumer}, 0, now()) on conflict (consumer) do nothing`);
+      // A source's first run starts at the log's end: changes from before it existed enter nothing.
+      await tx.execute(sql`
+        insert into events_consumer_offsets (consumer, position, updated_at)
+        select ${source.consumer}, coalesce(max(seq), 0), now() from profile_events
+        on conflict (consumer) do nothing`);
       // The row lock keeps two workers from running the same source at once.
       const [offset] = await rows<{ position: string | number }>(tx, sql`select position from events_consumer_offsets where consumer = ${source.consumer} for update`);
       const position = Number(offset?.position ?? 0);

@@ -46,14 +46,19 @@ describe("segment triggers through a real refresh", () => {
       { type: "identify", userId: "u1", traits: { city: "上海" } },
       { type: "identify", userId: "u2", traits: { city: "北京" } },
     ]);
-    const segment = await services.segments.create(ctx, { name: "上海客户", rule: { type: "trait", trait: "city", op: "eq", value: "上海" } });
-    const entered = { workspaceId: ws.id, journeyId: newId(), trigger: JourneyTrigger.parse({ kind: "segment_entered", segmentId: segment.id }) };
-    const exited = { workspaceId: ws.id, journeyId: newId(), trigger: JourneyTrigger.parse({ kind: "segment_exited", segmentId: segment.id }) };
+    const entered = { workspaceId: ws.id, journeyId: newId(), trigger: JourneyTrigger.parse({ kind: "segment_entered", segmentId: "00000000-0000-4000-8000-000000000000" }) };
+    const exited = { workspaceId: ws.id, journeyId: newId(), trigger: JourneyTrigger.parse({ kind: "segment_exited", segmentId: "00000000-0000-4000-8000-000000000000" }) };
     const started: TriggerEntry[] = [];
     const deps: TriggerDeps = {
       liveJourneys: async (_tx, workspaceId, kinds) => [entered, exited].filter((j) => j.workspaceId === workspaceId && kinds.includes(j.trigger.kind)),
       start: async (_tx, _now, entries) => void started.push(...entries),
     };
+    // The source's first run (it starts at the end of the log).
+    expect(await runSegmentTriggers(database.db, clock, deps)).toBe(0);
+    const segment = await services.segments.create(ctx, { name: "上海客户", rule: { type: "trait", trait: "city", op: "eq", value: "上海" } });
+    // Published now, for this segment.
+    entered.trigger = JourneyTrigger.parse({ kind: "segment_entered", segmentId: segment.id });
+    exited.trigger = JourneyTrigger.parse({ kind: "segment_exited", segmentId: segment.id });
     // The creation's first refresh put u1 in.
     expect(await runSegmentTriggers(database.db, clock, deps)).toBe(1);
     expect(started[0]).toMatchObject({ journeyId: entered.journeyId, trigger: { kind: "segment_entered" } });

@@ -9,7 +9,8 @@ import { fixedClock } from "../../shared/clock";
 import { SYSTEM_ACTOR } from "../../shared/context";
 import { newId } from "../../shared/ids";
 import { dueDates } from "./clock-triggers";
-import { runDateTraitTriggers, runLifecycleTriggers, runScheduleTriggers, runSegmentTriggers, runTierTriggers } from "./index";
+import { runDateTraitTriggers, runLifecycleTriggers, runScheduleTriggers, runSegmentTriggers, runTierTriggers, SEGMENT_TRIGGERS_CONSUMER } from "./index";
+import { sql } from "@siyu/storage/orm";
 import type { LiveJourneyTrigger, TriggerDeps, TriggerEntry } from "./trigger-deps";
 
 let database: TestDatabase;
@@ -19,6 +20,9 @@ const clock = fixedClock("2026-05-11T00:00:00Z");
 beforeAll(async () => {
   database = await openTestDatabase();
   services = loyaltyServices(database.db, clock);
+  // The sources' first runs: they start at the end of the log.
+  const idle = engine([]).deps;
+  for (const run of [runSegmentTriggers, runTierTriggers, runLifecycleTriggers]) await run(database.db, clock, idle);
 });
 afterAll(async () => database.close());
 
@@ -64,6 +68,19 @@ describe("profile change trigger sources", () => {
     expect(await runSegmentTriggers(database.db, clock, { ...deps, batchSize: 1 })).toBe(1);
     expect(started[1]).toMatchObject({ journeyId: live[1]!.journeyId, profileId: a, trigger: { kind: "segment_exited" } });
     expect(new Set(started.map((e) => e.entryKey)).size).toBe(2);
+  });
+
+  it("a source's first run starts at the end of the log: older changes enter nothing", async () => {
+    const ws = await workspace();
+    const p = await newProfile(database.db, ws);
+    const segmentId = newId();
+    const { started, deps } = engine([{ workspaceId: ws, trigger: { kind: "segment_entered", segmentId } }]);
+    await database.db.execute(sql`delete from events_consumer_offsets where consumer = ${SEGMENT_TRIGGERS_CONSUMER}`);
+    await changes([{ workspaceId: ws, profileId: p, kind: "segment.entered", payload: { segmentId } }]);
+    expect(await runSegmentTriggers(database.db, clock, deps)).toBe(0);
+    await changes([{ workspaceId: ws, profileId: p, kind: "segment.exited", payload: { segmentId } }, { workspaceId: ws, profileId: p, kind: "segment.entered", payload: { segmentId } }]);
+    expect(await runSegmentTriggers(database.db, clock, deps)).toBe(1);
+    expect(started).toHaveLength(1);
   });
 
   it("a failing start rolls the offset back: the change is entered on the next run", async () => {
