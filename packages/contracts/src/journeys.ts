@@ -272,3 +272,7 @@ export const BroadcastDto = BroadcastBody.extend({
   createdAt: IsoDateTime,
 });
 export type BroadcastDto = z.infer<typeof BroadcastDto>;
+export const BroadcastListDto = z.object({ items: z.array(BroadcastDto) });
+export type BroadcastListDto = z.infer<typeof BroadcastListDto>;
+export const BroadcastParams = z.strictObject({ workspaceId: Id, broadcastId: Id });
+export type BroadcastParams = z.infer<typeof BroadcastParams>;

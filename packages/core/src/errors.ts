@@ -16,6 +16,8 @@ import { exploreErrors } from "./analytics/explore/explore.errors";
 import { attributionErrors } from "./analytics/attribution/attribution.errors";
 import { alertErrors } from "./analytics/alerts/alerts.errors";
 import { kpiErrors } from "./analytics/kpi/kpi.errors";
+import { broadcastErrors } from "./broadcasts/broadcasts.errors";
+import { playbookErrors } from "./journeys/playbooks/playbooks.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -37,5 +39,7 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...attributionErrors.codes,
   ...alertErrors.codes,
   ...kpiErrors.codes,
+  ...broadcastErrors.codes,
+  ...playbookErrors.codes,
   "ingest.invalid": 400,
 };

@@ -28,3 +28,6 @@ export * from "./member-tokens";
 export * from "./analytics/explore";
 export * from "./analytics/kpi";
 export * from "./messaging";
+export * from "./broadcasts";
+export * from "./journeys/triggers";
+export * from "./journeys/playbooks";

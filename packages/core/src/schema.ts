@@ -23,3 +23,5 @@ export * from "./analytics/explore/saved-reports.schema";
 export * from "./analytics/kpi/kpi.schema";
 export * from "./messaging/outbox/outbox.schema";
 export * from "./messaging/channels/wecom.schema";
+export * from "./broadcasts/broadcasts.schema";
+export * from "./journeys/triggers/triggers.schema";

@@ -1,4 +1,5 @@
 import { createAlertsService, type AlertsService } from "./analytics/alerts";
+import { createBroadcastsService, type BroadcastsService } from "./broadcasts";
 import { createAttributionService, type AttributionService } from "./analytics/attribution";
 import type { Db, Warehouse } from "@siyu/storage";
 import { createAccessService, type AccessService, type AccessSettings } from "./access";
@@ -118,6 +119,8 @@ export interface CoreServices {
   attribution: AttributionService;
   /** Alert rules on metric series, evaluated on complete periods; console notifications and signed webhooks. */
   alerts: AlertsService;
+  /** One-off and recurring sends to a segment, throttled into the outbox. */
+  broadcasts: BroadcastsService;
   /** Analytics explore: event analysis, funnels (with drills saved as segments), retention, paths, saved reports. */
   explore: ExploreService;
   /** The KPI dashboard, acquisition costs, campaign ROI and the weekly review (computed in the warehouse). */
@@ -170,6 +173,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     scores: createScoresService({ db, warehouse: deps.warehouse, clock }),
     attribution: createAttributionService({ db, warehouse, clock }),
     alerts: createAlertsService({ db, warehouse, clock }),
+    broadcasts: createBroadcastsService({ db, clock }),
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),

@@ -26,6 +26,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "loyalty.bonus_expiry", everyMs: 5 * 60_000, run: (s) => s.storedValue.runBonusExpiry().then(() => {}) },
   // Times and annual cards past their validity: what is left is written off with an expire entry.
   { name: "loyalty.card_expiry", everyMs: 5 * 60_000, run: (s) => s.cards.runExpiry().then(() => {}) },
+  // Broadcasts: due occurrences start (segment members copied), then batches go to the outbox at the throttle.
+  { name: "broadcasts.send", everyMs: 60_000, run: (s) => s.broadcasts.runDue().then(() => {}) },
   // Member tokens a day past their expiry are forgotten (they are refused on their expiry anyway).
   { name: "member_tokens.delete_expired", everyMs: 60 * 60_000, run: (s) => s.memberTokens.deleteExpired().then(() => {}) },
 ];
