@@ -80,9 +80,11 @@ describe("messaging settings form ↔ MessagingSettings", () => {
   });
 
   it("covers every channel", () => {
-    const { form } = settingsToForm(MessagingSettings.parse({}));
+    const { form, secrets } = settingsToForm(MessagingSettings.parse({}));
     expect(Object.keys(form.channels).sort()).toEqual([...CHANNELS].sort());
     expect(form.channels.sms.config.provider).toBe("aliyun");
+    // An untouched switch (e-mail TLS) is not sent as a setting.
+    expect(formToSettings(form, secrets).channels.email?.config).toEqual({});
   });
 });
 

@@ -135,7 +135,7 @@ export function channelFormToConfig(channel: Channel, form: ChannelFormValues, s
     if (kind === "secret") {
       const kept = typed !== "" ? typed : stored[key];
       if (kept !== undefined && kept !== "") config[key] = kept;
-    } else if (typed !== "" || kind === "boolean") {
+    } else if (typed !== "") {
       config[key] = typed;
     }
   }

@@ -2,6 +2,7 @@ import { CHANNELS, TemplateBody, type TemplateDto } from "@siyu/contracts";
 import { describe, expect, it } from "vitest";
 import {
   CHANNEL_FIELDS,
+  changedPaths,
   emptyTemplateForm,
   fieldLabel,
   filledLocales,
@@ -117,5 +118,14 @@ describe("server errors on template fields", () => {
     ]);
     expect(mapped.locales).toEqual(["en", "zh-CN"]);
     expect(mapped.otherMessages).toEqual(["content: must hold at least one language"]);
+  });
+});
+
+describe("changed fields", () => {
+  it("names the edited leaf, and a parameter list as a whole", () => {
+    expect(changedPaths({ name: "x" })).toEqual([["name"]]);
+    expect(changedPaths({ content: { en: { subject: "Hi" } } })).toEqual([["content", "en", "subject"]]);
+    expect(changedPaths({ content: { "zh-CN": { params: [{ key: "a" }] } } })).toEqual([["content", "zh-CN", "params"]]);
+    expect(changedPaths({ channels: { sms: { config: { provider: "tencent" } } } })).toEqual([["channels", "sms", "config", "provider"]]);
   });
 });

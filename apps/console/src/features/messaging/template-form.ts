@@ -200,3 +200,12 @@ export function mapTemplateIssues(issues: readonly ValidationIssue[]): MappedIss
 export function contentFieldNames(channel: Channel): FieldName[] {
   return LOCALES.flatMap((locale) => CHANNEL_FIELDS[channel].map((field) => ["content", locale, field]));
 }
+
+/**
+ * The field paths an antd `onValuesChange` reports as changed: nested objects are followed, a list
+ * (parameter rows) counts as one field. Used to clear a server error once its field is edited.
+ */
+export function changedPaths(changed: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (changed === null || typeof changed !== "object" || Array.isArray(changed)) return prefix.length > 0 ? [prefix] : [];
+  return Object.entries(changed as Record<string, unknown>).flatMap(([key, value]) => changedPaths(value, [...prefix, key]));
+}

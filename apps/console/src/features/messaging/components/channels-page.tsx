@@ -21,6 +21,7 @@ import {
   type SettingsFormValues,
   type StoredSecrets,
 } from "../settings-form";
+import { changedPaths } from "../template-form";
 import { MessagingTabs } from "./messaging-tabs";
 import { SuppressionsCard } from "./suppressions-card";
 
@@ -89,7 +90,16 @@ function SettingsForm(props: { workspaceId: string; settings: MessagingSettings;
   };
 
   return (
-    <Form<SettingsFormValues> form={form} layout="vertical" requiredMark={false} disabled={!props.canManage} onFinish={submit} data-testid="messaging-settings-form">
+    <Form<SettingsFormValues>
+      form={form}
+      layout="vertical"
+      requiredMark={false}
+      disabled={!props.canManage}
+      onFinish={submit}
+      // A server error on a field holds until the field is edited.
+      onValuesChange={(changed: Partial<SettingsFormValues>) => (form as LooseForm).setFields(changedPaths(changed).map((name) => ({ name, errors: [] })))}
+      data-testid="messaging-settings-form"
+    >
       <Card
         title={t("messaging.guards.title")}
         extra={

@@ -9,6 +9,7 @@ import { useSaveTemplate } from "../api/messaging-api";
 import {
   CHANNEL_FIELDS,
   MULTILINE_FIELDS,
+  changedPaths,
   emptyTemplateForm,
   fieldLabel,
   filledLocales,
@@ -53,7 +54,9 @@ export function TemplateEditorDrawer(props: { workspaceId: string; template: Tem
     setNoContent(false);
   }, [open, props.template, form]);
 
-  const onValuesChange = () => {
+  const onValuesChange = (changed: Partial<TemplateFormValues>) => {
+    // A server error on a field holds until the field is edited.
+    (form as LooseForm).setFields(changedPaths(changed).map((name) => ({ name, errors: [] })));
     setDirty(true);
     setNoContent(false);
     setDraft({ ...form.getFieldsValue(true) });
