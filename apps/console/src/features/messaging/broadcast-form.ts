@@ -54,3 +54,35 @@ export function mapBroadcastIssues(issues: readonly ValidationIssue[]): { fieldE
   }
   return { fieldErrors: [...byField].map(([name, errors]) => ({ name, errors })), otherMessages };
 }
+
+/** A wall-clock time (month 1–12) in some time zone. */
+export type WallTime = { year: number; month: number; day: number; hour: number; minute: number };
+
+function wallOf(utcMs: number, timeZone: string): WallTime & { second: number } {
+  const parts: Record<string, number> = {};
+  const format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  for (const part of format.formatToParts(new Date(utcMs))) if (part.type !== "literal") parts[part.type] = Number(part.value);
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute!, second: parts.second! };
+}
+
+/** How far the zone's clock is ahead of UTC at an instant. */
+function offsetMs(utcMs: number, timeZone: string): number {
+  const w = wallOf(utcMs, timeZone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time in the workspace's time zone names, whatever the operator's browser
+ * is set to: "2026-12-01 10:00" in Asia/Shanghai is 02:00Z. (A time skipped by a DST jump moves on.)
+ */
+export function wallTimeToIso(wall: WallTime, timeZone: string): string {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  let utc = asUtc - offsetMs(asUtc, timeZone);
+  utc = asUtc - offsetMs(utc, timeZone);
+  return new Date(utc).toISOString();
+}
+
+export function isoToWallTime(iso: string, timeZone: string): WallTime {
+  const { year, month, day, hour, minute } = wallOf(new Date(iso).getTime(), timeZone);
+  return { year, month, day, hour, minute };
+}

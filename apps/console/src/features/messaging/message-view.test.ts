@@ -2,7 +2,7 @@ import { MESSAGE_STATUSES, SUPPRESSION_REASONS, type MessageDto, type TemplateDt
 import { describe, expect, it } from "vitest";
 import { messagingEn as en } from "./locales/en";
 import { messagingZhCN as zhCN } from "./locales/zh-CN";
-import { formToBroadcast, mapBroadcastIssues, EMPTY_BROADCAST_FORM } from "./broadcast-form";
+import { EMPTY_BROADCAST_FORM, formToBroadcast, isoToWallTime, mapBroadcastIssues, wallTimeToIso } from "./broadcast-form";
 import { STATUS_COLORS, canCancelBroadcast, messageQuery, messageSnippet, newIdempotencyKey, renderedFields, templatesForChannel } from "./message-view";
 
 const JOURNEY = "0190a0a0-0000-7000-8000-0000000000aa";
@@ -93,5 +93,25 @@ describe("broadcasts", () => {
     expect(canCancelBroadcast("sending")).toBe(true);
     expect(canCancelBroadcast("sent")).toBe(false);
     expect(canCancelBroadcast("cancelled")).toBe(false);
+  });
+});
+
+describe("broadcast start in the workspace's time zone", () => {
+  it("reads the picked wall-clock time in the workspace's zone, not the browser's", () => {
+    const wall = { year: 2026, month: 12, day: 1, hour: 10, minute: 0 };
+    expect(wallTimeToIso(wall, "Asia/Shanghai")).toBe("2026-12-01T02:00:00.000Z");
+    expect(wallTimeToIso(wall, "UTC")).toBe("2026-12-01T10:00:00.000Z");
+    // New York: UTC−5 in winter, UTC−4 in summer.
+    expect(wallTimeToIso(wall, "America/New_York")).toBe("2026-12-01T15:00:00.000Z");
+    expect(wallTimeToIso({ ...wall, month: 7 }, "America/New_York")).toBe("2026-07-01T14:00:00.000Z");
+  });
+
+  it("shows a saved start as the zone's wall-clock time, round-tripping", () => {
+    expect(isoToWallTime("2026-12-01T02:00:00.000Z", "Asia/Shanghai")).toEqual({ year: 2026, month: 12, day: 1, hour: 10, minute: 0 });
+    expect(isoToWallTime("2026-12-31T16:30:00.000Z", "Asia/Shanghai")).toEqual({ year: 2027, month: 1, day: 1, hour: 0, minute: 30 });
+    for (const tz of ["Asia/Shanghai", "Europe/Paris", "America/New_York"]) {
+      const iso = "2026-03-29T08:45:00.000Z";
+      expect(wallTimeToIso(isoToWallTime(iso, tz), tz)).toBe(iso);
+    }
   });
 });

@@ -4,18 +4,27 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useEffect } from "react";
 import { readValidationIssues, useReportApiError } from "../../../lib/api";
 import { useT } from "../../../lib/i18n";
+import { useCurrentWorkspace } from "../../../lib/session";
 import { useCreateBroadcast, useSegmentOptions, useTemplates } from "../api/messaging-api";
-import { EMPTY_BROADCAST_FORM, formToBroadcast, mapBroadcastIssues, type BroadcastFormValues } from "../broadcast-form";
+import { EMPTY_BROADCAST_FORM, formToBroadcast, isoToWallTime, mapBroadcastIssues, wallTimeToIso, type BroadcastFormValues } from "../broadcast-form";
 import { templatesForChannel } from "../message-view";
 
-/** ISO in the form, a Dayjs in the picker. */
-const dateValueProps = (value: unknown) => ({ value: typeof value === "string" && value ? dayjs(value) : null });
-const normalizeDate = (value: Dayjs | null) => (value ? value.toISOString() : null);
+/** ISO in the form; in the picker, the wall-clock time in the workspace's time zone. */
+function pickerValue(value: unknown, timeZone: string): Dayjs | null {
+  if (typeof value !== "string" || !value) return null;
+  const w = isoToWallTime(value, timeZone);
+  return dayjs().year(w.year).month(w.month - 1).date(w.day).hour(w.hour).minute(w.minute).second(0).millisecond(0);
+}
+function pickedIso(value: Dayjs | null, timeZone: string): string | null {
+  return value ? wallTimeToIso({ year: value.year(), month: value.month() + 1, day: value.date(), hour: value.hour(), minute: value.minute() }, timeZone) : null;
+}
 
 export function BroadcastFormDrawer(props: { workspaceId: string; open: boolean; onClose: () => void }) {
   const { workspaceId, open, onClose } = props;
   const t = useT();
   const { message } = App.useApp();
+  const { workspace } = useCurrentWorkspace();
+  const timeZone = workspace.timezone;
   const [form] = Form.useForm<BroadcastFormValues>();
   const create = useCreateBroadcast(workspaceId);
   const segments = useSegmentOptions(workspaceId);
@@ -99,7 +108,13 @@ export function BroadcastFormDrawer(props: { workspaceId: string; open: boolean;
         </Form.Item>
         <Row gutter={12}>
           <Col span={12}>
-            <Form.Item name="startAt" label={t("messaging.broadcastForm.startAt")} extra={t("messaging.broadcastForm.startAtHelp")} getValueProps={dateValueProps} normalize={normalizeDate}>
+            <Form.Item
+              name="startAt"
+              label={t("messaging.broadcastForm.startAt", { timeZone })}
+              extra={t("messaging.broadcastForm.startAtHelp")}
+              getValueProps={(value) => ({ value: pickerValue(value, timeZone) })}
+              normalize={(value: Dayjs | null) => pickedIso(value, timeZone)}
+            >
               <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" style={{ width: "100%" }} data-testid="broadcast-start-at" />
             </Form.Item>
           </Col>

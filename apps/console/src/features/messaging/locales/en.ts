@@ -231,7 +231,7 @@ export const messagingEn = {
   "messaging.broadcastForm.template": "Template",
   "messaging.broadcastForm.noTemplate": "No template on this channel yet.",
   "messaging.broadcastForm.category": "Category",
-  "messaging.broadcastForm.startAt": "Start at",
+  "messaging.broadcastForm.startAt": "Start at ({timeZone})",
   "messaging.broadcastForm.startAtHelp": "Empty: now.",
   "messaging.broadcastForm.repeatEveryDays": "Repeat every N days",
   "messaging.broadcastForm.repeatHelp": "Empty: send once. Repeats keep the start's local time.",

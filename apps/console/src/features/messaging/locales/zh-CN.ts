@@ -230,7 +230,7 @@ export const messagingZhCN: Record<keyof typeof messagingEn, string> = {
   "messaging.broadcastForm.template": "模板",
   "messaging.broadcastForm.noTemplate": "该渠道还没有模板。",
   "messaging.broadcastForm.category": "类别",
-  "messaging.broadcastForm.startAt": "开始时间",
+  "messaging.broadcastForm.startAt": "开始时间（{timeZone}）",
   "messaging.broadcastForm.startAtHelp": "留空：立即。",
   "messaging.broadcastForm.repeatEveryDays": "每 N 天重复",
   "messaging.broadcastForm.repeatHelp": "留空：只发一次。重复时沿用开始时间的当地时刻。",
