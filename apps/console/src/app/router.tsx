@@ -12,6 +12,7 @@ import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityR
 import { ImportPage } from "../features/imports";
 import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
 import { CustomerEngagementCard, CustomerLoyaltyCard, LoyaltyPage } from "../features/loyalty";
+import { BroadcastsPage, ChannelsPage, CustomerMessagesCard, MessagesPage, TemplatesPage } from "../features/messaging";
 import { OperatorsPage } from "../features/operators";
 import { RuleBuilder, SegmentBuilderPage, SegmentDetailPage, SegmentListPage } from "../features/segments";
 import { AnalyticsPage } from "../features/explore";
@@ -59,6 +60,7 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
                 <CustomerEngagementCard profileId={profileId} />
                 <CustomerTagsCard profileId={profileId} />
                 <CustomerScoresCard profileId={profileId} />
+                <CustomerMessagesCard profileId={profileId} />
               </>
             )}
           />
@@ -77,6 +79,12 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
   ],
   analytics: [{ path: "analytics", element: <RequirePermission permission="analytics.read"><AnalyticsPage /></RequirePermission> }],
   loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage ruleBuilder={(p) => <RuleBuilder {...p} />} /></RequirePermission> }],
+  journeys: [
+    { path: "journeys/broadcasts", element: <RequirePermission permission="journeys.read"><BroadcastsPage /></RequirePermission> },
+    { path: "journeys/templates", element: <RequirePermission permission="journeys.read"><TemplatesPage /></RequirePermission> },
+    { path: "journeys/messages", element: <RequirePermission permission="journeys.read"><MessagesPage /></RequirePermission> },
+    { path: "journeys/channels", element: <RequirePermission permission="journeys.read"><ChannelsPage /></RequirePermission> },
+  ],
   attribution: [{ path: "attribution", element: <RequirePermission permission="analytics.read"><AttributionPage /></RequirePermission> }],
   alerts: [{ path: "alerts", element: <RequirePermission permission="analytics.read"><AlertsPage /></RequirePermission> }],
 };

@@ -11,6 +11,7 @@ import { clvLocales } from "../../features/clv/locales";
 import { exploreLocales } from "../../features/explore/locales";
 import { importsLocales } from "../../features/imports/locales";
 import { loyaltyLocales } from "../../features/loyalty/locales";
+import { messagingLocales } from "../../features/messaging/locales";
 import { operatorsLocales } from "../../features/operators/locales";
 import { scoresLocales } from "../../features/scores/locales";
 import { segmentsLocales } from "../../features/segments/locales";
@@ -38,6 +39,7 @@ export const DICTIONARY_PARTS = [
   { owner: "scores", ...scoresLocales },
   { owner: "segments", ...segmentsLocales },
   { owner: "loyalty", ...loyaltyLocales },
+  { owner: "messaging", ...messagingLocales },
   { owner: "attribution", ...attributionLocales },
   { owner: "alerts", ...alertsLocales },
   { owner: "explore", ...exploreLocales },
@@ -60,6 +62,7 @@ export const en = {
   ...scoresLocales.en,
   ...segmentsLocales.en,
   ...loyaltyLocales.en,
+  ...messagingLocales.en,
   ...attributionLocales.en,
   ...alertsLocales.en,
   ...exploreLocales.en,
@@ -82,6 +85,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...scoresLocales["zh-CN"],
   ...segmentsLocales["zh-CN"],
   ...loyaltyLocales["zh-CN"],
+  ...messagingLocales["zh-CN"],
   ...attributionLocales["zh-CN"],
   ...alertsLocales["zh-CN"],
   ...exploreLocales["zh-CN"],

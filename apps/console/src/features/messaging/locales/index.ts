@@ -1,0 +1,4 @@
+import { messagingEn } from "./en";
+import { messagingZhCN } from "./zh-CN";
+
+export const messagingLocales = { en: messagingEn, "zh-CN": messagingZhCN };
