@@ -10,6 +10,7 @@ import { InvitePage, LoginPage } from "../features/auth";
 import { CampaignsPage, OverviewPage, WeeklyReportPage } from "../features/dashboard";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
+import { JourneyEditorPage, JourneyListPage } from "../features/journeys";
 import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
 import { CustomerEngagementCard, CustomerLoyaltyCard, LoyaltyPage } from "../features/loyalty";
 import { OperatorsPage } from "../features/operators";
@@ -79,6 +80,10 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
   loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage ruleBuilder={(p) => <RuleBuilder {...p} />} /></RequirePermission> }],
   attribution: [{ path: "attribution", element: <RequirePermission permission="analytics.read"><AttributionPage /></RequirePermission> }],
   alerts: [{ path: "alerts", element: <RequirePermission permission="analytics.read"><AlertsPage /></RequirePermission> }],
+  journeys: [
+    { path: "journeys", element: <RequirePermission permission="journeys.read"><JourneyListPage /></RequirePermission> },
+    { path: "journeys/:journeyId", element: <RequirePermission permission="journeys.read"><JourneyEditorPage ruleBuilder={(p) => <RuleBuilder {...p} />} /></RequirePermission> },
+  ],
 };
 
 export const PUBLIC_PATH_PREFIXES = ["/login", "/invite/"];

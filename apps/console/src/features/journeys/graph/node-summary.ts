@@ -1,5 +1,6 @@
 import type { JourneyAction, JourneyCondition, JourneyNode, JourneyTrigger, JourneyWait, PropertyFilter, SegmentRule } from "@siyu/contracts";
 import type { TranslateFn } from "../../../lib/i18n";
+import { UNPICKED } from "./node-model";
 
 export type ReferenceKind = "message_template" | "coupon_template" | "tag" | "segment";
 
@@ -23,6 +24,7 @@ export function formatWeekdays(weekdays: readonly number[], t: TranslateFn): str
 
 function nameOf(ctx: SummaryContext, kind: ReferenceKind, id: string | null): string {
   if (id === null) return t0(ctx);
+  if (id === UNPICKED) return ctx.t("journeys.inspector.pick");
   return ctx.name?.(kind, id) ?? id.slice(0, 8);
 }
 const t0 = (ctx: SummaryContext) => ctx.t("journeys.summary.any");

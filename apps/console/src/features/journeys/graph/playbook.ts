@@ -62,7 +62,7 @@ export function applyReferences(graph: JourneyGraph, choices: Readonly<Record<st
 }
 
 /** The body POSTed to create a journey from a playbook: picks applied, laid out when it has no positions, tagged with the playbook key. */
-export function journeyFromPlaybook(playbook: PlaybookDto, name: string, choices: Readonly<Record<string, string | null | undefined>>): JourneyInput {
+export function journeyFromPlaybook(playbook: PlaybookDto, name: string, choices: Readonly<Record<string, string | null | undefined>>): JourneyInput & { graph: JourneyGraph } {
   const picked = applyReferences(playbook.journey.graph, choices);
   return {
     name,
