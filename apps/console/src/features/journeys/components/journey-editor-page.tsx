@@ -187,7 +187,7 @@ function JourneyEditor(props: { journey: JourneyDto; ruleBuilder: RuleBuilderSlo
           />
           <JourneyStatusTag status={journey.status} />
           {journey.liveVersion !== null ? <Tag>v{journey.liveVersion}</Tag> : null}
-          {journey.hasDraftChanges && !dirty ? <Tag color="orange">{t("journeys.draftChanges")}</Tag> : null}
+          {journey.hasDraftChanges && journey.liveVersion !== null && !dirty ? <Tag color="orange">{t("journeys.draftChanges")}</Tag> : null}
           {dirty ? (
             <Tag color="gold" data-testid="journey-dirty">
               {t("journeys.editor.unsaved")}

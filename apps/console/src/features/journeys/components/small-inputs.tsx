@@ -1,9 +1,10 @@
 import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
-import { TRAIT_OPS, type PropertyFilter, type RuleValue, type TraitOp } from "@siyu/contracts";
+import { TRAIT_OPS, type PropertyFilter, type TraitOp } from "@siyu/contracts";
 import { Button, Checkbox, Flex, Input, InputNumber, Select, Space, TimePicker } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
 import { useT } from "../../../lib/i18n";
+import { NO_VALUE, formatFilterValue, parseFilterValue } from "../graph/filter-value";
 
 const UNITS = [
   { unit: "days", minutes: 1440 },
@@ -56,28 +57,6 @@ export function WeekdaysInput(props: { value: number[]; onChange: (value: number
       options={([1, 2, 3, 4, 5, 6, 7] as const).map((d) => ({ value: d, label: t(`journeys.weekday.${d}`) }))}
     />
   );
-}
-
-const NO_VALUE: readonly TraitOp[] = ["exists", "not_exists"];
-const LIST: readonly TraitOp[] = ["in", "not_in", "between"];
-
-function parseScalar(text: string): string | number | boolean {
-  const trimmed = text.trim();
-  if (trimmed === "true" || trimmed === "false") return trimmed === "true";
-  if (trimmed !== "" && Number.isFinite(Number(trimmed))) return Number(trimmed);
-  return trimmed;
-}
-
-/** What an operator types becomes a rule value: numbers and booleans as such, lists comma-separated. */
-export function parseFilterValue(op: TraitOp, text: string): RuleValue | undefined {
-  if (NO_VALUE.includes(op)) return undefined;
-  if (LIST.includes(op)) return text.split(",").map((s) => s.trim()).filter(Boolean).map(parseScalar) as RuleValue;
-  return parseScalar(text);
-}
-
-export function formatFilterValue(value: RuleValue | undefined): string {
-  if (value === undefined) return "";
-  return Array.isArray(value) ? value.join(", ") : String(value);
 }
 
 function FilterRow(props: { filter: PropertyFilter; onChange: (f: PropertyFilter) => void; onRemove: () => void; disabled?: boolean }) {

@@ -2,7 +2,8 @@ import { JourneyGraph, type GraphProblemDto } from "@siyu/contracts";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../../lib/api";
 import { flowToGraph, graphToFlow } from "./flow-graph";
-import { newNode, nextNodeId, outputHandles, pruneEdges } from "./node-model";
+import { formatFilterValue, parseFilterValue } from "./filter-value";
+import { defaultAction, defaultCondition, defaultTrigger, defaultWait, isUnpicked, newNode, nextNodeId, outputHandles, pruneEdges } from "./node-model";
 import { applyProblems, readGraphProblems } from "./problems";
 
 const graph: JourneyGraph = JourneyGraph.parse({
@@ -98,5 +99,29 @@ describe("problems on the canvas", () => {
     expect(readGraphProblems(new ApiError(422, "journeys.invalid_graph", "Invalid", { problems }))).toEqual(problems);
     expect(readGraphProblems(new ApiError(404, "journeys.not_found", "Not found"))).toBeNull();
     expect(readGraphProblems(new Error("x"))).toBeNull();
+  });
+});
+
+describe("defaults and typed values", () => {
+  it("gives every kind a default the contract accepts", () => {
+    const nodes = [
+      ...(["event", "segment_entered", "segment_exited", "date_trait", "tier_changed", "lifecycle_changed", "schedule", "api"] as const).map((k, i) => ({ id: `t${i}`, type: "trigger" as const, position: { x: 0, y: 0 }, trigger: defaultTrigger(k) })),
+      ...(["duration", "until_time", "until_event"] as const).map((k, i) => ({ id: `w${i}`, type: "wait" as const, position: { x: 0, y: 0 }, wait: defaultWait(k) })),
+      ...(["rule", "coupon_held", "trigger_event"] as const).map((k, i) => ({ id: `c${i}`, type: "condition" as const, position: { x: 0, y: 0 }, condition: defaultCondition(k) })),
+      ...(["send", "issue_coupon", "award_points", "add_tag", "remove_tag", "webhook", "store_task"] as const).map((k, i) => ({ id: `a${i}`, type: "action" as const, position: { x: 0, y: 0 }, action: defaultAction(k) })),
+    ];
+    const parsed = JourneyGraph.safeParse({ nodes, edges: [] });
+    expect(parsed.error?.issues ?? []).toEqual([]);
+    expect(nodes.filter((n) => n.type === "action" && "templateId" in n.action).every((n) => n.type === "action" && "templateId" in n.action && isUnpicked(n.action.templateId))).toBe(true);
+  });
+
+  it("reads what an operator types as a filter value", () => {
+    expect(parseFilterValue("gte", "200")).toBe(200);
+    expect(parseFilterValue("eq", "true")).toBe(true);
+    expect(parseFilterValue("eq", "Shanghai")).toBe("Shanghai");
+    expect(parseFilterValue("in", "a, b, 3")).toEqual(["a", "b", 3]);
+    expect(parseFilterValue("between", "10,20")).toEqual([10, 20]);
+    expect(parseFilterValue("exists", "x")).toBeUndefined();
+    expect(formatFilterValue(["a", 3])).toBe("a, 3");
   });
 });

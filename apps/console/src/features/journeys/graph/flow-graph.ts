@@ -15,7 +15,7 @@ export function toFlowNode(node: JourneyNode, problems: string[] = []): JourneyF
 }
 
 export function toFlowEdge(edge: JourneyEdge): JourneyFlowEdge {
-  return { id: edgeId(edge), source: edge.from, sourceHandle: edge.handle, target: edge.to, targetHandle: "in", label: edge.handle === "next" ? undefined : edge.handle };
+  return { id: edgeId(edge), source: edge.from, sourceHandle: edge.handle, target: edge.to, targetHandle: "in" };
 }
 
 /** The contract graph drawn as React Flow nodes and edges (handle ids are the contract's edge handles). */
