@@ -16,7 +16,7 @@ import {
 } from "@xyflow/react";
 import { Alert, App, Button, Card, Flex, Input, Popconfirm, Space, Statistic, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useBlocker, useParams } from "react-router";
 import { FullPageSpin } from "../../../components/full-page-spin";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
@@ -33,6 +33,13 @@ import { JourneyStatusTag } from "./journey-status-tag";
 import { NodeInspector, type RuleBuilderSlot } from "./node-inspector";
 import { useReferenceChoices } from "./reference-select";
 import { SettingsDrawer } from "./settings-drawer";
+
+/** The spot itself, or the first one to its right that no node covers. */
+function freeSpot(nodes: readonly JourneyFlowNode[], wanted: { x: number; y: number }): { x: number; y: number } {
+  const spot = { ...wanted };
+  while (nodes.some((n) => Math.abs(n.position.x - spot.x) < 260 && Math.abs(n.position.y - spot.y) < 110)) spot.x += 280;
+  return spot;
+}
 
 /** The canvas editor of one journey (`journeys/:journeyId`). */
 export function JourneyEditorPage(props: { ruleBuilder: RuleBuilderSlot }) {
@@ -51,7 +58,7 @@ export function JourneyEditorPage(props: { ruleBuilder: RuleBuilderSlot }) {
 function JourneyEditor(props: { journey: JourneyDto; ruleBuilder: RuleBuilderSlot }) {
   const { journey } = props;
   const t = useT();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const reportError = useReportApiError();
   const { workspaceId, can } = useCurrentWorkspace();
   const flow = useReactFlow<JourneyFlowNode, JourneyFlowEdge>();
@@ -76,6 +83,19 @@ function JourneyEditor(props: { journey: JourneyDto; ruleBuilder: RuleBuilderSlo
   useEffect(() => {
     setNodes((current) => applyProblems(current, problems).nodes);
   }, [problems, setNodes]);
+
+  // Leaving with an unsaved draft asks first (in the console and when closing the tab).
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (blocker.state !== "blocked") return;
+    modal.confirm({ title: t("journeys.editor.leaveUnsaved"), onOk: () => blocker.proceed(), onCancel: () => blocker.reset() });
+  }, [blocker, modal, t]);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
 
   const stats = useMemo<ReadonlyMap<string, NodeStatsDto> | null>(() => (hasLive && report.data ? new Map(report.data.nodes.map((n) => [n.nodeId, n])) : null), [hasLive, report.data]);
   const canvas = useMemo(() => ({ name: choices.name, stats }), [choices.name, stats]);
@@ -115,11 +135,12 @@ function JourneyEditor(props: { journey: JourneyDto; ruleBuilder: RuleBuilderSlo
   };
   const addNode = (type: JourneyNodeType) => {
     const anchor = nodes.find((n) => n.id === inspecting) ?? [...nodes].sort((a, b) => b.position.y - a.position.y)[0];
-    const position = anchor ? { x: anchor.position.x, y: anchor.position.y + 150 } : { x: 0, y: 0 };
+    const position = freeSpot(nodes, anchor ? { x: anchor.position.x, y: anchor.position.y + 150 } : { x: 0, y: 0 });
     const id = nextNodeId(type, nodes.map((n) => n.id));
     setNodes([...nodes.map((n) => ({ ...n, selected: false })), { ...toFlowNode(newNode(type, id, position)), selected: true }]);
     setInspecting(id);
     setDirty(true);
+    void flow.setCenter(position.x + 120, position.y + 50, { zoom: flow.getZoom(), duration: 300 });
   };
 
   const saveDraft = async () => {
