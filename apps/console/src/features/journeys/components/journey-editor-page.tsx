@@ -32,6 +32,7 @@ import { JOURNEY_NODE_TYPES, CanvasContext, NODE_LOOK } from "./journey-nodes";
 import { JourneyStatusTag } from "./journey-status-tag";
 import { NodeInspector, type RuleBuilderSlot } from "./node-inspector";
 import { useReferenceChoices } from "./reference-select";
+import { RunsDrawer } from "./runs-drawer";
 import { SettingsDrawer } from "./settings-drawer";
 
 /** The spot itself, or the first one to its right that no node covers. */
@@ -79,6 +80,7 @@ function JourneyEditor(props: { journey: JourneyDto; ruleBuilder: RuleBuilderSlo
   const [problems, setProblems] = useState<GraphProblemDto[]>([]);
   const [inspecting, setInspecting] = useState<string | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [runsOpen, setRunsOpen] = useState(false);
 
   useEffect(() => {
     setNodes((current) => applyProblems(current, problems).nodes);
@@ -217,6 +219,11 @@ function JourneyEditor(props: { journey: JourneyDto; ruleBuilder: RuleBuilderSlo
           {settings.dryRun ? <Tag color="purple">{t("journeys.settings.dryRun")}</Tag> : null}
         </Flex>
         <Space wrap>
+          {hasLive ? (
+            <Button onClick={() => setRunsOpen(true)} data-testid="journey-runs-open">
+              {t("journeys.runs.open")}
+            </Button>
+          ) : null}
           <Button icon={<SettingOutlined />} onClick={() => setSettingsOpen(true)} data-testid="journey-settings">
             {t("journeys.editor.settings")}
           </Button>
@@ -339,6 +346,16 @@ function JourneyEditor(props: { journey: JourneyDto; ruleBuilder: RuleBuilderSlo
         readOnly={readOnly}
         choices={choices}
         ruleBuilder={props.ruleBuilder}
+      />
+      <RunsDrawer
+        workspaceId={workspaceId}
+        journeyId={journey.id}
+        open={runsOpen}
+        onClose={() => setRunsOpen(false)}
+        onShowNode={(id) => {
+          setRunsOpen(false);
+          setInspecting(id);
+        }}
       />
       <SettingsDrawer
         open={settingsOpen}
