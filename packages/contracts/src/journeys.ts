@@ -157,6 +157,8 @@ export const JourneyBody = z.strictObject({
   description: z.string().max(2000).default(""),
   graph: JourneyGraph,
   settings: JourneySettings.default(JourneySettings.parse({})),
+  /** The playbook key a new journey is started from (kept on the journey; null for a blank one). */
+  playbook: z.string().max(100).nullable().default(null),
 });
 export type JourneyBody = z.infer<typeof JourneyBody>;
 export type JourneyInput = z.input<typeof JourneyBody>;

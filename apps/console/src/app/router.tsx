@@ -10,6 +10,7 @@ import { InvitePage, LoginPage } from "../features/auth";
 import { CampaignsPage, OverviewPage, WeeklyReportPage } from "../features/dashboard";
 import { CustomerListPage, CustomerProfilePage, IdentityConflictsPage, IdentityRulesPage } from "../features/customers";
 import { ImportPage } from "../features/imports";
+import { JourneyEditorPage, JourneyListPage } from "../features/journeys";
 import { CustomerScoresCard, LifecyclePage, RfmPage } from "../features/scores";
 import { CustomerEngagementCard, CustomerLoyaltyCard, LoyaltyPage } from "../features/loyalty";
 import { BroadcastsPage, ChannelsPage, CustomerMessagesCard, MessagesPage, TemplatesPage } from "../features/messaging";
@@ -80,10 +81,12 @@ const MODULE_ROUTES: Record<string, RouteObject[]> = {
   analytics: [{ path: "analytics", element: <RequirePermission permission="analytics.read"><AnalyticsPage /></RequirePermission> }],
   loyalty: [{ path: "loyalty", element: <RequirePermission permission="loyalty.read"><LoyaltyPage ruleBuilder={(p) => <RuleBuilder {...p} />} /></RequirePermission> }],
   journeys: [
+    { path: "journeys", element: <RequirePermission permission="journeys.read"><JourneyListPage /></RequirePermission> },
     { path: "journeys/broadcasts", element: <RequirePermission permission="journeys.read"><BroadcastsPage /></RequirePermission> },
     { path: "journeys/templates", element: <RequirePermission permission="journeys.read"><TemplatesPage /></RequirePermission> },
     { path: "journeys/messages", element: <RequirePermission permission="journeys.read"><MessagesPage /></RequirePermission> },
     { path: "journeys/channels", element: <RequirePermission permission="journeys.read"><ChannelsPage /></RequirePermission> },
+    { path: "journeys/:journeyId", element: <RequirePermission permission="journeys.read"><JourneyEditorPage ruleBuilder={(p) => <RuleBuilder {...p} />} /></RequirePermission> },
   ],
   attribution: [{ path: "attribution", element: <RequirePermission permission="analytics.read"><AttributionPage /></RequirePermission> }],
   alerts: [{ path: "alerts", element: <RequirePermission permission="analytics.read"><AlertsPage /></RequirePermission> }],

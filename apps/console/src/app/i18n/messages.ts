@@ -10,6 +10,7 @@ import { dashboardLocales } from "../../features/dashboard/locales";
 import { clvLocales } from "../../features/clv/locales";
 import { exploreLocales } from "../../features/explore/locales";
 import { importsLocales } from "../../features/imports/locales";
+import { journeysLocales } from "../../features/journeys/locales";
 import { loyaltyLocales } from "../../features/loyalty/locales";
 import { messagingLocales } from "../../features/messaging/locales";
 import { operatorsLocales } from "../../features/operators/locales";
@@ -44,6 +45,7 @@ export const DICTIONARY_PARTS = [
   { owner: "alerts", ...alertsLocales },
   { owner: "explore", ...exploreLocales },
   { owner: "dashboard", ...dashboardLocales },
+  { owner: "journeys", ...journeysLocales },
 ] as const;
 
 export const en = {
@@ -67,6 +69,7 @@ export const en = {
   ...alertsLocales.en,
   ...exploreLocales.en,
   ...dashboardLocales.en,
+  ...journeysLocales.en,
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -90,6 +93,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...alertsLocales["zh-CN"],
   ...exploreLocales["zh-CN"],
   ...dashboardLocales["zh-CN"],
+  ...journeysLocales["zh-CN"],
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { en, "zh-CN": zhCN };

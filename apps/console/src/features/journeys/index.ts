@@ -1,0 +1,2 @@
+export { JourneyListPage } from "./components/journey-list-page";
+export { JourneyEditorPage } from "./components/journey-editor-page";
