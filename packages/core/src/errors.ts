@@ -16,6 +16,7 @@ import { exploreErrors } from "./analytics/explore/explore.errors";
 import { attributionErrors } from "./analytics/attribution/attribution.errors";
 import { alertErrors } from "./analytics/alerts/alerts.errors";
 import { kpiErrors } from "./analytics/kpi/kpi.errors";
+import { messagingErrors } from "./messaging/messaging.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -37,5 +38,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...attributionErrors.codes,
   ...alertErrors.codes,
   ...kpiErrors.codes,
+  ...messagingErrors.codes,
   "ingest.invalid": 400,
 };

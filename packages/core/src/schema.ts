@@ -21,4 +21,4 @@ export * from "./loyalty/badges/badges.schema";
 export * from "./member-tokens/member-tokens.schema";
 export * from "./analytics/explore/saved-reports.schema";
 export * from "./analytics/kpi/kpi.schema";
-export * from "./messaging/outbox/outbox.schema";
+export * from "./messaging/messaging.schema";

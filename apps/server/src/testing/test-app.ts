@@ -206,7 +206,14 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const card = await t.services.cards.issue(ctx, member.id, { productId: product.id, idempotencyKey: `seed-card-${s}` });
   const report = await t.services.explore.reports.create(ctx, { kind: "funnel", name: `Seed ${s}`, query: { steps: [{ event: "pv" }, { event: "buy" }], period: { from: "2026-11-01", to: "2026-11-30" } } });
   const cost = await t.services.analyticsKpi.createCost(ctx, { kind: "channel", key: "douyin", from: "2026-01-01", to: "2026-01-31", amountMinor: 300000, storeId: null, note: null });
+  // Messaging: a template, a message queued with it, and a suppression entry.
+  const messageTemplate = await t.services.messaging.templates.create(ctx, { name: `Seed ${s}`, channel: "inbox", content: { "zh-CN": { subject: "欢迎", body: "{{ profile.name }}，你好" } } });
+  const message = await t.services.messaging.messages.send(ctx, { profileId: member.id, templateId: messageTemplate.id, category: "service", idempotencyKey: `seed-msg-${s}`, variables: {} });
+  const suppression = await t.services.messaging.suppressions.add(ctx, { channel: "sms", address: `+86${phone(3)}`, note: "" });
   return {
+    messageTemplateId: messageTemplate.id,
+    messageId: message.id,
+    suppressionId: suppression.id,
     costId: cost.id,
     reportId: report.id,
     topupId: topup.transaction.id,

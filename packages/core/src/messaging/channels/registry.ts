@@ -1,0 +1,23 @@
+import type { Db } from "@siyu/storage";
+import type { Channel } from "@siyu/contracts";
+import type { Clock } from "../../shared/clock";
+import type { ChannelAdapter } from "./channel";
+import { createInboxChannel } from "./inbox.channel";
+import { createWebhookChannel } from "./webhook.channel";
+
+export type ChannelAdapters = Partial<Record<Channel, ChannelAdapter>>;
+
+export interface ChannelRegistryDeps {
+  db: Db;
+  clock: Clock;
+  /** Replaces global fetch for the HTTP channels (tests). */
+  fetch?: typeof fetch;
+}
+
+/** The adapter of each channel Siyu can deliver on; a channel without one fails its messages. */
+export function createChannelRegistry(deps: ChannelRegistryDeps): ChannelAdapters {
+  return {
+    webhook: createWebhookChannel({ fetch: deps.fetch, now: () => deps.clock.now() }),
+    inbox: createInboxChannel({ db: deps.db, clock: deps.clock }),
+  };
+}
