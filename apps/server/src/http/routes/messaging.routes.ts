@@ -131,7 +131,7 @@ export const unsubscribeRoutes: FastifyPluginAsyncZod<{ services: CoreServices }
   app.get(
     "/u/:token",
     {
-      schema: { params: z.strictObject({ token: z.string().min(1).max(400) }), tags, summary: "Unsubscribe link (HTML page)", hide: true },
+      schema: { params: z.strictObject({ token: z.string().min(1).max(100) }), tags, summary: "Unsubscribe link (HTML page)", hide: true },
       config: { auth: "public", audited: false, rateLimit: { max: 30, timeWindow: "1 minute" } },
     },
     async (req, reply) => {
