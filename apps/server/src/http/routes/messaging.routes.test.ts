@@ -21,7 +21,9 @@ const call = (method: "GET" | "POST" | "PUT" | "DELETE", path: string, payload?:
 
 function expectError(res: { statusCode: number; body: string }, status: number, code: string) {
   expect(res.statusCode, res.body).toBe(status);
-  return (JSON.parse(res.body) as { error: { code: string; message: string; details?: unknown } }).error;
+  const error = (JSON.parse(res.body) as { error: { code: string; message: string; details?: unknown } }).error;
+  expect(error.code, res.body).toBe(code);
+  return error;
 }
 
 async function customer(traits: Record<string, unknown>) {
