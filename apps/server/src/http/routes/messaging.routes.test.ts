@@ -185,4 +185,15 @@ describe("suppressions, messages, the member inbox and unsubscribe links", () =>
     const consents = await t.services.consents.list({ workspaceId: ws.workspaceId, actor: { type: "system", id: null, name: "t" }, storeIds: null, ip: null }, profileId);
     expect(consents.find((c) => c.channel === "inbox" && c.purpose === "marketing")).toMatchObject({ granted: false, source: "member" });
   });
+
+  it("shows a message's phone masked to an analyst and in full to the owner", async () => {
+    const { profileId } = await customer({ name: "韩梅梅", phone: "13800138099" });
+    const template = (await call("POST", "/message-templates", { name: "SMS", channel: "sms", content: { "zh-CN": { body: "hi" } } })).json<TemplateDto>();
+    const sent = (await call("POST", "/messages", { profileId, templateId: template.id, idempotencyKey: "sms-1" })).json<MessageDto>();
+    await runDispatchBatch(t.database.db, systemClock, {}, 100);
+    const owner = (await call("GET", `/messages/${sent.id}`)).json<MessageDto>();
+    expect(owner).toMatchObject({ status: "suppressed", reason: "channel_disabled", address: "+8613800138099" });
+    const analyst = await addOperator(t, ws, "analyst");
+    expect((await call("GET", `/messages/${sent.id}`, undefined, analyst.cookie)).json<MessageDto>().address).toBe("+86138****8099");
+  });
 });

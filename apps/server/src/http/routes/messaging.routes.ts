@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -18,14 +19,25 @@ import {
   TemplatePreviewBody,
   TemplatePreviewDto,
   WorkspaceParams,
+  ADMIN_KEY_PERMISSIONS,
+  roleCan,
 } from "@siyu/contracts";
-import type { CoreServices } from "@siyu/core";
+import { maskEmail, maskPhone, type CoreServices } from "@siyu/core";
 import { requireWorkspace } from "../route-config";
 
 const tags = ["Messaging"];
 const base = "/api/v1/workspaces/:workspaceId";
 const read = { auth: "workspace", permission: "journeys.read" } as const;
 const manage = { auth: "workspace", permission: "journeys.manage" } as const;
+
+/** Addresses are personal data: phones and emails are masked without "customers.pii". */
+function shownTo(req: FastifyRequest) {
+  const pii = req.credentials?.kind === "api_key" ? ADMIN_KEY_PERMISSIONS.includes("customers.pii") : req.role !== null && roleCan(req.role, "customers.pii");
+  return (m: MessageDto): MessageDto => {
+    if (pii || m.address === null) return m;
+    return { ...m, address: m.channel === "sms" ? maskPhone(m.address) : m.channel === "email" ? maskEmail(m.address) : m.address };
+  };
+}
 
 /** Message templates, channel settings, the suppression list and the message log. */
 export const messagingRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = async (app, { services }) => {
@@ -103,10 +115,13 @@ export const messagingRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> 
   app.get(
     `${base}/messages`,
     { schema: { params: WorkspaceParams, querystring: MessageListQuery, response: { 200: MessagePageDto }, tags, summary: "The message log, newest first" }, config: read },
-    async (req) => m.messages.list(requireWorkspace(req), req.query),
+    async (req) => {
+      const page = await m.messages.list(requireWorkspace(req), req.query);
+      return { ...page, items: page.items.map(shownTo(req)) };
+    },
   );
   app.get(`${base}/messages/:messageId`, { schema: { params: MessageParams, response: { 200: MessageDto }, tags, summary: "One message with its status and reason" }, config: read }, async (req) =>
-    m.messages.get(requireWorkspace(req), req.params.messageId),
+    shownTo(req)(await m.messages.get(requireWorkspace(req), req.params.messageId)),
   );
   app.post(
     `${base}/messages`,
@@ -120,7 +135,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> 
       },
       config: manage,
     },
-    async (req, reply) => reply.code(202).send(await m.messages.send(requireWorkspace(req), req.body)),
+    async (req, reply) => reply.code(202).send(shownTo(req)(await m.messages.send(requireWorkspace(req), req.body))),
   );
 };
 
