@@ -176,6 +176,14 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
       return suppressions.some((s) => s.workspace_id === r.workspace_id && (s.channel === null || s.channel === r.channel) && keys.has(s.address));
     };
 
+    // Two dispatchers judging one customer's capped messages at once would each miss the other's
+    // uncommitted sends: a transaction lock per customer (taken in order, so never a deadlock)
+    // makes the second wait until the first has committed, and then count it.
+    const capped = [...new Set(due.filter((r) => r.category !== "service" && r.channel !== "webhook").map((r) => r.profile_id))].sort();
+    if (capped.length > 0) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('messaging.caps:' || p::text, 0)) from (select unnest(${uuidArray(capped)}) as p order by 1) s`);
+    }
+
     // Marketing messages already sent today (the workspace's local day), per profile, category and channel.
     const since = due.map((r) => ({ profile_id: r.profile_id, since: startOfLocalDay(localDay(now, zoneOf(r.workspace_id)), zoneOf(r.workspace_id)).toISOString() }));
     const counts = await rows<{ profile_id: string; category: string; channel: string; n: number }>(
