@@ -73,6 +73,10 @@ describe("message templates", () => {
     expect(bad.message).toMatch(/^content\.zh-CN\.body: /);
     const badTag = expectError(await call("POST", "/message-templates", { ...welcome, content: { en: { subject: "{% if x %}open" } }, defaultLocale: "en" }), 400, "messaging.invalid_template");
     expect(badTag.details).toMatchObject({ field: "content.en.subject" });
+    // Partials would read the server's files.
+    const include = expectError(await call("POST", "/message-templates", { ...welcome, content: { "zh-CN": { body: "{% include package.json %}" } } }), 400, "messaging.invalid_template");
+    expect(include.details).toMatchObject({ field: "content.zh-CN.body" });
+    expect(include.message).toMatch(/not available/);
     expectError(await call("PUT", "/message-templates/0190a000-0000-7000-8000-000000000001", welcome), 404, "messaging.template_not_found");
     expectError(await call("POST", "/message-templates/0190a000-0000-7000-8000-000000000001/preview", {}), 404, "messaging.template_not_found");
     const noDefault = expectError(await call("POST", "/message-templates", { ...welcome, content: { en: { body: "hi" } } }), 400, "messaging.locale_missing");

@@ -9,6 +9,7 @@ import { DEFAULT_ACCESS_SETTINGS } from "../../access";
 import { createCoreServices, type CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { SYSTEM_ACTOR, systemContext } from "../../shared/context";
+import { newId } from "../../shared/ids";
 import { rows } from "../../shared/sql-rows";
 import type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "../channels/channel";
 import { createChannelRegistry, type ChannelAdapters } from "../channels/registry";
@@ -204,6 +205,24 @@ describe("the dispatcher's guards", () => {
       ["suppressed", "frequency_cap"],
       ["delivered", null],
     ]);
+  });
+});
+
+describe("render failures", () => {
+  it("a stored template that no longer renders (here a partial, which would read a server file) is suppressed as render_failed, with the error kept", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("inbox") });
+    const p = await customer(ws.id, {});
+    const id = newId();
+    await database.db.execute(sql`insert into message_templates (id, workspace_id, name, channel, purpose, content, default_locale, variables, created_at, updated_at)
+      values (${id}::uuid, ${ws.id}::uuid, 'old', 'inbox', 'service', ${JSON.stringify({ "zh-CN": { body: "{% include package.json %}" } })}::jsonb, 'zh-CN', '{}', now(), now())`);
+    await queue([{ workspaceId: ws.id, key: "r", profileId: p, channel: "inbox", templateId: id, category: "service" }]);
+    const { sent, adapters } = recorder(["inbox"]);
+    await drain(adapters);
+    const o = (await byKey(ws.id)).get("r")!;
+    expect([o.status, o.reason]).toEqual(["suppressed", "render_failed"]);
+    expect(o.error).toMatch(/include/);
+    expect(sent).toHaveLength(0);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Liquid } from "liquidjs";
+import { Liquid, Tag, type Liquid as LiquidEngine, type TagToken, type TopLevelToken } from "liquidjs";
 import { TemplateContent, type Locale } from "@siyu/contracts";
 import { messagingErrors } from "../messaging.errors";
 
@@ -14,6 +14,16 @@ const engine = new Liquid({
   relativeReference: false,
   dynamicPartials: false,
 });
+
+// Partials would read files on the server ({% include package.json %} does, even without quotes).
+class RefusedTag extends Tag {
+  constructor(token: TagToken, remain: TopLevelToken[], liquid: LiquidEngine) {
+    super(token, remain, liquid);
+    throw new Error(`{% ${token.name} %} is not available in message templates`);
+  }
+  *render(): Generator<unknown, void, unknown> {}
+}
+for (const name of ["include", "render", "layout"]) engine.registerTag(name, RefusedTag);
 
 type Parsed = ReturnType<typeof engine.parse>;
 const CONTENT_FIELDS = ["subject", "body", "text", "url", "providerTemplate"] as const;
