@@ -113,7 +113,8 @@ describe("the dispatcher's guards", () => {
       { channel: "email", purpose: "marketing", granted: false },
       { channel: "sms", purpose: "service", granted: false },
     ]);
-    await services.messaging.suppressions.add(ws.ctx, { channel: "sms", address: "+8613800138003", note: "" });
+    // Entered as a national number: stored (and matched) in E.164.
+    expect((await services.messaging.suppressions.add(ws.ctx, { channel: "sms", address: "138 0013 8003", note: "" })).address).toBe("+8613800138003");
 
     const sms = await template(ws.id, "sms", "marketing", "{{ profile.name }}，新品上市");
     const smsService = await template(ws.id, "sms", "service", "您的订单已发货");

@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { and, desc, eq } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { Channel, SuppressionEntryBody, SuppressionEntryDto } from "@siyu/contracts";
@@ -11,8 +12,13 @@ import { messagingSuppressions } from "./suppressions.schema";
 type Row = typeof messagingSuppressions.$inferSelect;
 const toDto = (r: Row): SuppressionEntryDto => ({ id: r.id, channel: r.channel as Channel | null, address: r.address, note: r.note, createdAt: r.createdAt.toISOString() });
 
-/** Emails are compared lower-cased; phones and ids as given (E.164, UUID). */
-const normalise = (address: string) => (address.includes("@") ? address.trim().toLowerCase() : address.trim());
+/** Emails are compared lower-cased, phones in E.164 (a national number is read as Chinese), ids as given. */
+function normalise(address: string): string {
+  const a = address.trim();
+  if (a.includes("@")) return a.toLowerCase();
+  if (/^\+?[\d\s-]{6,20}$/.test(a)) return parsePhoneNumberFromString(a, "CN")?.number ?? a;
+  return a;
+}
 
 export function createSuppressionsService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
