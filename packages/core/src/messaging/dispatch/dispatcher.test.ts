@@ -13,7 +13,8 @@ import { newId } from "../../shared/ids";
 import { rows } from "../../shared/sql-rows";
 import type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "../channels/channel";
 import { createChannelRegistry, type ChannelAdapters } from "../channels/registry";
-import { messagingSettingsStore } from "../messaging.settings";
+import { enabledChannels, messagingSettingsStore } from "../messaging.settings";
+import { templateFacts } from "../templates/templates.service";
 import { queueMessages, type QueueMessageRequest } from "../outbox/queue-messages";
 import { unsubscribeByReply } from "../unsubscribe/unsubscribe.service";
 import { runDispatchBatch } from "./dispatcher";
@@ -424,5 +425,18 @@ describe("unsubscribe by reply", () => {
     await queue([{ workspaceId: ws.id, key: "after", profileId: p, channel: "sms", templateId: t, category: "targeted" }]);
     await drain(recorder(["sms"]).adapters);
     expect((await byKey(ws.id)).get("after")?.reason).toBe("unsubscribed");
+  });
+});
+
+describe("what the journeys engine reads at publish", () => {
+  it("templateFacts answers channel, purpose and variables of the workspace's own templates only; enabledChannels the channels switched on", async () => {
+    const a = await workspace({ channels: { ...enabled("sms", "inbox"), email: { enabled: false, config: {}, dailyCap: null } } });
+    const b = await workspace({});
+    const t = await template(a.id, "sms", "marketing", "{{ profile.name }} {{ coupon.code }}");
+    const other = await template(b.id, "inbox", "service", "hi");
+    const facts = await templateFacts(database.db, a.id, [t, other, "0190a000-0000-7000-8000-000000000001"]);
+    expect([...facts.entries()]).toEqual([[t, { channel: "sms", purpose: "marketing", variables: ["coupon.code", "profile.name"] }]]);
+    expect([...(await enabledChannels(database.db, a.id))].sort()).toEqual(["inbox", "sms"]);
+    expect(await enabledChannels(database.db, b.id)).toEqual(new Set());
   });
 });
