@@ -5,7 +5,7 @@ import { createCoreServices, loadEventsIntoWarehouse, refreshProfileSnapshot, sy
 import { openDatabase, openWarehouse, type Database, type Warehouse } from "@siyu/storage";
 import { publicUrlOf, type SiyuConfig } from "./config";
 import { buildHttpServer, type App } from "./http/build-http-server";
-import { createMetricsRegistry } from "./http/plugins/metrics.plugin";
+import { createMetricsRegistry, messageLatencyHistogram } from "./http/plugins/metrics.plugin";
 import { buildWorker, type Worker } from "./worker/build-worker";
 import { SCHEDULES } from "./worker/schedules";
 
@@ -45,9 +45,11 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
   const services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: config.access, ingest: config.ingest } });
   let boundUrl = publicUrlOf(config);
   let worker: Worker | null = null;
+  const registry = createMetricsRegistry();
+  const messageLatency = messageLatencyHistogram(registry);
   const app = await buildHttpServer({
     services,
-    registry: createMetricsRegistry(),
+    registry,
     readiness: { database: () => database.ping(), warehouse: () => warehouse.ping() },
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -78,6 +80,14 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "loyalty.activities", step: () => services.loyaltyActivitiesNextBatch() },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", step: () => services.coupons.runIssueBatch() },
+      // The outbox: due messages judged at send time (guards, render) and handed to their channel.
+      {
+        name: "messaging.dispatcher",
+        step: () =>
+          services.messaging
+            .dispatchNextBatch(200, { publicUrl: boundUrl, onHandedOver: (s) => messageLatency.observe({ channel: s.channel }, s.seconds) })
+            .then((r) => r.taken),
+      },
       // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.
       { name: "warehouse.loader", step: () => loadEventsIntoWarehouse({ db: database.db, warehouse }) },
     ],

@@ -54,6 +54,23 @@ describe("first start on an empty embedded store", () => {
       const buyers = ((await customers.json()) as { items: { orderCount: number; phone: string | null }[] }).items;
       expect(buyers.length).toBeGreaterThan(50);
       expect(buyers.every((c) => c.orderCount > 0 && c.phone?.startsWith("+86"))).toBe(true);
+
+      // The demo's templates reach a customer's inbox through the worker's dispatcher, and the latency lands in /metrics.
+      const templates = (await (await fetch(`${first.url}/api/v1/workspaces/${workspaceId}/message-templates`, { headers: { cookie } })).json()) as { items: { id: string; purpose: string }[] };
+      const welcome = templates.items.find((t) => t.purpose === "service")!;
+      const buyer = (buyers[0] as unknown as { id: string }).id;
+      const sent = await fetch(`${first.url}/api/v1/workspaces/${workspaceId}/messages`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/json" },
+        body: JSON.stringify({ profileId: buyer, templateId: welcome.id, category: "service", idempotencyKey: "start-test", variables: { coupon: { code: "NEW-1" } } }),
+      });
+      expect(sent.status).toBe(202);
+      const messageId = ((await sent.json()) as { id: string }).id;
+      await first.siyu.worker.drain();
+      const message = (await (await fetch(`${first.url}/api/v1/workspaces/${workspaceId}/messages/${messageId}`, { headers: { cookie } })).json()) as { status: string };
+      expect(message.status).toBe("delivered");
+      const metrics = await (await fetch(`${first.url}/metrics`)).text();
+      expect(metrics).toMatch(/siyu_message_trigger_to_channel_seconds_count\{channel="inbox"\} 1/);
     } finally {
       await first.close();
     }

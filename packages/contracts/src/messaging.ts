@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, IsoDateTime, PageQuery, pageOf } from "./common";
+import { Id, IsoDateTime, PageQuery, WorkspaceParams, pageOf } from "./common";
 import { ConsentPurpose } from "./consents";
 
 // Messaging: templates in Liquid, channels behind one interface, guards at send time (consent,
@@ -114,6 +114,10 @@ export const MessagingSettings = z.strictObject({
   unsubscribeKeywords: z.array(z.string().trim().min(1).max(20)).max(20).default(["R", "TD", "T", "退订", "STOP", "UNSUBSCRIBE"]),
   /** Everything is judged and logged but nothing leaves: the outbox marks each message dry_run. */
   dryRun: z.boolean().default(false),
+  /** Delivery attempts before a message is given up (failed); retries back off exponentially. */
+  maxAttempts: z.int().min(1).max(20).default(5),
+  /** The first retry's delay; each further retry doubles it (capped at a day). */
+  retryBaseSeconds: z.int().min(1).max(3600).default(60),
 });
 export type MessagingSettings = z.infer<typeof MessagingSettings>;
 
@@ -223,3 +227,18 @@ export const InboxItemDto = z.object({
 export type InboxItemDto = z.infer<typeof InboxItemDto>;
 export const InboxPageDto = pageOf(InboxItemDto).extend({ unread: z.int() });
 export type InboxPageDto = z.infer<typeof InboxPageDto>;
+
+export const InboxPageQuery = PageQuery;
+export type InboxPageQuery = z.infer<typeof InboxPageQuery>;
+/** Marks the member's own inbox items read; ids that are not theirs are ignored. */
+export const InboxReadsBody = z.strictObject({ ids: z.array(Id).min(1).max(200) });
+export type InboxReadsBody = z.infer<typeof InboxReadsBody>;
+export const InboxReadsDto = z.object({ marked: z.int(), unread: z.int() });
+export type InboxReadsDto = z.infer<typeof InboxReadsDto>;
+
+/** `messageTemplateId`: route walks tell it from the coupon templates' `templateId`. */
+export const TemplateParams = WorkspaceParams.extend({ messageTemplateId: Id });
+export const MessageParams = WorkspaceParams.extend({ messageId: Id });
+export const SuppressionParams = WorkspaceParams.extend({ suppressionId: Id });
+export const SuppressionListDto = z.object({ items: z.array(SuppressionEntryDto) });
+export type SuppressionListDto = z.infer<typeof SuppressionListDto>;

@@ -18,6 +18,7 @@ import { alertErrors } from "./analytics/alerts/alerts.errors";
 import { kpiErrors } from "./analytics/kpi/kpi.errors";
 import { broadcastErrors } from "./broadcasts/broadcasts.errors";
 import { playbookErrors } from "./journeys/playbooks/playbooks.errors";
+import { messagingErrors } from "./messaging/messaging.errors";
 
 /** Every domain error code with its HTTP status: the closed set the HTTP edge maps. */
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -41,5 +42,6 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...kpiErrors.codes,
   ...broadcastErrors.codes,
   ...playbookErrors.codes,
+  ...messagingErrors.codes,
   "ingest.invalid": 400,
 };

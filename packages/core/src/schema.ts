@@ -21,7 +21,7 @@ export * from "./loyalty/badges/badges.schema";
 export * from "./member-tokens/member-tokens.schema";
 export * from "./analytics/explore/saved-reports.schema";
 export * from "./analytics/kpi/kpi.schema";
-export * from "./messaging/outbox/outbox.schema";
 export * from "./messaging/channels/wecom.schema";
 export * from "./broadcasts/broadcasts.schema";
 export * from "./journeys/triggers/triggers.schema";
+export * from "./messaging/messaging.schema";

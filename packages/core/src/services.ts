@@ -49,6 +49,7 @@ import {
 import { createMemberTokensService, type MemberTokensService } from "./member-tokens";
 import { createExploreService, type ExploreService } from "./analytics/explore";
 import { createKpiService, type KpiService } from "./analytics/kpi";
+import { createMessagingService, type MessagingService } from "./messaging";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -125,6 +126,8 @@ export interface CoreServices {
   explore: ExploreService;
   /** The KPI dashboard, acquisition costs, campaign ROI and the weekly review (computed in the warehouse). */
   analyticsKpi: KpiService;
+  /** Message templates, channel settings, the suppression list, the message log, the member inbox, unsubscribes and the dispatcher. */
+  messaging: MessagingService;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -219,6 +222,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
         return { id: store.id, code: store.code };
       },
     }),
+    messaging: createMessagingService({ db, clock }),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),

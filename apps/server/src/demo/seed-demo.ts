@@ -3,6 +3,7 @@ import type { CreateTaskInput, WorkspaceDto } from "@siyu/contracts";
 import { SYSTEM_ACTOR, systemContext, type CoreServices, type WorkspaceContext } from "@siyu/core";
 import { seedDemoCatalogue } from "./seed-demo-catalogue";
 import { DEMO_LOYALTY_SETTINGS } from "./demo-loyalty";
+import { seedDemoMessaging } from "./demo-messaging";
 
 export interface SeedDemoOptions {
   seed?: number;
@@ -40,6 +41,7 @@ export async function seedDemoWorkspace(services: CoreServices, options: SeedDem
     await tx.points.putSettings(systemContext(workspace.id), DEMO_LOYALTY_SETTINGS);
     await seedNewMemberTasks(tx, systemContext(workspace.id));
     await seedDemoCatalogue(tx, workspace.id);
+    await seedDemoMessaging(tx, systemContext(workspace.id));
     return { workspace, brand };
   });
 }

@@ -103,6 +103,13 @@ export const SAMPLE_BODIES: Record<string, Sample> = {
   "PUT /api/v1/workspaces/:workspaceId/analytics/settings": { churnDays: 90, margin: { defaultRate: 0.6, categoryRates: { 奶茶: 0.65 } } },
   "POST /api/v1/workspaces/:workspaceId/analytics/costs": { kind: "channel", key: "douyin", from: "2026-01-01", to: "2026-01-31", amountMinor: 300000, note: "Douyin ads" },
   "PUT /api/v1/workspaces/:workspaceId/analytics/costs/:costId": { kind: "campaign", key: "spring-launch", from: "2026-03-01", to: "2026-03-14", amountMinor: 120000 },
+  "POST /api/v1/workspaces/:workspaceId/message-templates": { name: "Welcome", channel: "inbox", content: { "zh-CN": { subject: "欢迎", body: "{{ profile.name }}，欢迎加入" } } },
+  "PUT /api/v1/workspaces/:workspaceId/message-templates/:messageTemplateId": { name: "Welcome", channel: "inbox", content: { "zh-CN": { subject: "欢迎", body: "{{ profile.name }}，欢迎回来" } } },
+  "POST /api/v1/workspaces/:workspaceId/message-templates/:messageTemplateId/preview": { variables: { coupon: { code: "SAMPLE" } } },
+  "PUT /api/v1/workspaces/:workspaceId/messaging/settings": { channels: { inbox: { enabled: true } } },
+  "POST /api/v1/workspaces/:workspaceId/messaging/suppressions": { channel: "sms", address: "+8613800138000", note: "asked by phone" },
+  "POST /api/v1/workspaces/:workspaceId/messages": (o: Record<string, string>) => ({ profileId: o.profileId, templateId: o.messageTemplateId, idempotencyKey: "sample-send" }),
+  "POST /member/v1/inbox-reads": { ids: ["0190a000-0000-7000-8000-000000000001"] },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",
   "POST /api/v1/workspaces/:workspaceId/imports/orders": "order_id,phone,total,ordered_at\nCSV-1,13800138000,18,2025-01-01 10:00\n",

@@ -217,7 +217,14 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
     perMinute: 1000,
   });
   const cost = await t.services.analyticsKpi.createCost(ctx, { kind: "channel", key: "douyin", from: "2026-01-01", to: "2026-01-31", amountMinor: 300000, storeId: null, note: null });
+  // Messaging: a template, a message queued with it, and a suppression entry.
+  const messageTemplate = await t.services.messaging.templates.create(ctx, { name: `Seed ${s}`, channel: "inbox", content: { "zh-CN": { subject: "欢迎", body: "{{ profile.name }}，你好" } } });
+  const message = await t.services.messaging.messages.send(ctx, { profileId: member.id, templateId: messageTemplate.id, category: "service", idempotencyKey: `seed-msg-${s}`, variables: {} });
+  const suppression = await t.services.messaging.suppressions.add(ctx, { channel: "sms", address: `+86${phone(3)}`, note: "" });
   return {
+    messageTemplateId: messageTemplate.id,
+    messageId: message.id,
+    suppressionId: suppression.id,
     costId: cost.id,
     broadcastId: broadcast.id,
     reportId: report.id,

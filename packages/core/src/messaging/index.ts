@@ -1,4 +1,16 @@
-export { messages } from "./outbox/outbox.schema";
+export { messages, messageTemplates, messagingSuppressions, inboxItems, messagingSecrets } from "./messaging.schema";
 export { queueMessages, type QueueMessageRequest } from "./outbox/queue-messages";
 export type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "./channels/channel";
 export * from "./channels/provider-channels";
+export { createChannelRegistry, type ChannelAdapters, type ChannelRegistryDeps } from "./channels/registry";
+export { createWebhookChannel } from "./channels/webhook.channel";
+export { createInboxChannel } from "./channels/inbox.channel";
+export { signWebhook, webhookHeaders } from "./channels/webhook-signature";
+export { runDispatchBatch, type DispatchOptions, type DispatchReport } from "./dispatch/dispatcher";
+export { quietHoursEnd } from "./dispatch/quiet-hours";
+export { templateFacts } from "./templates/templates.service";
+export { enabledChannels, messagingSettingsStore, SECRET_MASK } from "./messaging.settings";
+export { unsubscribeByReply, unsubscribeByToken } from "./unsubscribe/unsubscribe.service";
+export { signUnsubscribeToken, unsubscribeSecret } from "./unsubscribe/unsubscribe-token";
+export { messagingErrors } from "./messaging.errors";
+export { createMessagingService, type MessagingService, type MessagingDeps } from "./messaging.service";

@@ -27,3 +27,14 @@ export const metricsPlugin = fp<{ registry: Registry }>(async (app, { registry }
 export function createMetricsRegistry(): Registry {
   return new Registry();
 }
+
+/** Trigger → handed-to-channel latency of outgoing messages (the dispatcher observes it per message). */
+export function messageLatencyHistogram(registry: Registry): Histogram<"channel"> {
+  return new Histogram({
+    name: "siyu_message_trigger_to_channel_seconds",
+    help: "Seconds from a message's trigger (the event, or the API request) to its hand-over to the channel, by channel",
+    labelNames: ["channel"],
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 24 * 3600],
+    registers: [registry],
+  });
+}

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, lte, sql } from "@siyu/storage/orm";
 import type { Db, Warehouse } from "@siyu/storage";
 import {
@@ -12,6 +12,7 @@ import {
   type AlertRuleInput,
 } from "@siyu/contracts";
 import { appendAuditEntry } from "../../audit";
+import { signWebhook } from "../../messaging";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
 import { newId } from "../../shared/ids";
@@ -78,12 +79,6 @@ function toEventDto(e: EventRow, rule: Pick<RuleRow, "name" | "severity" | "plan
     acknowledgedAt: e.acknowledgedAt?.toISOString() ?? null,
     webhook: e.webhookStatus as AlertEventDto["webhook"],
   };
-}
-
-/** Standard Webhooks: `v1,` + base64 HMAC-SHA256 over `id.timestamp.body`, keyed by the secret after `whsec_`. */
-export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
-  return `v1,${createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}`;
 }
 
 const newSecret = () => `whsec_${randomBytes(24).toString("base64")}`;

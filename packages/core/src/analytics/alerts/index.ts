@@ -1,4 +1,4 @@
-export { createAlertsService, signWebhook, lastCompletePeriod } from "./alerts.service";
+export { createAlertsService, lastCompletePeriod } from "./alerts.service";
 export type { AlertsService, AlertsDeps } from "./alerts.service";
 export { alertErrors } from "./alerts.errors";
 export { alertRules, alertEvents } from "./alerts.schema";

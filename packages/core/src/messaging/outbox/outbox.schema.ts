@@ -45,6 +45,8 @@ export const messages = pgTable(
     /** The provider's id for the message (for receipts). */
     providerId: text("provider_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** When what caused the message happened (the triggering event); trigger → channel latency is measured from it. */
+    triggeredAt: timestamp("triggered_at", { withTimezone: true }),
     /** When the dispatcher may take it (now, the end of quiet hours, the next retry); null once final. */
     dueAt: timestamp("due_at", { withTimezone: true }),
     sentAt: timestamp("sent_at", { withTimezone: true }),

@@ -21,6 +21,8 @@ export interface QueueMessageRequest {
   source: Partial<MessageSource> & Pick<MessageSource, "kind">;
   /** Not before (e.g. a broadcast's throttled slot); defaults to now. */
   dueAt?: Date;
+  /** When the triggering event happened (trigger → handed-to-channel latency is measured from it). */
+  triggeredAt?: Date | null;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function queueMessages(tx: Db, now: Date, requests: readonly QueueM
         runId: r.source.runId ?? null,
         broadcastId: r.source.broadcastId ?? null,
         createdAt: now,
+        triggeredAt: r.triggeredAt ?? null,
         dueAt: r.dueAt ?? now,
       })),
     )

@@ -8,6 +8,7 @@ import { accountMemberRoutes } from "./account.member-routes";
 import { catalogueMemberRoutes } from "./catalogue.member-routes";
 import { couponsMemberRoutes } from "./coupons.member-routes";
 import { engagementMemberRoutes } from "./engagement.member-routes";
+import { inboxMemberRoutes } from "./inbox.member-routes";
 import { pointsMemberRoutes } from "./points.member-routes";
 
 export const MEMBER_PREFIX = "/member/v1";
@@ -24,7 +25,7 @@ export type MemberRoutes = FastifyPluginAsyncZod<MemberRoutesOptions>;
  * The features' member endpoints. A feature adds its endpoints in its own `<feature>.member-routes.ts`
  * (a MemberRoutes plugin, paths relative to /member/v1) and one line here.
  */
-const MEMBER_FEATURES: MemberRoutes[] = [accountMemberRoutes, pointsMemberRoutes, couponsMemberRoutes, engagementMemberRoutes, catalogueMemberRoutes];
+const MEMBER_FEATURES: MemberRoutes[] = [accountMemberRoutes, pointsMemberRoutes, couponsMemberRoutes, engagementMemberRoutes, catalogueMemberRoutes, inboxMemberRoutes];
 
 /**
  * The member-facing API for the brand's mini-program / H5, under /member/v1. Every route is

@@ -1,0 +1,442 @@
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { CreateWorkspaceBody, type Channel, type MessagingSettings } from "@siyu/contracts";
+import { sql } from "@siyu/storage/orm";
+import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_ACCESS_SETTINGS } from "../../access";
+import { createCoreServices, type CoreServices } from "../../services";
+import { fixedClock } from "../../shared/clock";
+import { SYSTEM_ACTOR, systemContext } from "../../shared/context";
+import { newId } from "../../shared/ids";
+import { rows } from "../../shared/sql-rows";
+import type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "../channels/channel";
+import { createChannelRegistry, type ChannelAdapters } from "../channels/registry";
+import { enabledChannels, messagingSettingsStore } from "../messaging.settings";
+import { templateFacts } from "../templates/templates.service";
+import { queueMessages, type QueueMessageRequest } from "../outbox/queue-messages";
+import { unsubscribeByReply } from "../unsubscribe/unsubscribe.service";
+import { runDispatchBatch } from "./dispatcher";
+
+let database: TestDatabase;
+let services: CoreServices;
+const clock = fixedClock("2026-11-02T04:00:00Z"); // 12:00 in Shanghai
+let serial = 0;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  services = createCoreServices({ db: database.db, clock, settings: { access: { ...DEFAULT_ACCESS_SETTINGS, passwordMemoryKiB: 1024, passwordPasses: 1 } } });
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+/** Records what each channel was handed; answers with `answer` (delivered by default). */
+function recorder(channels: Channel[], answer: (m: OutgoingMessage) => Promise<DeliveryResult> | DeliveryResult = () => ({ status: "delivered" })) {
+  const sent: OutgoingMessage[] = [];
+  const adapters: ChannelAdapters = {};
+  for (const channel of channels) {
+    const adapter: ChannelAdapter = {
+      channel,
+      addressType: null,
+      async deliver(m) {
+        sent.push(m);
+        return answer(m);
+      },
+    };
+    adapters[channel] = adapter;
+  }
+  return { sent, adapters };
+}
+
+async function workspace(settings: Partial<MessagingSettings>, timezone = "Asia/Shanghai") {
+  serial += 1;
+  const ws = await services.workspaces.create(CreateWorkspaceBody.parse({ name: `Messaging ${serial}`, timezone }), SYSTEM_ACTOR);
+  const ctx = systemContext(ws.id);
+  await messagingSettingsStore.replace(database.db, clock, ctx, settings);
+  return { id: ws.id, ctx };
+}
+
+const enabled = (...channels: Channel[]) => Object.fromEntries(channels.map((c) => [c, { enabled: true, config: c.startsWith("wechat") ? { appId: "wxapp" } : {}, dailyCap: null }]));
+
+async function customer(workspaceId: string, traits: Record<string, unknown>, consents: { channel: string; purpose: "marketing" | "service"; granted: boolean }[] = []) {
+  serial += 1;
+  const userId = `u-${serial}`;
+  const result = await services.ingest(workspaceId, [{ type: "identify", messageId: `m-${serial}`, userId, traits: { name: `会员${serial}`, ...traits } }]);
+  expect(result.errors ?? []).toEqual([]);
+  while ((await services.projectNextBatch()) > 0);
+  const [found] = await services.identity.profilesOfIdentifiers(workspaceId, [{ type: "user_id", value: userId }]);
+  const profileId = (found as { profileId: string }).profileId;
+  if (consents.length > 0) await services.consents.set(systemContext(workspaceId), profileId, { consents }, "operator");
+  return profileId;
+}
+
+async function template(workspaceId: string, channel: Channel, purpose: "marketing" | "service", body: string, extra: Record<string, unknown> = {}) {
+  return (await services.messaging.templates.create(systemContext(workspaceId), { name: `T${++serial}`, channel, purpose, content: { "zh-CN": { subject: "标题", body, ...extra } } })).id;
+}
+
+async function queue(requests: (Omit<QueueMessageRequest, "idempotencyKey" | "source"> & { key?: string })[]) {
+  await queueMessages(
+    database.db,
+    clock.now(),
+    requests.map((r) => ({ ...r, idempotencyKey: r.key ?? `k-${++serial}`, source: { kind: "test" as const } })),
+  );
+}
+
+async function outcomes(workspaceId: string) {
+  return rows<{ idempotency_key: string; status: string; reason: string | null; attempts: number; due_at: string | Date | null; address: string | null; error: string | null }>(
+    database.db,
+    sql`select idempotency_key, status, reason, attempts, due_at, address, error from messages where workspace_id = ${workspaceId}::uuid order by idempotency_key`,
+  );
+}
+const byKey = async (workspaceId: string) => new Map((await outcomes(workspaceId)).map((o) => [o.idempotency_key, o]));
+
+async function drain(adapters: ChannelAdapters, options = {}) {
+  let total = 0;
+  for (let n = -1; n !== 0; ) {
+    n = (await runDispatchBatch(database.db, clock, adapters, 100, options)).taken;
+    total += n;
+  }
+  return total;
+}
+
+describe("the dispatcher's guards", () => {
+  it("suppress each message with its reason, in order, and let the rest through", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: { ...enabled("sms", "email", "inbox", "wechat_subscribe"), inbox: { enabled: true, config: {}, dailyCap: 0 }, wecom: { enabled: false, config: {}, dailyCap: null } } });
+    const granted = (channel: string) => ({ channel, purpose: "marketing" as const, granted: true });
+    const full = await customer(ws.id, { phone: "13800138001", email: "Full@Example.com", wechat_openid: "oFULL", wechat_appid: "wxapp" }, [granted("sms"), granted("email"), granted("wechat_subscribe"), granted("inbox"), granted("wecom")]);
+    const noPhone = await customer(ws.id, { email: "nophone@example.com" }, [granted("sms")]);
+    const listed = await customer(ws.id, { phone: "13800138003" }, [granted("sms")]);
+    const silent = await customer(ws.id, { phone: "13800138004", email: "silent@example.com" });
+    const refused = await customer(ws.id, { phone: "13800138005", email: "refused@example.com" }, [
+      { channel: "email", purpose: "marketing", granted: false },
+      { channel: "sms", purpose: "service", granted: false },
+    ]);
+    // Entered as a national number: stored (and matched) in E.164.
+    expect((await services.messaging.suppressions.add(ws.ctx, { channel: "sms", address: "138 0013 8003", note: "" })).address).toBe("+8613800138003");
+
+    const sms = await template(ws.id, "sms", "marketing", "{{ profile.name }}，新品上市");
+    const smsService = await template(ws.id, "sms", "service", "您的订单已发货");
+    const email = await template(ws.id, "email", "marketing", "Hello {{ profile.name }}");
+    const wechat = await template(ws.id, "wechat_subscribe", "marketing", "", { params: { thing1: "{{ coupon.code }}" } });
+    const inbox = await template(ws.id, "inbox", "marketing", "{{ profile.name }}");
+    const gone = await template(ws.id, "sms", "service", "soon deleted");
+    await services.messaging.templates.remove(ws.ctx, gone);
+
+    const base = { workspaceId: ws.id, templateId: sms, channel: "sms" as const, category: "targeted" as const };
+    await queue([
+      { ...base, key: "a-disabled", profileId: full, channel: "wecom", templateId: null },
+      { ...base, key: "b-no-address", profileId: noPhone },
+      { ...base, key: "c-listed", profileId: listed },
+      { ...base, key: "d-no-consent", profileId: silent, channel: "email", templateId: email },
+      { ...base, key: "e-unsubscribed", profileId: refused, channel: "email", templateId: email },
+      { ...base, key: "f-service-no-record", profileId: silent, templateId: smsService, category: "service" },
+      { ...base, key: "g-service-refused", profileId: refused, templateId: smsService, category: "service" },
+      { ...base, key: "h1-targeted", profileId: full },
+      { ...base, key: "h2-targeted-again", profileId: full, channel: "email", templateId: email },
+      { ...base, key: "h3-general", profileId: full, channel: "wechat_subscribe", templateId: wechat, category: "general", variables: { coupon: { code: "TEA-8" } } },
+      { ...base, key: "i-channel-cap", profileId: full, channel: "inbox", templateId: inbox, category: "service" },
+      { ...base, key: "i2-channel-cap", profileId: silent, channel: "inbox", templateId: inbox, category: "general" },
+      { ...base, key: "j-render-failed", profileId: full, templateId: gone, category: "service" },
+      { ...base, key: "k-dry-run", profileId: full, templateId: smsService, category: "service", variables: { journey: { dryRun: true } } },
+    ]);
+    const { sent, adapters } = recorder(["sms", "email", "inbox", "wechat_subscribe", "wecom"]);
+    await drain(adapters);
+    const o = await byKey(ws.id);
+    const verdict = (k: string) => [o.get(k)?.status, o.get(k)?.reason];
+    expect(verdict("a-disabled")).toEqual(["suppressed", "channel_disabled"]);
+    expect(verdict("b-no-address")).toEqual(["suppressed", "no_address"]);
+    expect(verdict("c-listed")).toEqual(["suppressed", "suppression_list"]);
+    expect(verdict("d-no-consent")).toEqual(["suppressed", "no_consent"]);
+    expect(verdict("e-unsubscribed")).toEqual(["suppressed", "unsubscribed"]);
+    expect(verdict("f-service-no-record")).toEqual(["delivered", null]);
+    expect(verdict("g-service-refused")).toEqual(["suppressed", "unsubscribed"]);
+    expect(verdict("h1-targeted")).toEqual(["delivered", null]);
+    // One targeted push a day across channels; the general one still goes.
+    expect(verdict("h2-targeted-again")).toEqual(["suppressed", "frequency_cap"]);
+    expect(verdict("h3-general")).toEqual(["delivered", null]);
+    // The inbox's cap of 0 stops marketing; a service message is not capped. (i2 has no inbox consent → no_consent comes first.)
+    expect(verdict("i-channel-cap")).toEqual(["delivered", null]);
+    expect(verdict("i2-channel-cap")).toEqual(["suppressed", "no_consent"]);
+    expect(verdict("j-render-failed")).toEqual(["suppressed", "render_failed"]);
+    expect(verdict("k-dry-run")).toEqual(["suppressed", "dry_run"]);
+
+    const delivered = new Map(sent.map((m) => [m.channel + ":" + m.category, m]));
+    expect(delivered.get("sms:targeted")?.address).toBe("+8613800138001");
+    // Marketing SMS carry the carriers' unsubscribe wording; service SMS do not.
+    expect(delivered.get("sms:targeted")?.rendered.body).toMatch(/^会员\d+，新品上市拒收请回复R$/);
+    expect(delivered.get("sms:service")?.rendered.body).toBe("您的订单已发货");
+    expect(delivered.get("wechat_subscribe:general")?.address).toBe("oFULL");
+    expect(delivered.get("wechat_subscribe:general")?.rendered.params).toEqual({ thing1: "TEA-8" });
+    expect(sent).toHaveLength(4);
+  });
+
+  it("cap a second marketing push on a channel once that channel's daily cap is reached", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: { sms: { enabled: true, config: {}, dailyCap: 1 } }, targetedPerDay: 5, generalPerDay: 5 });
+    const p = await customer(ws.id, { phone: "13800138011" }, [{ channel: "sms", purpose: "marketing", granted: true }]);
+    const t = await template(ws.id, "sms", "marketing", "hi");
+    await queue([
+      { workspaceId: ws.id, key: "1", profileId: p, channel: "sms", templateId: t, category: "targeted" },
+      { workspaceId: ws.id, key: "2", profileId: p, channel: "sms", templateId: t, category: "general" },
+    ]);
+    await drain(recorder(["sms"]).adapters);
+    expect((await outcomes(ws.id)).map((o) => [o.status, o.reason])).toEqual([
+      ["delivered", null],
+      ["suppressed", "channel_cap"],
+    ]);
+  });
+
+  it("count the daily caps per local day of the workspace, not per UTC day", async () => {
+    const ws = await workspace({ channels: enabled("sms"), quietHours: { enabled: false, start: "21:00", end: "09:00" } });
+    const p = await customer(ws.id, { phone: "13800138021" }, [{ channel: "sms", purpose: "marketing", granted: true }]);
+    const t = await template(ws.id, "sms", "marketing", "hi");
+    const { adapters } = recorder(["sms"]);
+    const at = async (instant: string, key: string) => {
+      clock.set(instant);
+      await queue([{ workspaceId: ws.id, key, profileId: p, channel: "sms", templateId: t, category: "targeted" }]);
+      await drain(adapters);
+    };
+    await at("2026-11-02T15:30:00Z", "1"); // 23:30 on 2 Nov in Shanghai
+    await at("2026-11-02T15:50:00Z", "2"); // 23:50, same local day
+    await at("2026-11-02T16:10:00Z", "3"); // 00:10 on 3 Nov locally, still 2 Nov in UTC
+    expect((await outcomes(ws.id)).map((o) => [o.status, o.reason])).toEqual([
+      ["delivered", null],
+      ["suppressed", "frequency_cap"],
+      ["delivered", null],
+    ]);
+  });
+});
+
+describe("render failures", () => {
+  it("a stored template that no longer renders (here a partial, which would read a server file) is suppressed as render_failed, with the error kept", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("inbox") });
+    const p = await customer(ws.id, {});
+    const id = newId();
+    await database.db.execute(sql`insert into message_templates (id, workspace_id, name, channel, purpose, content, default_locale, variables, created_at, updated_at)
+      values (${id}::uuid, ${ws.id}::uuid, 'old', 'inbox', 'service', ${JSON.stringify({ "zh-CN": { body: "{% include package.json %}" } })}::jsonb, 'zh-CN', '{}', now(), now())`);
+    await queue([{ workspaceId: ws.id, key: "r", profileId: p, channel: "inbox", templateId: id, category: "service" }]);
+    const { sent, adapters } = recorder(["inbox"]);
+    await drain(adapters);
+    const o = (await byKey(ws.id)).get("r")!;
+    expect([o.status, o.reason]).toEqual(["suppressed", "render_failed"]);
+    expect(o.error).toMatch(/include/);
+    expect(sent).toHaveLength(0);
+  });
+});
+
+describe("quiet hours", () => {
+  it("hold marketing until 09:00 in Shanghai and release it then; service messages go at once", async () => {
+    clock.set("2026-11-02T14:00:00Z"); // 22:00 in Shanghai
+    const ws = await workspace({ channels: enabled("sms") });
+    const p = await customer(ws.id, { phone: "13800138031" }, [{ channel: "sms", purpose: "marketing", granted: true }]);
+    const marketing = await template(ws.id, "sms", "marketing", "sale");
+    const service = await template(ws.id, "sms", "service", "shipped");
+    await queue([
+      { workspaceId: ws.id, key: "m", profileId: p, channel: "sms", templateId: marketing, category: "targeted" },
+      { workspaceId: ws.id, key: "s", profileId: p, channel: "sms", templateId: service, category: "service" },
+    ]);
+    const { sent, adapters } = recorder(["sms"]);
+    await drain(adapters);
+    let o = await byKey(ws.id);
+    expect(o.get("s")?.status).toBe("delivered");
+    expect(o.get("m")?.status).toBe("held");
+    expect(new Date(o.get("m")!.due_at!).toISOString()).toBe("2026-11-03T01:00:00.000Z");
+    clock.set("2026-11-03T00:59:00Z");
+    expect(await drain(adapters)).toBe(0);
+    clock.set("2026-11-03T01:00:00Z");
+    await drain(adapters);
+    o = await byKey(ws.id);
+    expect(o.get("m")?.status).toBe("delivered");
+    expect(sent.map((m) => m.rendered.body)).toEqual(["shipped", "sale拒收请回复R"]);
+  });
+
+  it("end at 09:00 local in New York across the March change to daylight time", async () => {
+    clock.set("2026-03-08T02:00:00Z"); // 21:00 EST on Saturday 7 March; clocks go forward at 02:00 on the 8th
+    const ws = await workspace({ channels: enabled("email") }, "America/New_York");
+    const p = await customer(ws.id, { email: "ny@example.com" }, [{ channel: "email", purpose: "marketing", granted: true }]);
+    const t = await template(ws.id, "email", "marketing", "sale");
+    await queue([{ workspaceId: ws.id, key: "m", profileId: p, channel: "email", templateId: t, category: "general" }]);
+    const { sent, adapters } = recorder(["email"]);
+    await drain(adapters);
+    const held = (await byKey(ws.id)).get("m")!;
+    expect(held.status).toBe("held");
+    // 09:00 EDT (UTC−4), not 09:00 EST (UTC−5).
+    expect(new Date(held.due_at!).toISOString()).toBe("2026-03-08T13:00:00.000Z");
+    clock.set("2026-03-08T12:30:00Z"); // 08:30 EDT
+    expect(await drain(adapters)).toBe(0);
+    clock.set("2026-03-08T13:00:00Z");
+    await drain(adapters);
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe("delivery", () => {
+  let receiver: Server;
+  let url: string;
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const answers: number[] = [];
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push({ headers: req.headers, body });
+        res.statusCode = answers.shift() ?? 200;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  });
+  afterAll(() => new Promise((resolve) => receiver.close(resolve)));
+
+  const secret = `whsec_${Buffer.from("a-test-secret-of-enough-length!!").toString("base64")}`;
+
+  /** Standard Webhooks verification, written from the spec: HMAC-SHA256 of `id.timestamp.body` with the base64-decoded secret. */
+  function verifies(h: IncomingHttpHeaders, body: string): boolean {
+    const signed = `${String(h["webhook-id"])}.${String(h["webhook-timestamp"])}.${body}`;
+    const expected = createHmac("sha256", Buffer.from(secret.slice("whsec_".length), "base64")).update(signed).digest("base64");
+    return String(h["webhook-signature"])
+      .split(" ")
+      .some((s) => s === `v1,${expected}`);
+  }
+
+  it("a webhook is signed as Standard Webhooks says, retried with backoff on 5xx under the same id, then delivered", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: { webhook: { enabled: true, config: { secret }, dailyCap: null } }, retryBaseSeconds: 60, maxAttempts: 5 });
+    const p = await customer(ws.id, {});
+    received.length = 0;
+    answers.push(503, 503);
+    await queue([{ workspaceId: ws.id, key: "w", profileId: p, channel: "webhook", templateId: null, category: "service", address: url, variables: { event: { name: "Cart Abandoned" } } }]);
+    const adapters = createChannelRegistry({ db: database.db, clock });
+    await drain(adapters);
+    let o = (await byKey(ws.id)).get("w")!;
+    expect([o.status, o.attempts, new Date(o.due_at!).toISOString()]).toEqual(["queued", 1, "2026-11-02T04:01:00.000Z"]);
+    clock.advance(60_000);
+    await drain(adapters);
+    o = (await byKey(ws.id)).get("w")!;
+    expect([o.status, o.attempts, new Date(o.due_at!).toISOString()]).toEqual(["queued", 2, "2026-11-02T04:03:00.000Z"]);
+    clock.advance(120_000);
+    await drain(adapters);
+    o = (await byKey(ws.id)).get("w")!;
+    expect([o.status, o.attempts]).toEqual(["delivered", 3]);
+    expect(received).toHaveLength(3);
+    expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
+    for (const r of received) expect(verifies(r.headers, r.body)).toBe(true);
+    expect(verifies({ ...received[0]!.headers }, received[0]!.body.replace("Cart", "Kart"))).toBe(false);
+    const payload = JSON.parse(received[2]!.body) as { type: string; profileId: string; variables: { event: { name: string } } };
+    expect(payload).toMatchObject({ type: "siyu.message", profileId: p, variables: { event: { name: "Cart Abandoned" } } });
+  });
+
+  it("410 fails a webhook for good; a receiver that keeps failing is given up after maxAttempts", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: { webhook: { enabled: true, config: {}, dailyCap: null } }, maxAttempts: 2, retryBaseSeconds: 1 });
+    const p = await customer(ws.id, {});
+    const adapters = createChannelRegistry({ db: database.db, clock });
+    received.length = 0;
+    answers.push(410);
+    await queue([{ workspaceId: ws.id, key: "gone", profileId: p, channel: "webhook", templateId: null, category: "service", address: url }]);
+    await drain(adapters);
+    clock.advance(3_600_000);
+    expect(await drain(adapters)).toBe(0);
+    expect(received).toHaveLength(1);
+    answers.push(500, 500, 500);
+    await queue([{ workspaceId: ws.id, key: "down", profileId: p, channel: "webhook", templateId: null, category: "service", address: url }]);
+    await drain(adapters);
+    clock.advance(60_000);
+    await drain(adapters);
+    clock.advance(3_600_000);
+    expect(await drain(adapters)).toBe(0);
+    const o = await byKey(ws.id);
+    expect([o.get("gone")?.status, o.get("gone")?.attempts, o.get("gone")?.error]).toEqual(["failed", 1, "410 Gone: the receiver asked not to be called again"]);
+    expect([o.get("down")?.status, o.get("down")?.attempts, o.get("down")?.error]).toEqual(["failed", 2, "HTTP 500"]);
+    answers.length = 0;
+  });
+
+  it("a dispatcher that dies between `sending` and the outcome: after the lease the message is sent again with the same id, and the late outcome changes nothing", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("inbox") });
+    const p = await customer(ws.id, {}, [{ channel: "inbox", purpose: "service", granted: true }]);
+    const t = await template(ws.id, "inbox", "service", "Your order shipped");
+    await queue([{ workspaceId: ws.id, key: "x", profileId: p, channel: "inbox", templateId: t, category: "service" }]);
+    let release: (r: DeliveryResult) => void = () => {};
+    const hung = recorder(["inbox"], () => new Promise<DeliveryResult>((resolve) => (release = resolve)));
+    const first = runDispatchBatch(database.db, clock, hung.adapters, 10, { leaseMs: 60_000 });
+    while (hung.sent.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect((await byKey(ws.id)).get("x")?.status).toBe("sending");
+    const second = recorder(["inbox"]);
+    expect(await drain(second.adapters, { leaseMs: 60_000 })).toBe(0); // the lease still holds
+    clock.advance(61_000);
+    await drain(second.adapters, { leaseMs: 60_000 });
+    expect(second.sent.map((m) => [m.id, m.attempt])).toEqual([[hung.sent[0]!.id, 2]]);
+    release({ status: "failed", error: "late" });
+    await first;
+    const o = (await byKey(ws.id)).get("x")!;
+    expect([o.status, o.attempts, o.error]).toEqual(["delivered", 2, null]);
+  });
+
+  it("two dispatchers running at once deliver every message exactly once, to the inbox", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("inbox") });
+    const p = await customer(ws.id, {}, [{ channel: "inbox", purpose: "service", granted: true }]);
+    const t = await template(ws.id, "inbox", "service", "#{{ n }}");
+    await queue(Array.from({ length: 40 }, (_, i) => ({ workspaceId: ws.id, key: `n${i}`, profileId: p, channel: "inbox" as const, templateId: t, category: "service" as const, variables: { n: i } })));
+    const inbox = createChannelRegistry({ db: database.db, clock }).inbox!;
+    const counted = new Map<string, number>();
+    const counting: ChannelAdapters = {
+      inbox: { ...inbox, deliver: async (m, c) => (counted.set(m.id, (counted.get(m.id) ?? 0) + 1), inbox.deliver(m, c)) },
+    };
+    await Promise.all([runDispatchBatch(database.db, clock, counting, 15), runDispatchBatch(database.db, clock, counting, 15), drain(counting)]);
+    await drain(counting);
+    expect(counted.size).toBe(40);
+    expect([...counted.values()].every((n) => n === 1)).toBe(true);
+    const page = await services.messaging.inbox.list(ws.ctx, p, { limit: 100 });
+    expect(page.items).toHaveLength(40);
+    expect(page.unread).toBe(40);
+  });
+
+  it("record trigger → channel latency for each message handed over", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("inbox") });
+    const p = await customer(ws.id, {}, []);
+    const t = await template(ws.id, "inbox", "service", "hi");
+    await queue([{ workspaceId: ws.id, key: "l", profileId: p, channel: "inbox", templateId: t, category: "service", triggeredAt: new Date("2026-11-02T03:59:30Z") }]);
+    const samples: { channel: string; seconds: number }[] = [];
+    const report = await runDispatchBatch(database.db, clock, createChannelRegistry({ db: database.db, clock }), 10, { onHandedOver: (s) => samples.push(s) });
+    expect(samples).toEqual([{ channel: "inbox", seconds: 30 }]);
+    expect(report.latencies).toEqual(samples);
+  });
+});
+
+describe("unsubscribe by reply", () => {
+  it("a reply that is an unsubscribe keyword withdraws SMS marketing consent; other text does not", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("sms") });
+    const p = await customer(ws.id, { phone: "13800138041" }, [{ channel: "sms", purpose: "marketing", granted: true }]);
+    expect(await unsubscribeByReply(database.db, clock, ws.id, "sms", "+8613800138041", "好的谢谢")).toEqual([]);
+    expect(await unsubscribeByReply(database.db, clock, ws.id, "sms", "+8613800138041", " td ")).toEqual([p]);
+    const consents = await services.consents.list(ws.ctx, p);
+    expect(consents.find((c) => c.channel === "sms" && c.purpose === "marketing")).toMatchObject({ granted: false, source: "member" });
+    const t = await template(ws.id, "sms", "marketing", "sale");
+    await queue([{ workspaceId: ws.id, key: "after", profileId: p, channel: "sms", templateId: t, category: "targeted" }]);
+    await drain(recorder(["sms"]).adapters);
+    expect((await byKey(ws.id)).get("after")?.reason).toBe("unsubscribed");
+  });
+});
+
+describe("what the journeys engine reads at publish", () => {
+  it("templateFacts answers channel, purpose and variables of the workspace's own templates only; enabledChannels the channels switched on", async () => {
+    const a = await workspace({ channels: { ...enabled("sms", "inbox"), email: { enabled: false, config: {}, dailyCap: null } } });
+    const b = await workspace({});
+    const t = await template(a.id, "sms", "marketing", "{{ profile.name }} {{ coupon.code }}");
+    const other = await template(b.id, "inbox", "service", "hi");
+    const facts = await templateFacts(database.db, a.id, [t, other, "0190a000-0000-7000-8000-000000000001"]);
+    expect([...facts.entries()]).toEqual([[t, { channel: "sms", purpose: "marketing", variables: ["coupon.code", "profile.name"] }]]);
+    expect([...(await enabledChannels(database.db, a.id))].sort()).toEqual(["inbox", "sms"]);
+    expect(await enabledChannels(database.db, b.id)).toEqual(new Set());
+  });
+});
