@@ -49,7 +49,7 @@ import {
 import { createMemberTokensService, type MemberTokensService } from "./member-tokens";
 import { createExploreService, type ExploreService } from "./analytics/explore";
 import { createKpiService, type KpiService } from "./analytics/kpi";
-import { createMessagingService, type MessagingService } from "./messaging";
+import { createMessagingService, templateFacts, type MessagingService } from "./messaging";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -176,7 +176,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     scores: createScoresService({ db, warehouse: deps.warehouse, clock }),
     attribution: createAttributionService({ db, warehouse, clock }),
     alerts: createAlertsService({ db, warehouse, clock }),
-    broadcasts: createBroadcastsService({ db, clock }),
+    broadcasts: createBroadcastsService({ db, clock, templateChannel: async (tx, workspaceId, id) => (await templateFacts(tx, workspaceId, [id])).get(id)?.channel ?? null }),
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
     coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),

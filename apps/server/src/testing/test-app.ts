@@ -205,20 +205,20 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const product = await t.services.cards.createProduct(ctx, { name: `Seed card ${s}`, kind: "times", uses: 12, validityDays: 365, priceMinor: 30_000 });
   const card = await t.services.cards.issue(ctx, member.id, { productId: product.id, idempotencyKey: `seed-card-${s}` });
   const report = await t.services.explore.reports.create(ctx, { kind: "funnel", name: `Seed ${s}`, query: { steps: [{ event: "pv" }, { event: "buy" }], period: { from: "2026-11-01", to: "2026-11-30" } } });
+  // Messaging: a template, a message queued with it, and a suppression entry.
+  const messageTemplate = await t.services.messaging.templates.create(ctx, { name: `Seed ${s}`, channel: "inbox", content: { "zh-CN": { subject: "欢迎", body: "{{ profile.name }}，你好" } } });
   // A broadcast a day ahead: scheduled, so it can be cancelled.
   const broadcast = await t.services.broadcasts.create(ctx, {
     name: `Seed ${s}`,
     segmentId: segment.id,
-    channel: "sms",
-    templateId: template.id,
+    channel: "inbox",
+    templateId: messageTemplate.id,
     category: "general",
     startAt: new Date(Date.now() + 86_400_000).toISOString(),
     repeatEveryDays: null,
     perMinute: 1000,
   });
   const cost = await t.services.analyticsKpi.createCost(ctx, { kind: "channel", key: "douyin", from: "2026-01-01", to: "2026-01-31", amountMinor: 300000, storeId: null, note: null });
-  // Messaging: a template, a message queued with it, and a suppression entry.
-  const messageTemplate = await t.services.messaging.templates.create(ctx, { name: `Seed ${s}`, channel: "inbox", content: { "zh-CN": { subject: "欢迎", body: "{{ profile.name }}，你好" } } });
   const message = await t.services.messaging.messages.send(ctx, { profileId: member.id, templateId: messageTemplate.id, category: "service", idempotencyKey: `seed-msg-${s}`, variables: {} });
   const suppression = await t.services.messaging.suppressions.add(ctx, { channel: "sms", address: `+86${phone(3)}`, note: "" });
   return {

@@ -13,7 +13,6 @@ import { nextOccurrence, occurrenceAt } from "./broadcast-schedule";
 let database: TestDatabase;
 let services: CoreServices;
 const clock = fixedClock("2026-03-02T02:00:00Z");
-const templateId = newId();
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -26,7 +25,9 @@ async function brand(members: number, timezone = "Asia/Shanghai") {
   const profiles: string[] = [];
   for (let i = 0; i < members; i++) profiles.push(await newProfile(database.db, workspaceId));
   const segmentId = await newSegment(database.db, workspaceId, profiles);
-  return { workspaceId, profiles, segmentId, ctx: systemContext(workspaceId) };
+  const ctx = systemContext(workspaceId);
+  const template = await services.messaging.templates.create(ctx, { name: "Spring", channel: "sms", content: { "zh-CN": { body: "{{ profile.name }}，春季新品上市" } } });
+  return { workspaceId, profiles, segmentId, ctx, templateId: template.id };
 }
 
 const outbox = (broadcastId: string) =>
@@ -37,7 +38,7 @@ const outbox = (broadcastId: string) =>
 
 describe("broadcasts", () => {
   it("queue the segment's members at the start time, due times spread by the throttle, and a rerun adds nothing", async () => {
-    const { ctx, segmentId, profiles } = await brand(5);
+    const { ctx, segmentId, templateId, profiles } = await brand(5);
     const start = new Date(clock.now().getTime() + 10 * 60_000);
     const created = await services.broadcasts.create(ctx, BroadcastBody.parse({ name: "Spring menu", segmentId, channel: "sms", templateId, startAt: start.toISOString(), perMinute: 2 }));
     expect(created).toMatchObject({ status: "scheduled", nextAt: start.toISOString(), queued: 0 });
@@ -58,7 +59,7 @@ describe("broadcasts", () => {
   });
 
   it("resume after a crash between batches (and inside one) with exactly one message per member", async () => {
-    const { ctx, segmentId, profiles } = await brand(7);
+    const { ctx, segmentId, templateId, profiles } = await brand(7);
     const b = await services.broadcasts.create(ctx, BroadcastBody.parse({ name: "Crash", segmentId, channel: "sms", templateId, perMinute: 60 }));
     // The process dies right after the first batch commits.
     await expect(services.broadcasts.runDue({ batchSize: 3, hooks: { afterBatch: () => Promise.reject(new Error("killed")) } })).rejects.toThrow("killed");
@@ -76,7 +77,7 @@ describe("broadcasts", () => {
   });
 
   it("repeat every N days at the start's local time across a DST change, and cancel stops future occurrences", async () => {
-    const { ctx, segmentId } = await brand(2, "America/New_York");
+    const { ctx, segmentId, templateId } = await brand(2, "America/New_York");
     // Saturday 7 March 2026, 10:00 EST; DST starts on Sunday 8 March.
     clock.set("2026-03-07T14:00:00Z");
     const b = await services.broadcasts.create(ctx, BroadcastBody.parse({ name: "Daily", segmentId, channel: "sms", templateId, startAt: "2026-03-07T15:00:00Z", repeatEveryDays: 1 }));
@@ -98,7 +99,7 @@ describe("broadcasts", () => {
   });
 
   it("cancel during a send stops the batches still to come", async () => {
-    const { ctx, segmentId } = await brand(6);
+    const { ctx, segmentId, templateId } = await brand(6);
     const b = await services.broadcasts.create(ctx, BroadcastBody.parse({ name: "Big", segmentId, channel: "sms", templateId }));
     expect(await services.broadcasts.runDue({ batchSize: 2, maxBatches: 1 })).toBe(2);
     expect((await services.broadcasts.get(ctx, b.id)).status).toBe("sending");
@@ -107,9 +108,10 @@ describe("broadcasts", () => {
     expect(await outbox(b.id)).toHaveLength(2);
   });
 
-  it("refuse a segment of another workspace, a start in the past, an unknown broadcast", async () => {
+  it("refuse a segment or template of another workspace, a template of another channel, a start in the past, an unknown broadcast", async () => {
     const one = await brand(1);
     const other = await brand(1);
+    const { templateId } = one;
     await expect(services.broadcasts.create(one.ctx, BroadcastBody.parse({ name: "X", segmentId: other.segmentId, channel: "sms", templateId }))).rejects.toMatchObject({
       code: "broadcasts.segment_not_found",
       details: { path: "segmentId" },
@@ -119,6 +121,15 @@ describe("broadcasts", () => {
       code: "broadcasts.start_in_past",
     });
     await expect(services.broadcasts.get(one.ctx, newId())).rejects.toMatchObject({ code: "broadcasts.not_found" });
+    // Another workspace's template, and a template of another channel, are refused on templateId.
+    await expect(services.broadcasts.create(one.ctx, BroadcastBody.parse({ name: "X", segmentId: one.segmentId, channel: "sms", templateId: other.templateId }))).rejects.toMatchObject({
+      code: "broadcasts.template_not_found",
+      details: { path: "templateId" },
+    });
+    await expect(services.broadcasts.create(one.ctx, BroadcastBody.parse({ name: "X", segmentId: one.segmentId, channel: "wecom", templateId }))).rejects.toMatchObject({
+      code: "broadcasts.template_channel",
+      details: { path: "templateId" },
+    });
     const mine = await services.broadcasts.create(one.ctx, BroadcastBody.parse({ name: "Mine", segmentId: one.segmentId, channel: "sms", templateId, startAt: new Date(clock.now().getTime() + 60_000).toISOString() }));
     await expect(services.broadcasts.get(other.ctx, mine.id)).rejects.toMatchObject({ code: "broadcasts.not_found" });
     expect((await services.broadcasts.list(one.ctx)).map((x) => x.id)).toEqual([mine.id]);

@@ -16,8 +16,8 @@ import { broadcasts } from "./broadcasts.schema";
 export interface BroadcastsDeps {
   db: Db;
   clock: Clock;
-  /** Whether a message template exists in the workspace (the messaging module's); unchecked when absent. */
-  templateExists?: (db: Db, workspaceId: string, templateId: string) => Promise<boolean>;
+  /** The channel of a message template in the workspace (the messaging module's), null when there is none. */
+  templateChannel: (db: Db, workspaceId: string, templateId: string) => Promise<string | null>;
 }
 
 export interface RunBroadcastsOptions {
@@ -65,8 +65,10 @@ export async function createBroadcast(deps: BroadcastsDeps, ctx: WorkspaceContex
   return db.transaction(async (tx) => {
     const [segment] = await rows<{ id: string }>(tx, sql`select id from segments where workspace_id = ${ctx.workspaceId}::uuid and id = ${body.segmentId}::uuid`);
     if (!segment) throw broadcastErrors.error("broadcasts.segment_not_found", "No such segment in this workspace", { path: "segmentId" });
-    if (deps.templateExists && !(await deps.templateExists(tx, ctx.workspaceId, body.templateId))) {
-      throw broadcastErrors.error("broadcasts.template_not_found", "No such template in this workspace", { path: "templateId" });
+    const templateChannel = await deps.templateChannel(tx, ctx.workspaceId, body.templateId);
+    if (templateChannel === null) throw broadcastErrors.error("broadcasts.template_not_found", "No such template in this workspace", { path: "templateId" });
+    if (templateChannel !== body.channel) {
+      throw broadcastErrors.error("broadcasts.template_channel", `The template is for ${templateChannel}, not ${body.channel}`, { path: "templateId" });
     }
     const [row] = await tx
       .insert(broadcasts)

@@ -5,13 +5,16 @@ import { addOperator, buildTestApp, createWorkspace, type TestApp, type TestWork
 let t: TestApp;
 let ws: TestWorkspace;
 let segmentId: string;
-const templateId = "0190a0b0-0000-7000-8000-000000000001";
+let templateId: string;
+let wecomTemplateId: string;
 
 beforeAll(async () => {
   t = await buildTestApp();
   ws = await createWorkspace(t, "Broadcast brand");
   const ctx = { workspaceId: ws.workspaceId, actor: { type: "system" as const, id: null, name: "test" }, storeIds: null, ip: null };
   segmentId = (await t.services.segments.create(ctx, { name: "Buyers", rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } })).id;
+  templateId = (await t.services.messaging.templates.create(ctx, { name: "新品短信", channel: "sms", content: { "zh-CN": { body: "{{ profile.name }}，新品到店" } } })).id;
+  wecomTemplateId = (await t.services.messaging.templates.create(ctx, { name: "新品企微", channel: "wecom", content: { "zh-CN": { body: "{{ profile.name }}，周末新品" } } })).id;
 });
 afterAll(async () => t.close());
 
@@ -22,7 +25,7 @@ const call = (method: "GET" | "POST", path: string, payload?: unknown, cookie = 
 describe("broadcasts API", () => {
   it("schedules, lists, reads and cancels a broadcast; an analyst reads but may not schedule", async () => {
     const startAt = new Date(Date.now() + 3_600_000).toISOString();
-    const created = await call("POST", "/broadcasts", { name: "周末新品", segmentId, channel: "wecom", templateId, startAt, repeatEveryDays: 7, perMinute: 500 });
+    const created = await call("POST", "/broadcasts", { name: "周末新品", segmentId, channel: "wecom", templateId: wecomTemplateId, startAt, repeatEveryDays: 7, perMinute: 500 });
     expect(created.statusCode, created.body).toBe(201);
     const b = created.json<BroadcastDto>();
     expect(b).toMatchObject({ status: "scheduled", repeatEveryDays: 7, perMinute: 500, category: "general", queued: 0 });
@@ -52,6 +55,9 @@ describe("broadcasts API", () => {
     expect(past.statusCode).toBe(422);
     expect(past.json().error.code).toBe("broadcasts.start_in_past");
     expect((await call("GET", `/broadcasts/${templateId}`)).statusCode).toBe(404);
+    const channel = await call("POST", "/broadcasts", { name: "X", segmentId, channel: "sms", templateId: wecomTemplateId });
+    expect(channel.statusCode).toBe(422);
+    expect(channel.json().error).toMatchObject({ code: "broadcasts.template_channel", details: { path: "templateId" } });
   });
 });
 
