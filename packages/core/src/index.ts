@@ -28,3 +28,4 @@ export * from "./member-tokens";
 export * from "./analytics/explore";
 export * from "./analytics/kpi";
 export * from "./messaging";
+export * from "./journeys";

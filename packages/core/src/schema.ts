@@ -22,3 +22,4 @@ export * from "./member-tokens/member-tokens.schema";
 export * from "./analytics/explore/saved-reports.schema";
 export * from "./analytics/kpi/kpi.schema";
 export * from "./messaging/outbox/outbox.schema";
+export * from "./journeys/journeys.schema";

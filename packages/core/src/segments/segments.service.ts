@@ -61,6 +61,21 @@ export function createSegmentsService(deps: SegmentsDeps) {
     updateSettings: (ctx: WorkspaceContext, input: Partial<SegmentSettings>) => updateSettings(deps, ctx, input),
     /** The live profiles matching a rule at `now` (default: the clock), for journeys, exports and dashboards. */
     evaluateRule: (workspaceId: string, rule: SegmentRule, options: { now?: Date } = {}) => evaluate(env, workspaceId, rule, options.now ?? deps.clock.now()),
+    /**
+     * Which of `profileIds` match a rule at `now` (journeys: audience, condition nodes). Brings the
+     * workspace's profile snapshot up to date first unless it was refreshed in the last minute.
+     */
+    matchProfiles: async (workspaceId: string, rule: SegmentRule, profileIds: readonly string[], options: { now?: Date } = {}): Promise<Set<string>> => {
+      if (profileIds.length === 0) return new Set();
+      await snapshot(workspaceId, 60_000);
+      const compiled = await compileFor(env, workspaceId, rule, options.now ?? deps.clock.now());
+      const list = `$${compiled.params.length + 1}`;
+      const found = await needWarehouse(deps).query<{ profile_id: string }>(
+        `select profile_id::varchar as profile_id from (${compiled.sql}) m where m.profile_id::varchar in (select unnest(string_split(${list}::varchar, ',')))`,
+        [...compiled.params, profileIds.join(",")],
+      );
+      return new Set(found.map((r) => r.profile_id));
+    },
     countRule: async (workspaceId: string, rule: SegmentRule, options: { now?: Date } = {}) => {
       const compiled = await compileFor(env, workspaceId, rule, options.now ?? deps.clock.now());
       const [row] = await needWarehouse(deps).query<{ n: bigint }>(`select count(*) as n from (${compiled.sql})`, compiled.params);
