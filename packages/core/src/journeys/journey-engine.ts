@@ -382,7 +382,7 @@ async function act(
         return { outcome: a.kind === "add_tag" ? "tagged" : "untagged", detail: { tagId: a.tagId } };
       case "store_task": {
         if (dryRun) return { outcome: "dry_run", detail: { title: a.title } };
-        const [p] = await rows<{ store_id: string | null }>(tx, sql`select store_id from profiles where id = ${run.profileId}::uuid`);
+        const [p] = await rows<{ store_id: string | null }>(tx, sql`select traits->>'registration_store' as store_id from profiles where id = ${run.profileId}::uuid`);
         const storeId = a.storeId ?? p?.store_id ?? null;
         await tx
           .insert(journeyStoreTasks)
