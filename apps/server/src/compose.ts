@@ -78,6 +78,10 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "loyalty.activities", step: () => services.loyaltyActivitiesNextBatch() },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", step: () => services.coupons.runIssueBatch() },
+      // Journeys: event triggers, waits for events and goals; behind the projector like the loyalty consumers.
+      { name: "journeys.triggers", step: () => services.journeyTriggersNextBatch() },
+      // Journey timers (waits, timeouts, holdout goal windows), taken FOR UPDATE SKIP LOCKED so workers share them.
+      { name: "journeys.timers", step: () => services.journeyTimersNextBatch() },
       // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.
       { name: "warehouse.loader", step: () => loadEventsIntoWarehouse({ db: database.db, warehouse }) },
     ],

@@ -324,5 +324,5 @@ export const JourneyTasksQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type JourneyTasksQuery = z.infer<typeof JourneyTasksQuery>;
-export const JourneyTaskParams = z.strictObject({ workspaceId: Id, taskId: Id });
+export const JourneyTaskParams = z.strictObject({ workspaceId: Id, journeyTaskId: Id });
 export type JourneyTaskParams = z.infer<typeof JourneyTaskParams>;

@@ -37,6 +37,7 @@ import { exploreRoutes } from "./routes/explore.routes";
 import { loyaltyRoutes } from "./routes/loyalty.routes";
 import { attributionRoutes } from "./routes/attribution.routes";
 import { alertsRoutes } from "./routes/alerts.routes";
+import { journeysRoutes } from "./routes/journeys.routes";
 import { loyaltyTasksRoutes } from "./routes/loyalty-tasks.routes";
 import { loyaltyCatalogueRoutes } from "./routes/loyalty-catalogue.routes";
 import { checkInsRoutes } from "./routes/check-ins.routes";
@@ -159,6 +160,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(loyaltyRoutes, { services });
   await app.register(attributionRoutes, { services });
   await app.register(alertsRoutes, { services });
+  await app.register(journeysRoutes, { services });
   await app.register(loyaltyTasksRoutes, { services });
   await app.register(loyaltyCatalogueRoutes, { services });
   await app.register(checkInsRoutes, { services });

@@ -316,7 +316,7 @@ describe(`journey engine (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite
       nodes: [node.api(), node.wait("w", { kind: "duration", minutes: 60 }), node.action("send", { kind: "send", channel: "sms" as const, templateId: tpl }), node.exit()],
       edges: [edge("t", "w"), edge("w", "send"), edge("send", "end")],
     });
-    const j = await services.journeys.create(ctx, { name: "Versions", description: "", graph: graph(first), settings: {} as never, playbook: null });
+    const j = await services.journeys.create(ctx, { name: "Versions", description: "", graph: graph(first), playbook: null });
     await services.journeys.publish(ctx, j.id);
     await enter(ws, j.id, [p1]);
     const edited = await services.journeys.update(ctx, j.id, { name: "Versions", description: "", graph: graph(second), settings: (await services.journeys.get(ctx, j.id)).settings });

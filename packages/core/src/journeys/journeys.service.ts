@@ -1,11 +1,12 @@
 import { and, desc, eq, lt, sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
+import type { z } from "zod";
 import {
+  CreateJourneyBody,
   JourneyBody,
   JourneyGraph,
   JourneySettings,
   type Channel,
-  type CreateJourneyBody,
   type GraphProblemDto,
   type JourneyDto,
   type JourneyEntriesBody,
@@ -60,14 +61,15 @@ export function createJourneysService(deps: JourneysDeps) {
   return {
     list: (ctx: WorkspaceContext) => listJourneys(db, ctx),
     get: async (ctx: WorkspaceContext, journeyId: string) => toDto(db, await findJourney(db, ctx, journeyId)),
-    create: (ctx: WorkspaceContext, body: CreateJourneyBody) => createJourney(deps, ctx, body),
-    update: (ctx: WorkspaceContext, journeyId: string, body: JourneyBody) => updateJourney(deps, ctx, journeyId, body),
+    create: (ctx: WorkspaceContext, body: z.input<typeof CreateJourneyBody>) => createJourney(deps, ctx, CreateJourneyBody.parse(body)),
+    update: (ctx: WorkspaceContext, journeyId: string, body: z.input<typeof JourneyBody>) => updateJourney(deps, ctx, journeyId, JourneyBody.parse(body)),
     remove: (ctx: WorkspaceContext, journeyId: string) => removeJourney(deps, ctx, journeyId),
     /** The draft's problems, without publishing. */
     validate: async (ctx: WorkspaceContext, journeyId: string) => ({ problems: await problemsOf(deps, ctx, await findJourney(db, ctx, journeyId)) }),
     publish: (ctx: WorkspaceContext, journeyId: string) => publishJourney(deps, ctx, journeyId),
-    pause: (ctx: WorkspaceContext, journeyId: string) => setStatus(deps, ctx, journeyId, ["live"], "paused"),
-    resume: (ctx: WorkspaceContext, journeyId: string) => setStatus(deps, ctx, journeyId, ["paused"], "live"),
+    pause: (ctx: WorkspaceContext, journeyId: string) => setStatus(deps, ctx, journeyId, ["live", "paused"], "paused"),
+    /** Resuming a live journey changes nothing (idempotent). */
+    resume: (ctx: WorkspaceContext, journeyId: string) => setStatus(deps, ctx, journeyId, ["paused", "live"], "live"),
     archive: (ctx: WorkspaceContext, journeyId: string) => setStatus(deps, ctx, journeyId, ["draft", "live", "paused"], "archived"),
     enter: (ctx: WorkspaceContext, journeyId: string, body: JourneyEntriesBody) => enterJourney(deps, ctx, journeyId, body),
     runs: (ctx: WorkspaceContext, journeyId: string, query: JourneyRunsQuery) => listRuns(db, ctx, journeyId, query),
@@ -159,10 +161,13 @@ async function updateJourney(deps: JourneysDeps, ctx: WorkspaceContext, journeyI
 
 async function removeJourney(deps: JourneysDeps, ctx: WorkspaceContext, journeyId: string): Promise<void> {
   const row = await findJourney(deps.db, ctx, journeyId);
-  if (row.liveVersion !== null) throw journeyErrors.error("journeys.not_draft", "A journey that was published keeps its history: archive it instead.");
+  // History is kept: once a customer entered, archive instead.
+  const [entered] = await deps.db.select({ id: journeyRuns.id }).from(journeyRuns).where(eq(journeyRuns.journeyId, journeyId)).limit(1);
+  if (entered) throw journeyErrors.error("journeys.not_draft", "Customers have entered this journey; archive it instead of deleting it.");
   await deps.db.transaction(async (tx) => {
+    await tx.delete(journeyVersions).where(eq(journeyVersions.journeyId, journeyId));
     await tx.delete(journeys).where(eq(journeys.id, journeyId));
-    await appendAuditEntry(tx, deps.clock, ctx, { action: "journey.deleted", targetType: "journey", targetId: journeyId, summary: `Deleted draft journey ${row.name}` });
+    await appendAuditEntry(tx, deps.clock, ctx, { action: "journey.deleted", targetType: "journey", targetId: journeyId, summary: `Deleted journey ${row.name}` });
   });
 }
 
