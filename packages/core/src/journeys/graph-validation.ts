@@ -94,7 +94,13 @@ function successors(graph: JourneyGraph, byId: Map<string, JourneyNode>): Map<st
 
 export function reachableFrom(start: string, next: Map<string, string[]>): Set<string> {
   const seen = new Set([start]);
-  for (const stack = [start]; stack.length; ) for (const to of next.get(stack.pop()!) ?? []) if (!seen.has(to)) stack.push(to), seen.add(to);
+  for (const stack = [start]; stack.length; ) {
+    for (const to of next.get(stack.pop()!) ?? []) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      stack.push(to);
+    }
+  }
   return seen;
 }
 
@@ -145,7 +151,10 @@ export function couponOnEveryPath(graph: JourneyGraph): Set<string> {
     for (const n of graph.nodes) {
       if (n.type === "trigger") continue;
       const value = (preds.get(n.id) ?? []).length > 0 && (preds.get(n.id) ?? []).every((p) => issues(p) || before.get(p) === true);
-      if (value !== before.get(n.id)) before.set(n.id, value), (changed = true);
+      if (value !== before.get(n.id)) {
+        before.set(n.id, value);
+        changed = true;
+      }
     }
   }
   return new Set([...before].filter(([, v]) => v).map(([k]) => k));
