@@ -163,7 +163,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
   // Segments validate tag rules against the tags module; rule tags are evaluated by the segments module.
   const segments = createSegmentsService({ db, warehouse, clock, knownTagIds: (ws, ids) => tags.knownIds(ws, ids) });
   const tags = createTagsService({ db, clock, warehouse, profilesOfIdentifiers: identity.profilesOfIdentifiers, evaluateRule: segments.evaluateRule });
-  const effects = journeyEffects({ clock, matchRule: (ws, rule, ids, now) => segments.matchProfiles(ws, rule, ids, { now }) });
+  const effects = journeyEffects({ clock, matchRule: (tx, ws, rule, ids, now) => segments.matchProfiles(ws, rule, ids, { now, on: tx }) });
   const coupons = createCouponsService({ db, clock, resolveProfileId: profiles.resolveId });
   const knownIn = async (ids: readonly string[], exists: (id: string) => Promise<unknown>) => {
     const found = new Set<string>();

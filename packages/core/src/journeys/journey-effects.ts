@@ -20,7 +20,7 @@ export interface IssuedCoupon {
 
 export interface JourneyEffects {
   /** The profiles among `profileIds` that match `rule` at `now` (the segments module, on the warehouse). */
-  matchRule(workspaceId: string, rule: SegmentRule, profileIds: readonly string[], now: Date): Promise<Set<string>>;
+  matchRule(tx: Db, workspaceId: string, rule: SegmentRule, profileIds: readonly string[], now: Date): Promise<Set<string>>;
   issueCoupon(tx: Db, input: { workspaceId: string; templateId: string; profileId: string; issueKey: string }): Promise<IssuedCoupon>;
   awardPoints(tx: Db, input: { workspaceId: string; profileId: string; points: number; reason: string; idempotencyKey: string; now: Date }): Promise<void>;
   changeTag(tx: Db, input: { workspaceId: string; profileId: string; tagId: string; add: boolean }): Promise<void>;

@@ -116,7 +116,7 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
       continue;
     }
     const profileIds = [...new Set(mine.map((e) => e.profileId))];
-    const audience = v.settings.audience ? await engine.effects.matchRule(v.workspaceId, v.settings.audience, profileIds, now) : null;
+    const audience = v.settings.audience ? await engine.effects.matchRule(tx, v.workspaceId, v.settings.audience, profileIds, now) : null;
     const history = new Map(
       (
         await rows<{ profile_id: string; active: boolean; last: string | Date }>(
@@ -296,7 +296,7 @@ async function judge(tx: Db, now: Date, run: RunRow, node: Extract<JourneyNode, 
   const c = node.condition;
   switch (c.kind) {
     case "rule":
-      return (await engine.effects.matchRule(run.workspaceId, c.rule, [run.profileId], now)).has(run.profileId);
+      return (await engine.effects.matchRule(tx, run.workspaceId, c.rule, [run.profileId], now)).has(run.profileId);
     case "coupon_held":
       return engine.effects.couponHeld(tx, { workspaceId: run.workspaceId, profileId: run.profileId, templateId: c.templateId, now });
     case "trigger_event":

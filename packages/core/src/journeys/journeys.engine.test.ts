@@ -292,7 +292,7 @@ describe(`journey engine (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite
     const id = await liveJourney(services, ws, [node.api(), node.exit()], [edge("t", "end")], {
       audience: { type: "trait", trait: "vip", op: "eq", value: true },
     });
-    const engine = { effects: journeyEffects({ clock, matchRule: async (_ws, _rule, ids) => new Set(ids.filter((x) => x === vip)) }), cache: new VersionCache() };
+    const engine = { effects: journeyEffects({ clock, matchRule: async (_tx, _ws, _rule, ids) => new Set(ids.filter((x) => x === vip)) }), cache: new VersionCache() };
     const result = await database.db.transaction((tx) =>
       startRuns(
         tx,

@@ -18,7 +18,7 @@ const call = (method: "GET" | "POST" | "PUT" | "DELETE", path: string, payload?:
   t.app.inject({ method, url: url(path), headers: { cookie }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
 
 const at = { x: 0, y: 0 };
-const welcome = (extra: Record<string, unknown>[] = [], edges = [{ from: "t", to: "pts" }, { from: "pts", to: "end" }]) => ({
+const welcome = (extra: Record<string, unknown>[] = [], edges: { from: string; to: string; handle?: string }[] = [{ from: "t", to: "pts" }, { from: "pts", to: "end" }]) => ({
   name: "Welcome",
   graph: {
     nodes: [
