@@ -66,14 +66,15 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
   // Runs of the batch's customers that wait for an event or count a goal: one query.
   const profileIds = [...new Set([...owners.values()].map((o) => o.profileId))];
   const runsOf = new Map<string, RunState[]>();
+  const earliest = new Date(Math.min(...relevant.map((e) => e.ts.getTime())));
   const loadRuns = async (ids: string[]) => {
     if (ids.length === 0) return;
     for (const id of ids) runsOf.set(id, []);
     const found = await rows<RunState>(
       tx,
       sql`select id, journey_id, version, profile_id, status, wait_event, wait_where, entered_at, goal_until, goal_reached_at from journey_runs
-          where profile_id = any(${`{${ids.join(",")}}`}::uuid[])
-            and ((status = 'active' and wait_event is not null) or (goal_until is not null and goal_reached_at is null and goal_until >= ${now.toISOString()}::timestamptz - interval '366 days'))`,
+          where workspace_id = any(${`{${workspaceIds.join(",")}}`}::uuid[]) and profile_id = any(${`{${ids.join(",")}}`}::uuid[])
+            and ((status = 'active' and wait_event is not null) or (goal_until is not null and goal_reached_at is null and goal_until >= ${earliest.toISOString()}::timestamptz))`,
     );
     for (const r of found) runsOf.get(r.profile_id)!.push(r);
   };
