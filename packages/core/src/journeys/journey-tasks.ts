@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { JourneyTaskDto, JourneyTaskListDto, JourneyTasksQuery } from "@siyu/contracts";
+import { appendAuditEntry } from "../audit";
 import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 import { isUuid } from "../shared/ids";
@@ -44,10 +45,13 @@ export async function completeTask(db: Db, clock: Clock, ctx: WorkspaceContext, 
   const [task] = isUuid(taskId) ? await db.select().from(journeyStoreTasks).where(and(...visible(ctx), eq(journeyStoreTasks.id, taskId))) : [];
   if (!task) throw journeyErrors.error("journeys.task_not_found", "No such task.");
   if (task.status === "done") return toTaskDto(task);
-  const [done] = await db
-    .update(journeyStoreTasks)
-    .set({ status: "done", completedAt: clock.now(), completedBy: ctx.actor.name })
-    .where(eq(journeyStoreTasks.id, taskId))
-    .returning();
-  return toTaskDto(done!);
+  return db.transaction(async (tx) => {
+    const [done] = await tx
+      .update(journeyStoreTasks)
+      .set({ status: "done", completedAt: clock.now(), completedBy: ctx.actor.name })
+      .where(eq(journeyStoreTasks.id, taskId))
+      .returning();
+    await appendAuditEntry(tx, clock, ctx, { action: "journey.task_completed", targetType: "journey_task", targetId: taskId, summary: `Completed store task "${task.title}"` });
+    return toTaskDto(done!);
+  });
 }

@@ -28,7 +28,7 @@ import type { JourneyEffects } from "./journey-effects";
 import { journeyReport } from "./journey-report";
 import { completeTask, listTasks } from "./journey-tasks";
 import { journeyErrors } from "./journeys.errors";
-import { journeyRuns, journeys, journeyVersions } from "./journeys.schema";
+import { journeyRuns, journeys, journeyTriggerCounts, journeyVersions } from "./journeys.schema";
 
 /** Templates and channels as the messaging module knows them (its templateFacts / enabledChannels). */
 export interface JourneyTemplateLookup {
@@ -166,6 +166,7 @@ async function removeJourney(deps: JourneysDeps, ctx: WorkspaceContext, journeyI
   if (entered) throw journeyErrors.error("journeys.not_draft", "Customers have entered this journey; archive it instead of deleting it.");
   await deps.db.transaction(async (tx) => {
     await tx.delete(journeyVersions).where(eq(journeyVersions.journeyId, journeyId));
+    await tx.delete(journeyTriggerCounts).where(eq(journeyTriggerCounts.journeyId, journeyId));
     await tx.delete(journeys).where(eq(journeys.id, journeyId));
     await appendAuditEntry(tx, deps.clock, ctx, { action: "journey.deleted", targetType: "journey", targetId: journeyId, summary: `Deleted journey ${row.name}` });
   });
@@ -313,7 +314,15 @@ async function enterJourney(deps: JourneysDeps, ctx: WorkspaceContext, journeyId
     entryKey: `api:${e.idempotencyKey}`,
     trigger: { kind: "api", event: null, properties: e.variables, triggeredAt: now },
   }));
-  await deps.db.transaction((tx) => startRuns(tx, now, entries, { effects: deps.effects, cache: new VersionCache() }));
+  await deps.db.transaction(async (tx) => {
+    const result = await startRuns(tx, now, entries, { effects: deps.effects, cache: new VersionCache() });
+    await appendAuditEntry(tx, deps.clock, ctx, {
+      action: "journey.entries",
+      targetType: "journey",
+      targetId: journeyId,
+      summary: `Entered ${result.started.length} of ${entries.length} customers into journey ${row.name}`,
+    });
+  });
   const keys = entries.map((e) => e.entryKey);
   const runs = await rows<{ id: string; entry_key: string; profile_id: string }>(
     deps.db,
