@@ -1,6 +1,7 @@
 export { createJourneysService } from "./journeys.service";
 export type { JourneysService, JourneysDeps, JourneyTemplateLookup, JourneyReferences } from "./journeys.service";
 export { startRuns, advanceRun, VersionCache } from "./journey-engine";
+export { liveJourneys, type LiveJourneyTrigger } from "./live-journeys";
 export type { JourneyEntry, StartRunsResult, EngineContext } from "./journey-engine";
 export { journeyEffects } from "./journey-effects";
 export type { JourneyEffects, IssuedCoupon } from "./journey-effects";

@@ -362,3 +362,15 @@ describe(`journey engine (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite
     expect(newId()).toBeTruthy();
   });
 });
+
+describe("live journeys for the trigger sources", () => {
+  it("lists live journeys by trigger kind (paused and drafts are not live)", async () => {
+    const ws = await newWorkspace(services);
+    const api = await liveJourney(services, ws, [node.api(), node.exit()], [edge("t", "end")]);
+    const seg = await liveJourney(services, ws, [{ ...node.api(), trigger: { kind: "tier_changed", direction: "up", to: null } } as never, node.exit()], [edge("t", "end")]);
+    await services.journeys.pause(systemContext(ws), seg);
+    const found = await services.journeys.liveJourneys(database.db, ws, ["api", "tier_changed"]);
+    expect(found.map((j) => [j.journeyId, j.trigger.kind])).toEqual([[api, "api"]]);
+    expect(await services.journeys.liveJourneys(database.db, null, ["schedule"])).toEqual([]);
+  });
+});

@@ -26,6 +26,7 @@ import { couponOnEveryPath, structuralProblems } from "./graph-validation";
 import { startRuns, VersionCache, type JourneyEntry, type StartRunsResult } from "./journey-engine";
 import type { JourneyEffects } from "./journey-effects";
 import { journeyReport } from "./journey-report";
+import { liveJourneys } from "./live-journeys";
 import { completeTask, listTasks } from "./journey-tasks";
 import { journeyErrors } from "./journeys.errors";
 import { journeyRuns, journeys, journeyTriggerCounts, journeyVersions } from "./journeys.schema";
@@ -78,6 +79,8 @@ export function createJourneysService(deps: JourneysDeps) {
     completeTask: (ctx: WorkspaceContext, taskId: string) => completeTask(db, clock, ctx, taskId),
     /** Enters customers (for trigger sources: segments, date traits, tiers, schedules) inside the caller's transaction. */
     startRuns: (tx: Db, now: Date, entries: readonly JourneyEntry[]): Promise<StartRunsResult> => startRuns(tx, now, entries, engine()),
+    /** The live journeys triggered by one of `kinds` (for the trigger sources), read in the caller's transaction. */
+    liveJourneys,
   };
 }
 export type JourneysService = ReturnType<typeof createJourneysService>;
