@@ -88,6 +88,10 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
             .dispatchNextBatch(200, { publicUrl: boundUrl, onHandedOver: (s) => messageLatency.observe({ channel: s.channel }, s.seconds) })
             .then((r) => r.taken),
       },
+      // Journeys: event triggers, waits for events and goals; behind the projector like the loyalty consumers.
+      { name: "journeys.triggers", step: () => services.journeyTriggersNextBatch() },
+      // Journey timers (waits, timeouts, holdout goal windows), taken FOR UPDATE SKIP LOCKED so workers share them.
+      { name: "journeys.timers", step: () => services.journeyTimersNextBatch() },
       // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.
       { name: "warehouse.loader", step: () => loadEventsIntoWarehouse({ db: database.db, warehouse }) },
     ],

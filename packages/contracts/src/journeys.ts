@@ -278,3 +278,57 @@ export const BroadcastListDto = z.object({ items: z.array(BroadcastDto) });
 export type BroadcastListDto = z.infer<typeof BroadcastListDto>;
 export const BroadcastParams = z.strictObject({ workspaceId: Id, broadcastId: Id });
 export type BroadcastParams = z.infer<typeof BroadcastParams>;
+
+// ---------------------------------------------------------------------------------------------
+// Routes (params, run lists, entries, store tasks)
+// ---------------------------------------------------------------------------------------------
+
+export const JourneyParams = z.strictObject({ workspaceId: Id, journeyId: Id });
+export type JourneyParams = z.infer<typeof JourneyParams>;
+
+/** A draft body for create (optionally from a playbook) and update. */
+export const CreateJourneyBody = JourneyBody.extend({ playbook: z.string().max(100).nullable().default(null) });
+export type CreateJourneyBody = z.infer<typeof CreateJourneyBody>;
+
+export const JourneyEntriesResultDto = z.object({
+  items: z.array(z.object({ profileId: Id, idempotencyKey: z.string(), runId: Id.nullable(), status: z.enum(["started", "skipped"]) })),
+});
+export type JourneyEntriesResultDto = z.infer<typeof JourneyEntriesResultDto>;
+
+export const JourneyRunsQuery = z.strictObject({
+  status: RunStatus.optional(),
+  profileId: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The last run id of the previous page (runs are listed newest first). */
+  cursor: Id.optional(),
+});
+export type JourneyRunsQuery = z.infer<typeof JourneyRunsQuery>;
+export const JourneyRunListDto = z.object({ items: z.array(JourneyRunDto), nextCursor: Id.nullable() });
+export type JourneyRunListDto = z.infer<typeof JourneyRunListDto>;
+
+/** A store_task action's follow-up for the manager of the customer's store. */
+export const JourneyTaskDto = z.object({
+  id: Id,
+  journeyId: Id,
+  runId: Id,
+  nodeId: z.string(),
+  profileId: Id,
+  storeId: z.string().nullable(),
+  title: z.string(),
+  note: z.string(),
+  status: z.enum(["open", "done"]),
+  createdAt: IsoDateTime,
+  completedAt: IsoDateTime.nullable(),
+  completedBy: z.string().nullable(),
+});
+export type JourneyTaskDto = z.infer<typeof JourneyTaskDto>;
+export const JourneyTaskListDto = z.object({ items: z.array(JourneyTaskDto) });
+export type JourneyTaskListDto = z.infer<typeof JourneyTaskListDto>;
+export const JourneyTasksQuery = z.strictObject({
+  status: z.enum(["open", "done"]).optional(),
+  storeId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type JourneyTasksQuery = z.infer<typeof JourneyTasksQuery>;
+export const JourneyTaskParams = z.strictObject({ workspaceId: Id, journeyTaskId: Id });
+export type JourneyTaskParams = z.infer<typeof JourneyTaskParams>;

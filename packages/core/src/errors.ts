@@ -15,6 +15,7 @@ import { memberTokenErrors } from "./member-tokens/member-tokens.errors";
 import { exploreErrors } from "./analytics/explore/explore.errors";
 import { attributionErrors } from "./analytics/attribution/attribution.errors";
 import { alertErrors } from "./analytics/alerts/alerts.errors";
+import { journeyErrors } from "./journeys/journeys.errors";
 import { kpiErrors } from "./analytics/kpi/kpi.errors";
 import { broadcastErrors } from "./broadcasts/broadcasts.errors";
 import { playbookErrors } from "./journeys/playbooks/playbooks.errors";
@@ -39,6 +40,7 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = {
   ...exploreErrors.codes,
   ...attributionErrors.codes,
   ...alertErrors.codes,
+  ...journeyErrors.codes,
   ...kpiErrors.codes,
   ...broadcastErrors.codes,
   ...playbookErrors.codes,

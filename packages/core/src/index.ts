@@ -29,5 +29,4 @@ export * from "./analytics/explore";
 export * from "./analytics/kpi";
 export * from "./messaging";
 export * from "./broadcasts";
-export * from "./journeys/triggers";
-export * from "./journeys/playbooks";
+export * from "./journeys";

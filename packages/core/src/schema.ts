@@ -25,3 +25,4 @@ export * from "./messaging/channels/wecom.schema";
 export * from "./broadcasts/broadcasts.schema";
 export * from "./journeys/triggers/triggers.schema";
 export * from "./messaging/messaging.schema";
+export * from "./journeys/journeys.schema";

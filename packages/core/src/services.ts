@@ -7,6 +7,7 @@ import { createApiKeysService, type ApiKeysService } from "./api-keys";
 import { createAuditService, type AuditService } from "./audit";
 import { createConsentsService, syncConsentsToWarehouse, type ConsentsService } from "./consents";
 import type { Clock } from "./shared/clock";
+import { systemContext } from "./shared/context";
 import { createStoresService, type StoresService } from "./stores";
 import { consumeEventBatch, DEFAULT_INGEST_SETTINGS, type IngestSettings } from "./events";
 import { ingestMessages, type IngestOptions } from "./flows/ingest-events.flow";
@@ -49,7 +50,8 @@ import {
 import { createMemberTokensService, type MemberTokensService } from "./member-tokens";
 import { createExploreService, type ExploreService } from "./analytics/explore";
 import { createKpiService, type KpiService } from "./analytics/kpi";
-import { createMessagingService, templateFacts, type MessagingService } from "./messaging";
+import { createMessagingService, enabledChannels, templateFacts, type MessagingService } from "./messaging";
+import { createJourneysService, createJourneyTriggerJobs, journeyEffects, type JourneyTriggerJobs, runDueJourneyTimers, runJourneyTriggersBatch, type JourneysService, type JourneyTemplateLookup } from "./journeys";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -65,6 +67,11 @@ export interface CoreDeps {
   warehouse?: Warehouse;
   clock: Clock;
   settings: CoreSettings;
+  /**
+   * Message templates and channels for journey publish checks (the messaging module's templateFacts /
+   * enabledChannels). Without it no template is known and no channel is enabled.
+   */
+  journeyTemplates?: JourneyTemplateLookup;
 }
 
 /** Wires the domain services once over one database handle (or a transaction). */
@@ -128,6 +135,14 @@ export interface CoreServices {
   analyticsKpi: KpiService;
   /** Message templates, channel settings, the suppression list, the message log, the member inbox, unsubscribes and the dispatcher. */
   messaging: MessagingService;
+  /** Journeys: drafts, publishing (validated, versioned), API entries, runs, reports, store tasks; startRuns for trigger sources. */
+  journeys: JourneysService;
+  /** The trigger sources beyond events and the API: segment entered / exited, tier and lifecycle changes, date traits, schedules. */
+  journeyTriggers: JourneyTriggerJobs;
+  /** Runs one batch of the journeys trigger consumer (event triggers, waits for events, goals). */
+  journeyTriggersNextBatch(limit?: number): Promise<number>;
+  /** Moves journey runs whose timer is due (waits, timeouts, holdout goal windows); safe to run on several workers. */
+  journeyTimersNextBatch(limit?: number): Promise<number>;
   /** Validates and durably logs Segment messages for a workspace. */
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
@@ -156,6 +171,26 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
   // Segments validate tag rules against the tags module; rule tags are evaluated by the segments module.
   const segments = createSegmentsService({ db, warehouse, clock, knownTagIds: (ws, ids) => tags.knownIds(ws, ids) });
   const tags = createTagsService({ db, clock, warehouse, profilesOfIdentifiers: identity.profilesOfIdentifiers, evaluateRule: segments.evaluateRule });
+  const effects = journeyEffects({ clock, matchRule: (tx, ws, rule, ids, now) => segments.matchProfiles(ws, rule, ids, { now, on: tx }) });
+  const coupons = createCouponsService({ db, clock, resolveProfileId: profiles.resolveId });
+  const knownIn = async (ids: readonly string[], exists: (id: string) => Promise<unknown>) => {
+    const found = new Set<string>();
+    for (const id of ids) if (await exists(id).then(() => true, () => false)) found.add(id);
+    return found;
+  };
+  const journeys = createJourneysService({
+    db,
+    clock,
+    effects,
+    // Publishing checks each send's template (exists, its channel, its variables) and that the channel is enabled.
+    templates: deps.journeyTemplates ?? { templateFacts: (ws, ids) => templateFacts(db, ws, ids), enabledChannels: (ws) => enabledChannels(db, ws) },
+    references: {
+      segments: (ws, ids) => knownIn(ids, (id) => segments.get(systemContext(ws), id)),
+      tags: (ws, ids) => tags.knownIds(ws, ids),
+      couponTemplates: (ws, ids) => knownIn(ids, (id) => coupons.getTemplate(systemContext(ws), id)),
+      validateRule: warehouse ? (ctx, rule) => segments.validate(ctx, rule) : undefined,
+    },
+  });
   return {
     workspaces,
     stores,
@@ -178,7 +213,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     alerts: createAlertsService({ db, warehouse, clock }),
     broadcasts: createBroadcastsService({ db, clock, templateChannel: async (tx, workspaceId, id) => (await templateFacts(tx, workspaceId, [id])).get(id)?.channel ?? null }),
     points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
-    coupons: createCouponsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    coupons,
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
     catalogue: createCatalogueService({ db, clock, resolveProfileId: profiles.resolveId }),
     lottery: createLotteryService({ db, clock, resolveProfileId: profiles.resolveId }),
@@ -223,6 +258,10 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       },
     }),
     messaging: createMessagingService({ db, clock }),
+    journeys,
+    journeyTriggers: createJourneyTriggerJobs({ db, clock, start: journeys.startRuns, liveJourneys: journeys.liveJourneys }),
+    journeyTriggersNextBatch: (limit = 1000) => runJourneyTriggersBatch(db, clock, effects, limit),
+    journeyTimersNextBatch: (limit = 500) => runDueJourneyTimers(db, clock, effects, limit),
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),

@@ -39,6 +39,7 @@ import { attributionRoutes } from "./routes/attribution.routes";
 import { alertsRoutes } from "./routes/alerts.routes";
 import { broadcastsRoutes } from "./routes/broadcasts.routes";
 import { journeyPlaybooksRoutes } from "./routes/journey-playbooks.routes";
+import { journeysRoutes } from "./routes/journeys.routes";
 import { loyaltyTasksRoutes } from "./routes/loyalty-tasks.routes";
 import { loyaltyCatalogueRoutes } from "./routes/loyalty-catalogue.routes";
 import { checkInsRoutes } from "./routes/check-ins.routes";
@@ -164,6 +165,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(alertsRoutes, { services });
   await app.register(broadcastsRoutes, { services });
   await app.register(journeyPlaybooksRoutes);
+  await app.register(journeysRoutes, { services });
   await app.register(loyaltyTasksRoutes, { services });
   await app.register(loyaltyCatalogueRoutes, { services });
   await app.register(checkInsRoutes, { services });

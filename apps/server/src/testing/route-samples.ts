@@ -6,8 +6,32 @@ type Sample = unknown | ((objects: Record<string, string>) => unknown);
  * handler (and the tenancy check inside it) instead of stopping at validation.
  * A new POST/PATCH route fails those tests until it has an entry here.
  */
+const SAMPLE_JOURNEY = {
+  name: "Welcome",
+  graph: {
+    nodes: [
+      { id: "t", type: "trigger", position: { x: 0, y: 0 }, trigger: { kind: "api" } },
+      { id: "points", type: "action", position: { x: 0, y: 100 }, action: { kind: "award_points", points: 10, reason: "Welcome" } },
+      { id: "end", type: "exit", position: { x: 0, y: 200 } },
+    ],
+    edges: [
+      { from: "t", to: "points", handle: "next" },
+      { from: "points", to: "end", handle: "next" },
+    ],
+  },
+};
+
 export const SAMPLE_BODIES: Record<string, Sample> = {
   "PATCH /api/v1/workspaces/:workspaceId": { name: "Renamed brand" },
+  "POST /api/v1/workspaces/:workspaceId/journeys": SAMPLE_JOURNEY,
+  "PUT /api/v1/workspaces/:workspaceId/journeys/:journeyId": SAMPLE_JOURNEY,
+  "POST /api/v1/workspaces/:workspaceId/journeys/:journeyId/validate": {},
+  "POST /api/v1/workspaces/:workspaceId/journeys/:journeyId/publish": {},
+  "POST /api/v1/workspaces/:workspaceId/journeys/:journeyId/pause": {},
+  "POST /api/v1/workspaces/:workspaceId/journeys/:journeyId/resume": {},
+  "POST /api/v1/workspaces/:workspaceId/journeys/:journeyId/archive": {},
+  "POST /api/v1/workspaces/:workspaceId/journeys/:journeyId/entries": (o: Record<string, string>) => ({ entries: [{ profileId: o.profileId, idempotencyKey: "sample-entry" }] }),
+  "POST /api/v1/workspaces/:workspaceId/journey-tasks/:journeyTaskId/complete": {},
   "POST /api/v1/workspaces/:workspaceId/stores": { code: "NEW-1", name: "New store", city: "成都" },
   "PATCH /api/v1/workspaces/:workspaceId/stores/:storeId": { name: "Renamed store" },
   "PATCH /api/v1/workspaces/:workspaceId/operators/:operatorId": { role: "analyst" },

@@ -221,10 +221,31 @@ export async function seedCustomers(t: TestApp, ws: TestWorkspace, ingestAuthori
   const cost = await t.services.analyticsKpi.createCost(ctx, { kind: "channel", key: "douyin", from: "2026-01-01", to: "2026-01-31", amountMinor: 300000, storeId: null, note: null });
   const message = await t.services.messaging.messages.send(ctx, { profileId: member.id, templateId: messageTemplate.id, category: "service", idempotencyKey: `seed-msg-${s}`, variables: {} });
   const suppression = await t.services.messaging.suppressions.add(ctx, { channel: "sms", address: `+86${phone(3)}`, note: "" });
+  // Journeys: one live api journey whose run left a store task, and a second one nobody entered yet.
+  const journeyGraph = (action: Record<string, unknown>) => ({
+    nodes: [
+      { id: "t", type: "trigger" as const, position: { x: 0, y: 0 }, trigger: { kind: "api" as const } },
+      { id: "a", type: "action" as const, position: { x: 0, y: 100 }, action: action as never },
+      { id: "end", type: "exit" as const, position: { x: 0, y: 200 } },
+    ],
+    edges: [
+      { from: "t", to: "a", handle: "next" },
+      { from: "a", to: "end", handle: "next" },
+    ],
+  });
+  const withTask = await t.services.journeys.create(ctx, { name: `Seed task ${s}`, description: "", graph: journeyGraph({ kind: "store_task", title: "Call", note: "", storeId: null }), playbook: null });
+  await t.services.journeys.publish(ctx, withTask.id);
+  await t.services.journeys.enter(ctx, withTask.id, { entries: [{ profileId: member.id, idempotencyKey: `seed-${s}`, variables: {} }] });
+  const journeyTask = (await t.services.journeys.tasks(ctx, { limit: 1 })).items[0];
+  if (!journeyTask) throw new Error("seed made no journey task");
+  const journey = await t.services.journeys.create(ctx, { name: `Seed journey ${s}`, description: "", graph: journeyGraph({ kind: "award_points", points: 1, reason: "seed" }), playbook: null });
+  await t.services.journeys.publish(ctx, journey.id);
   return {
     messageTemplateId: messageTemplate.id,
     messageId: message.id,
     suppressionId: suppression.id,
+    journeyId: journey.id,
+    journeyTaskId: journeyTask.id,
     costId: cost.id,
     broadcastId: broadcast.id,
     reportId: report.id,

@@ -30,4 +30,11 @@ export const SCHEDULES: Schedule[] = [
   { name: "broadcasts.send", everyMs: 60_000, run: (s) => s.broadcasts.runDue().then(() => {}) },
   // Member tokens a day past their expiry are forgotten (they are refused on their expiry anyway).
   { name: "member_tokens.delete_expired", everyMs: 60 * 60_000, run: (s) => s.memberTokens.deleteExpired().then(() => {}) },
+  // Journey trigger sources read profile events (segment entered / exited, tier and lifecycle changes) from their own position.
+  { name: "journeys.triggers.segments", everyMs: 30_000, run: (s) => s.journeyTriggers.segments().then(() => {}) },
+  { name: "journeys.triggers.tiers", everyMs: 30_000, run: (s) => s.journeyTriggers.tiers().then(() => {}) },
+  { name: "journeys.triggers.lifecycle", everyMs: 30_000, run: (s) => s.journeyTriggers.lifecycle().then(() => {}) },
+  // Date traits (birthdays) and schedules enter customers once per local day, once their local time has come.
+  { name: "journeys.triggers.date_traits", everyMs: 5 * 60_000, run: (s) => s.journeyTriggers.dateTraits().then(() => {}) },
+  { name: "journeys.triggers.schedules", everyMs: 5 * 60_000, run: (s) => s.journeyTriggers.schedules().then(() => {}) },
 ];

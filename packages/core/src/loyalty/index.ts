@@ -61,3 +61,4 @@ export type { CardsService } from "./cards/cards.service";
 export { createLiabilityService } from "./liability/liability.service";
 export type { LiabilityService } from "./liability/liability.service";
 export { expireDueBonus } from "./stored-value/stored-value.ledger";
+export { ownersOf } from "./consumers/event-owners";

@@ -6,7 +6,7 @@ import { appendProfileEvents } from "../profile-events";
 import type { WorkspaceContext } from "../shared/context";
 import { newId } from "../shared/ids";
 import { ttlCache } from "../shared/ttl-cache";
-import { snapshotRefresher } from "../warehouse";
+import { refreshProfileSnapshot, snapshotRefresher } from "../warehouse";
 import { referencedSegments } from "./rule-validator";
 import { segmentErrors } from "./segments.errors";
 import { segmentMembers, segments, segmentSizeHistory } from "./segments.schema";
@@ -29,6 +29,7 @@ export function createSegmentsService(deps: SegmentsDeps) {
     if (await refresher(workspaceId, maxAgeMs)) customTraits.invalidate(workspaceId);
   };
   const env = { deps, catalogue, snapshot };
+  const matchSnapshots = new Map<string, number>();
   return {
     list: (ctx: WorkspaceContext) => listSegments(deps.db, ctx),
     get: (ctx: WorkspaceContext, segmentId: string) => getSegment(deps.db, ctx, segmentId),
@@ -61,6 +62,31 @@ export function createSegmentsService(deps: SegmentsDeps) {
     updateSettings: (ctx: WorkspaceContext, input: Partial<SegmentSettings>) => updateSettings(deps, ctx, input),
     /** The live profiles matching a rule at `now` (default: the clock), for journeys, exports and dashboards. */
     evaluateRule: (workspaceId: string, rule: SegmentRule, options: { now?: Date } = {}) => evaluate(env, workspaceId, rule, options.now ?? deps.clock.now()),
+    /**
+     * Which of `profileIds` match a rule at `now` (journeys: audience, condition nodes). Brings the
+     * workspace's profile snapshot up to date first unless it was refreshed in the last minute.
+     * `on`: the caller's transaction, for the PostgreSQL reads (PGlite has one connection).
+     */
+    matchProfiles: async (workspaceId: string, rule: SegmentRule, profileIds: readonly string[], options: { now?: Date; on?: Db } = {}): Promise<Set<string>> => {
+      if (profileIds.length === 0) return new Set();
+      const warehouse = needWarehouse(deps);
+      const on = options.on ?? deps.db;
+      const last = matchSnapshots.get(workspaceId);
+      const nowMs = deps.clock.now().getTime();
+      if (deps.refreshSnapshot !== null && (last === undefined || nowMs - last >= 60_000)) {
+        matchSnapshots.set(workspaceId, nowMs);
+        if (deps.refreshSnapshot) await deps.refreshSnapshot(workspaceId);
+        else await refreshProfileSnapshot({ db: on, warehouse, workspaceId });
+        customTraits.invalidate(workspaceId);
+      }
+      const compiled = await compileFor({ ...env, deps: { ...deps, db: on } }, workspaceId, rule, options.now ?? deps.clock.now());
+      const list = `$${compiled.params.length + 1}`;
+      const found = await warehouse.query<{ profile_id: string }>(
+        `select profile_id::varchar as profile_id from (${compiled.sql}) m where m.profile_id::varchar in (select unnest(string_split(${list}::varchar, ',')))`,
+        [...compiled.params, profileIds.join(",")],
+      );
+      return new Set(found.map((r) => r.profile_id));
+    },
     countRule: async (workspaceId: string, rule: SegmentRule, options: { now?: Date } = {}) => {
       const compiled = await compileFor(env, workspaceId, rule, options.now ?? deps.clock.now());
       const [row] = await needWarehouse(deps).query<{ n: bigint }>(`select count(*) as n from (${compiled.sql})`, compiled.params);

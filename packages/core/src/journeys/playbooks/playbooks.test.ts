@@ -1,7 +1,7 @@
 import { JourneyBody, type JourneyGraph } from "@siyu/contracts";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../shared/ids";
-import { checkGraphShape } from "./graph-check";
+import { structuralProblems } from "../graph-validation";
 import { instantiatePlaybook, listPlaybooks, PLAYBOOK_KEYS, type PlaybookPicks } from "./playbooks";
 
 function picksFor(needs: string[]): PlaybookPicks {
@@ -32,7 +32,7 @@ describe("playbooks", () => {
     ]);
     for (const p of list) {
       expect(JourneyBody.safeParse(p.journey).success, p.key).toBe(true);
-      expect(checkGraphShape(p.journey.graph), p.key).toEqual([]);
+      expect(structuralProblems(p.journey.graph), p.key).toEqual([]);
       expect(p.needs.length, p.key).toBeGreaterThan(0);
     }
   });
@@ -42,7 +42,7 @@ describe("playbooks", () => {
       const picks = { ...picksFor(p.needs), channel: "sms" as const };
       const journey = instantiatePlaybook(p.key, picks);
       expect(JourneyBody.parse(journey)).toEqual(journey);
-      expect(checkGraphShape(journey.graph), p.key).toEqual([]);
+      expect(structuralProblems(journey.graph), p.key).toEqual([]);
       const text = JSON.stringify(journey);
       expect(text, p.key).not.toMatch(/00000000-0000-4000-8000-/);
       for (const id of Object.values(picks.templates)) expect(text).toContain(id);
@@ -77,39 +77,5 @@ describe("playbooks", () => {
     );
     expect(() => instantiatePlaybook("nope", { templates: {} })).toThrow(expect.objectContaining({ code: "playbooks.not_found" }));
     expect(PLAYBOOK_KEYS).toHaveLength(8);
-  });
-});
-
-describe("graph shape check", () => {
-  const at = { x: 0, y: 0 };
-  const trigger = { id: "t", type: "trigger" as const, position: at, trigger: { kind: "api" as const } };
-  const send = (id: string) => ({ id, type: "action" as const, position: at, action: { kind: "add_tag" as const, tagId: newId() } });
-  const wait = (id: string) => ({ id, type: "wait" as const, position: at, wait: { kind: "duration" as const, minutes: 60 } });
-  const codes = (graph: JourneyGraph) => checkGraphShape(graph).map((p) => `${p.code}:${p.nodeId}`);
-
-  it("finds a missing or second trigger, unreachable nodes, dangling and unknown handles", () => {
-    expect(codes({ nodes: [send("a")], edges: [] })).toEqual(["no_trigger:null", "dangling_handle:a"]);
-    expect(codes({ nodes: [trigger, { ...trigger, id: "t2" }, { id: "x", type: "exit", position: at }], edges: [{ from: "t", handle: "next", to: "x" }, { from: "t2", handle: "next", to: "x" }] })).toEqual([
-      "many_triggers:t2",
-      "unreachable:t2",
-    ]);
-    expect(codes({ nodes: [trigger, send("a"), { id: "x", type: "exit", position: at }], edges: [{ from: "t", handle: "yes", to: "x" }, { from: "a", handle: "next", to: "x" }] })).toEqual([
-      "unknown_handle:t",
-      "dangling_handle:t",
-      "unreachable:a",
-    ]);
-  });
-
-  it("allows a loop through a wait, refuses one without", () => {
-    const loop = (middle: ReturnType<typeof send> | ReturnType<typeof wait>) => ({
-      nodes: [trigger, send("a"), middle],
-      edges: [
-        { from: "t", handle: "next", to: "a" },
-        { from: "a", handle: "next", to: middle.id },
-        { from: middle.id, handle: "next", to: "a" },
-      ],
-    });
-    expect(codes(loop(wait("w")))).toEqual([]);
-    expect(codes(loop(send("b")))).toEqual(["cycle_without_wait:a"]);
   });
 });

@@ -1,5 +1,8 @@
 import type { Db } from "@siyu/storage";
 import type { JourneyTrigger } from "@siyu/contracts";
+import type { LiveJourneyTrigger } from "../live-journeys";
+
+export type { LiveJourneyTrigger };
 
 export type TriggerKind = JourneyTrigger["kind"];
 
@@ -24,12 +27,6 @@ export interface TriggerEntry {
 /** The engine's entry point: starts runs for the entries in the caller's transaction (deduplicating by journey + entry key). */
 export type StartRuns = (tx: Db, now: Date, entries: TriggerEntry[]) => Promise<unknown>;
 
-export interface LiveJourneyTrigger {
-  workspaceId: string;
-  journeyId: string;
-  /** The trigger node of the journey's live version. */
-  trigger: JourneyTrigger;
-}
 
 /** The live journeys whose trigger is one of `kinds`, in a workspace (or every workspace when null). */
 export type LiveJourneys = (tx: Db, workspaceId: string | null, kinds: readonly TriggerKind[]) => Promise<LiveJourneyTrigger[]>;

@@ -1,0 +1,15 @@
+export { createJourneysService } from "./journeys.service";
+export type { JourneysService, JourneysDeps, JourneyTemplateLookup, JourneyReferences } from "./journeys.service";
+export { startRuns, advanceRun, VersionCache } from "./journey-engine";
+export { liveJourneys, type LiveJourneyTrigger } from "./live-journeys";
+export type { JourneyEntry, StartRunsResult, EngineContext } from "./journey-engine";
+export { journeyEffects } from "./journey-effects";
+export type { JourneyEffects, IssuedCoupon } from "./journey-effects";
+export { runJourneyTriggersBatch, handleJourneyEvents, JOURNEY_TRIGGERS_CONSUMER } from "./consumers/journey-triggers.consumer";
+export { runDueJourneyTimers } from "./journey-timers.job";
+export { structuralProblems, couponOnEveryPath, handlesOf } from "./graph-validation";
+export { filtersMatch, nextLocalTime, splitBranch, inHoldout } from "./journey-rules";
+export { journeyErrors } from "./journeys.errors";
+export { journeys, journeyVersions, journeyRuns, journeySteps, journeyStoreTasks, journeyTriggerCounts } from "./journeys.schema";
+export * from "./triggers";
+export * from "./playbooks";

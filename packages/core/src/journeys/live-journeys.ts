@@ -1,0 +1,32 @@
+import { sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import { JourneyGraph, type JourneyTrigger } from "@siyu/contracts";
+import { rows } from "../shared/sql-rows";
+
+export interface LiveJourneyTrigger {
+  workspaceId: string;
+  journeyId: string;
+  /** The trigger node of the journey's live version. */
+  trigger: JourneyTrigger;
+}
+
+/**
+ * The live journeys whose live version's trigger is one of `kinds`, in a workspace (or every
+ * workspace when null): what the trigger sources (segments, tiers, lifecycle, date traits,
+ * schedules) enter customers into, through startRuns.
+ */
+export async function liveJourneys(tx: Db, workspaceId: string | null, kinds: readonly JourneyTrigger["kind"][]): Promise<LiveJourneyTrigger[]> {
+  const found = await rows<{ id: string; workspace_id: string; graph: unknown }>(
+    tx,
+    sql`select j.id, j.workspace_id, v.graph from journeys j join journey_versions v on v.journey_id = j.id and v.version = j.live_version
+        where j.status = 'live' ${workspaceId === null ? sql`` : sql`and j.workspace_id = ${workspaceId}::uuid`}
+        order by j.workspace_id, j.id`,
+  );
+  const result: LiveJourneyTrigger[] = [];
+  for (const r of found) {
+    const parsed = JourneyGraph.safeParse(r.graph);
+    const node = parsed.success ? parsed.data.nodes.find((n) => n.type === "trigger") : undefined;
+    if (node?.type === "trigger" && kinds.includes(node.trigger.kind)) result.push({ workspaceId: r.workspace_id, journeyId: r.id, trigger: node.trigger });
+  }
+  return result;
+}
