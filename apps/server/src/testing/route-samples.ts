@@ -52,7 +52,7 @@ export const SAMPLE_BODIES: Record<string, Sample> = {
   "POST /api/v1/workspaces/:workspaceId/alerts/rules/defaults": {},
   "POST /api/v1/workspaces/:workspaceId/alerts/evaluation": {},
   "POST /api/v1/workspaces/:workspaceId/alerts/events/:eventId/acknowledgement": {},
-  "POST /api/v1/workspaces/:workspaceId/broadcasts": (o: Record<string, string>) => ({ name: "Sample broadcast", segmentId: o.segmentId, channel: "sms", templateId: o.templateId }),
+  "POST /api/v1/workspaces/:workspaceId/broadcasts": (o: Record<string, string>) => ({ name: "Sample broadcast", segmentId: o.segmentId, channel: "inbox", templateId: o.messageTemplateId }),
   "POST /api/v1/workspaces/:workspaceId/broadcasts/:broadcastId/cancel": {},
   "PATCH /api/v1/workspaces/:workspaceId/tags/settings": { recomputeIntervalMinutes: 720 },
   "POST /api/v1/workspaces/:workspaceId/tags": { kind: "manual", name: "Sample tag" },
