@@ -104,6 +104,23 @@ export const JourneyNode = z.discriminatedUnion("type", [
 export type JourneyNode = z.infer<typeof JourneyNode>;
 export type JourneyNodeType = JourneyNode["type"];
 
+/** The handles a node leaves by, in the order the canvas draws them; at publish every one needs exactly one edge (a path ends at an exit node). */
+export function nodeHandles(node: JourneyNode): string[] {
+  switch (node.type) {
+    case "trigger":
+    case "action":
+      return ["next"];
+    case "wait":
+      return node.wait.kind === "until_event" ? ["event", "timeout"] : ["next"];
+    case "condition":
+      return ["yes", "no"];
+    case "split":
+      return node.branches.map((b) => b.key);
+    case "exit":
+      return [];
+  }
+}
+
 export const JourneyEdge = z.strictObject({
   from: NodeId,
   /** "next", "yes", "no", "event", "timeout", or a split branch's key. */

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { JourneyEdge, JourneyGraph, JourneyNode } from "@siyu/contracts";
-import { couponOnEveryPath, handlesOf, reachableFrom, structuralProblems } from "./graph-validation";
+import { nodeHandles } from "@siyu/contracts";
+import { couponOnEveryPath, reachableFrom, structuralProblems } from "./graph-validation";
 
 const at = { x: 0, y: 0 };
 const trigger = (id = "t"): JourneyNode => ({ id, type: "trigger", position: at, trigger: { kind: "api" } });
@@ -60,7 +61,7 @@ describe("graph validation", () => {
         const nodes: JourneyNode[] = [trigger(), ...ks.map((k, i) => (k === "wait" ? wait(`n${i}`) : k === "action" ? act(`n${i}`) : k === "condition" ? cond(`n${i}`) : exit(`n${i}`)))];
         const edges: JourneyEdge[] = [];
         let ti = 0;
-        for (const n of nodes) for (const h of handlesOf(n)) edges.push(e(n.id, nodes[1 + (targets[ti++ % targets.length]! % (nodes.length - 1))]!.id, h));
+        for (const n of nodes) for (const h of nodeHandles(n)) edges.push(e(n.id, nodes[1 + (targets[ti++ % targets.length]! % (nodes.length - 1))]!.id, h));
         return { nodes, edges } satisfies JourneyGraph;
       });
     let accepted = 0;

@@ -1,21 +1,5 @@
-import type { GraphProblemDto, JourneyGraph, JourneyNode } from "@siyu/contracts";
+import { nodeHandles, type GraphProblemDto, type JourneyGraph, type JourneyNode } from "@siyu/contracts";
 
-/** The handles a node leaves by; every one needs exactly one edge (a path ends at an exit node). */
-export function handlesOf(node: JourneyNode): string[] {
-  switch (node.type) {
-    case "trigger":
-    case "action":
-      return ["next"];
-    case "wait":
-      return node.wait.kind === "until_event" ? ["event", "timeout"] : ["next"];
-    case "condition":
-      return ["yes", "no"];
-    case "split":
-      return node.branches.map((b) => b.key);
-    case "exit":
-      return [];
-  }
-}
 
 /** The edge leaving `nodeId` by `handle` (graphs that passed validation have exactly one). */
 export function edgeTarget(graph: JourneyGraph, nodeId: string, handle: string): string | null {
@@ -50,7 +34,7 @@ export function structuralProblems(graph: JourneyGraph): GraphProblemDto[] {
       problems.push({ nodeId: e.from, code: "unknown_node", message: `The "${e.handle}" edge of ${e.from} leads to ${e.to}, which is not a node.` });
       continue;
     }
-    if (!handlesOf(from).includes(e.handle)) {
+    if (!nodeHandles(from).includes(e.handle)) {
       problems.push({ nodeId: e.from, code: "unknown_handle", message: `A ${from.type} node has no "${e.handle}" exit.` });
       continue;
     }
@@ -59,7 +43,7 @@ export function structuralProblems(graph: JourneyGraph): GraphProblemDto[] {
     seenHandles.set(key, (seenHandles.get(key) ?? 0) + 1);
   }
   for (const n of graph.nodes) {
-    for (const h of handlesOf(n)) {
+    for (const h of nodeHandles(n)) {
       const count = seenHandles.get(`${n.id}\u0000${h}`) ?? 0;
       if (count === 0) problems.push({ nodeId: n.id, code: "dangling_handle", message: `The "${h}" exit leads nowhere; connect it (end paths with an exit node).` });
       if (count > 1) problems.push({ nodeId: n.id, code: "invalid", message: `The "${h}" exit has ${count} edges; it may have one.` });
@@ -86,7 +70,7 @@ function successors(graph: JourneyGraph, byId: Map<string, JourneyNode>): Map<st
   const next = new Map<string, string[]>();
   for (const e of graph.edges) {
     const from = byId.get(e.from);
-    if (!from || !byId.has(e.to) || !handlesOf(from).includes(e.handle)) continue;
+    if (!from || !byId.has(e.to) || !nodeHandles(from).includes(e.handle)) continue;
     next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
   }
   return next;

@@ -7,7 +7,7 @@ export { journeyEffects } from "./journey-effects";
 export type { JourneyEffects, IssuedCoupon } from "./journey-effects";
 export { runJourneyTriggersBatch, handleJourneyEvents, JOURNEY_TRIGGERS_CONSUMER } from "./consumers/journey-triggers.consumer";
 export { runDueJourneyTimers } from "./journey-timers.job";
-export { structuralProblems, couponOnEveryPath, handlesOf } from "./graph-validation";
+export { structuralProblems, couponOnEveryPath } from "./graph-validation";
 export { filtersMatch, nextLocalTime, splitBranch, inHoldout } from "./journey-rules";
 export { journeyErrors } from "./journeys.errors";
 export { journeys, journeyVersions, journeyRuns, journeySteps, journeyStoreTasks, journeyTriggerCounts } from "./journeys.schema";

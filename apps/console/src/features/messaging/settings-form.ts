@@ -58,6 +58,8 @@ export type SettingsFormValues = {
   channels: Record<Channel, ChannelFormValues>;
   targetedPerDay: number | null;
   generalPerDay: number | null;
+  maxAttempts: number | null;
+  retryBaseSeconds: number | null;
   quietEnabled: boolean;
   quietStart: string;
   quietEnd: string;
@@ -101,6 +103,8 @@ export function settingsToForm(settings: MessagingSettings): { form: SettingsFor
       channels,
       targetedPerDay: settings.targetedPerDay,
       generalPerDay: settings.generalPerDay,
+      maxAttempts: settings.maxAttempts,
+      retryBaseSeconds: settings.retryBaseSeconds,
       quietEnabled: settings.quietHours.enabled,
       quietStart: settings.quietHours.start,
       quietEnd: settings.quietHours.end,
@@ -160,6 +164,8 @@ export function formToSettings(form: SettingsFormValues, secrets: StoredSecrets)
     channels,
     targetedPerDay: numberOrNaN(form.targetedPerDay),
     generalPerDay: numberOrNaN(form.generalPerDay),
+    maxAttempts: numberOrNaN(form.maxAttempts),
+    retryBaseSeconds: numberOrNaN(form.retryBaseSeconds),
     quietHours: { enabled: form.quietEnabled, start: form.quietStart, end: form.quietEnd },
     smsUnsubscribeText: form.smsUnsubscribeText ?? "",
     unsubscribeKeywords: (form.unsubscribeKeywords ?? []).map((k) => k.trim()).filter((k) => k !== ""),
@@ -175,6 +181,8 @@ export function hasStoredSecret(secrets: StoredSecrets, channel: Channel, key: s
 const TOP_FIELDS: Record<string, string> = {
   targetedPerDay: "targetedPerDay",
   generalPerDay: "generalPerDay",
+  maxAttempts: "maxAttempts",
+  retryBaseSeconds: "retryBaseSeconds",
   smsUnsubscribeText: "smsUnsubscribeText",
   unsubscribeKeywords: "unsubscribeKeywords",
   dryRun: "dryRun",

@@ -4,7 +4,8 @@ import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react"
 import { createContext, useContext, type ReactNode } from "react";
 import { useT } from "../../../lib/i18n";
 import type { JourneyFlowNode } from "../graph/flow-graph";
-import { hasInput, outputHandles } from "../graph/node-model";
+import { nodeHandles } from "@siyu/contracts";
+import { hasInput } from "../graph/node-model";
 import { summarizeNode, type SummaryContext } from "../graph/node-summary";
 
 /** What every node on the canvas reads besides its own data: names for summaries and the live counts. */
@@ -31,7 +32,7 @@ function NodeFrame({ id, data, selected }: NodeProps<JourneyFlowNode>) {
   const canvas = useContext(CanvasContext);
   const node = data.node;
   const look = LOOK[node.type];
-  const handles = outputHandles(node);
+  const handles = nodeHandles(node);
   const stats = canvas.stats ? (canvas.stats.get(id) ?? { nodeId: id, entered: 0, inProgress: 0, messages: { sent: 0, delivered: 0, failed: 0, suppressed: {} } }) : null;
   const invalid = data.problems.length > 0;
   const handleLabel = (h: string) => {

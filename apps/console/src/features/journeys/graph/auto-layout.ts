@@ -1,5 +1,5 @@
 import type { JourneyGraph } from "@siyu/contracts";
-import { outputHandles } from "./node-model";
+import { nodeHandles } from "@siyu/contracts";
 
 export const LAYOUT = { rowGap: 150, columnGap: 280 } as const;
 
@@ -20,7 +20,7 @@ export function layoutGraph(graph: JourneyGraph): JourneyGraph {
   const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
   const handleOrder = (from: string, handle: string) => {
     const node = nodeById.get(from);
-    return node ? Math.max(0, outputHandles(node).indexOf(handle)) : 0;
+    return node ? Math.max(0, nodeHandles(node).indexOf(handle)) : 0;
   };
   const out = new Map<string, { to: string; order: number }[]>();
   for (const e of graph.edges) {

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../../lib/api";
 import { flowToGraph, graphToFlow } from "./flow-graph";
 import { formatFilterValue, parseFilterValue } from "./filter-value";
-import { defaultAction, defaultCondition, defaultTrigger, defaultWait, isUnpicked, newNode, nextNodeId, outputHandles, pruneEdges } from "./node-model";
+import { defaultAction, defaultCondition, defaultTrigger, defaultWait, isUnpicked, newNode, nextNodeId, pruneEdges } from "./node-model";
+import { nodeHandles } from "@siyu/contracts";
 import { applyProblems, readGraphProblems } from "./problems";
 
 const graph: JourneyGraph = JourneyGraph.parse({
@@ -45,7 +46,7 @@ describe("graph ↔ React Flow", () => {
 
 describe("node model", () => {
   it("gives each node type its handles", () => {
-    expect(graph.nodes.map((n) => [n.id, outputHandles(n)])).toEqual([
+    expect(graph.nodes.map((n) => [n.id, nodeHandles(n)])).toEqual([
       ["t", ["next"]],
       ["w", ["event", "timeout"]],
       ["s", ["a", "b"]],

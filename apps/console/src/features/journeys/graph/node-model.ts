@@ -1,23 +1,8 @@
+import { nodeHandles } from "@siyu/contracts";
 import type { JourneyAction, JourneyCondition, JourneyEdge, JourneyGraph, JourneyNode, JourneyNodeType, JourneyTrigger, JourneyWait } from "@siyu/contracts";
 
 export const NODE_TYPES: readonly JourneyNodeType[] = ["trigger", "wait", "condition", "split", "action", "exit"];
 
-/** The handles a node leaves by, in the order they are drawn (the contract's edge handles). */
-export function outputHandles(node: JourneyNode): string[] {
-  switch (node.type) {
-    case "trigger":
-    case "action":
-      return ["next"];
-    case "wait":
-      return node.wait.kind === "until_event" ? ["event", "timeout"] : ["next"];
-    case "condition":
-      return ["yes", "no"];
-    case "split":
-      return node.branches.map((b) => b.key);
-    case "exit":
-      return [];
-  }
-}
 
 /** Every node but the trigger can be entered. */
 export function hasInput(node: JourneyNode): boolean {
@@ -65,7 +50,7 @@ export function pruneEdges(graph: JourneyGraph): JourneyGraph {
   const edges = graph.edges.filter((e: JourneyEdge) => {
     const from = nodes.get(e.from);
     const to = nodes.get(e.to);
-    return from !== undefined && to !== undefined && hasInput(to) && outputHandles(from).includes(e.handle);
+    return from !== undefined && to !== undefined && hasInput(to) && nodeHandles(from).includes(e.handle);
   });
   return edges.length === graph.edges.length ? graph : { ...graph, edges };
 }

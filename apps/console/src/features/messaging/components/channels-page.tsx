@@ -130,6 +130,16 @@ function SettingsForm(props: { workspaceId: string; settings: MessagingSettings;
               <InputNumber min={0} max={100} precision={0} style={{ width: "100%" }} data-testid="messaging-general-per-day" />
             </Form.Item>
           </Col>
+          <Col xs={12} md={6}>
+            <Form.Item name="maxAttempts" label={t("messaging.guards.maxAttempts")} tooltip={t("messaging.guards.maxAttemptsHelp")}>
+              <InputNumber min={1} max={20} precision={0} style={{ width: "100%" }} data-testid="messaging-max-attempts" />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={6}>
+            <Form.Item name="retryBaseSeconds" label={t("messaging.guards.retryBaseSeconds")}>
+              <InputNumber min={1} max={3600} precision={0} style={{ width: "100%" }} data-testid="messaging-retry-base-seconds" />
+            </Form.Item>
+          </Col>
           <Col xs={24} md={12}>
             <Form.Item label={t("messaging.guards.quietHours")} tooltip={t("messaging.guards.quietHoursHelp")} style={{ marginBottom: 0 }}>
               <Flex gap={8} align="start" wrap>
