@@ -83,8 +83,9 @@ interface Brand {
 }
 
 let brandSerial = 0;
-/** A workspace with the SMS channel on the fake, an SMS template with and one without a coupon, and a coupon template. */
-async function brand(): Promise<Brand> {
+/** At `startAt` (sessions expire on the clock): a workspace with the SMS channel on the fake, an SMS template with and one without a coupon, and a coupon template. */
+async function brand(startAt: Date): Promise<Brand> {
+  setClock(startAt);
   brandSerial += 1;
   const ws = await createWorkspace(t, `Playbook brand ${brandSerial}`);
   const ingest = (await createApiKey(t, ws, "ingest")).authorization;
@@ -182,13 +183,13 @@ async function couponCodeOf(b: Brand, c: Customer): Promise<string> {
 }
 
 /** Exactly one SMS reached the fake for `c`, at `when`, with these params (and that body in the message log). */
-async function expectOneSms(b: Brand, c: Customer, when: Date, params: Record<string, string>, body: string) {
+async function expectOneSms(b: Brand, c: Customer, when: Date, params: Record<string, string>, body: string, suffix = UNSUBSCRIBE) {
   const sends = sendsTo(c);
   expect(sends, `sms to ${c.name}`).toHaveLength(1);
   expect(sends[0]).toMatchObject({ signName: SIGN, templateParam: params, at: when.toISOString() });
   const delivered = (await messagesOf(b, c)).filter((m) => m.status === "delivered");
   expect(delivered).toHaveLength(1);
-  expect(delivered[0]!.rendered.body).toBe(`${body}${UNSUBSCRIBE}`);
+  expect(delivered[0]!.rendered.body).toBe(`${body}${suffix}`);
   expect(delivered[0]!.deliveredAt).toBe(when.toISOString());
   expect(sends[0]!.outId).toBe(delivered[0]!.id);
 }
@@ -202,7 +203,7 @@ const sentOf = (r: JourneyReportDto) => r.nodes.reduce((a, n) => a + n.messages.
 
 describe("playbook cart_abandoned_offer", () => {
   it("30 minutes after Product Added without an order: a coupon and one SMS with its code; an order inside the 30 minutes → nothing; guards; replays", async () => {
-    const b = await brand();
+    const b = await brand(local("2026-12-01", "10:00"));
     const journey = await launch(b, "cart_abandoned_offer", { templates: { limited_offer: b.templates.coupon }, couponTemplateId: b.couponTemplateId });
     setClock(local("2026-12-01", "10:00"));
     const abandoner = await customer(b, "陈静");
@@ -256,7 +257,7 @@ describe("playbook cart_abandoned_offer", () => {
   });
 
   it("a cart abandoned during quiet hours: the SMS is held and goes at 09:00", async () => {
-    const b = await brand();
+    const b = await brand(local("2026-12-02", "20:50"));
     await launch(b, "cart_abandoned_offer", { templates: { limited_offer: b.templates.coupon }, couponTemplateId: b.couponTemplateId });
     setClock(local("2026-12-02", "20:50"));
     const night = await customer(b, "孙丽");
@@ -275,7 +276,7 @@ describe("playbook cart_abandoned_offer", () => {
 
 describe("playbook welcome_new_member", () => {
   it("on Signed Up a welcome at once and the task reminder a day later; guards; quiet hours; once only", async () => {
-    const b = await brand();
+    const b = await brand(local("2026-12-04", "11:00"));
     const journey = await launch(b, "welcome_new_member", { templates: { welcome: b.templates.plain, tasks_reminder: b.templates.plain } });
     const start = local("2026-12-04", "11:00");
     setClock(start);
@@ -332,3 +333,185 @@ describe("playbook welcome_new_member", () => {
     expect(sendsTo(late).map((s) => [s.templateParam, s.at])).toEqual([[{ name: "钱多" }, local("2026-12-07", "09:00").toISOString()]]);
   });
 });
+
+describe("playbook product_views_coupon", () => {
+  it("the 6th view of the week: a coupon and one SMS at once; 5 views → nothing; the cooldown holds a week", async () => {
+    const b = await brand(local("2026-12-08", "10:00"));
+    const journey = await launch(b, "product_views_coupon", { templates: { exclusive_coupon: b.templates.coupon }, couponTemplateId: b.couponTemplateId });
+    setClock(local("2026-12-08", "10:00"));
+    const keen = await customer(b, "冯磊");
+    const browsing = await customer(b, "蒋欣");
+    const views = (c: Customer, from: number, n: number) => Array.from({ length: n }, (_, i) => track(c, "Product Viewed", `view-${c.userId}-${from + i}`, { sku: "TEA-9" }));
+    await ingest(b, [...views(keen, 0, 3), ...views(browsing, 0, 3)]);
+    await settle();
+    await at(local("2026-12-09", "15:00"));
+    await ingest(b, [...views(keen, 3, 2), ...views(browsing, 3, 2)]);
+    await settle();
+    expect(sendsTo(keen)).toHaveLength(0);
+    await at(local("2026-12-09", "15:30"));
+    await ingest(b, views(keen, 5, 1));
+    await settle();
+    const code = await couponCodeOf(b, keen);
+    await expectOneSms(b, keen, local("2026-12-09", "15:30"), { name: "冯磊", code }, `冯磊，送您优惠券 ${code}`);
+    expect(sendsTo(browsing)).toHaveLength(0);
+    // More views the next day: still inside the 7-day cooldown.
+    await at(local("2026-12-10", "11:00"));
+    await ingest(b, views(keen, 6, 6));
+    await settle();
+    expect(sendsTo(keen)).toHaveLength(1);
+    const r = await report(b, journey.id);
+    expect([r.entered, sentOf(r), r.coupons.issued]).toEqual([1, 1, 1]);
+  });
+});
+
+describe("playbook post_purchase_cross_sell", () => {
+  it("two days after an order, one recommendation", async () => {
+    const b = await brand(local("2026-12-11", "12:00"));
+    const journey = await launch(b, "post_purchase_cross_sell", { templates: { recommendation: b.templates.plain } });
+    const start = local("2026-12-11", "12:00");
+    setClock(start);
+    const buyer = await customer(b, "韩梅");
+    await ingest(b, [track(buyer, "Order Completed", `order-${buyer.userId}`, { order_id: `o-${buyer.userId}`, total: 25 })]);
+    await settle();
+    await at(new Date(start.getTime() + 48 * HOUR - MINUTE));
+    expect(sendsTo(buyer)).toHaveLength(0);
+    const due = new Date(start.getTime() + 48 * HOUR);
+    await at(due);
+    await expectOneSms(b, buyer, due, { name: "韩梅" }, "韩梅，您好！");
+    const r = await report(b, journey.id);
+    expect([r.entered, sentOf(r)]).toEqual([1, 1]);
+  });
+});
+
+describe("playbook birthday_care", () => {
+  it("on the birthday at 10:00 local: a coupon and one greeting; not before 10:00, not on other days, not twice", async () => {
+    const b = await brand(local("2026-12-19", "12:00"));
+    const journey = await launch(b, "birthday_care", { templates: { birthday: b.templates.coupon }, couponTemplateId: b.couponTemplateId });
+    setClock(local("2026-12-19", "12:00"));
+    const today = await customer(b, "林青", { traits: { birthday: "1992-12-20" } });
+    const tomorrow = await customer(b, "何田", { traits: { birthday: "1990-12-21" } });
+    await at(local("2026-12-20", "09:59"));
+    expect(sendsTo(today)).toHaveLength(0);
+    await at(local("2026-12-20", "10:00"));
+    const code = await couponCodeOf(b, today);
+    await expectOneSms(b, today, local("2026-12-20", "10:00"), { name: "林青", code }, `林青，送您优惠券 ${code}`);
+    expect(sendsTo(tomorrow)).toHaveLength(0);
+    await at(local("2026-12-20", "16:00"));
+    expect(sendsTo(today)).toHaveLength(1);
+    const r = await report(b, journey.id);
+    expect([r.entered, sentOf(r)]).toEqual([1, 1]);
+  });
+});
+
+describe("playbook expiry_reminder", () => {
+  it("every day at 10:00 the segment's members get a service reminder; the 72-hour cooldown skips the next two days", async () => {
+    const b = await brand(local("2026-12-21", "12:00"));
+    const serviceTemplate = await b.ok<TemplateDto>("POST", "/message-templates", {
+      name: "Expiry",
+      channel: "sms",
+      purpose: "service",
+      content: { "zh-CN": { body: "{{ profile.name }}，您的积分即将到期", providerTemplate: "SMS_PLAIN", params: { name: "{{ profile.name }}" } } },
+    });
+    setClock(local("2026-12-21", "12:00"));
+    const expiring = await customer(b, "罗兰", { traits: { points_expiring: "yes" }, consent: false });
+    const other = await customer(b, "高远");
+    const segment = await b.ok<{ id: string }>("POST", "/segments", { name: "积分将到期", rule: { type: "trait", trait: "points_expiring", op: "eq", value: "yes" } });
+    await refreshSegment(b, segment.id);
+    const journey = await launch(b, "expiry_reminder", { templates: { expiry_reminder: serviceTemplate.id }, segmentId: segment.id });
+    await at(local("2026-12-22", "09:59"));
+    expect(sendsTo(expiring)).toHaveLength(0);
+    await at(local("2026-12-22", "10:00"));
+    // A service message needs no marketing consent and carries no unsubscribe text.
+    await expectOneSms(b, expiring, local("2026-12-22", "10:00"), { name: "罗兰" }, "罗兰，您的积分即将到期", "");
+    expect(sendsTo(other)).toHaveLength(0);
+    await at(local("2026-12-23", "10:00"));
+    await at(local("2026-12-24", "10:00"));
+    expect(sendsTo(expiring)).toHaveLength(1);
+    const r = await report(b, journey.id);
+    expect([r.entered, sentOf(r)]).toEqual([1, 1]);
+  });
+});
+
+describe("playbook tier_upgrade_congrats", () => {
+  it("an order that lifts a member to silver: one congratulation", async () => {
+    const b = await brand(local("2026-12-26", "14:00"));
+    const tierTemplate = await b.ok<TemplateDto>("POST", "/message-templates", {
+      name: "Tier",
+      channel: "sms",
+      purpose: "marketing",
+      content: { "zh-CN": { body: "{{ profile.name }}，恭喜升级为{{ profile.tier }}", providerTemplate: "SMS_PLAIN", params: { name: "{{ profile.name }}" } } },
+    });
+    const journey = await launch(b, "tier_upgrade_congrats", { templates: { tier_upgrade: tierTemplate.id } });
+    const start = local("2026-12-26", "14:00");
+    setClock(start);
+    const member = await customer(b, "曹雪");
+    await ingest(b, [track(member, "Order Completed", `order-${member.userId}`, { order_id: `o-${member.userId}`, total: 1200 })]);
+    await settle();
+    const sends = sendsTo(member);
+    expect(sends.map((s) => [s.templateParam, s.at])).toEqual([[{ name: "曹雪" }, start.toISOString()]]);
+    const [message] = (await messagesOf(b, member)).filter((m) => m.status === "delivered");
+    expect(message!.rendered.body).toMatch(/^曹雪，恭喜升级为/);
+    const r = await report(b, journey.id);
+    expect(sentOf(r)).toBe(1);
+  });
+});
+
+describe("playbook dormant_recall", () => {
+  it("a customer entering the dormant segment at a refresh: a recall coupon and one SMS; members from before the publish and active customers get nothing", async () => {
+    const start = local("2027-01-05", "12:00");
+    const b = await brand(start);
+    const sleeper = await customer(b, "沈玉");
+    const soon = await customer(b, "贾宁");
+    const regular = await customer(b, "魏东");
+    // Last orders 100, 89 and 7 days ago (sent late, with their own timestamps).
+    const order = (c: Customer, daysAgo: number) => ({
+      ...track(c, "Order Completed", `order-${c.userId}`, { order_id: `o-${c.userId}`, total: 20 }),
+      timestamp: new Date(clock.now().getTime() - daysAgo * 24 * HOUR).toISOString(),
+    });
+    await ingest(b, [order(sleeper, 100), order(soon, 89), order(regular, 7)]);
+    await settle();
+    await catchUpWarehouse();
+    // The operator's dormant segment: bought before, nothing in the last 90 days. Created (and refreshed) before the journey.
+    const dormant = await b.ok<{ id: string }>("POST", "/segments", {
+      name: "沉睡会员",
+      rule: {
+        type: "and",
+        rules: [
+          { type: "trait", trait: "order_count", op: "gte", value: 1 },
+          { type: "event", event: "Order Completed", measure: { kind: "count" }, op: "eq", value: 0, window: { kind: "in_last_days", days: 90 } },
+        ],
+      },
+    });
+    setClock(new Date(start.getTime() + MINUTE));
+    const journey = await launch(b, "dormant_recall", { templates: { recall: b.templates.coupon }, couponTemplateId: b.couponTemplateId, segmentId: dormant.id });
+    await settle();
+    // The sleeper entered the segment before the journey went live (regression: it was entered when the source read the change late).
+    expect(sendsTo(sleeper)).toHaveLength(0);
+    const refreshAt = new Date(start.getTime() + 2 * 24 * HOUR);
+    await at(refreshAt);
+    await refreshSegment(b, dormant.id);
+    const code = await couponCodeOf(b, soon);
+    await expectOneSms(b, soon, refreshAt, { name: "贾宁", code }, `贾宁，送您优惠券 ${code}`);
+    expect(sendsTo(sleeper)).toHaveLength(0);
+    expect(sendsTo(regular)).toHaveLength(0);
+    // Another refresh changes nothing: they are already members.
+    await at(new Date(refreshAt.getTime() + HOUR));
+    await refreshSegment(b, dormant.id);
+    expect(sendsTo(soon)).toHaveLength(1);
+    const r = await report(b, journey.id);
+    expect([r.entered, sentOf(r), r.coupons.issued]).toEqual([1, 1, 1]);
+  });
+});
+
+async function catchUpWarehouse() {
+  while ((await loadEventsIntoWarehouse({ db: t.database.db, warehouse: t.warehouse })) > 0);
+  await refreshProfileSnapshot({ db: t.database.db, warehouse: t.warehouse });
+}
+
+/** The warehouse catches up (events, profile snapshot), the segment refreshes over HTTP, and everything drains. */
+async function refreshSegment(b: Brand, segmentId: string) {
+  await settle();
+  await catchUpWarehouse();
+  await b.ok("POST", `/segments/${segmentId}/refresh`, {});
+  await settle();
+}
