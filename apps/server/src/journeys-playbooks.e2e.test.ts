@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JourneyDto, JourneyReportDto, MessageDto, MessagePageDto, PlaybookListDto, TemplateDto } from "@siyu/contracts";
 import { fixedClock, instantiatePlaybook, loadEventsIntoWarehouse, refreshProfileSnapshot, type PlaybookPicks } from "@siyu/core";
 import { sql } from "@siyu/storage/orm";
-import { type FakeAliyunSms, startFakeAliyunSms } from "../../../packages/core/src/messaging/channels/testing";
+import { type FakeAliyunSms, startFakeAliyunSms } from "@siyu/core/testing";
 import { buildTestApp, createApiKey, createWorkspace, type TestApp, type TestWorkspace } from "./testing/test-app";
 
 /**
@@ -433,7 +433,7 @@ describe("playbook expiry_reminder", () => {
 });
 
 describe("playbook tier_upgrade_congrats", () => {
-  it("an order that lifts a member to silver: one congratulation", async () => {
+  it("an order that lifts a member to silver: one congratulation; an order keeping the level nothing; gold later: another", async () => {
     const b = await brand(local("2026-12-26", "14:00"));
     const tierTemplate = await b.ok<TemplateDto>("POST", "/message-templates", {
       name: "Tier",
@@ -447,12 +447,21 @@ describe("playbook tier_upgrade_congrats", () => {
     const member = await customer(b, "曹雪");
     await ingest(b, [track(member, "Order Completed", `order-${member.userId}`, { order_id: `o-${member.userId}`, total: 1200 })]);
     await settle();
-    const sends = sendsTo(member);
-    expect(sends.map((s) => [s.templateParam, s.at])).toEqual([[{ name: "曹雪" }, start.toISOString()]]);
-    const [message] = (await messagesOf(b, member)).filter((m) => m.status === "delivered");
-    expect(message!.rendered.body).toMatch(/^曹雪，恭喜升级为/);
+    await expectOneSms(b, member, start, { name: "曹雪" }, "曹雪，恭喜升级为silver");
+    // A small order the next day keeps the level: nothing; a big one the day after lifts to gold: a second congratulation.
+    await at(new Date(start.getTime() + 24 * HOUR));
+    await ingest(b, [track(member, "Order Completed", `order2-${member.userId}`, { order_id: `o2-${member.userId}`, total: 10 })]);
+    await settle();
+    expect(sendsTo(member)).toHaveLength(1);
+    const goldAt = new Date(start.getTime() + 48 * HOUR);
+    await at(goldAt);
+    await ingest(b, [track(member, "Order Completed", `order3-${member.userId}`, { order_id: `o3-${member.userId}`, total: 2000 })]);
+    await settle();
+    expect(sendsTo(member).map((s) => s.at)).toEqual([start.toISOString(), goldAt.toISOString()]);
+    const bodies = (await messagesOf(b, member)).filter((m) => m.status === "delivered").map((m) => m.rendered.body);
+    expect(bodies.sort()).toEqual([`曹雪，恭喜升级为gold${UNSUBSCRIBE}`, `曹雪，恭喜升级为silver${UNSUBSCRIBE}`]);
     const r = await report(b, journey.id);
-    expect(sentOf(r)).toBe(1);
+    expect([r.entered, sentOf(r)]).toEqual([2, 2]);
   });
 });
 
