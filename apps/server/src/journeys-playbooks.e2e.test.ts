@@ -254,6 +254,15 @@ describe("playbook cart_abandoned_offer", () => {
     expect(sendsTo(abandoner)).toHaveLength(1);
     expect((await report(b, journey.id)).entered).toBe(4);
     expect(sms.distinctOutIds()).toBe(sms.sends.length);
+
+    // The abandoner buys within the 48-hour goal window: the report counts the conversion and its revenue.
+    await ingest(b, [track(abandoner, "Order Completed", `order-${abandoner.userId}`, { order_id: `o-${abandoner.userId}`, total: 88 })]);
+    await settle();
+    const converted = await report(b, journey.id);
+    // The buyer's order inside the wait ended that run as a conversion too (goals are judged before the wait's event branch).
+    expect([converted.goalReached, converted.revenue.journey]).toEqual([2, (30 + 88) * 100]);
+    // Coupons go to everyone who timed out, including those the message could not reach.
+    expect(converted.coupons.issued).toBe(3);
   });
 
   it("a cart abandoned during quiet hours: the SMS is held and goes at 09:00", async () => {
