@@ -1,4 +1,4 @@
-import { createCoreServices, DEFAULT_ACCESS_SETTINGS, systemClock, type CoreServices } from "@siyu/core";
+import { type Clock, createCoreServices, DEFAULT_ACCESS_SETTINGS, systemClock, type CoreServices } from "@siyu/core";
 import type { ApiKeyScope, Role } from "@siyu/contracts";
 import { openWarehouse, type Warehouse } from "@siyu/storage";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
@@ -18,11 +18,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(overrides: Partial<HttpServerOptions> = {}): Promise<TestApp> {
+/** `options.clock` replaces the system clock everywhere (services, dispatcher, channel adapters) for tests that move time. */
+export async function buildTestApp(overrides: Partial<HttpServerOptions> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const warehouse = await openWarehouse({ dataDir: null });
   await warehouse.migrate();
-  const services = createCoreServices({ db: database.db, warehouse, clock: systemClock, settings: { access: TEST_ACCESS_SETTINGS } });
+  const services = createCoreServices({ db: database.db, warehouse, clock: options.clock ?? systemClock, settings: { access: TEST_ACCESS_SETTINGS } });
   const app = await buildHttpServer({
     services,
     registry: createMetricsRegistry(),

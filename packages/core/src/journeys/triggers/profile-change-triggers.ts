@@ -12,7 +12,8 @@ import type { LiveJourneyTrigger, TriggerDeps, TriggerEntry, TriggerKind } from 
  * the scores job lifecycle.changed — each to profile_events in the transaction of the change.
  * A source reads them in seq order like an event-log consumer: its offset (in
  * events_consumer_offsets) moves in the transaction that starts the runs, so each change enters
- * its journeys exactly once, and a journey published later is not fed old changes. A source's
+ * its journeys exactly once, and a journey published later is not fed old changes (neither those
+ * before the source's position nor those read after the publish but made before it). A source's
  * first run starts at the end of the log: an upgrade does not replay history into journeys.
  */
 interface ProfileChange {
@@ -108,6 +109,8 @@ async function runChangeSource(db: Db, clock: Clock, deps: TriggerDeps, source: 
         let journeys = journeysOf.get(change.workspace_id);
         if (!journeys) journeysOf.set(change.workspace_id, (journeys = await deps.liveJourneys(tx, change.workspace_id, source.triggerKinds)));
         for (const journey of journeys) {
+          // A change from before the journey went live (read late: the source runs every 30 s) enters nothing.
+          if (journey.liveSince && new Date(change.at).getTime() < journey.liveSince.getTime()) continue;
           const kind = source.fires(journey.trigger, change);
           if (!kind) continue;
           const seq = Number(change.seq);

@@ -70,6 +70,19 @@ describe("profile change trigger sources", () => {
     expect(new Set(started.map((e) => e.entryKey)).size).toBe(2);
   });
 
+  it("a change made before the journey went live enters nothing, even when the source reads it after the publish", async () => {
+    const ws = await workspace();
+    const [early, late] = [await newProfile(database.db, ws), await newProfile(database.db, ws)];
+    const segmentId = newId();
+    const { live, started, deps } = engine([{ workspaceId: ws, trigger: { kind: "segment_entered", segmentId } }]);
+    await changes([{ workspaceId: ws, profileId: early, kind: "segment.entered", payload: { segmentId } }]);
+    clock.advance(60_000);
+    live[0]!.liveSince = clock.now();
+    await changes([{ workspaceId: ws, profileId: late, kind: "segment.entered", payload: { segmentId } }]);
+    expect(await runSegmentTriggers(database.db, clock, deps)).toBe(1);
+    expect(started.map((e) => e.profileId)).toEqual([late]);
+  });
+
   it("a source's first run starts at the end of the log: older changes enter nothing", async () => {
     const ws = await workspace();
     const p = await newProfile(database.db, ws);
