@@ -29,11 +29,12 @@ afterAll(async () => {
 });
 
 function siyu(...args: string[]) {
-  return run(process.execPath, [bin, ...args], { env, timeout: 60_000 });
+  // Each call starts a Node process that loads the whole server; the demo load is the slowest.
+  return run(process.execPath, [bin, ...args], { env, timeout: 180_000 });
 }
 
 describe("siyu CLI", () => {
-  it("migrate, demo, create-operator work on one store and the demo keeps its members", async () => {
+  it("migrate, demo, create-operator work on one store and the demo keeps its members", { timeout: 240_000 }, async () => {
     expect((await siyu("migrate")).stdout).toContain("Migrations applied.");
     const demo = await siyu("demo", "--seed", "7");
     expect(demo.stdout).toMatch(/Demo workspace rebuilt: .* 0 member\(s\) kept/);
@@ -61,7 +62,7 @@ describe("siyu CLI", () => {
     }
   });
 
-  it("refuses bad arguments with a message naming them", async () => {
+  it("refuses bad arguments with a message naming them", { timeout: 240_000 }, async () => {
     await expect(siyu("create-operator", "--email", "nope", "--role", "king")).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/--email[\s\S]*--name[\s\S]*--role/),
