@@ -15,6 +15,8 @@ const saved = MessagingSettings.parse({
   quietHours: { enabled: true, start: "22:00", end: "08:30" },
   unsubscribeKeywords: ["TD", "退订"],
   dryRun: true,
+  maxAttempts: 3,
+  retryBaseSeconds: 120,
 });
 
 describe("messaging settings form ↔ MessagingSettings", () => {
@@ -27,6 +29,9 @@ describe("messaging settings form ↔ MessagingSettings", () => {
     expect(body.quietHours).toEqual({ enabled: true, start: "22:00", end: "08:30" });
     expect(body.unsubscribeKeywords).toEqual(["TD", "退订"]);
     expect(body.dryRun).toBe(true);
+    // Retries are kept too: a save from the page must not reset them to the defaults.
+    expect(body.maxAttempts).toBe(3);
+    expect(body.retryBaseSeconds).toBe(120);
     // Channels never configured go as "off, nothing set".
     expect(body.channels.inbox).toEqual({ enabled: false, config: {}, dailyCap: null });
   });

@@ -64,6 +64,8 @@ export type SettingsFormValues = {
   smsUnsubscribeText: string;
   unsubscribeKeywords: string[];
   dryRun: boolean;
+  maxAttempts: number | null;
+  retryBaseSeconds: number | null;
 };
 
 /** The secrets a channel has on the server (masked): kept when their input is left blank. */
@@ -107,6 +109,8 @@ export function settingsToForm(settings: MessagingSettings): { form: SettingsFor
       smsUnsubscribeText: settings.smsUnsubscribeText,
       unsubscribeKeywords: [...settings.unsubscribeKeywords],
       dryRun: settings.dryRun,
+      maxAttempts: settings.maxAttempts,
+      retryBaseSeconds: settings.retryBaseSeconds,
     },
     secrets,
   };
@@ -164,6 +168,8 @@ export function formToSettings(form: SettingsFormValues, secrets: StoredSecrets)
     smsUnsubscribeText: form.smsUnsubscribeText ?? "",
     unsubscribeKeywords: (form.unsubscribeKeywords ?? []).map((k) => k.trim()).filter((k) => k !== ""),
     dryRun: form.dryRun,
+    maxAttempts: numberOrNaN(form.maxAttempts),
+    retryBaseSeconds: numberOrNaN(form.retryBaseSeconds),
   };
 }
 
@@ -178,6 +184,8 @@ const TOP_FIELDS: Record<string, string> = {
   smsUnsubscribeText: "smsUnsubscribeText",
   unsubscribeKeywords: "unsubscribeKeywords",
   dryRun: "dryRun",
+  maxAttempts: "maxAttempts",
+  retryBaseSeconds: "retryBaseSeconds",
 };
 const QUIET_FIELDS: Record<string, string> = { enabled: "quietEnabled", start: "quietStart", end: "quietEnd" };
 
