@@ -39,6 +39,8 @@ describe("messaging settings form ↔ MessagingSettings", () => {
   it("never puts a secret into an input: its input starts blank and the hint says it is set", () => {
     const { form, secrets } = settingsToForm(saved);
     expect(form.channels.sms.config.accessKeySecret).toBe("");
+    // The server masks the access key id too: it is write-only like the secret.
+    expect(form.channels.sms.config.accessKeyId).toBe("");
     expect(form.channels.email.config.password).toBe("");
     expect(hasStoredSecret(secrets, "sms", "accessKeySecret")).toBe(true);
     expect(hasStoredSecret(secrets, "wechat_template", "secret")).toBe(false);

@@ -13,9 +13,11 @@ const text = (key: string): ConfigKey => ({ key, kind: "text" });
 const secret = (key: string): ConfigKey => ({ key, kind: "secret" });
 const num = (key: string): ConfigKey => ({ key, kind: "number" });
 
+// The server masks every key named like a credential (/secret|password|key|token/: accessKeyId and secretId too),
+// so those are write-only here as well: a text input would show the mask as if it were the value.
 const SMS_KEYS: Readonly<Record<SmsProvider, readonly ConfigKey[]>> = {
-  aliyun: [text("accessKeyId"), secret("accessKeySecret"), text("signName")],
-  tencent: [text("secretId"), secret("secretKey"), text("smsSdkAppId"), text("signName")],
+  aliyun: [secret("accessKeyId"), secret("accessKeySecret"), text("signName")],
+  tencent: [secret("secretId"), secret("secretKey"), text("smsSdkAppId"), text("signName")],
 };
 
 /** The provider keys each channel knows, shown as labelled inputs; any other key stays editable as a raw pair. */
