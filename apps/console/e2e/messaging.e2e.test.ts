@@ -96,7 +96,8 @@ describe("messaging in Chromium", () => {
     expect(await secret.inputValue()).toBe("");
     expect(await secret.getAttribute("placeholder")).toBe("••••••");
     expect(await byTestId("channel-config-sms-accessKeyId").inputValue()).toBe("");
-    await byTestId("channel-card-sms").getByText("Set. Leave blank to keep it.").waitFor();
+    // Both credentials (the access key id and its secret) say they are set.
+    await expect.poll(() => byTestId("channel-card-sms").getByText("Set. Leave blank to keep it.").count()).toBe(2);
     expect(await page.content()).not.toContain("a-very-secret-key");
     // The reply callback URL to paste into the provider's console.
     expect(await byTestId("channel-sms-reply-callback").innerText()).toMatch(/\/api\/v1\/callbacks\/sms\/aliyun\/[\w-]{22}\.[\w-]{22}$/);
