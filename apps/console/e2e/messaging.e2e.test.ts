@@ -38,11 +38,12 @@ describe("messaging in Chromium", () => {
     await byTestId("template-field-en-body").fill("{{ profile.name }}, spring tea is here: the second cup is half price");
     await byTestId("template-field-en-providerTemplate").fill("SMS_152550006");
     await byTestId("template-save").click();
-    const saved = await until(
+    const found = await until(
       "the template saved",
       () => api.get<TemplateListDto>(`${ws}/message-templates`).then((r) => r.items.find((t) => t.name === SMS_TEMPLATE)),
-      (t): t is TemplateDto => t !== undefined,
+      (t) => t !== undefined,
     );
+    const saved = found as TemplateDto;
     expect(saved.channel).toBe("sms");
     expect(Object.keys(saved.content).sort()).toEqual(["en", "zh-CN"]);
     expect(saved.variables).toEqual(["profile.name"]);
