@@ -1,9 +1,10 @@
 import { sql } from "@siyu/storage/orm";
-import { accessOperators, randomToken, workspaces, type CoreServices } from "@siyu/core";
+import { accessOperators, randomToken, systemContext, workspaces, type CoreServices } from "@siyu/core";
 import type { Database } from "@siyu/storage";
 import type { DemoBrand } from "@siyu/demo";
 import { defineDemoSegmentation } from "./demo/demo-segmentation";
 import { seedDemoWorkspace } from "./demo/seed-demo";
+import { seedDemoBroadcast } from "./demo/demo-messaging";
 import { defineDemoAcquisitionCosts } from "./demo/demo-acquisition-costs";
 import { createWorkspaceWithOwner } from "@siyu/core";
 
@@ -46,6 +47,7 @@ export async function bootstrapEmptyStore(
     const { workspace, brand } = await seedDemoWorkspace(services, { memberCount: options.demoMembers });
     demo = { workspaceId: workspace.id, brand };
     await defineDemoSegmentation(services, workspace.id);
+    await seedDemoBroadcast(services, systemContext(workspace.id), workspace.timezone, new Date());
     await defineDemoAcquisitionCosts(services, workspace.id, brand, new Date());
     await services.access.addMembership(
       { workspaceId: workspace.id, actor: { type: "system", id: null, name: "system" }, storeIds: null, ip: null },

@@ -242,3 +242,20 @@ export const MessageParams = WorkspaceParams.extend({ messageId: Id });
 export const SuppressionParams = WorkspaceParams.extend({ suppressionId: Id });
 export const SuppressionListDto = z.object({ items: z.array(SuppressionEntryDto) });
 export type SuppressionListDto = z.infer<typeof SuppressionListDto>;
+
+// ---------------------------------------------------------------------------------------------
+// Provider callbacks
+// ---------------------------------------------------------------------------------------------
+
+/** URLs to paste into the providers' consoles; each carries the workspace's callback token (keep them secret). */
+export const MessagingCallbacksDto = z.object({
+  smsReplies: z.object({
+    /** Aliyun SMS console → 通用设置 → 上行短信接收 (HTTP push of SmsUp). */
+    aliyun: z.string(),
+    /** Tencent Cloud SMS console → 应用设置 → 回调配置 → 回复短信回调. */
+    tencent: z.string(),
+  }),
+});
+export type MessagingCallbacksDto = z.infer<typeof MessagingCallbacksDto>;
+/** The path of a provider's SMS reply callback. */
+export const SmsReplyCallbackParams = z.strictObject({ callbackToken: z.string().min(1).max(100) });

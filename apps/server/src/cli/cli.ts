@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createCoreServices, deleteWorkspaceFromWarehouse, DomainError, drainWarehouse, randomToken, systemClock, type CoreServices } from "@siyu/core";
+import { createCoreServices, deleteWorkspaceFromWarehouse, DomainError, drainWarehouse, randomToken, systemClock, systemContext, type CoreServices } from "@siyu/core";
 import type { Role } from "@siyu/contracts";
 import { ROLES } from "@siyu/contracts";
 import { StorageError, type Database, type Warehouse } from "@siyu/storage";
@@ -11,6 +11,7 @@ import { loadDemoEvents } from "../demo/load-demo-events";
 import { defineDemoAcquisitionCosts } from "../demo/demo-acquisition-costs";
 import { computeDemoSegmentation, defineDemoSegmentation } from "../demo/demo-segmentation";
 import { seedDemoStoredValue } from "../demo/demo-stored-value";
+import { seedDemoBroadcast } from "../demo/demo-messaging";
 import { startSiyu } from "../start";
 import { IMPORT_USAGE, runImportCommand } from "./import.command";
 import { CLV_USAGE, runClvCommand } from "./clv.command";
@@ -130,6 +131,7 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     if (old) await deleteWorkspaceFromWarehouse(warehouse, old.id);
     const result = await rebuildDemoWorkspace(services, { seed, memberCount: config.demoMembers });
     await defineDemoSegmentation(services, result.workspace.id);
+    await seedDemoBroadcast(services, systemContext(result.workspace.id), result.workspace.timezone, new Date());
     await defineDemoAcquisitionCosts(services, result.workspace.id, result.brand, new Date());
     console.log(`Demo workspace rebuilt: ${result.workspace.name} (${result.workspace.id}); ${result.restoredMembers} member(s) kept.`);
     const loaded = await loadDemoEvents(services, result.workspace.id, result.brand, {

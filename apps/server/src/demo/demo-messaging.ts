@@ -1,5 +1,5 @@
 import { MessagingSettings, type TemplateInput } from "@siyu/contracts";
-import type { CoreServices, WorkspaceContext } from "@siyu/core";
+import { addDays, localParts, startOfLocalDay, type CoreServices, type WorkspaceContext } from "@siyu/core";
 
 /**
  * The demo brand's message templates, in Chinese and English: the brand plans' welcome, cart
@@ -51,7 +51,48 @@ export const DEMO_TEMPLATES: TemplateInput[] = [
       en: { subject: "Some of your points expire soon", body: "Part of your {{ profile.points }} points expire at the end of the month: redeem them in the points mall.", url: "/pages/points-mall" },
     },
   },
+  {
+    name: "新品上市 New fruit tea",
+    channel: "inbox",
+    purpose: "marketing",
+    content: {
+      "zh-CN": { subject: "{{ profile.name | default: '亲爱的会员' }}，夏日水果茶上新", body: "杨枝甘露、满杯红柚本周末上市，会员到店第二杯半价。", url: "/pages/menu" },
+      en: { subject: "New fruit teas for you, {{ profile.name | default: 'friend' }}", body: "Mango pomelo sago and grapefruit tea arrive this weekend: members get the second cup half price.", url: "/pages/menu" },
+    },
+  },
 ];
+
+/** The demo's broadcast: the new fruit teas, to the fruit-tea lovers, on the coming Saturday at 10:00. */
+export const DEMO_BROADCAST = { name: "周末新品推送 Weekend launch", segment: "水果茶爱好者", template: "新品上市 New fruit tea", localHour: 10 } as const;
+
+/** 10:00 local on the next Saturday after `now` (a week later when today is Saturday). */
+export function nextSaturdayMorning(now: Date, timeZone: string, hour: number): Date {
+  const today = localParts(now, timeZone);
+  const ahead = (6 - today.weekday + 7) % 7 || 7;
+  const day = localParts(addDays(now, ahead), timeZone);
+  const midnight = startOfLocalDay(`${day.year}-${String(day.month).padStart(2, "0")}-${String(day.day).padStart(2, "0")}`, timeZone);
+  return new Date(midnight.getTime() + hour * 3_600_000);
+}
+
+/**
+ * One scheduled broadcast, so the broadcasts page of the demo is not empty. Runs after the demo's
+ * segments exist (defineDemoSegmentation); skipped when its segment or template is missing.
+ */
+export async function seedDemoBroadcast(services: CoreServices, ctx: WorkspaceContext, timeZone: string, now: Date): Promise<void> {
+  const segment = (await services.segments.list(ctx)).find((s) => s.name === DEMO_BROADCAST.segment);
+  const template = (await services.messaging.templates.list(ctx)).find((t) => t.name === DEMO_BROADCAST.template);
+  if (!segment || !template) return;
+  await services.broadcasts.create(ctx, {
+    name: DEMO_BROADCAST.name,
+    segmentId: segment.id,
+    channel: template.channel,
+    templateId: template.id,
+    category: "general",
+    startAt: nextSaturdayMorning(now, timeZone, DEMO_BROADCAST.localHour).toISOString(),
+    repeatEveryDays: null,
+    perMinute: 1000,
+  });
+}
 
 /** The templates, and the in-app inbox switched on (the one channel that needs no provider account). */
 export async function seedDemoMessaging(services: CoreServices, ctx: WorkspaceContext): Promise<void> {

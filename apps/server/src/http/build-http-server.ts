@@ -47,7 +47,7 @@ import { loyaltyValueRoutes } from "./routes/loyalty-value.routes";
 import { memberTokensRoutes } from "./routes/member-tokens.routes";
 import { MEMBER_PREFIX, memberPlugin } from "./routes/member/member.plugin";
 import { dashboardRoutes } from "./routes/dashboard.routes";
-import { messagingRoutes, unsubscribeRoutes } from "./routes/messaging.routes";
+import { messagingRoutes, smsReplyCallbackRoutes, unsubscribeRoutes } from "./routes/messaging.routes";
 
 export interface HttpServerOptions {
   services: CoreServices;
@@ -173,8 +173,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   await app.register(memberTokensRoutes, { services });
   await app.register(memberPlugin, { prefix: MEMBER_PREFIX, services, rateLimitPerMemberPerMinute: options.rateLimitPerMemberPerMinute ?? 300 });
   await app.register(dashboardRoutes, { services });
-  await app.register(messagingRoutes, { services });
+  await app.register(messagingRoutes, { services, publicUrl: options.publicUrl });
   await app.register(unsubscribeRoutes, { services });
+  await app.register(smsReplyCallbackRoutes, { services });
   await app.register(importsRoutes, { services, onIngested });
   await app.register(ordersRoutes, { services, onIngested });
   await app.register(ingestRoutes, { services, bodyLimitBytes: options.ingestBodyLimitBytes ?? 4 * 1024 * 1024, onIngested });

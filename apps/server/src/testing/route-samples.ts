@@ -133,6 +133,8 @@ export const SAMPLE_BODIES: Record<string, Sample> = {
   "PUT /api/v1/workspaces/:workspaceId/messaging/settings": { channels: { inbox: { enabled: true } } },
   "POST /api/v1/workspaces/:workspaceId/messaging/suppressions": { channel: "sms", address: "+8613800138000", note: "asked by phone" },
   "POST /api/v1/workspaces/:workspaceId/messages": (o: Record<string, string>) => ({ profileId: o.profileId, templateId: o.messageTemplateId, idempotencyKey: "sample-send" }),
+  "POST /api/v1/callbacks/sms/aliyun/:callbackToken": [{ phone_number: "13800138000", send_time: "2026-11-29 20:15:00", content: "R", sign_name: "思域茶饮", dest_code: "1234", sequence_id: 1 }],
+  "POST /api/v1/callbacks/sms/tencent/:callbackToken": { extend: "", mobile: "13800138000", nationcode: "86", sign: "思域茶饮", text: "退订", time: 1764418500 },
   "POST /member/v1/inbox-reads": { ids: ["0190a000-0000-7000-8000-000000000001"] },
   // CSV bodies: sent as a string they carry no content type, which the import routes read as CSV.
   "POST /api/v1/workspaces/:workspaceId/imports/profiles": "user_id,phone,name\nCSV-1,13800138000,样例\n",

@@ -11,6 +11,7 @@ export { quietHoursEnd } from "./dispatch/quiet-hours";
 export { templateFacts } from "./templates/templates.service";
 export { enabledChannels, messagingSettingsStore, SECRET_MASK } from "./messaging.settings";
 export { unsubscribeByReply, unsubscribeByToken } from "./unsubscribe/unsubscribe.service";
+export { receiveSmsReplies, smsReplyCallbackToken, workspaceOfCallbackToken, SMS_REPLY_PROVIDERS, type SmsReplyProvider } from "./unsubscribe/reply-callback";
 export { signUnsubscribeToken, unsubscribeSecret } from "./unsubscribe/unsubscribe-token";
 export { messagingErrors } from "./messaging.errors";
 export { createMessagingService, type MessagingService, type MessagingDeps } from "./messaging.service";

@@ -4,6 +4,8 @@ export const messagingErrors = defineErrors({
   "messaging.template_not_found": 404,
   "messaging.message_not_found": 404,
   "messaging.suppression_not_found": 404,
+  /** A provider callback URL whose token is not a workspace's. */
+  "messaging.callback_not_found": 404,
   "messaging.profile_not_found": 404,
   /** Liquid that does not parse; `details.field` names the content field (e.g. content.zh-CN.body). */
   "messaging.invalid_template": 400,

@@ -9,6 +9,8 @@ import { maskSettings, messagingSettingsStore, replaceMessagingSettings } from "
 import { createMessagesService } from "./outbox/messages.service";
 import { createSuppressionsService } from "./suppressions/suppressions.service";
 import { createTemplatesService } from "./templates/templates.service";
+import type { SmsReply } from "./channels/sms-aliyun";
+import { receiveSmsReplies, smsReplyCallbackToken } from "./unsubscribe/reply-callback";
 import { unsubscribeByReply, unsubscribeByToken } from "./unsubscribe/unsubscribe.service";
 
 export interface MessagingDeps {
@@ -32,6 +34,10 @@ export function createMessagingService(deps: MessagingDeps) {
     replaceSettings: async (ctx: WorkspaceContext, body: MessagingSettings): Promise<MessagingSettings> => maskSettings(await replaceMessagingSettings(db, clock, ctx, body)),
     unsubscribeByReply: (workspaceId: string, channel: Channel, address: string, text: string) => unsubscribeByReply(db, clock, workspaceId, channel, address, text),
     unsubscribeByToken: (token: string) => unsubscribeByToken(db, clock, token),
+    /** The path token of the workspace's SMS reply callback URL (a credential: shown to managers only). */
+    smsReplyCallbackToken: (ctx: WorkspaceContext) => smsReplyCallbackToken(db, ctx.workspaceId, clock.now()),
+    /** Replies a provider pushed to a callback URL; null when its token is not valid. */
+    receiveSmsReplies: (callbackToken: string, replies: SmsReply[]) => receiveSmsReplies(db, clock, callbackToken, replies),
     /** One dispatcher pass (the worker's consumer loop). */
     dispatchNextBatch: (limit = 200, options: DispatchOptions = {}): Promise<DispatchReport> => runDispatchBatch(db, clock, adapters, limit, options),
   };

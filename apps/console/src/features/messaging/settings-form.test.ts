@@ -15,6 +15,8 @@ const saved = MessagingSettings.parse({
   quietHours: { enabled: true, start: "22:00", end: "08:30" },
   unsubscribeKeywords: ["TD", "退订"],
   dryRun: true,
+  maxAttempts: 3,
+  retryBaseSeconds: 120,
 });
 
 describe("messaging settings form ↔ MessagingSettings", () => {
@@ -27,6 +29,9 @@ describe("messaging settings form ↔ MessagingSettings", () => {
     expect(body.quietHours).toEqual({ enabled: true, start: "22:00", end: "08:30" });
     expect(body.unsubscribeKeywords).toEqual(["TD", "退订"]);
     expect(body.dryRun).toBe(true);
+    // Retries are kept too: a save from the page must not reset them to the defaults.
+    expect(body.maxAttempts).toBe(3);
+    expect(body.retryBaseSeconds).toBe(120);
     // Channels never configured go as "off, nothing set".
     expect(body.channels.inbox).toEqual({ enabled: false, config: {}, dailyCap: null });
   });
@@ -34,6 +39,8 @@ describe("messaging settings form ↔ MessagingSettings", () => {
   it("never puts a secret into an input: its input starts blank and the hint says it is set", () => {
     const { form, secrets } = settingsToForm(saved);
     expect(form.channels.sms.config.accessKeySecret).toBe("");
+    // The server masks the access key id too: it is write-only like the secret.
+    expect(form.channels.sms.config.accessKeyId).toBe("");
     expect(form.channels.email.config.password).toBe("");
     expect(hasStoredSecret(secrets, "sms", "accessKeySecret")).toBe(true);
     expect(hasStoredSecret(secrets, "wechat_template", "secret")).toBe(false);

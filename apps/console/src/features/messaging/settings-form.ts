@@ -13,9 +13,11 @@ const text = (key: string): ConfigKey => ({ key, kind: "text" });
 const secret = (key: string): ConfigKey => ({ key, kind: "secret" });
 const num = (key: string): ConfigKey => ({ key, kind: "number" });
 
+// The server masks every key named like a credential (/secret|password|key|token/: accessKeyId and secretId too),
+// so those are write-only here as well: a text input would show the mask as if it were the value.
 const SMS_KEYS: Readonly<Record<SmsProvider, readonly ConfigKey[]>> = {
-  aliyun: [text("accessKeyId"), secret("accessKeySecret"), text("signName")],
-  tencent: [text("secretId"), secret("secretKey"), text("smsSdkAppId"), text("signName")],
+  aliyun: [secret("accessKeyId"), secret("accessKeySecret"), text("signName")],
+  tencent: [secret("secretId"), secret("secretKey"), text("smsSdkAppId"), text("signName")],
 };
 
 /** The provider keys each channel knows, shown as labelled inputs; any other key stays editable as a raw pair. */
@@ -58,14 +60,14 @@ export type SettingsFormValues = {
   channels: Record<Channel, ChannelFormValues>;
   targetedPerDay: number | null;
   generalPerDay: number | null;
-  maxAttempts: number | null;
-  retryBaseSeconds: number | null;
   quietEnabled: boolean;
   quietStart: string;
   quietEnd: string;
   smsUnsubscribeText: string;
   unsubscribeKeywords: string[];
   dryRun: boolean;
+  maxAttempts: number | null;
+  retryBaseSeconds: number | null;
 };
 
 /** The secrets a channel has on the server (masked): kept when their input is left blank. */
@@ -103,14 +105,14 @@ export function settingsToForm(settings: MessagingSettings): { form: SettingsFor
       channels,
       targetedPerDay: settings.targetedPerDay,
       generalPerDay: settings.generalPerDay,
-      maxAttempts: settings.maxAttempts,
-      retryBaseSeconds: settings.retryBaseSeconds,
       quietEnabled: settings.quietHours.enabled,
       quietStart: settings.quietHours.start,
       quietEnd: settings.quietHours.end,
       smsUnsubscribeText: settings.smsUnsubscribeText,
       unsubscribeKeywords: [...settings.unsubscribeKeywords],
       dryRun: settings.dryRun,
+      maxAttempts: settings.maxAttempts,
+      retryBaseSeconds: settings.retryBaseSeconds,
     },
     secrets,
   };
@@ -164,12 +166,12 @@ export function formToSettings(form: SettingsFormValues, secrets: StoredSecrets)
     channels,
     targetedPerDay: numberOrNaN(form.targetedPerDay),
     generalPerDay: numberOrNaN(form.generalPerDay),
-    maxAttempts: numberOrNaN(form.maxAttempts),
-    retryBaseSeconds: numberOrNaN(form.retryBaseSeconds),
     quietHours: { enabled: form.quietEnabled, start: form.quietStart, end: form.quietEnd },
     smsUnsubscribeText: form.smsUnsubscribeText ?? "",
     unsubscribeKeywords: (form.unsubscribeKeywords ?? []).map((k) => k.trim()).filter((k) => k !== ""),
     dryRun: form.dryRun,
+    maxAttempts: numberOrNaN(form.maxAttempts),
+    retryBaseSeconds: numberOrNaN(form.retryBaseSeconds),
   };
 }
 
@@ -181,11 +183,11 @@ export function hasStoredSecret(secrets: StoredSecrets, channel: Channel, key: s
 const TOP_FIELDS: Record<string, string> = {
   targetedPerDay: "targetedPerDay",
   generalPerDay: "generalPerDay",
-  maxAttempts: "maxAttempts",
-  retryBaseSeconds: "retryBaseSeconds",
   smsUnsubscribeText: "smsUnsubscribeText",
   unsubscribeKeywords: "unsubscribeKeywords",
   dryRun: "dryRun",
+  maxAttempts: "maxAttempts",
+  retryBaseSeconds: "retryBaseSeconds",
 };
 const QUIET_FIELDS: Record<string, string> = { enabled: "quietEnabled", start: "quietStart", end: "quietEnd" };
 

@@ -6,8 +6,10 @@ import {
   MessageListQuery,
   MessagePageDto,
   MessageParams,
+  MessagingCallbacksDto,
   MessagingSettings,
   SendMessageBody,
+  SmsReplyCallbackParams,
   SuppressionEntryBody,
   SuppressionEntryDto,
   SuppressionListDto,
@@ -22,7 +24,18 @@ import {
   ADMIN_KEY_PERMISSIONS,
   roleCan,
 } from "@siyu/contracts";
-import { maskEmail, maskPhone, type CoreServices } from "@siyu/core";
+import {
+  ALIYUN_SMS_REPLY_ACK,
+  AliyunSmsUpBody,
+  TENCENT_SMS_REPLY_ACK,
+  maskEmail,
+  messagingErrors,
+  maskPhone,
+  parseAliyunSmsReplies,
+  parseTencentSmsReplies,
+  type CoreServices,
+} from "@siyu/core";
+import { httpErrors } from "../http.errors";
 import { requireWorkspace } from "../route-config";
 
 const tags = ["Messaging"];
@@ -40,7 +53,7 @@ function shownTo(req: FastifyRequest) {
 }
 
 /** Message templates, channel settings, the suppression list and the message log. */
-export const messagingRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = async (app, { services }) => {
+export const messagingRoutes: FastifyPluginAsyncZod<{ services: CoreServices; publicUrl: () => string }> = async (app, { services, publicUrl }) => {
   const m = services.messaging;
 
   app.get(`${base}/message-templates`, { schema: { params: WorkspaceParams, response: { 200: TemplateListDto }, tags, summary: "Message templates" }, config: read }, async (req) => ({
@@ -93,6 +106,19 @@ export const messagingRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> 
       config: manage,
     },
     async (req) => m.replaceSettings(requireWorkspace(req), req.body),
+  );
+
+  app.get(
+    `${base}/messaging/callbacks`,
+    {
+      schema: { params: WorkspaceParams, response: { 200: MessagingCallbacksDto }, tags, summary: "The provider callback URLs to paste into the SMS consoles (they carry a secret token)" },
+      config: { ...manage, audited: false },
+    },
+    async (req) => {
+      const token = await m.smsReplyCallbackToken(requireWorkspace(req));
+      const root = publicUrl().replace(/\/+$/, "");
+      return { smsReplies: { aliyun: `${root}/api/v1/callbacks/sms/aliyun/${token}`, tencent: `${root}/api/v1/callbacks/sms/tencent/${token}` } };
+    },
   );
 
   app.get(`${base}/messaging/suppressions`, { schema: { params: WorkspaceParams, response: { 200: SuppressionListDto }, tags, summary: "The suppression list" }, config: read }, async (req) => ({
@@ -158,6 +184,69 @@ export const unsubscribeRoutes: FastifyPluginAsyncZod<{ services: CoreServices }
       if (!done) return reply.code(404).send(page("链接无效 · Link not valid", "这个退订链接无效或已失效。<br>This unsubscribe link is not valid."));
       const brand = escapeHtml(done.workspaceName);
       return reply.send(page("已退订 · Unsubscribed", `您将不再通过此渠道收到 ${brand} 的营销消息。<br>You will no longer receive marketing messages from ${brand} on this channel.`));
+    },
+  );
+};
+
+/**
+ * The SMS providers' reply callbacks (上行短信): called by Aliyun / Tencent Cloud, not an operator, so
+ * the workspace's callback token in the path is the credential (404 when it is not valid). A reply that is
+ * one of the workspace's unsubscribe keywords withdraws the sender's SMS marketing consent; every
+ * accepted push is answered with the provider's documented ACK, or the provider pushes it again.
+ */
+/** A ZodError of a body parsed by hand, as the 400 a schema failure gets (naming the field). */
+function namingTheField<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    // A union's issue hides the branch's: take the branch the body had the right shape for.
+    const issues = error.issues.flatMap((i) =>
+      i.code === "invalid_union" ? (i.errors.find((branch) => !branch.some((b) => b.code === "invalid_type" && b.path.length === 0)) ?? i.errors[0] ?? [i]).map((b) => ({ ...b, path: [...i.path, ...b.path] })) : [i],
+    );
+    const details = issues.map((i) => ({ path: ["body", ...i.path.map(String)].join("."), message: i.message }));
+    throw httpErrors.error("request.invalid", `${details[0]!.path}: ${details[0]!.message}`, details);
+  }
+}
+
+export const smsReplyCallbackRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> = async (app, { services }) => {
+  const config = { auth: "public", audited: false, rateLimit: { max: 600, timeWindow: "1 minute" } } as const;
+  const notFound = () => messagingErrors.error("messaging.callback_not_found", "No SMS reply callback at this address.");
+  app.post(
+    "/api/v1/callbacks/sms/aliyun/:callbackToken",
+    {
+      schema: {
+        params: SmsReplyCallbackParams,
+        body: AliyunSmsUpBody,
+        response: { 200: z.object({ code: z.literal(0), msg: z.string() }) },
+        tags,
+        summary: "Aliyun SmsUp push (inbound SMS replies); an unsubscribe keyword withdraws SMS marketing consent",
+      },
+      config,
+    },
+    async (req) => {
+      const done = await services.messaging.receiveSmsReplies(req.params.callbackToken, parseAliyunSmsReplies(req.body));
+      if (!done) throw notFound();
+      return ALIYUN_SMS_REPLY_ACK;
+    },
+  );
+  app.post(
+    "/api/v1/callbacks/sms/tencent/:callbackToken",
+    {
+      schema: {
+        params: SmsReplyCallbackParams,
+        // One reply object (or a list): the union's own error would not name the field, so the handler parses it.
+        body: z.union([z.looseObject({}), z.array(z.looseObject({}))]).meta({ description: "TencentSmsReplyBody: one reply or a list" }),
+        response: { 200: z.object({ result: z.literal(0), errmsg: z.string() }) },
+        tags,
+        summary: "Tencent Cloud SMS reply callback (回复短信回调); an unsubscribe keyword withdraws SMS marketing consent",
+      },
+      config,
+    },
+    async (req) => {
+      const done = await services.messaging.receiveSmsReplies(req.params.callbackToken, namingTheField(() => parseTencentSmsReplies(req.body)));
+      if (!done) throw notFound();
+      return TENCENT_SMS_REPLY_ACK;
     },
   );
 };

@@ -32,6 +32,7 @@ beforeAll(async () => {
     apiKeyId: key.id,
     invitationId: "01890f2e-0000-7000-8000-000000000000",
     token: "x".repeat(40),
+    callbackToken: "x".repeat(45),
   };
   headers = [{ cookie: ws.ownerCookie }, { authorization: key.authorization }, {}, { authorization: ingest.authorization }];
 });

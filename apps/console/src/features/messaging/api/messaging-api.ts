@@ -2,6 +2,7 @@ import {
   BroadcastDto,
   MessageDto,
   MessagePageDto,
+  MessagingCallbacksDto,
   MessagingSettings,
   ProfilePageDto,
   SegmentListDto,
@@ -32,6 +33,7 @@ export const messagingKeys = {
   all: (workspaceId: string) => ["workspaces", workspaceId, "messaging"] as const,
   templates: (workspaceId: string) => [...messagingKeys.all(workspaceId), "templates"] as const,
   settings: (workspaceId: string) => [...messagingKeys.all(workspaceId), "settings"] as const,
+  callbacks: (workspaceId: string) => [...messagingKeys.all(workspaceId), "callbacks"] as const,
   suppressions: (workspaceId: string) => [...messagingKeys.all(workspaceId), "suppressions"] as const,
   messages: (workspaceId: string) => [...messagingKeys.all(workspaceId), "messages"] as const,
   messageList: (workspaceId: string, query: Partial<MessageListQuery>) => [...messagingKeys.messages(workspaceId), "list", query] as const,
@@ -87,6 +89,16 @@ export function useMessagingSettings(workspaceId: string) {
   return useQuery({
     queryKey: messagingKeys.settings(workspaceId),
     queryFn: ({ signal }) => apiRequest(`${ws(workspaceId)}/messaging/settings`, MessagingSettings, { signal }),
+  });
+}
+
+/** The providers' callback URLs (they carry the workspace's callback token; managers only). */
+export function useMessagingCallbacks(workspaceId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: messagingKeys.callbacks(workspaceId),
+    queryFn: ({ signal }) => apiRequest(`${ws(workspaceId)}/messaging/callbacks`, MessagingCallbacksDto, { signal }),
+    enabled,
+    staleTime: Infinity,
   });
 }
 

@@ -9,7 +9,7 @@ import { QueryErrorResult } from "../../../components/query-error-result";
 import { readValidationIssues, useReportApiError } from "../../../lib/api";
 import { useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
-import { useMessagingSettings, useSaveMessagingSettings } from "../api/messaging-api";
+import { useMessagingCallbacks, useMessagingSettings, useSaveMessagingSettings } from "../api/messaging-api";
 import {
   SMS_PROVIDERS,
   configKeysFor,
@@ -130,16 +130,6 @@ function SettingsForm(props: { workspaceId: string; settings: MessagingSettings;
               <InputNumber min={0} max={100} precision={0} style={{ width: "100%" }} data-testid="messaging-general-per-day" />
             </Form.Item>
           </Col>
-          <Col xs={12} md={6}>
-            <Form.Item name="maxAttempts" label={t("messaging.guards.maxAttempts")} tooltip={t("messaging.guards.maxAttemptsHelp")}>
-              <InputNumber min={1} max={20} precision={0} style={{ width: "100%" }} data-testid="messaging-max-attempts" />
-            </Form.Item>
-          </Col>
-          <Col xs={12} md={6}>
-            <Form.Item name="retryBaseSeconds" label={t("messaging.guards.retryBaseSeconds")}>
-              <InputNumber min={1} max={3600} precision={0} style={{ width: "100%" }} data-testid="messaging-retry-base-seconds" />
-            </Form.Item>
-          </Col>
           <Col xs={24} md={12}>
             <Form.Item label={t("messaging.guards.quietHours")} tooltip={t("messaging.guards.quietHoursHelp")} style={{ marginBottom: 0 }}>
               <Flex gap={8} align="start" wrap>
@@ -166,6 +156,16 @@ function SettingsForm(props: { workspaceId: string; settings: MessagingSettings;
               <Select mode="tags" open={false} tokenSeparators={[",", "，", " "]} maxCount={20} data-testid="messaging-unsubscribe-keywords" />
             </Form.Item>
           </Col>
+          <Col xs={12} md={6}>
+            <Form.Item name="maxAttempts" label={t("messaging.guards.maxAttempts")}>
+              <InputNumber min={1} max={20} precision={0} style={{ width: "100%" }} data-testid="messaging-max-attempts" />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={6}>
+            <Form.Item name="retryBaseSeconds" label={t("messaging.guards.retryBaseSeconds")} tooltip={t("messaging.guards.retryBaseSecondsHelp")}>
+              <InputNumber min={1} max={3600} precision={0} style={{ width: "100%" }} data-testid="messaging-retry-base-seconds" />
+            </Form.Item>
+          </Col>
           <Col xs={24} md={4}>
             <Form.Item name="dryRun" label={t("messaging.guards.dryRun")} tooltip={t("messaging.guards.dryRunHelp")} valuePropName="checked">
               <Switch data-testid="messaging-dry-run" />
@@ -176,7 +176,7 @@ function SettingsForm(props: { workspaceId: string; settings: MessagingSettings;
       <Row gutter={[16, 16]}>
         {CHANNELS.map((channel) => (
           <Col key={channel} xs={24} lg={12} xxl={8}>
-            <ChannelCard channel={channel} secrets={secrets} />
+            <ChannelCard channel={channel} secrets={secrets} workspaceId={props.workspaceId} canManage={props.canManage} />
           </Col>
         ))}
       </Row>
@@ -184,7 +184,7 @@ function SettingsForm(props: { workspaceId: string; settings: MessagingSettings;
   );
 }
 
-function ChannelCard(props: { channel: Channel; secrets: StoredSecrets }) {
+function ChannelCard(props: { channel: Channel; secrets: StoredSecrets; workspaceId: string; canManage: boolean }) {
   const t = useT();
   const { channel, secrets } = props;
   const form = Form.useFormInstance<SettingsFormValues>();
@@ -234,7 +234,22 @@ function ChannelCard(props: { channel: Channel; secrets: StoredSecrets }) {
         <InputNumber min={0} max={100} precision={0} style={{ width: 120 }} data-testid={`channel-daily-cap-${channel}`} />
       </Form.Item>
       <ExtraConfig channel={channel} />
+      {channel === "sms" && props.canManage ? <SmsReplyCallback workspaceId={props.workspaceId} provider={provider} /> : null}
     </Card>
+  );
+}
+
+/** The reply callback URL to paste into the provider's console, so a reply "R" / "退订" unsubscribes. */
+function SmsReplyCallback(props: { workspaceId: string; provider: (typeof SMS_PROVIDERS)[number] }) {
+  const t = useT();
+  const callbacks = useMessagingCallbacks(props.workspaceId, true);
+  const url = callbacks.data?.smsReplies[props.provider];
+  return (
+    <Form.Item label={t("messaging.channels.replyCallback")} extra={t(`messaging.channels.replyCallbackHelp.${props.provider}`)} style={{ marginTop: 12, marginBottom: 0 }}>
+      <Typography.Text code copyable={url ? { text: url } : false} style={{ wordBreak: "break-all" }} data-testid="channel-sms-reply-callback">
+        {url ?? "…"}
+      </Typography.Text>
+    </Form.Item>
   );
 }
 
