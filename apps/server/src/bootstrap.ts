@@ -2,6 +2,7 @@ import { sql } from "@siyu/storage/orm";
 import { accessOperators, randomToken, workspaces, type CoreServices } from "@siyu/core";
 import type { Database } from "@siyu/storage";
 import type { DemoBrand } from "@siyu/demo";
+import { defineDemoJourneys } from "./demo/demo-journeys";
 import { defineDemoSegmentation } from "./demo/demo-segmentation";
 import { seedDemoWorkspace } from "./demo/seed-demo";
 import { defineDemoAcquisitionCosts } from "./demo/demo-acquisition-costs";
@@ -46,6 +47,7 @@ export async function bootstrapEmptyStore(
     const { workspace, brand } = await seedDemoWorkspace(services, { memberCount: options.demoMembers });
     demo = { workspaceId: workspace.id, brand };
     await defineDemoSegmentation(services, workspace.id);
+    await defineDemoJourneys(services, workspace.id);
     await defineDemoAcquisitionCosts(services, workspace.id, brand, new Date());
     await services.access.addMembership(
       { workspaceId: workspace.id, actor: { type: "system", id: null, name: "system" }, storeIds: null, ip: null },

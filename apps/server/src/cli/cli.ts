@@ -9,6 +9,7 @@ import { openStores } from "../compose";
 import { rebuildDemoWorkspace } from "../demo/rebuild-demo";
 import { loadDemoEvents } from "../demo/load-demo-events";
 import { defineDemoAcquisitionCosts } from "../demo/demo-acquisition-costs";
+import { defineDemoJourneys } from "../demo/demo-journeys";
 import { computeDemoSegmentation, defineDemoSegmentation } from "../demo/demo-segmentation";
 import { seedDemoStoredValue } from "../demo/demo-stored-value";
 import { startSiyu } from "../start";
@@ -130,6 +131,7 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     if (old) await deleteWorkspaceFromWarehouse(warehouse, old.id);
     const result = await rebuildDemoWorkspace(services, { seed, memberCount: config.demoMembers });
     await defineDemoSegmentation(services, result.workspace.id);
+    await defineDemoJourneys(services, result.workspace.id);
     await defineDemoAcquisitionCosts(services, result.workspace.id, result.brand, new Date());
     console.log(`Demo workspace rebuilt: ${result.workspace.name} (${result.workspace.id}); ${result.restoredMembers} member(s) kept.`);
     const loaded = await loadDemoEvents(services, result.workspace.id, result.brand, {
