@@ -66,9 +66,6 @@ export type SettingsFormValues = {
   smsUnsubscribeText: string;
   unsubscribeKeywords: string[];
   dryRun: boolean;
-  /** Not edited on the page: kept as loaded so a save does not reset them to the defaults. */
-  maxAttempts: number;
-  retryBaseSeconds: number;
 };
 
 /** The secrets a channel has on the server (masked): kept when their input is left blank. */
@@ -114,8 +111,6 @@ export function settingsToForm(settings: MessagingSettings): { form: SettingsFor
       smsUnsubscribeText: settings.smsUnsubscribeText,
       unsubscribeKeywords: [...settings.unsubscribeKeywords],
       dryRun: settings.dryRun,
-      maxAttempts: settings.maxAttempts,
-      retryBaseSeconds: settings.retryBaseSeconds,
     },
     secrets,
   };
@@ -175,8 +170,6 @@ export function formToSettings(form: SettingsFormValues, secrets: StoredSecrets)
     smsUnsubscribeText: form.smsUnsubscribeText ?? "",
     unsubscribeKeywords: (form.unsubscribeKeywords ?? []).map((k) => k.trim()).filter((k) => k !== ""),
     dryRun: form.dryRun,
-    maxAttempts: form.maxAttempts,
-    retryBaseSeconds: form.retryBaseSeconds,
   };
 }
 
