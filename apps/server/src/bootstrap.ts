@@ -2,6 +2,7 @@ import { sql } from "@siyu/storage/orm";
 import { accessOperators, randomToken, systemContext, workspaces, type CoreServices } from "@siyu/core";
 import type { Database } from "@siyu/storage";
 import type { DemoBrand } from "@siyu/demo";
+import { defineDemoJourneys } from "./demo/demo-journeys";
 import { defineDemoSegmentation } from "./demo/demo-segmentation";
 import { seedDemoWorkspace } from "./demo/seed-demo";
 import { seedDemoBroadcast } from "./demo/demo-messaging";
@@ -48,6 +49,7 @@ export async function bootstrapEmptyStore(
     demo = { workspaceId: workspace.id, brand };
     await defineDemoSegmentation(services, workspace.id);
     await seedDemoBroadcast(services, systemContext(workspace.id), workspace.timezone, new Date());
+    await defineDemoJourneys(services, workspace.id);
     await defineDemoAcquisitionCosts(services, workspace.id, brand, new Date());
     await services.access.addMembership(
       { workspaceId: workspace.id, actor: { type: "system", id: null, name: "system" }, storeIds: null, ip: null },

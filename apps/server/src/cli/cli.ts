@@ -9,6 +9,7 @@ import { openStores } from "../compose";
 import { rebuildDemoWorkspace } from "../demo/rebuild-demo";
 import { loadDemoEvents } from "../demo/load-demo-events";
 import { defineDemoAcquisitionCosts } from "../demo/demo-acquisition-costs";
+import { defineDemoJourneys } from "../demo/demo-journeys";
 import { computeDemoSegmentation, defineDemoSegmentation } from "../demo/demo-segmentation";
 import { seedDemoStoredValue } from "../demo/demo-stored-value";
 import { seedDemoBroadcast } from "../demo/demo-messaging";
@@ -132,6 +133,7 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     const result = await rebuildDemoWorkspace(services, { seed, memberCount: config.demoMembers });
     await defineDemoSegmentation(services, result.workspace.id);
     await seedDemoBroadcast(services, systemContext(result.workspace.id), result.workspace.timezone, new Date());
+    await defineDemoJourneys(services, result.workspace.id);
     await defineDemoAcquisitionCosts(services, result.workspace.id, result.brand, new Date());
     console.log(`Demo workspace rebuilt: ${result.workspace.name} (${result.workspace.id}); ${result.restoredMembers} member(s) kept.`);
     const loaded = await loadDemoEvents(services, result.workspace.id, result.brand, {

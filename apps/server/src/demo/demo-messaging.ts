@@ -2,8 +2,8 @@ import { MessagingSettings, type TemplateInput } from "@siyu/contracts";
 import { addDays, localParts, startOfLocalDay, type CoreServices, type WorkspaceContext } from "@siyu/core";
 
 /**
- * The demo brand's message templates, in Chinese and English: the brand plans' welcome, cart
- * reminder, 90-day recall with a coupon, birthday care and points-expiry reminder.
+ * The demo brand's message templates, in Chinese and English: the brand plans' welcome, new-member
+ * tasks reminder, cart reminder, 90-day recall with a coupon, birthday care and points-expiry reminder.
  */
 export const DEMO_TEMPLATES: TemplateInput[] = [
   {
@@ -11,8 +11,17 @@ export const DEMO_TEMPLATES: TemplateInput[] = [
     channel: "inbox",
     purpose: "service",
     content: {
-      "zh-CN": { subject: "欢迎加入{{ workspace.name }}", body: "{{ profile.name | default: '亲爱的会员' }}，欢迎入会！新人券 {{ coupon.code }} 已放入您的卡包，7 天内有效。", url: "/pages/coupons" },
-      en: { subject: "Welcome to {{ workspace.name }}", body: "Hi {{ profile.name | default: 'there' }}, welcome! Your new-member coupon {{ coupon.code }} is in your wallet for 7 days.", url: "/pages/coupons" },
+      "zh-CN": { subject: "欢迎加入{{ workspace.name }}", body: "{{ profile.name | default: '亲爱的会员' }}，欢迎入会！7 天新人任务已开启：完善资料、完成首单都有积分奖励。", url: "/pages/tasks" },
+      en: { subject: "Welcome to {{ workspace.name }}", body: "Hi {{ profile.name | default: 'there' }}, welcome! Your 7-day new-member tasks are open: complete your profile or place a first order for bonus points.", url: "/pages/tasks" },
+    },
+  },
+  {
+    name: "新人任务提醒 New-member tasks",
+    channel: "inbox",
+    purpose: "marketing",
+    content: {
+      "zh-CN": { subject: "新人任务还剩 6 天", body: "完善资料、完成首单、加入社群、分享好物，每项都有积分奖励。", url: "/pages/tasks" },
+      en: { subject: "6 days left for your new-member tasks", body: "Complete your profile, place a first order, join a group and share a product: each earns points.", url: "/pages/tasks" },
     },
   },
   {

@@ -41,6 +41,8 @@ export function ReferenceSelect(props: {
   onChange: (value: string | null) => void;
   /** Message templates: only this channel's. */
   channel?: Channel | null;
+  /** Message templates: each option names its channel. */
+  showChannel?: boolean;
   allowNone?: string;
   disabled?: boolean;
   testId?: string;
@@ -59,7 +61,7 @@ export function ReferenceSelect(props: {
       disabled={props.disabled}
       value={value}
       onChange={(v: string) => props.onChange(v === "" ? null : v)}
-      options={[...(props.allowNone ? [{ value: "", label: props.allowNone }] : []), ...withCurrent.map((o) => ({ value: o.value, label: o.label }))]}
+      options={[...(props.allowNone ? [{ value: "", label: props.allowNone }] : []), ...withCurrent.map((o) => ({ value: o.value, label: props.showChannel && "channel" in o && o.channel ? `${o.label} · ${t(`journeys.channel.${o.channel}`)}` : o.label }))]}
       data-testid={props.testId}
     />
   );

@@ -35,7 +35,8 @@ export function StartJourneyModal(props: { workspaceId: string; open: boolean; p
       void message.warning(t("journeys.nameRequired"));
       return;
     }
-    const body = playbook ? journeyFromPlaybook(playbook, trimmed, picks) : blankJourney(trimmed);
+    const channelOf = (id: string) => choices.choices.message_template.find((c) => c.value === id)?.channel;
+    const body = playbook ? journeyFromPlaybook(playbook, trimmed, picks, channelOf) : blankJourney(trimmed);
     create.mutate(body, {
       onSuccess: (journey) => {
         void message.success(t("journeys.created"));
@@ -68,11 +69,12 @@ export function StartJourneyModal(props: { workspaceId: string; open: boolean; p
             {playbook.needs.length > 0 ? <Typography.Paragraph>{t("journeys.playbooks.needs", { needs: playbook.needs.join(", ") })}</Typography.Paragraph> : null}
             {references.length === 0 ? <Typography.Paragraph type="secondary">{t("journeys.playbooks.noPicks")}</Typography.Paragraph> : <Typography.Title level={5}>{t("journeys.playbooks.picks")}</Typography.Title>}
             {references.map((ref) => (
-              <Form.Item key={ref.nodeId} label={t("journeys.ref.forNode", { kind: t(`journeys.ref.${ref.kind}`) + (ref.channel ? ` (${t(`journeys.channel.${ref.channel}`)})` : ""), node: ref.nodeId })}>
+              <Form.Item key={ref.nodeId} label={t("journeys.ref.forNode", { kind: t(`journeys.ref.${ref.kind}`), node: ref.nodeId })}>
+                {/* Templates of every channel: the send node takes the picked template's channel (the playbook's is only a default). */}
                 <ReferenceSelect
                   choices={choices}
                   kind={ref.kind}
-                  channel={ref.channel}
+                  showChannel
                   value={ref.nodeId in picks ? picks[ref.nodeId]! : isUnpicked(ref.value) ? null : ref.value}
                   allowNone={ref.optional ? t("journeys.playbooks.none") : undefined}
                   onChange={(v) => setPicks({ ...picks, [ref.nodeId]: v })}

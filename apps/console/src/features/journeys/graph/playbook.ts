@@ -36,7 +36,10 @@ export function listReferences(graph: JourneyGraph): NodeReference[] {
   return graph.nodes.flatMap((n) => referenceOf(n) ?? []);
 }
 
-function withReference(node: JourneyNode, value: string | null): JourneyNode {
+/** A message template's channel, when known: a send node takes the channel of the template picked for it. */
+export type TemplateChannelOf = (templateId: string) => Channel | undefined;
+
+function withReference(node: JourneyNode, value: string | null, channelOf?: TemplateChannelOf): JourneyNode {
   switch (node.type) {
     case "trigger":
       if (node.trigger.kind === "segment_entered" || node.trigger.kind === "segment_exited") return value ? { ...node, trigger: { ...node.trigger, segmentId: value } } : node;
@@ -47,7 +50,8 @@ function withReference(node: JourneyNode, value: string | null): JourneyNode {
     case "action": {
       if (!value) return node;
       const a = node.action;
-      if (a.kind === "send" || a.kind === "issue_coupon") return { ...node, action: { ...a, templateId: value } };
+      if (a.kind === "send") return { ...node, action: { ...a, templateId: value, channel: channelOf?.(value) ?? a.channel } };
+      if (a.kind === "issue_coupon") return { ...node, action: { ...a, templateId: value } };
       if (a.kind === "add_tag" || a.kind === "remove_tag") return { ...node, action: { ...a, tagId: value } };
       return node;
     }
@@ -56,14 +60,19 @@ function withReference(node: JourneyNode, value: string | null): JourneyNode {
   }
 }
 
-/** Puts the operator's picks (by node id) into the graph; nodes not picked keep the playbook's value. */
-export function applyReferences(graph: JourneyGraph, choices: Readonly<Record<string, string | null | undefined>>): JourneyGraph {
-  return { ...graph, nodes: graph.nodes.map((n) => (n.id in choices && choices[n.id] !== undefined ? withReference(n, choices[n.id]!) : n)) };
+/** Puts the operator's picks (by node id) into the graph; nodes not picked keep the playbook's value. A send takes its template's channel. */
+export function applyReferences(graph: JourneyGraph, choices: Readonly<Record<string, string | null | undefined>>, channelOf?: TemplateChannelOf): JourneyGraph {
+  return { ...graph, nodes: graph.nodes.map((n) => (n.id in choices && choices[n.id] !== undefined ? withReference(n, choices[n.id]!, channelOf) : n)) };
 }
 
 /** The body POSTed to create a journey from a playbook: picks applied, laid out when it has no positions, tagged with the playbook key. */
-export function journeyFromPlaybook(playbook: PlaybookDto, name: string, choices: Readonly<Record<string, string | null | undefined>>): JourneyInput & { graph: JourneyGraph } {
-  const picked = applyReferences(playbook.journey.graph, choices);
+export function journeyFromPlaybook(
+  playbook: PlaybookDto,
+  name: string,
+  choices: Readonly<Record<string, string | null | undefined>>,
+  channelOf?: TemplateChannelOf,
+): JourneyInput & { graph: JourneyGraph } {
+  const picked = applyReferences(playbook.journey.graph, choices, channelOf);
   return {
     name,
     description: playbook.journey.description,
