@@ -49,8 +49,8 @@ function propertiesOf(e: LoggedEvent): Record<string, unknown> {
 export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[], now: Date, engine: EngineContext): Promise<void> {
   const relevant = events.filter((e) => e.event);
   if (relevant.length === 0) return;
-  const owners = await ownersOf(tx, relevant.map((e) => e.seq));
   const workspaceIds = [...new Set(relevant.map((e) => e.workspaceId))];
+  const earliest = new Date(Math.min(...relevant.map((e) => e.ts.getTime())));
   // Live event-triggered journeys, once per batch.
   const liveRows = await rows<{ id: string; workspace_id: string; graph: unknown }>(
     tx,
@@ -63,10 +63,20 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
     if (trigger?.type !== "trigger" || trigger.trigger.kind !== "event") continue;
     live.set(r.workspace_id, [...(live.get(r.workspace_id) ?? []), { id: r.id, trigger: trigger.trigger }]);
   }
+  // Nothing to start and no run waiting for an event or counting a goal: the batch only moves the offset.
+  if (live.size === 0) {
+    const [pending] = await rows<{ one: number }>(
+      tx,
+      sql`select 1 as one from journey_runs where workspace_id = any(${`{${workspaceIds.join(",")}}`}::uuid[])
+            and ((status = 'active' and wait_event is not null) or (goal_until is not null and goal_reached_at is null and goal_until >= ${earliest.toISOString()}::timestamptz))
+          limit 1`,
+    );
+    if (!pending) return;
+  }
+  const owners = await ownersOf(tx, relevant.map((e) => e.seq));
   // Runs of the batch's customers that wait for an event or count a goal: one query.
   const profileIds = [...new Set([...owners.values()].map((o) => o.profileId))];
   const runsOf = new Map<string, RunState[]>();
-  const earliest = new Date(Math.min(...relevant.map((e) => e.ts.getTime())));
   const loadRuns = async (ids: string[]) => {
     if (ids.length === 0) return;
     for (const id of ids) runsOf.set(id, []);
