@@ -1,0 +1,200 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CreateJourneyBody, MessagingSettings, type JourneyReportDto } from "@siyu/contracts";
+import { createCoreServices, fixedClock, newId, systemContext } from "@siyu/core";
+import { startFakeAliyunSms } from "@siyu/core/testing";
+import { sql } from "@siyu/storage/orm";
+import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
+import { openStores } from "../compose";
+import { parseConfig } from "../config";
+import { startSiyu } from "../start";
+import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
+
+/**
+ * kill -9 while journey timers fire: every customer waits in a live journey (api trigger → wait
+ * 1 minute → SMS) on a wait that is already due. The real `siyu start` moves the runs past the wait
+ * (queueing one outbox row each) and its dispatcher hands the SMS to an Aliyun stand-in in this
+ * process, while the test SIGKILLs it several times and starts it again. Afterwards each customer
+ * got exactly one message: the stand-in saw every message id, the outbox holds one `delivered` row
+ * per customer for the send node. A kill between hand-over and recording sends that message again
+ * after its lease with the same id (OutId): the stand-in recognises it; the test reports how often.
+ * The embedded store by default; a fresh database on the PostgreSQL server under `npm run test:pg`.
+ */
+const MEMBERS = Number(process.env.SIYU_CRASH_JOURNEY_MEMBERS || 10_000);
+const KILLS = 4;
+const READY_MS = Number(process.env.SIYU_CRASH_READY_MS || 180_000);
+/** Short, so a message lost in flight by a kill is retried within the test rather than after 5 minutes. */
+const LEASE_SECONDS = 3;
+
+const tmp = mkdtempSync(join(tmpdir(), "siyu-journey-crash-"));
+const dataDir = join(tmp, "data");
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe(`journey timers under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`, () => {
+  it(`delivers the message of each of ${MEMBERS} customers exactly once`, { timeout: 600_000 }, async () => {
+    const serverUrl = testServerUrl();
+    const target = serverUrl ? await createServerTestDatabase(serverUrl) : null;
+    if (target) cleanups.push(target.drop);
+    const config = parseConfig({ dataDir, databaseUrl: target?.url, demo: false, logLevel: "silent" });
+    const sms = await startFakeAliyunSms({ accessKeyId: "LTAI-crash", accessKeySecret: "crash-secret", signNames: ["思域茶饮"], templates: { SMS_CRASH: ["name"] } });
+    cleanups.push(() => sms.close());
+
+    const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
+    const workspaceId = first.initialOwner!.workspaceId;
+    await first.close();
+
+    // Customers, their consent, the template, the settings and the journey are written with no worker
+    // running; entering happens two minutes ago, so every run's one-minute wait is already due.
+    const stores = await openStores(config);
+    const clock = fixedClock(new Date(Date.now() - 2 * 60_000));
+    const services = createCoreServices({ db: stores.database.db, clock, settings: { access: config.access } });
+    const ctx = systemContext(workspaceId);
+    const db = stores.database.db;
+    const ids = Array.from({ length: MEMBERS }, () => newId());
+    for (let i = 0; i < ids.length; i += 20_000) {
+      const page = ids.slice(i, i + 20_000);
+      await db.execute(sql`insert into profiles (id, workspace_id, name, phone, created_at, updated_at)
+        select id, ${workspaceId}::uuid, '顾客' || n, '+86139' || lpad((${i} + n)::text, 8, '0'), now(), now()
+        from unnest(${`{${page.join(",")}}`}::uuid[]) with ordinality as t(id, n)`);
+    }
+    await db.execute(sql`insert into consents (workspace_id, profile_id, channel, purpose, granted, source, updated_at, updated_by)
+      select workspace_id, id, 'sms', 'marketing', true, 'import', now(), 'crash test' from profiles where workspace_id = ${workspaceId}::uuid`);
+    await services.messaging.replaceSettings(
+      ctx,
+      MessagingSettings.parse({
+        channels: {
+          sms: {
+            enabled: true,
+            config: { provider: "aliyun", accessKeyId: "LTAI-crash", accessKeySecret: "crash-secret", signName: "思域茶饮", endpoint: sms.url },
+          },
+        },
+        // Quiet hours would hold marketing messages until morning whenever the test runs at night.
+        quietHours: { enabled: false },
+      }),
+    );
+    const template = await services.messaging.templates.create(ctx, {
+      name: "Crash",
+      channel: "sms",
+      purpose: "marketing",
+      content: { "zh-CN": { providerTemplate: "SMS_CRASH", params: { name: "{{ profile.name }}" } } },
+    });
+    const at = { x: 0, y: 0 };
+    const journey = await services.journeys.create(
+      ctx,
+      CreateJourneyBody.parse({
+        name: "Crash",
+        graph: {
+          nodes: [
+            { id: "t", type: "trigger", position: at, trigger: { kind: "api" } },
+            { id: "wait", type: "wait", position: at, wait: { kind: "duration", minutes: 1 } },
+            { id: "send", type: "action", position: at, action: { kind: "send", channel: "sms", templateId: template.id } },
+            { id: "end", type: "exit", position: at },
+          ],
+          edges: [
+            { from: "t", to: "wait", handle: "next" },
+            { from: "wait", to: "send", handle: "next" },
+            { from: "send", to: "end", handle: "next" },
+          ],
+        },
+      }),
+    );
+    await services.journeys.publish(ctx, journey.id);
+    for (let i = 0; i < ids.length; i += 1000) {
+      const entered = await services.journeys.enter(ctx, journey.id, { entries: ids.slice(i, i + 1000).map((profileId) => ({ profileId, idempotencyKey: profileId, variables: {} })) });
+      expect(entered.items.every((e) => e.status === "started")).toBe(true);
+    }
+    const { secret } = await services.apiKeys.create(ctx, { name: "crash test", scope: "admin" });
+    await stores.warehouse.close();
+    await stores.database.close();
+
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of Object.keys(env)) if (/^(SIYU_|DATABASE_URL|VITEST|NODE_OPTIONS$|PORT$|HOST$)/.test(name)) delete env[name];
+    Object.assign(env, {
+      SIYU_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      SIYU_DEMO: "false",
+      SIYU_LOG_LEVEL: "silent",
+      SIYU_MESSAGING_LEASE_SECONDS: String(LEASE_SECONDS),
+      ...(target ? { DATABASE_URL: target.url } : {}),
+    });
+    // Progress: runs past the wait (the journey report, from the server) plus messages the stand-in accepted.
+    const pastWait = async (): Promise<number | null> => {
+      try {
+        const res = await fetch(`${url}/api/v1/workspaces/${workspaceId}/journeys/${journey.id}/report`, { headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(10_000) });
+        return res.status === 200 ? MEMBERS - ((await res.json()) as JourneyReportDto).inProgress : null;
+      } catch {
+        return null;
+      }
+    };
+
+    const started = Date.now();
+    let server: ServerProcess = spawnServer(env, tmp);
+    cleanups.push(async () => void (await server.kill9()));
+    await waitUntilReady(url, server, READY_MS);
+    const kills: string[] = [];
+    for (let k = 1; k <= KILLS; k++) {
+      // Kill at roughly k/(KILLS+1) of the work (runs moved + messages handed over), wherever it is.
+      const mark = Math.floor((2 * MEMBERS * k) / (KILLS + 1));
+      for (;;) {
+        const past = await pastWait();
+        if (past !== null && past + sms.distinctOutIds() >= mark) break;
+        if (sms.distinctOutIds() >= MEMBERS) break;
+        await sleep(20);
+      }
+      await sleep(Math.floor(Math.random() * 80));
+      kills.push(`${(await pastWait()) ?? "?"} past the wait / ${sms.distinctOutIds()} delivered`);
+      await server.kill9();
+      server = spawnServer(env, tmp);
+      await waitUntilReady(url, server, READY_MS);
+    }
+    // Messages lost in flight by the last kill go out again once their lease runs out.
+    const deadline = Date.now() + 300_000;
+    while (sms.distinctOutIds() < MEMBERS && Date.now() < deadline) await sleep(100);
+    // A moment more, so a late duplicate or a stray second message would be seen.
+    await sleep(LEASE_SECONDS * 1000 + 1000);
+    await server.stop();
+    const seconds = (Date.now() - started) / 1000;
+
+    const after = await openStores(config);
+    cleanups.push(async () => {
+      await after.warehouse.close();
+      await after.database.close();
+    });
+    const result = (await after.database.db.execute(sql`
+      select (select count(*)::int from journey_runs where journey_id = ${journey.id}::uuid and status = 'completed') as runs_completed,
+             (select count(*)::int from messages where journey_id = ${journey.id}::uuid and node_id = 'send') as messages,
+             (select count(distinct profile_id)::int from messages where journey_id = ${journey.id}::uuid and node_id = 'send') as customers,
+             (select count(*)::int from messages where journey_id = ${journey.id}::uuid and node_id = 'send' and status = 'delivered') as delivered,
+             (select count(*)::int from journey_steps where journey_id = ${journey.id}::uuid and node_id = 'send') as send_steps,
+             (select coalesce(sum(attempts), 0)::int from messages where journey_id = ${journey.id}::uuid and node_id = 'send') as attempts`)) as unknown as {
+      rows: { runs_completed: number; messages: number; customers: number; delivered: number; send_steps: number; attempts: number }[];
+    };
+    const counted = result.rows[0]!;
+    const outIds = new Set(sms.sends.map((s) => s.outId));
+    const messageIds = new Set(
+      ((await after.database.db.execute(sql`select id from messages where journey_id = ${journey.id}::uuid`)) as unknown as { rows: { id: string }[] }).rows.map((r) => r.id),
+    );
+    const duplicates = sms.sends.length - outIds.size;
+    console.log(
+      `journey timers crash: ${MEMBERS} customers, killed at ${kills.join("; ")}; ${sms.sends.length} sends accepted for ${outIds.size} message ids ` +
+        `(${duplicates} repeated deliveries of the same id after a kill), ${counted.attempts} attempts recorded, ${seconds.toFixed(1)} s from the first start`,
+    );
+    expect(counted).toMatchObject({ runs_completed: MEMBERS, messages: MEMBERS, customers: MEMBERS, delivered: MEMBERS, send_steps: MEMBERS });
+    expect(outIds.size).toBe(MEMBERS);
+    // Every id the stand-in saw is a message of the outbox (no message was sent under a second id).
+    expect([...outIds].every((id) => id !== null && messageIds.has(id))).toBe(true);
+    // One phone, one id: no customer got two different messages.
+    expect(new Set(sms.sends.map((s) => s.phoneNumbers)).size).toBe(MEMBERS);
+    // Retries of one id happen only when a kill lands between hand-over and recording: at most one batch per kill.
+    expect(duplicates).toBeLessThanOrEqual(KILLS * 200);
+  });
+});
