@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe(`journey timers under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`, () => {
-  it(`delivers the message of each of ${MEMBERS} customers exactly once`, { timeout: 600_000 }, async () => {
+  it(`delivers the message of each of ${MEMBERS} customers exactly once`, { timeout: 900_000 }, async () => {
     const serverUrl = testServerUrl();
     const target = serverUrl ? await createServerTestDatabase(serverUrl) : null;
     if (target) cleanups.push(target.drop);
