@@ -85,7 +85,7 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
         name: "messaging.dispatcher",
         step: () =>
           services.messaging
-            .dispatchNextBatch(200, { publicUrl: boundUrl, onHandedOver: (s) => messageLatency.observe({ channel: s.channel }, s.seconds) })
+            .dispatchNextBatch(200, { publicUrl: boundUrl, leaseMs: config.messagingLeaseSeconds * 1000, onHandedOver: (s) => messageLatency.observe({ channel: s.channel }, s.seconds) })
             .then((r) => r.taken),
       },
       // Journeys: event triggers, waits for events and goals; behind the projector like the loyalty consumers.

@@ -31,6 +31,11 @@ export const SiyuConfig = z.strictObject({
   ingest: IngestSettings.strict().default(IngestSettings.parse({})),
   /** Bodies of the tracking endpoints (/v1/*) may be larger than admin requests: SDKs send batches. */
   ingestBodyLimitBytes: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024),
+  /**
+   * How long an outbox row stays `sending` before another dispatcher may take it again (its own died
+   * mid-delivery); the retry goes out with the same message id.
+   */
+  messagingLeaseSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 export type SiyuConfig = z.infer<typeof SiyuConfig>;
 export type SiyuConfigInput = z.input<typeof SiyuConfig>;
@@ -51,6 +56,7 @@ export const ENV_KEYS = {
   SIYU_RATE_LIMIT_PER_KEY: "rateLimitPerKeyPerMinute",
   SIYU_RATE_LIMIT_PER_MEMBER: "rateLimitPerMemberPerMinute",
   SIYU_INGEST_BODY_LIMIT_BYTES: "ingestBodyLimitBytes",
+  SIYU_MESSAGING_LEASE_SECONDS: "messagingLeaseSeconds",
 } as const satisfies Record<string, keyof SiyuConfig>;
 
 export const ACCESS_ENV_KEYS = {

@@ -1,0 +1,247 @@
+/**
+ * Journeys benchmark, on the embedded store:
+ *
+ * 1. Trigger → outbox latency. A Siyu server (stores, HTTP, the worker) with a live journey
+ *    "event Bench Triggered → send (inbox) → exit"; Segment track calls go to /v1/batch at a target
+ *    rate for N seconds (a batch every 100 ms), each from a new customer. Latency per event = the
+ *    outbox row's created_at − the event's received_at (the log), i.e. the projector, the
+ *    journeys.triggers consumer and the engine in between. Reported p50 / p99 / max per rate, with
+ *    the rate the server actually took and how many events reached the outbox.
+ * 2. Timers fired per second: N runs waiting on a one-minute wait that is already due (followed by a
+ *    send), moved by runDueJourneyTimers in batches of 500 on a store with no worker.
+ *
+ *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000
+ *
+ * The load generator runs in the server's process (the server's CPU is not its own): figures are
+ * lower bounds.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { CreateJourneyBody, MessagingSettings, type JourneyNode } from "@siyu/contracts";
+import { createCoreServices, fixedClock, newId, systemClock, systemContext, type CoreServices } from "@siyu/core";
+import type { Db } from "@siyu/storage";
+import { sql } from "@siyu/storage/orm";
+import { openStores, parseConfig, startSiyu } from "@siyu/server";
+import { formatMachine, machineInfo } from "./lib/machine";
+
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: "string", default: "1000,10000" },
+    seconds: { type: "string", default: "10" },
+    "timer-runs": { type: "string", default: "10000" },
+    "drain-seconds": { type: "string", default: "300" },
+    /** Requests not answered by then are abandoned (counted as unanswered): a rate far above what the server takes would otherwise queue for ever. */
+    "answer-seconds": { type: "string", default: "120" },
+  },
+});
+const RATES = args.rates === "" ? [] : args.rates.split(",").map(Number);
+const ANSWER_SECONDS = Number(args["answer-seconds"]);
+const SECONDS = Number(args.seconds);
+const TIMER_RUNS = Number(args["timer-runs"]);
+const DRAIN_SECONDS = Number(args["drain-seconds"]);
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const log = (line: string) => console.log(line);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const at = { x: 0, y: 0 };
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function rowsOf<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+/** An inbox template (service: no consent needed) and the channel on. */
+async function inboxTemplate(services: CoreServices, workspaceId: string): Promise<string> {
+  const ctx = systemContext(workspaceId);
+  await services.messaging.replaceSettings(ctx, MessagingSettings.parse({ channels: { inbox: { enabled: true } }, quietHours: { enabled: false } }));
+  const t = await services.messaging.templates.create(ctx, { name: "Bench", channel: "inbox", purpose: "service", content: { "zh-CN": { subject: "你好", body: "{{ profile.name }}" } } });
+  return t.id;
+}
+
+async function publish(services: CoreServices, workspaceId: string, first: JourneyNode, templateId: string, wait: boolean): Promise<string> {
+  const ctx = systemContext(workspaceId);
+  const nodes: JourneyNode[] = [
+    first,
+    ...(wait ? [{ id: "wait", type: "wait", position: at, wait: { kind: "duration", minutes: 1 } } as JourneyNode] : []),
+    { id: "send", type: "action", position: at, action: { kind: "send", channel: "inbox", templateId, category: "service" } },
+    { id: "end", type: "exit", position: at },
+  ];
+  const edges = wait
+    ? [
+        { from: first.id, to: "wait", handle: "next" },
+        { from: "wait", to: "send", handle: "next" },
+        { from: "send", to: "end", handle: "next" },
+      ]
+    : [
+        { from: first.id, to: "send", handle: "next" },
+        { from: "send", to: "end", handle: "next" },
+      ];
+  const j = await services.journeys.create(ctx, CreateJourneyBody.parse({ name: "Bench", graph: { nodes, edges } }));
+  await services.journeys.publish(ctx, j.id);
+  return j.id;
+}
+
+async function triggerLatency(rate: number) {
+  const dir = mkdtempSync(join(tmpdir(), "siyu-bench-journeys-"));
+  try {
+    const running = await startSiyu({
+      dataDir: join(dir, "data"),
+      demo: false,
+      port: 0,
+      host: "127.0.0.1",
+      logLevel: "warn",
+      rateLimitPerIpPerMinute: 1_000_000_000,
+      rateLimitPerKeyPerMinute: 1_000_000_000,
+      log: false,
+    });
+    const { services, database } = running.siyu;
+    const workspaceId = running.initialOwner!.workspaceId;
+    const templateId = await inboxTemplate(services, workspaceId);
+    const journeyId = await publish(services, workspaceId, { id: "t", type: "trigger", position: at, trigger: { kind: "event", event: "Bench Triggered", where: [], count: null } }, templateId, false);
+    const { secret } = await services.apiKeys.create(systemContext(workspaceId), { name: "bench", scope: "ingest" });
+    const authorization = `Basic ${Buffer.from(`${secret}:`).toString("base64")}`;
+    const runId = Date.now().toString(36);
+
+    const perTick = Math.max(1, Math.round(rate / 10));
+    const ticks = SECONDS * 10;
+    let sent = 0;
+    let accepted = 0;
+    let failed = 0;
+    const inFlight: Promise<void>[] = [];
+    const t0 = performance.now();
+    for (let tick = 0; tick < ticks; tick++) {
+      const batch = Array.from({ length: perTick }, () => {
+        const n = sent++;
+        return { type: "track", messageId: `bench-${runId}-${n}`, userId: `bench-${runId}-u${n}`, event: "Bench Triggered", properties: { n }, timestamp: new Date().toISOString() };
+      });
+      inFlight.push(
+        fetch(`${running.url}/v1/batch`, {
+          method: "POST",
+          headers: { authorization, "content-type": "application/json" },
+          body: JSON.stringify({ batch }),
+          signal: AbortSignal.timeout(ANSWER_SECONDS * 1000 - tick * 100),
+        }).then(
+          async (res) => {
+            await res.arrayBuffer();
+            if (res.ok) accepted += batch.length;
+            else failed += batch.length;
+          },
+          () => void (failed += batch.length),
+        ),
+      );
+      // The next batch leaves on schedule whether or not the server has answered the last one.
+      const next = t0 + (tick + 1) * 100;
+      const wait = next - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    const sendSeconds = (performance.now() - t0) / 1000;
+    await Promise.all(inFlight);
+    const answeredSeconds = (performance.now() - t0) / 1000;
+
+    // Until every accepted event reached the outbox (or the drain deadline).
+    const deadline = performance.now() + DRAIN_SECONDS * 1000;
+    let queued = 0;
+    for (;;) {
+      queued = (await rowsOf<{ n: number }>(database.db, sql`select count(*)::int as n from messages where journey_id = ${journeyId}::uuid`))[0]?.n ?? 0;
+      if (queued >= accepted || performance.now() > deadline) break;
+      await sleep(250);
+    }
+    const drainedSeconds = (performance.now() - t0) / 1000;
+    // From the server's receipt (events_log.received_at) and from the client's send (the event's
+    // timestamp, set when its batch was built: it includes the time the request waited for the server).
+    const samples = await rowsOf<{ received: number; sent: number }>(
+      database.db,
+      sql`select extract(epoch from (m.created_at - e.received_at)) * 1000 as received, extract(epoch from (m.created_at - r.triggered_at)) * 1000 as sent
+          from messages m join journey_runs r on r.id = m.run_id join events_log e on e.workspace_id = r.workspace_id and e.seq = r.trigger_seq
+          where m.journey_id = ${journeyId}::uuid`,
+    );
+    const received = samples.map((r) => Number(r.received)).sort((a, b) => a - b);
+    const fromClient = samples.map((r) => Number(r.sent)).sort((a, b) => a - b);
+    await running.close();
+    return {
+      rate,
+      sent,
+      accepted,
+      failed,
+      sendSeconds,
+      answeredSeconds,
+      drainedSeconds,
+      queued,
+      p50: quantile(received, 0.5),
+      p99: quantile(received, 0.99),
+      max: received.at(-1) ?? NaN,
+      clientP50: quantile(fromClient, 0.5),
+      clientP99: quantile(fromClient, 0.99),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function timersPerSecond(runs: number) {
+  const dir = mkdtempSync(join(tmpdir(), "siyu-bench-journeys-"));
+  try {
+    const first = await startSiyu({ dataDir: join(dir, "data"), demo: false, port: 0, host: "127.0.0.1", logLevel: "warn", log: false });
+    const workspaceId = first.initialOwner!.workspaceId;
+    await first.close();
+    const config = parseConfig({ dataDir: join(dir, "data"), demo: false, logLevel: "warn" });
+    const stores = await openStores(config);
+    const db = stores.database.db;
+    // Entered two minutes ago: every run's one-minute wait is due.
+    const past = createCoreServices({ db, clock: fixedClock(new Date(Date.now() - 2 * 60_000)), settings: { access: config.access } });
+    const templateId = await inboxTemplate(past, workspaceId);
+    const journeyId = await publish(past, workspaceId, { id: "t", type: "trigger", position: at, trigger: { kind: "api" } }, templateId, true);
+    const ids = Array.from({ length: runs }, () => newId());
+    await db.execute(sql`insert into profiles (id, workspace_id, created_at, updated_at) select unnest(${`{${ids.join(",")}}`}::uuid[]), ${workspaceId}::uuid, now(), now()`);
+    const entering = performance.now();
+    for (let i = 0; i < ids.length; i += 1000) {
+      await past.journeys.enter(systemContext(workspaceId), journeyId, { entries: ids.slice(i, i + 1000).map((profileId) => ({ profileId, idempotencyKey: profileId, variables: {} })) });
+    }
+    const enterSeconds = (performance.now() - entering) / 1000;
+    const services = createCoreServices({ db, clock: systemClock, settings: { access: config.access } });
+    const t = performance.now();
+    let moved = 0;
+    for (let n; (n = await services.journeyTimersNextBatch(500)) > 0; ) moved += n;
+    const seconds = (performance.now() - t) / 1000;
+    const queued = (await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from messages where journey_id = ${journeyId}::uuid`))[0]?.n ?? 0;
+    await stores.warehouse.close();
+    await stores.database.close();
+    return { runs, moved, queued, seconds, enterSeconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  log(`Machine: ${formatMachine(machineInfo())}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at start`);
+  log(`Date: ${new Date().toISOString()}`);
+  for (const rate of RATES) {
+    const r = await triggerLatency(rate);
+    log(
+      `trigger → outbox at ${fmt(rate)} events/s for ${SECONDS} s: sent ${fmt(r.sent)} in ${r.sendSeconds.toFixed(1)} s (all answered after ${r.answeredSeconds.toFixed(1)} s → ` +
+        `${fmt(r.accepted / r.answeredSeconds)} events/s taken), ${fmt(r.accepted)} accepted, ${fmt(r.failed)} refused or unanswered after ${ANSWER_SECONDS} s; ${fmt(r.queued)} in the outbox after ${r.drainedSeconds.toFixed(1)} s; ` +
+        `received → outbox p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms; sent by the client → outbox p50 ${fmt(r.clientP50)} ms, p99 ${fmt(r.clientP99)} ms; ` +
+        `load average ${loadavg()[0]!.toFixed(2)}`,
+    );
+  }
+  if (TIMER_RUNS > 0) {
+    const t = await timersPerSecond(TIMER_RUNS);
+    log(
+      `timers: ${fmt(t.moved)} due runs moved in ${t.seconds.toFixed(1)} s → ${fmt(t.moved / t.seconds)} runs/s (${fmt(t.queued)} messages queued); ` +
+        `entering them through the service took ${t.enterSeconds.toFixed(1)} s (${fmt(t.runs / t.enterSeconds)} runs/s); load average ${loadavg()[0]!.toFixed(2)}`,
+    );
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
