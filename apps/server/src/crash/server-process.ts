@@ -45,8 +45,13 @@ export function spawnServer(env: NodeJS.ProcessEnv, cwd: string): ServerProcess 
   };
 }
 
-/** Polls /readyz until both stores answer; fails early when the process dies. */
-export async function waitUntilReady(url: string, server: ServerProcess, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls /readyz until both stores answer; fails early when the process dies. On the embedded store
+ * the readiness query waits its turn behind the worker's and the senders' transactions, so each
+ * request is given time to be answered: a client that gave up after a second or two would leave its
+ * query queued and send another, and under load the queue of abandoned pings never drains.
+ */
+export async function waitUntilReady(url: string, server: ServerProcess, timeoutMs = 60_000): Promise<void> {
   let gone: string | null = null;
   void server.exited.then((how) => (gone = how));
   const deadline = Date.now() + timeoutMs;
@@ -54,7 +59,7 @@ export async function waitUntilReady(url: string, server: ServerProcess, timeout
   while (Date.now() < deadline) {
     if (gone) throw new Error(`siyu start exited (${gone}) before it was ready:\n${server.output()}`);
     try {
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(Math.max(1_000, Math.min(15_000, deadline - Date.now()))) });
       if (res.status === 200) return;
       last = `${res.status} ${await res.text()}`;
     } catch (error) {
