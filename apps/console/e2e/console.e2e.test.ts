@@ -73,7 +73,8 @@ describe("Siyu console in Chromium", () => {
     expect(await keysResponse.text()).not.toContain(secret);
     await screenshot("07-api-key-list");
 
-    // 5. The audit log records the creation.
+    // 5. The audit log records the creation (the settings submenu may have closed meanwhile).
+    if (!(await byTestId("nav-settings-audit-log").isVisible())) await byTestId("nav-settings").click();
     await byTestId("nav-settings-audit-log").click();
     await page.waitForURL(/\/settings\/audit-log$/);
     const auditTable = byTestId("audit-log-table");
