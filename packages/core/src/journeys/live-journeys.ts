@@ -16,17 +16,18 @@ export interface LiveJourneyTrigger {
 }
 
 /**
- * The live journeys whose live version's trigger is one of `kinds`, in a workspace (or every
- * workspace when null): what the trigger sources (segments, tiers, lifecycle, date traits,
- * schedules) enter customers into, through startRuns.
+ * The live journeys whose live version's trigger is one of `kinds`, in a workspace, in several, or
+ * in every workspace when null: what the trigger sources (events, segments, tiers, lifecycle, date
+ * traits, schedules) enter customers into, through startRuns.
  */
-export async function liveJourneys(tx: Db, workspaceId: string | null, kinds: readonly JourneyTrigger["kind"][]): Promise<LiveJourneyTrigger[]> {
+export async function liveJourneys(tx: Db, workspaces: string | readonly string[] | null, kinds: readonly JourneyTrigger["kind"][]): Promise<LiveJourneyTrigger[]> {
+  const ids = workspaces === null ? null : typeof workspaces === "string" ? [workspaces] : workspaces;
   const found = await rows<{ id: string; workspace_id: string; graph: unknown; live_since: string | Date }>(
     tx,
     sql`select j.id, j.workspace_id, v.graph,
           (select min(f.published_at) from journey_versions f where f.journey_id = j.id) as live_since
         from journeys j join journey_versions v on v.journey_id = j.id and v.version = j.live_version
-        where j.status = 'live' ${workspaceId === null ? sql`` : sql`and j.workspace_id = ${workspaceId}::uuid`}
+        where j.status = 'live' ${ids === null ? sql`` : sql`and j.workspace_id = any(${`{${ids.join(",")}}`}::uuid[])`}
         order by j.workspace_id, j.id`,
   );
   const result: LiveJourneyTrigger[] = [];

@@ -1,6 +1,6 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import { JourneyGraph, type JourneyTrigger, type PropertyFilter } from "@siyu/contracts";
+import type { JourneyTrigger, PropertyFilter } from "@siyu/contracts";
 import { consumeEventBatch, consumerPosition, type LoggedEvent } from "../../events";
 import { ownersOf } from "../../loyalty";
 import { ORDER_COMPLETED, parseOrderCompleted, PROFILE_PROJECTOR } from "../../profiles";
@@ -9,6 +9,7 @@ import { rows } from "../../shared/sql-rows";
 import { advanceRun, lockRun, startRuns, VersionCache, type EngineContext, type JourneyEntry } from "../journey-engine";
 import type { JourneyEffects } from "../journey-effects";
 import { filtersMatch } from "../journey-rules";
+import { liveJourneys } from "../live-journeys";
 
 export const JOURNEY_TRIGGERS_CONSUMER = "journeys.triggers";
 
@@ -52,16 +53,10 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
   const workspaceIds = [...new Set(relevant.map((e) => e.workspaceId))];
   const earliest = new Date(Math.min(...relevant.map((e) => e.ts.getTime())));
   // Live event-triggered journeys, once per batch.
-  const liveRows = await rows<{ id: string; workspace_id: string; graph: unknown }>(
-    tx,
-    sql`select j.id, j.workspace_id, v.graph from journeys j join journey_versions v on v.journey_id = j.id and v.version = j.live_version
-        where j.status = 'live' and j.workspace_id = any(${`{${workspaceIds.join(",")}}`}::uuid[])`,
-  );
   const live = new Map<string, LiveJourney[]>();
-  for (const r of liveRows) {
-    const trigger = JourneyGraph.parse(r.graph).nodes.find((n) => n.type === "trigger");
-    if (trigger?.type !== "trigger" || trigger.trigger.kind !== "event") continue;
-    live.set(r.workspace_id, [...(live.get(r.workspace_id) ?? []), { id: r.id, trigger: trigger.trigger }]);
+  for (const j of await liveJourneys(tx, workspaceIds, ["event"])) {
+    if (j.trigger.kind !== "event") continue;
+    live.set(j.workspaceId, [...(live.get(j.workspaceId) ?? []), { id: j.journeyId, trigger: j.trigger }]);
   }
   // Nothing to start and no run waiting for an event or counting a goal: the batch only moves the offset.
   if (live.size === 0) {
