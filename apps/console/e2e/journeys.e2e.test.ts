@@ -11,7 +11,7 @@ type Report = { entered: number; inProgress: number; nodes: { nodeId: string; en
 
 describe("journeys in Chromium", () => {
   it("starts the cart-abandon playbook on the canvas, publishes it, and the counts move when Product Added arrives", async () => {
-    const { page, byTestId, screenshot, api, until, pageErrors, login, ingestKey } = harness();
+    const { page, byTestId, confirm, screenshot, api, until, pageErrors, login, ingestKey } = harness();
     const { ws } = await login();
 
     // What the playbook needs: an in-app inbox template (the channel that needs no provider) and a coupon template.
@@ -57,8 +57,7 @@ describe("journeys in Chromium", () => {
     await screenshot("03-canvas-draft");
 
     // Publish (confirm) → live, and every node shows its counts, at 0.
-    await byTestId("journey-publish").click();
-    await byTestId("journey-publish-confirm").click();
+    await confirm("journey-publish", "journey-publish-confirm");
     await until("the journey is live", async () => byTestId("journey-status").getAttribute("data-status"), (s) => s === "live");
     const triggerCount = byTestId("node-count-trigger");
     await triggerCount.waitFor();
@@ -84,8 +83,10 @@ describe("journeys in Chromium", () => {
     const added = byTestId("journey-node-action_1");
     await added.waitFor();
     await page.keyboard.press("Escape");
-    await byTestId("journey-publish").click();
-    await byTestId("journey-publish-confirm").click();
+    const refused = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith(`/journeys/${journeyId}/publish`));
+    await confirm("journey-publish", "journey-publish-confirm");
+    const answer = await refused;
+    expect(answer.status(), await answer.text()).toBe(422);
     await byTestId("journey-problems").waitFor();
     await byTestId("journey-problem-unreachable").waitFor();
     await until("the problem is pinned on the new node", async () => added.getAttribute("data-invalid"), (v) => v === "true");

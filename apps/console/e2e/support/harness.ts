@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { RunningSiyu } from "@siyu/server";
 import type { APIRequestContext, Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { launchChromium } from "./chromium";
 import { artifactsDir, ensureConsoleBuild } from "./console-build";
 import { until, type PollOptions } from "./poll";
@@ -56,6 +56,11 @@ export interface ConsoleHarness {
   /** Settles animations, scrolls to the top (the sticky header) and saves a full-page shot. */
   screenshot(name: string): Promise<void>;
   byTestId(id: string): Locator;
+  /**
+   * Opens a popconfirm with the `opener` test id and presses its OK button (`ok`). Under load a click
+   * can land while antd is still drawing the popup and be lost: it presses again while the popup stays.
+   */
+  confirm(opener: string, ok: string): Promise<void>;
   api: ConsoleApi;
   until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs?: number): Promise<T>;
   /** Opens /login and logs in as the initial owner: see submitLogin. */
@@ -76,6 +81,14 @@ export function useConsoleHarness(options: ConsoleHarnessOptions): () => Console
   let harness: ConsoleHarness | undefined;
   beforeAll(async () => {
     harness = await startConsoleHarness(options);
+  });
+  // A failed test leaves a shot of the page as it was: artifacts/browser/<name>-FAILED-<test>.png.
+  afterEach(async (context) => {
+    if (!harness || context.task.result?.state !== "fail") return;
+    const shot = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
+    await harness.page
+      .screenshot({ path: join(artifactsDir, `${options.name}-FAILED-${shot}.png`), fullPage: true, timeout: 10_000 })
+      .catch((error: unknown) => console.warn(`no failure screenshot: ${String(error)}`));
   });
   afterAll(async () => {
     await harness?.close();
@@ -123,7 +136,7 @@ export async function startConsoleHarness(options: ConsoleHarnessOptions): Promi
   }
 }
 
-type ConsoleHelpers = Pick<ConsoleHarness, "screenshot" | "byTestId" | "api" | "until" | "login" | "submitLogin" | "ingestKey">;
+type ConsoleHelpers = Pick<ConsoleHarness, "screenshot" | "byTestId" | "confirm" | "api" | "until" | "login" | "submitLogin" | "ingestKey">;
 
 function consoleHelpers(page: Page, owner: InitialOwner, options: ConsoleHarnessOptions): ConsoleHelpers {
   const prefix = options.screenshotPrefix ?? options.name;
@@ -142,6 +155,20 @@ function consoleHelpers(page: Page, owner: InitialOwner, options: ConsoleHarness
 
   return {
     byTestId,
+    async confirm(opener, ok) {
+      await byTestId(opener).click();
+      const button = byTestId(ok);
+      await button.waitFor();
+      for (let attempt = 1; ; attempt++) {
+        await button.click();
+        try {
+          await button.waitFor({ state: "hidden", timeout: 5_000 });
+          return;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
+    },
     async screenshot(name) {
       await page.waitForTimeout(options.settleMs ?? 400);
       // The header is sticky: from a scrolled page it would be drawn across the middle of a full-page shot.

@@ -19,7 +19,8 @@ import { StorageError } from "../storage.errors";
 export type Db = PgDatabase<PgQueryResultHKT>;
 
 export type DatabaseConfig =
-  | { kind: "pglite"; dataDir: string | null }
+  /** `template`: an in-memory store starts from this data directory (a `dumpPgliteTemplate` tarball) instead of an empty one. */
+  | { kind: "pglite"; dataDir: string | null; template?: Blob }
   | { kind: "postgres"; url: string; poolSize?: number };
 
 export interface Database {
@@ -34,15 +35,26 @@ export interface Database {
 export const MIGRATIONS_FOLDER = join(fileURLToPath(new URL(".", import.meta.url)), "../../migrations/postgres");
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === "pglite" ? openPglite(config.dataDir) : openPostgres(config.url, config.poolSize ?? 10);
+  return config.kind === "pglite" ? openPglite(config.dataDir, config.template) : openPostgres(config.url, config.poolSize ?? 10);
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+/** A migrated, empty in-memory store as a tarball: what `template` starts from (tests open hundreds of stores). */
+export async function dumpPgliteTemplate(): Promise<Blob> {
+  const client = await PGlite.create({});
+  try {
+    await runMigrations(() => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER }));
+    return await client.dumpDataDir("none");
+  } finally {
+    await client.close();
+  }
+}
+
+async function openPglite(dataDir: string | null, template?: Blob): Promise<Database> {
   let lock: DataDirLock | null = null;
   if (dataDir) lock = lockDataDir(dataDir);
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir ? { dataDir: join(dataDir, "pg") } : {});
+    client = await PGlite.create(dataDir ? { dataDir: join(dataDir, "pg") } : template ? { loadDataDir: template } : {});
   } catch (error) {
     lock?.release();
     throw error;
