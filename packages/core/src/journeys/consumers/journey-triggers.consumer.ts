@@ -15,8 +15,9 @@ export const JOURNEY_TRIGGERS_CONSUMER = "journeys.triggers";
 
 /**
  * Journeys over the event log, exactly once (the offset commits with the runs' effects), behind the
- * profile projector so every event has its owner: per event, goals reached end runs, waits for the
- * event wake their runs (leaving by "event"), and live journeys triggered by it start runs.
+ * profile projector so every event has its owner: per event, waits for the event wake their runs
+ * (leaving by "event"), goals reached end the runs still going, and live journeys triggered by it
+ * start runs.
  */
 export async function runJourneyTriggersBatch(db: Db, clock: Clock, effects: JourneyEffects, limit = 1000): Promise<number> {
   return consumeEventBatch(db, JOURNEY_TRIGGERS_CONSUMER, limit, (tx, events) => handleJourneyEvents(tx, events, clock.now(), { effects, cache: new VersionCache() }), {
@@ -111,7 +112,18 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
     if (pendingProfiles.has(owner.profileId)) await flush();
     const properties = propertiesOf(e);
     for (const run of runsOf.get(owner.profileId) ?? []) {
-      // Goals: a conversion within the window ends the run (holdout runs too: they are compared).
+      // Waits for this event: leave by "event". Before the goal: when the event is also the goal (an
+      // order within the cart-abandon wait), the customer goes down the branch the operator drew for it.
+      if (run.status === "active" && run.wait_event === e.event && filtersMatch(properties, run.wait_where ?? [])) {
+        const locked = await lockRun(tx, run.id);
+        if (locked && locked.waitEvent === e.event) {
+          await advanceRun(tx, now, locked, "event", engine);
+          const [after] = await rows<RunState>(tx, sql`select id, journey_id, version, profile_id, status, wait_event, wait_where, entered_at, goal_until, goal_reached_at from journey_runs where id = ${run.id}::uuid`);
+          if (after) Object.assign(run, after);
+        }
+      }
+      // Goals: a conversion within the window ends the run if it is still going (holdout runs too: they
+      // are compared); a run the event branch already ended keeps its ending and counts the conversion.
       if (run.goal_until && !run.goal_reached_at && new Date(run.entered_at) <= e.ts && e.ts <= new Date(run.goal_until)) {
         const v = await engine.cache.get(tx, run.journey_id, run.version);
         const goal = v?.settings.goal;
@@ -130,16 +142,6 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
             where id = ${run.id}::uuid and goal_reached_at is null`);
           run.goal_reached_at = e.ts;
           if (run.status === "active") run.status = "goal_reached";
-          continue;
-        }
-      }
-      // Waits for this event: leave by "event".
-      if (run.status === "active" && run.wait_event === e.event && filtersMatch(properties, run.wait_where ?? [])) {
-        const locked = await lockRun(tx, run.id);
-        if (locked && locked.waitEvent === e.event) {
-          await advanceRun(tx, now, locked, "event", engine);
-          const [after] = await rows<RunState>(tx, sql`select id, journey_id, version, profile_id, status, wait_event, wait_where, entered_at, goal_until, goal_reached_at from journey_runs where id = ${run.id}::uuid`);
-          if (after) Object.assign(run, after);
         }
       }
     }
