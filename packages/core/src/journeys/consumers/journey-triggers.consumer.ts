@@ -28,6 +28,8 @@ export async function runJourneyTriggersBatch(db: Db, clock: Clock, effects: Jou
 interface LiveJourney {
   id: string;
   trigger: Extract<JourneyTrigger, { kind: "event" }>;
+  /** Since when this trigger has been live (see liveJourneys). */
+  liveSince: Date | null;
 }
 
 interface RunState {
@@ -57,7 +59,7 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
   const live = new Map<string, LiveJourney[]>();
   for (const j of await liveJourneys(tx, workspaceIds, ["event"])) {
     if (j.trigger.kind !== "event") continue;
-    live.set(j.workspaceId, [...(live.get(j.workspaceId) ?? []), { id: j.journeyId, trigger: j.trigger }]);
+    live.set(j.workspaceId, [...(live.get(j.workspaceId) ?? []), { id: j.journeyId, trigger: j.trigger, liveSince: j.liveSince ?? null }]);
   }
   // Nothing to start and no run waiting for an event or counting a goal: the batch only moves the offset.
   if (live.size === 0) {
@@ -148,6 +150,7 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
     // Triggers.
     for (const j of live.get(e.workspaceId) ?? []) {
       if (j.trigger.event !== e.event || !filtersMatch(properties, j.trigger.where)) continue;
+      if (j.liveSince && happenedBefore(e, j.liveSince)) continue;
       if (j.trigger.count && !(await countReached(tx, j.id, owner.profileId, e.ts, j.trigger.count))) continue;
       entries.push({
         workspaceId: e.workspaceId,
@@ -160,6 +163,16 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
     }
   }
   await flush();
+}
+
+/**
+ * An event from before a journey's trigger went live enters nothing, however late it is read: one
+ * received before (the consumer was behind at the publish) or one that says it happened before (sent
+ * late with its own, older timestamp, e.g. an offline mini-program or a CSV import of history). Nor
+ * does it count towards the trigger's `count`.
+ */
+function happenedBefore(e: LoggedEvent, liveSince: Date): boolean {
+  return e.receivedAt.getTime() < liveSince.getTime() || e.ts.getTime() < liveSince.getTime();
 }
 
 /** Counts the event for (journey, customer) by UTC day and says whether the last `withinDays` days reach `atLeast`. */
