@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JourneyDto, JourneyReportDto, MessageDto, MessagePageDto, PlaybookListDto, TemplateDto } from "@siyu/contracts";
+import type { JourneyDto, JourneyReportDto, JourneyRunListDto, MessageDto, MessagePageDto, PlaybookListDto, TemplateDto } from "@siyu/contracts";
 import { fixedClock, instantiatePlaybook, loadEventsIntoWarehouse, refreshProfileSnapshot, type PlaybookPicks } from "@siyu/core";
 import { sql } from "@siyu/storage/orm";
 import { type FakeAliyunSms, startFakeAliyunSms } from "@siyu/core/testing";
@@ -232,9 +232,13 @@ describe("playbook cart_abandoned_offer", () => {
     const code = await couponCodeOf(b, abandoner);
     await expectOneSms(b, abandoner, due, { name: "陈静", code }, `陈静，送您优惠券 ${code}`);
 
-    // The buyer left by the event branch: no coupon, no message.
+    // The buyer went down the "bought" branch of the wait (to exit_converted): no coupon, no message.
     expect(sendsTo(buyer)).toHaveLength(0);
     expect((await messagesOf(b, buyer)).filter((m) => m.source.kind === "journey")).toHaveLength(0);
+    const buyerRuns = await b.ok<JourneyRunListDto>("GET", `/journeys/${journey.id}/runs?profileId=${buyer.profileId}`);
+    expect(buyerRuns.items.map((r) => [r.status, r.currentNodeId, r.endedAt])).toEqual([["completed", "exit_converted", new Date(start.getTime() + 10 * MINUTE).toISOString()]]);
+    const atNodes = new Map((await report(b, journey.id)).nodes.map((n) => [n.nodeId, n.entered]));
+    expect([atNodes.get("exit_converted"), atNodes.get("exit")]).toEqual([1, 3]);
 
     // Without consent / over the 1 + 1 cap: nothing sent, the reason in the log and the report.
     expect(sendsTo(noConsent)).toHaveLength(0);
@@ -259,7 +263,7 @@ describe("playbook cart_abandoned_offer", () => {
     await ingest(b, [track(abandoner, "Order Completed", `order-${abandoner.userId}`, { order_id: `o-${abandoner.userId}`, total: 88 })]);
     await settle();
     const converted = await report(b, journey.id);
-    // The buyer's order inside the wait ended that run as a conversion too (goals are judged before the wait's event branch).
+    // The buyer's order inside the wait counts as a conversion too, though the run ended by the bought branch.
     expect([converted.goalReached, converted.revenue.journey]).toEqual([2, (30 + 88) * 100]);
     // Coupons go to everyone who timed out, including those the message could not reach.
     expect(converted.coupons.issued).toBe(3);
@@ -456,7 +460,7 @@ describe("playbook tier_upgrade_congrats", () => {
     const member = await customer(b, "曹雪");
     await ingest(b, [track(member, "Order Completed", `order-${member.userId}`, { order_id: `o-${member.userId}`, total: 1200 })]);
     await settle();
-    await expectOneSms(b, member, start, { name: "曹雪" }, "曹雪，恭喜升级为silver");
+    await expectOneSms(b, member, start, { name: "曹雪" }, "曹雪，恭喜升级为银卡 Silver");
     // A small order the next day keeps the level: nothing; a big one the day after lifts to gold: a second congratulation.
     await at(new Date(start.getTime() + 24 * HOUR));
     await ingest(b, [track(member, "Order Completed", `order2-${member.userId}`, { order_id: `o2-${member.userId}`, total: 10 })]);
@@ -468,7 +472,7 @@ describe("playbook tier_upgrade_congrats", () => {
     await settle();
     expect(sendsTo(member).map((s) => s.at)).toEqual([start.toISOString(), goldAt.toISOString()]);
     const bodies = (await messagesOf(b, member)).filter((m) => m.status === "delivered").map((m) => m.rendered.body);
-    expect(bodies.sort()).toEqual([`曹雪，恭喜升级为gold${UNSUBSCRIBE}`, `曹雪，恭喜升级为silver${UNSUBSCRIBE}`]);
+    expect(bodies.sort()).toEqual([`曹雪，恭喜升级为金卡 Gold${UNSUBSCRIBE}`, `曹雪，恭喜升级为银卡 Silver${UNSUBSCRIBE}`]);
     const r = await report(b, journey.id);
     expect([r.entered, sentOf(r)]).toEqual([2, 2]);
   });

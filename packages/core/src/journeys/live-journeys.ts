@@ -9,8 +9,11 @@ export interface LiveJourneyTrigger {
   /** The trigger node of the journey's live version. */
   trigger: JourneyTrigger;
   /**
-   * When the journey first went live. Sources that read changes from a log (segments, tiers,
-   * lifecycle) skip changes from before it: they may read them later, when the journey is live.
+   * Since when this trigger has been live: the publish of the oldest version in the unbroken line
+   * of latest versions up to the live one that have this very trigger (a new version with the same
+   * trigger does not move it; one that changed the trigger does). Sources that read from a log
+   * (events, segments, tiers, lifecycle) skip what happened before it: they may read it later, when
+   * the journey is live.
    */
   liveSince?: Date;
 }
@@ -22,10 +25,13 @@ export interface LiveJourneyTrigger {
  */
 export async function liveJourneys(tx: Db, workspaces: string | readonly string[] | null, kinds: readonly JourneyTrigger["kind"][]): Promise<LiveJourneyTrigger[]> {
   const ids = workspaces === null ? null : typeof workspaces === "string" ? [workspaces] : workspaces;
-  const found = await rows<{ id: string; workspace_id: string; graph: unknown; live_since: string | Date }>(
+  const found = await rows<{ id: string; workspace_id: string; graph: unknown; history: { at: string; trigger: unknown }[] }>(
     tx,
     sql`select j.id, j.workspace_id, v.graph,
-          (select min(f.published_at) from journey_versions f where f.journey_id = j.id) as live_since
+          (select jsonb_agg(jsonb_build_object('at', f.published_at,
+                    'trigger', (select n->'trigger' from jsonb_array_elements(f.graph->'nodes') n where n->>'type' = 'trigger' limit 1))
+                  order by f.version desc)
+             from journey_versions f where f.journey_id = j.id and f.version <= j.live_version) as history
         from journeys j join journey_versions v on v.journey_id = j.id and v.version = j.live_version
         where j.status = 'live' ${ids === null ? sql`` : sql`and j.workspace_id = any(${`{${ids.join(",")}}`}::uuid[])`}
         order by j.workspace_id, j.id`,
@@ -34,7 +40,18 @@ export async function liveJourneys(tx: Db, workspaces: string | readonly string[
   for (const r of found) {
     const parsed = JourneyGraph.safeParse(r.graph);
     const node = parsed.success ? parsed.data.nodes.find((n) => n.type === "trigger") : undefined;
-    if (node?.type === "trigger" && kinds.includes(node.trigger.kind)) result.push({ workspaceId: r.workspace_id, journeyId: r.id, trigger: node.trigger, liveSince: new Date(r.live_since) });
+    if (node?.type === "trigger" && kinds.includes(node.trigger.kind)) result.push({ workspaceId: r.workspace_id, journeyId: r.id, trigger: node.trigger, liveSince: triggerLiveSince(r.history) });
   }
   return result;
+}
+
+/** `history`: each version's publish and trigger (as stored), newest (the live one) first. */
+function triggerLiveSince(history: readonly { at: string; trigger: unknown }[]): Date {
+  const live = JSON.stringify(history[0]!.trigger);
+  let since = history[0]!.at;
+  for (const h of history.slice(1)) {
+    if (JSON.stringify(h.trigger) !== live) break;
+    since = h.at;
+  }
+  return new Date(since);
 }

@@ -33,7 +33,7 @@ export { pointsForOrder, birthdayMonthOf } from "./points/earn-rules";
 export { expireDuePoints, releaseDuePoints, foldMergedAccounts } from "./points/points.jobs";
 export { newCouponCode } from "./coupons/coupons.ledger";
 export { runLoyaltyOrdersBatch, LOYALTY_ORDERS_CONSUMER } from "./consumers/loyalty-orders.consumer";
-export { judgeTier, recalculateTiers, tierOf } from "./tiers/tiers";
+export { judgeTier, loadTierSettings, memberTierLevel, recalculateTiers, tierOf } from "./tiers/tiers";
 export type { TierState, TierInputs } from "./tiers/tiers";
 export { createStoredValueService } from "./stored-value/stored-value.service";
 export type { StoredValueService } from "./stored-value/stored-value.service";

@@ -134,6 +134,51 @@ describe(`journeys trigger consumer (${process.env.DATABASE_URL_TEST ? "postgres
     expect((await services.journeys.report(systemContext(ws), late)).goalReached).toBe(0);
   });
 
+  it("events from before the trigger went live enter nobody: read late (the consumer was behind at the publish) or sent late with an old timestamp", async () => {
+    clock.set("2026-07-09T04:00:00Z");
+    const ws = await newWorkspace(services);
+    // Only ingested and projected: the trigger consumer is behind.
+    const ingestOnly = async (items: Record<string, unknown>[]) => {
+      const result = await services.ingest(ws, items.map((m) => ({ messageId: `jt-${++n}`, timestamp: clock.now().toISOString(), type: "track", ...m })));
+      expect(result.errors ?? []).toEqual([]);
+      while ((await services.projectNextBatch()) > 0);
+    };
+    await ingestOnly([{ userId: "before", event: "Cart Added" }]);
+    clock.advance(HOUR);
+    const body = (event: string) => ({ name: "Cart", graph: { nodes: [node.event(event), node.exit()], edges: [edge("t", "end")] } });
+    const ctx = systemContext(ws);
+    const journey = await services.journeys.create(ctx, body("Cart Added"));
+    await services.journeys.publish(ctx, journey.id);
+    const liveAt = clock.now();
+    clock.advance(HOUR);
+    // Received after the publish but saying it happened the day before (an offline client, a history import).
+    await ingestOnly([{ userId: "old-stamp", event: "Cart Added", timestamp: new Date(liveAt.getTime() - 24 * HOUR).toISOString() }]);
+    await ingestOnly([{ userId: "after", event: "Cart Added" }]);
+    while ((await services.journeyTriggersNextBatch()) > 0);
+    expect(await runsOf(database.db, journey.id)).toEqual([expect.objectContaining({ profile_id: await profileOf(ws, "after") })]);
+
+    // A new version with the same trigger keeps the trigger's live-since: an event between the two publishes, read after the second, enters.
+    clock.advance(HOUR);
+    await ingestOnly([{ userId: "between", event: "Cart Added" }]);
+    clock.advance(HOUR);
+    await services.journeys.update(ctx, journey.id, { ...body("Cart Added"), description: "v2" });
+    await services.journeys.publish(ctx, journey.id);
+    // One that changes the trigger moves it: a Signed Up from before this publish enters nobody.
+    await ingestOnly([{ userId: "early-signup", event: "Signed Up" }]);
+    while ((await services.journeyTriggersNextBatch()) > 0);
+    clock.advance(HOUR);
+    await services.journeys.update(ctx, journey.id, body("Signed Up"));
+    await ingestOnly([{ userId: "queued-signup", event: "Signed Up" }]);
+    clock.advance(60_000);
+    await services.journeys.publish(ctx, journey.id);
+    clock.advance(HOUR);
+    await ingestOnly([{ userId: "new-signup", event: "Signed Up" }]);
+    while ((await services.journeyTriggersNextBatch()) > 0);
+    const entered = new Set((await runsOf(database.db, journey.id)).map((r) => r.profile_id));
+    const expected = await Promise.all(["after", "between", "new-signup"].map((u) => profileOf(ws, u)));
+    expect(entered).toEqual(new Set(expected));
+  });
+
   it("waits until a local time in the workspace's zone (America/New_York, across the spring DST change)", async () => {
     clock.set("2026-03-07T16:00:00Z");
     const ws = await newWorkspace(services, "America/New_York");

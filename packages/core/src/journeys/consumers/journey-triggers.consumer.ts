@@ -15,8 +15,9 @@ export const JOURNEY_TRIGGERS_CONSUMER = "journeys.triggers";
 
 /**
  * Journeys over the event log, exactly once (the offset commits with the runs' effects), behind the
- * profile projector so every event has its owner: per event, goals reached end runs, waits for the
- * event wake their runs (leaving by "event"), and live journeys triggered by it start runs.
+ * profile projector so every event has its owner: per event, waits for the event wake their runs
+ * (leaving by "event"), goals reached end the runs still going, and live journeys triggered by it
+ * start runs.
  */
 export async function runJourneyTriggersBatch(db: Db, clock: Clock, effects: JourneyEffects, limit = 1000): Promise<number> {
   return consumeEventBatch(db, JOURNEY_TRIGGERS_CONSUMER, limit, (tx, events) => handleJourneyEvents(tx, events, clock.now(), { effects, cache: new VersionCache() }), {
@@ -27,6 +28,8 @@ export async function runJourneyTriggersBatch(db: Db, clock: Clock, effects: Jou
 interface LiveJourney {
   id: string;
   trigger: Extract<JourneyTrigger, { kind: "event" }>;
+  /** Since when this trigger has been live (see liveJourneys). */
+  liveSince: Date | null;
 }
 
 interface RunState {
@@ -56,7 +59,7 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
   const live = new Map<string, LiveJourney[]>();
   for (const j of await liveJourneys(tx, workspaceIds, ["event"])) {
     if (j.trigger.kind !== "event") continue;
-    live.set(j.workspaceId, [...(live.get(j.workspaceId) ?? []), { id: j.journeyId, trigger: j.trigger }]);
+    live.set(j.workspaceId, [...(live.get(j.workspaceId) ?? []), { id: j.journeyId, trigger: j.trigger, liveSince: j.liveSince ?? null }]);
   }
   // Nothing to start and no run waiting for an event or counting a goal: the batch only moves the offset.
   if (live.size === 0) {
@@ -111,7 +114,18 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
     if (pendingProfiles.has(owner.profileId)) await flush();
     const properties = propertiesOf(e);
     for (const run of runsOf.get(owner.profileId) ?? []) {
-      // Goals: a conversion within the window ends the run (holdout runs too: they are compared).
+      // Waits for this event: leave by "event". Before the goal: when the event is also the goal (an
+      // order within the cart-abandon wait), the customer goes down the branch the operator drew for it.
+      if (run.status === "active" && run.wait_event === e.event && filtersMatch(properties, run.wait_where ?? [])) {
+        const locked = await lockRun(tx, run.id);
+        if (locked && locked.waitEvent === e.event) {
+          await advanceRun(tx, now, locked, "event", engine);
+          const [after] = await rows<RunState>(tx, sql`select id, journey_id, version, profile_id, status, wait_event, wait_where, entered_at, goal_until, goal_reached_at from journey_runs where id = ${run.id}::uuid`);
+          if (after) Object.assign(run, after);
+        }
+      }
+      // Goals: a conversion within the window ends the run if it is still going (holdout runs too: they
+      // are compared); a run the event branch already ended keeps its ending and counts the conversion.
       if (run.goal_until && !run.goal_reached_at && new Date(run.entered_at) <= e.ts && e.ts <= new Date(run.goal_until)) {
         const v = await engine.cache.get(tx, run.journey_id, run.version);
         const goal = v?.settings.goal;
@@ -130,22 +144,13 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
             where id = ${run.id}::uuid and goal_reached_at is null`);
           run.goal_reached_at = e.ts;
           if (run.status === "active") run.status = "goal_reached";
-          continue;
-        }
-      }
-      // Waits for this event: leave by "event".
-      if (run.status === "active" && run.wait_event === e.event && filtersMatch(properties, run.wait_where ?? [])) {
-        const locked = await lockRun(tx, run.id);
-        if (locked && locked.waitEvent === e.event) {
-          await advanceRun(tx, now, locked, "event", engine);
-          const [after] = await rows<RunState>(tx, sql`select id, journey_id, version, profile_id, status, wait_event, wait_where, entered_at, goal_until, goal_reached_at from journey_runs where id = ${run.id}::uuid`);
-          if (after) Object.assign(run, after);
         }
       }
     }
     // Triggers.
     for (const j of live.get(e.workspaceId) ?? []) {
       if (j.trigger.event !== e.event || !filtersMatch(properties, j.trigger.where)) continue;
+      if (j.liveSince && happenedBefore(e, j.liveSince)) continue;
       if (j.trigger.count && !(await countReached(tx, j.id, owner.profileId, e.ts, j.trigger.count))) continue;
       entries.push({
         workspaceId: e.workspaceId,
@@ -158,6 +163,16 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
     }
   }
   await flush();
+}
+
+/**
+ * An event from before a journey's trigger went live enters nothing, however late it is read: one
+ * received before (the consumer was behind at the publish) or one that says it happened before (sent
+ * late with its own, older timestamp, e.g. an offline mini-program or a CSV import of history). Nor
+ * does it count towards the trigger's `count`.
+ */
+function happenedBefore(e: LoggedEvent, liveSince: Date): boolean {
+  return e.receivedAt.getTime() < liveSince.getTime() || e.ts.getTime() < liveSince.getTime();
 }
 
 /** Counts the event for (journey, customer) by UTC day and says whether the last `withinDays` days reach `atLeast`. */

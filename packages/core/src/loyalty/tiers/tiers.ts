@@ -1,6 +1,6 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import type { CustomerTierDto, TierSettings } from "@siyu/contracts";
+import type { CustomerTierDto, TierLevel, TierSettings } from "@siyu/contracts";
 import { appendProfileEvents } from "../../profile-events";
 import { minorUnitsPer } from "../../profiles";
 import { addDays, addMonths, localParts, zonedMidnight } from "../../shared/local-time";
@@ -172,11 +172,22 @@ export async function recalculateTiers(db: Db, workspaceId: string, now: Date, p
   });
 }
 
+/** The index of the level a member with this stored code is at: the first level when they have none yet (or a code no longer configured). */
+const levelIndexOf = (settings: TierSettings, code: string | null | undefined): number => Math.max(0, settings.levels.findIndex((l) => l.code === code));
+
+/** The workspace's tier settings (levels with their codes and the names the brand gave them). */
+export const loadTierSettings = async (db: Db, workspaceId: string): Promise<TierSettings> => (await loadSettings(db, workspaceId)).tiers;
+
+/** The level a member whose `member_tiers` row holds `code` (null: no row) is at, as tierOf says; null when tiers are switched off. */
+export function memberTierLevel(settings: TierSettings, code: string | null): TierLevel | null {
+  return settings.enabled ? settings.levels[levelIndexOf(settings, code)]! : null;
+}
+
 /** The tier a member is at now (the first level when they have none yet), with benefits and progress. */
 export async function tierOf(db: Db, workspaceId: string, profileId: string): Promise<CustomerTierDto> {
-  const settings = (await loadSettings(db, workspaceId)).tiers;
+  const settings = await loadTierSettings(db, workspaceId);
   const [row] = await rows<TierRow>(db, sql`select profile_id, tier, growth, since, below_since, last_inactivity_drop_at from member_tiers where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid`);
-  const index = Math.max(0, settings.levels.findIndex((l) => l.code === row?.tier));
+  const index = levelIndexOf(settings, row?.tier);
   const level = settings.levels[index]!;
   const next = settings.levels[index + 1];
   const growth = Number(row?.growth ?? 0);

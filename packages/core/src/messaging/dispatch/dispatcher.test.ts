@@ -210,6 +210,64 @@ describe("the dispatcher's guards", () => {
   });
 });
 
+describe("template variables", () => {
+  it("profile.tier is the name the brand gave the member's level, profile.tierCode its code; a member with no level yet is at the first one", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("inbox") });
+    await services.points.putSettings(ws.ctx, {
+      tiers: { levels: [{ code: "member", name: "会员", threshold: 0 }, { code: "gold", name: "金卡", threshold: 3000 }] },
+    });
+    const gold = await customer(ws.id, {});
+    const fresh = await customer(ws.id, {});
+    await database.db.execute(sql`insert into member_tiers (workspace_id, profile_id, tier, growth, since, updated_at)
+      values (${ws.id}::uuid, ${gold}::uuid, 'gold', 3200, now(), now())`);
+    const t = await template(ws.id, "inbox", "service", "尊敬的{{ profile.tier }}（{{ profile.tierCode }}）");
+    await queue([
+      { workspaceId: ws.id, key: "gold", profileId: gold, channel: "inbox", templateId: t, category: "service" },
+      { workspaceId: ws.id, key: "fresh", profileId: fresh, channel: "inbox", templateId: t, category: "service" },
+    ]);
+    const { sent, adapters } = recorder(["inbox"]);
+    await drain(adapters);
+    const bodies = new Map(sent.map((m) => [m.profileId, m.rendered.body]));
+    expect(bodies.get(gold)).toBe("尊敬的金卡（gold）");
+    expect(bodies.get(fresh)).toBe("尊敬的会员（member）");
+    const preview = await services.messaging.templates.preview(ws.ctx, t, { profileId: gold, variables: {} });
+    expect(preview.rendered.body).toBe("尊敬的金卡（gold）");
+  });
+});
+
+describe("dates in templates", () => {
+  const zoneBefore = process.env.TZ;
+  afterAll(() => {
+    if (zoneBefore === undefined) delete process.env.TZ;
+    else process.env.TZ = zoneBefore;
+  });
+
+  it("the date filter shows a coupon's expiry in the workspace's time zone, whatever zone the server runs in", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const shanghai = await workspace({ channels: enabled("inbox") });
+    const newYork = await workspace({ channels: enabled("inbox") }, "America/New_York");
+    const body = "券将于 {{ coupon.expiresAt | date: '%Y-%m-%d %H:%M' }} 过期";
+    const coupon = { code: "C-1", expiresAt: "2026-03-01T15:30:00.000Z" };
+    for (const [serverZone, serverHour] of [["UTC", 15], ["America/Los_Angeles", 7], ["Asia/Kolkata", 21]] as const) {
+      process.env.TZ = serverZone;
+      expect(new Date(coupon.expiresAt).getHours(), "the process runs in the zone set").toBe(serverHour);
+      const { sent, adapters } = recorder(["inbox"]);
+      for (const ws of [shanghai, newYork]) {
+        const p = await customer(ws.id, {});
+        const t = await template(ws.id, "inbox", "service", body);
+        await queue([{ workspaceId: ws.id, profileId: p, channel: "inbox", templateId: t, category: "service", variables: { coupon } }]);
+        const preview = await services.messaging.templates.preview(ws.ctx, t, { profileId: p, variables: { coupon } });
+        expect(preview.rendered.body, `preview, server in ${serverZone}`).toBe(ws === shanghai ? "券将于 2026-03-01 23:30 过期" : "券将于 2026-03-01 10:30 过期");
+      }
+      await drain(adapters);
+      const bodies = new Map(sent.map((m) => [m.workspaceId, m.rendered.body]));
+      expect(bodies.get(shanghai.id), `server in ${serverZone}`).toBe("券将于 2026-03-01 23:30 过期");
+      expect(bodies.get(newYork.id), `server in ${serverZone}`).toBe("券将于 2026-03-01 10:30 过期");
+    }
+  });
+});
+
 describe("render failures", () => {
   it("a stored template that no longer renders (here a partial, which would read a server file) is suppressed as render_failed, with the error kept", async () => {
     clock.set("2026-11-02T04:00:00Z");

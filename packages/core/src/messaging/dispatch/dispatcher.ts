@@ -277,6 +277,7 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
           workspaceName: workspaces.get(row.workspace_id)?.name ?? "",
           unsubscribeUrl: f && options.publicUrl ? `${options.publicUrl.replace(/\/$/, "")}/u/${signUnsubscribeToken(secrets.get(row.workspace_id)!, row.workspace_id, f.liveId, row.channel)}` : "",
           smsUnsubscribeText: row.channel === "sms" && marketing ? settings.smsUnsubscribeText : "",
+          timeZone: zoneOf(row.workspace_id),
         });
       } catch (error) {
         judged.push(verdict("render_failed", null, error instanceof Error ? error.message.slice(0, 1000) : String(error)));
@@ -386,6 +387,8 @@ interface RenderExtras {
   workspaceName: string;
   unsubscribeUrl: string;
   smsUnsubscribeText: string;
+  /** The workspace's zone: the `date` filter shows times in it. */
+  timeZone: string;
 }
 
 /** The variables a template sees for a row: the profile, the workspace, the row's own (event, coupon, store, journey …). */
@@ -417,7 +420,7 @@ async function renderRow(row: Row, template: TemplateRow | undefined, facts: Pro
   if (!template) throw new Error(`template ${row.template_id} no longer exists`);
   const content = template.content as Partial<Record<Locale, unknown>>;
   const locale = pickLocale(Object.keys(content), facts?.traits.locale, template.default_locale);
-  const rendered = await renderContent(TemplateContent.parse(content[locale]), renderContext(row.variables, facts, extras));
+  const rendered = await renderContent(TemplateContent.parse(content[locale]), renderContext(row.variables, facts, extras), extras.timeZone);
   if (extras.smsUnsubscribeText && !rendered.body.includes(extras.smsUnsubscribeText)) rendered.body = `${rendered.body}${extras.smsUnsubscribeText}`;
   return rendered;
 }

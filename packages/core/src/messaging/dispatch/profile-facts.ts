@@ -1,5 +1,7 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
+import type { TierSettings } from "@siyu/contracts";
+import { loadTierSettings, memberTierLevel } from "../../loyalty";
 import { rows } from "../../shared/sql-rows";
 
 /** What a template and the guards know of a customer: the live profile behind an id, its identifiers and consents. */
@@ -15,7 +17,8 @@ export interface ProfileFacts {
   totalSpend: number;
   lastOrderAt: string | null;
   firstSeenAt: string | null;
-  tier: string | null;
+  /** The member's tier level (its code and the name the brand gave it), as the member sees it; null when tiers are off. */
+  tier: { code: string; name: string } | null;
   pointsBalance: number | null;
   /** Identifier type → values (wechat_openid values are `<appId>:<openid>`). */
   identifiers: Map<string, string[]>;
@@ -86,6 +89,8 @@ export async function loadProfileFacts(db: Db, profileIds: readonly string[]): P
     m.set(`${c.channel}/${c.purpose}`, c.granted);
     consentsOf.set(c.live_id, m);
   }
+  const tierSettings = new Map<string, TierSettings>();
+  for (const ws of new Set(found.map((r) => r.workspace_id))) tierSettings.set(ws, await loadTierSettings(db, ws));
   const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
   for (const r of found) {
     const traits = r.traits ?? {};
@@ -102,7 +107,7 @@ export async function loadProfileFacts(db: Db, profileIds: readonly string[]): P
       totalSpend: Number(r.total_spend_minor) / 100,
       lastOrderAt: iso(r.last_order_at),
       firstSeenAt: iso(r.first_seen_at),
-      tier: r.tier,
+      tier: tierOfMember(tierSettings.get(r.workspace_id)!, r.tier),
       pointsBalance: r.points === null ? null : Number(r.points),
       identifiers: ids,
       consents: consentsOf.get(r.live_id) ?? new Map(),
@@ -111,7 +116,12 @@ export async function loadProfileFacts(db: Db, profileIds: readonly string[]): P
   return out;
 }
 
-/** The `profile` object templates see. */
+function tierOfMember(settings: TierSettings, code: string | null): { code: string; name: string } | null {
+  const level = memberTierLevel(settings, code);
+  return level ? { code: level.code, name: level.name } : null;
+}
+
+/** The `profile` object templates see: `tier` is the level's display name, `tierCode` its code. */
 export function profileVariables(f: ProfileFacts): Record<string, unknown> {
   return {
     ...f.traits,
@@ -124,7 +134,8 @@ export function profileVariables(f: ProfileFacts): Record<string, unknown> {
     totalSpend: f.totalSpend,
     lastOrderAt: f.lastOrderAt,
     firstSeenAt: f.firstSeenAt,
-    tier: f.tier,
+    tier: f.tier?.name ?? null,
+    tierCode: f.tier?.code ?? null,
     points: f.pointsBalance,
   };
 }

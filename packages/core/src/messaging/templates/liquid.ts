@@ -2,19 +2,6 @@ import { Liquid, Tag, type Liquid as LiquidEngine, type TagToken, type TopLevelT
 import { TemplateContent, type Locale } from "@siyu/contracts";
 import { messagingErrors } from "../messaging.errors";
 
-// Templates are written by operators and rendered per customer: no file system, own properties
-// only, and limits so a runaway loop cannot stall the dispatcher.
-const engine = new Liquid({
-  ownPropertyOnly: true,
-  strictFilters: true,
-  strictVariables: false,
-  parseLimit: 100_000,
-  renderLimit: 1_000,
-  memoryLimit: 10_000_000,
-  relativeReference: false,
-  dynamicPartials: false,
-});
-
 // Partials would read files on the server ({% include package.json %} does, even without quotes).
 class RefusedTag extends Tag {
   constructor(token: TagToken, remain: TopLevelToken[], liquid: LiquidEngine) {
@@ -23,7 +10,34 @@ class RefusedTag extends Tag {
   }
   *render(): Generator<unknown, void, unknown> {}
 }
-for (const name of ["include", "render", "layout"]) engine.registerTag(name, RefusedTag);
+
+// Templates are written by operators and rendered per customer: no file system, own properties
+// only, and limits so a runaway loop cannot stall the dispatcher. The `date` filter shows times in
+// the zone the engine is given (the workspace's), never the server's: one engine per zone.
+function createEngine(timeZone?: string): LiquidEngine {
+  const liquid = new Liquid({
+    ownPropertyOnly: true,
+    strictFilters: true,
+    strictVariables: false,
+    parseLimit: 100_000,
+    renderLimit: 1_000,
+    memoryLimit: 10_000_000,
+    relativeReference: false,
+    dynamicPartials: false,
+    ...(timeZone ? { timezoneOffset: timeZone } : {}),
+  });
+  for (const name of ["include", "render", "layout"]) liquid.registerTag(name, RefusedTag);
+  return liquid;
+}
+
+/** Parses and lists variables; renders nothing, so its zone does not matter. */
+const engine = createEngine();
+const engines = new Map<string, LiquidEngine>();
+function engineIn(timeZone: string): LiquidEngine {
+  let found = engines.get(timeZone);
+  if (!found) engines.set(timeZone, (found = createEngine(timeZone)));
+  return found;
+}
 
 type Parsed = ReturnType<typeof engine.parse>;
 const CONTENT_FIELDS = ["subject", "body", "text", "url", "providerTemplate"] as const;
@@ -79,9 +93,13 @@ export function missingVariables(variables: readonly string[], context: Record<s
   });
 }
 
-/** Renders one language's content; throws on a render error (the dispatcher suppresses with render_failed). */
-export async function renderContent(content: TemplateContent, context: Record<string, unknown>): Promise<TemplateContent> {
-  const render = async (source: string) => (source === "" ? "" : String(await engine.render(engine.parse(source), context)));
+/**
+ * Renders one language's content, dates (`| date`) in `timeZone` (the workspace's IANA zone);
+ * throws on a render error (the dispatcher suppresses with render_failed).
+ */
+export async function renderContent(content: TemplateContent, context: Record<string, unknown>, timeZone: string): Promise<TemplateContent> {
+  const liquid = engineIn(timeZone);
+  const render = async (source: string) => (source === "" ? "" : String(await liquid.render(liquid.parse(source), context)));
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(content.params)) params[k] = await render(v);
   return TemplateContent.parse({

@@ -5,6 +5,7 @@ import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
 import { newId } from "../../shared/ids";
+import { DEFAULT_TIME_ZONE } from "../../workspaces";
 import { rows } from "../../shared/sql-rows";
 import { sql } from "@siyu/storage/orm";
 import { loadProfileFacts } from "../dispatch/profile-facts";
@@ -105,11 +106,11 @@ export function createTemplatesService(deps: { db: Db; clock: Clock }) {
       }
       const facts = profileId ? (await loadProfileFacts(db, [profileId])).get(profileId) : undefined;
       if (body.profileId && (!facts || facts.workspaceId !== ctx.workspaceId)) throw messagingErrors.error("messaging.profile_not_found", `No customer ${body.profileId}`);
-      const [ws] = await rows<{ name: string }>(db, sql`select name from workspaces where id = ${ctx.workspaceId}::uuid`);
+      const [ws] = await rows<{ name: string; timezone: string }>(db, sql`select name, timezone from workspaces where id = ${ctx.workspaceId}::uuid`);
       const context = renderContext(body.variables, facts, { workspaceName: ws?.name ?? "", unsubscribeUrl: "https://example.invalid/u/preview" });
       let rendered: TemplateContent;
       try {
-        rendered = await renderContent(TemplateContent.parse(content), context);
+        rendered = await renderContent(TemplateContent.parse(content), context, ws?.timezone ?? DEFAULT_TIME_ZONE);
       } catch (error) {
         throw messagingErrors.error("messaging.invalid_template", `content.${locale}: ${error instanceof Error ? error.message : String(error)}`, { field: `content.${locale}` });
       }
