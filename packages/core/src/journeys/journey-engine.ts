@@ -15,7 +15,7 @@ import { workspaceTimeZone } from "../workspaces";
 import { edgeTarget } from "./graph-validation";
 import type { JourneyEffects } from "./journey-effects";
 import { filtersMatch, inHoldout, nextLocalTime, splitBranch } from "./journey-rules";
-import { journeyRuns, journeys, journeySteps, journeyStoreTasks, journeyVersions } from "./journeys.schema";
+import { journeyRuns, journeys, journeyStoreTasks, journeyVersions } from "./journeys.schema";
 
 export interface JourneyEntry {
   workspaceId: string;
@@ -89,7 +89,7 @@ export interface EngineContext {
   cache: VersionCache;
 }
 
-/** Rows per statement when a batch is written (PostgreSQL takes at most 65,535 parameters). */
+/** Messages per queueMessages call (PostgreSQL takes at most 65,535 parameters a statement). */
 const WRITE_CHUNK = 1000;
 
 /**
@@ -108,7 +108,7 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
   const byJourney = new Map<string, JourneyEntry[]>();
   for (const e of entries) byJourney.set(e.journeyId, [...(byJourney.get(e.journeyId) ?? []), e]);
   // The rows to insert, decided in memory in entry order as if each earlier one had been inserted.
-  const candidates: (typeof journeyRuns.$inferInsert & { id: string })[] = [];
+  const candidates: RunRow[] = [];
   for (const [journeyId, list] of byJourney) {
     const j = live.find((x) => x.id === journeyId);
     const mine = list.filter((e) => j && e.workspaceId === j.workspaceId);
@@ -168,6 +168,7 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
         status,
         holdout,
         currentNodeId: holdout ? null : v.triggerId,
+        stepCount: 0,
         entryKey: e.entryKey,
         enteredAt: now,
         endedAt: holdout && !goalUntil ? now : null,
@@ -178,22 +179,57 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
         triggeredAt: e.trigger.triggeredAt,
         context: {},
         dueAt: holdout ? goalUntil : null,
+        waitEvent: null,
+        waitWhere: null,
         goalUntil,
+        goalReachedAt: null,
+        goalRevenueMinor: null,
+        error: null,
         updatedAt: now,
       });
       usedKeys.add(e.entryKey);
       history.set(e.profileId, { active: status === "active", last: now });
     }
   }
-  // One insert; a row another transaction took first (its key, or an active run) is skipped.
-  const inserted = new Map<string, RunRow>();
-  for (let i = 0; i < candidates.length; i += WRITE_CHUNK) {
-    for (const run of await tx.insert(journeyRuns).values(candidates.slice(i, i + WRITE_CHUNK)).onConflictDoNothing().returning()) inserted.set(run.id, run);
+  // One insert (the rows as one JSON parameter); a row another transaction took first (its key, or an active run) is skipped.
+  const inserted = new Set<string>();
+  if (candidates.length > 0) {
+    const values = candidates.map((r) => ({
+      id: r.id,
+      workspace_id: r.workspaceId,
+      journey_id: r.journeyId,
+      version: r.version,
+      profile_id: r.profileId,
+      status: r.status,
+      holdout: r.holdout,
+      current_node_id: r.currentNodeId,
+      entry_key: r.entryKey,
+      entered_at: r.enteredAt.toISOString(),
+      ended_at: r.endedAt?.toISOString() ?? null,
+      trigger_kind: r.triggerKind,
+      trigger_event: r.triggerEvent,
+      trigger_properties: r.triggerProperties,
+      trigger_seq: r.triggerSeq,
+      triggered_at: r.triggeredAt.toISOString(),
+      due_at: r.dueAt?.toISOString() ?? null,
+      goal_until: r.goalUntil?.toISOString() ?? null,
+    }));
+    const returned = await rows<{ id: string }>(
+      tx,
+      sql`insert into journey_runs (id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
+            trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, goal_until, updated_at)
+          select id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, 0, entry_key, entered_at, ended_at,
+            trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, '{}'::jsonb, due_at, goal_until, ${now.toISOString()}::timestamptz
+          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, version int, profile_id uuid, status text, holdout boolean,
+            current_node_id text, entry_key text, entered_at timestamptz, ended_at timestamptz, trigger_kind text, trigger_event text, trigger_properties jsonb, trigger_seq bigint,
+            triggered_at timestamptz, due_at timestamptz, goal_until timestamptz)
+          on conflict do nothing returning id`,
+    );
+    for (const r of returned) inserted.add(r.id);
   }
   const toMove: RunToMove[] = [];
-  for (const c of candidates) {
-    const run = inserted.get(c.id);
-    if (!run) {
+  for (const run of candidates) {
+    if (!inserted.has(run.id)) {
       result.skipped += 1;
       continue;
     }
@@ -296,20 +332,15 @@ export async function advanceRuns(tx: Db, now: Date, items: readonly RunToMove[]
   const walked: Walked[] = [];
   for (const { run, resume } of items) walked.push(await walk(batch, versions.get(`${run.journeyId}:${run.version}`) ?? null, run, resume));
 
+  // The rows go as one JSON parameter each statement: far cheaper than thousands of bound parameters.
   const steps = walked.flatMap((w) =>
-    w.steps.map((s, i) => ({
-      id: newId(),
-      workspaceId: w.run.workspaceId,
-      journeyId: w.run.journeyId,
-      runId: w.run.id,
-      stepNo: w.run.stepCount + i + 1,
-      nodeId: s.nodeId,
-      enteredAt: now,
-      outcome: s.outcome,
-      detail: s.detail,
-    })),
+    w.steps.map((s, i) => ({ id: newId(), workspace_id: w.run.workspaceId, journey_id: w.run.journeyId, run_id: w.run.id, step_no: w.run.stepCount + i + 1, node_id: s.nodeId, outcome: s.outcome, detail: s.detail })),
   );
-  for (let i = 0; i < steps.length; i += WRITE_CHUNK) await tx.insert(journeySteps).values(steps.slice(i, i + WRITE_CHUNK));
+  if (steps.length > 0) {
+    await tx.execute(sql`insert into journey_steps (id, workspace_id, journey_id, run_id, step_no, node_id, entered_at, outcome, detail)
+        select id, workspace_id, journey_id, run_id, step_no, node_id, ${now.toISOString()}::timestamptz, outcome, detail
+        from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, run_id uuid, step_no int, node_id text, outcome text, detail jsonb)`);
+  }
   for (let i = 0; i < batch.messages.length; i += WRITE_CHUNK) await queueMessages(tx, now, batch.messages.slice(i, i + WRITE_CHUNK));
   const updates = walked.map(({ after: r }) => ({
     id: r.id,
@@ -323,14 +354,12 @@ export async function advanceRuns(tx: Db, now: Date, items: readonly RunToMove[]
     ended_at: r.endedAt?.toISOString() ?? null,
     error: r.error,
   }));
-  for (let i = 0; i < updates.length; i += WRITE_CHUNK) {
-    await tx.execute(sql`update journey_runs r set status = v.status, current_node_id = v.current_node_id, step_count = v.step_count, context = v.context,
-          due_at = v.due_at, wait_event = v.wait_event, wait_where = nullif(v.wait_where, 'null'::jsonb), ended_at = v.ended_at, error = v.error,
-          updated_at = ${now.toISOString()}::timestamptz
-        from jsonb_to_recordset(${JSON.stringify(updates.slice(i, i + WRITE_CHUNK))}::jsonb)
-          as v(id uuid, status text, current_node_id text, step_count int, context jsonb, due_at timestamptz, wait_event text, wait_where jsonb, ended_at timestamptz, error text)
-        where r.id = v.id`);
-  }
+  await tx.execute(sql`update journey_runs r set status = v.status, current_node_id = v.current_node_id, step_count = v.step_count, context = v.context,
+        due_at = v.due_at, wait_event = v.wait_event, wait_where = nullif(v.wait_where, 'null'::jsonb), ended_at = v.ended_at, error = v.error,
+        updated_at = ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+        as v(id uuid, status text, current_node_id text, step_count int, context jsonb, due_at timestamptz, wait_event text, wait_where jsonb, ended_at timestamptz, error text)
+      where r.id = v.id`);
   return walked.map((w) => w.after);
 }
 
