@@ -89,9 +89,6 @@ export interface EngineContext {
   cache: VersionCache;
 }
 
-/** Messages per queueMessages call (PostgreSQL takes at most 65,535 parameters a statement). */
-const WRITE_CHUNK = 1000;
-
 /**
  * Enters customers into journeys: the live version of a live journey, the audience rule, the entry
  * rule (once / every time but not while inside / after a cooldown), the holdout; then advances the
@@ -341,7 +338,7 @@ export async function advanceRuns(tx: Db, now: Date, items: readonly RunToMove[]
         select id, workspace_id, journey_id, run_id, step_no, node_id, ${now.toISOString()}::timestamptz, outcome, detail
         from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, run_id uuid, step_no int, node_id text, outcome text, detail jsonb)`);
   }
-  for (let i = 0; i < batch.messages.length; i += WRITE_CHUNK) await queueMessages(tx, now, batch.messages.slice(i, i + WRITE_CHUNK));
+  await queueMessages(tx, now, batch.messages);
   const updates = walked.map(({ after: r }) => ({
     id: r.id,
     status: r.status,
