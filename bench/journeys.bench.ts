@@ -9,8 +9,11 @@
  *    the rate the server actually took and how many events reached the outbox.
  * 2. Timers fired per second: N runs waiting on a one-minute wait that is already due (followed by a
  *    send), moved by runDueJourneyTimers in batches of 500 on a store with no worker.
+ * 3. (--consumer-events N) The journeys.triggers consumer alone: N events of N new customers,
+ *    already logged and projected on a store with no worker, consumed in its batches of 1,000 —
+ *    the engine's share of trigger → outbox without HTTP, the projector or the worker's polls.
  *
- *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000
+ *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000 [--consumer-events 5000]
  *
  * The load generator runs in the server's process (the server's CPU is not its own): figures are
  * lower bounds.
@@ -31,6 +34,7 @@ const { values: args } = parseArgs({
     rates: { type: "string", default: "1000,10000" },
     seconds: { type: "string", default: "10" },
     "timer-runs": { type: "string", default: "10000" },
+    "consumer-events": { type: "string", default: "0" },
     "drain-seconds": { type: "string", default: "300" },
     /** Requests not answered by then are abandoned (counted as unanswered): a rate far above what the server takes would otherwise queue for ever. */
     "answer-seconds": { type: "string", default: "120" },
@@ -40,6 +44,7 @@ const RATES = args.rates === "" ? [] : args.rates.split(",").map(Number);
 const ANSWER_SECONDS = Number(args["answer-seconds"]);
 const SECONDS = Number(args.seconds);
 const TIMER_RUNS = Number(args["timer-runs"]);
+const CONSUMER_EVENTS = Number(args["consumer-events"]);
 const DRAIN_SECONDS = Number(args["drain-seconds"]);
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const log = (line: string) => console.log(line);
@@ -217,6 +222,44 @@ async function timersPerSecond(runs: number) {
   }
 }
 
+async function consumerAlone(events: number) {
+  const dir = mkdtempSync(join(tmpdir(), "siyu-bench-journeys-"));
+  try {
+    const first = await startSiyu({ dataDir: join(dir, "data"), demo: false, port: 0, host: "127.0.0.1", logLevel: "warn", log: false });
+    const workspaceId = first.initialOwner!.workspaceId;
+    await first.close();
+    const config = parseConfig({ dataDir: join(dir, "data"), demo: false, logLevel: "warn" });
+    const stores = await openStores(config);
+    const db = stores.database.db;
+    const services = createCoreServices({ db, clock: systemClock, settings: { access: config.access } });
+    const templateId = await inboxTemplate(services, workspaceId);
+    const journeyId = await publish(services, workspaceId, { id: "t", type: "trigger", position: at, trigger: { kind: "event", event: "Bench Triggered", where: [], count: null } }, templateId, false);
+    const runId = Date.now().toString(36);
+    for (let i = 0; i < events; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, events - i) }, (_, k) => ({
+        type: "track",
+        messageId: `c-${runId}-${i + k}`,
+        userId: `c-${runId}-u${i + k}`,
+        event: "Bench Triggered",
+        properties: { n: i + k },
+        timestamp: new Date().toISOString(),
+      }));
+      await services.ingest(workspaceId, batch);
+    }
+    while ((await services.projectNextBatch()) > 0);
+    const t = performance.now();
+    let batches = 0;
+    while ((await services.journeyTriggersNextBatch()) > 0) batches++;
+    const seconds = (performance.now() - t) / 1000;
+    const queued = (await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from messages where journey_id = ${journeyId}::uuid`))[0]?.n ?? 0;
+    await stores.warehouse.close();
+    await stores.database.close();
+    return { events, batches, queued, seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   log(`Machine: ${formatMachine(machineInfo())}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at start`);
   log(`Date: ${new Date().toISOString()}`);
@@ -234,6 +277,13 @@ async function main() {
     log(
       `timers: ${fmt(t.moved)} due runs moved in ${t.seconds.toFixed(1)} s → ${fmt(t.moved / t.seconds)} runs/s (${fmt(t.queued)} messages queued); ` +
         `entering them through the service took ${t.enterSeconds.toFixed(1)} s (${fmt(t.runs / t.enterSeconds)} runs/s); load average ${loadavg()[0]!.toFixed(2)}`,
+    );
+  }
+  if (CONSUMER_EVENTS > 0) {
+    const c = await consumerAlone(CONSUMER_EVENTS);
+    log(
+      `journeys.triggers alone: ${fmt(c.events)} projected events in ${c.batches} batches in ${c.seconds.toFixed(1)} s → ${fmt(c.events / c.seconds)} events/s, ` +
+        `${fmt((c.seconds * 1000) / c.batches)} ms per batch (${fmt(c.queued)} messages queued); load average ${loadavg()[0]!.toFixed(2)}`,
     );
   }
 }

@@ -1,10 +1,12 @@
-// The executor: starts runs and advances each node by node inside the caller's transaction until it
-// must wait or ends. Every effect carries a key derived from (run, node[, step]) and the run's row is
-// locked while it moves, so a crash rolls the whole step back and a replay repeats nothing.
+// The executor: starts runs and advances them node by node inside the caller's transaction until each
+// must wait or ends. A batch of runs is walked in memory and written set-based (one steps insert, one
+// outbox insert, one run update). Every effect carries a key derived from (run, node[, step]) and the
+// runs' rows are locked while they move, so a crash rolls the whole batch back and a replay repeats
+// nothing.
 import { and, eq, inArray, sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import { JourneyGraph, JourneySettings, type JourneyNode } from "@siyu/contracts";
-import { queueMessages } from "../messaging";
+import { queueMessages, type QueueMessageRequest } from "../messaging";
 import { DomainError } from "../shared/domain-error";
 import { newId } from "../shared/ids";
 import { startOfLocalDay, localDay } from "../shared/local-time";
@@ -13,7 +15,7 @@ import { workspaceTimeZone } from "../workspaces";
 import { edgeTarget } from "./graph-validation";
 import type { JourneyEffects } from "./journey-effects";
 import { filtersMatch, inHoldout, nextLocalTime, splitBranch } from "./journey-rules";
-import { journeyRuns, journeys, journeySteps, journeyStoreTasks, journeyVersions } from "./journeys.schema";
+import { journeyRuns, journeys, journeyStoreTasks, journeyVersions } from "./journeys.schema";
 
 export interface JourneyEntry {
   workspaceId: string;
@@ -89,8 +91,8 @@ export interface EngineContext {
 
 /**
  * Enters customers into journeys: the live version of a live journey, the audience rule, the entry
- * rule (once / every time but not while inside / after a cooldown), the holdout; then advances each
- * new run as far as it goes now. Idempotent per (journey, entryKey).
+ * rule (once / every time but not while inside / after a cooldown), the holdout; then advances the
+ * new runs as far as they go now, together. Idempotent per (journey, entryKey).
  */
 export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntry[], engine: EngineContext): Promise<StartRunsResult> {
   const result: StartRunsResult = { started: [], skipped: 0 };
@@ -102,6 +104,8 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
     .where(inArray(journeys.id, journeyIds));
   const byJourney = new Map<string, JourneyEntry[]>();
   for (const e of entries) byJourney.set(e.journeyId, [...(byJourney.get(e.journeyId) ?? []), e]);
+  // The rows to insert, decided in memory in entry order as if each earlier one had been inserted.
+  const candidates: RunRow[] = [];
   for (const [journeyId, list] of byJourney) {
     const j = live.find((x) => x.id === journeyId);
     const mine = list.filter((e) => j && e.workspaceId === j.workspaceId);
@@ -126,8 +130,18 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
         )
       ).map((r) => [r.profile_id, { active: r.active, last: new Date(r.last) }]),
     );
+    // Keys already used enter nothing (and must not count as an entry for the rules below).
+    const usedKeys = new Set(
+      (
+        await rows<{ entry_key: string }>(
+          tx,
+          sql`select entry_key from journey_runs where journey_id = ${journeyId}::uuid
+              and entry_key in (select jsonb_array_elements_text(${JSON.stringify([...new Set(mine.map((e) => e.entryKey))])}::jsonb))`,
+        )
+      ).map((r) => r.entry_key),
+    );
     for (const e of mine) {
-      if (audience && !audience.has(e.profileId)) {
+      if ((audience && !audience.has(e.profileId)) || usedKeys.has(e.entryKey)) {
         result.skipped += 1;
         continue;
       }
@@ -140,44 +154,86 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
       }
       const holdout = inHoldout(journeyId, e.profileId, v.settings.holdoutPercent);
       const goalUntil = v.settings.goal ? new Date(now.getTime() + v.settings.goal.withinHours * 3_600_000) : null;
-      const id = newId();
-      const inserted = await tx
-        .insert(journeyRuns)
-        .values({
-          id,
-          workspaceId: e.workspaceId,
-          journeyId,
-          version: v.version,
-          profileId: e.profileId,
-          // A holdout run executes nothing but stays until its goal window closes, to count conversions.
-          status: holdout && !goalUntil ? "completed" : "active",
-          holdout,
-          currentNodeId: holdout ? null : v.triggerId,
-          entryKey: e.entryKey,
-          enteredAt: now,
-          endedAt: holdout && !goalUntil ? now : null,
-          triggerKind: e.trigger.kind,
-          triggerEvent: e.trigger.event ?? null,
-          triggerProperties: e.trigger.properties ?? {},
-          triggerSeq: e.trigger.seq ?? null,
-          triggeredAt: e.trigger.triggeredAt,
-          context: {},
-          dueAt: holdout ? goalUntil : null,
-          goalUntil,
-          updatedAt: now,
-        })
-        .onConflictDoNothing()
-        .returning();
-      const run = inserted[0];
-      if (!run) {
-        result.skipped += 1;
-        continue;
-      }
-      history.set(e.profileId, { active: run.status === "active", last: now });
-      result.started.push(run.id);
-      if (!holdout) await advanceRun(tx, now, run, null, engine);
+      // A holdout run executes nothing but stays until its goal window closes, to count conversions.
+      const status = holdout && !goalUntil ? "completed" : "active";
+      candidates.push({
+        id: newId(),
+        workspaceId: e.workspaceId,
+        journeyId,
+        version: v.version,
+        profileId: e.profileId,
+        status,
+        holdout,
+        currentNodeId: holdout ? null : v.triggerId,
+        stepCount: 0,
+        entryKey: e.entryKey,
+        enteredAt: now,
+        endedAt: holdout && !goalUntil ? now : null,
+        triggerKind: e.trigger.kind,
+        triggerEvent: e.trigger.event ?? null,
+        triggerProperties: e.trigger.properties ?? {},
+        triggerSeq: e.trigger.seq ?? null,
+        triggeredAt: e.trigger.triggeredAt,
+        context: {},
+        dueAt: holdout ? goalUntil : null,
+        waitEvent: null,
+        waitWhere: null,
+        goalUntil,
+        goalReachedAt: null,
+        goalRevenueMinor: null,
+        error: null,
+        updatedAt: now,
+      });
+      usedKeys.add(e.entryKey);
+      history.set(e.profileId, { active: status === "active", last: now });
     }
   }
+  // One insert (the rows as one JSON parameter); a row another transaction took first (its key, or an active run) is skipped.
+  const inserted = new Set<string>();
+  if (candidates.length > 0) {
+    const values = candidates.map((r) => ({
+      id: r.id,
+      workspace_id: r.workspaceId,
+      journey_id: r.journeyId,
+      version: r.version,
+      profile_id: r.profileId,
+      status: r.status,
+      holdout: r.holdout,
+      current_node_id: r.currentNodeId,
+      entry_key: r.entryKey,
+      entered_at: r.enteredAt.toISOString(),
+      ended_at: r.endedAt?.toISOString() ?? null,
+      trigger_kind: r.triggerKind,
+      trigger_event: r.triggerEvent,
+      trigger_properties: r.triggerProperties,
+      trigger_seq: r.triggerSeq,
+      triggered_at: r.triggeredAt.toISOString(),
+      due_at: r.dueAt?.toISOString() ?? null,
+      goal_until: r.goalUntil?.toISOString() ?? null,
+    }));
+    const returned = await rows<{ id: string }>(
+      tx,
+      sql`insert into journey_runs (id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
+            trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, goal_until, updated_at)
+          select id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, 0, entry_key, entered_at, ended_at,
+            trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, '{}'::jsonb, due_at, goal_until, ${now.toISOString()}::timestamptz
+          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, version int, profile_id uuid, status text, holdout boolean,
+            current_node_id text, entry_key text, entered_at timestamptz, ended_at timestamptz, trigger_kind text, trigger_event text, trigger_properties jsonb, trigger_seq bigint,
+            triggered_at timestamptz, due_at timestamptz, goal_until timestamptz)
+          on conflict do nothing returning id`,
+    );
+    for (const r of returned) inserted.add(r.id);
+  }
+  const toMove: RunToMove[] = [];
+  for (const run of candidates) {
+    if (!inserted.has(run.id)) {
+      result.skipped += 1;
+      continue;
+    }
+    result.started.push(run.id);
+    if (!run.holdout) toMove.push({ run, resume: null });
+  }
+  await advanceRuns(tx, now, toMove, engine);
   return result;
 }
 
@@ -187,46 +243,136 @@ export async function lockRun(tx: Db, runId: string): Promise<RunRow | null> {
   return run && run.status === "active" ? run : null;
 }
 
+export type JourneyRunRow = RunRow;
+
+/** A (locked, active) run to move: from its trigger when new (`resume` null), or out of its wait by `resume`. */
+export interface RunToMove {
+  run: RunRow;
+  resume: string | null;
+}
+
 interface PendingStep {
   nodeId: string;
   outcome: string;
   detail: Record<string, unknown>;
 }
 
+/** What one run's walk leaves for the batch's writes. */
+interface Walked {
+  run: RunRow;
+  steps: PendingStep[];
+  /** The run as it is to be written. */
+  after: RunRow;
+}
+
+/** What the runs of one batch share while they are walked. */
+interface Batch {
+  tx: Db;
+  now: Date;
+  engine: EngineContext;
+  /** Runs whose customer was merged into another profile. */
+  merged: Set<string>;
+  /** Steps already written per `${runId} ${nodeId}` (action nodes of runs that had taken steps). */
+  visits: Map<string, number>;
+  messages: QueueMessageRequest[];
+  /** Per journey with a daily send limit: messages queued today, the batch's pending sends included. */
+  sentToday: Map<string, number>;
+}
+
 /**
- * Moves a (locked, active) run: from its trigger when new (`resume` null), or out of the wait it is
- * in by `resume` ("next" when a wait ends, "event" / "timeout" for a wait-for-event). Runs nodes
- * until a wait or the end, then writes the run and its steps.
+ * Moves one (locked, active) run: from its trigger when new (`resume` null), or out of the wait it is
+ * in by `resume` ("next" when a wait ends, "event" / "timeout" for a wait-for-event). The batch of
+ * one of `advanceRuns`; returns the run as written.
  */
-export async function advanceRun(tx: Db, now: Date, run: RunRow, resume: string | null, engine: EngineContext): Promise<void> {
-  const v = await engine.cache.get(tx, run.journeyId, run.version);
+export async function advanceRun(tx: Db, now: Date, run: RunRow, resume: string | null, engine: EngineContext): Promise<RunRow> {
+  const [after] = await advanceRuns(tx, now, [{ run, resume }], engine);
+  return after!;
+}
+
+/**
+ * Moves (locked, active) runs until each must wait or ends. The graphs are walked in memory, run
+ * after run (effects that are their own modules' writes — coupons, points, tags, store tasks, rule
+ * conditions — happen during the walk, keyed per run and node); then the batch is written at once:
+ * one steps insert, one outbox insert, one run update. A step number already taken (a replay from
+ * a stale copy of a run) makes the whole call throw. Returns the runs as written, in input order.
+ */
+export async function advanceRuns(tx: Db, now: Date, items: readonly RunToMove[], engine: EngineContext): Promise<RunRow[]> {
+  if (items.length === 0) return [];
+  const versions = new Map<string, LoadedVersion | null>();
+  for (const { run } of items) versions.set(`${run.journeyId}:${run.version}`, await engine.cache.get(tx, run.journeyId, run.version));
+  const profileIds = [...new Set(items.map((i) => i.run.profileId))];
+  const merged = new Set(
+    (await rows<{ id: string }>(tx, sql`select id from profiles where id = any(${`{${profileIds.join(",")}}`}::uuid[]) and merged_into is not null`)).map((r) => r.id),
+  );
+  // Repeated visits key their effects by step: the steps already written, for runs that have some.
+  const visits = new Map<string, number>();
+  const actionNodes = new Set<string>();
+  const earlier: string[] = [];
+  for (const { run } of items) {
+    const v = versions.get(`${run.journeyId}:${run.version}`);
+    if (!v || run.stepCount === 0) continue;
+    const actions = v.graph.nodes.filter((n) => n.type === "action");
+    if (actions.length === 0) continue;
+    earlier.push(run.id);
+    for (const n of actions) actionNodes.add(n.id);
+  }
+  if (earlier.length > 0) {
+    const counted = await rows<{ run_id: string; node_id: string; n: number }>(
+      tx,
+      sql`select run_id, node_id, count(*)::int as n from journey_steps
+          where run_id = any(${`{${earlier.join(",")}}`}::uuid[]) and node_id in (select jsonb_array_elements_text(${JSON.stringify([...actionNodes])}::jsonb))
+          group by run_id, node_id`,
+    );
+    for (const r of counted) visits.set(`${r.run_id} ${r.node_id}`, r.n);
+  }
+  const batch: Batch = { tx, now, engine, merged, visits, messages: [], sentToday: new Map() };
+  const walked: Walked[] = [];
+  for (const { run, resume } of items) walked.push(await walk(batch, versions.get(`${run.journeyId}:${run.version}`) ?? null, run, resume));
+
+  // The rows go as one JSON parameter each statement: far cheaper than thousands of bound parameters.
+  const steps = walked.flatMap((w) =>
+    w.steps.map((s, i) => ({ id: newId(), workspace_id: w.run.workspaceId, journey_id: w.run.journeyId, run_id: w.run.id, step_no: w.run.stepCount + i + 1, node_id: s.nodeId, outcome: s.outcome, detail: s.detail })),
+  );
+  if (steps.length > 0) {
+    await tx.execute(sql`insert into journey_steps (id, workspace_id, journey_id, run_id, step_no, node_id, entered_at, outcome, detail)
+        select id, workspace_id, journey_id, run_id, step_no, node_id, ${now.toISOString()}::timestamptz, outcome, detail
+        from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, run_id uuid, step_no int, node_id text, outcome text, detail jsonb)`);
+  }
+  await queueMessages(tx, now, batch.messages);
+  const updates = walked.map(({ after: r }) => ({
+    id: r.id,
+    status: r.status,
+    current_node_id: r.currentNodeId,
+    step_count: r.stepCount,
+    context: r.context,
+    due_at: r.dueAt?.toISOString() ?? null,
+    wait_event: r.waitEvent,
+    wait_where: r.waitWhere,
+    ended_at: r.endedAt?.toISOString() ?? null,
+    error: r.error,
+  }));
+  await tx.execute(sql`update journey_runs r set status = v.status, current_node_id = v.current_node_id, step_count = v.step_count, context = v.context,
+        due_at = v.due_at, wait_event = v.wait_event, wait_where = nullif(v.wait_where, 'null'::jsonb), ended_at = v.ended_at, error = v.error,
+        updated_at = ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+        as v(id uuid, status text, current_node_id text, step_count int, context jsonb, due_at timestamptz, wait_event text, wait_where jsonb, ended_at timestamptz, error text)
+      where r.id = v.id`);
+  return walked.map((w) => w.after);
+}
+
+/** Walks one run's graph from where it is until a wait or the end; writes nothing of its own. */
+async function walk(batch: Batch, v: LoadedVersion | null, run: RunRow, resume: string | null): Promise<Walked> {
+  const { tx, now, engine } = batch;
   const steps: PendingStep[] = [];
   let stepCount = run.stepCount;
   const context = { ...run.context };
-  const finish = async (patch: Partial<RunRow>) => {
-    if (steps.length) {
-      await tx.insert(journeySteps).values(
-        steps.map((s, i) => ({
-          id: newId(),
-          workspaceId: run.workspaceId,
-          journeyId: run.journeyId,
-          runId: run.id,
-          stepNo: run.stepCount + i + 1,
-          nodeId: s.nodeId,
-          enteredAt: now,
-          outcome: s.outcome,
-          detail: s.detail,
-        })),
-      );
-    }
-    await tx
-      .update(journeyRuns)
-      .set({ stepCount, context, updatedAt: now, dueAt: null, waitEvent: null, waitWhere: null, ...patch })
-      .where(eq(journeyRuns.id, run.id));
-  };
+  const finish = (patch: Partial<RunRow>): Walked => ({
+    run,
+    steps,
+    after: { ...run, stepCount, context, updatedAt: now, dueAt: null, waitEvent: null, waitWhere: null, ...patch },
+  });
   if (!v) return finish({ status: "failed", endedAt: now, error: "The journey version is gone." });
-  const [profile] = await rows<{ merged_into: string | null }>(tx, sql`select merged_into from profiles where id = ${run.profileId}::uuid`);
-  if (profile?.merged_into) return finish({ status: "exited", endedAt: now, error: "The customer was merged into another profile." });
+  if (batch.merged.has(run.profileId)) return finish({ status: "exited", endedAt: now, error: "The customer was merged into another profile." });
 
   let nodeId: string | null = resume === null ? v.triggerId : run.currentNodeId ? edgeTarget(v.graph, run.currentNodeId, resume) : null;
   const step = (nodeId: string, outcome: string, detail: Record<string, unknown> = {}) => {
@@ -275,9 +421,9 @@ export async function advanceRun(tx: Db, now: Date, run: RunRow, resume: string 
       }
       case "action": {
         // Repeated visits (a loop through a wait) are new effects: their key carries the step number.
-        const visits = await visitsBefore(tx, run.id, node.id, steps);
+        const visits = (batch.visits.get(`${run.id} ${node.id}`) ?? 0) + steps.filter((s) => s.nodeId === node.id).length;
         const key = visits === 0 ? `journey:${run.id}:${node.id}` : `journey:${run.id}:${node.id}:${stepCount + 1}`;
-        const { outcome, detail } = await act(tx, now, run, v, node, key, context, steps, engine);
+        const { outcome, detail } = await act(batch, run, v, node, key, context);
         step(node.id, outcome, detail);
         nodeId = edgeTarget(v.graph, node.id, "next");
         break;
@@ -285,11 +431,6 @@ export async function advanceRun(tx: Db, now: Date, run: RunRow, resume: string 
     }
   }
   return finish({ status: "failed", endedAt: now, error: "The run took more than 500 steps at once." });
-}
-
-async function visitsBefore(tx: Db, runId: string, nodeId: string, pending: PendingStep[]): Promise<number> {
-  const [r] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from journey_steps where run_id = ${runId}::uuid and node_id = ${nodeId}`);
-  return (r?.n ?? 0) + pending.filter((s) => s.nodeId === nodeId).length;
 }
 
 async function judge(tx: Db, now: Date, run: RunRow, node: Extract<JourneyNode, { type: "condition" }>, engine: EngineContext): Promise<boolean> {
@@ -313,54 +454,52 @@ function templateVariables(run: RunRow, v: LoadedVersion, context: Record<string
 }
 
 async function act(
-  tx: Db,
-  now: Date,
+  batch: Batch,
   run: RunRow,
   v: LoadedVersion,
   node: Extract<JourneyNode, { type: "action" }>,
   key: string,
   context: Record<string, unknown>,
-  pending: PendingStep[],
-  engine: EngineContext,
 ): Promise<{ outcome: string; detail: Record<string, unknown> }> {
+  const { tx, now, engine } = batch;
   const a = node.action;
   const dryRun = v.settings.dryRun;
   const source = { kind: "journey" as const, journeyId: v.journeyId, journeyVersion: v.version, nodeId: node.id, runId: run.id };
   try {
     switch (a.kind) {
       case "send": {
-        if (v.settings.dailySendLimit !== null && (await sentToday(tx, now, v, pending, engine)) >= v.settings.dailySendLimit) {
-          return { outcome: "journey_limit", detail: { limit: v.settings.dailySendLimit } };
+        const limit = v.settings.dailySendLimit;
+        if (limit !== null) {
+          const sent = await sentToday(batch, v);
+          if (sent >= limit) return { outcome: "journey_limit", detail: { limit } };
+          batch.sentToday.set(v.journeyId, sent + 1);
         }
-        await queueMessages(tx, now, [
-          {
-            workspaceId: run.workspaceId,
-            idempotencyKey: key,
-            profileId: run.profileId,
-            channel: a.channel,
-            category: a.category,
-            templateId: a.templateId,
-            variables: templateVariables(run, v, context),
-            source,
-          },
-        ]);
+        // Queued with the batch's other messages once every run is walked.
+        batch.messages.push({
+          workspaceId: run.workspaceId,
+          idempotencyKey: key,
+          profileId: run.profileId,
+          channel: a.channel,
+          category: a.category,
+          templateId: a.templateId,
+          variables: templateVariables(run, v, context),
+          source,
+        });
         return { outcome: "queued", detail: { idempotencyKey: key, channel: a.channel, dryRun } };
       }
       case "webhook":
-        await queueMessages(tx, now, [
-          {
-            workspaceId: run.workspaceId,
-            idempotencyKey: key,
-            profileId: run.profileId,
-            channel: "webhook",
-            category: "service",
-            purpose: "service",
-            templateId: null,
-            address: a.url,
-            variables: { ...templateVariables(run, v, context), profileId: run.profileId },
-            source,
-          },
-        ]);
+        batch.messages.push({
+          workspaceId: run.workspaceId,
+          idempotencyKey: key,
+          profileId: run.profileId,
+          channel: "webhook",
+          category: "service",
+          purpose: "service",
+          templateId: null,
+          address: a.url,
+          variables: { ...templateVariables(run, v, context), profileId: run.profileId },
+          source,
+        });
         return { outcome: "queued", detail: { idempotencyKey: key, channel: "webhook", dryRun } };
       case "issue_coupon": {
         if (dryRun) {
@@ -398,15 +537,23 @@ async function act(
   }
 }
 
-/** Messages this journey queued today (workspace-local day); the journey row is locked so concurrent runs count in turn. */
-async function sentToday(tx: Db, now: Date, v: LoadedVersion, pending: PendingStep[], engine: EngineContext): Promise<number> {
+/**
+ * Messages this journey queued today (workspace-local day), the batch's pending sends included: read
+ * once per batch with the journey row locked, so concurrent batches count in turn.
+ */
+async function sentToday(batch: Batch, v: LoadedVersion): Promise<number> {
+  const known = batch.sentToday.get(v.journeyId);
+  if (known !== undefined) return known;
+  const { tx, now, engine } = batch;
   await tx.select({ id: journeys.id }).from(journeys).where(eq(journeys.id, v.journeyId)).for("update");
-  const from = startOfLocalDay(localDay(now, await engine.cache.timeZone(tx, v.workspaceId)), await engine.cache.timeZone(tx, v.workspaceId));
+  const tz = await engine.cache.timeZone(tx, v.workspaceId);
+  const from = startOfLocalDay(localDay(now, tz), tz);
   const [r] = await rows<{ n: number }>(
     tx,
     sql`select count(*)::int as n from journey_steps s where s.journey_id = ${v.journeyId}::uuid and s.outcome = 'queued' and s.entered_at >= ${from.toISOString()}::timestamptz
           and s.detail->>'channel' <> 'webhook'`,
   );
-  const sendNodes = new Set(v.graph.nodes.filter((n) => n.type === "action" && n.action.kind === "send").map((n) => n.id));
-  return (r?.n ?? 0) + pending.filter((s) => s.outcome === "queued" && sendNodes.has(s.nodeId)).length;
+  const n = r?.n ?? 0;
+  batch.sentToday.set(v.journeyId, n);
+  return n;
 }

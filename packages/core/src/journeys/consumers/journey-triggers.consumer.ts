@@ -119,9 +119,8 @@ export async function handleJourneyEvents(tx: Db, events: readonly LoggedEvent[]
       if (run.status === "active" && run.wait_event === e.event && filtersMatch(properties, run.wait_where ?? [])) {
         const locked = await lockRun(tx, run.id);
         if (locked && locked.waitEvent === e.event) {
-          await advanceRun(tx, now, locked, "event", engine);
-          const [after] = await rows<RunState>(tx, sql`select id, journey_id, version, profile_id, status, wait_event, wait_where, entered_at, goal_until, goal_reached_at from journey_runs where id = ${run.id}::uuid`);
-          if (after) Object.assign(run, after);
+          const after = await advanceRun(tx, now, locked, "event", engine);
+          Object.assign(run, { status: after.status, wait_event: after.waitEvent, wait_where: after.waitWhere });
         }
       }
       // Goals: a conversion within the window ends the run if it is still going (holdout runs too: they
