@@ -31,10 +31,11 @@ describe.skipIf(!server)("broadcasts under concurrency (postgres)", () => {
     await database.db.execute(sql`insert into profiles (id, workspace_id, traits, created_at, updated_at)
       select unnest(${`{${ids.join(",")}}`}::uuid[]), ${workspaceId}::uuid, '{}'::jsonb, now(), now()`);
     const ctx = systemContext(workspaceId);
+    const template = await services.messaging.templates.create(ctx, { name: "Spring", channel: "sms", content: { "zh-CN": { body: "春季新品上市" } } });
     const made = [];
     for (const size of [600, 300]) {
       const segmentId = await newSegment(database.db, workspaceId, ids.slice(0, size));
-      made.push(await services.broadcasts.create(ctx, BroadcastBody.parse({ name: `B${size}`, segmentId, channel: "sms", templateId: newId() })));
+      made.push(await services.broadcasts.create(ctx, BroadcastBody.parse({ name: `B${size}`, segmentId, channel: "sms", templateId: template.id })));
     }
     const results = await Promise.all(Array.from({ length: 4 }, () => services.broadcasts.runDue({ batchSize: 40 })));
     expect(results.reduce((a, b) => a + b, 0)).toBe(900);
