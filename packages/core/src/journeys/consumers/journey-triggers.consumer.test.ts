@@ -105,6 +105,40 @@ describe(`journeys trigger consumer (${process.env.DATABASE_URL_TEST ? "postgres
     expect((await messagesOf(database.db, id)).map((m) => m.run_id)).toEqual([run("idle").id]);
   });
 
+  it("a wait's timeout holds while the consumer has not read an event received before it: the order takes the 'event' branch", async () => {
+    clock.set("2026-07-09T04:00:00Z");
+    const ws = await newWorkspace(services);
+    const nudge = templates.add("sms");
+    const id = await liveJourney(
+      services,
+      ws,
+      [
+        node.event("Cart Added"),
+        node.wait("w", { kind: "until_event", event: "Order Completed", where: [], timeoutMinutes: 120 }),
+        node.action("nudge", { kind: "send", channel: "sms", templateId: nudge }),
+        node.exit(),
+        node.exit("bought"),
+      ],
+      [edge("t", "w"), edge("w", "bought", "event"), edge("w", "nudge", "timeout"), edge("nudge", "end")],
+    );
+    await send(ws, [{ userId: "late-buyer", event: "Cart Added" }, { userId: "idler", event: "Cart Added" }]);
+    clock.advance(HOUR);
+    // The order is in the log an hour into the wait, but the projector and the consumer are behind.
+    expect((await services.ingest(ws, [{ messageId: "late-order", type: "track", userId: "late-buyer", event: "Order Completed", properties: { order_id: "lo-1", total: 50 }, timestamp: clock.now().toISOString() }])).errors ?? []).toEqual([]);
+    clock.advance(2 * HOUR);
+    // Both timeouts are due, but an event received before them is unread: neither moves yet.
+    expect(await services.journeyTimersNextBatch()).toBe(0);
+    const ids = { buyer: await profileOf(ws, "late-buyer"), idler: await profileOf(ws, "idler") };
+    expect((await runsOf(database.db, id)).every((r) => r.status === "active" && r.current_node_id === "w")).toBe(true);
+    while ((await services.projectNextBatch()) > 0);
+    while ((await services.journeyTriggersNextBatch()) > 0);
+    while ((await services.journeyTimersNextBatch()) > 0);
+    const runs = await runsOf(database.db, id);
+    expect(runs.find((r) => r.profile_id === ids.buyer)).toMatchObject({ status: "completed", current_node_id: "bought" });
+    expect(runs.find((r) => r.profile_id === ids.idler)).toMatchObject({ status: "completed", current_node_id: "end" });
+    expect((await messagesOf(database.db, id)).map((m) => m.run_id)).toEqual([runs.find((r) => r.profile_id === ids.idler)!.id]);
+  });
+
   it("goal: an order within the window ends the run as goal_reached with its revenue; holdout conversions count apart", async () => {
     clock.set("2026-07-08T04:00:00Z");
     const ws = await newWorkspace(services);
