@@ -121,13 +121,67 @@ describe("explore queries equal a plain TypeScript recomputation", () => {
           }
           const groups = new Map(got.series.filter((s) => s.group.kind !== "all").map((s) => [groupKey(s.group), s.steps.map((x) => x.count)]));
           expect(groups).toEqual(new Map([...want.groups].map(([k, v]) => [k, v.counts])));
+          for (const s of got.series.filter((x) => x.group.kind !== "all")) {
+            const medians = want.groups.get(groupKey(s.group))!.medians;
+            s.steps.forEach((x, i) => (medians[i] === null ? expect(x.medianSecondsFromPrevious).toBeNull() : expect(x.medianSecondsFromPrevious).toBeCloseTo(medians[i]!, 6)));
+          }
           const step = 1 + (events.length % (query.steps.length - 1));
           const dropped = await droppedCustomers(warehouse, workspaceId, TZ, { query, step, group: { kind: "all" }, limit: null });
           expect(dropped.items.map((d) => d.profileId)).toEqual(want.dropped(step).map((a) => syntheticId(a)));
           expect(dropped.total).toBe(want.dropped(step).length);
+          // When each dropped customer's last reached step happened (their best start's chain).
+          const at = want.droppedAt(step);
+          expect(new Map(dropped.items.map((d) => [d.profileId, d.lastStepAt.getTime()]))).toEqual(new Map([...at].map(([a, t]) => [syntheticId(a), t])));
+          // The drill into one breakdown group lists that group's dropped customers only.
+          const series = got.series.find((s) => s.group.kind !== "all");
+          if (series) {
+            const inGroup = await droppedCustomers(warehouse, workspaceId, TZ, { query, step, group: series.group, limit: null });
+            const key = groupKey(series.group);
+            expect(inGroup.items.map((d) => d.profileId)).toEqual(want.dropped(step).filter((a) => want.groupOfActor.get(a) === key).map((a) => syntheticId(a)));
+          }
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it("funnels: each customer's chain starts at the earliest first step that reaches furthest (times, drills and breakdown value)", async () => {
+    // Two customers, three event names, repeated steps: several starts per customer reach the same level.
+    const denseArb = fc.array(
+      fc.record({
+        actor: fc.integer({ min: 1, max: 2 }),
+        event: fc.constantFrom("A", "B", "C"),
+        at: fc.integer({ min: 0, max: 40 }).map((t) => new Date(START + t * 20 * 60_000)),
+        channel: fc.constantFrom("x", "y", "z"),
+      }),
+      { minLength: 1, maxLength: 30 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        denseArb,
+        fc.record({
+          steps: fc.array(fc.record({ event: fc.constantFrom("A", "B", "C") }), { minLength: 2, maxLength: 4 }),
+          window: fc.record({ value: fc.integer({ min: 10, max: 600 }), unit: fc.constant("minute" as const) }),
+          order: fc.constantFrom("loose" as const, "strict" as const),
+          period: fc.constant({ from: day(0), to: day(0) }),
+          breakdown: fc.constant({ property: "channel", limit: 3 }),
+        }),
+        async (events, raw) => {
+          const query = FunnelQuery.parse(raw);
+          const { workspaceId, traits, ref } = await load(events, []);
+          const want = refFunnel(ref, query, TZ, traits);
+          const got = await analyseFunnel(warehouse, workspaceId, TZ, query);
+          expect(new Map(got.series.filter((s) => s.group.kind !== "all").map((s) => [groupKey(s.group), s.steps.map((x) => x.count)]))).toEqual(
+            new Map([...want.groups].map(([k, v]) => [k, v.counts])),
+          );
+          for (let step = 1; step < query.steps.length; step++) {
+            const dropped = await droppedCustomers(warehouse, workspaceId, TZ, { query, step, group: { kind: "all" }, limit: null });
+            const at = want.droppedAt(step);
+            expect(new Map(dropped.items.map((d) => [d.profileId, d.lastStepAt.getTime()]))).toEqual(new Map([...at].map(([a, t]) => [syntheticId(a), t])));
+          }
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 

@@ -203,14 +203,19 @@ export function refFunnel(events: readonly RefEvent[], query: FunnelQuery, timeZ
   };
   const all = [...result.values()];
   const groups = new Map<string, typeof all>();
+  let topGroups = new Set<string>();
   if (query.breakdown) {
     const weights = new Map<string, number>();
     for (const r of all) if (r.b !== null) weights.set(r.b, (weights.get(r.b) ?? 0) + 1);
-    const top = topValues(weights, query.breakdown.limit ?? 10);
+    const top = (topGroups = topValues(weights, query.breakdown.limit ?? 10));
     for (const r of all) groups.set(groupKey(r.b, top), [...(groups.get(groupKey(r.b, top)) ?? []), r]);
   }
   const dropped = (step: number) => [...result].filter(([, r]) => r.level === step).map(([actor]) => actor).sort((a, b) => a - b);
-  return { all: summarise(all), groups: new Map([...groups].map(([k, rows]) => [k, summarise(rows)])), dropped };
+  /** The time of the last step each dropped customer reached, by actor. */
+  const droppedAt = (step: number) => new Map([...result].filter(([, r]) => r.level === step).map(([actor, r]) => [actor, r.times[step - 1]!]));
+  /** The breakdown group key of each customer (value:…, other, none; "all" without a breakdown). */
+  const groupOfActor = new Map([...result].map(([actor, r]) => [actor, query.breakdown ? groupKey(r.b, topGroups) : "all"]));
+  return { all: summarise(all), groups: new Map([...groups].map(([k, rows]) => [k, summarise(rows)])), dropped, droppedAt, groupOfActor };
 }
 
 function localDayOf(at: Date, timeZone: string): string {

@@ -14,51 +14,68 @@ export function windowSeconds(query: FunnelQuery): number {
  * breakdown group (gk, gv) and the customer (`actor`).
  *
  * For each first-step event the chain takes, step by step, the earliest matching event after
- * the previous step (a window over the customer's event positions finds it; equi-joins follow
- * the chain) — the greedy choice reaches the most steps from that start. Loose order lets other events come between; strict order
- * needs each step to be the customer's very next event. A customer counts once, with the
- * start that reaches furthest (the earliest such start on ties); their breakdown value is that
- * start's.
+ * the previous step — the greedy choice reaches the most steps from that start. Loose order
+ * lets other events come between; strict order needs each step to be the customer's very next
+ * event. A customer counts once, with the start that reaches furthest (the earliest such start
+ * on ties); their breakdown value is that start's.
+ *
+ * One sort: a single window over the customer's events (loose order: only the steps' events;
+ * strict: all events) gives each event, for every later step, either the next event matching
+ * it (loose: `lead(... ignore nulls)`, its seq) or the events right after it (strict: `lead(m, j)`).
+ * Strict chains are read off that row; loose chains follow the seqs from the starts only, one
+ * equi-join per step on the events matching it. The best start per customer is an `arg_max`.
+ * Times compare as epoch microseconds (no interval arithmetic per row).
  */
 export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string, query: FunnelQuery): string {
   const { from, to } = periodBounds(query.period, timeZone);
   const seconds = windowSeconds(query);
   const end = new Date(to.getTime() + seconds * 1000);
   const n = query.steps.length;
-  const matches = query.steps.map((s, i) => `(e.event = ${q.text(s.event)} and ${q.filters(s.where)}) as m${i + 1}`).join(",\n      ");
+  const bit = (k: number) => 2 ** k;
+  // Bit 0: a first-step event in the period (a start); bit k: the event matches step k.
+  const mask = [
+    `case when e.ts < ${q.time(to)} and (e.event = ${q.text(query.steps[0]!.event)} and ${q.filters(query.steps[0]!.where)}) then 1 else 0 end`,
+    ...query.steps.map((s, i) => `case when e.event = ${q.text(s.event)} and ${q.filters(s.where)} then ${bit(i + 1)} else 0 end`),
+  ].join(" + ");
   const breakdown = query.breakdown ? q.property(query.breakdown.property) : "null::varchar";
   const events =
     query.order === "strict" ? "e.event is not null" : `e.event in (${[...new Set(query.steps.map((s) => s.event))].map((ev) => q.text(ev)).join(", ")})`;
   const ws = q.bind(workspaceId);
-  const windowSql = `to_seconds(${q.bind(seconds)}::bigint)`;
-  // Per event, the position of the customer's next event matching step k (k ≥ 2): window
-  // frames over the materialised base, then plain equi-joins along the chain.
-  const nextOf = query.steps
-    .slice(1)
-    .map((_, i) => `min(case when m${i + 2} then pos end) over (partition by actor order by pos desc rows between unbounded preceding and 1 preceding) as nx${i + 2}`)
-    .join(",\n      ");
+  const windowUs = `${q.bind(seconds * 1_000_000)}::bigint`;
+  const later = Array.from({ length: n - 1 }, (_, i) => i + 2); // steps 2 … n
+  const over = "over (partition by actor order by us, seq)";
   const ctes = [
-    `numbered as (
-      select e.profile_id as actor, e.ts, row_number() over (partition by e.profile_id order by e.ts, e.seq) as pos, ${breakdown} as b,
-      ${matches}
+    `matched as (
+      select e.profile_id as actor, epoch_us(e.ts) as us, e.seq, ${breakdown} as b, ${mask} as m
       from ${q.eventsFrom()}
       where e.workspace_id = ${ws}::uuid and e.profile_id is not null and e.ts >= ${q.time(from)} and e.ts < ${q.time(end)} and ${events}
     )`,
-    `base as materialized (select *, ${nextOf} from numbered)`,
-    `c1 as (select actor, b, pos as p1, ts as t1${n > 1 ? ", nx2 as q2" : ""} from base where m1 and ts < ${q.time(to)})`,
   ];
-  for (let k = 2; k <= n; k++) {
-    const prev = `c${k - 1}`;
-    const join =
-      query.order === "strict"
-        ? `left join base x on x.actor = ${prev}.actor and x.pos = ${prev}.p${k - 1} + 1 and x.m${k}`
-        : `left join base x on x.actor = ${prev}.actor and x.pos = ${prev}.q${k}`;
-    const inWindow = `x.ts - ${prev}.t1 <= ${windowSql}`;
-    const carry = k < n && query.order !== "strict" ? `, case when ${inWindow} then x.nx${k + 1} end as q${k + 1}` : "";
-    ctes.push(`c${k} as (select ${prev}.*, case when ${inWindow} then x.pos end as p${k}, case when ${inWindow} then x.ts end as t${k}${carry} from ${prev} ${join})`);
+  // u1 … un: the step times of one start's greedy chain (null past its end), window not yet applied.
+  if (query.order === "strict") {
+    const ahead = later.map((k) => `lead(m, ${k - 1}) ${over} as m_${k}, lead(us, ${k - 1}) ${over} as u${k}`).join(", ");
+    ctes.push(`ahead as (select *, ${ahead} from matched qualify m & 1 = 1)`);
+    // Step k holds when steps 2 … k are the next events, in order.
+    const holds = (k: number) => later.filter((j) => j <= k).map((j) => `coalesce(m_${j} & ${bit(j)} <> 0, false)`).join(" and ");
+    ctes.push(`chains as (select actor, seq, b, us as u1, ${later.map((k) => `case when ${holds(k)} then u${k} end as u${k}`).join(", ")} from ahead)`);
+  } else {
+    const next = later.map((k) => `lead(case when m & ${bit(k)} <> 0 then seq end ignore nulls) ${over} as nx${k}`).join(", ");
+    ctes.push(`base as materialized (select actor, us, seq, b, m, ${next} from matched)`);
+    ctes.push(`c1 as (select actor, seq, b, us as u1${n > 1 ? ", nx2 as q2" : ""} from base where m & 1 = 1)`);
+    for (const k of later) {
+      const carry = k < n ? `, x.nx${k + 1} as q${k + 1}` : "";
+      ctes.push(
+        `c${k} as (select c${k - 1}.* exclude (q${k}), x.us as u${k}${carry} from c${k - 1} left join (select actor, seq, us${k < n ? `, nx${k + 1}` : ""} from base where m & ${bit(k)} <> 0) x on x.actor = c${k - 1}.actor and x.seq = c${k - 1}.q${k})`,
+      );
+    }
+    ctes.push(`chains as (select * from c${n})`);
   }
-  const level = ["1", ...Array.from({ length: n - 1 }, (_, i) => `(p${i + 2} is not null)::int`)].join(" + ");
-  ctes.push(`best as (select *, ${level} as level from c${n} qualify row_number() over (partition by actor order by ${level} desc, t1, p1) = 1)`);
+  // Times only grow along a chain: the steps within the window are a prefix of it.
+  const level = ["1", ...later.map((k) => `coalesce(u${k} - u1 <= ${windowUs}, false)::int`)].join(" + ");
+  ctes.push(`levels as (select *, ${level} as level from chains)`);
+  const fields = ["b := b", "level := level", ...Array.from({ length: n }, (_, i) => `t${i + 1} := case when level >= ${i + 1} then make_timestamptz(u${i + 1}) end`)].join(", ");
+  ctes.push(`bests as (select actor, arg_max(struct_pack(${fields}), struct_pack(level := level, u1 := -u1, seq := -seq)) as w from levels group by actor)`);
+  ctes.push(`best as (select actor, unnest(w) from bests)`);
   if (query.breakdown) {
     ctes.push(topGroupsCte(q, "best", "count(*)", query.breakdown.limit ?? 10));
     ctes.push(`grouped as (select best.*, ${groupColumnsSql("best")} from best)`);
