@@ -188,15 +188,20 @@ async function triggerLatency(rate: number) {
   }
 }
 
+/** A data folder with its first workspace (made by one start of Siyu), opened again without the server or the worker. */
+async function freshStore(dir: string) {
+  const first = await startSiyu({ dataDir: join(dir, "data"), demo: false, port: 0, host: "127.0.0.1", logLevel: "warn", log: false });
+  const workspaceId = first.initialOwner!.workspaceId;
+  await first.close();
+  const config = parseConfig({ dataDir: join(dir, "data"), demo: false, logLevel: "warn" });
+  const stores = await openStores(config);
+  return { workspaceId, config, stores, db: stores.database.db };
+}
+
 async function timersPerSecond(runs: number) {
   const dir = mkdtempSync(join(tmpdir(), "siyu-bench-journeys-"));
   try {
-    const first = await startSiyu({ dataDir: join(dir, "data"), demo: false, port: 0, host: "127.0.0.1", logLevel: "warn", log: false });
-    const workspaceId = first.initialOwner!.workspaceId;
-    await first.close();
-    const config = parseConfig({ dataDir: join(dir, "data"), demo: false, logLevel: "warn" });
-    const stores = await openStores(config);
-    const db = stores.database.db;
+    const { workspaceId, config, stores, db } = await freshStore(dir);
     // Entered two minutes ago: every run's one-minute wait is due.
     const past = createCoreServices({ db, clock: fixedClock(new Date(Date.now() - 2 * 60_000)), settings: { access: config.access } });
     const templateId = await inboxTemplate(past, workspaceId);
@@ -225,12 +230,7 @@ async function timersPerSecond(runs: number) {
 async function consumerAlone(events: number) {
   const dir = mkdtempSync(join(tmpdir(), "siyu-bench-journeys-"));
   try {
-    const first = await startSiyu({ dataDir: join(dir, "data"), demo: false, port: 0, host: "127.0.0.1", logLevel: "warn", log: false });
-    const workspaceId = first.initialOwner!.workspaceId;
-    await first.close();
-    const config = parseConfig({ dataDir: join(dir, "data"), demo: false, logLevel: "warn" });
-    const stores = await openStores(config);
-    const db = stores.database.db;
+    const { workspaceId, config, stores, db } = await freshStore(dir);
     const services = createCoreServices({ db, clock: systemClock, settings: { access: config.access } });
     const templateId = await inboxTemplate(services, workspaceId);
     const journeyId = await publish(services, workspaceId, { id: "t", type: "trigger", position: at, trigger: { kind: "event", event: "Bench Triggered", where: [], count: null } }, templateId, false);

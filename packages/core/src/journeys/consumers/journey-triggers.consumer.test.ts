@@ -30,6 +30,23 @@ async function profileOf(ws: string, userId: string) {
   return (await services.profiles.list(systemContext(ws), { limit: 5, q: userId }, await services.identity.settings(ws))).items[0]!.id;
 }
 
+/** Cart Added → wait up to 2 h for Order Completed → "bought" exit, or a reminder SMS on the timeout. */
+function cartWaitJourney(ws: string) {
+  const nudge = templates.add("sms");
+  return liveJourney(
+    services,
+    ws,
+    [
+      node.event("Cart Added"),
+      node.wait("w", { kind: "until_event", event: "Order Completed", where: [], timeoutMinutes: 120 }),
+      node.action("nudge", { kind: "send", channel: "sms", templateId: nudge }),
+      node.exit(),
+      node.exit("bought"),
+    ],
+    [edge("t", "w"), edge("w", "bought", "event"), edge("w", "nudge", "timeout"), edge("nudge", "end")],
+  );
+}
+
 describe(`journeys trigger consumer (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
   it("starts runs for matching events only, behind the projector, once per event", async () => {
     clock.set("2026-07-08T04:00:00Z");
@@ -75,19 +92,7 @@ describe(`journeys trigger consumer (${process.env.DATABASE_URL_TEST ? "postgres
   it("a wait for an event leaves by 'event' when it comes (even in the same batch), by 'timeout' otherwise", async () => {
     clock.set("2026-07-08T04:00:00Z");
     const ws = await newWorkspace(services);
-    const nudge = templates.add("sms");
-    const id = await liveJourney(
-      services,
-      ws,
-      [
-        node.event("Cart Added"),
-        node.wait("w", { kind: "until_event", event: "Order Completed", where: [], timeoutMinutes: 120 }),
-        node.action("nudge", { kind: "send", channel: "sms", templateId: nudge }),
-        node.exit(),
-        node.exit("bought"),
-      ],
-      [edge("t", "w"), edge("w", "bought", "event"), edge("w", "nudge", "timeout"), edge("nudge", "end")],
-    );
+    const id = await cartWaitJourney(ws);
     await send(ws, [{ userId: "buyer", event: "Cart Added" }]);
     await send(ws, [{ userId: "idle", event: "Cart Added" }]);
     await send(ws, [{ userId: "fast", event: "Cart Added" }, { userId: "fast", event: "Order Completed", properties: { order_id: "f-1", total: 10 } }]);
@@ -108,19 +113,7 @@ describe(`journeys trigger consumer (${process.env.DATABASE_URL_TEST ? "postgres
   it("a wait's timeout holds while the consumer has not read an event received before it: the order takes the 'event' branch", async () => {
     clock.set("2026-07-09T04:00:00Z");
     const ws = await newWorkspace(services);
-    const nudge = templates.add("sms");
-    const id = await liveJourney(
-      services,
-      ws,
-      [
-        node.event("Cart Added"),
-        node.wait("w", { kind: "until_event", event: "Order Completed", where: [], timeoutMinutes: 120 }),
-        node.action("nudge", { kind: "send", channel: "sms", templateId: nudge }),
-        node.exit(),
-        node.exit("bought"),
-      ],
-      [edge("t", "w"), edge("w", "bought", "event"), edge("w", "nudge", "timeout"), edge("nudge", "end")],
-    );
+    const id = await cartWaitJourney(ws);
     await send(ws, [{ userId: "late-buyer", event: "Cart Added" }, { userId: "idler", event: "Cart Added" }]);
     clock.advance(HOUR);
     // The order is in the log an hour into the wait, but the projector and the consumer are behind.
