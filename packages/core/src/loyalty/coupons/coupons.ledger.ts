@@ -264,11 +264,14 @@ export async function redeemCoupons(
   const totalMinor = input.orderTotalMinor ?? (input.lines ?? []).reduce((s, l) => s + l.priceMinor * l.quantity, 0);
   const earlier = onOrder.reduce((s, c) => s + Number(c.discount_minor ?? 0), 0);
   const discounts = discountsOf({ totalMinor, lines: input.lines, roomMinor: Math.max(0, totalMinor - earlier) }, applied);
+  // The ids again as an array: without planner statistics (PGlite never gathers them) the join alone
+  // scanned every available coupon of every workspace (40 ms at 30,000; 0.2 ms with the array).
+  const ids = `{${applied.map((a) => a.coupon.id).join(",")}}`;
   const redeemed = await rows<CouponRow>(
     tx,
     sql`update coupons c set status = 'redeemed', redeemed_at = ${now.toISOString()}::timestamptz, order_id = ${orderId}, store_id = ${input.storeId}, discount_minor = x.discount
         from jsonb_to_recordset(${JSON.stringify(applied.map((a, i) => ({ id: a.coupon.id, discount: discounts[i] })))}::jsonb) as x(id uuid, discount bigint)
-        where c.id = x.id and c.status = 'available'
+        where c.id = x.id and c.id = any(${ids}::uuid[]) and c.status = 'available'
         returning ${C_COUPON_COLUMNS}`,
   );
   const byId = new Map(redeemed.map((c) => [c.id, c]));
