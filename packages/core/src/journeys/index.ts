@@ -1,8 +1,11 @@
 export { createJourneysService } from "./journeys.service";
 export type { JourneysService, JourneysDeps, JourneyTemplateLookup, JourneyReferences } from "./journeys.service";
-export { startRuns, advanceRun, VersionCache } from "./journey-engine";
+export { startRuns } from "./journey-start";
+export { advanceRun } from "./journey-advance";
+export { VersionCache } from "./journey-engine-context";
 export { liveJourneys, type LiveJourneyTrigger } from "./live-journeys";
-export type { JourneyEntry, StartRunsResult, EngineContext } from "./journey-engine";
+export type { JourneyEntry, StartRunsResult } from "./journey-start";
+export type { EngineContext } from "./journey-engine-context";
 export { journeyEffects } from "./journey-effects";
 export type { JourneyEffects, IssuedCoupon } from "./journey-effects";
 export { runJourneyTriggersBatch, handleJourneyEvents, JOURNEY_TRIGGERS_CONSUMER } from "./consumers/journey-triggers.consumer";

@@ -2,7 +2,8 @@ import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { Clock } from "../shared/clock";
 import { JOURNEY_TRIGGERS_CONSUMER } from "./consumers/journey-triggers.consumer";
-import { advanceRuns, VersionCache, type RunToMove } from "./journey-engine";
+import { advanceRuns, type RunToMove } from "./journey-advance";
+import { VersionCache } from "./journey-engine-context";
 import type { JourneyEffects } from "./journey-effects";
 import { journeyRuns } from "./journeys.schema";
 

@@ -1,0 +1,175 @@
+// Starting runs: entries are checked against the live version's audience, entry rule and holdout in
+// memory, inserted in one statement (a key or an active run another transaction took first is
+// skipped), then the new runs are advanced together inside the caller's transaction.
+import { inArray, sql } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import { newId } from "../shared/ids";
+import { rows } from "../shared/sql-rows";
+import { advanceRuns, type RunToMove } from "./journey-advance";
+import type { EngineContext, JourneyRunRow } from "./journey-engine-context";
+import { inHoldout } from "./journey-rules";
+import { journeys } from "./journeys.schema";
+
+export interface JourneyEntry {
+  workspaceId: string;
+  journeyId: string;
+  profileId: string;
+  /** Unique per journey: the same key enters once (e.g. `event:<seq>`, `api:<idempotencyKey>`). */
+  entryKey: string;
+  trigger: { kind: string; event?: string | null; properties?: Record<string, unknown>; seq?: number | null; triggeredAt: Date };
+}
+
+export interface StartRunsResult {
+  /** The runs created (holdout ones included). */
+  started: string[];
+  /** Entries refused: not live, outside the audience, the entry rule, or a key already used. */
+  skipped: number;
+}
+
+/**
+ * Enters customers into journeys: the live version of a live journey, the audience rule, the entry
+ * rule (once / every time but not while inside / after a cooldown), the holdout; then advances the
+ * new runs as far as they go now, together. Idempotent per (journey, entryKey).
+ */
+export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntry[], engine: EngineContext): Promise<StartRunsResult> {
+  const result: StartRunsResult = { started: [], skipped: 0 };
+  if (entries.length === 0) return result;
+  const journeyIds = [...new Set(entries.map((e) => e.journeyId))];
+  const live = await tx
+    .select({ id: journeys.id, workspaceId: journeys.workspaceId, status: journeys.status, liveVersion: journeys.liveVersion })
+    .from(journeys)
+    .where(inArray(journeys.id, journeyIds));
+  const byJourney = new Map<string, JourneyEntry[]>();
+  for (const e of entries) byJourney.set(e.journeyId, [...(byJourney.get(e.journeyId) ?? []), e]);
+  // The rows to insert, decided in memory in entry order as if each earlier one had been inserted.
+  const candidates: JourneyRunRow[] = [];
+  for (const [journeyId, list] of byJourney) {
+    const j = live.find((x) => x.id === journeyId);
+    const mine = list.filter((e) => j && e.workspaceId === j.workspaceId);
+    if (!j || j.status !== "live" || j.liveVersion === null || mine.length === 0) {
+      result.skipped += list.length;
+      continue;
+    }
+    result.skipped += list.length - mine.length;
+    const v = await engine.cache.get(tx, journeyId, j.liveVersion);
+    if (!v) {
+      result.skipped += mine.length;
+      continue;
+    }
+    const profileIds = [...new Set(mine.map((e) => e.profileId))];
+    const audience = v.settings.audience ? await engine.effects.matchRule(tx, v.workspaceId, v.settings.audience, profileIds, now) : null;
+    const history = new Map(
+      (
+        await rows<{ profile_id: string; active: boolean; last: string | Date }>(
+          tx,
+          sql`select profile_id, bool_or(status = 'active') as active, max(entered_at) as last from journey_runs
+              where journey_id = ${journeyId}::uuid and profile_id = any(${`{${profileIds.join(",")}}`}::uuid[]) group by profile_id`,
+        )
+      ).map((r) => [r.profile_id, { active: r.active, last: new Date(r.last) }]),
+    );
+    // Keys already used enter nothing (and must not count as an entry for the rules below).
+    const usedKeys = new Set(
+      (
+        await rows<{ entry_key: string }>(
+          tx,
+          sql`select entry_key from journey_runs where journey_id = ${journeyId}::uuid
+              and entry_key in (select jsonb_array_elements_text(${JSON.stringify([...new Set(mine.map((e) => e.entryKey))])}::jsonb))`,
+        )
+      ).map((r) => r.entry_key),
+    );
+    for (const e of mine) {
+      if ((audience && !audience.has(e.profileId)) || usedKeys.has(e.entryKey)) {
+        result.skipped += 1;
+        continue;
+      }
+      const h = history.get(e.profileId);
+      const entry = v.settings.entry;
+      const refused = h && (h.active || entry.mode === "once" || (entry.mode === "cooldown" && now.getTime() - h.last.getTime() < entry.hours * 3_600_000));
+      if (refused) {
+        result.skipped += 1;
+        continue;
+      }
+      const holdout = inHoldout(journeyId, e.profileId, v.settings.holdoutPercent);
+      const goalUntil = v.settings.goal ? new Date(now.getTime() + v.settings.goal.withinHours * 3_600_000) : null;
+      // A holdout run executes nothing but stays until its goal window closes, to count conversions.
+      const status = holdout && !goalUntil ? "completed" : "active";
+      candidates.push({
+        id: newId(),
+        workspaceId: e.workspaceId,
+        journeyId,
+        version: v.version,
+        profileId: e.profileId,
+        status,
+        holdout,
+        currentNodeId: holdout ? null : v.triggerId,
+        stepCount: 0,
+        entryKey: e.entryKey,
+        enteredAt: now,
+        endedAt: holdout && !goalUntil ? now : null,
+        triggerKind: e.trigger.kind,
+        triggerEvent: e.trigger.event ?? null,
+        triggerProperties: e.trigger.properties ?? {},
+        triggerSeq: e.trigger.seq ?? null,
+        triggeredAt: e.trigger.triggeredAt,
+        context: {},
+        dueAt: holdout ? goalUntil : null,
+        waitEvent: null,
+        waitWhere: null,
+        goalUntil,
+        goalReachedAt: null,
+        goalRevenueMinor: null,
+        error: null,
+        updatedAt: now,
+      });
+      usedKeys.add(e.entryKey);
+      history.set(e.profileId, { active: status === "active", last: now });
+    }
+  }
+  // One insert (the rows as one JSON parameter); a row another transaction took first (its key, or an active run) is skipped.
+  const inserted = new Set<string>();
+  if (candidates.length > 0) {
+    const values = candidates.map((r) => ({
+      id: r.id,
+      workspace_id: r.workspaceId,
+      journey_id: r.journeyId,
+      version: r.version,
+      profile_id: r.profileId,
+      status: r.status,
+      holdout: r.holdout,
+      current_node_id: r.currentNodeId,
+      entry_key: r.entryKey,
+      entered_at: r.enteredAt.toISOString(),
+      ended_at: r.endedAt?.toISOString() ?? null,
+      trigger_kind: r.triggerKind,
+      trigger_event: r.triggerEvent,
+      trigger_properties: r.triggerProperties,
+      trigger_seq: r.triggerSeq,
+      triggered_at: r.triggeredAt.toISOString(),
+      due_at: r.dueAt?.toISOString() ?? null,
+      goal_until: r.goalUntil?.toISOString() ?? null,
+    }));
+    const returned = await rows<{ id: string }>(
+      tx,
+      sql`insert into journey_runs (id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
+            trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, goal_until, updated_at)
+          select id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, 0, entry_key, entered_at, ended_at,
+            trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, '{}'::jsonb, due_at, goal_until, ${now.toISOString()}::timestamptz
+          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, version int, profile_id uuid, status text, holdout boolean,
+            current_node_id text, entry_key text, entered_at timestamptz, ended_at timestamptz, trigger_kind text, trigger_event text, trigger_properties jsonb, trigger_seq bigint,
+            triggered_at timestamptz, due_at timestamptz, goal_until timestamptz)
+          on conflict do nothing returning id`,
+    );
+    for (const r of returned) inserted.add(r.id);
+  }
+  const toMove: RunToMove[] = [];
+  for (const run of candidates) {
+    if (!inserted.has(run.id)) {
+      result.skipped += 1;
+      continue;
+    }
+    result.started.push(run.id);
+    if (!run.holdout) toMove.push({ run, resume: null });
+  }
+  await advanceRuns(tx, now, toMove, engine);
+  return result;
+}
