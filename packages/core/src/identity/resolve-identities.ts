@@ -21,6 +21,8 @@ export interface ResolvedBatch {
   liveProfiles: Set<string>;
   /** Profiles that no longer own any identifier, with the profile that absorbed them. */
   absorbed: Map<string, string>;
+  /** The profile each identifier of the batch belongs to once the batch is resolved. */
+  profileOf: Map<string, string>;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function resolveIdentities(
   settings: IdentitySettings,
   now: Date,
 ): Promise<ResolvedBatch> {
-  const result: ResolvedBatch = { anchors: new Map(), affectedProfiles: new Set(), liveProfiles: new Set(), absorbed: new Map() };
+  const result: ResolvedBatch = { anchors: new Map(), affectedProfiles: new Set(), liveProfiles: new Set(), absorbed: new Map(), profileOf: new Map() };
   const ordered = [...events].sort((x, y) => x.ts.getTime() - y.ts.getTime() || (x.messageId < y.messageId ? -1 : 1));
 
   // 1. Identifiers first seen in an event are born together, in one new profile.
@@ -78,7 +80,10 @@ export async function resolveIdentities(
   }
   const changed = await repo.upsertLinks(db, workspaceId, [...links.values()].map(({ at: _at, ...link }) => link));
   if (changed.length === 0) {
-    for (const row of known.values()) result.liveProfiles.add(row.profile_id);
+    for (const row of known.values()) {
+      result.liveProfiles.add(row.profile_id);
+      result.profileOf.set(row.id, row.profile_id);
+    }
     return result;
   }
 
@@ -87,7 +92,11 @@ export async function resolveIdentities(
   for (const p of rejudged.liveProfiles) result.liveProfiles.add(p);
   for (const [from, into] of rejudged.absorbed) result.absorbed.set(from, into);
   const newProfileOf = rejudged.newProfileOf;
-  for (const row of known.values()) result.liveProfiles.add(newProfileOf.get(row.id) ?? row.profile_id);
+  for (const row of known.values()) {
+    const profileId = newProfileOf.get(row.id) ?? row.profile_id;
+    result.liveProfiles.add(profileId);
+    result.profileOf.set(row.id, profileId);
+  }
   return result;
 }
 
@@ -102,7 +111,7 @@ export async function rejudgeComponents(
   settings: IdentitySettings,
   now: Date,
   inserted: ReadonlySet<string> = new Set(),
-): Promise<Omit<ResolvedBatch, "anchors"> & { newProfileOf: Map<string, string> }> {
+): Promise<Omit<ResolvedBatch, "anchors" | "profileOf"> & { newProfileOf: Map<string, string> }> {
   const result = { affectedProfiles: new Set<string>(), liveProfiles: new Set<string>(), absorbed: new Map<string, string>() };
   const componentIds = await repo.componentOf(db, workspaceId, [...new Set(seeds.flatMap((l) => [l.a_id, l.b_id]))]);
   const members = await repo.identifiersByIds(db, workspaceId, componentIds);
