@@ -127,6 +127,11 @@ export interface ProfileChange {
   recompute: Iterable<string>;
   /** Profiles whose identifiers stayed and gained facts: their numbers move by the batch's delta. */
   deltas?: Iterable<ProfileDelta>;
+  /**
+   * Profiles this batch created from identifiers all new (with their phone numbers): their numbers
+   * are their deltas, counted from nothing, without reading the store.
+   */
+  fresh?: ReadonlyMap<string, readonly string[]>;
   /** Profiles that exist now: created when new, revived when they had been merged. */
   live: Iterable<string>;
   /** Profiles left without identifiers, with the profile that absorbed them. */
@@ -137,6 +142,9 @@ interface ProfileItem {
   i: string;
   /** recompute */
   r?: 1;
+  /** fresh, with its phones */
+  f?: 1;
+  ph?: readonly string[];
   /** touched: updated_at moves */
   t?: 1;
   l?: 1;
@@ -162,6 +170,7 @@ export async function writeProfiles(db: Db, workspaceId: string, change: Profile
   const items = new Map<string, ProfileItem>();
   const item = (id: string) => items.get(id) ?? items.set(id, { i: id }).get(id)!;
   for (const id of change.recompute) Object.assign(item(id), { r: 1, t: 1 });
+  for (const [id, phones] of change.fresh ?? []) if (!item(id).r) Object.assign(item(id), { f: 1, t: 1, ph: phones });
   for (const d of change.deltas ?? []) {
     const x = item(d.profileId);
     if (x.r) continue;
@@ -174,30 +183,33 @@ export async function writeProfiles(db: Db, workspaceId: string, change: Profile
   for (const [from, into] of change.absorbed) item(from).m = into;
   if (items.size === 0) return;
   const at = now.toISOString();
-  // A profile without a row yet is always recomputed: "full".
+  // full: recomputed from the facts (its identifiers changed, or it has no row yet and is not
+  // fresh). Otherwise it starts from its row, or from an empty one when fresh, and adds the delta.
   await run(
     db,
     sql`insert into profiles (id, workspace_id, merged_into, traits, name, phone, event_count, first_seen_at, last_seen_at,
           order_count, total_spend_minor, last_order_at, created_at, updated_at)
         select x.i, ${workspaceId}::uuid,
           case when x.m is not null then x.m when x.l then null else p.merged_into end,
-          case when k.full or x.tr then f.traits else p.traits end,
+          case when k.full or x.tr then f.traits else coalesce(p.traits, '{}'::jsonb) end,
           case when k.full or x.tr then coalesce(f.traits->>'name', nullif(trim(concat_ws(' ', f.traits->>'lastName', f.traits->>'firstName')), '')) else p.name end,
-          case when k.full then m.phone else p.phone end,
-          case when k.full then coalesce(a.n, 0) else p.event_count + coalesce(x.n, 0) end,
+          case when k.full then m.phone when x.f then (select min(v) from unnest(x.ph) v) else p.phone end,
+          case when k.full then coalesce(a.n, 0) else coalesce(p.event_count, 0) + coalesce(x.n, 0) end,
           case when k.full then a.first else least(p.first_seen_at, x.a) end,
           case when k.full then a.last else greatest(p.last_seen_at, x.z) end,
-          case when k.full or x.o then coalesce(s.n, 0) else p.order_count end,
-          case when k.full or x.o then coalesce(s.total, 0) else p.total_spend_minor end,
+          case when k.full or x.o then coalesce(s.n, 0) else coalesce(p.order_count, 0) end,
+          case when k.full or x.o then coalesce(s.total, 0) else coalesce(p.total_spend_minor, 0) end,
           case when k.full or x.o then s.last else p.last_order_at end,
           ${at}::timestamptz,
           case when x.t or x.m is not null or p.id is null then ${at}::timestamptz else p.updated_at end
         from jsonb_to_recordset(${JSON.stringify([...items.values()])}::jsonb)
-            as x(i uuid, r boolean, t boolean, l boolean, m uuid, n int, a timestamptz, z timestamptz, tr boolean, o boolean)
+            as x(i uuid, r boolean, f boolean, ph text[], t boolean, l boolean, m uuid, n int, a timestamptz, z timestamptz, tr boolean, o boolean)
           -- "offset 0" keeps each lateral a per-profile index probe: without statistics (PGlite has
           -- none) the planner would otherwise hash-join whole tables of the workspace.
-          left join lateral (select * from profiles p where p.id = x.i and p.workspace_id = ${workspaceId}::uuid offset 0) p on true
-          cross join lateral (select coalesce(x.r, false) or p.id is null as full) k
+          left join lateral (
+            select * from profiles p where x.f is not true and p.id = x.i and p.workspace_id = ${workspaceId}::uuid offset 0
+          ) p on true
+          cross join lateral (select coalesce(x.r, false) or (p.id is null and x.f is not true) as full) k
           left join lateral (
             select array_agg(i.id) as ids, min(i.value) filter (where i.type = 'phone') as phone
             from identity_identifiers i

@@ -121,7 +121,10 @@ async function projectWorkspace(tx: Db, workspaceId: string, events: LoggedEvent
   for (const o of completed) deltaOf(resolved.profileOf.get(o.identifier_id)!).orders = true;
   // A refund moves the spend of whoever placed the order, who need not be in this batch.
   for (const profileId of refundedProfiles) deltaOf(profileId).orders = true;
-  await repo.writeProfiles(tx, workspaceId, { recompute: resolved.affectedProfiles, deltas: deltas.values(), live: resolved.liveProfiles, absorbed: resolved.absorbed }, now);
+  // A profile this batch created from new identifiers alone starts from nothing: no need to read its facts.
+  const fresh = new Map([...resolved.freshProfiles].map(([id, members]) => [id, members.filter((m) => m.type === "phone").map((m) => m.value)]));
+  const recompute = [...resolved.affectedProfiles].filter((id) => !fresh.has(id));
+  await repo.writeProfiles(tx, workspaceId, { recompute, fresh, deltas: deltas.values(), live: resolved.liveProfiles, absorbed: resolved.absorbed }, now);
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {
