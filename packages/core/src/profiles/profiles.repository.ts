@@ -157,7 +157,7 @@ interface ProfileItem {
 }
 
 /**
- * Writes the rows of a change in one statement, one row version per profile.
+ * Writes the rows of a change, one row version per profile, in two statements.
  * A profile's numbers always equal the sum of its identifiers' facts (activity,
  * orders, traits; identity's identifier → profile map is read, never written):
  * those whose identifiers changed are recomputed from the facts, the others move
@@ -181,7 +181,37 @@ export async function writeProfiles(db: Db, workspaceId: string, change: Profile
   }
   for (const id of change.live) item(id).l = 1;
   for (const [from, into] of change.absorbed) item(from).m = into;
-  if (items.size === 0) return;
+  // Most profiles of a batch only gain events: one upsert adds them, without reading anything.
+  const light: ProfileItem[] = [];
+  const heavy: ProfileItem[] = [];
+  for (const x of items.values()) (x.l && (x.f || x.n) && !x.r && !x.tr && !x.o && !x.m ? light : heavy).push(x);
+  await addEvents(db, workspaceId, light, now);
+  if (heavy.length > 0) await rewriteProfiles(db, workspaceId, heavy, now);
+}
+
+/**
+ * Live profiles that only gained events (or were born with them, from new identifiers
+ * alone): their row moves by the delta, or is inserted with it. An index probe each.
+ */
+async function addEvents(db: Db, workspaceId: string, items: ProfileItem[], now: Date) {
+  if (items.length === 0) return;
+  const at = now.toISOString();
+  await run(
+    db,
+    sql`insert into profiles (id, workspace_id, phone, event_count, first_seen_at, last_seen_at, created_at, updated_at)
+        select x.i, ${workspaceId}::uuid, (select min(v) from unnest(x.ph) v), coalesce(x.n, 0), x.a, x.z, ${at}::timestamptz, ${at}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(items.map(({ i, ph, n, a, z }) => ({ i, ph, n, a, z })))}::jsonb)
+          as x(i uuid, ph text[], n int, a timestamptz, z timestamptz)
+        on conflict (id) do update set
+          merged_into = null, event_count = profiles.event_count + excluded.event_count,
+          first_seen_at = least(profiles.first_seen_at, excluded.first_seen_at),
+          last_seen_at = greatest(profiles.last_seen_at, excluded.last_seen_at), updated_at = excluded.updated_at
+        where profiles.workspace_id = excluded.workspace_id`,
+  );
+}
+
+/** The other profiles of a change: recomputed, re-read where the batch wrote traits or orders, revived or absorbed. */
+async function rewriteProfiles(db: Db, workspaceId: string, items: ProfileItem[], now: Date) {
   const at = now.toISOString();
   // full: recomputed from the facts (its identifiers changed, or it has no row yet and is not
   // fresh). Otherwise it starts from its row, or from an empty one when fresh, and adds the delta.
@@ -202,7 +232,7 @@ export async function writeProfiles(db: Db, workspaceId: string, change: Profile
           case when k.full or x.o then s.last else p.last_order_at end,
           ${at}::timestamptz,
           case when x.t or x.m is not null or p.id is null then ${at}::timestamptz else p.updated_at end
-        from jsonb_to_recordset(${JSON.stringify([...items.values()])}::jsonb)
+        from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
             as x(i uuid, r boolean, f boolean, ph text[], t boolean, l boolean, m uuid, n int, a timestamptz, z timestamptz, tr boolean, o boolean)
           -- "offset 0" keeps each lateral a per-profile index probe: without statistics (PGlite has
           -- none) the planner would otherwise hash-join whole tables of the workspace.
