@@ -39,8 +39,8 @@ export interface NewIdentifier {
  */
 export async function upsertIdentifiers(db: Db, workspaceId: string, items: NewIdentifier[]): Promise<{ rows: IdentifierRow[]; inserted: Set<string> }> {
   if (items.length === 0) return { rows: [], inserted: new Set() };
-  // Found rows come back as [candidate index, id, profile, origin]; inserted ones as their id alone.
-  const answer = await rows<{ n: number | null; id: string; profile_id: string | null; origin_profile_id: string | null }>(
+  // One JSON value: [candidate index, id, profile, origin] for rows found, [null, id] for rows inserted.
+  const [answer] = await rows<{ rows: [number | null, string, string?, string?][] | string | null }>(
     db,
     sql`with k as (
           select k.*, i.id as found_id, i.profile_id as found_profile, i.origin_profile_id as found_origin
@@ -57,21 +57,24 @@ export async function upsertIdentifiers(db: Db, workspaceId: string, items: NewI
           on conflict (workspace_id, type, value) do nothing
           returning id
         )
-        select n, found_id as id, found_profile as profile_id, found_origin as origin_profile_id from k where found_id is not null
-        union all
-        select null, id, null, null from added`,
+        select json_agg(r) as rows from (
+          select json_build_array(n, found_id, found_profile, found_origin) as r from k where found_id is not null
+          union all
+          select json_build_array(null, id) from added
+        ) a`,
   );
+  const list = typeof answer?.rows === "string" ? (JSON.parse(answer.rows) as [number | null, string, string?, string?][]) : (answer?.rows ?? []);
   const byId = new Map(items.map((x) => [x.id, x]));
   const inserted = new Set<string>();
   const found: IdentifierRow[] = [];
-  for (const r of answer) {
-    if (r.n === null) {
-      const x = byId.get(r.id)!;
-      inserted.add(r.id);
-      found.push({ id: r.id, type: x.type, value: x.value, profile_id: x.profile_id, origin_profile_id: x.profile_id });
+  for (const [n, id, profileId, originId] of list) {
+    if (n === null) {
+      const x = byId.get(id)!;
+      inserted.add(id);
+      found.push({ id, type: x.type, value: x.value, profile_id: x.profile_id, origin_profile_id: x.profile_id });
     } else {
-      const x = items[r.n]!;
-      found.push({ id: r.id, type: x.type, value: x.value, profile_id: r.profile_id!, origin_profile_id: r.origin_profile_id! });
+      const x = items[n]!;
+      found.push({ id, type: x.type, value: x.value, profile_id: profileId!, origin_profile_id: originId! });
     }
   }
   // Another writer may have inserted one of them after this statement's snapshot: read those again.

@@ -6,13 +6,17 @@ async function run(db: Db, query: ReturnType<typeof sql>) {
   await db.execute(query);
 }
 
+// Parameters use one-letter keys: a batch sends megabytes of them, and every character is
+// measured and copied by the driver and parsed by the database.
+
 export async function addActivity(db: Db, workspaceId: string, items: { identifier_id: string; n: number; first: string; last: string }[]) {
   if (items.length === 0) return;
   await run(
     db,
     sql`insert into profile_activity (identifier_id, workspace_id, event_count, first_seen_at, last_seen_at)
-        select x.identifier_id, ${workspaceId}::uuid, x.n, x.first, x.last
-        from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as x(identifier_id uuid, n int, first timestamptz, last timestamptz)
+        select x.i, ${workspaceId}::uuid, x.n, x.a, x.z
+        from jsonb_to_recordset(${JSON.stringify(items.map((x) => ({ i: x.identifier_id, n: x.n, a: x.first, z: x.last })))}::jsonb)
+          as x(i uuid, n int, a timestamptz, z timestamptz)
         on conflict (identifier_id) do update set
           event_count = profile_activity.event_count + excluded.event_count,
           first_seen_at = least(profile_activity.first_seen_at, excluded.first_seen_at),
@@ -25,8 +29,9 @@ export async function addEventCounts(db: Db, workspaceId: string, items: { ident
   await run(
     db,
     sql`insert into profile_event_counts (identifier_id, workspace_id, event, count, last_at)
-        select x.identifier_id, ${workspaceId}::uuid, x.event, x.n, x.last
-        from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as x(identifier_id uuid, event text, n int, last timestamptz)
+        select x.i, ${workspaceId}::uuid, x.e, x.n, x.z
+        from jsonb_to_recordset(${JSON.stringify(items.map((x) => ({ i: x.identifier_id, e: x.event, n: x.n, z: x.last })))}::jsonb)
+          as x(i uuid, e text, n int, z timestamptz)
         on conflict (identifier_id, event) do update set
           count = profile_event_counts.count + excluded.count,
           last_at = greatest(profile_event_counts.last_at, excluded.last_at)`,
@@ -55,8 +60,8 @@ export async function insertAnchors(db: Db, workspaceId: string, items: { seq: n
   await run(
     db,
     sql`insert into profile_event_anchors (seq, workspace_id, identifier_id)
-        select x.seq, ${workspaceId}::uuid, x.identifier_id
-        from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as x(seq bigint, identifier_id uuid)
+        select x.s, ${workspaceId}::uuid, x.i
+        from jsonb_to_recordset(${JSON.stringify(items.map((x) => ({ s: x.seq, i: x.identifier_id })))}::jsonb) as x(s bigint, i uuid)
         on conflict (seq) do nothing`,
   );
 }
