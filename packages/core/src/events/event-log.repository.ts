@@ -68,9 +68,12 @@ export async function lastSeq(db: Db): Promise<number> {
   return Number(result.rows[0]?.seq ?? 0);
 }
 
-/** [seq, workspace_id, message_id, type, event, user_id, anonymous_id, ts, received_at, payload] */
-type RawEventRow = [number, string, string, string, string | null, string | null, string | null, string, string, Record<string, unknown>];
+/**
+ * A logged event as a JSON array, the form log batches travel in:
+ * json_build_array(seq, workspace_id, message_id, type, event, user_id, anonymous_id, ts, received_at, payload).
+ */
+export type RawEventRow = [number, string, string, string, string | null, string | null, string | null, string, string, Record<string, unknown>];
 
-function toLoggedEvent([seq, workspaceId, messageId, type, event, userId, anonymousId, ts, receivedAt, payload]: RawEventRow): LoggedEvent {
+export function toLoggedEvent([seq, workspaceId, messageId, type, event, userId, anonymousId, ts, receivedAt, payload]: RawEventRow): LoggedEvent {
   return { seq: Number(seq), workspaceId, messageId, type, event, userId, anonymousId, ts: new Date(ts), receivedAt: new Date(receivedAt), payload };
 }
