@@ -164,13 +164,13 @@ export async function rejudgeComponents(
   settings: IdentitySettings,
   now: Date,
   inserted: ReadonlySet<string> = new Set(),
-  known: repo.Component & { ids: ReadonlySet<string> } = { ids: new Set(), members: [], links: [], separations: [] },
+  inMemory: repo.Component & { ids: ReadonlySet<string> } = { ids: new Set(), members: [], links: [], separations: [] },
 ): Promise<Omit<ResolvedBatch, "anchors" | "profileOf" | "freshProfiles"> & { newProfileOf: Map<string, string> }> {
   const result = { affectedProfiles: new Set<string>(), liveProfiles: new Set<string>(), absorbed: new Map<string, string>() };
-  // Components the caller already holds (`known`: this batch's new identifiers alone) are not read again.
-  const toRead = [...new Set(seeds.flatMap((l) => [l.a_id, l.b_id]))].filter((id) => !known.ids.has(id));
+  // Components the caller already holds (this batch's new identifiers alone) are not read again.
+  const toRead = [...new Set(seeds.flatMap((l) => [l.a_id, l.b_id]))].filter((id) => !inMemory.ids.has(id));
   const read = toRead.length > 0 ? await repo.readComponent(db, workspaceId, toRead) : { members: [], links: [], separations: [] };
-  const component = { members: [...read.members, ...known.members], links: [...read.links, ...known.links], separations: read.separations };
+  const component = { members: [...read.members, ...inMemory.members], links: [...read.links, ...inMemory.links], separations: read.separations };
   const { links: linkRows, separations: separationRows } = component;
   // In identifier order: where two people's groups tie for the same profile, the group with the
   // smaller identifier keeps it, whatever order the store returns rows in.
