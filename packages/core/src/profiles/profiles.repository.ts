@@ -97,7 +97,7 @@ export async function insertOrders(db: Db, workspaceId: string, items: OrderRow[
  */
 export async function refundOrders(db: Db, workspaceId: string, items: { order_id: string; amount_minor: number | null; at: string }[]): Promise<string[]> {
   if (items.length === 0) return [];
-  const refunded = await rows<{ profile_id: string }>(
+  const refunded = await rows<{ profile_id: string | null }>(
     db,
     sql`update orders o set
           refunded_minor = least(o.total_minor, o.refunded_minor + coalesce(x.amount_minor, o.total_minor)),
@@ -110,7 +110,7 @@ export async function refundOrders(db: Db, workspaceId: string, items: { order_i
         where o.workspace_id = ${workspaceId} and o.order_id = x.order_id and o.status <> 'refunded'
         returning (select i.profile_id from identity_identifiers i where i.id = o.identifier_id) as profile_id`,
   );
-  return [...new Set(refunded.map((r) => r.profile_id))];
+  return [...new Set(refunded.flatMap((r) => (r.profile_id ? [r.profile_id] : [])))];
 }
 
 /** What a batch added to the facts of a profile whose identifiers did not change. */
