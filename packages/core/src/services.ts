@@ -175,7 +175,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
   const segments = createSegmentsService({ db, warehouse, clock, knownTagIds: (ws, ids) => tags.knownIds(ws, ids) });
   const tags = createTagsService({ db, clock, warehouse, profilesOfIdentifiers: identity.profilesOfIdentifiers, evaluateRule: segments.evaluateRule });
   const effects = journeyEffects({ clock, matchRule: (tx, ws, rule, ids, now) => segments.matchProfiles(ws, rule, ids, { now, on: tx }) });
-  const coupons = createCouponsService({ db, clock, resolveProfileId: profiles.resolveId });
+  const coupons = createCouponsService({ db, clock, resolveProfileId: profiles.resolveId, groupCommit: deps.settings.groupCommit });
   const knownIn = async (ids: readonly string[], exists: (id: string) => Promise<unknown>) => {
     const found = new Set<string>();
     for (const id of ids) if (await exists(id).then(() => true, () => false)) found.add(id);
