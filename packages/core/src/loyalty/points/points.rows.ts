@@ -5,7 +5,9 @@ import { ENTRY_COLUMNS, rows, toAccount, toEntry, type Account, type EntryRow } 
 /**
  * The points ledger's set-based reads and writes: one statement for any number of rows, for the writers
  * that judge many operations in memory (the consumers, group-committed awards and adjustments). They
- * run inside the caller's transaction, which holds the accounts' locks.
+ * run inside the caller's transaction, which holds the accounts' locks. The UPDATEs read their rows
+ * from a materialized CTE and name their keys in an array: without planner statistics (PGlite never
+ * has them) a join to jsonb_to_recordset re-parsed the JSON once per row updated.
  */
 
 export interface BucketRow {
@@ -96,9 +98,9 @@ export async function setBuckets(tx: Db, buckets: readonly Pick<BucketRow, "id" 
   if (buckets.length === 0) return;
   const changes = buckets.map((b) => ({ id: b.id, remaining: b.remaining, status: b.status }));
   await tx.execute(sql`
+    with x as materialized (select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(id uuid, remaining bigint, status text))
     update points_buckets b set remaining = x.remaining, status = x.status
-    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(id uuid, remaining bigint, status text)
-    where b.id = x.id and b.id = any(${idArray(changes.map((c) => c.id))}::uuid[])`);
+    from x where b.id = x.id and b.id = any(${idArray(changes.map((c) => c.id))}::uuid[])`);
 }
 
 export async function insertEntries(tx: Db, workspaceId: string, entries: readonly EntryRow[]): Promise<void> {
@@ -119,7 +121,7 @@ export async function saveAccounts(tx: Db, workspaceId: string, accounts: readon
   if (accounts.length === 0) return;
   const balances = accounts.map((a) => ({ profile_id: a.profileId, available: a.available, pending: a.pending, lifetime: a.lifetimeEarned, version: a.version }));
   await tx.execute(sql`
+    with x as materialized (select * from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as x(profile_id uuid, available bigint, pending bigint, lifetime bigint, version int))
     update points_accounts a set available = x.available, pending = x.pending, lifetime_earned = x.lifetime, version = x.version, updated_at = ${now.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as x(profile_id uuid, available bigint, pending bigint, lifetime bigint, version int)
-    where a.workspace_id = ${workspaceId}::uuid and a.profile_id = x.profile_id and a.profile_id = any(${idArray(balances.map((b) => b.profile_id))}::uuid[])`);
+    from x where a.workspace_id = ${workspaceId}::uuid and a.profile_id = x.profile_id and a.profile_id = any(${idArray(balances.map((b) => b.profile_id))}::uuid[])`);
 }
