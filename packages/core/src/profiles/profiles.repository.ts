@@ -202,7 +202,9 @@ export async function resolveLiveProfiles(db: Db, workspaceId: string, ids: Iter
     db,
     sql`
       with recursive chain(start, id, merged_into, hop) as (
-        select id, id, merged_into, 0 from profiles where workspace_id = ${workspaceId}::uuid and id = any(${uuidArray(wanted)}::uuid[])
+        -- By primary key (offset 0 keeps the workspace out of the index choice: without statistics it read the workspace's every profile).
+        select id, id, merged_into, 0 from (select id, workspace_id, merged_into from profiles where id = any(${uuidArray(wanted)}::uuid[]) offset 0) p
+        where workspace_id = ${workspaceId}::uuid
         union all
         select c.start, p.id, p.merged_into, c.hop + 1 from chain c join profiles p on p.workspace_id = ${workspaceId}::uuid and p.id = c.merged_into
         where c.hop < 9)

@@ -6,7 +6,7 @@ import { loyaltyErrors } from "../loyalty.errors";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
 import { earn, expiryOf, findEntryByKey, lockAccount, rows, toAccount, type Account, type EntryRow } from "./points.ledger";
-import { insertBuckets, insertEntries, lockAccounts, saveAccounts, type BucketRow } from "./points.rows";
+import { lockAccounts, writeLedger, type BucketRow } from "./points.rows";
 
 export interface AwardPointsInput {
   workspaceId: string;
@@ -170,9 +170,7 @@ export async function earnBatch(tx: Db, workspaceId: string, accounts: Map<strin
     account.version += 1;
     moved.add(account);
   }
-  await insertBuckets(tx, workspaceId, buckets);
-  await insertEntries(tx, workspaceId, entries);
-  await saveAccounts(tx, workspaceId, [...moved], now);
+  await writeLedger(tx, workspaceId, { newBuckets: buckets, changedBuckets: [], entries, accounts: [...moved] }, now);
   return entries.map((e) => e.id);
 }
 
@@ -181,7 +179,7 @@ export async function usedKeys(tx: Db, workspaceId: string, keys: readonly strin
   if (keys.length === 0) return new Set();
   const found = await rows<{ idempotency_key: string }>(
     tx,
-    sql`select idempotency_key from points_entries where workspace_id = ${workspaceId}::uuid and idempotency_key in (select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb))`,
+    sql`select idempotency_key from points_entries where workspace_id = ${workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb)))`,
   );
   return new Set(found.map((r) => r.idempotency_key));
 }

@@ -1,14 +1,14 @@
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import type { Account, DebitInput, EarnInput, EntryRow } from "./points.ledger";
-import type { BucketRow } from "./points.rows";
+import type { BucketRow, LedgerWrites } from "./points.rows";
 
 const byFifo = (a: BucketRow, b: BucketRow) => a.earned_at.getTime() - b.earned_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Many ledger operations of one workspace judged in memory, in order, with the rules of `earn` and
  * `debit` (points.ledger.ts) one at a time: the same entries, buckets and balances, which the caller
- * then writes in one statement per table (`writes()`). The accounts are locked by the caller; members
+ * then writes in one statement (`writes()` → writeLedger). The accounts are locked by the caller; members
  * who are debited have their spendable buckets loaded (`spendableBuckets`). A refused debit changes
  * nothing, as its rolled-back transaction would not have.
  */
@@ -126,7 +126,7 @@ export class LedgerBatch {
   }
 
   /** What to write: new buckets (in their final state), changed ones, the entries in order, the moved accounts. */
-  writes(): { newBuckets: BucketRow[]; changedBuckets: BucketRow[]; entries: EntryRow[]; accounts: Account[] } {
+  writes(): LedgerWrites {
     return { newBuckets: [...this.created], changedBuckets: [...this.changed], entries: [...this.entries], accounts: [...this.moved] };
   }
 

@@ -24,14 +24,15 @@ import {
   toEntryDto,
   type KeyedRequest,
 } from "./points.operations";
-import { entriesByKey, insertBuckets, insertEntries, lockAccounts, saveAccounts, setBuckets, spendableBuckets } from "./points.rows";
+import { entriesByKey, lockAccounts, spendableBuckets, writeLedger } from "./points.rows";
 
 /**
  * Points awards, adjustments and redemptions group-committed (shared/group-commit.ts): a batch of calls
  * is one transaction that, per workspace, resolves the members (merges followed), locks their accounts
  * in key order, looks up every idempotency key at once, reads the settings and time zone once, judges
  * the calls in memory in the order they came (LedgerBatch: the rules of earn and debit, a key replayed
- * inside the batch included) and writes buckets, entries, balances and audit entries one statement each.
+ * inside the batch included) and writes buckets, entries and balances in one statement (and the audit
+ * entries of adjustments in one more).
  * A call's own refusal (unknown member, too few points, a key used for another request) is its outcome
  * alone; the fallback runs each call as it ran before grouping (points.operations.ts, awardPoints).
  */
@@ -121,11 +122,7 @@ async function runWorkspace(tx: Db, clock: Clock, workspaceId: string, calls: re
       outcomes[i] = { ok: false, error };
     }
   }
-  const writes = ledger.writes();
-  await insertBuckets(tx, workspaceId, writes.newBuckets);
-  await setBuckets(tx, writes.changedBuckets);
-  await insertEntries(tx, workspaceId, writes.entries);
-  await saveAccounts(tx, workspaceId, writes.accounts, now);
+  await writeLedger(tx, workspaceId, ledger.writes(), now);
   await appendAuditEntries(tx, clock, audits);
 }
 
