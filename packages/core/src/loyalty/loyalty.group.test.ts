@@ -151,6 +151,25 @@ describe(`group-committed loyalty calls (${process.env.DATABASE_URL_TEST ? "post
     expect((await expectConsistent(database.db, ws, p)).available).toBe(25);
   });
 
+  it("services bound to a transaction run their batch as a savepoint of it, and roll back with it", async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    const inside = await services.transaction(async (s) => {
+      const r = await s.points.award(ctx, p, { points: 12, source: "journey", reason: "inside", idempotencyKey: "tx-kept" });
+      return r.balance.available;
+    });
+    expect(inside).toBe(12);
+    await expect(
+      services.transaction(async (s) => {
+        await s.points.adjust(ctx, p, { delta: 5, reason: "undone", idempotencyKey: "tx-undone" });
+        throw new Error("the flow fails after the adjustment");
+      }),
+    ).rejects.toThrow("the flow fails");
+    expect((await expectConsistent(database.db, ws, p)).available).toBe(12);
+    expect((await keysOf(ws)).map((k) => k.key)).toEqual(["tx-kept"]);
+  });
+
   it("concurrent coupon redemptions: each coupon once, replays answer the first result, a refusal is the request's own", async () => {
     clock.set("2026-03-02T04:00:00Z");
     const ws = await newWorkspace(services);
