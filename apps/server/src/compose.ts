@@ -42,7 +42,7 @@ export async function openStores(config: SiyuConfig): Promise<{ database: Databa
 
 export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock): Promise<Siyu> {
   const { database, warehouse } = await openStores(config);
-  const services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: config.access, ingest: config.ingest } });
+  const services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: config.access, ingest: config.ingest, groupCommit: { maxBatch: config.groupCommitMaxBatch } } });
   let boundUrl = publicUrlOf(config);
   let worker: Worker | null = null;
   const registry = createMetricsRegistry();
