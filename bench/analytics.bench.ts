@@ -50,12 +50,12 @@ async function load(warehouse: Warehouse): Promise<void> {
       if (random() < 0.45) break;
     }
     if (batch.length >= 100_000) {
-      await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq });
+      await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq, profilesWritten: true });
       seq += batch.length;
       batch = [];
     }
   }
-  if (batch.length) await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq });
+  if (batch.length) await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq, profilesWritten: true });
 }
 
 function percentile(sorted: number[], p: number): number {
