@@ -17,23 +17,21 @@ export async function analyseRetention(warehouse: Warehouse, workspaceId: string
   const cohortStep = query.cohort.kind === "first_order" ? { event: ORDER_COMPLETED, where: undefined } : query.cohort;
   const ws = q.bind(workspaceId);
   const toRef = q.time(to);
-  // One scan of the events for both sides (often the same event: first order → order).
-  const events = `evs as materialized (
-    select e.profile_id as actor, e.ts,
-      coalesce(e.event = ${q.text(cohortStep.event)} and ${q.filters(cohortStep.where)}, false) as is_cohort,
-      coalesce(e.event = ${q.text(query.returnEvent.event)} and ${q.filters(query.returnEvent.where)}, false) as is_return
-    from ${q.eventsFrom()}
-    where e.workspace_id = ${ws}::uuid and e.profile_id is not null and e.ts < ${toRef}
-      and e.event in (${q.text(cohortStep.event)}, ${q.text(query.returnEvent.event)})
+  const cohortWhere = q.filters(cohortStep.where);
+  const firsts = `firsts as (
+    select e.profile_id as actor, min(e.ts) as first_ts from ${q.eventsFrom()}
+    where e.workspace_id = ${ws}::uuid and e.profile_id is not null and e.event = ${q.text(cohortStep.event)} and e.ts < ${toRef} and ${cohortWhere}
+    group by e.profile_id
   )`;
-  const firsts = `firsts as (select actor, min(ts) as first_ts from evs where is_cohort group by actor)`;
   const cohortBucket = bucketSql(q, "first_ts", query.interval, timeZone);
   const cohort = `cohort as (select actor, first_ts, ${cohortBucket} as c from firsts where first_ts >= ${q.time(from)})`;
-  const returnBucket = bucketSql(q, "r.ts", query.interval, timeZone);
+  const returnBucket = bucketSql(q, "e.ts", query.interval, timeZone);
+  const returnWhere = q.filters(query.returnEvent.where);
   const returns = `returns as (
     select c.actor, datediff(${q.text(query.interval)}, c.c, ${returnBucket}) as k
-    from evs r join cohort c on c.actor = r.actor
-    where r.is_return and r.ts > c.first_ts
+    from ${q.eventsFrom()} join cohort c on c.actor = e.profile_id
+    where e.workspace_id = ${ws}::uuid and e.event = ${q.text(query.returnEvent.event)} and e.ts > c.first_ts and e.ts < ${toRef}
+      and ${returnWhere}
   )`;
   const per = `per_actor as (select actor, max(k) as maxk, list(distinct k) as ks from returns group by actor)`;
   const columns = Array.from({ length: query.periods + 1 }, (_, j) => {
@@ -41,7 +39,7 @@ export async function analyseRetention(warehouse: Warehouse, workspaceId: string
     return query.mode === "bounded" ? `count(*) filter (where list_contains(o.ks, ${k})) as r${j}` : `count(*) filter (where o.maxk >= ${k}) as r${j}`;
   });
   const rows = await warehouse.query<Record<string, bigint> & { cohort: string; size: bigint }>(
-    `with ${events}, ${firsts}, ${cohort}, ${returns}, ${per}
+    `with ${firsts}, ${cohort}, ${returns}, ${per}
      select strftime(c.c, '%Y-%m-%d') as cohort, count(*) as size, ${columns.join(", ")}
      from cohort c left join per_actor o on o.actor = c.actor group by c.c order by c.c`,
     q.params,
