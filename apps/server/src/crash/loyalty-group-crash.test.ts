@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createCoreServices, newId, systemClock, systemContext } from "@siyu/core";
 import { sql } from "@siyu/storage/orm";
-import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
+import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
-import { parseConfig } from "../config";
 import { startSiyu } from "../start";
+import { crashConfig, crashFolder } from "./crash-store";
 import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
 
 /**
@@ -24,20 +21,11 @@ const SENDERS = 16;
 const IN_FLIGHT = 4;
 const KILLS = 3;
 
-const tmp = mkdtempSync(join(tmpdir(), "siyu-loyalty-crash-"));
-const dataDir = join(tmp, "data");
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, dataDir, cleanups } = crashFolder("loyalty");
 
 describe(`group-committed points and coupons under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`, () => {
   it("moves every point and every coupon exactly once", { timeout: 600_000 }, async () => {
-    const serverUrl = testServerUrl();
-    const target = serverUrl ? await createServerTestDatabase(serverUrl) : null;
-    if (target) cleanups.push(target.drop);
-    const config = parseConfig({ dataDir, databaseUrl: target?.url, demo: false, logLevel: "silent" });
+    const { config, target } = await crashConfig(dataDir, cleanups);
 
     const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
     const workspaceId = first.initialOwner!.workspaceId;
