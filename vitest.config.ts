@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,6 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // One test file per core. Vitest's default leaves a core free for itself, which on a
+    // two-core machine runs the suites one file at a time; its own work is small beside a file's
+    // (each opens its own embedded store), so every core runs a file.
+    maxWorkers: availableParallelism(),
     reporters: ["default"],
   },
 });

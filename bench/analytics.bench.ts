@@ -3,8 +3,13 @@
  * customers written straight into an in-memory DuckDB (warehouse-only, like bench:segments),
  * p50 / p99 over the runs, next to DuckDB's own time for the same SQL (EXPLAIN ANALYZE's total).
  *
- *   npm run bench:analytics -- --profiles 100000 --events 2000000 --runs 20
+ *   npm run bench:analytics -- --profiles 100000 --events 2000000 --runs 20 [--plans DIR]
+ *
+ * `--plans DIR` writes each query's statement and EXPLAIN ANALYZE (of its last run) to DIR, to
+ * see which operator grows with the data.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { FunnelQuery, RetentionQuery } from "@siyu/contracts";
 import { analyseFunnel, analyseRetention, appendSyntheticEvents, type SyntheticEvent, type SyntheticProfile } from "@siyu/core";
@@ -18,6 +23,7 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "2000000" },
     runs: { type: "string", default: "20" },
     seed: { type: "string", default: "7" },
+    plans: { type: "string" },
   },
 });
 const PROFILES = Number(args.profiles);
@@ -50,12 +56,12 @@ async function load(warehouse: Warehouse): Promise<void> {
       if (random() < 0.45) break;
     }
     if (batch.length >= 100_000) {
-      await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq });
+      await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq, profilesWritten: true });
       seq += batch.length;
       batch = [];
     }
   }
-  if (batch.length) await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq });
+  if (batch.length) await appendSyntheticEvents(warehouse, WORKSPACE, batch, { firstSeq: seq, profilesWritten: true });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -69,10 +75,11 @@ function capturing(warehouse: Warehouse): { warehouse: Warehouse; last: () => { 
   return { warehouse: proxy, last: () => last };
 }
 
-async function duckdbMs(warehouse: Warehouse, statement: { sql: string; params: unknown[] }): Promise<number> {
+async function explainAnalyze(warehouse: Warehouse, statement: { sql: string; params: unknown[] }): Promise<{ ms: number; plan: string }> {
   const rows = await warehouse.query<{ explain_value: string }>(`explain analyze ${statement.sql}`, statement.params as never);
-  const match = /Total Time: ([\d.]+)s/.exec(rows.map((r) => r.explain_value).join("\n"));
-  return match ? Number(match[1]) * 1000 : Number.NaN;
+  const plan = rows.map((r) => r.explain_value).join("\n");
+  const match = /Total Time: ([\d.]+)s/.exec(plan);
+  return { ms: match ? Number(match[1]) * 1000 : Number.NaN, plan };
 }
 
 async function main() {
@@ -98,11 +105,19 @@ async function main() {
     const { warehouse: spy, last } = capturing(warehouse);
     const times: number[] = [];
     const raw: number[] = [];
+    let plan = "";
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
       await run(spy);
       times.push(performance.now() - t0);
-      raw.push(await duckdbMs(warehouse, last()));
+      const explained = await explainAnalyze(warehouse, last());
+      raw.push(explained.ms);
+      plan = explained.plan;
+    }
+    if (args.plans) {
+      mkdirSync(args.plans, { recursive: true });
+      const file = `${name.replace(/[^a-z0-9]+/gi, "-").replace(/-+$/, "")}.txt`;
+      writeFileSync(join(args.plans, file), `${last().sql}\n-- params: ${JSON.stringify(last().params)}\n\n${plan}\n`);
     }
     times.sort((a, b) => a - b);
     raw.sort((a, b) => a - b);

@@ -13,7 +13,9 @@
  *    already logged and projected on a store with no worker, consumed in its batches of 1,000 —
  *    the engine's share of trigger → outbox without HTTP, the projector or the worker's polls.
  *
- *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000 [--consumer-events 5000]
+ *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000 [--consumer-events 5000] [--statements]
+ *
+ * --statements times every SQL statement of the trigger phase and prints where the SQL time went.
  *
  * The load generator runs in the server's process (the server's CPU is not its own): figures are
  * lower bounds.
@@ -28,6 +30,7 @@ import type { Db } from "@siyu/storage";
 import { sql } from "@siyu/storage/orm";
 import { openStores, parseConfig, startSiyu } from "@siyu/server";
 import { formatMachine, machineInfo } from "./lib/machine";
+import { timeStatements } from "./lib/statement-timer";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +38,8 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "10" },
     "timer-runs": { type: "string", default: "10000" },
     "consumer-events": { type: "string", default: "0" },
+    /** Time every SQL statement of the trigger phase (PGlite) and print where the SQL time went. */
+    statements: { type: "boolean", default: false },
     "drain-seconds": { type: "string", default: "300" },
     /** Requests not answered by then are abandoned (counted as unanswered): a rate far above what the server takes would otherwise queue for ever. */
     "answer-seconds": { type: "string", default: "120" },
@@ -91,6 +96,9 @@ async function publish(services: CoreServices, workspaceId: string, first: Journ
   return j.id;
 }
 
+const statementTimer = args.statements ? timeStatements() : null;
+statementTimer?.pause();
+
 async function triggerLatency(rate: number) {
   const dir = mkdtempSync(join(tmpdir(), "siyu-bench-journeys-"));
   try {
@@ -112,6 +120,8 @@ async function triggerLatency(rate: number) {
     const authorization = `Basic ${Buffer.from(`${secret}:`).toString("base64")}`;
     const runId = Date.now().toString(36);
 
+    statementTimer?.reset();
+    statementTimer?.resume();
     const perTick = Math.max(1, Math.round(rate / 10));
     const ticks = SECONDS * 10;
     let sent = 0;
@@ -157,6 +167,11 @@ async function triggerLatency(rate: number) {
       await sleep(250);
     }
     const drainedSeconds = (performance.now() - t0) / 1000;
+    if (statementTimer) {
+      statementTimer.pause();
+      log(`  SQL while ${rate}/s were sent and drained: ${fmt(statementTimer.totalMs() / 1000, 1)} s of ${fmt(drainedSeconds, 1)} s, ${fmt(statementTimer.totalCalls())} statements. The costliest:`);
+      log(statementTimer.report(25));
+    }
     // From the server's receipt (events_log.received_at) and from the client's send (the event's
     // timestamp, set when its batch was built: it includes the time the request waited for the server).
     const samples = await rowsOf<{ received: number; sent: number }>(

@@ -4,37 +4,49 @@
  *
  * Setup: a workspace with N members (profiles inserted set-based), a fixed-amount coupon template
  * and K coupons per member issued through the bulk issue job (createIssueJob + runIssueBatch, what
- * the worker does). Then, each phase for D seconds with C clients (each a loop awaiting one call at
- * a time):
+ * the worker does). Then, for each --in-flight value F, each phase for D seconds with C clients, each
+ * keeping F calls in flight (F loops per client, each awaiting one call at a time):
  *
  *   insert       the ceiling: single-row INSERTs of a ledger-like row (uuid, workspace, profile,
  *                amount, jsonb) into a scratch table, each its own (autocommit) transaction
- *   awards       awardPoints in a transaction — the one way check-ins, tasks, badges … pay points —
- *                for a random member, each with its own idempotency key
- *   adjusts      points.adjust: the operator / API path (profile resolved, audited), random member
- *   redemptions  coupons.redeem against a new order id, each coupon once (the phase stops early
- *                when the coupons run out)
+ *   awards       points.award — group-committed: concurrent awards share a transaction — for a
+ *                random member, each with its own idempotency key
+ *   awards-tx    awardPoints in a transaction of its own per call (what check-ins, tasks and badges
+ *                call inside theirs; the path before group commit), for comparison
+ *   adjusts      points.adjust: the operator / API path (member resolved, audited), group-committed
+ *   redemptions  coupons.redeem against a new order id, each coupon once, group-committed (the phase
+ *                stops early when the coupons run out)
  *
- *   npm run bench:loyalty -- --members 10000 --clients 8 --seconds 10 [--coupons-per-member 3]
+ *   npm run bench:loyalty -- --members 10000 --clients 8 --in-flight 1,16 --seconds 10 [--coupons-per-member 3]
  *     [--phases insert,awards,adjusts,redemptions] [--statements] [--in-memory] [--analyze]
- *     [--database-url postgres://postgres@127.0.0.1:5432/test]
+ *     [--max-batch 500] [--database-url postgres://postgres@127.0.0.1:5432/test]
  *
- * The default store is embedded PGlite in a data folder in the temporary directory (what `siyu
- * start` uses: <data>/pg), removed afterwards; --in-memory: PGlite with no data folder. With
- * --database-url, a fresh database on that PostgreSQL server (created and dropped again), the pool
- * `siyu start` opens (10 connections). --analyze runs ANALYZE after the setup: PGlite never
- * analyzes (no autovacuum), nor does a server with autovacuum off, and without statistics the
- * redemption's UPDATE … FROM jsonb_to_recordset scans every available coupon.
+ * The grouped phases print the transactions (batches) they ran and the calls per batch; with one call
+ * in flight per client a batch holds at most C calls (the rest are waiting for their answers), so the
+ * rate is bounded by C / batch latency. The default store is embedded PGlite in a data folder in the
+ * temporary directory (what `siyu start` uses: <data>/pg), removed afterwards; --in-memory: PGlite
+ * with no data folder. With --database-url, a fresh database on that PostgreSQL server (created and
+ * dropped again), the pool `siyu start` opens (10 connections). --analyze runs ANALYZE after the
+ * setup: PGlite never analyzes (no autovacuum), nor does a server with autovacuum off.
  * --statements (PGlite only) times every SQL statement and prints, per phase, statements per call
- * and where the SQL time goes; it slows the run a little, so take the rates from a run without it.
- * The load generator shares the process (and, on the server, the machine) with the store.
- */
+ * and per batch and where the SQL time goes; it slows the run a little, so take the rates from a run
+ * without it. The load generator shares the process (and, on the server, the machine) with the store. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CreateWorkspaceBody } from "@siyu/contracts";
-import { awardPoints, createCoreServices, DEFAULT_ACCESS_SETTINGS, newId, SYSTEM_ACTOR, systemClock, systemContext } from "@siyu/core";
+import {
+  awardPoints,
+  createCoreServices,
+  DEFAULT_ACCESS_SETTINGS,
+  DEFAULT_GROUP_COMMIT_SETTINGS,
+  newId,
+  SYSTEM_ACTOR,
+  systemClock,
+  systemContext,
+  type GroupCommitStats,
+} from "@siyu/core";
 import { openDatabase, type Db } from "@siyu/storage";
 import { sql } from "@siyu/storage/orm";
 import { createServerTestDatabase } from "@siyu/storage/testing";
@@ -48,6 +60,10 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "10" },
     "coupons-per-member": { type: "string", default: "3" },
     phases: { type: "string", default: "insert,awards,adjusts,redemptions" },
+    /** Calls each client keeps in flight; a comma list runs every phase once per value. */
+    "in-flight": { type: "string", default: "1" },
+    /** The group committer's largest batch (DEFAULT_GROUP_COMMIT_SETTINGS.maxBatch unless given). */
+    "max-batch": { type: "string" },
     statements: { type: "boolean", default: false },
     /** PGlite in memory instead of a data folder (no file writes at commit). */
     "in-memory": { type: "boolean", default: false },
@@ -61,6 +77,8 @@ const CLIENTS = Number(args.clients);
 const SECONDS = Number(args.seconds);
 const COUPONS_PER_MEMBER = Number(args["coupons-per-member"]);
 const PHASES = args.phases.split(",").map((p) => p.trim());
+const IN_FLIGHT = args["in-flight"].split(",").map((n) => Number(n.trim()));
+const MAX_BATCH = args["max-batch"] ? Number(args["max-batch"]) : DEFAULT_GROUP_COMMIT_SETTINGS.maxBatch;
 const SERVER_URL = args["database-url"];
 const TARGET = SERVER_URL ? 15_000 : 3_000;
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -78,6 +96,7 @@ async function rowsOf<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
 
 interface PhaseResult {
   name: string;
+  inFlight: number;
   ops: number;
   errors: number;
   seconds: number;
@@ -89,13 +108,18 @@ interface PhaseResult {
   processCores: number;
   /** How busy the whole machine was (every process, the CI run's included), 0–1. */
   machineBusy: number;
+  /** Transactions the group committer ran in the phase (null: not a grouped phase). */
+  batches: number | null;
+  fallbacks: number;
+  /** SQL statements run in the phase (--statements only). */
+  statements: number | null;
 }
 
 /**
- * C clients, each awaiting one call at a time, until D seconds are up or `op` returns false (nothing
- * left to do). Latency is per call, from its start to its answer.
+ * C clients, each keeping F calls in flight (F loops awaiting one call at a time), until D seconds are
+ * up or `op` returns false (nothing left to do). Latency is per call, from its start to its answer.
  */
-async function runPhase(name: string, op: (client: number) => Promise<boolean>): Promise<PhaseResult> {
+async function runPhase(name: string, inFlight: number, op: () => Promise<boolean>): Promise<Omit<PhaseResult, "batches" | "fallbacks" | "statements">> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: unknown = null;
@@ -105,11 +129,11 @@ async function runPhase(name: string, op: (client: number) => Promise<boolean>):
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, client) => {
+    Array.from({ length: CLIENTS * inFlight }, async () => {
       while (performance.now() < deadline && !ranOut) {
         const t = performance.now();
         try {
-          if (!(await op(client))) {
+          if (!(await op())) {
             ranOut = true;
             break;
           }
@@ -128,6 +152,7 @@ async function runPhase(name: string, op: (client: number) => Promise<boolean>):
   latencies.sort((a, b) => a - b);
   return {
     name,
+    inFlight,
     ops: latencies.length,
     errors,
     seconds,
@@ -152,13 +177,13 @@ async function main() {
     : await openDatabase({ kind: "pglite", dataDir: args["in-memory"] ? null : join(workDir, "data") });
   log(
     `Store: ${target ? `PostgreSQL server (fresh database ${new URL(target.url).pathname.slice(1)}, pool of 10)` : args["in-memory"] ? "embedded PGlite in memory" : `embedded PGlite in ${join(workDir, "data")}`}; ` +
-      `${fmt(MEMBERS)} members, ${CLIENTS} clients, ${SECONDS} s per phase; target ${fmt(TARGET)}/s.`,
+      `${fmt(MEMBERS)} members, ${CLIENTS} clients × ${IN_FLIGHT.join(" / ")} in flight, ${SECONDS} s per phase, group commit up to ${fmt(MAX_BATCH)} calls per transaction; target ${fmt(TARGET)}/s.`,
   );
   try {
     const t0 = performance.now();
     await database.migrate();
     const db = database.db;
-    const services = createCoreServices({ db, clock: systemClock, settings: { access: DEFAULT_ACCESS_SETTINGS } });
+    const services = createCoreServices({ db, clock: systemClock, settings: { access: DEFAULT_ACCESS_SETTINGS, groupCommit: { maxBatch: MAX_BATCH } } });
     const workspaceId = (await services.workspaces.create(CreateWorkspaceBody.parse({ name: "Loyalty bench" }), SYSTEM_ACTOR)).id;
     const ctx = systemContext(workspaceId);
 
@@ -205,14 +230,18 @@ async function main() {
     const runId = Date.now().toString(36);
     const randomMember = () => members[Math.floor(Math.random() * members.length)]!;
     let n = 0;
-    const phases: Record<string, (client: number) => Promise<boolean>> = {
+    const phases: Record<string, () => Promise<boolean>> = {
       insert: async () => {
         await db.execute(sql`insert into bench_insert_ceiling (id, workspace_id, profile_id, amount, metadata)
           values (${newId()}::uuid, ${workspaceId}::uuid, ${randomMember()}::uuid, 10, ${JSON.stringify({ source: "bench", reason: "ceiling" })}::jsonb)`);
         return true;
       },
       awards: async () => {
-        const key = `bench-award-${runId}-${++n}`;
+        await services.points.award(ctx, randomMember(), { points: 10, source: "bench", reason: "bench award", idempotencyKey: `bench-award-${runId}-${++n}` });
+        return true;
+      },
+      "awards-tx": async () => {
+        const key = `bench-award-tx-${runId}-${++n}`;
         const profileId = randomMember();
         await db.transaction((tx) => awardPoints(tx, { workspaceId, profileId, points: 10, source: "bench", reason: "bench award", idempotencyKey: key }, systemClock.now()));
         return true;
@@ -229,21 +258,44 @@ async function main() {
         return true;
       },
     };
+    const grouped: Record<string, () => GroupCommitStats> = {
+      awards: () => services.points.groupCommitStats(),
+      adjusts: () => services.points.groupCommitStats(),
+      redemptions: () => services.coupons.redemptionStats(),
+    };
 
     const results: PhaseResult[] = [];
-    for (const name of PHASES) {
-      const op = phases[name];
-      if (!op) throw new Error(`unknown phase "${name}" (insert, awards, adjusts, redemptions)`);
-      timer?.reset();
-      timer?.resume();
-      const r = await runPhase(name, op);
-      timer?.pause();
-      results.push(r);
-      log(`${name}: ${fmt(r.ops)} calls in ${fmt(r.seconds, 1)} s = ${fmt(r.ops / r.seconds)}/s; p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, max ${fmt(r.max, 1)} ms; this process ${fmt(r.processCores, 2)} cores, machine ${fmt(r.machineBusy * 100)} % busy${r.errors ? `; ${r.errors} failed` : ""}${r.note ? ` (${r.note})` : ""}`);
-      if (timer) {
-        const sqlMs = timer.totalMs();
-        log(`  SQL ${fmt(sqlMs / 1000, 1)} s of ${fmt(r.seconds, 1)} s (${fmt((sqlMs / (r.seconds * 1000)) * 100)} %). Statements (share of SQL time, time, calls, text):`);
-        log(timer.report(12));
+    for (const inFlight of IN_FLIGHT) {
+      for (const name of PHASES) {
+        const op = phases[name];
+        if (!op) throw new Error(`unknown phase "${name}" (insert, awards, awards-tx, adjusts, redemptions)`);
+        const before = grouped[name]?.();
+        timer?.reset();
+        timer?.resume();
+        const run = await runPhase(name, inFlight, op);
+        timer?.pause();
+        const after = grouped[name]?.();
+        const r: PhaseResult = {
+          ...run,
+          batches: before && after ? after.batches - before.batches : null,
+          fallbacks: before && after ? after.fallbacks - before.fallbacks : 0,
+          statements: timer ? timer.totalCalls() : null,
+        };
+        results.push(r);
+        const perBatch = r.batches ? `; ${fmt(r.batches)} transactions, ${fmt(r.ops / r.batches, 1)} calls each${r.fallbacks ? `, ${r.fallbacks} fell back (${after!.lastFallback})` : ""}` : "";
+        log(
+          `${name} (${CLIENTS} × ${inFlight} in flight): ${fmt(r.ops)} calls in ${fmt(r.seconds, 1)} s = ${fmt(r.ops / r.seconds)}/s; p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, max ${fmt(r.max, 1)} ms${perBatch}; ` +
+            `this process ${fmt(r.processCores, 2)} cores, machine ${fmt(r.machineBusy * 100)} % busy${r.errors ? `; ${r.errors} failed` : ""}${r.note ? ` (${r.note})` : ""}`,
+        );
+        if (timer) {
+          const sqlMs = timer.totalMs();
+          const statements = r.statements!;
+          log(
+            `  ${fmt(statements / Math.max(1, r.ops), 2)} statements per call${r.batches ? `, ${fmt(statements / r.batches, 1)} per transaction` : ""}; ` +
+              `SQL ${fmt(sqlMs / 1000, 1)} s of ${fmt(r.seconds, 1)} s (${fmt((sqlMs / (r.seconds * 1000)) * 100)} %). Statements (share of SQL time, time, calls, text):`,
+          );
+          log(timer.report(12));
+        }
       }
     }
 
@@ -254,20 +306,21 @@ async function main() {
             (select count(*)::int from coupons where workspace_id = ${workspaceId}::uuid and status = 'redeemed') as redeemed,
             (select count(*)::int from bench_insert_ceiling) as inserted`,
     );
-    const done = (name: string) => results.find((r) => r.name === name)?.ops ?? 0;
+    const done = (name: string) => results.filter((r) => r.name === name).reduce((s, r) => s + r.ops, 0);
     log(
-      `Check: ${fmt(check!.entries)} points entries (awards + adjusts: ${fmt(done("awards") + done("adjusts"))}), ` +
+      `Check: ${fmt(check!.entries)} points entries (awards + adjusts: ${fmt(done("awards") + done("awards-tx") + done("adjusts"))}), ` +
         `${fmt(check!.redeemed)} coupons redeemed (${fmt(done("redemptions"))}), ${fmt(check!.inserted)} rows inserted (${fmt(done("insert"))}).`,
     );
 
-    const ceiling = results.find((r) => r.name === "insert");
-    log(`\n| ${target ? "PostgreSQL server" : "PGlite"}, ${CLIENTS} clients | calls/s | p50 ms | p99 ms | max ms | vs target ${fmt(TARGET)}/s | vs raw INSERT |`);
-    log("|---|---|---|---|---|---|---|");
+    log(`\n| ${target ? "PostgreSQL server" : "PGlite"}, ${CLIENTS} clients | in flight | calls/s | p50 ms | p99 ms | max ms | calls per transaction | vs target ${fmt(TARGET)}/s | vs raw INSERT |`);
+    log("|---|---|---|---|---|---|---|---|---|");
     for (const r of results) {
       const rate = r.ops / r.seconds;
+      const ceiling = results.find((c) => c.name === "insert" && c.inFlight === r.inFlight);
       const vsTarget = r.name === "insert" ? "–" : `${fmt((rate / TARGET) * 100)} %`;
       const vsCeiling = ceiling && r !== ceiling ? `${fmt((rate / (ceiling.ops / ceiling.seconds)) * 100)} %` : "–";
-      log(`| ${r.name} | ${fmt(rate)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.max, 1)} | ${vsTarget} | ${vsCeiling} |`);
+      const perBatch = r.batches ? fmt(r.ops / r.batches, 1) : r.name === "insert" ? "1 (autocommit)" : "1";
+      log(`| ${r.name} | ${r.inFlight} | ${fmt(rate)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.max, 1)} | ${perBatch} | ${vsTarget} | ${vsCeiling} |`);
     }
   } finally {
     await database.close();

@@ -43,6 +43,12 @@ export function timeStatements() {
     resume() {
       enabled = true;
     },
+    /** Statements run since the last reset. */
+    totalCalls() {
+      let total = 0;
+      for (const s of stats.values()) total += s.calls;
+      return total;
+    },
     totalMs() {
       let total = 0;
       for (const s of stats.values()) total += s.ms;

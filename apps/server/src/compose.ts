@@ -42,7 +42,7 @@ export async function openStores(config: SiyuConfig): Promise<{ database: Databa
 
 export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock): Promise<Siyu> {
   const { database, warehouse } = await openStores(config);
-  const services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: config.access, ingest: config.ingest } });
+  const services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: config.access, ingest: config.ingest, groupCommit: { maxBatch: config.groupCommitMaxBatch } } });
   let boundUrl = publicUrlOf(config);
   let worker: Worker | null = null;
   const registry = createMetricsRegistry();
@@ -73,11 +73,11 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     consumers: [
       { name: "profiles.projector", step: () => services.projectNextBatch() },
       // Points for orders and their reversals; it never reads past the projector, so orders are anchored to their profile.
-      { name: "loyalty.orders", step: () => services.loyaltyNextBatch() },
+      { name: "loyalty.orders", after: "profiles.projector", step: () => services.loyaltyNextBatch() },
       // Task progress from events and rewards on completion; like loyalty.orders it never reads past the projector.
-      { name: "loyalty.tasks", step: () => services.tasksNextBatch() },
+      { name: "loyalty.tasks", after: "profiles.projector", step: () => services.tasksNextBatch() },
       // Activity earn rules (share, review, UGC, referral …) and check-ins sent as events; also behind the projector.
-      { name: "loyalty.activities", step: () => services.loyaltyActivitiesNextBatch() },
+      { name: "loyalty.activities", after: "profiles.projector", step: () => services.loyaltyActivitiesNextBatch() },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", step: () => services.coupons.runIssueBatch() },
       // The outbox: due messages judged at send time (guards, render) and handed to their channel.
@@ -89,7 +89,7 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
             .then((r) => r.taken),
       },
       // Journeys: event triggers, waits for events and goals; behind the projector like the loyalty consumers.
-      { name: "journeys.triggers", step: () => services.journeyTriggersNextBatch() },
+      { name: "journeys.triggers", after: "profiles.projector", step: () => services.journeyTriggersNextBatch() },
       // Journey timers (waits, timeouts, holdout goal windows), taken FOR UPDATE SKIP LOCKED so workers share them.
       { name: "journeys.timers", step: () => services.journeyTimersNextBatch() },
       // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.

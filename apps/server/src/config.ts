@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { AccessSettings, IngestSettings } from "@siyu/core";
+import { AccessSettings, DEFAULT_GROUP_COMMIT_SETTINGS, IngestSettings } from "@siyu/core";
 
 /**
  * Every setting of a Siyu process. This file is the only reader of process.env:
@@ -36,6 +36,11 @@ export const SiyuConfig = z.strictObject({
    * mid-delivery); the retry goes out with the same message id.
    */
   messagingLeaseSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * The most points awards, adjustments, redemptions or coupon redemptions one shared transaction takes
+   * (group commit); calls beyond it wait for the next one.
+   */
+  groupCommitMaxBatch: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_GROUP_COMMIT_SETTINGS.maxBatch),
 });
 export type SiyuConfig = z.infer<typeof SiyuConfig>;
 export type SiyuConfigInput = z.input<typeof SiyuConfig>;
@@ -57,6 +62,7 @@ export const ENV_KEYS = {
   SIYU_RATE_LIMIT_PER_MEMBER: "rateLimitPerMemberPerMinute",
   SIYU_INGEST_BODY_LIMIT_BYTES: "ingestBodyLimitBytes",
   SIYU_MESSAGING_LEASE_SECONDS: "messagingLeaseSeconds",
+  SIYU_GROUP_COMMIT_MAX_BATCH: "groupCommitMaxBatch",
 } as const satisfies Record<string, keyof SiyuConfig>;
 
 export const ACCESS_ENV_KEYS = {

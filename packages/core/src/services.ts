@@ -15,6 +15,7 @@ import { createIdentityService, type IdentityService } from "./identity";
 import { createImportsService, DEFAULT_IMPORT_SETTINGS, type ImportSettings, type ImportsService } from "./imports";
 import { createProfilesService, projectProfiles, PROFILE_PROJECTOR, type ProfilesService } from "./profiles";
 import { ttlCache } from "./shared/ttl-cache";
+import type { GroupCommitSettings } from "./shared/group-commit";
 import type { IngestResultDto } from "@siyu/contracts";
 import { asWarehouseWriter, refreshProfileSnapshot } from "./warehouse";
 import { createWorkspacesService, type WorkspacesService } from "./workspaces";
@@ -59,6 +60,8 @@ export interface CoreSettings {
   ingest?: IngestSettings;
   /** Defaults to DEFAULT_IMPORT_SETTINGS. */
   imports?: ImportSettings;
+  /** How points awards, adjustments, redemptions and coupon redemptions share transactions; defaults to DEFAULT_GROUP_COMMIT_SETTINGS. */
+  groupCommit?: GroupCommitSettings;
 }
 
 export interface CoreDeps {
@@ -172,7 +175,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
   const segments = createSegmentsService({ db, warehouse, clock, knownTagIds: (ws, ids) => tags.knownIds(ws, ids) });
   const tags = createTagsService({ db, clock, warehouse, profilesOfIdentifiers: identity.profilesOfIdentifiers, evaluateRule: segments.evaluateRule });
   const effects = journeyEffects({ clock, matchRule: (tx, ws, rule, ids, now) => segments.matchProfiles(ws, rule, ids, { now, on: tx }) });
-  const coupons = createCouponsService({ db, clock, resolveProfileId: profiles.resolveId });
+  const coupons = createCouponsService({ db, clock, resolveProfileId: profiles.resolveId, groupCommit: deps.settings.groupCommit });
   const knownIn = async (ids: readonly string[], exists: (id: string) => Promise<unknown>) => {
     const found = new Set<string>();
     for (const id of ids) if (await exists(id).then(() => true, () => false)) found.add(id);
@@ -212,7 +215,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     attribution: createAttributionService({ db, warehouse, clock }),
     alerts: createAlertsService({ db, warehouse, clock }),
     broadcasts: createBroadcastsService({ db, clock, templateChannel: async (tx, workspaceId, id) => (await templateFacts(tx, workspaceId, [id])).get(id)?.channel ?? null }),
-    points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId }),
+    points: createPointsService({ db, clock, resolveProfileId: profiles.resolveId, groupCommit: deps.settings.groupCommit }),
     coupons,
     storedValue: createStoredValueService({ db, clock, resolveProfileId: profiles.resolveId }),
     catalogue: createCatalogueService({ db, clock, resolveProfileId: profiles.resolveId }),

@@ -113,7 +113,7 @@ class CliError extends Error {}
 async function withServices<T>(config: SiyuConfig, work: (services: CoreServices, stores: { warehouse: Warehouse; database: Database }) => Promise<T>) {
   const { database, warehouse } = await openStores(config);
   try {
-    return await work(createCoreServices({ db: database.db, warehouse, clock: systemClock, settings: { access: config.access, ingest: config.ingest } }), { warehouse, database });
+    return await work(createCoreServices({ db: database.db, warehouse, clock: systemClock, settings: { access: config.access, ingest: config.ingest, groupCommit: { maxBatch: config.groupCommitMaxBatch } } }), { warehouse, database });
   } finally {
     await warehouse.close();
     await database.close();

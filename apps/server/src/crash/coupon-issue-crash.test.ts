@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createCoreServices, newId, systemClock, systemContext } from "@siyu/core";
 import { sql } from "@siyu/storage/orm";
-import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
+import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
-import { parseConfig } from "../config";
 import { startSiyu } from "../start";
+import { crashConfig, crashFolder } from "./crash-store";
 import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
 
 /**
@@ -22,20 +19,11 @@ const KILLS = 4;
 // A start opens a store of 300,000+ rows; on a loaded shared machine that can take minutes.
 const READY_MS = Number(process.env.SIYU_CRASH_READY_MS || 180_000);
 
-const tmp = mkdtempSync(join(tmpdir(), "siyu-coupon-crash-"));
-const dataDir = join(tmp, "data");
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, dataDir, cleanups } = crashFolder("coupon");
 
 describe(`bulk coupon issue under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`, () => {
   it(`leaves each of ${MEMBERS} members exactly one coupon`, { timeout: 600_000 }, async () => {
-    const serverUrl = testServerUrl();
-    const target = serverUrl ? await createServerTestDatabase(serverUrl) : null;
-    if (target) cleanups.push(target.drop);
-    const config = parseConfig({ dataDir, databaseUrl: target?.url, demo: false, logLevel: "silent" });
+    const { config, target } = await crashConfig(dataDir, cleanups);
 
     const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
     const workspaceId = first.initialOwner!.workspaceId;

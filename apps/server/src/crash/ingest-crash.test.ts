@@ -1,14 +1,13 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { consumerPosition, createCoreServices, lastSeq, PROFILE_PROJECTOR, systemClock, systemContext } from "@siyu/core";
 import { sql } from "@siyu/storage/orm";
-import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
+import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
-import { parseConfig } from "../config";
 import { startSiyu } from "../start";
 import { BatchFactory, makePeople, randomInt, recomputeStats, seededRng, type Message, type StoredEvent } from "./crash-workload";
+import { crashConfig, crashFolder } from "./crash-store";
 import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
 
 /**
@@ -33,13 +32,7 @@ const snapshots = process.env.SIYU_CRASH_SNAPSHOTS || null;
 const started = Date.now();
 const trace = process.env.SIYU_CRASH_TRACE ? (line: string) => console.log(`[crash +${Date.now() - started} ms] ${line}`) : () => {};
 
-const tmp = mkdtempSync(join(tmpdir(), "siyu-crash-"));
-const dataDir = join(tmp, "data");
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, dataDir, cleanups } = crashFolder("ingest");
 
 interface DeliveryStats {
   batches: number;
@@ -54,10 +47,7 @@ interface DeliveryStats {
 
 describe(`ingestion under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`, () => {
   it("keeps every acknowledged event exactly once and projects profiles that match the log", { timeout: 240_000 }, async () => {
-    const serverUrl = testServerUrl();
-    const target = serverUrl ? await createServerTestDatabase(serverUrl) : null;
-    if (target) cleanups.push(target.drop);
-    const config = parseConfig({ dataDir, databaseUrl: target?.url, demo: false, logLevel: "silent" });
+    const { config, target } = await crashConfig(dataDir, cleanups);
 
     // The first start (store, owner, workspace) and an ingest key happen here, before any child runs.
     const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
@@ -256,7 +246,7 @@ describe(`ingestion under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`,
     expect(live!.n).toBe(PEOPLE);
 
     console.log(
-      `[crash ${serverUrl ? "postgres" : "pglite"}] seed ${SEED}: ${KILLS} kills; ${stats.batches} batches, ${stats.messages} messages ` +
+      `[crash ${target ? "postgres" : "pglite"}] seed ${SEED}: ${KILLS} kills; ${stats.batches} batches, ${stats.messages} messages ` +
         `(${stats.deliberateDuplicates} deliberate duplicates), ${acknowledged.size} events logged; ${stats.attempts} requests, ` +
         `${stats.failedAttempts} failed and retried; ${stats.retriedBatches} batches needed a retry, ${stats.committedBeforeKill} of them ` +
         `were already durable (answer lost to the kill); ${leftForProjector} events left for the projector after the last stop.`,

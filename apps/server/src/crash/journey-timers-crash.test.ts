@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CreateJourneyBody, MessagingSettings } from "@siyu/contracts";
 import { createCoreServices, fixedClock, newId, systemContext } from "@siyu/core";
 import { startFakeAliyunSms } from "@siyu/core/testing";
 import { sql } from "@siyu/storage/orm";
-import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
+import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
-import { parseConfig } from "../config";
 import { startSiyu } from "../start";
+import { crashConfig, crashFolder } from "./crash-store";
 import { freePort, sleep, spawnServer, type ServerProcess } from "./server-process";
 
 /**
@@ -30,20 +27,11 @@ const READY_MS = Number(process.env.SIYU_CRASH_READY_MS || 180_000);
 /** Short, so a message lost in flight by a kill is retried within the test rather than after 5 minutes. */
 const LEASE_SECONDS = 3;
 
-const tmp = mkdtempSync(join(tmpdir(), "siyu-journey-crash-"));
-const dataDir = join(tmp, "data");
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, dataDir, cleanups } = crashFolder("journey");
 
 describe(`journey timers under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`, () => {
   it(`delivers the message of each of ${MEMBERS} customers exactly once`, { timeout: 900_000 }, async () => {
-    const serverUrl = testServerUrl();
-    const target = serverUrl ? await createServerTestDatabase(serverUrl) : null;
-    if (target) cleanups.push(target.drop);
-    const config = parseConfig({ dataDir, databaseUrl: target?.url, demo: false, logLevel: "silent" });
+    const { config, target } = await crashConfig(dataDir, cleanups);
     const sms = await startFakeAliyunSms({ accessKeyId: "LTAI-crash", accessKeySecret: "crash-secret", signNames: ["思域茶饮"], templates: { SMS_CRASH: ["name"] } });
     cleanups.push(() => sms.close());
 

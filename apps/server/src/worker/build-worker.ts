@@ -6,6 +6,12 @@ import { SCHEDULES, type Schedule } from "./schedules";
 export interface ConsumerLoop {
   name: string;
   step(): Promise<number>;
+  /**
+   * The consumer this one reads behind (e.g. the projector): when that one has handled a batch,
+   * this one is woken at once instead of at its next poll, so what the first made ready moves on
+   * within a batch, not a poll.
+   */
+  after?: string;
 }
 
 export interface Worker {
@@ -30,7 +36,8 @@ export function buildWorker(deps: {
   const pollMs = deps.pollMs ?? 250;
   const timers: NodeJS.Timeout[] = [];
   let running = false;
-  const wakers = new Set<() => void>();
+  /** Each idle consumer's wake-up, by consumer name. */
+  const wakers = new Map<string, () => void>();
   const loops: Promise<void>[] = [];
   // PGlite runs queries in-process: without a turn of the event loop between batches,
   // a backlog would starve HTTP requests for as long as it lasts.
@@ -44,6 +51,10 @@ export function buildWorker(deps: {
     }
   }
 
+  function wakeFollowersOf(name: string) {
+    for (const follower of consumers) if (follower.after === name) wakers.get(follower.name)?.();
+  }
+
   async function loop(consumer: ConsumerLoop) {
     let failures = 0;
     while (running) {
@@ -55,6 +66,7 @@ export function buildWorker(deps: {
         failures += 1;
         deps.log.error({ err: error, consumer: consumer.name }, "consumer batch failed; it will be retried");
       }
+      if (handled > 0) wakeFollowersOf(consumer.name);
       await yieldToRequests();
       if (handled > 0 || !running) continue;
       // Idle (or failing: back off up to ~10 s) until new work is announced or the poll comes round.
@@ -64,10 +76,10 @@ export function buildWorker(deps: {
         timer.unref();
         function done() {
           clearTimeout(timer);
-          wakers.delete(done);
+          wakers.delete(consumer.name);
           resolve();
         }
-        wakers.add(done);
+        wakers.set(consumer.name, done);
       });
     }
   }
@@ -86,11 +98,11 @@ export function buildWorker(deps: {
     async stop() {
       running = false;
       for (const timer of timers.splice(0)) clearInterval(timer);
-      for (const wake of [...wakers]) wake();
+      for (const wake of [...wakers.values()]) wake();
       await Promise.all(loops.splice(0));
     },
     kick() {
-      for (const wake of [...wakers]) wake();
+      for (const wake of [...wakers.values()]) wake();
     },
     async runOnce(name) {
       const schedule = schedules.find((s) => s.name === name);

@@ -21,21 +21,30 @@ export interface AuditRecordInput {
  * (or rolls back) with the change it describes.
  */
 export async function appendAuditEntry(db: Db, clock: Clock, ctx: WorkspaceContext, input: AuditRecordInput) {
-  await db.insert(auditEntries).values({
-    id: newId(),
-    workspaceId: ctx.workspaceId,
-    at: clock.now(),
-    actorType: ctx.actor.type,
-    actorId: ctx.actor.id,
-    actorName: ctx.actor.name,
-    action: input.action,
-    targetType: input.targetType,
-    targetId: input.targetId,
-    summary: input.summary,
-    before: input.before ?? null,
-    after: input.after ?? null,
-    ip: ctx.ip,
-  });
+  await appendAuditEntries(db, clock, [{ ctx, input }]);
+}
+
+/** Appends many audit entries (each with its own actor) in one statement, in the caller's transaction. */
+export async function appendAuditEntries(db: Db, clock: Clock, entries: readonly { ctx: WorkspaceContext; input: AuditRecordInput }[]) {
+  if (entries.length === 0) return;
+  const at = clock.now();
+  await db.insert(auditEntries).values(
+    entries.map(({ ctx, input }) => ({
+      id: newId(),
+      workspaceId: ctx.workspaceId,
+      at,
+      actorType: ctx.actor.type,
+      actorId: ctx.actor.id,
+      actorName: ctx.actor.name,
+      action: input.action,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      summary: input.summary,
+      before: input.before ?? null,
+      after: input.after ?? null,
+      ip: ctx.ip,
+    })),
+  );
 }
 
 /** Only the keys whose values differ, so an entry says what changed and nothing else. */

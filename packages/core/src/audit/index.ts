@@ -1,3 +1,3 @@
-export { createAuditService, appendAuditEntry, diffFields } from "./audit.service";
+export { createAuditService, appendAuditEntry, appendAuditEntries, diffFields } from "./audit.service";
 export type { AuditService, AuditRecordInput } from "./audit.service";
 export { auditEntries } from "./audit.schema";

@@ -52,6 +52,7 @@ export { createLotteryService } from "./lottery/lottery.service";
 export type { LotteryService } from "./lottery/lottery.service";
 export { pickByWeight } from "./lottery/lottery.ledger";
 export type { AwardPointsInput } from "./points/points.award";
+export type { AwardRequest } from "./points/points.group";
 export { createCheckInsService } from "./check-ins/check-ins.service";
 export type { CheckInsService, CheckInRequest } from "./check-ins/check-ins.service";
 export { grantMakeUpCards, recordCheckIn } from "./check-ins/check-ins.ledger";

@@ -1,9 +1,14 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import { rows } from "../shared";
+import { isUuid } from "../shared/ids";
+import { rows } from "../shared/sql-rows";
 
 async function run(db: Db, query: ReturnType<typeof sql>) {
   await db.execute(query);
+}
+
+function uuidArray(ids: Iterable<string>): string {
+  return `{${[...ids].join(",")}}`;
 }
 
 // Parameters use one-letter keys: a batch sends megabytes of them, and every character is
@@ -287,4 +292,26 @@ export function liveProfileRoots(workspaceId: string) {
       union all
       select p.id, r.live_id from profiles p join roots r on p.merged_into = r.id where p.workspace_id = ${workspaceId}::uuid
     ) select id, live_id from roots)`;
+}
+
+/**
+ * The live profile of each of these ids, following merges (at most 10 hops, as `profiles.resolveId`),
+ * in one statement. Ids that are not a profile of the workspace (or not a uuid) are absent.
+ */
+export async function resolveLiveProfiles(db: Db, workspaceId: string, ids: Iterable<string>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (wanted.length === 0) return new Map();
+  const found = await rows<{ start: string; id: string }>(
+    db,
+    sql`
+      with recursive chain(start, id, merged_into, hop) as (
+        -- By primary key (offset 0 keeps the workspace out of the index choice: without statistics it read the workspace's every profile).
+        select id, id, merged_into, 0 from (select id, workspace_id, merged_into from profiles where id = any(${uuidArray(wanted)}::uuid[]) offset 0) p
+        where workspace_id = ${workspaceId}::uuid
+        union all
+        select c.start, p.id, p.merged_into, c.hop + 1 from chain c join profiles p on p.workspace_id = ${workspaceId}::uuid and p.id = c.merged_into
+        where c.hop < 9)
+      select start, id from chain where merged_into is null`,
+  );
+  return new Map(found.map((r) => [r.start, r.id]));
 }

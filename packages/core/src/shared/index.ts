@@ -11,3 +11,5 @@ export type { LocalParts } from "./local-time";
 export { createRandom } from "./random";
 export type { Random } from "./random";
 export { rows } from "./sql-rows";
+export { createGroupCommitter, DEFAULT_GROUP_COMMIT_SETTINGS } from "./group-commit";
+export type { CallOutcome, GroupCommitSettings, GroupCommitStats, GroupCommitter, GroupWork } from "./group-commit";

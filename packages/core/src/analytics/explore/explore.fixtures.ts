@@ -25,12 +25,14 @@ export function syntheticId(actor: number, tag = 1): string {
 /**
  * Appends events (seq in array order after `firstSeq`) and their customers' profile snapshot
  * rows straight into the warehouse, as the loader and the snapshot refresh would leave them.
+ * `profilesWritten`: every actor already has its profile rows (a bulk load that wrote the
+ * profiles first), so the events go in alone, without reading back the workspace's profiles.
  */
 export async function appendSyntheticEvents(
   warehouse: Warehouse,
   workspaceId: string,
   events: readonly SyntheticEvent[],
-  options: { profiles?: readonly SyntheticProfile[]; firstSeq?: number } = {},
+  options: { profiles?: readonly SyntheticProfile[]; firstSeq?: number; profilesWritten?: boolean } = {},
 ): Promise<void> {
   const firstSeq = options.firstSeq ?? 1;
   const rows = events.map((e, i) => [
@@ -62,6 +64,7 @@ export async function appendSyntheticEvents(
   for (const p of options.profiles ?? []) actors.set(p.actor, p);
   await warehouse.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += 50_000) await tx.append("events", rows.slice(i, i + 50_000));
+    if (options.profilesWritten) return;
     const known = new Set((await tx.query<{ id: string }>(`select id::varchar as id from profiles where workspace_id = $1::uuid`, [workspaceId])).map((r) => r.id));
     const fresh = [...actors.values()].filter((p) => !known.has(syntheticId(p.actor)));
     await tx.append(

@@ -23,7 +23,7 @@ export function windowSeconds(query: FunnelQuery): number {
  * strict: all events) gives each event, for every later step, either the next event matching
  * it (loose: `lead(... ignore nulls)`, its seq) or the events right after it (strict: `lead(m, j)`).
  * Strict chains are read off that row; loose chains follow the seqs from the starts only, one
- * equi-join per step on the events matching it. The best start per customer is an `arg_max`.
+ * equi-join per step on the events matching it, by seq. The best start per customer is an `arg_max`.
  * Times compare as epoch microseconds (no interval arithmetic per row).
  */
 export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string, query: FunnelQuery): string {
@@ -62,10 +62,12 @@ export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string,
     const next = later.map((k) => `lead(case when m & ${bit(k)} <> 0 then seq end ignore nulls) ${over} as nx${k}`).join(", ");
     ctes.push(`base as materialized (select actor, us, seq, b, m, ${next} from matched)`);
     ctes.push(`c1 as (select actor, seq, b, us as u1${n > 1 ? ", nx2 as q2" : ""} from base where m & 1 = 1)`);
+    // Each event has one seq and one profile (an identifier belongs to one profile), and the next
+    // seqs come from the customer's own window: the seq alone is the join key (an integer, not a UUID).
     for (const k of later) {
       const carry = k < n ? `, x.nx${k + 1} as q${k + 1}` : "";
       ctes.push(
-        `c${k} as (select c${k - 1}.* exclude (q${k}), x.us as u${k}${carry} from c${k - 1} left join (select actor, seq, us${k < n ? `, nx${k + 1}` : ""} from base where m & ${bit(k)} <> 0) x on x.actor = c${k - 1}.actor and x.seq = c${k - 1}.q${k})`,
+        `c${k} as (select c${k - 1}.* exclude (q${k}), x.us as u${k}${carry} from c${k - 1} left join (select seq, us${k < n ? `, nx${k + 1}` : ""} from base where m & ${bit(k)} <> 0) x on x.seq = c${k - 1}.q${k})`,
       );
     }
     ctes.push(`chains as (select * from c${n})`);

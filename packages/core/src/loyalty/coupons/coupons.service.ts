@@ -18,6 +18,7 @@ import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
 import { DomainError } from "../../shared/domain-error";
+import { createGroupCommitter, type GroupCommitSettings, type GroupCommitStats } from "../../shared/group-commit";
 import { newId } from "../../shared/ids";
 import { keyedOnce } from "../keyed-once";
 import { loyaltyErrors } from "../loyalty.errors";
@@ -32,18 +33,20 @@ import {
   expireDueCoupons,
   issueCoupon,
   lockTemplate,
-  redeemCoupons,
   restoreCouponsOfOrder,
   toCouponDto,
   toTemplateDto,
   type CouponRow,
   type TemplateRow,
 } from "./coupons.ledger";
+import { redemptionGroupWork } from "./coupons.redeem";
 
 export interface CouponsDeps {
   db: Db;
   clock: Clock;
   resolveProfileId(ctx: WorkspaceContext, profileId: string): Promise<string>;
+  /** How redemptions are grouped into shared transactions; DEFAULT_GROUP_COMMIT_SETTINGS when left out. */
+  groupCommit?: GroupCommitSettings;
 }
 
 function templateValues(body: CreateCouponTemplateBody) {
@@ -55,6 +58,7 @@ function templateValues(body: CreateCouponTemplateBody) {
 
 export function createCouponsService(deps: CouponsDeps) {
   const { db, clock } = deps;
+  const redemptions = createGroupCommitter(db, redemptionGroupWork(clock), deps.groupCommit);
 
   async function getTemplate(ctx: WorkspaceContext, templateId: string): Promise<TemplateRow> {
     const [t] = await rows<TemplateRow>(db, sql`select * from coupon_templates where workspace_id = ${ctx.workspaceId}::uuid and id = ${templateId}::uuid`);
@@ -252,23 +256,27 @@ export function createCouponsService(deps: CouponsDeps) {
       return found.map((c) => toCouponDto(c, now));
     },
 
+    /**
+     * Redeems `code` (or `codes`, all or none) against an order (coupons.redeem.ts). Group-committed:
+     * concurrent redemptions share a transaction and its commit; the answer comes after that commit.
+     */
     async redeem(ctx: WorkspaceContext, input: RedeemCouponInput): Promise<RedeemCouponResultDto> {
       const body = RedeemCouponBody.parse(input);
+      const result = await redemptions.submit({
+        workspaceId: ctx.workspaceId,
+        codes: body.codes ?? [body.code!],
+        orderId: body.orderId,
+        orderTotalMinor: body.orderTotalMinor ?? null,
+        storeId: body.storeId,
+        lines: body.lines ?? null,
+      });
       const now = clock.now();
-      const result = await db.transaction((tx) =>
-        redeemCoupons(tx, {
-          workspaceId: ctx.workspaceId,
-          codes: body.codes ?? [body.code!],
-          orderId: body.orderId,
-          orderTotalMinor: body.orderTotalMinor ?? null,
-          storeId: body.storeId,
-          lines: body.lines ?? null,
-          now,
-        }),
-      );
       const coupons = result.coupons.map((c) => toCouponDto(c, now));
       return { coupon: coupons[0]!, coupons, discountMinor: result.discountMinor, replayed: result.replayed };
     },
+
+    /** How the group commit of redemptions has gone: batches, calls, fallbacks. */
+    redemptionStats: (): GroupCommitStats => redemptions.stats(),
 
     /** Gives back the coupons an order used (also done by the orders consumer on a full refund). */
     async restoreForOrder(ctx: WorkspaceContext, orderId: string): Promise<CouponDto[]> {

@@ -6,6 +6,7 @@ import { loyaltyErrors } from "../loyalty.errors";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
 import { earn, expiryOf, findEntryByKey, lockAccount, rows, toAccount, type Account, type EntryRow } from "./points.ledger";
+import { lockAccounts, writeLedger, type BucketRow } from "./points.rows";
 
 export interface AwardPointsInput {
   workspaceId: string;
@@ -29,22 +30,28 @@ export interface AwardPointsInput {
 /**
  * Credits points to a member inside the caller's transaction: locks the account, answers a replayed key
  * with its first entry, otherwise earns a bucket (available at once, paying any debt first) that expires
- * by the workspace's rules. The one way other loyalty features (check-ins, tasks, badges …) pay points.
+ * by the workspace's rules. The one way other loyalty features (check-ins, tasks, badges …) pay points
+ * inside a transaction they hold; without one, `points.award` group-commits the same award.
  * A key already used for another member or another amount is loyalty.idempotency_conflict.
  */
 export async function awardPoints(tx: Db, input: AwardPointsInput, now: Date): Promise<EntryRow> {
+  return (await awardPointsOnce(tx, input, now)).entry;
+}
+
+/** awardPoints, also answering whether the key was a replay and the account after the award. */
+export async function awardPointsOnce(tx: Db, input: AwardPointsInput, now: Date): Promise<{ entry: EntryRow; account: Account; replayed: boolean }> {
   if (!Number.isInteger(input.points) || input.points <= 0) throw new RangeError(`awardPoints needs a positive whole number of points, got ${input.points}`);
   const account = await lockAccount(tx, input.workspaceId, input.profileId, now);
   const existing = await findEntryByKey(tx, input.workspaceId, input.idempotencyKey);
   if (existing) {
-    if (existing.profile_id !== input.profileId || existing.delta + existing.pending_delta !== input.points) {
+    if (!sameAward(existing, input)) {
       throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${input.idempotencyKey}" was used for a different award`);
     }
-    return existing;
+    return { entry: existing, account, replayed: true };
   }
   const settings = input.settings ?? (await loadSettings(tx, input.workspaceId));
   const earnedAt = input.earnedAt ?? now;
-  return earn(
+  const entry = await earn(
     tx,
     input.workspaceId,
     account,
@@ -63,6 +70,12 @@ export async function awardPoints(tx: Db, input: AwardPointsInput, now: Date): P
     },
     now,
   );
+  return { entry, account, replayed: false };
+}
+
+/** Whether a stored entry is this award again (same member, same points): a replay, not a conflict. */
+export function sameAward(entry: EntryRow, award: { profileId: string; points: number }): boolean {
+  return entry.profile_id === award.profileId && entry.delta + entry.pending_delta === award.points;
 }
 
 /**
@@ -72,16 +85,7 @@ export async function awardPoints(tx: Db, input: AwardPointsInput, now: Date): P
 export async function lockAccountsInKeyOrder(tx: Db, members: Iterable<{ workspaceId: string; profileId: string }>, now: Date): Promise<void> {
   const byWorkspace = new Map<string, Set<string>>();
   for (const m of members) byWorkspace.set(m.workspaceId, (byWorkspace.get(m.workspaceId) ?? new Set()).add(m.profileId));
-  for (const workspaceId of [...byWorkspace.keys()].sort()) {
-    const ids = `{${[...byWorkspace.get(workspaceId)!].sort().join(",")}}`;
-    await tx.execute(sql`
-      insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
-      select ${workspaceId}::uuid, unnest(${ids}::uuid[]), 0, 0, 0, 0, ${now.toISOString()}::timestamptz
-      on conflict (workspace_id, profile_id) do nothing`);
-    await tx.execute(sql`
-      select profile_id from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[])
-      order by profile_id for update`);
-  }
+  for (const workspaceId of [...byWorkspace.keys()].sort()) await lockAccounts(tx, workspaceId, byWorkspace.get(workspaceId)!, now);
 }
 
 /** The (already locked) accounts of these members, by profile id. */
@@ -117,9 +121,9 @@ export interface BatchEarn {
  */
 export async function earnBatch(tx: Db, workspaceId: string, accounts: Map<string, Account>, earns: readonly BatchEarn[], now: Date): Promise<string[]> {
   if (earns.length === 0) return [];
-  const buckets: Record<string, unknown>[] = [];
-  const entries: Record<string, unknown>[] = [];
-  const moved = new Set<string>();
+  const buckets: BucketRow[] = [];
+  const entries: EntryRow[] = [];
+  const moved = new Set<Account>();
   for (const x of earns) {
     const account = accounts.get(x.profileId);
     if (!account) throw new Error(`earnBatch: account of ${x.profileId} is not locked`);
@@ -135,53 +139,39 @@ export async function earnBatch(tx: Db, workspaceId: string, accounts: Map<strin
       amount: x.points,
       remaining: x.points - Math.min(x.points, debt),
       order_id: x.orderId ?? null,
-      earned_at: x.earnedAt.toISOString(),
-      expires_at: x.expiresAt?.toISOString() ?? null,
-      pending_until: pending ? x.pendingUntil!.toISOString() : null,
+      earned_at: x.earnedAt,
+      expires_at: x.expiresAt,
+      pending_until: pending ? x.pendingUntil : null,
     });
     entries.push({
       id: entryId,
+      workspace_id: workspaceId,
       profile_id: x.profileId,
+      kind: "earn",
       delta: pending ? 0 : x.points,
       pending_delta: pending ? x.points : 0,
       reason: x.reason,
       source: x.source,
       idempotency_key: x.idempotencyKey,
       bucket_id: bucketId,
+      reverses_entry_id: null,
       order_id: x.orderId ?? null,
       earn_day: x.earnDay ?? null,
+      allocations: [],
       metadata: x.metadata,
-      expires_at: x.expiresAt?.toISOString() ?? null,
-      pending_until: pending ? x.pendingUntil!.toISOString() : null,
+      actor: null,
+      created_at: now,
+      expires_at: x.expiresAt,
+      pending_until: pending ? x.pendingUntil : null,
     });
     if (pending) account.pending += x.points;
     else account.available += x.points;
     account.lifetimeEarned += x.points;
     account.version += 1;
-    moved.add(x.profileId);
+    moved.add(account);
   }
-  await tx.execute(sql`
-    insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until)
-    select x.id, ${workspaceId}::uuid, x.profile_id, x.entry_id, x.status, x.amount, x.remaining, 0, x.order_id, x.earned_at, x.expires_at, x.pending_until
-    from jsonb_to_recordset(${JSON.stringify(buckets)}::jsonb)
-      as x(id uuid, profile_id uuid, entry_id uuid, status text, amount bigint, remaining bigint, order_id text, earned_at timestamptz, expires_at timestamptz, pending_until timestamptz)`);
-  await tx.execute(sql`
-    insert into points_entries (id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, order_id, earn_day,
-      allocations, metadata, created_at, expires_at, pending_until)
-    select x.id, ${workspaceId}::uuid, x.profile_id, 'earn', x.delta, x.pending_delta, x.reason, x.source, x.idempotency_key, x.bucket_id, x.order_id, x.earn_day,
-      '[]'::jsonb, x.metadata, ${now.toISOString()}::timestamptz, x.expires_at, x.pending_until
-    from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
-      as x(id uuid, profile_id uuid, delta bigint, pending_delta bigint, reason text, source text, idempotency_key text, bucket_id uuid, order_id text, earn_day text,
-           metadata jsonb, expires_at timestamptz, pending_until timestamptz)`);
-  const balances = [...moved].map((id) => {
-    const a = accounts.get(id)!;
-    return { profile_id: id, available: a.available, pending: a.pending, lifetime: a.lifetimeEarned, version: a.version };
-  });
-  await tx.execute(sql`
-    update points_accounts a set available = x.available, pending = x.pending, lifetime_earned = x.lifetime, version = x.version, updated_at = ${now.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as x(profile_id uuid, available bigint, pending bigint, lifetime bigint, version int)
-    where a.workspace_id = ${workspaceId}::uuid and a.profile_id = x.profile_id`);
-  return entries.map((e) => e.id as string);
+  await writeLedger(tx, workspaceId, { newBuckets: buckets, changedBuckets: [], entries, accounts: [...moved] }, now);
+  return entries.map((e) => e.id);
 }
 
 /** Which of these keys the workspace's ledger already has. */
@@ -189,7 +179,7 @@ export async function usedKeys(tx: Db, workspaceId: string, keys: readonly strin
   if (keys.length === 0) return new Set();
   const found = await rows<{ idempotency_key: string }>(
     tx,
-    sql`select idempotency_key from points_entries where workspace_id = ${workspaceId}::uuid and idempotency_key in (select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb))`,
+    sql`select idempotency_key from points_entries where workspace_id = ${workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb)))`,
   );
   return new Set(found.map((r) => r.idempotency_key));
 }

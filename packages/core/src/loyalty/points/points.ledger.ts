@@ -47,7 +47,7 @@ export interface EntryRow {
   pending_until: Date | null;
 }
 
-const ENTRY_COLUMNS = sql`id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, reverses_entry_id,
+export const ENTRY_COLUMNS = sql`id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, reverses_entry_id,
   order_id, earn_day, allocations, metadata, actor, created_at, expires_at, pending_until`;
 
 export function toEntry(r: Record<string, unknown>): EntryRow {

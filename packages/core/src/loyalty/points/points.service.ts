@@ -5,7 +5,6 @@ import type {
   CustomerTierDto,
   LoyaltySettings,
   PointsBalanceDto,
-  PointsEntryDto,
   PointsHistoryDto,
   PointsOperationDto,
   PutLoyaltySettingsBody,
@@ -14,12 +13,13 @@ import type {
 import { appendAuditEntry } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
-import { isUniqueViolation } from "../../shared/domain-error";
+import { createGroupCommitter, type GroupCommitSettings, type GroupCommitStats } from "../../shared/group-commit";
 import { loyaltyErrors } from "../loyalty.errors";
 import { loadSettings, loyaltySettingsStore } from "../loyalty.settings";
-import { debit, earn, expiryOf, findEntry, findEntryByKey, lockAccount, restoreDebit, rows, toAccount, toEntry, type Account, type EntryRow } from "./points.ledger";
+import { findEntry, restoreDebit, rows, toEntry } from "./points.ledger";
 import { expireDuePoints, foldMergedAccounts, liveRoot, releaseDuePoints } from "./points.jobs";
-import { workspaceTimeZone } from "../loyalty-workspace";
+import { pointsGroupWork, type AwardRequest } from "./points.group";
+import { once, readAccount, signedRequest, toBalanceDto, toEntryDto } from "./points.operations";
 import { recalculateTiers, tierOf } from "../tiers/tiers";
 
 export interface PointsDeps {
@@ -27,85 +27,17 @@ export interface PointsDeps {
   clock: Clock;
   /** A merged profile's old id leads to the live profile; an unknown one is profiles.not_found. */
   resolveProfileId(ctx: WorkspaceContext, profileId: string): Promise<string>;
+  /** How awards, adjustments and redemptions are grouped into shared transactions; DEFAULT_GROUP_COMMIT_SETTINGS when left out. */
+  groupCommit?: GroupCommitSettings;
 }
 
-export function toEntryDto(e: EntryRow): PointsEntryDto {
-  return {
-    id: e.id,
-    profileId: e.profile_id,
-    kind: e.kind,
-    delta: e.delta,
-    pendingDelta: e.pending_delta,
-    reason: e.reason,
-    source: e.source,
-    idempotencyKey: e.idempotency_key,
-    orderId: e.order_id,
-    reversesEntryId: e.reverses_entry_id,
-    createdAt: e.created_at.toISOString(),
-    expiresAt: e.expires_at?.toISOString() ?? null,
-    pendingUntil: e.pending_until?.toISOString() ?? null,
-    actor: e.actor,
-  };
-}
-
-export function toBalanceDto(a: Account): PointsBalanceDto {
-  return { profileId: a.profileId, available: a.available, pending: a.pending, lifetimeEarned: a.lifetimeEarned, version: a.version };
-}
-
+export { readAccount, toBalanceDto, toEntryDto };
 export { workspaceTimeZone } from "../loyalty-workspace";
-
-interface Request {
-  profileId: string;
-  /** What the request asks for, e.g. "redeem:40"; a replay must ask for the same. */
-  signature: string;
-}
-
-/**
- * Runs a keyed ledger operation once. Inside the account lock the key is looked up first, so a replay
- * that waited for the original returns the original's entry; a replay that raced past (another profile,
- * or PGlite's ordering) hits the unique index and is answered from the stored entry. A key reused for a
- * different request is loyalty.idempotency_conflict.
- */
-async function once(
-  db: Db,
-  ctx: WorkspaceContext,
-  key: string,
-  request: Request,
-  now: Date,
-  work: (tx: Db, account: Account) => Promise<EntryRow>,
-): Promise<PointsOperationDto> {
-  const replay = async (tx: Db, entry: EntryRow): Promise<PointsOperationDto> => {
-    const same = entry.profile_id === request.profileId && entry.metadata.request === request.signature;
-    if (!same) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${key}" was used for a different request`);
-    const account = await readAccount(tx, ctx.workspaceId, request.profileId);
-    return { entry: toEntryDto(entry), balance: toBalanceDto(account), replayed: true };
-  };
-  try {
-    return await db.transaction(async (tx) => {
-      const account = await lockAccount(tx, ctx.workspaceId, request.profileId, now);
-      const existing = await findEntryByKey(tx, ctx.workspaceId, key);
-      if (existing) return replay(tx, existing);
-      const entry = await work(tx, account);
-      return { entry: toEntryDto(entry), balance: toBalanceDto(account), replayed: false };
-    });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const existing = await findEntryByKey(db, ctx.workspaceId, key);
-    if (!existing) throw error;
-    return replay(db, existing);
-  }
-}
-
-export async function readAccount(db: Db, workspaceId: string, profileId: string): Promise<Account> {
-  const [a] = await rows<Record<string, unknown>>(
-    db,
-    sql`select profile_id, available, pending, lifetime_earned, version from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid`,
-  );
-  return a ? toAccount(a) : { profileId, available: 0, pending: 0, lifetimeEarned: 0, version: 0 };
-}
+export type { AwardRequest };
 
 export function createPointsService(deps: PointsDeps) {
   const { db, clock } = deps;
+  const group = createGroupCommitter(db, pointsGroupWork(clock), deps.groupCommit);
   return {
     async settings(workspaceId: string): Promise<LoyaltySettings> {
       return loadSettings(db, workspaceId);
@@ -136,67 +68,28 @@ export function createPointsService(deps: PointsDeps) {
       return { items, nextCursor: found.length > query.limit ? items[items.length - 1]!.id : null };
     },
 
-    /** A manual adjustment with its reason, audited in the same transaction. */
-    async adjust(ctx: WorkspaceContext, profileId: string, body: AdjustPointsBody): Promise<PointsOperationDto> {
-      const live = await deps.resolveProfileId(ctx, profileId);
-      const now = clock.now();
-      return once(db, ctx, body.idempotencyKey, { profileId: live, signature: `adjust:${body.delta}` }, now, async (tx, account) => {
-        const settings = await loadSettings(tx, ctx.workspaceId);
-        const meta = { request: `adjust:${body.delta}` };
-        const entry =
-          body.delta > 0
-            ? await earn(
-                tx,
-                ctx.workspaceId,
-                account,
-                {
-                  profileId: live,
-                  points: body.delta,
-                  kind: "adjust",
-                  source: "manual",
-                  reason: body.reason,
-                  idempotencyKey: body.idempotencyKey,
-                  actor: ctx.actor.name,
-                  earnedAt: now,
-                  expiresAt: expiryOf(settings, now, await workspaceTimeZone(tx, ctx.workspaceId)),
-                  pendingUntil: null,
-                  metadata: meta,
-                },
-                now,
-              )
-            : await debit(
-                tx,
-                ctx.workspaceId,
-                account,
-                { profileId: live, points: -body.delta, kind: "adjust", source: "manual", reason: body.reason, idempotencyKey: body.idempotencyKey, actor: ctx.actor.name, mayGoNegative: settings.points.allowNegative, metadata: meta },
-                now,
-              );
-        await appendAuditEntry(tx, clock, ctx, {
-          action: "loyalty.points_adjusted",
-          targetType: "customer",
-          targetId: live,
-          summary: `${body.delta > 0 ? "+" : ""}${body.delta} points: ${body.reason}`,
-          before: { available: account.available - entry.delta },
-          after: { available: account.available },
-        });
-        return entry;
-      });
+    /**
+     * Credits points to a member (merges followed; an unknown one is profiles.not_found), once per key:
+     * what awardPoints does inside a transaction, for callers that hold none. Group-committed: concurrent
+     * calls share a transaction (and its commit); the answer comes after that commit.
+     */
+    async award(ctx: WorkspaceContext, profileId: string, input: AwardRequest): Promise<PointsOperationDto> {
+      if (!Number.isInteger(input.points) || input.points <= 0) throw new RangeError(`award needs a positive whole number of points, got ${input.points}`);
+      return group.submit({ kind: "award", ctx, profileId, award: input });
     },
 
-    /** Spends points, oldest first; never below zero. */
-    async redeem(ctx: WorkspaceContext, profileId: string, body: RedeemPointsBody): Promise<PointsOperationDto> {
-      const live = await deps.resolveProfileId(ctx, profileId);
-      const now = clock.now();
-      return once(db, ctx, body.idempotencyKey, { profileId: live, signature: `redeem:${body.points}` }, now, (tx, account) =>
-        debit(
-          tx,
-          ctx.workspaceId,
-          account,
-          { profileId: live, points: body.points, kind: "redeem", source: ctx.actor.type === "api_key" ? "api" : "operator", reason: body.reason, idempotencyKey: body.idempotencyKey, actor: ctx.actor.name, mayGoNegative: false, metadata: { request: `redeem:${body.points}` } },
-          now,
-        ),
-      );
+    /** A manual adjustment with its reason, audited in the same transaction. Group-committed, as `award`. */
+    async adjust(ctx: WorkspaceContext, profileId: string, body: AdjustPointsBody): Promise<PointsOperationDto> {
+      return group.submit({ kind: "adjust", ctx, profileId, body });
     },
+
+    /** Spends points, oldest first; never below zero. Group-committed, as `award`. */
+    async redeem(ctx: WorkspaceContext, profileId: string, body: RedeemPointsBody): Promise<PointsOperationDto> {
+      return group.submit({ kind: "redeem", ctx, profileId, body });
+    },
+
+    /** How the group commit of awards, adjustments and redemptions has gone: batches, calls, fallbacks. */
+    groupCommitStats: (): GroupCommitStats => group.stats(),
 
     /** Puts a redemption's or deduction's points back into the buckets they came from. */
     async reverse(ctx: WorkspaceContext, entryId: string, input: { idempotencyKey: string; reason: string }): Promise<PointsOperationDto> {
@@ -206,7 +99,7 @@ export function createPointsService(deps: PointsDeps) {
       // Points follow merges: the original's profile may have been merged into another since.
       const owner = (await liveRoot(db, ctx.workspaceId, original.profile_id)) ?? original.profile_id;
       if (owner !== original.profile_id) await foldMergedAccounts(db, now, ctx.workspaceId);
-      return once(db, ctx, input.idempotencyKey, { profileId: owner, signature: `reverse:${original.id}` }, now, async (tx, account) => {
+      return once(db, ctx.workspaceId, input.idempotencyKey, signedRequest(owner, `reverse:${original.id}`), now, async (tx, account) => {
         const entry = await restoreDebit(tx, ctx.workspaceId, account, original, { idempotencyKey: input.idempotencyKey, reason: input.reason, actor: ctx.actor.name, source: "operator" }, now);
         entry.metadata = { request: `reverse:${original.id}` };
         await tx.execute(sql`update points_entries set metadata = ${JSON.stringify(entry.metadata)}::jsonb where id = ${entry.id}::uuid`);

@@ -34,4 +34,9 @@ export interface ChannelAdapter {
   /** Which profile identifier the channel sends to (phone, email, wechat_openid …); null when the message carries it. */
   addressType: string | null;
   deliver(message: OutgoingMessage, config: Record<string, string>): Promise<DeliveryResult>;
+  /**
+   * A whole dispatcher batch's messages of this channel at once (one answer per message, in order),
+   * for channels that can hand them over set-based — the inbox writes them in one statement.
+   */
+  deliverMany?(items: readonly { message: OutgoingMessage; config: Record<string, string> }[]): Promise<DeliveryResult[]>;
 }

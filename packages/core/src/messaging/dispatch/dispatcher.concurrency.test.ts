@@ -8,6 +8,7 @@ import { systemClock } from "../../shared/clock";
 import { SYSTEM_ACTOR, systemContext } from "../../shared/context";
 import { newId } from "../../shared/ids";
 import { rows } from "../../shared/sql-rows";
+import { countingAdapter } from "../channels/counting-adapter.test-helpers";
 import { createChannelRegistry, type ChannelAdapters } from "../channels/registry";
 import { messagingSettingsStore } from "../messaging.settings";
 import { queueMessages } from "../outbox/queue-messages";
@@ -53,8 +54,8 @@ describe.skipIf(!server)("the dispatcher under concurrency (postgres)", () => {
       ]),
     );
     const inbox = createChannelRegistry({ db: database.db, clock: systemClock }).inbox!;
-    const counted = new Map<string, number>();
-    const adapters: ChannelAdapters = { inbox: { ...inbox, deliver: async (m, c) => (counted.set(m.id, (counted.get(m.id) ?? 0) + 1), inbox.deliver(m, c)) } };
+    const { adapter, counted } = countingAdapter(inbox);
+    const adapters: ChannelAdapters = { inbox: adapter };
     const loop = async () => {
       while ((await runDispatchBatch(database.db, systemClock, adapters, 25)).taken > 0);
     };

@@ -11,6 +11,7 @@ import { fixedClock } from "../../shared/clock";
 import { SYSTEM_ACTOR, systemContext } from "../../shared/context";
 import { newId } from "../../shared/ids";
 import { rows } from "../../shared/sql-rows";
+import { countingAdapter } from "../channels/counting-adapter.test-helpers";
 import type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "../channels/channel";
 import { createChannelRegistry, type ChannelAdapters } from "../channels/registry";
 import { enabledChannels, messagingSettingsStore } from "../messaging.settings";
@@ -444,10 +445,8 @@ describe("delivery", () => {
     const t = await template(ws.id, "inbox", "service", "#{{ n }}");
     await queue(Array.from({ length: 40 }, (_, i) => ({ workspaceId: ws.id, key: `n${i}`, profileId: p, channel: "inbox" as const, templateId: t, category: "service" as const, variables: { n: i } })));
     const inbox = createChannelRegistry({ db: database.db, clock }).inbox!;
-    const counted = new Map<string, number>();
-    const counting: ChannelAdapters = {
-      inbox: { ...inbox, deliver: async (m, c) => (counted.set(m.id, (counted.get(m.id) ?? 0) + 1), inbox.deliver(m, c)) },
-    };
+    const { adapter, counted } = countingAdapter(inbox);
+    const counting: ChannelAdapters = { inbox: adapter };
     await Promise.all([runDispatchBatch(database.db, clock, counting, 15), runDispatchBatch(database.db, clock, counting, 15), drain(counting)]);
     await drain(counting);
     expect(counted.size).toBe(40);
@@ -455,6 +454,41 @@ describe("delivery", () => {
     const page = await services.messaging.inbox.list(ws.ctx, p, { limit: 100 });
     expect(page.items).toHaveLength(40);
     expect(page.unread).toBe(40);
+  });
+
+  it("one batch's outcomes are recorded each on its own message: delivered, retried, failed, allowance spent, and a whole-batch channel", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("sms", "inbox"), retryBaseSeconds: 60, maxAttempts: 3 });
+    const p = await customer(ws.id, { phone: "+8613800000001" }, [{ channel: "sms", purpose: "service", granted: true }, { channel: "inbox", purpose: "service", granted: true }]);
+    const t = await template(ws.id, "sms", "service", "#{{ n }}");
+    const ti = await template(ws.id, "inbox", "service", "inbox #{{ n }}");
+    const answers: Record<string, DeliveryResult> = {
+      ok: { status: "delivered", providerId: "prov-1" },
+      later: { status: "retry", error: "429 slow down", retryAfterMs: 120_000 },
+      bad: { status: "failed", error: "invalid number" },
+      spent: { status: "failed", error: "send allowance exhausted for this customer" },
+    };
+    const sms = recorder(["sms"], (m) => answers[String((m.rendered.body.match(/#(\w+)/) ?? [])[1])]!);
+    const inbox = createChannelRegistry({ db: database.db, clock }).inbox!;
+    const adapters: ChannelAdapters = { ...sms.adapters, inbox };
+    await queue([
+      ...Object.keys(answers).map((key) => ({ workspaceId: ws.id, key, profileId: p, channel: "sms" as const, templateId: t, category: "service" as const, variables: { n: key } })),
+      { workspaceId: ws.id, key: "in-app", profileId: p, channel: "inbox" as const, templateId: ti, category: "service" as const, variables: { n: "x" } },
+    ]);
+    const report = await runDispatchBatch(database.db, clock, adapters, 100);
+    expect([report.taken, report.delivered, report.retried, report.failed, report.suppressed.send_allowance]).toEqual([5, 2, 1, 1, 1]);
+    const o = await byKey(ws.id);
+    const row = (k: string) => [o.get(k)?.status, o.get(k)?.reason, o.get(k)?.attempts, o.get(k)?.error];
+    expect(row("ok")).toEqual(["delivered", null, 1, null]);
+    expect(row("later")).toEqual(["queued", null, 1, "429 slow down"]);
+    expect(new Date(o.get("later")!.due_at!).toISOString()).toBe("2026-11-02T04:02:00.000Z");
+    expect(row("bad")).toEqual(["failed", null, 1, "invalid number"]);
+    expect(row("spent")).toEqual(["suppressed", "send_allowance", 1, "send allowance exhausted for this customer"]);
+    expect(row("in-app")).toEqual(["delivered", null, 1, null]);
+    const [provider] = await rows<{ provider_id: string | null }>(database.db, sql`select provider_id from messages where workspace_id = ${ws.id}::uuid and idempotency_key = 'ok'`);
+    expect(provider?.provider_id).toBe("prov-1");
+    const page = await services.messaging.inbox.list(ws.ctx, p, { limit: 10 });
+    expect(page.items.map((i) => i.body)).toEqual(["inbox #x"]);
   });
 
   it("record trigger → channel latency for each message handed over", async () => {

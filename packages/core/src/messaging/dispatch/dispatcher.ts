@@ -187,12 +187,18 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
     }
 
     // Marketing messages already sent today (the workspace's local day), per profile, category and channel.
-    const since = due.map((r) => ({ profile_id: r.profile_id, since: startOfLocalDay(localDay(now, zoneOf(r.workspace_id)), zoneOf(r.workspace_id)).toISOString() }));
+    // Joined on (workspace, profile) so each customer's rows come from the messages_profile index.
+    const since = due.map((r) => ({
+      workspace_id: r.workspace_id,
+      profile_id: r.profile_id,
+      since: startOfLocalDay(localDay(now, zoneOf(r.workspace_id)), zoneOf(r.workspace_id)).toISOString(),
+    }));
     const counts = await rows<{ profile_id: string; category: string; channel: string; n: number }>(
       tx,
       sql`select m.profile_id, m.category, m.channel, count(*)::int as n
-          from messages m join (select distinct profile_id, since from jsonb_to_recordset(${JSON.stringify(since)}::jsonb) as x(profile_id uuid, since timestamptz)) x
-            on m.profile_id = x.profile_id and m.sent_at >= x.since
+          from messages m
+          join (select distinct workspace_id, profile_id, since from jsonb_to_recordset(${JSON.stringify(since)}::jsonb) as x(workspace_id uuid, profile_id uuid, since timestamptz)) x
+            on m.workspace_id = x.workspace_id and m.profile_id = x.profile_id and m.sent_at >= x.since
           where m.status = any(${`{${COUNTED.join(",")}}`}::text[]) and m.category <> 'service' and m.channel <> 'webhook'
             and not (m.id = any(${uuidArray(due.map((r) => r.id))}))
           group by m.profile_id, m.category, m.channel`,
@@ -320,67 +326,98 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
 
   // Delivery happens after the `sending` mark committed: a crash from here on leaves the row to be
   // taken again after its lease, with the same id, which receivers use to recognise the retry.
+  const outgoing = toSend.map(({ row, judged }) => {
+    const settings = settingsOf.get(row.workspace_id)!;
+    const message: OutgoingMessage = {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      profileId: row.profile_id,
+      channel: row.channel,
+      category: row.category,
+      address: judged.address!,
+      rendered: judged.rendered!,
+      attempt: row.attempts + 1,
+    };
+    return { row, settings, message, config: settings.channels[row.channel]?.config ?? {} };
+  });
+  const results = new Map<string, DeliveryResult>();
+  const failure = (error: unknown): DeliveryResult => ({ status: "retry", error: error instanceof Error ? error.message : String(error) });
+  const byChannel = new Map<Channel, typeof outgoing>();
+  for (const o of outgoing) {
+    const list = byChannel.get(o.row.channel);
+    if (list) list.push(o);
+    else byChannel.set(o.row.channel, [o]);
+  }
   await Promise.all(
-    toSend.map(async ({ row, judged }) => {
-      const settings = settingsOf.get(row.workspace_id)!;
-      const adapter = adapters[row.channel];
-      const attempt = row.attempts + 1;
-      const message: OutgoingMessage = {
-        id: row.id,
-        workspaceId: row.workspace_id,
-        profileId: row.profile_id,
-        channel: row.channel,
-        category: row.category,
-        address: judged.address!,
-        rendered: judged.rendered!,
-        attempt,
-      };
-      let result: DeliveryResult;
-      if (!adapter) result = { status: "failed", error: `no adapter delivers on the ${row.channel} channel` };
-      else {
-        try {
-          result = await adapter.deliver(message, settings.channels[row.channel]?.config ?? {});
-        } catch (error) {
-          result = { status: "retry", error: error instanceof Error ? error.message : String(error) };
-        }
+    [...byChannel].map(async ([channel, items]) => {
+      const adapter = adapters[channel];
+      if (!adapter) {
+        for (const o of items) results.set(o.row.id, { status: "failed", error: `no adapter delivers on the ${channel} channel` });
+      } else if (adapter.deliverMany) {
+        // The channel hands the whole batch over at once (the inbox: one insert).
+        const answers = await adapter.deliverMany(items).catch((error: unknown) => items.map(() => failure(error)));
+        items.forEach((o, i) => results.set(o.row.id, answers[i] ?? failure("the channel gave no answer for this message")));
+      } else {
+        await Promise.all(items.map(async (o) => results.set(o.row.id, await adapter.deliver(o.message, o.config).catch(failure))));
       }
-      await recordOutcome(db, clock, row, attempt, result, settings, report, options);
     }),
+  );
+  await recordOutcomes(
+    db,
+    clock,
+    outgoing.map((o) => ({ row: o.row, attempt: o.message.attempt, result: results.get(o.row.id)!, settings: o.settings })),
+    report,
+    options,
   );
   return report;
 }
 
-async function recordOutcome(db: Db, clock: Clock, row: Row, attempt: number, result: DeliveryResult, settings: MessagingSettings, report: DispatchReport, options: DispatchOptions) {
+interface Outcome {
+  row: Row;
+  attempt: number;
+  result: DeliveryResult;
+  settings: MessagingSettings;
+}
+
+/**
+ * Every handed-over message's outcome in one statement. Only the dispatcher holding an attempt
+ * records it: a row re-taken after its lease (status `sending`, a later attempt) is not overwritten.
+ */
+async function recordOutcomes(db: Db, clock: Clock, outcomes: readonly Outcome[], report: DispatchReport, options: DispatchOptions) {
+  if (outcomes.length === 0) return;
   const now = clock.now();
   const at = now.toISOString();
-  // Only the dispatcher holding this attempt records it: a row re-taken after its lease is not overwritten by the old one.
-  const mine = sql`id = ${row.id}::uuid and status = 'sending' and attempts = ${attempt}`;
-  if (result.status === "delivered" || result.status === "pending_confirmation") {
-    await db.execute(sql`update messages set status = ${result.status}, due_at = null, error = null, provider_id = ${result.providerId ?? null},
-      delivered_at = ${result.status === "delivered" ? at : null}::timestamptz where ${mine}`);
-    if (result.status === "delivered") report.delivered++;
-    else report.pendingConfirmation++;
-    const from = new Date(row.triggered_at ?? row.created_at);
-    const sample = { channel: row.channel, seconds: Math.max(0, (now.getTime() - from.getTime()) / 1000) };
-    report.latencies.push(sample);
-    options.onHandedOver?.(sample);
-    return;
-  }
-  if (result.status === "retry" && attempt < settings.maxAttempts) {
-    const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, settings.retryBaseSeconds));
-    await db.execute(sql`update messages set status = 'queued', due_at = ${new Date(now.getTime() + Math.min(wait, MAX_BACKOFF_MS)).toISOString()}::timestamptz,
-      error = ${result.error.slice(0, 1000)} where ${mine}`);
-    report.retried++;
-    return;
-  }
-  if (result.status === "failed" && result.error.startsWith(SEND_ALLOWANCE_EXHAUSTED)) {
-    // The customer's WeCom allowance (set by the company) is used up: not a failure, a guard.
-    await db.execute(sql`update messages set status = 'suppressed', reason = 'send_allowance', due_at = null, error = ${result.error.slice(0, 1000)} where ${mine}`);
-    report.suppressed.send_allowance = (report.suppressed.send_allowance ?? 0) + 1;
-    return;
-  }
-  await db.execute(sql`update messages set status = 'failed', due_at = null, error = ${result.error.slice(0, 1000)} where ${mine}`);
-  report.failed++;
+  const updates = outcomes.map(({ row, attempt, result, settings }) => {
+    const base = { id: row.id, attempt, reason: null as string | null, due_at: null as string | null, delivery: false, provider_id: null as string | null, delivered_at: null as string | null };
+    if (result.status === "delivered" || result.status === "pending_confirmation") {
+      if (result.status === "delivered") report.delivered++;
+      else report.pendingConfirmation++;
+      const from = new Date(row.triggered_at ?? row.created_at);
+      report.latencies.push({ channel: row.channel, seconds: Math.max(0, (now.getTime() - from.getTime()) / 1000) });
+      return { ...base, status: result.status, error: null, delivery: true, provider_id: result.providerId ?? null, delivered_at: result.status === "delivered" ? at : null };
+    }
+    const error = result.error.slice(0, 1000);
+    if (result.status === "retry" && attempt < settings.maxAttempts) {
+      const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, settings.retryBaseSeconds));
+      report.retried++;
+      return { ...base, status: "queued", error, due_at: new Date(now.getTime() + Math.min(wait, MAX_BACKOFF_MS)).toISOString() };
+    }
+    if (result.status === "failed" && result.error.startsWith(SEND_ALLOWANCE_EXHAUSTED)) {
+      // The customer's WeCom allowance (set by the company) is used up: not a failure, a guard.
+      report.suppressed.send_allowance = (report.suppressed.send_allowance ?? 0) + 1;
+      return { ...base, status: "suppressed", reason: "send_allowance", error };
+    }
+    report.failed++;
+    return { ...base, status: "failed", error };
+  });
+  await db.execute(sql`with x as materialized (
+        select * from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+          as x(id uuid, attempt int, status text, reason text, due_at timestamptz, error text, delivery boolean, provider_id text, delivered_at timestamptz))
+      update messages m set status = x.status, due_at = x.due_at, error = x.error, reason = coalesce(x.reason, m.reason),
+        provider_id = case when x.delivery then x.provider_id else m.provider_id end,
+        delivered_at = case when x.delivery then x.delivered_at else m.delivered_at end
+      from x where m.id = any(${uuidArray(updates.map((u) => u.id))}) and m.id = x.id and m.status = 'sending' and m.attempts = x.attempt`);
+  for (const sample of report.latencies) options.onHandedOver?.(sample);
 }
 
 interface RenderExtras {

@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
+import { parseConfig, type SiyuConfig } from "../config";
+
+/**
+ * A crash test's folder in the temporary directory (the child's working directory and, on the
+ * embedded store, its data folder). Removed after the file's tests, once every cleanup registered
+ * in `cleanups` has run (last registered first).
+ */
+export function crashFolder(name: string): { tmp: string; dataDir: string; cleanups: (() => Promise<void>)[] } {
+  const tmp = mkdtempSync(join(tmpdir(), `siyu-${name}-crash-`));
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  return { tmp, dataDir: join(tmp, "data"), cleanups };
+}
+
+/**
+ * The configuration the killed server runs with: the embedded store in `dataDir`, or — under
+ * `npm run test:pg` — a fresh database on the PostgreSQL server, dropped at cleanup.
+ */
+export async function crashConfig(dataDir: string, cleanups: (() => Promise<void>)[]): Promise<{ config: SiyuConfig; target: { url: string } | null }> {
+  const serverUrl = testServerUrl();
+  const target = serverUrl ? await createServerTestDatabase(serverUrl) : null;
+  if (target) cleanups.push(target.drop);
+  return { config: parseConfig({ dataDir, databaseUrl: target?.url, demo: false, logLevel: "silent" }), target };
+}

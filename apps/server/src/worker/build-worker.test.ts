@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import type { FastifyBaseLogger } from "fastify";
+import type { CoreServices } from "@siyu/core";
+import { buildWorker, type ConsumerLoop } from "./build-worker";
+
+const quietLog = { error: () => {} } as unknown as FastifyBaseLogger;
+const services = {} as CoreServices;
+
+/** A consumer with a backlog the test fills; records when each of its steps took something. */
+function backlog(name: string, after?: string) {
+  let waiting = 0;
+  const took: number[] = [];
+  const loop: ConsumerLoop = {
+    name,
+    after,
+    async step() {
+      const n = waiting;
+      waiting = 0;
+      if (n > 0) took.push(performance.now());
+      return n;
+    },
+  };
+  return { loop, took, add: (n: number) => (waiting += n) };
+}
+
+const until = async (check: () => boolean, ms: number) => {
+  const deadline = performance.now() + ms;
+  while (!check() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  return check();
+};
+
+describe("the worker's consumer loops", () => {
+  it("wakes a consumer the moment the one it reads behind has handled a batch, not at its next poll", async () => {
+    // The projector works through a long backlog, one 20 ms batch after another; everyone else
+    // finds nothing at first and sleeps for a poll of a minute.
+    let projected = 0;
+    const projector: ConsumerLoop = {
+      name: "profiles.projector",
+      async step() {
+        await new Promise((r) => setTimeout(r, 20));
+        projected += 1;
+        return 1;
+      },
+    };
+    const follower = backlog("journeys.triggers", "profiles.projector");
+    const bystander = backlog("warehouse.loader");
+    const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [projector, follower.loop, bystander.loop], pollMs: 60_000 });
+    worker.start();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      follower.add(3);
+      bystander.add(3);
+      const added = performance.now();
+      // The projector's next batch wakes its follower, which takes its work at once.
+      expect(await until(() => follower.took.length === 1, 2_000)).toBe(true);
+      expect(follower.took[0]! - added).toBeLessThan(1_000);
+      // A consumer that follows nobody sleeps on: the projector's batches are not its business.
+      const batches = projected;
+      await until(() => projected >= batches + 5, 2_000);
+      expect(bystander.took).toHaveLength(0);
+      // A kick (new events logged) still wakes every consumer.
+      worker.kick();
+      expect(await until(() => bystander.took.length === 1, 2_000)).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  });
+});

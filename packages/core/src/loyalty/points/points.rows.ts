@@ -1,0 +1,140 @@
+import { sql, type SQL } from "@siyu/storage/orm";
+import type { Db } from "@siyu/storage";
+import { ENTRY_COLUMNS, rows, toAccount, toEntry, type Account, type EntryRow } from "./points.ledger";
+
+/**
+ * The points ledger's set-based reads and writes: one statement for any number of rows, for the writers
+ * that judge many operations in memory (the consumers, group-committed awards and adjustments). They
+ * run inside the caller's transaction, which holds the accounts' locks. The UPDATEs read their rows
+ * from a materialized CTE and name their keys in an array: without planner statistics (PGlite never
+ * has them) a join to jsonb_to_recordset re-parsed the JSON once per row updated, and the lookups use
+ * `= any(…)`, an index lookup per key.
+ */
+
+export interface BucketRow {
+  id: string;
+  profile_id: string;
+  entry_id: string;
+  status: "pending" | "available" | "expired";
+  amount: number;
+  remaining: number;
+  order_id: string | null;
+  earned_at: Date;
+  expires_at: Date | null;
+  pending_until: Date | null;
+}
+
+const idArray = (ids: Iterable<string>) => `{${[...ids].join(",")}}`;
+
+/** Creates the missing accounts and locks these members' accounts in profile order; returns them by profile id. */
+export async function lockAccounts(tx: Db, workspaceId: string, profileIds: Iterable<string>, now: Date): Promise<Map<string, Account>> {
+  const ids = idArray([...new Set(profileIds)].sort());
+  await tx.execute(sql`
+    insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
+    select ${workspaceId}::uuid, unnest(${ids}::uuid[]), 0, 0, 0, 0, ${now.toISOString()}::timestamptz
+    on conflict (workspace_id, profile_id) do nothing`);
+  const locked = await rows<Record<string, unknown>>(
+    tx,
+    sql`select profile_id, available, pending, lifetime_earned, version from points_accounts
+        where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[]) order by profile_id for update`,
+  );
+  return new Map(locked.map((a) => [a.profile_id as string, toAccount(a)]));
+}
+
+/** The workspace's entries under these idempotency keys, by key. */
+export async function entriesByKey(tx: Db, workspaceId: string, keys: Iterable<string>): Promise<Map<string, EntryRow>> {
+  const distinct = [...new Set(keys)];
+  if (distinct.length === 0) return new Map();
+  const found = await rows<Record<string, unknown>>(
+    tx,
+    // `= any(array(…))`, an index lookup per key: `in (select …)` was planned, without statistics, as a scan of the whole ledger.
+    sql`select ${ENTRY_COLUMNS} from points_entries
+        where workspace_id = ${workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${JSON.stringify(distinct)}::jsonb)))`,
+  );
+  return new Map(found.map((r) => [r.idempotency_key as string, toEntry(r)]));
+}
+
+/**
+ * What a debit of these members may touch: their available buckets with points left or due to expire,
+ * by profile id (the caller holds the accounts' locks).
+ */
+export async function spendableBuckets(tx: Db, workspaceId: string, profileIds: Iterable<string>, now: Date): Promise<Map<string, BucketRow[]>> {
+  const ids = [...new Set(profileIds)];
+  const byProfile = new Map<string, BucketRow[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byProfile;
+  const found = await rows<Record<string, unknown>>(
+    tx,
+    sql`select id, profile_id, entry_id, status, amount, remaining, order_id, earned_at, expires_at, pending_until from points_buckets
+        where workspace_id = ${workspaceId}::uuid and profile_id = any(${idArray(ids)}::uuid[]) and status = 'available'
+          and (remaining > 0 or expires_at <= ${now.toISOString()}::timestamptz)`,
+  );
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  for (const b of found) {
+    byProfile.get(b.profile_id as string)!.push({
+      id: b.id as string,
+      profile_id: b.profile_id as string,
+      entry_id: b.entry_id as string,
+      status: b.status as BucketRow["status"],
+      amount: Number(b.amount),
+      remaining: Number(b.remaining),
+      order_id: (b.order_id as string | null) ?? null,
+      earned_at: new Date(b.earned_at as string),
+      expires_at: date(b.expires_at),
+      pending_until: date(b.pending_until),
+    });
+  }
+  return byProfile;
+}
+
+export interface LedgerWrites {
+  /** Buckets to create, in their final state. */
+  newBuckets: readonly BucketRow[];
+  /** Existing buckets whose remaining points or status changed (absolute values). */
+  changedBuckets: readonly Pick<BucketRow, "id" | "remaining" | "status">[];
+  entries: readonly EntryRow[];
+  /** The (locked) accounts whose cached balances moved. */
+  accounts: readonly Account[];
+}
+
+/**
+ * Writes a batch's ledger changes in one statement (data-modifying CTEs, each part only when it has
+ * rows): the new buckets, the changed ones, the entries, the accounts' balances.
+ */
+export async function writeLedger(tx: Db, workspaceId: string, writes: LedgerWrites, now: Date): Promise<void> {
+  const parts: SQL[] = [];
+  if (writes.newBuckets.length > 0) {
+    parts.push(sql`new_buckets as (
+      insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until)
+      select x.id, ${workspaceId}::uuid, x.profile_id, x.entry_id, x.status, x.amount, x.remaining, 0, x.order_id, x.earned_at, x.expires_at, x.pending_until
+      from jsonb_to_recordset(${JSON.stringify(writes.newBuckets)}::jsonb)
+        as x(id uuid, profile_id uuid, entry_id uuid, status text, amount bigint, remaining bigint, order_id text, earned_at timestamptz, expires_at timestamptz, pending_until timestamptz))`);
+  }
+  if (writes.changedBuckets.length > 0) {
+    const changes = writes.changedBuckets.map((b) => ({ id: b.id, remaining: b.remaining, status: b.status }));
+    parts.push(sql`bucket_changes as materialized (select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(id uuid, remaining bigint, status text))`);
+    parts.push(sql`changed_buckets as (
+      update points_buckets b set remaining = x.remaining, status = x.status
+      from bucket_changes x where b.id = x.id and b.id = any(${idArray(changes.map((c) => c.id))}::uuid[]))`);
+  }
+  if (writes.entries.length > 0) {
+    parts.push(sql`new_entries as (
+      insert into points_entries (id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, reverses_entry_id,
+        order_id, earn_day, allocations, metadata, actor, created_at, expires_at, pending_until)
+      select x.id, ${workspaceId}::uuid, x.profile_id, x.kind, x.delta, x.pending_delta, x.reason, x.source, x.idempotency_key, x.bucket_id, x.reverses_entry_id,
+        x.order_id, x.earn_day, coalesce(x.allocations, '[]'::jsonb), coalesce(x.metadata, '{}'::jsonb), x.actor, x.created_at, x.expires_at, x.pending_until
+      from jsonb_to_recordset(${JSON.stringify(writes.entries)}::jsonb)
+        as x(id uuid, profile_id uuid, kind text, delta bigint, pending_delta bigint, reason text, source text, idempotency_key text, bucket_id uuid,
+             reverses_entry_id uuid, order_id text, earn_day text, allocations jsonb, metadata jsonb, actor text, created_at timestamptz,
+             expires_at timestamptz, pending_until timestamptz))`);
+  }
+  if (writes.accounts.length > 0) {
+    const balances = writes.accounts.map((a) => ({ profile_id: a.profileId, available: a.available, pending: a.pending, lifetime: a.lifetimeEarned, version: a.version }));
+    parts.push(sql`balances as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as x(profile_id uuid, available bigint, pending bigint, lifetime bigint, version int))`);
+    parts.push(sql`moved_accounts as (
+      update points_accounts a set available = x.available, pending = x.pending, lifetime_earned = x.lifetime, version = x.version, updated_at = ${now.toISOString()}::timestamptz
+      from balances x where a.workspace_id = ${workspaceId}::uuid and a.profile_id = x.profile_id and a.profile_id = any(${idArray(balances.map((b) => b.profile_id))}::uuid[]))`);
+  }
+  if (parts.length === 0) return;
+  await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`);
+}

@@ -1,0 +1,138 @@
+import type { Db } from "@siyu/storage";
+
+/**
+ * Group commit: many concurrent calls share one transaction, so they share one commit (one fsync on the
+ * server) and, when the work is set-based, one statement per step instead of one per call.
+ *
+ * Calls are queued. While a batch's transaction runs, the next calls wait in the queue; when it has
+ * committed, the next batch takes every queued call (up to `maxBatch`) at once. Each caller gets its
+ * own answer only after the commit that holds its effect, so nothing is acknowledged that a crash could
+ * still lose. A call's own refusal (a DomainError the batch returns for it) rejects that caller alone.
+ *
+ * If the set-based batch throws instead (a bug, a deadlock, a race the batch did not foresee), its
+ * transaction is rolled back and the same calls run again one by one, each in a savepoint of one
+ * transaction, so one bad call never fails its neighbours; and if that transaction fails as a whole,
+ * each call runs in a transaction of its own. The work must be idempotent per call (keyed), since a
+ * commit whose answer was lost runs again.
+ *
+ * Never submit from inside a transaction of the same database: the batch needs a connection of its own
+ * (on PGlite, the only one) and the caller would wait for itself.
+ */
+
+export interface GroupCommitSettings {
+  /** The most calls one transaction takes; the rest wait for the next one. */
+  maxBatch: number;
+}
+
+export const DEFAULT_GROUP_COMMIT_SETTINGS: GroupCommitSettings = { maxBatch: 500 };
+
+/** A batch's answer for one call: its value, or the error that call alone gets. */
+export type CallOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export interface GroupWork<C, R> {
+  /** Every call of the batch inside one transaction, set-based; one outcome per call, in order. Throwing falls back. */
+  batch(tx: Db, calls: readonly C[]): Promise<CallOutcome<R>[]>;
+  /** One call alone (the fallback), inside the savepoint or transaction it is given. */
+  one(tx: Db, call: C): Promise<R>;
+}
+
+export interface GroupCommitStats {
+  /** Transactions run: set-based batches, fallback transactions and calls run alone. */
+  batches: number;
+  calls: number;
+  /** Batches whose set-based transaction threw and whose calls ran one by one. */
+  fallbacks: number;
+  largestBatch: number;
+  /** Why the last fallback happened (the set-based batch's error), for diagnosis. */
+  lastFallback: string | null;
+}
+
+export interface GroupCommitter<C, R> {
+  submit(call: C): Promise<R>;
+  stats(): GroupCommitStats;
+}
+
+interface Queued<C, R> {
+  call: C;
+  resolve(value: R): void;
+  reject(error: unknown): void;
+}
+
+export function createGroupCommitter<C, R>(db: Db, work: GroupWork<C, R>, settings: GroupCommitSettings = DEFAULT_GROUP_COMMIT_SETTINGS): GroupCommitter<C, R> {
+  if (!Number.isInteger(settings.maxBatch) || settings.maxBatch < 1) throw new RangeError(`maxBatch must be a positive whole number, got ${settings.maxBatch}`);
+  const queue: Queued<C, R>[] = [];
+  const stats: GroupCommitStats = { batches: 0, calls: 0, fallbacks: 0, largestBatch: 0, lastFallback: null };
+  let running = false;
+
+  const settle = (q: Queued<C, R>, outcome: CallOutcome<R>) => (outcome.ok ? q.resolve(outcome.value) : q.reject(outcome.error));
+  const alone = async (call: C): Promise<CallOutcome<R>> => {
+    stats.batches += 1;
+    try {
+      return { ok: true, value: await db.transaction((tx) => work.one(tx, call)) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+
+  async function fallBack(calls: readonly C[]): Promise<CallOutcome<R>[]> {
+    stats.fallbacks += 1;
+    if (calls.length === 1) return [await alone(calls[0]!)];
+    try {
+      stats.batches += 1;
+      return await db.transaction(async (tx) => {
+        const outcomes: CallOutcome<R>[] = [];
+        for (const call of calls) {
+          try {
+            outcomes.push({ ok: true, value: await tx.transaction((sp) => work.one(sp, call)) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+        return outcomes;
+      });
+    } catch {
+      const outcomes: CallOutcome<R>[] = [];
+      for (const call of calls) outcomes.push(await alone(call));
+      return outcomes;
+    }
+  }
+
+  async function run(calls: readonly C[]): Promise<CallOutcome<R>[]> {
+    stats.batches += 1;
+    stats.calls += calls.length;
+    stats.largestBatch = Math.max(stats.largestBatch, calls.length);
+    try {
+      const outcomes = await db.transaction((tx) => work.batch(tx, calls));
+      if (outcomes.length !== calls.length) throw new Error(`group commit: ${outcomes.length} outcomes for ${calls.length} calls`);
+      return outcomes;
+    } catch (error) {
+      stats.lastFallback = error instanceof Error ? error.message : String(error);
+      return fallBack(calls);
+    }
+  }
+
+  async function drain() {
+    try {
+      while (queue.length > 0) {
+        const taken = queue.splice(0, settings.maxBatch);
+        const outcomes = await run(taken.map((q) => q.call));
+        taken.forEach((q, i) => settle(q, outcomes[i]!));
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    submit(call: C): Promise<R> {
+      return new Promise<R>((resolve, reject) => {
+        queue.push({ call, resolve, reject });
+        if (running) return;
+        running = true;
+        // Started on the next turn, so calls made in the same turn (a Promise.all) share the first batch.
+        setImmediate(() => void drain());
+      });
+    },
+    stats: () => ({ ...stats }),
+  };
+}
