@@ -1,7 +1,7 @@
 export { normaliseMessage } from "./normalise-message";
 export type { NormalisedEvent, FieldError, NormaliseOptions } from "./normalise-message";
-export { appendEvents, readEventsAfter, lastSeq } from "./event-log.repository";
-export type { LoggedEvent } from "./event-log.repository";
+export { appendEvents, readEventsAfter, lastSeq, toLoggedEvent } from "./event-log.repository";
+export type { LoggedEvent, RawEventRow } from "./event-log.repository";
 export { consumeEventBatch, consumerPosition } from "./event-consumer";
 export type { EventHandler, ConsumeOptions } from "./event-consumer";
 export { IngestSettings, DEFAULT_INGEST_SETTINGS } from "./events.settings";

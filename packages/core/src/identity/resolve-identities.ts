@@ -21,6 +21,13 @@ export interface ResolvedBatch {
   liveProfiles: Set<string>;
   /** Profiles that no longer own any identifier, with the profile that absorbed them. */
   absorbed: Map<string, string>;
+  /** The profile each identifier of the batch belongs to once the batch is resolved. */
+  profileOf: Map<string, string>;
+  /**
+   * Profiles this batch created whose identifiers all stayed in them: their members are
+   * exactly these identifiers, all new, so their facts are this batch's alone.
+   */
+  freshProfiles: Map<string, Identifier[]>;
 }
 
 /**
@@ -35,7 +42,14 @@ export async function resolveIdentities(
   settings: IdentitySettings,
   now: Date,
 ): Promise<ResolvedBatch> {
-  const result: ResolvedBatch = { anchors: new Map(), affectedProfiles: new Set(), liveProfiles: new Set(), absorbed: new Map() };
+  const result: ResolvedBatch = {
+    anchors: new Map(),
+    affectedProfiles: new Set(),
+    liveProfiles: new Set(),
+    absorbed: new Map(),
+    profileOf: new Map(),
+    freshProfiles: new Map(),
+  };
   const ordered = [...events].sort((x, y) => x.ts.getTime() - y.ts.getTime() || (x.messageId < y.messageId ? -1 : 1));
 
   // 1. Identifiers first seen in an event are born together, in one new profile.
@@ -48,13 +62,9 @@ export async function resolveIdentities(
       candidates.set(identifierKey(id), { id: newId(), type: id.type, value: id.value, profile_id: profileId, first_seen_at: event.ts.toISOString() });
     }
   }
-  const inserted = await repo.insertIdentifiers(db, workspaceId, [...candidates.values()]);
-  const known = new Map(
-    (await repo.findIdentifiers(db, workspaceId, [...candidates.values()].map(({ type, value }) => ({ type, value })))).map((row) => [
-      identifierKey(row),
-      row,
-    ]),
-  );
+  const upserted = await repo.upsertIdentifiers(db, workspaceId, [...candidates.values()]);
+  const inserted = upserted.inserted;
+  const known = new Map(upserted.rows.map((row) => [identifierKey(row), row]));
   for (const row of known.values()) if (inserted.has(row.id)) result.affectedProfiles.add(row.profile_id);
 
   // 2. Links: the anchor of each event to each other identifier it carries; a pair keeps its earliest event.
@@ -76,19 +86,71 @@ export async function resolveIdentities(
       }
     }
   }
-  const changed = await repo.upsertLinks(db, workspaceId, [...links.values()].map(({ at: _at, ...link }) => link));
+  const linkRows = [...links.values()].map(({ at: _at, ...link }) => link);
+  const changed = await repo.upsertLinks(db, workspaceId, linkRows);
   if (changed.length === 0) {
-    for (const row of known.values()) result.liveProfiles.add(row.profile_id);
+    for (const row of known.values()) {
+      result.liveProfiles.add(row.profile_id);
+      result.profileOf.set(row.id, row.profile_id);
+    }
+    collectFresh(result, known.values(), inserted, new Set());
     return result;
   }
 
-  const rejudged = await rejudgeComponents(db, workspaceId, changed, settings, now, inserted);
+  const rejudged = await rejudgeComponents(db, workspaceId, changed, settings, now, inserted, newComponents(linkRows, known.values(), inserted));
   for (const p of rejudged.affectedProfiles) result.affectedProfiles.add(p);
   for (const p of rejudged.liveProfiles) result.liveProfiles.add(p);
   for (const [from, into] of rejudged.absorbed) result.absorbed.set(from, into);
   const newProfileOf = rejudged.newProfileOf;
-  for (const row of known.values()) result.liveProfiles.add(newProfileOf.get(row.id) ?? row.profile_id);
+  for (const row of known.values()) {
+    const profileId = newProfileOf.get(row.id) ?? row.profile_id;
+    result.liveProfiles.add(profileId);
+    result.profileOf.set(row.id, profileId);
+  }
+  collectFresh(result, known.values(), inserted, rejudged.affectedProfiles);
   return result;
+}
+
+/** The profiles born in this batch that no identifier left or joined. */
+function collectFresh(result: ResolvedBatch, rows: Iterable<repo.IdentifierRow>, inserted: ReadonlySet<string>, moved: ReadonlySet<string>) {
+  for (const row of rows) {
+    if (!inserted.has(row.id) || moved.has(row.profile_id)) continue;
+    const members = result.freshProfiles.get(row.profile_id);
+    if (members) members.push({ type: row.type, value: row.value });
+    else result.freshProfiles.set(row.profile_id, [{ type: row.type, value: row.value }]);
+  }
+}
+
+/**
+ * The components of this batch's links made only of identifiers this batch created:
+ * the store holds no other link of theirs, so they are judged without reading it.
+ */
+function newComponents(links: readonly { a_id: string; b_id: string; message_id: string; ts: string }[], rows: Iterable<repo.IdentifierRow>, inserted: ReadonlySet<string>): repo.Component & { ids: Set<string> } {
+  const parent = new Map<string, string>();
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    for (let node = id; node !== root; ) {
+      const next = parent.get(node)!;
+      parent.set(node, root);
+      node = next;
+    }
+    return root;
+  };
+  for (const l of links) {
+    for (const id of [l.a_id, l.b_id]) if (!parent.has(id)) parent.set(id, id);
+    const [ra, rb] = [find(l.a_id), find(l.b_id)];
+    if (ra !== rb) parent.set(rb, ra);
+  }
+  const old = new Set<string>();
+  for (const id of parent.keys()) if (!inserted.has(id)) old.add(find(id));
+  const ids = new Set([...parent.keys()].filter((id) => !old.has(find(id))));
+  return {
+    ids,
+    members: [...rows].filter((r) => ids.has(r.id)),
+    links: links.filter((l) => ids.has(l.a_id)).map((l) => ({ ...l, verdict: "accepted" })),
+    separations: [],
+  };
 }
 
 /**
@@ -102,23 +164,29 @@ export async function rejudgeComponents(
   settings: IdentitySettings,
   now: Date,
   inserted: ReadonlySet<string> = new Set(),
-): Promise<Omit<ResolvedBatch, "anchors"> & { newProfileOf: Map<string, string> }> {
+  inMemory: repo.Component & { ids: ReadonlySet<string> } = { ids: new Set(), members: [], links: [], separations: [] },
+): Promise<Omit<ResolvedBatch, "anchors" | "profileOf" | "freshProfiles"> & { newProfileOf: Map<string, string> }> {
   const result = { affectedProfiles: new Set<string>(), liveProfiles: new Set<string>(), absorbed: new Map<string, string>() };
-  const componentIds = await repo.componentOf(db, workspaceId, [...new Set(seeds.flatMap((l) => [l.a_id, l.b_id]))]);
-  const members = await repo.identifiersByIds(db, workspaceId, componentIds);
+  // Components the caller already holds (this batch's new identifiers alone) are not read again.
+  const toRead = [...new Set(seeds.flatMap((l) => [l.a_id, l.b_id]))].filter((id) => !inMemory.ids.has(id));
+  const read = toRead.length > 0 ? await repo.readComponent(db, workspaceId, toRead) : { members: [], links: [], separations: [] };
+  const component = { members: [...read.members, ...inMemory.members], links: [...read.links, ...inMemory.links], separations: read.separations };
+  const { links: linkRows, separations: separationRows } = component;
+  // In identifier order: where two people's groups tie for the same profile, the group with the
+  // smaller identifier keeps it, whatever order the store returns rows in.
+  const members = component.members.map((m) => ({ m, key: identifierKey(m) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)).map((x) => x.m);
   const byId = new Map(members.map((m) => [m.id, m]));
   const byKey = new Map(members.map((m) => [identifierKey(m), m]));
-  const linkRows = await repo.linksAmong(db, workspaceId, componentIds);
   const edges: IdentityEdge[] = linkRows.map((l) => ({
     a: byId.get(l.a_id)!,
     b: byId.get(l.b_id)!,
     ts: new Date(l.ts).getTime(),
     messageId: l.message_id,
   }));
-  const separations: Separation[] = (await repo.separationsTouching(db, workspaceId, componentIds)).map((s) => ({
+  const separations: Separation[] = separationRows.map((s) => ({
     id: s.id,
-    left: repo.parseUuidArray(s.left_ids).flatMap((id) => (byId.has(id) ? [identifierKey(byId.get(id)!)] : [])),
-    right: repo.parseUuidArray(s.right_ids).flatMap((id) => (byId.has(id) ? [identifierKey(byId.get(id)!)] : [])),
+    left: s.left_ids.flatMap((id) => (byId.has(id) ? [identifierKey(byId.get(id)!)] : [])),
+    right: s.right_ids.flatMap((id) => (byId.has(id) ? [identifierKey(byId.get(id)!)] : [])),
   }));
   const resolved = resolveComponent(members, edges, { maxPerProfile: settings.maxPerProfile, separations });
 

@@ -113,6 +113,23 @@ describe("identity and profile projection", () => {
     ]);
   });
 
+  it("moves the buyer's spend when the refund arrives from someone else, in a later batch", async () => {
+    const ctx = await newWorkspace();
+    await services.ingest(ctx.workspaceId, [
+      msg({ type: "track", userId: "buyer-2", event: "Order Completed", properties: { order_id: "o-9", total: 42, currency: "CNY" } }, 1),
+    ]);
+    await drain();
+    expect(await profilesOf(ctx)).toMatchObject([{ orderCount: 1, totalSpendMinor: 4200 }]);
+    // The store's service desk sends the refund: the event's own sender is another person.
+    await services.ingest(ctx.workspaceId, [msg({ type: "track", anonymousId: "desk-1", event: "Order Refunded", properties: { order_id: "o-9" } }, 2)]);
+    await drain();
+    const numbers = (await profilesOf(ctx)).map((p) => ({ events: p.eventCount, orders: p.orderCount, spend: p.totalSpendMinor, lastOrderAt: p.lastOrderAt }));
+    expect(numbers).toEqual([
+      { events: 1, orders: 0, spend: 0, lastOrderAt: null },
+      { events: 1, orders: 0, spend: 0, lastOrderAt: null },
+    ]);
+  });
+
   it("splits a wrong merge back into the profiles and numbers from before it", async () => {
     const ctx = await newWorkspace();
     await services.ingest(ctx.workspaceId, [
@@ -166,17 +183,46 @@ describe("order independence (property)", () => {
   const ids = ["u1", "u2"];
   const anons = ["a1", "a2", "a3"];
   const phones = ["13800000001", "13800000002"];
+  const sender = { userId: fc.option(fc.constantFrom(...ids), { nil: undefined }), anonymousId: fc.constantFrom(...anons) };
   const call = fc.oneof(
-    fc.record({ type: fc.constant("identify"), userId: fc.constantFrom(...ids), anonymousId: fc.constantFrom(...anons), phone: fc.option(fc.constantFrom(...phones), { nil: undefined }) }),
+    fc.record({
+      type: fc.constant("identify"),
+      userId: fc.constantFrom(...ids),
+      anonymousId: fc.constantFrom(...anons),
+      phone: fc.option(fc.constantFrom(...phones), { nil: undefined }),
+      name: fc.option(fc.constantFrom("李娜", "王芳"), { nil: undefined }),
+    }),
     fc.record({ type: fc.constant("alias"), userId: fc.constantFrom(...ids), previousId: fc.constantFrom(...anons) }),
     fc.record({ type: fc.constant("track"), anonymousId: fc.constantFrom(...anons) }),
+    fc.record({ type: fc.constant("order"), ...sender, total: fc.integer({ min: 1, max: 500 }) }),
   );
 
   function toMessage(c: Record<string, unknown>, i: number) {
     const base = { messageId: `p-${i}`, timestamp: at(i) };
-    if (c.type === "identify") return { ...base, type: "identify", userId: c.userId, anonymousId: c.anonymousId, traits: c.phone ? { phone: c.phone } : {} };
+    if (c.type === "identify") {
+      const traits = { ...(c.phone ? { phone: c.phone } : {}), ...(c.name ? { name: c.name } : {}) };
+      return { ...base, type: "identify", userId: c.userId, anonymousId: c.anonymousId, traits };
+    }
     if (c.type === "alias") return { ...base, type: "alias", userId: c.userId, previousId: c.previousId, anonymousId: c.previousId };
+    if (c.type === "order") {
+      const properties = { order_id: `o-${i}`, total: c.total, currency: "CNY" };
+      return { ...base, type: "track", userId: c.userId, anonymousId: c.anonymousId, event: "Order Completed", properties };
+    }
+    // A refund names an earlier message's order (a refund before its order is a batching matter of its own).
+    if (c.type === "refund") {
+      return { ...base, type: "track", anonymousId: c.anonymousId, event: "Order Refunded", properties: { order_id: `o-${i === 0 ? "none" : (c.order as number) % i}` } };
+    }
     return { ...base, type: "track", anonymousId: c.anonymousId, event: "Tapped" };
+  }
+
+  async function shapesOf(ctx: WorkspaceContext) {
+    const shapes = [];
+    for (const p of await profilesOf(ctx)) {
+      const members = await services.identity.identifiersOf(ctx, p.id);
+      const { id: _id, ...numbers } = p;
+      shapes.push(`${members.map((m) => `${m.type}:${m.value}`).sort().join(",")}#${JSON.stringify(numbers)}`);
+    }
+    return shapes.sort();
   }
 
   async function outcome(messages: object[], batch: number) {
@@ -185,23 +231,33 @@ describe("order independence (property)", () => {
       await services.ingest(ctx.workspaceId, messages.slice(i, i + batch));
       await drain();
     }
-    const people = await profilesOf(ctx);
-    const shapes = [];
-    for (const p of people) {
-      const members = await services.identity.identifiersOf(ctx, p.id);
-      shapes.push(`${members.map((m) => `${m.type}:${m.value}`).sort().join(",")}#${p.eventCount}`);
-    }
-    return shapes.sort();
+    return { ctx, shapes: await shapesOf(ctx) };
   }
 
-  it("gives the same people and numbers whatever order and batching the same calls arrive in", async () => {
+  it("gives the same people, numbers and traits whatever order and batching the same calls arrive in", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), async (calls, b1, b2) => {
         const messages = calls.map(toMessage);
         const reversed = [...messages].reverse();
-        expect(await outcome(reversed, b2)).toEqual(await outcome(messages, b1));
+        expect((await outcome(reversed, b2)).shapes).toEqual((await outcome(messages, b1)).shapes);
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it("keeps every profile's numbers equal to its identifiers' facts, refunds from anyone included", async () => {
+    const withRefunds = fc.oneof(call, fc.record({ type: fc.constant("refund"), anonymousId: fc.constantFrom(...anons), order: fc.nat({ max: 11 }) }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(withRefunds, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), async (calls, b1, b2) => {
+        const messages = calls.map(toMessage);
+        const first = await outcome(messages, b1);
+        expect((await outcome(messages, b2)).shapes).toEqual(first.shapes);
+        // Recomputing every profile from its identifiers' facts changes nothing.
+        const live = (await profilesOf(first.ctx)).map((p) => p.id);
+        await services.profiles.refresh(first.ctx.workspaceId, { affectedProfiles: live, liveProfiles: live, absorbed: [] });
+        expect(await shapesOf(first.ctx)).toEqual(first.shapes);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -27,8 +27,7 @@ export function createProfilesService(deps: Deps) {
     /** After identity changed outside the projector (a split): sync rows and refresh their numbers. */
     refresh: async (workspaceId: string, change: { liveProfiles: string[]; absorbed: [string, string][]; affectedProfiles: string[] }) => {
       const now = deps.clock.now();
-      await repo.syncProfileRows(deps.db, workspaceId, change.liveProfiles, change.absorbed, now);
-      await repo.refreshProfiles(deps.db, workspaceId, [...new Set([...change.affectedProfiles, ...change.liveProfiles])], now);
+      await repo.writeProfiles(deps.db, workspaceId, { recompute: [...change.affectedProfiles, ...change.liveProfiles], live: change.liveProfiles, absorbed: change.absorbed }, now);
     },
   };
 }

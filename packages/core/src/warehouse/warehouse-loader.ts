@@ -1,9 +1,8 @@
 import type { Db, Warehouse } from "@siyu/storage";
-import { readEventsAfter } from "../events";
 import { toEventRow } from "./event-row";
 import { warehouseErrors } from "./warehouse.errors";
 import { asWarehouseWriter, moveWarehouseOffset, readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
-import { readAnchorsBetween } from "./warehouse-source.repository";
+import { readEventsWithAnchorsAfter } from "./warehouse-source.repository";
 
 export interface LoadEventsInput {
   db: Db;
@@ -37,12 +36,11 @@ export async function drainWarehouse(input: LoadEventsInput): Promise<number> {
 
 async function loadNextBatch(db: Db, warehouse: Warehouse, batchSize: number): Promise<number> {
   const position = await readWarehouseOffset(warehouse, WAREHOUSE_EVENTS_OFFSET);
-  const events = await readEventsAfter(db, position, batchSize);
+  // With the anchors the projector has already written; the rest are filled in by refreshProfileSnapshot.
+  const events = await readEventsWithAnchorsAfter(db, position, batchSize);
   if (events.length === 0) return 0;
-  const last = events[events.length - 1]!.seq;
-  // Anchors the projector has already written; the rest are filled in by refreshProfileSnapshot.
-  const anchors = await readAnchorsBetween(db, events[0]!.seq, last);
-  const rows = events.map((e) => toEventRow(e, anchors.get(e.seq) ?? null));
+  const last = events[events.length - 1]!.event.seq;
+  const rows = events.map(({ event, identifierId }) => toEventRow(event, identifierId));
   await warehouse.transaction(async (tx) => {
     const current = await readWarehouseOffset(tx, WAREHOUSE_EVENTS_OFFSET);
     if (current !== position) {

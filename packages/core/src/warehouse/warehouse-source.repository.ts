@@ -1,5 +1,6 @@
 import type { Db } from "@siyu/storage";
 import { sql, type SQL } from "@siyu/storage/orm";
+import { toLoggedEvent, type LoggedEvent, type RawEventRow } from "../events";
 import type { WarehouseCell } from "./warehouse-types";
 
 // The warehouse is a read-only copy of identity and profile tables, so it reads them
@@ -7,12 +8,22 @@ import type { WarehouseCell } from "./warehouse-types";
 
 type Rows<T> = { rows: T[] };
 
-/** Anchor identifiers of the events in [fromSeq, toSeq] the profile projector has handled. */
-export async function readAnchorsBetween(db: Db, fromSeq: number, toSeq: number): Promise<Map<number, string>> {
+/**
+ * The next events of the log with the anchor identifier the profile projector gave each
+ * (null where it has not handled the event yet), in one statement and one JSON value.
+ */
+export async function readEventsWithAnchorsAfter(db: Db, position: number, limit: number): Promise<{ event: LoggedEvent; identifierId: string | null }[]> {
   const result = (await db.execute(sql`
-    select seq, identifier_id::text as identifier_id from profile_event_anchors
-    where seq between ${fromSeq} and ${toSeq}`)) as unknown as Rows<{ seq: string | number; identifier_id: string }>;
-  return new Map(result.rows.map((r) => [Number(r.seq), r.identifier_id]));
+    with e as (select * from events_log where seq > ${position} order by seq limit ${limit})
+    select json_agg(json_build_array(e.seq, e.workspace_id, e.message_id, e.type, e.event, e.user_id, e.anonymous_id, e.ts, e.received_at, e.payload, a.identifier_id) order by e.seq) as events
+    from e left join profile_event_anchors a on a.seq = e.seq and a.seq > ${position} and a.seq <= (select max(seq) from e)`)) as unknown as Rows<{
+    events: [...RawEventRow, string | null][] | string | null;
+  }>;
+  const events = result.rows[0]?.events ?? [];
+  return (typeof events === "string" ? (JSON.parse(events) as [...RawEventRow, string | null][]) : events).map((row) => ({
+    event: toLoggedEvent(row.slice(0, 10) as RawEventRow),
+    identifierId: row[10],
+  }));
 }
 
 export async function readAnchorsOf(db: Db, seqs: readonly number[]): Promise<WarehouseCell[][]> {

@@ -1,5 +1,4 @@
 import type { Db } from "@siyu/storage";
-import { sql } from "@siyu/storage/orm";
 import type { LoggedEvent } from "../../events";
 import { extractIdentifiers, resolveIdentities, type IdentitySettings } from "../../identity";
 import type { Clock } from "../../shared/clock";
@@ -21,7 +20,11 @@ export interface ProjectorDeps {
  */
 export async function projectProfiles(tx: Db, events: readonly LoggedEvent[], deps: ProjectorDeps): Promise<void> {
   const byWorkspace = new Map<string, LoggedEvent[]>();
-  for (const e of events) byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e]);
+  for (const e of events) {
+    const batch = byWorkspace.get(e.workspaceId);
+    if (batch) batch.push(e);
+    else byWorkspace.set(e.workspaceId, [e]);
+  }
   for (const [workspaceId, batch] of byWorkspace) await projectWorkspace(tx, workspaceId, batch, deps);
 }
 
@@ -102,21 +105,26 @@ async function projectWorkspace(tx: Db, workspaceId: string, events: LoggedEvent
   await repo.upsertTraits(tx, workspaceId, [...traits.values()]);
   await repo.insertAnchors(tx, workspaceId, anchors);
   await repo.insertOrders(tx, workspaceId, completed);
-  await repo.refundOrders(tx, workspaceId, refunds);
-  await repo.syncProfileRows(tx, workspaceId, [...resolved.liveProfiles], [...resolved.absorbed], now);
+  const refundedProfiles = await repo.refundOrders(tx, workspaceId, refunds);
 
-  const touched = new Set(resolved.affectedProfiles);
-  const anchorsTouched = new Set(anchors.map((a) => a.identifier_id));
-  for (const profileId of await profilesOfIdentifiers(tx, workspaceId, anchorsTouched)) touched.add(profileId);
-  await repo.refreshProfiles(tx, workspaceId, [...touched], now);
-}
-
-async function profilesOfIdentifiers(tx: Db, workspaceId: string, identifierIds: Set<string>): Promise<string[]> {
-  if (identifierIds.size === 0) return [];
-  const result = (await tx.execute(
-    sql`select distinct profile_id from identity_identifiers where workspace_id = ${workspaceId} and id = any(${repo.uuidArray(identifierIds)}::uuid[])`,
-  )) as unknown as { rows: { profile_id: string }[] };
-  return result.rows.map((r) => r.profile_id);
+  // Profiles whose identifiers changed are recomputed; the others move by what this batch added.
+  const deltas = new Map<string, repo.ProfileDelta>();
+  const deltaOf = (profileId: string) =>
+    deltas.get(profileId) ?? deltas.set(profileId, { profileId, events: 0, first: null, last: null, traits: false, orders: false }).get(profileId)!;
+  for (const a of activity.values()) {
+    const d = deltaOf(resolved.profileOf.get(a.identifier_id)!);
+    d.events += a.n;
+    if (d.first === null || a.first < d.first) d.first = a.first;
+    if (d.last === null || a.last > d.last) d.last = a.last;
+  }
+  for (const t of traits.values()) deltaOf(resolved.profileOf.get(t.identifier_id)!).traits = true;
+  for (const o of completed) deltaOf(resolved.profileOf.get(o.identifier_id)!).orders = true;
+  // A refund moves the spend of whoever placed the order, who need not be in this batch.
+  for (const profileId of refundedProfiles) deltaOf(profileId).orders = true;
+  // A profile this batch created from new identifiers alone starts from nothing: no need to read its facts.
+  const fresh = new Map([...resolved.freshProfiles].map(([id, members]) => [id, members.filter((m) => m.type === "phone").map((m) => m.value)]));
+  const recompute = [...resolved.affectedProfiles].filter((id) => !fresh.has(id));
+  await repo.writeProfiles(tx, workspaceId, { recompute, fresh, deltas: deltas.values(), live: resolved.liveProfiles, absorbed: resolved.absorbed }, now);
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {
