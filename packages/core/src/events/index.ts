@@ -1,6 +1,6 @@
 export { normaliseMessage } from "./normalise-message";
 export type { NormalisedEvent, FieldError, NormaliseOptions } from "./normalise-message";
-export { appendEvents, readEventsAfter, lastSeq, toLoggedEvent } from "./event-log.repository";
+export { appendEvents, readEventsAfter, lastSeq, toLoggedEvent, EVENTS_PER_JSON_VALUE } from "./event-log.repository";
 export type { LoggedEvent, RawEventRow } from "./event-log.repository";
 export { consumeEventBatch, consumerPosition } from "./event-consumer";
 export type { EventHandler, ConsumeOptions } from "./event-consumer";

@@ -1,6 +1,6 @@
 import type { Db } from "@siyu/storage";
 import { sql, type SQL } from "@siyu/storage/orm";
-import { toLoggedEvent, type LoggedEvent, type RawEventRow } from "../events";
+import { EVENTS_PER_JSON_VALUE, toLoggedEvent, type LoggedEvent, type RawEventRow } from "../events";
 import type { WarehouseCell } from "./warehouse-types";
 
 // The warehouse is a read-only copy of identity and profile tables, so it reads them
@@ -10,20 +10,20 @@ type Rows<T> = { rows: T[] };
 
 /**
  * The next events of the log with the anchor identifier the profile projector gave each
- * (null where it has not handled the event yet), in one statement and one JSON value.
+ * (null where it has not handled the event yet), in one statement, as JSON values of up to
+ * EVENTS_PER_JSON_VALUE events (see readEventsAfter).
  */
 export async function readEventsWithAnchorsAfter(db: Db, position: number, limit: number): Promise<{ event: LoggedEvent; identifierId: string | null }[]> {
+  type Row = [...RawEventRow, string | null];
   const result = (await db.execute(sql`
     with e as (select * from events_log where seq > ${position} order by seq limit ${limit})
-    select json_agg(json_build_array(e.seq, e.workspace_id, e.message_id, e.type, e.event, e.user_id, e.anonymous_id, e.ts, e.received_at, e.payload, a.identifier_id) order by e.seq) as events
-    from e left join profile_event_anchors a on a.seq = e.seq and a.seq > ${position} and a.seq <= (select max(seq) from e)`)) as unknown as Rows<{
-    events: [...RawEventRow, string | null][] | string | null;
-  }>;
-  const events = result.rows[0]?.events ?? [];
-  return (typeof events === "string" ? (JSON.parse(events) as [...RawEventRow, string | null][]) : events).map((row) => ({
-    event: toLoggedEvent(row.slice(0, 10) as RawEventRow),
-    identifierId: row[10],
-  }));
+    select (e.seq - ${position}) / ${EVENTS_PER_JSON_VALUE} as part,
+      json_agg(json_build_array(e.seq, e.workspace_id, e.message_id, e.type, e.event, e.user_id, e.anonymous_id, e.ts, e.received_at, e.payload, a.identifier_id) order by e.seq) as events
+    from e left join profile_event_anchors a on a.seq = e.seq and a.seq > ${position} and a.seq <= (select max(seq) from e)
+    group by part order by part`)) as unknown as Rows<{ events: Row[] | string }>;
+  return result.rows
+    .flatMap((r) => (typeof r.events === "string" ? (JSON.parse(r.events) as Row[]) : r.events))
+    .map((row) => ({ event: toLoggedEvent(row.slice(0, 10) as RawEventRow), identifierId: row[10] }));
 }
 
 export async function readAnchorsOf(db: Db, seqs: readonly number[]): Promise<WarehouseCell[][]> {
