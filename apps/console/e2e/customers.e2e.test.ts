@@ -9,7 +9,7 @@ const harness = useConsoleHarness({ name: "customers", demo: false });
 
 describe("Customers in Chromium", () => {
   it("finds a merged customer by phone, shows the 360 page, splits the merge and reviews a conflict", async () => {
-    const { page, byTestId, screenshot, api, until, pageErrors, login, ingestKey } = harness();
+    const { page, byTestId, confirm, screenshot, api, until, pageErrors, login, ingestKey } = harness();
     // 1. Log in as the initial owner.
     const { workspaceId, ws } = await login();
 
@@ -113,8 +113,7 @@ describe("Customers in Chromium", () => {
     await byTestId("customer-merged-redirect").waitFor();
 
     // 6. Split the merge.
-    await byTestId(`customer-split-${merge.id}`).click();
-    await byTestId("customer-split-confirm").click();
+    await confirm(`customer-split-${merge.id}`, "customer-split-confirm");
     await byTestId(`customer-merge-split-${merge.id}`).waitFor();
     await until(
       "the anonymous id back on its own profile",
@@ -145,8 +144,8 @@ describe("Customers in Chromium", () => {
     expect(conflictText).toContain("137 0013 7000");
     expect(conflictText).toContain("A profile may hold at most 1 × Phone");
     await screenshot("07-conflicts");
-    await conflictRow.locator('[data-testid^="conflict-dismiss-"]').click();
-    await byTestId("conflict-dismiss-confirm").click();
+    const dismiss = await conflictRow.locator('[data-testid^="conflict-dismiss-"]').getAttribute("data-testid");
+    await confirm(dismiss!, "conflict-dismiss-confirm");
     await conflictRow.first().waitFor({ state: "detached" });
     await conflicts.getByText("Nothing to review").waitFor();
     expect((await api.get<{ items: unknown[] }>(`${ws}/identity/conflicts`)).items).toEqual([]);
