@@ -37,11 +37,19 @@ async function pickOption(select: Locator, label: string): Promise<void> {
 
 /** Adds a condition of that kind to the root group and returns its node, the root's rules[index]. */
 async function addCondition(kind: string, index: number): Promise<Locator> {
-  await harness().byTestId("rule-add-condition-root").click();
-  await harness().byTestId(`rule-add-kind-${kind}`).click();
   const node = harness().byTestId(`rule-node-rules.${index}`);
-  await node.waitFor();
-  return node;
+  // Under load a click can land while antd is still drawing the menu and be lost: open it and pick again.
+  for (let attempt = 1; ; attempt++) {
+    const item = harness().byTestId(`rule-add-kind-${kind}`);
+    if (!(await item.isVisible())) await harness().byTestId("rule-add-condition-root").click();
+    await item.click();
+    try {
+      await node.waitFor({ timeout: 10_000 });
+      return node;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 describe("Segments in Chromium", () => {
