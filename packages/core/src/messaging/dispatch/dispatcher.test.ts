@@ -1,106 +1,13 @@
-import { createHmac } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { CreateWorkspaceBody, type Channel, type MessagingSettings } from "@siyu/contracts";
 import { sql } from "@siyu/storage/orm";
-import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ACCESS_SETTINGS } from "../../access";
-import { createCoreServices, type CoreServices } from "../../services";
-import { fixedClock } from "../../shared/clock";
-import { SYSTEM_ACTOR, systemContext } from "../../shared/context";
+import { afterAll, describe, expect, it } from "vitest";
 import { newId } from "../../shared/ids";
-import { rows } from "../../shared/sql-rows";
-import { countingAdapter } from "../channels/counting-adapter.test-helpers";
-import type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "../channels/channel";
-import { createChannelRegistry, type ChannelAdapters } from "../channels/registry";
-import { enabledChannels, messagingSettingsStore } from "../messaging.settings";
+import { enabledChannels } from "../messaging.settings";
 import { templateFacts } from "../templates/templates.service";
-import { queueMessages, type QueueMessageRequest } from "../outbox/queue-messages";
 import { unsubscribeByReply } from "../unsubscribe/unsubscribe.service";
-import { runDispatchBatch } from "./dispatcher";
+import { dispatcherTestbed } from "./dispatcher.test-helpers";
 
-let database: TestDatabase;
-let services: CoreServices;
-const clock = fixedClock("2026-11-02T04:00:00Z"); // 12:00 in Shanghai
-let serial = 0;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  services = createCoreServices({ db: database.db, clock, settings: { access: { ...DEFAULT_ACCESS_SETTINGS, passwordMemoryKiB: 1024, passwordPasses: 1 } } });
-});
-afterAll(async () => {
-  await database?.close();
-});
-
-/** Records what each channel was handed; answers with `answer` (delivered by default). */
-function recorder(channels: Channel[], answer: (m: OutgoingMessage) => Promise<DeliveryResult> | DeliveryResult = () => ({ status: "delivered" })) {
-  const sent: OutgoingMessage[] = [];
-  const adapters: ChannelAdapters = {};
-  for (const channel of channels) {
-    const adapter: ChannelAdapter = {
-      channel,
-      addressType: null,
-      async deliver(m) {
-        sent.push(m);
-        return answer(m);
-      },
-    };
-    adapters[channel] = adapter;
-  }
-  return { sent, adapters };
-}
-
-async function workspace(settings: Partial<MessagingSettings>, timezone = "Asia/Shanghai") {
-  serial += 1;
-  const ws = await services.workspaces.create(CreateWorkspaceBody.parse({ name: `Messaging ${serial}`, timezone }), SYSTEM_ACTOR);
-  const ctx = systemContext(ws.id);
-  await messagingSettingsStore.replace(database.db, clock, ctx, settings);
-  return { id: ws.id, ctx };
-}
-
-const enabled = (...channels: Channel[]) => Object.fromEntries(channels.map((c) => [c, { enabled: true, config: c.startsWith("wechat") ? { appId: "wxapp" } : {}, dailyCap: null }]));
-
-async function customer(workspaceId: string, traits: Record<string, unknown>, consents: { channel: string; purpose: "marketing" | "service"; granted: boolean }[] = []) {
-  serial += 1;
-  const userId = `u-${serial}`;
-  const result = await services.ingest(workspaceId, [{ type: "identify", messageId: `m-${serial}`, userId, traits: { name: `会员${serial}`, ...traits } }]);
-  expect(result.errors ?? []).toEqual([]);
-  while ((await services.projectNextBatch()) > 0);
-  const [found] = await services.identity.profilesOfIdentifiers(workspaceId, [{ type: "user_id", value: userId }]);
-  const profileId = (found as { profileId: string }).profileId;
-  if (consents.length > 0) await services.consents.set(systemContext(workspaceId), profileId, { consents }, "operator");
-  return profileId;
-}
-
-async function template(workspaceId: string, channel: Channel, purpose: "marketing" | "service", body: string, extra: Record<string, unknown> = {}) {
-  return (await services.messaging.templates.create(systemContext(workspaceId), { name: `T${++serial}`, channel, purpose, content: { "zh-CN": { subject: "标题", body, ...extra } } })).id;
-}
-
-async function queue(requests: (Omit<QueueMessageRequest, "idempotencyKey" | "source"> & { key?: string })[]) {
-  await queueMessages(
-    database.db,
-    clock.now(),
-    requests.map((r) => ({ ...r, idempotencyKey: r.key ?? `k-${++serial}`, source: { kind: "test" as const } })),
-  );
-}
-
-async function outcomes(workspaceId: string) {
-  return rows<{ idempotency_key: string; status: string; reason: string | null; attempts: number; due_at: string | Date | null; address: string | null; error: string | null }>(
-    database.db,
-    sql`select idempotency_key, status, reason, attempts, due_at, address, error from messages where workspace_id = ${workspaceId}::uuid order by idempotency_key`,
-  );
-}
-const byKey = async (workspaceId: string) => new Map((await outcomes(workspaceId)).map((o) => [o.idempotency_key, o]));
-
-async function drain(adapters: ChannelAdapters, options = {}) {
-  let total = 0;
-  for (let n = -1; n !== 0; ) {
-    n = (await runDispatchBatch(database.db, clock, adapters, 100, options)).taken;
-    total += n;
-  }
-  return total;
-}
+const bed = dispatcherTestbed();
+const { clock, recorder, workspace, enabled, customer, template, queue, outcomes, byKey, drain } = bed;
 
 describe("the dispatcher's guards", () => {
   it("suppress each message with its reason, in order, and let the rest through", async () => {
@@ -116,7 +23,7 @@ describe("the dispatcher's guards", () => {
       { channel: "sms", purpose: "service", granted: false },
     ]);
     // Entered as a national number: stored (and matched) in E.164.
-    expect((await services.messaging.suppressions.add(ws.ctx, { channel: "sms", address: "138 0013 8003", note: "" })).address).toBe("+8613800138003");
+    expect((await bed.services.messaging.suppressions.add(ws.ctx, { channel: "sms", address: "138 0013 8003", note: "" })).address).toBe("+8613800138003");
 
     const sms = await template(ws.id, "sms", "marketing", "{{ profile.name }}，新品上市");
     const smsService = await template(ws.id, "sms", "service", "您的订单已发货");
@@ -124,7 +31,7 @@ describe("the dispatcher's guards", () => {
     const wechat = await template(ws.id, "wechat_subscribe", "marketing", "", { params: { thing1: "{{ coupon.code }}" } });
     const inbox = await template(ws.id, "inbox", "marketing", "{{ profile.name }}");
     const gone = await template(ws.id, "sms", "service", "soon deleted");
-    await services.messaging.templates.remove(ws.ctx, gone);
+    await bed.services.messaging.templates.remove(ws.ctx, gone);
 
     const base = { workspaceId: ws.id, templateId: sms, channel: "sms" as const, category: "targeted" as const };
     await queue([
@@ -215,12 +122,12 @@ describe("template variables", () => {
   it("profile.tier is the name the brand gave the member's level, profile.tierCode its code; a member with no level yet is at the first one", async () => {
     clock.set("2026-11-02T04:00:00Z");
     const ws = await workspace({ channels: enabled("inbox") });
-    await services.points.putSettings(ws.ctx, {
+    await bed.services.points.putSettings(ws.ctx, {
       tiers: { levels: [{ code: "member", name: "会员", threshold: 0 }, { code: "gold", name: "金卡", threshold: 3000 }] },
     });
     const gold = await customer(ws.id, {});
     const fresh = await customer(ws.id, {});
-    await database.db.execute(sql`insert into member_tiers (workspace_id, profile_id, tier, growth, since, updated_at)
+    await bed.db.execute(sql`insert into member_tiers (workspace_id, profile_id, tier, growth, since, updated_at)
       values (${ws.id}::uuid, ${gold}::uuid, 'gold', 3200, now(), now())`);
     const t = await template(ws.id, "inbox", "service", "尊敬的{{ profile.tier }}（{{ profile.tierCode }}）");
     await queue([
@@ -232,7 +139,7 @@ describe("template variables", () => {
     const bodies = new Map(sent.map((m) => [m.profileId, m.rendered.body]));
     expect(bodies.get(gold)).toBe("尊敬的金卡（gold）");
     expect(bodies.get(fresh)).toBe("尊敬的会员（member）");
-    const preview = await services.messaging.templates.preview(ws.ctx, t, { profileId: gold, variables: {} });
+    const preview = await bed.services.messaging.templates.preview(ws.ctx, t, { profileId: gold, variables: {} });
     expect(preview.rendered.body).toBe("尊敬的金卡（gold）");
   });
 });
@@ -258,7 +165,7 @@ describe("dates in templates", () => {
         const p = await customer(ws.id, {});
         const t = await template(ws.id, "inbox", "service", body);
         await queue([{ workspaceId: ws.id, profileId: p, channel: "inbox", templateId: t, category: "service", variables: { coupon } }]);
-        const preview = await services.messaging.templates.preview(ws.ctx, t, { profileId: p, variables: { coupon } });
+        const preview = await bed.services.messaging.templates.preview(ws.ctx, t, { profileId: p, variables: { coupon } });
         expect(preview.rendered.body, `preview, server in ${serverZone}`).toBe(ws === shanghai ? "券将于 2026-03-01 23:30 过期" : "券将于 2026-03-01 10:30 过期");
       }
       await drain(adapters);
@@ -275,7 +182,7 @@ describe("render failures", () => {
     const ws = await workspace({ channels: enabled("inbox") });
     const p = await customer(ws.id, {});
     const id = newId();
-    await database.db.execute(sql`insert into message_templates (id, workspace_id, name, channel, purpose, content, default_locale, variables, created_at, updated_at)
+    await bed.db.execute(sql`insert into message_templates (id, workspace_id, name, channel, purpose, content, default_locale, variables, created_at, updated_at)
       values (${id}::uuid, ${ws.id}::uuid, 'old', 'inbox', 'service', ${JSON.stringify({ "zh-CN": { body: "{% include package.json %}" } })}::jsonb, 'zh-CN', '{}', now(), now())`);
     await queue([{ workspaceId: ws.id, key: "r", profileId: p, channel: "inbox", templateId: id, category: "service" }]);
     const { sent, adapters } = recorder(["inbox"]);
@@ -333,185 +240,14 @@ describe("quiet hours", () => {
   });
 });
 
-describe("delivery", () => {
-  let receiver: Server;
-  let url: string;
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const answers: number[] = [];
-  beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c: Buffer) => (body += c.toString()));
-      req.on("end", () => {
-        received.push({ headers: req.headers, body });
-        res.statusCode = answers.shift() ?? 200;
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  });
-  afterAll(() => new Promise((resolve) => receiver.close(resolve)));
-
-  const secret = `whsec_${Buffer.from("a-test-secret-of-enough-length!!").toString("base64")}`;
-
-  /** Standard Webhooks verification, written from the spec: HMAC-SHA256 of `id.timestamp.body` with the base64-decoded secret. */
-  function verifies(h: IncomingHttpHeaders, body: string): boolean {
-    const signed = `${String(h["webhook-id"])}.${String(h["webhook-timestamp"])}.${body}`;
-    const expected = createHmac("sha256", Buffer.from(secret.slice("whsec_".length), "base64")).update(signed).digest("base64");
-    return String(h["webhook-signature"])
-      .split(" ")
-      .some((s) => s === `v1,${expected}`);
-  }
-
-  it("a webhook is signed as Standard Webhooks says, retried with backoff on 5xx under the same id, then delivered", async () => {
-    clock.set("2026-11-02T04:00:00Z");
-    const ws = await workspace({ channels: { webhook: { enabled: true, config: { secret }, dailyCap: null } }, retryBaseSeconds: 60, maxAttempts: 5 });
-    const p = await customer(ws.id, {});
-    received.length = 0;
-    answers.push(503, 503);
-    await queue([{ workspaceId: ws.id, key: "w", profileId: p, channel: "webhook", templateId: null, category: "service", address: url, variables: { event: { name: "Cart Abandoned" } } }]);
-    const adapters = createChannelRegistry({ db: database.db, clock });
-    await drain(adapters);
-    let o = (await byKey(ws.id)).get("w")!;
-    expect([o.status, o.attempts, new Date(o.due_at!).toISOString()]).toEqual(["queued", 1, "2026-11-02T04:01:00.000Z"]);
-    clock.advance(60_000);
-    await drain(adapters);
-    o = (await byKey(ws.id)).get("w")!;
-    expect([o.status, o.attempts, new Date(o.due_at!).toISOString()]).toEqual(["queued", 2, "2026-11-02T04:03:00.000Z"]);
-    clock.advance(120_000);
-    await drain(adapters);
-    o = (await byKey(ws.id)).get("w")!;
-    expect([o.status, o.attempts]).toEqual(["delivered", 3]);
-    expect(received).toHaveLength(3);
-    expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
-    for (const r of received) expect(verifies(r.headers, r.body)).toBe(true);
-    expect(verifies({ ...received[0]!.headers }, received[0]!.body.replace("Cart", "Kart"))).toBe(false);
-    const payload = JSON.parse(received[2]!.body) as { type: string; profileId: string; variables: { event: { name: string } } };
-    expect(payload).toMatchObject({ type: "siyu.message", profileId: p, variables: { event: { name: "Cart Abandoned" } } });
-  });
-
-  it("410 fails a webhook for good; a receiver that keeps failing is given up after maxAttempts", async () => {
-    clock.set("2026-11-02T04:00:00Z");
-    const ws = await workspace({ channels: { webhook: { enabled: true, config: {}, dailyCap: null } }, maxAttempts: 2, retryBaseSeconds: 1 });
-    const p = await customer(ws.id, {});
-    const adapters = createChannelRegistry({ db: database.db, clock });
-    received.length = 0;
-    answers.push(410);
-    await queue([{ workspaceId: ws.id, key: "gone", profileId: p, channel: "webhook", templateId: null, category: "service", address: url }]);
-    await drain(adapters);
-    clock.advance(3_600_000);
-    expect(await drain(adapters)).toBe(0);
-    expect(received).toHaveLength(1);
-    answers.push(500, 500, 500);
-    await queue([{ workspaceId: ws.id, key: "down", profileId: p, channel: "webhook", templateId: null, category: "service", address: url }]);
-    await drain(adapters);
-    clock.advance(60_000);
-    await drain(adapters);
-    clock.advance(3_600_000);
-    expect(await drain(adapters)).toBe(0);
-    const o = await byKey(ws.id);
-    expect([o.get("gone")?.status, o.get("gone")?.attempts, o.get("gone")?.error]).toEqual(["failed", 1, "410 Gone: the receiver asked not to be called again"]);
-    expect([o.get("down")?.status, o.get("down")?.attempts, o.get("down")?.error]).toEqual(["failed", 2, "HTTP 500"]);
-    answers.length = 0;
-  });
-
-  it("a dispatcher that dies between `sending` and the outcome: after the lease the message is sent again with the same id, and the late outcome changes nothing", async () => {
-    clock.set("2026-11-02T04:00:00Z");
-    const ws = await workspace({ channels: enabled("inbox") });
-    const p = await customer(ws.id, {}, [{ channel: "inbox", purpose: "service", granted: true }]);
-    const t = await template(ws.id, "inbox", "service", "Your order shipped");
-    await queue([{ workspaceId: ws.id, key: "x", profileId: p, channel: "inbox", templateId: t, category: "service" }]);
-    let release: (r: DeliveryResult) => void = () => {};
-    const hung = recorder(["inbox"], () => new Promise<DeliveryResult>((resolve) => (release = resolve)));
-    const first = runDispatchBatch(database.db, clock, hung.adapters, 10, { leaseMs: 60_000 });
-    while (hung.sent.length === 0) await new Promise((r) => setTimeout(r, 5));
-    expect((await byKey(ws.id)).get("x")?.status).toBe("sending");
-    const second = recorder(["inbox"]);
-    expect(await drain(second.adapters, { leaseMs: 60_000 })).toBe(0); // the lease still holds
-    clock.advance(61_000);
-    await drain(second.adapters, { leaseMs: 60_000 });
-    expect(second.sent.map((m) => [m.id, m.attempt])).toEqual([[hung.sent[0]!.id, 2]]);
-    release({ status: "failed", error: "late" });
-    await first;
-    const o = (await byKey(ws.id)).get("x")!;
-    expect([o.status, o.attempts, o.error]).toEqual(["delivered", 2, null]);
-  });
-
-  it("two dispatchers running at once deliver every message exactly once, to the inbox", async () => {
-    clock.set("2026-11-02T04:00:00Z");
-    const ws = await workspace({ channels: enabled("inbox") });
-    const p = await customer(ws.id, {}, [{ channel: "inbox", purpose: "service", granted: true }]);
-    const t = await template(ws.id, "inbox", "service", "#{{ n }}");
-    await queue(Array.from({ length: 40 }, (_, i) => ({ workspaceId: ws.id, key: `n${i}`, profileId: p, channel: "inbox" as const, templateId: t, category: "service" as const, variables: { n: i } })));
-    const inbox = createChannelRegistry({ db: database.db, clock }).inbox!;
-    const { adapter, counted } = countingAdapter(inbox);
-    const counting: ChannelAdapters = { inbox: adapter };
-    await Promise.all([runDispatchBatch(database.db, clock, counting, 15), runDispatchBatch(database.db, clock, counting, 15), drain(counting)]);
-    await drain(counting);
-    expect(counted.size).toBe(40);
-    expect([...counted.values()].every((n) => n === 1)).toBe(true);
-    const page = await services.messaging.inbox.list(ws.ctx, p, { limit: 100 });
-    expect(page.items).toHaveLength(40);
-    expect(page.unread).toBe(40);
-  });
-
-  it("one batch's outcomes are recorded each on its own message: delivered, retried, failed, allowance spent, and a whole-batch channel", async () => {
-    clock.set("2026-11-02T04:00:00Z");
-    const ws = await workspace({ channels: enabled("sms", "inbox"), retryBaseSeconds: 60, maxAttempts: 3 });
-    const p = await customer(ws.id, { phone: "+8613800000001" }, [{ channel: "sms", purpose: "service", granted: true }, { channel: "inbox", purpose: "service", granted: true }]);
-    const t = await template(ws.id, "sms", "service", "#{{ n }}");
-    const ti = await template(ws.id, "inbox", "service", "inbox #{{ n }}");
-    const answers: Record<string, DeliveryResult> = {
-      ok: { status: "delivered", providerId: "prov-1" },
-      later: { status: "retry", error: "429 slow down", retryAfterMs: 120_000 },
-      bad: { status: "failed", error: "invalid number" },
-      spent: { status: "failed", error: "send allowance exhausted for this customer" },
-    };
-    const sms = recorder(["sms"], (m) => answers[String((m.rendered.body.match(/#(\w+)/) ?? [])[1])]!);
-    const inbox = createChannelRegistry({ db: database.db, clock }).inbox!;
-    const adapters: ChannelAdapters = { ...sms.adapters, inbox };
-    await queue([
-      ...Object.keys(answers).map((key) => ({ workspaceId: ws.id, key, profileId: p, channel: "sms" as const, templateId: t, category: "service" as const, variables: { n: key } })),
-      { workspaceId: ws.id, key: "in-app", profileId: p, channel: "inbox" as const, templateId: ti, category: "service" as const, variables: { n: "x" } },
-    ]);
-    const report = await runDispatchBatch(database.db, clock, adapters, 100);
-    expect([report.taken, report.delivered, report.retried, report.failed, report.suppressed.send_allowance]).toEqual([5, 2, 1, 1, 1]);
-    const o = await byKey(ws.id);
-    const row = (k: string) => [o.get(k)?.status, o.get(k)?.reason, o.get(k)?.attempts, o.get(k)?.error];
-    expect(row("ok")).toEqual(["delivered", null, 1, null]);
-    expect(row("later")).toEqual(["queued", null, 1, "429 slow down"]);
-    expect(new Date(o.get("later")!.due_at!).toISOString()).toBe("2026-11-02T04:02:00.000Z");
-    expect(row("bad")).toEqual(["failed", null, 1, "invalid number"]);
-    expect(row("spent")).toEqual(["suppressed", "send_allowance", 1, "send allowance exhausted for this customer"]);
-    expect(row("in-app")).toEqual(["delivered", null, 1, null]);
-    const [provider] = await rows<{ provider_id: string | null }>(database.db, sql`select provider_id from messages where workspace_id = ${ws.id}::uuid and idempotency_key = 'ok'`);
-    expect(provider?.provider_id).toBe("prov-1");
-    const page = await services.messaging.inbox.list(ws.ctx, p, { limit: 10 });
-    expect(page.items.map((i) => i.body)).toEqual(["inbox #x"]);
-  });
-
-  it("record trigger → channel latency for each message handed over", async () => {
-    clock.set("2026-11-02T04:00:00Z");
-    const ws = await workspace({ channels: enabled("inbox") });
-    const p = await customer(ws.id, {}, []);
-    const t = await template(ws.id, "inbox", "service", "hi");
-    await queue([{ workspaceId: ws.id, key: "l", profileId: p, channel: "inbox", templateId: t, category: "service", triggeredAt: new Date("2026-11-02T03:59:30Z") }]);
-    const samples: { channel: string; seconds: number }[] = [];
-    const report = await runDispatchBatch(database.db, clock, createChannelRegistry({ db: database.db, clock }), 10, { onHandedOver: (s) => samples.push(s) });
-    expect(samples).toEqual([{ channel: "inbox", seconds: 30 }]);
-    expect(report.latencies).toEqual(samples);
-  });
-});
-
 describe("unsubscribe by reply", () => {
   it("a reply that is an unsubscribe keyword withdraws SMS marketing consent; other text does not", async () => {
     clock.set("2026-11-02T04:00:00Z");
     const ws = await workspace({ channels: enabled("sms") });
     const p = await customer(ws.id, { phone: "13800138041" }, [{ channel: "sms", purpose: "marketing", granted: true }]);
-    expect(await unsubscribeByReply(database.db, clock, ws.id, "sms", "+8613800138041", "好的谢谢")).toEqual([]);
-    expect(await unsubscribeByReply(database.db, clock, ws.id, "sms", "+8613800138041", " td ")).toEqual([p]);
-    const consents = await services.consents.list(ws.ctx, p);
+    expect(await unsubscribeByReply(bed.db, clock, ws.id, "sms", "+8613800138041", "好的谢谢")).toEqual([]);
+    expect(await unsubscribeByReply(bed.db, clock, ws.id, "sms", "+8613800138041", " td ")).toEqual([p]);
+    const consents = await bed.services.consents.list(ws.ctx, p);
     expect(consents.find((c) => c.channel === "sms" && c.purpose === "marketing")).toMatchObject({ granted: false, source: "member" });
     const t = await template(ws.id, "sms", "marketing", "sale");
     await queue([{ workspaceId: ws.id, key: "after", profileId: p, channel: "sms", templateId: t, category: "targeted" }]);
@@ -526,9 +262,9 @@ describe("what the journeys engine reads at publish", () => {
     const b = await workspace({});
     const t = await template(a.id, "sms", "marketing", "{{ profile.name }} {{ coupon.code }}");
     const other = await template(b.id, "inbox", "service", "hi");
-    const facts = await templateFacts(database.db, a.id, [t, other, "0190a000-0000-7000-8000-000000000001"]);
+    const facts = await templateFacts(bed.db, a.id, [t, other, "0190a000-0000-7000-8000-000000000001"]);
     expect([...facts.entries()]).toEqual([[t, { channel: "sms", purpose: "marketing", variables: ["coupon.code", "profile.name"] }]]);
-    expect([...(await enabledChannels(database.db, a.id))].sort()).toEqual(["inbox", "sms"]);
-    expect(await enabledChannels(database.db, b.id)).toEqual(new Set());
+    expect([...(await enabledChannels(bed.db, a.id))].sort()).toEqual(["inbox", "sms"]);
+    expect(await enabledChannels(bed.db, b.id)).toEqual(new Set());
   });
 });
