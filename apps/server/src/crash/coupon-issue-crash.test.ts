@@ -4,7 +4,7 @@ import { sql } from "@siyu/storage/orm";
 import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
 import { startSiyu } from "../start";
-import { crashConfig, crashFolder } from "./crash-store";
+import { childEnv, crashConfig, crashFolder } from "./crash-store";
 import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
 
 /**
@@ -54,9 +54,7 @@ describe(`bulk coupon issue under kill -9 (${testServerUrl() ? "postgres" : "pgl
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of Object.keys(env)) if (/^(SIYU_|DATABASE_URL|VITEST|NODE_OPTIONS$|PORT$|HOST$)/.test(name)) delete env[name];
-    Object.assign(env, { SIYU_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", SIYU_DEMO: "false", SIYU_LOG_LEVEL: "silent", ...(target ? { DATABASE_URL: target.url } : {}) });
+    const env = childEnv(process.env, dataDir, port, target);
     const progress = async (): Promise<{ status: string; issued: number; refused: number } | null> => {
       try {
         const res = await fetch(`${url}/api/v1/workspaces/${workspaceId}/coupon-issue-jobs/${job.id}`, { headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(10_000) });

@@ -30,3 +30,22 @@ export async function crashConfig(dataDir: string, cleanups: (() => Promise<void
   if (target) cleanups.push(target.drop);
   return { config: parseConfig({ dataDir, databaseUrl: target?.url, demo: false, logLevel: "silent" }), target };
 }
+
+/**
+ * The environment of the killed `siyu start`: the test's own (`inherited`) without any Siyu,
+ * database, Vitest or Node option, on the crash store at 127.0.0.1:`port`, no demo, silent unless `extra`
+ * says otherwise.
+ */
+export function childEnv(inherited: NodeJS.ProcessEnv, dataDir: string, port: number, target: { url: string } | null, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...inherited };
+  for (const name of Object.keys(env)) if (/^(SIYU_|DATABASE_URL|VITEST|NODE_OPTIONS$|PORT$|HOST$)/.test(name)) delete env[name];
+  return Object.assign(env, {
+    SIYU_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    SIYU_DEMO: "false",
+    SIYU_LOG_LEVEL: "silent",
+    ...(target ? { DATABASE_URL: target.url } : {}),
+    ...extra,
+  });
+}

@@ -7,8 +7,8 @@ import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
 import { startSiyu } from "../start";
 import { BatchFactory, makePeople, randomInt, recomputeStats, seededRng, type Message, type StoredEvent } from "./crash-workload";
-import { crashConfig, crashFolder } from "./crash-store";
-import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
+import { childEnv, crashConfig, crashFolder } from "./crash-store";
+import { freePort, postUntilAnswered, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
 
 /**
  * kill -9 while events arrive: the real `siyu start` runs in a child process, the
@@ -57,18 +57,7 @@ describe(`ingestion under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`,
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of Object.keys(env)) if (/^(SIYU_|DATABASE_URL|VITEST|NODE_OPTIONS$|PORT$|HOST$)/.test(name)) delete env[name];
-    Object.assign(env, {
-      SIYU_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      SIYU_DEMO: "false",
-      SIYU_LOG_LEVEL: process.env.SIYU_CRASH_TRACE ? "warn" : "silent",
-      SIYU_RATE_LIMIT_PER_KEY: "1000000",
-      SIYU_RATE_LIMIT_PER_IP: "1000000",
-      ...(target ? { DATABASE_URL: target.url } : {}),
-    });
+    const env = childEnv(process.env, dataDir, port, target, { SIYU_LOG_LEVEL: process.env.SIYU_CRASH_TRACE ? "warn" : "silent", SIYU_RATE_LIMIT_PER_KEY: "1000000", SIYU_RATE_LIMIT_PER_IP: "1000000" });
 
     let server: ServerProcess = spawnServer(env, tmp);
     cleanups.push(async () => void (await server.kill9()));
@@ -89,43 +78,23 @@ describe(`ingestion under kill -9 (${testServerUrl() ? "postgres" : "pglite"})`,
       const body = JSON.stringify({ batch });
       stats.batches += 1;
       stats.messages += batch.length;
-      for (let attempt = 1; ; attempt++) {
-        stats.attempts += 1;
-        let res: Response;
-        try {
-          res = await fetch(`${url}/v1/batch`, {
-            method: "POST",
-            headers: { authorization, "content-type": "application/json" },
-            body,
-            signal: AbortSignal.timeout(30_000),
-          });
-        } catch {
-          // Connection refused or reset: the server is down or was killed mid-request.
-          stats.failedAttempts += 1;
-          if (attempt > 1_000) throw new Error("the server did not come back");
-          await sleep(50);
-          continue;
-        }
-        if (res.status >= 500 || res.status === 429) {
-          stats.failedAttempts += 1;
-          await res.body?.cancel();
-          await sleep(50);
-          continue;
-        }
-        const text = await res.text();
-        expect(res.status, text).toBe(200);
-        const result = JSON.parse(text) as { accepted: number; duplicates: number; errors: unknown[] };
-        expect(result.errors).toEqual([]);
-        // The batch is one statement: a lost answer means all of its new events were already in, or none.
-        const committedEarlier = fresh.size - result.accepted;
-        expect(committedEarlier === 0 || (attempt > 1 && committedEarlier === fresh.size), `batch ${stats.batches}: ${text}`).toBe(true);
-        expect(result.accepted + result.duplicates).toBe(batch.length);
-        if (attempt > 1) stats.retriedBatches += 1;
-        if (stats.batches % 50 === 0 || attempt > 1) trace(`batch ${stats.batches} acknowledged after ${attempt} attempt(s): ${text}`);
-        if (committedEarlier > 0) stats.committedBeforeKill += 1;
-        for (const id of ids) acknowledged.add(id);
-        return;
-      }
+      const { res, attempt } = await postUntilAnswered(
+        `${url}/v1/batch`,
+        { headers: { authorization, "content-type": "application/json" }, body, timeoutMs: 30_000 },
+        { attempted: () => void (stats.attempts += 1), failed: () => void (stats.failedAttempts += 1), maxDown: 1_000 },
+      );
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      const result = JSON.parse(text) as { accepted: number; duplicates: number; errors: unknown[] };
+      expect(result.errors).toEqual([]);
+      // The batch is one statement: a lost answer means all of its new events were already in, or none.
+      const committedEarlier = fresh.size - result.accepted;
+      expect(committedEarlier === 0 || (attempt > 1 && committedEarlier === fresh.size), `batch ${stats.batches}: ${text}`).toBe(true);
+      expect(result.accepted + result.duplicates).toBe(batch.length);
+      if (attempt > 1) stats.retriedBatches += 1;
+      if (stats.batches % 50 === 0 || attempt > 1) trace(`batch ${stats.batches} acknowledged after ${attempt} attempt(s): ${text}`);
+      if (committedEarlier > 0) stats.committedBeforeKill += 1;
+      for (const id of ids) acknowledged.add(id);
     }
 
     let killsDone = 0;

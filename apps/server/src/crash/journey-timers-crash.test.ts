@@ -6,7 +6,7 @@ import { sql } from "@siyu/storage/orm";
 import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
 import { startSiyu } from "../start";
-import { crashConfig, crashFolder } from "./crash-store";
+import { childEnv, crashConfig, crashFolder } from "./crash-store";
 import { freePort, sleep, spawnServer, type ServerProcess } from "./server-process";
 
 /**
@@ -117,17 +117,7 @@ describe(`journey timers under kill -9 (${testServerUrl() ? "postgres" : "pglite
     await stores.database.close();
 
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of Object.keys(env)) if (/^(SIYU_|DATABASE_URL|VITEST|NODE_OPTIONS$|PORT$|HOST$)/.test(name)) delete env[name];
-    Object.assign(env, {
-      SIYU_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      SIYU_DEMO: "false",
-      SIYU_LOG_LEVEL: "silent",
-      SIYU_MESSAGING_LEASE_SECONDS: String(LEASE_SECONDS),
-      ...(target ? { DATABASE_URL: target.url } : {}),
-    });
+    const env = childEnv(process.env, dataDir, port, target, { SIYU_MESSAGING_LEASE_SECONDS: String(LEASE_SECONDS) });
     // The child is not asked anything while it works: on the embedded store each worker batch holds
     // the event loop for as long as its transaction runs (seconds on a busy 2-core machine), so HTTP
     // answers come late. Progress is what the stand-in accepted; how many runs had passed the wait at

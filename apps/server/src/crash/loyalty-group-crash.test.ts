@@ -4,8 +4,8 @@ import { sql } from "@siyu/storage/orm";
 import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
 import { startSiyu } from "../start";
-import { crashConfig, crashFolder } from "./crash-store";
-import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
+import { childEnv, crashConfig, crashFolder } from "./crash-store";
+import { freePort, postUntilAnswered, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
 
 /**
  * kill -9 under group-committed points adjustments and coupon redemptions: the real `siyu start` answers
@@ -46,18 +46,7 @@ describe(`group-committed points and coupons under kill -9 (${testServerUrl() ? 
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of Object.keys(env)) if (/^(SIYU_|DATABASE_URL|VITEST|NODE_OPTIONS$|PORT$|HOST$)/.test(name)) delete env[name];
-    Object.assign(env, {
-      SIYU_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      SIYU_DEMO: "false",
-      SIYU_LOG_LEVEL: "silent",
-      SIYU_RATE_LIMIT_PER_KEY: "1000000",
-      SIYU_RATE_LIMIT_PER_IP: "1000000",
-      ...(target ? { DATABASE_URL: target.url } : {}),
-    });
+    const env = childEnv(process.env, dataDir, port, target, { SIYU_RATE_LIMIT_PER_KEY: "1000000", SIYU_RATE_LIMIT_PER_IP: "1000000" });
 
     // The requests: adjustments of +1…+9 to members in turn, and one redemption per coupon (order i).
     const requests: { path: string; body: Record<string, unknown>; member?: string; delta?: number }[] = [];
@@ -73,34 +62,15 @@ describe(`group-committed points and coupons under kill -9 (${testServerUrl() ? 
     const stats = { attempts: 0, failed: 0, replayedAfterRetry: 0, answered: 0 };
     const refused: string[] = [];
     async function send(r: (typeof requests)[number]): Promise<void> {
-      for (let attempt = 1; ; attempt++) {
-        stats.attempts += 1;
-        let res: Response;
-        try {
-          res = await fetch(`${url}/api/v1/workspaces/${workspaceId}${r.path}`, {
-            method: "POST",
-            headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-            body: JSON.stringify(r.body),
-            signal: AbortSignal.timeout(60_000),
-          });
-        } catch {
-          stats.failed += 1;
-          if (attempt > 2_000) throw new Error("the server did not come back");
-          await sleep(50);
-          continue;
-        }
-        if (res.status >= 500 || res.status === 429) {
-          stats.failed += 1;
-          await res.body?.cancel();
-          await sleep(50);
-          continue;
-        }
-        const answer = (await res.json()) as { replayed?: boolean; code?: string };
-        if (res.status >= 400) refused.push(`${res.status} ${answer.code} ${JSON.stringify(r.body)}`);
-        else if (answer.replayed && attempt > 1) stats.replayedAfterRetry += 1;
-        stats.answered += 1;
-        return;
-      }
+      const { res, attempt } = await postUntilAnswered(
+        `${url}/api/v1/workspaces/${workspaceId}${r.path}`,
+        { headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify(r.body), timeoutMs: 60_000 },
+        { attempted: () => void (stats.attempts += 1), failed: () => void (stats.failed += 1), maxDown: 2_000 },
+      );
+      const answer = (await res.json()) as { replayed?: boolean; code?: string };
+      if (res.status >= 400) refused.push(`${res.status} ${answer.code} ${JSON.stringify(r.body)}`);
+      else if (answer.replayed && attempt > 1) stats.replayedAfterRetry += 1;
+      stats.answered += 1;
     }
 
     let server: ServerProcess = spawnServer(env, tmp);

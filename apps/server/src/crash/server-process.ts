@@ -91,3 +91,35 @@ export async function freePort(): Promise<number> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * POSTs until the server gives an answer other than a 5xx or 429, the way a client retries across
+ * kills: a refused or reset connection (the server is down or was killed mid-request) and a 5xx /
+ * 429 are tried again after 50 ms, with the same body. `attempted` is called for every attempt,
+ * `failed` for every one tried again; more than `maxDown` refused connections end the test.
+ */
+export async function postUntilAnswered(
+  url: string,
+  request: { headers: Record<string, string>; body: string; timeoutMs: number },
+  counts: { attempted(): void; failed(): void; maxDown: number },
+): Promise<{ res: Response; attempt: number }> {
+  for (let attempt = 1; ; attempt++) {
+    counts.attempted();
+    let res: Response;
+    try {
+      res = await fetch(url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(request.timeoutMs) });
+    } catch {
+      counts.failed();
+      if (attempt > counts.maxDown) throw new Error("the server did not come back");
+      await sleep(50);
+      continue;
+    }
+    if (res.status >= 500 || res.status === 429) {
+      counts.failed();
+      await res.body?.cancel();
+      await sleep(50);
+      continue;
+    }
+    return { res, attempt };
+  }
+}
