@@ -133,21 +133,26 @@ export async function deleteCost(deps: CostDeps, ctx: WorkspaceContext, costId: 
 export interface CostShare {
   kind: CostKind;
   key: string;
-  /** Not rounded: the share of each entry's amount that falls on the days asked for. */
+  /** Whole minor units: the share of each entry's amount that falls on the days asked for. */
   amountMinor: number;
 }
 
 /**
- * Spreads each cost evenly over its days and keeps the days in [from, to]: a cost of 3,000 over
- * 30 days puts 100 on each day. Optionally per day (for the CAC sparkline).
+ * Spreads each cost evenly over its days, in whole minor units, and keeps the days in [from, to].
+ * Day i of an N-day cost of A gets ⌊A·(i+1)/N⌋ − ⌊A·i/N⌋: 3,000 over 30 days puts 100 on each
+ * day, 100 over 3 days puts 33, 33, 34. Shares of adjacent ranges add up exactly, so the daily
+ * sparkline sums to the period's total and no cent appears or vanishes at a period edge.
  */
 export function allocateCosts(rows: readonly AcquisitionCostDto[], from: string, to: string): CostShare[] {
   const out = new Map<string, CostShare>();
   for (const r of rows) {
-    const overlap = dayCount(r.from > from ? r.from : from, r.to < to ? r.to : to);
-    if (overlap <= 0) continue;
+    const first = dayCount(r.from, from > r.from ? from : r.from) - 1;
+    const last = dayCount(r.from, to < r.to ? to : r.to);
+    if (last <= first) continue;
+    const days = dayCount(r.from, r.to);
+    const upTo = (d: number) => Math.floor((r.amountMinor * d) / days);
+    const share = upTo(last) - upTo(first);
     const key = `${r.kind}\u0000${r.key}`;
-    const share = (r.amountMinor * overlap) / dayCount(r.from, r.to);
     const prev = out.get(key);
     if (prev) prev.amountMinor += share;
     else out.set(key, { kind: r.kind, key: r.key, amountMinor: share });

@@ -168,12 +168,16 @@ export function referenceMetrics(input: RefInput): RefMetrics {
     .filter((m) => inStore(input, m.store));
   const newIn = (p: KpiPeriod) => members.filter((m) => inPeriod(p, m.day)).length;
 
-  // Costs spread evenly over their days.
+  // Costs spread evenly over their days in whole minor units: day i of n gets ⌊A(i+1)/n⌋ − ⌊Ai/n⌋.
   const costOn = (d: string) =>
     input.costs
       .filter((c) => (input.store === null || c.storeId === input.store.id) && c.from <= d && d <= c.to)
-      .reduce((t, c) => t + c.amountMinor / (daysBetween(c.from, c.to) + 1), 0);
-  const costIn = (p: KpiPeriod) => Math.round(daysOf(p.from, p.to).reduce((t, d) => t + costOn(d), 0));
+      .reduce((t, c) => {
+        const n = daysBetween(c.from, c.to) + 1;
+        const i = daysBetween(c.from, d);
+        return t + Math.floor((c.amountMinor * (i + 1)) / n) - Math.floor((c.amountMinor * i) / n);
+      }, 0);
+  const costIn = (p: KpiPeriod) => daysOf(p.from, p.to).reduce((t, d) => t + costOn(d), 0);
 
   const survey = (p: KpiPeriod) => {
     const es = input.events.filter((e) => inStore(input, e.storeId) && inPeriod(p, localDay(e.ts, timeZone)));

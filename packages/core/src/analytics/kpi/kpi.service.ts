@@ -167,9 +167,9 @@ export async function computeMetrics(
 
   // Acquisition cost of each period, and per day for the sparkline.
   const costIn = (p: KpiPeriod) => allocateCosts(costRows, p.from, p.to);
-  const totalCost = (p: KpiPeriod) => Math.round(costIn(p).reduce((t, c) => t + c.amountMinor, 0));
+  const totalCost = (p: KpiPeriod) => costIn(p).reduce((t, c) => t + c.amountMinor, 0);
   const cost = { current: totalCost(cur), previous: totalCost(prev) };
-  const costSeries = dailySeries(cur, new Map(), () => 0).map((p) => ({ day: p.day, value: Math.round(allocateCosts(costRows, p.day, p.day).reduce((t, c) => t + c.amountMinor, 0)) }));
+  const costSeries = dailySeries(cur, new Map(), () => 0).map((p) => ({ day: p.day, value: allocateCosts(costRows, p.day, p.day).reduce((t, c) => t + c.amountMinor, 0) }));
   // No money spent: CAC is undefined rather than 0.
   const cacOf = (c: number, members: number) => (c === 0 ? null : ratio(c, members));
   const cac = { current: cacOf(cost.current, newMembers.current), previous: cacOf(cost.previous, newMembers.previous) };
@@ -248,8 +248,7 @@ export async function computeMetrics(
 
   const cacBreakdown: CacBreakdownDto[] = costIn(cur).map((c) => {
     const members = newRows.filter((r) => r.current && (c.kind === "channel" ? r.channel === c.key : r.campaign === c.key)).reduce((t, r) => t + r.count, 0);
-    const costMinor = Math.round(c.amountMinor);
-    return { kind: c.kind, key: c.key, costMinor, newMembers: members, cacMinor: ratio(costMinor, members) };
+    return { kind: c.kind, key: c.key, costMinor: c.amountMinor, newMembers: members, cacMinor: ratio(c.amountMinor, members) };
   });
   cacBreakdown.sort((a, b) => b.costMinor - a.costMinor || a.key.localeCompare(b.key));
   return { metrics, cacBreakdown };
@@ -279,7 +278,7 @@ async function roiRows(deps: KpiDeps, warehouse: Warehouse, ctx: WorkspaceContex
   }
   return [...rows.values()]
     .map((r) => {
-      const costMinor = Math.round(r.cost);
+      const costMinor = r.cost;
       return {
         kind: r.kind,
         key: r.key,
