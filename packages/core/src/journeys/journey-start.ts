@@ -73,7 +73,7 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
         await rows<{ entry_key: string }>(
           tx,
           sql`select entry_key from journey_runs where journey_id = ${journeyId}::uuid
-              and entry_key in (select jsonb_array_elements_text(${JSON.stringify([...new Set(mine.map((e) => e.entryKey))])}::jsonb))`,
+              and entry_key = any(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(mine.map((e) => e.entryKey))])}::jsonb)))`,
         )
       ).map((r) => r.entry_key),
     );

@@ -330,7 +330,7 @@ async function enterJourney(deps: JourneysDeps, ctx: WorkspaceContext, journeyId
   const keys = entries.map((e) => e.entryKey);
   const runs = await rows<{ id: string; entry_key: string; profile_id: string }>(
     deps.db,
-    sql`select id, entry_key, profile_id from journey_runs where journey_id = ${journeyId}::uuid and entry_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`,
+    sql`select id, entry_key, profile_id from journey_runs where journey_id = ${journeyId}::uuid and entry_key = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`,
   );
   const byKey = new Map(runs.map((r) => [r.entry_key, r]));
   return {

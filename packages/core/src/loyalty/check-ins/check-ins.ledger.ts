@@ -261,7 +261,7 @@ export async function recordEventCheckIns(tx: Db, workspaceId: string, settings:
     (
       await rows<{ idempotency_key: string }>(
         tx,
-        sql`select idempotency_key from check_ins where workspace_id = ${workspaceId}::uuid and idempotency_key in (select jsonb_array_elements_text(${keys}::jsonb))`,
+        sql`select idempotency_key from check_ins where workspace_id = ${workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${keys}::jsonb)))`,
       )
     ).map((r) => r.idempotency_key),
   );

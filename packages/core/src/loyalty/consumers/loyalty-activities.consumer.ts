@@ -153,8 +153,8 @@ async function readCounters(tx: Db, workspaceId: string, candidates: Candidate[]
   for (const r of await rows<{ rule_code: string; day: unknown; n: string | number; points: string | number }>(
     tx,
     sql`select rule_code, day, count(*) as n, sum(points) as points from activity_awards
-        where workspace_id = ${workspaceId}::uuid and rule_code in (select jsonb_array_elements_text(${codes}::jsonb))
-          and day in (select jsonb_array_elements_text(${JSON.stringify([...new Set(days)])}::jsonb)::date)
+        where workspace_id = ${workspaceId}::uuid and rule_code = any(array(select jsonb_array_elements_text(${codes}::jsonb)))
+          and day = any(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(days)])}::jsonb)::date))
         group by rule_code, day`,
   )) {
     add(capCounterKeys(r.rule_code, "", dayText(r.day)).ruleDay, Number(r.n), Number(r.points));

@@ -410,13 +410,13 @@ async function recordOutcomes(db: Db, clock: Clock, outcomes: readonly Outcome[]
     report.failed++;
     return { ...base, status: "failed", error };
   });
-  await db.execute(sql`with x as materialized (
-        select * from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-          as x(id uuid, attempt int, status text, reason text, due_at timestamptz, error text, delivery boolean, provider_id text, delivered_at timestamptz))
-      update messages m set status = x.status, due_at = x.due_at, error = x.error, reason = coalesce(x.reason, m.reason),
+  // Driven by the batch's rows: one primary-key lookup each (a CTE scanned once per message was quadratic).
+  await db.execute(sql`update messages m set status = x.status, due_at = x.due_at, error = x.error, reason = coalesce(x.reason, m.reason),
         provider_id = case when x.delivery then x.provider_id else m.provider_id end,
         delivered_at = case when x.delivery then x.delivered_at else m.delivered_at end
-      from x where m.id = any(${uuidArray(updates.map((u) => u.id))}) and m.id = x.id and m.status = 'sending' and m.attempts = x.attempt`);
+      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+        as x(id uuid, attempt int, status text, reason text, due_at timestamptz, error text, delivery boolean, provider_id text, delivered_at timestamptz)
+      where m.id = x.id and m.status = 'sending' and m.attempts = x.attempt`);
   for (const sample of report.latencies) options.onHandedOver?.(sample);
 }
 
