@@ -2,12 +2,13 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createCoreServices, loadEventsIntoWarehouse, refreshProfileSnapshot, systemClock, type Clock, type CoreServices } from "@siyu/core";
-import { openDatabase, openWarehouse, type Database, type Warehouse } from "@siyu/storage";
+import type { FastifyBaseLogger } from "fastify";
+import { DEFAULT_MAINTENANCE_OPTIONS, openDatabase, openWarehouse, type Database, type Warehouse } from "@siyu/storage";
 import { publicUrlOf, type SiyuConfig } from "./config";
 import { buildHttpServer, type App } from "./http/build-http-server";
 import { createMetricsRegistry, messageLatencyHistogram } from "./http/plugins/metrics.plugin";
 import { buildWorker, type Worker } from "./worker/build-worker";
-import { SCHEDULES } from "./worker/schedules";
+import { SCHEDULES, type Schedule } from "./worker/schedules";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 export const CONSOLE_DIST_DIR = resolve(here, "../../console/dist");
@@ -108,6 +109,7 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "segments.refresh_due", everyMs: 60_000, run: () => services.segments.refreshDue().then(() => {}) },
       // Badges and titles: each active badge is judged by its rule once per local day (checked hourly).
       { name: "loyalty.badges", everyMs: 60 * 60_000, run: () => services.badges.runDaily().then(() => {}) },
+      ...(database.kind === "pglite" && config.embeddedMaintenanceSeconds > 0 ? [embeddedMaintenance(database, config, app.log)] : []),
     ],
   });
   let closed = false;
@@ -125,6 +127,29 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       await worker?.stop();
       await warehouse.close();
       await database.close();
+    },
+  };
+}
+
+/**
+ * The embedded store's stand-in for autovacuum: tables that changed enough are vacuumed and analysed,
+ * so the planner knows their sizes and updated rows' old versions leave the indexes. A run still
+ * going when the next is due is not doubled.
+ */
+function embeddedMaintenance(database: Database, config: SiyuConfig, log: FastifyBaseLogger): Schedule {
+  let running = false;
+  return {
+    name: "database.embedded_maintenance",
+    everyMs: config.embeddedMaintenanceSeconds * 1000,
+    async run() {
+      if (running) return;
+      running = true;
+      try {
+        const done = await database.maintain({ ...DEFAULT_MAINTENANCE_OPTIONS, growth: config.embeddedMaintenanceGrowth });
+        if (done.length > 0) log.info({ tables: done }, "embedded store: tables vacuumed and analysed");
+      } finally {
+        running = false;
+      }
     },
   };
 }

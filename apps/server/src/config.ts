@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { AccessSettings, DEFAULT_GROUP_COMMIT_SETTINGS, IngestSettings } from "@siyu/core";
+import { DEFAULT_MAINTENANCE_OPTIONS } from "@siyu/storage";
 
 /**
  * Every setting of a Siyu process. This file is the only reader of process.env:
@@ -41,6 +42,13 @@ export const SiyuConfig = z.strictObject({
    * (group commit); calls beyond it wait for the next one.
    */
   groupCommitMaxBatch: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_GROUP_COMMIT_SETTINGS.maxBatch),
+  /**
+   * The embedded store has no autovacuum: this often, its tables that changed enough are vacuumed and
+   * analysed (0 turns it off). A PostgreSQL server's autovacuum does this itself.
+   */
+  embeddedMaintenanceSeconds: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** How much a table's size must have moved since its last analyse (a share of it) before it is processed again. */
+  embeddedMaintenanceGrowth: z.coerce.number().min(0.01).max(10).default(DEFAULT_MAINTENANCE_OPTIONS.growth),
 });
 export type SiyuConfig = z.infer<typeof SiyuConfig>;
 export type SiyuConfigInput = z.input<typeof SiyuConfig>;
@@ -63,6 +71,8 @@ export const ENV_KEYS = {
   SIYU_INGEST_BODY_LIMIT_BYTES: "ingestBodyLimitBytes",
   SIYU_MESSAGING_LEASE_SECONDS: "messagingLeaseSeconds",
   SIYU_GROUP_COMMIT_MAX_BATCH: "groupCommitMaxBatch",
+  SIYU_EMBEDDED_MAINTENANCE_SECONDS: "embeddedMaintenanceSeconds",
+  SIYU_EMBEDDED_MAINTENANCE_GROWTH: "embeddedMaintenanceGrowth",
 } as const satisfies Record<string, keyof SiyuConfig>;
 
 export const ACCESS_ENV_KEYS = {

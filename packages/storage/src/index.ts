@@ -1,5 +1,7 @@
 export { openDatabase, redact, MIGRATIONS_FOLDER } from "./postgres/database";
 export type { Database, DatabaseConfig, Db } from "./postgres/database";
+export { DEFAULT_MAINTENANCE_OPTIONS } from "./postgres/embedded-maintenance";
+export type { MaintainedTable, MaintenanceOptions } from "./postgres/embedded-maintenance";
 export { lockDataDir } from "./postgres/data-dir-lock";
 export type { DataDirLock } from "./postgres/data-dir-lock";
 export { openWarehouse, WAREHOUSE_MIGRATIONS_FOLDER } from "./warehouse/warehouse";

@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
+import { maintainTables, type MaintainedTable, type MaintenanceOptions } from "./embedded-maintenance";
 import { StorageError } from "../storage.errors";
 
 /**
@@ -29,6 +30,11 @@ export interface Database {
   /** Runs the schema migrations that have not run yet; safe to call on every start. */
   migrate(): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * Vacuums and analyses the tables that changed enough since their last analyse (the embedded
+   * store has no autovacuum); a PostgreSQL server's autovacuum does this itself, so there it does nothing.
+   */
+  maintain(options?: MaintenanceOptions): Promise<MaintainedTable[]>;
   close(): Promise<void>;
 }
 
@@ -71,6 +77,7 @@ async function openPglite(dataDir: string | null, template?: Blob): Promise<Data
       await client.query("select 1");
       return true;
     },
+    maintain: (options) => maintainTables(db, options),
     async close() {
       try {
         if (!client.closed) await client.close();
@@ -138,6 +145,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await pool.query("select 1");
       return true;
     },
+    maintain: async () => [],
     async close() {
       await pool.end();
     },
