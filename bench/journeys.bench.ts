@@ -9,11 +9,13 @@
  *    the rate the server actually took and how many events reached the outbox.
  * 2. Timers fired per second: N runs waiting on a one-minute wait that is already due (followed by a
  *    send), moved by runDueJourneyTimers in batches of 500 on a store with no worker.
- * 3. (--consumer-events N) The journeys.triggers consumer alone: N events of N new customers,
- *    already logged and projected on a store with no worker, consumed in its batches of 1,000 —
- *    the engine's share of trigger → outbox without HTTP, the projector or the worker's polls.
+ * 3. (--stage-events N) Each stage of the pipeline alone, on a store with no worker: N events of N
+ *    new customers ingested, then projected, read by the loyalty consumers, turned into runs and
+ *    outbox rows, delivered, loaded into the warehouse — each stage drained before the next, in
+ *    batches of --stage-batch. Its time per 1,000 events is the stage's share of what the one
+ *    connection has to do for each event at the live rate.
  *
- *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000 [--consumer-events 5000] [--statements]
+ *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000 [--stage-events 5000] [--statements]
  *
  * --statements times every SQL statement of the trigger phase and prints where the SQL time went.
  *
@@ -25,7 +27,7 @@ import { tmpdir, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CreateJourneyBody, MessagingSettings, type JourneyNode } from "@siyu/contracts";
-import { createCoreServices, fixedClock, newId, systemClock, systemContext, type CoreServices } from "@siyu/core";
+import { createCoreServices, fixedClock, loadEventsIntoWarehouse, newId, systemClock, systemContext, type CoreServices } from "@siyu/core";
 import type { Db } from "@siyu/storage";
 import { sql } from "@siyu/storage/orm";
 import { openStores, parseConfig, startSiyu } from "@siyu/server";
@@ -37,7 +39,9 @@ const { values: args } = parseArgs({
     rates: { type: "string", default: "1000,10000" },
     seconds: { type: "string", default: "10" },
     "timer-runs": { type: "string", default: "10000" },
-    "consumer-events": { type: "string", default: "0" },
+    /** Each stage of the pipeline alone on N events (ingest, projector, loyalty, journeys, dispatcher, warehouse), in batches of --stage-batch. */
+    "stage-events": { type: "string", default: "0" },
+    "stage-batch": { type: "string", default: "200" },
     /** Time every SQL statement of the trigger phase (PGlite) and print where the SQL time went. */
     statements: { type: "boolean", default: false },
     "drain-seconds": { type: "string", default: "300" },
@@ -49,7 +53,8 @@ const RATES = args.rates === "" ? [] : args.rates.split(",").map(Number);
 const ANSWER_SECONDS = Number(args["answer-seconds"]);
 const SECONDS = Number(args.seconds);
 const TIMER_RUNS = Number(args["timer-runs"]);
-const CONSUMER_EVENTS = Number(args["consumer-events"]);
+const STAGE_EVENTS = Number(args["stage-events"]);
+const STAGE_BATCH = Number(args["stage-batch"]);
 const DRAIN_SECONDS = Number(args["drain-seconds"]);
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const log = (line: string) => console.log(line);
@@ -242,7 +247,13 @@ async function timersPerSecond(runs: number) {
   }
 }
 
-async function consumerAlone(events: number) {
+/**
+ * Every stage of trigger → outbox → channel alone, in pipeline order, on a store with no worker: N
+ * events of N new customers are ingested in requests of `batch`, then each consumer is drained in
+ * batches of `batch` (the size a live server at the benchmark's rate works in) before the next one
+ * starts. Each stage's time per 1,000 events is its share of the CPU the live pipeline needs.
+ */
+async function stagesAlone(events: number, batch: number) {
   const dir = mkdtempSync(join(tmpdir(), "siyu-bench-journeys-"));
   try {
     const { workspaceId, config, stores, db } = await freshStore(dir);
@@ -250,26 +261,43 @@ async function consumerAlone(events: number) {
     const templateId = await inboxTemplate(services, workspaceId);
     const journeyId = await publish(services, workspaceId, { id: "t", type: "trigger", position: at, trigger: { kind: "event", event: "Bench Triggered", where: [], count: null } }, templateId, false);
     const runId = Date.now().toString(36);
-    for (let i = 0; i < events; i += 1000) {
-      const batch = Array.from({ length: Math.min(1000, events - i) }, (_, k) => ({
+    const stages: { name: string; seconds: number; batches: number }[] = [];
+    const timed = async (name: string, step: () => Promise<number>) => {
+      statementTimer?.reset();
+      statementTimer?.resume();
+      const t = performance.now();
+      let batches = 0;
+      while ((await step()) > 0) batches++;
+      stages.push({ name, seconds: (performance.now() - t) / 1000, batches });
+      statementTimer?.pause();
+      if (statementTimer) log(`  ${name}: ${fmt(statementTimer.totalMs(), 0)} ms of SQL in ${fmt(statementTimer.totalCalls())} statements\n${statementTimer.report(8)}`);
+    };
+    let next = 0;
+    await timed("ingest (append to the log)", async () => {
+      if (next >= events) return 0;
+      const list = Array.from({ length: Math.min(batch, events - next) }, (_, k) => ({
         type: "track",
-        messageId: `c-${runId}-${i + k}`,
-        userId: `c-${runId}-u${i + k}`,
+        messageId: `c-${runId}-${next + k}`,
+        userId: `c-${runId}-u${next + k}`,
         event: "Bench Triggered",
-        properties: { n: i + k },
+        properties: { n: next + k },
         timestamp: new Date().toISOString(),
       }));
-      await services.ingest(workspaceId, batch);
-    }
-    while ((await services.projectNextBatch()) > 0);
-    const t = performance.now();
-    let batches = 0;
-    while ((await services.journeyTriggersNextBatch()) > 0) batches++;
-    const seconds = (performance.now() - t) / 1000;
-    const queued = (await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from messages where journey_id = ${journeyId}::uuid`))[0]?.n ?? 0;
+      next += list.length;
+      await services.ingest(workspaceId, list);
+      return list.length;
+    });
+    await timed("profiles.projector", () => services.projectNextBatch(batch));
+    await timed("loyalty.orders", () => services.loyaltyNextBatch(batch));
+    await timed("loyalty.tasks", () => services.tasksNextBatch(batch));
+    await timed("loyalty.activities", () => services.loyaltyActivitiesNextBatch(batch));
+    await timed("journeys.triggers", () => services.journeyTriggersNextBatch(batch));
+    await timed("messaging.dispatcher", () => services.messaging.dispatchNextBatch(batch, { publicUrl: "http://127.0.0.1", leaseMs: 60_000 }).then((r) => r.taken));
+    await timed("warehouse.loader", () => loadEventsIntoWarehouse({ db, warehouse: stores.warehouse, batchSize: batch }).then((n) => (n < batch ? 0 : n)));
+    const queued = (await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from messages where journey_id = ${journeyId}::uuid and status = 'delivered'`))[0]?.n ?? 0;
     await stores.warehouse.close();
     await stores.database.close();
-    return { events, batches, queued, seconds };
+    return { events, batch, stages, queued };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -294,12 +322,12 @@ async function main() {
         `entering them through the service took ${t.enterSeconds.toFixed(1)} s (${fmt(t.runs / t.enterSeconds)} runs/s); load average ${loadavg()[0]!.toFixed(2)}`,
     );
   }
-  if (CONSUMER_EVENTS > 0) {
-    const c = await consumerAlone(CONSUMER_EVENTS);
-    log(
-      `journeys.triggers alone: ${fmt(c.events)} projected events in ${c.batches} batches in ${c.seconds.toFixed(1)} s → ${fmt(c.events / c.seconds)} events/s, ` +
-        `${fmt((c.seconds * 1000) / c.batches)} ms per batch (${fmt(c.queued)} messages queued); load average ${loadavg()[0]!.toFixed(2)}`,
-    );
+  if (STAGE_EVENTS > 0) {
+    const r = await stagesAlone(STAGE_EVENTS, STAGE_BATCH);
+    const total = r.stages.reduce((t, st) => t + st.seconds, 0);
+    log(`each stage alone: ${fmt(r.events)} events of new customers in batches of ${r.batch} (${fmt(r.queued)} messages delivered); load average ${loadavg()[0]!.toFixed(2)}`);
+    for (const st of r.stages) log(`  ${st.name.padEnd(28)} ${fmt((st.seconds * 1000 * 1000) / r.events, 1).padStart(7)} ms per 1,000 events  ${fmt(st.batches).padStart(4)} batches  ${fmt((100 * st.seconds) / total, 1).padStart(5)} %`);
+    log(`  ${"all stages".padEnd(28)} ${fmt((total * 1000 * 1000) / r.events, 1).padStart(7)} ms per 1,000 events → at most ${fmt(r.events / total)} events/s on one connection`);
   }
 }
 
