@@ -105,7 +105,7 @@ describe(`journey runs follow merges (${process.env.DATABASE_URL_TEST ? "postgre
     expect(run!.goal_reached_at).not.toBeNull();
     expect(await stepsOf(database.db, run!.id)).toEqual(["t:entered", "w:waiting", "thanks:queued", "points:awarded", "bought:exit"]);
     expect(await messages(id)).toEqual([{ run_id: run!.id, profile_id: survivor, node_id: "thanks" }]);
-    const points = await rows<{ profile_id: string; delta: number }>(database.db, sql`select profile_id, delta from points_entries where idempotency_key like ${`journey:${run!.id}:%`}`);
+    const points = await rows<{ profile_id: string; delta: number }>(database.db, sql`select profile_id, delta::int as delta from points_entries where idempotency_key like ${`journey:${run!.id}:%`}`);
     expect(points).toEqual([{ profile_id: survivor, delta: 10 }]);
     expect((await services.points.balance(ctx, survivor)).available).toBe(10);
     expect((await services.journeys.report(ctx, id)).goalReached).toBe(1);
