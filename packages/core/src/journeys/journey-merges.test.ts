@@ -5,7 +5,7 @@ import type { CoreServices } from "../services";
 import { fixedClock } from "../shared/clock";
 import { systemContext } from "../shared/context";
 import { rows } from "../shared/sql-rows";
-import { edge, fakeTemplates, journeyServices, liveJourney, newWorkspace, node, stepsOf } from "./journeys.test-helpers";
+import { edge, fakeTemplates, journeyServices, liveJourney, newWorkspace, node, sendEvents, stepsOf } from "./journeys.test-helpers";
 
 // OneID merges customer B into A: B's runs carry on as A's (A's events wake them, A's orders count
 // for their goals, later steps reach A), unless A is inside the journey already — then B's run exits.
@@ -24,15 +24,9 @@ afterAll(async () => {
   await database?.close();
 });
 
-let n = 0;
-async function send(ws: string, items: Record<string, unknown>[]) {
-  const result = await services.ingest(ws, items.map((m) => ({ messageId: `jm-${++n}`, timestamp: clock.now().toISOString(), type: "track", ...m })));
-  expect(result.errors ?? []).toEqual([]);
-  while ((await services.projectNextBatch()) > 0);
-  while ((await services.journeyTriggersNextBatch()) > 0);
-}
+const send = (ws: string, items: Record<string, unknown>[]) => sendEvents(services, clock, ws, items);
 
-/** The live profile a userId / anonymousId belongs to, and every profile that was merged into it. */
+/** The profile an identifier (userId, anonymousId) belongs to now. */
 async function profileOf(ws: string, identifier: { type: string; value: string }) {
   const [found] = await services.identity.profilesOfIdentifiers(ws, [identifier]);
   return (found as { profileId: string }).profileId;
