@@ -379,6 +379,10 @@ describe(`journey engine (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite
     const sent = await rows<{ run_id: string; profile_id: string }>(database.db, sql`select run_id, profile_id from messages where journey_id = ${id}::uuid`);
     expect(new Map(sent.map((m) => [m.run_id, m.profile_id]))).toEqual(new Map([[ra!.id, c], [re!.id, e]]));
     expect(sent).toHaveLength(2);
+    // An API entry by an old id enters the end of its chain.
+    const other = await liveJourney(services, ws, [node.api(), node.exit()], [edge("t", "end")]);
+    expect((await enter(ws, other, [a])).items).toMatchObject([{ profileId: a, status: "started" }]);
+    expect((await runsOf(database.db, other)).map((r) => r.profile_id)).toEqual([c]);
   });
 });
 
