@@ -52,7 +52,7 @@ import { createMemberTokensService, type MemberTokensService } from "./member-to
 import { createExploreService, type ExploreService } from "./analytics/explore";
 import { createKpiService, type KpiService } from "./analytics/kpi";
 import { createMessagingService, enabledChannels, templateFacts, type MessagingService } from "./messaging";
-import { createJourneysService, createJourneyTriggerJobs, journeyEffects, type JourneyTriggerJobs, runDueJourneyTimers, runJourneyTriggersBatch, type JourneysService, type JourneyTemplateLookup } from "./journeys";
+import { createJourneysService, createJourneyTriggerJobs, followMerges, journeyEffects, type JourneyTriggerJobs, runDueJourneyTimers, runJourneyTriggersBatch, type JourneysService, type JourneyTemplateLookup } from "./journeys";
 
 export interface CoreSettings {
   access: AccessSettings;
@@ -166,6 +166,8 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     clock,
     identitySettings: (ws: string, on: Db = db) => identitySettings.get(ws, on),
     currencyOf: (ws: string, on: Db = db) => currencyOf.get(ws, on),
+    // Journey runs follow a merged customer to the survivor.
+    onMerged: (tx: Db, ws: string, mergedIds: readonly string[], now: Date) => followMerges(tx, now, ws, mergedIds),
   };
   const importSettings = deps.settings.imports ?? DEFAULT_IMPORT_SETTINGS;
   const profiles = createProfilesService({ db, clock });

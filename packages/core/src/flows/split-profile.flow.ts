@@ -6,6 +6,8 @@ export function splitProfileMerge(services: CoreServices, ctx: WorkspaceContext,
   return services.transaction(async (tx) => {
     const change = await tx.identity.splitMerge(ctx, mergeId);
     await tx.profiles.refresh(ctx.workspaceId, change);
+    // Judging the identifiers again can leave a profile empty, absorbed by another: its runs follow.
+    await tx.journeys.followMerges(ctx.workspaceId, change.absorbed.map(([from]) => from));
     return change;
   });
 }

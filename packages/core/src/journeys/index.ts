@@ -2,6 +2,7 @@ export { createJourneysService } from "./journeys.service";
 export type { JourneysService, JourneysDeps, JourneyTemplateLookup, JourneyReferences } from "./journeys.service";
 export { startRuns } from "./journey-start";
 export { advanceRun } from "./journey-advance";
+export { followMerges } from "./journey-merges";
 export { VersionCache } from "./journey-engine-context";
 export { liveJourneys, type LiveJourneyTrigger } from "./live-journeys";
 export type { JourneyEntry, StartRunsResult } from "./journey-start";

@@ -11,6 +11,7 @@ import { rows } from "../shared/sql-rows";
 import { edgeTarget } from "./graph-validation";
 import { act, type ActionBatch } from "./journey-actions";
 import type { EngineContext, JourneyRunRow, LoadedVersion } from "./journey-engine-context";
+import { rehomeMergedRuns } from "./journey-merges";
 import { filtersMatch, nextLocalTime, splitBranch } from "./journey-rules";
 import { journeyRuns } from "./journeys.schema";
 
@@ -42,8 +43,6 @@ interface Walked {
 
 /** What the runs of one batch share while they are walked. */
 interface Batch extends ActionBatch {
-  /** Runs whose customer was merged into another profile. */
-  merged: Set<string>;
   /** Steps already written per `${runId} ${nodeId}` (action nodes of runs that had taken steps). */
   visits: Map<string, number>;
 }
@@ -65,14 +64,13 @@ export async function advanceRun(tx: Db, now: Date, run: JourneyRunRow, resume: 
  * one steps insert, one outbox insert, one run update. A step number already taken (a replay from
  * a stale copy of a run) makes the whole call throw. Returns the runs as written, in input order.
  */
-export async function advanceRuns(tx: Db, now: Date, items: readonly RunToMove[], engine: EngineContext): Promise<JourneyRunRow[]> {
-  if (items.length === 0) return [];
+export async function advanceRuns(tx: Db, now: Date, given: readonly RunToMove[], engine: EngineContext): Promise<JourneyRunRow[]> {
+  if (given.length === 0) return [];
+  // A run of a customer merged into another carries on as the survivor's (or exits when the survivor is inside already).
+  const current = await rehomeMergedRuns(tx, now, given.map((i) => i.run));
+  const items = given.map((item, i) => ({ ...item, run: current[i]! }));
   const versions = new Map<string, LoadedVersion | null>();
   for (const { run } of items) versions.set(`${run.journeyId}:${run.version}`, await engine.cache.get(tx, run.journeyId, run.version));
-  const profileIds = [...new Set(items.map((i) => i.run.profileId))];
-  const merged = new Set(
-    (await rows<{ id: string }>(tx, sql`select id from profiles where id = any(${`{${profileIds.join(",")}}`}::uuid[]) and merged_into is not null`)).map((r) => r.id),
-  );
   // Repeated visits key their effects by step: the steps already written, for runs that have some.
   const visits = new Map<string, number>();
   const actionNodes = new Set<string>();
@@ -94,7 +92,7 @@ export async function advanceRuns(tx: Db, now: Date, items: readonly RunToMove[]
     );
     for (const r of counted) visits.set(`${r.run_id} ${r.node_id}`, r.n);
   }
-  const batch: Batch = { tx, now, engine, merged, visits, messages: [], sentToday: new Map() };
+  const batch: Batch = { tx, now, engine, visits, messages: [], sentToday: new Map() };
   const walked: Walked[] = [];
   for (const { run, resume } of items) walked.push(await walk(batch, versions.get(`${run.journeyId}:${run.version}`) ?? null, run, resume));
 
@@ -140,8 +138,9 @@ async function walk(batch: Batch, v: LoadedVersion | null, run: JourneyRunRow, r
     steps,
     after: { ...run, stepCount, context, updatedAt: now, dueAt: null, waitEvent: null, waitWhere: null, ...patch },
   });
+  // Exited on the way in: its customer was merged into one already inside the journey.
+  if (run.status !== "active") return { run, steps, after: run };
   if (!v) return finish({ status: "failed", endedAt: now, error: "The journey version is gone." });
-  if (batch.merged.has(run.profileId)) return finish({ status: "exited", endedAt: now, error: "The customer was merged into another profile." });
 
   let nodeId: string | null = resume === null ? v.triggerId : run.currentNodeId ? edgeTarget(v.graph, run.currentNodeId, resume) : null;
   const step = (nodeId: string, outcome: string, detail: Record<string, unknown> = {}) => {

@@ -11,6 +11,7 @@ import { advanceRun, advanceRuns } from "./journey-advance";
 import { VersionCache } from "./journey-engine-context";
 import { startRuns, type JourneyEntry } from "./journey-start";
 import { journeyEffects, type JourneyEffects } from "./journey-effects";
+import { followMerges } from "./journey-merges";
 import { runDueJourneyTimers } from "./journey-timers.job";
 import { journeyRuns } from "./journeys.schema";
 import { edge, fakeTemplates, journeyServices, liveJourney, messagesOf, newProfile, newWorkspace, node, runsOf, stepsOf } from "./journeys.test-helpers";
@@ -76,7 +77,7 @@ interface Customer {
  * t → big? (trigger total ≥ 100) —no→ small (exit)
  *        —yes→ ab split: a → sa (send) → pts (points) → w (10 min) → held? —yes→ end; —no→ cpn (coupon) → pts (again: keyed by step)
  *                         b → ev (wait for Order Completed, 30 min) —timeout→ sb (send) → end
- * with a daily send limit; merged customers exit at their next move.
+ * with a daily send limit; merged customers' runs become the survivor's (one of them active at most).
  */
 async function scenario(customers: Customer[], dailySendLimit: number | null) {
   clock.set("2026-07-08T04:00:00Z");
@@ -146,8 +147,12 @@ async function scenario(customers: Customer[], dailySendLimit: number | null) {
   expect(batched).toEqual(single);
   await database.db.transaction((tx) => startRuns(tx, now, entries, engine()));
 
-  // Some customers are merged into another profile before their runs move on.
-  for (const [i, c] of customers.entries()) if (c.merged) await database.db.execute(sql`update profiles set merged_into = ${into}::uuid where id = ${profiles[i]}::uuid`);
+  // Some customers are merged into another profile before their runs move on (followed, as the projector does).
+  const merged = profiles.filter((_, i) => customers[i]!.merged);
+  await database.db.transaction(async (tx) => {
+    for (const p of merged) await tx.execute(sql`update profiles set merged_into = ${into}::uuid where id = ${p}::uuid`);
+    await followMerges(tx, now, ws, merged);
+  });
 
   // Timers, four passes 10 minutes apart: the due runs moved together vs one by one.
   for (let pass = 0; pass < 4; pass++) {
@@ -172,24 +177,31 @@ async function scenario(customers: Customer[], dailySendLimit: number | null) {
     expect(together).toEqual(oneByOne);
     await database.db.transaction(async (tx) => void (await advanceRuns(tx, at, await due(tx), engine())));
   }
-  return { ws, id, profiles };
+  return { ws, id, profiles, into };
 }
 
 describe(`journey engine, batches (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
   it("a batch of runs through every kind of node ends exactly as moving them one by one", { timeout: 120_000 }, async () => {
     const customers: Customer[] = Array.from({ length: 30 }, (_, i) => ({ total: i % 5 === 0 ? 50 : 150, merged: i % 7 === 3 }));
-    const { id, profiles } = await scenario(customers, 8);
-    const runs = await runsOf(database.db, id);
-    const byProfile = new Map(runs.map((r) => [r.profile_id, r]));
-    const paths = await Promise.all(profiles.map(async (p) => (await stepsOf(database.db, byProfile.get(p)!.id)).join(" ")));
+    const { id, profiles, into } = await scenario(customers, 8);
+    const runs = await rows<{ id: string; entry_key: string; profile_id: string; status: string; error: string | null }>(
+      database.db,
+      sql`select id, entry_key, profile_id, status, error from journey_runs where journey_id = ${id}::uuid`,
+    );
+    const byEntry = new Map(runs.map((r) => [r.entry_key, r]));
+    const paths = await Promise.all(profiles.map(async (_, i) => (await stepsOf(database.db, byEntry.get(`api:${i}`)!.id)).join(" ")));
     // The batch went through every branch (the comparison above is not vacuous).
     expect(paths.filter((p) => p.endsWith("small:exit")).length).toBe(6);
     expect(paths.some((p) => p.includes("ab:branch:a") && p.includes("cpn:issued") && p.endsWith("held:yes end:exit"))).toBe(true);
     // Branch a sends at entry, branch b when its wait times out: past the limit of 8, journey_limit.
     expect(paths.some((p) => p.includes("ab:branch:b") && p.endsWith("ev:waiting sb:journey_limit end:exit"))).toBe(true);
-    const merged = customers.flatMap((c, i) => (c.merged && c.total > 100 ? [byProfile.get(profiles[i]!)!] : []));
-    expect(merged.length).toBeGreaterThan(0);
-    expect(merged.every((r) => r.status === "exited")).toBe(true);
+    // Merged customers' runs are the survivor's; of those still inside at the merge, the oldest stays, the others exit.
+    const merged = customers.flatMap((c, i) => (c.merged ? [byEntry.get(`api:${i}`)!] : []));
+    expect(merged.every((r) => r.profile_id === into)).toBe(true);
+    const inside = customers.flatMap((c, i) => (c.merged && c.total > 100 ? [byEntry.get(`api:${i}`)!] : []));
+    expect(inside.length).toBeGreaterThan(1);
+    expect(inside.filter((r) => r.status === "exited").length).toBe(inside.length - 1);
+    expect(inside.filter((r) => r.status === "exited").every((r) => r.error?.includes("who was already in this journey"))).toBe(true);
     // Eight messages in all (the limit), each key once; a second visit to pts is keyed by its step.
     const msgs = await messagesOf(database.db, id);
     expect(msgs).toHaveLength(8);

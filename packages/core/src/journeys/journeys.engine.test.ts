@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreServices } from "../services";
 import { fixedClock } from "../shared/clock";
 import { systemContext } from "../shared/context";
-import { newId } from "../shared/ids";
 import { rows } from "../shared/sql-rows";
 import { advanceRun } from "./journey-advance";
 import { VersionCache } from "./journey-engine-context";
@@ -351,17 +350,39 @@ describe(`journey engine (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite
     await expect(services.journeys.resume(ctx, id)).rejects.toMatchObject({ code: "journeys.wrong_status" });
   });
 
-  it("a run of a customer merged into another exits instead of failing", async () => {
+  it("a run of a customer merged without the merge being followed carries on as the survivor's at its next move, down the whole chain", async () => {
     clock.set("2026-07-08T04:00:00Z");
     const ws = await newWorkspace(services);
-    const [a, b] = [await newProfile(database.db, ws), await newProfile(database.db, ws)];
-    const id = await liveJourney(services, ws, [node.api(), node.wait("w", { kind: "duration", minutes: 5 }), node.exit()], [edge("t", "w"), edge("w", "end")]);
-    await enter(ws, id, [a]);
+    const sms = templates.add("sms");
+    const [a, b, c, d, e] = [await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws)];
+    const id = await liveJourney(
+      services,
+      ws,
+      [node.api(), node.wait("w", { kind: "duration", minutes: 5 }), node.action("send", { kind: "send", channel: "sms", templateId: sms }), node.exit()],
+      [edge("t", "w"), edge("w", "send"), edge("send", "end")],
+    );
+    await enter(ws, id, [a, d, e]);
+    const entered = await runsOf(database.db, id);
+    const [ra, rd, re] = [a, d, e].map((p) => entered.find((r) => r.profile_id === p)!);
+    // Merged outside the projector (as merges made before runs followed them): a → b → c, and d into e, who is inside too.
     await database.db.execute(sql`update profiles set merged_into = ${b}::uuid where id = ${a}::uuid`);
+    await database.db.execute(sql`update profiles set merged_into = ${c}::uuid where id = ${b}::uuid`);
+    await database.db.execute(sql`update profiles set merged_into = ${e}::uuid where id = ${d}::uuid`);
     clock.advance(5 * MIN);
     await drainTimers();
-    expect((await runsOf(database.db, id))[0]).toMatchObject({ status: "exited" });
-    expect(newId()).toBeTruthy();
+    const after = new Map((await runsOf(database.db, id)).map((r) => [r.id, r]));
+    expect(after.get(ra!.id)).toMatchObject({ profile_id: c, status: "completed" });
+    expect(after.get(re!.id)).toMatchObject({ profile_id: e, status: "completed" });
+    expect(after.get(rd!.id)).toMatchObject({ profile_id: e, status: "exited" });
+    expect(await stepsOf(database.db, rd!.id)).toEqual(["t:entered", "w:waiting"]);
+    // Each message once, to the survivor.
+    const sent = await rows<{ run_id: string; profile_id: string }>(database.db, sql`select run_id, profile_id from messages where journey_id = ${id}::uuid`);
+    expect(new Map(sent.map((m) => [m.run_id, m.profile_id]))).toEqual(new Map([[ra!.id, c], [re!.id, e]]));
+    expect(sent).toHaveLength(2);
+    // An API entry by an old id enters the end of its chain.
+    const other = await liveJourney(services, ws, [node.api(), node.exit()], [edge("t", "end")]);
+    expect((await enter(ws, other, [a])).items).toMatchObject([{ profileId: a, status: "started" }]);
+    expect((await runsOf(database.db, other)).map((r) => r.profile_id)).toEqual([c]);
   });
 });
 

@@ -17,6 +17,7 @@ import {
   type SegmentRule,
 } from "@siyu/contracts";
 import { appendAuditEntry } from "../audit";
+import { resolveLiveProfiles } from "../profiles";
 import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 import { DomainError } from "../shared/domain-error";
@@ -27,6 +28,7 @@ import { VersionCache } from "./journey-engine-context";
 import { startRuns, type JourneyEntry, type StartRunsResult } from "./journey-start";
 import type { JourneyEffects } from "./journey-effects";
 import { journeyReport } from "./journey-report";
+import { followMerges } from "./journey-merges";
 import { liveJourneys } from "./live-journeys";
 import { completeTask, listTasks } from "./journey-tasks";
 import { journeyErrors } from "./journeys.errors";
@@ -82,6 +84,8 @@ export function createJourneysService(deps: JourneysDeps) {
     startRuns: (tx: Db, now: Date, entries: readonly JourneyEntry[]): Promise<StartRunsResult> => startRuns(tx, now, entries, engine()),
     /** The live journeys triggered by one of `kinds` (for the trigger sources), read in the caller's transaction. */
     liveJourneys,
+    /** Moves the journey runs of customers just merged into others to their survivors (for flows that merge). */
+    followMerges: (workspaceId: string, mergedIds: readonly string[]) => followMerges(db, clock.now(), workspaceId, mergedIds),
   };
 }
 export type JourneysService = ReturnType<typeof createJourneysService>;
@@ -303,11 +307,8 @@ async function enterJourney(deps: JourneysDeps, ctx: WorkspaceContext, journeyId
   const trigger = JourneyGraph.parse(v!.graph).nodes.find((n) => n.type === "trigger");
   if (trigger?.type !== "trigger" || trigger.trigger.kind !== "api") throw journeyErrors.error("journeys.not_api_triggered", "Only a journey with an api trigger takes entries through the API.");
   const ids = [...new Set(body.entries.map((e) => e.profileId))];
-  const found = await rows<{ id: string; merged_into: string | null }>(
-    deps.db,
-    sql`select id, merged_into from profiles where workspace_id = ${ctx.workspaceId}::uuid and id = any(${`{${ids.join(",")}}`}::uuid[])`,
-  );
-  const liveOf = new Map(found.map((p) => [p.id, p.merged_into ?? p.id]));
+  // A merged customer's old id enters the survivor (the end of the chain of merges).
+  const liveOf = await resolveLiveProfiles(deps.db, ctx.workspaceId, ids);
   const unknown = body.entries.findIndex((e) => !liveOf.has(e.profileId));
   if (unknown >= 0) throw journeyErrors.error("journeys.unknown_profile", `entries.${unknown}.profileId: no such customer.`, { path: ["entries", unknown, "profileId"] });
   const now = deps.clock.now();

@@ -1,6 +1,7 @@
 import { CreateJourneyBody, CreateWorkspaceBody, type Channel, type JourneyEdge, type JourneyInput, type JourneyNode } from "@siyu/contracts";
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
+import { expect } from "vitest";
 import { DEFAULT_ACCESS_SETTINGS } from "../access";
 import { createCoreServices, type CoreServices } from "../services";
 import type { Clock } from "../shared/clock";
@@ -79,4 +80,16 @@ export async function messagesOf(db: Db, journeyId: string) {
 
 export async function stepsOf(db: Db, runId: string) {
   return (await rows<{ node_id: string; outcome: string }>(db, sql`select node_id, outcome from journey_steps where run_id = ${runId}::uuid order by step_no`)).map((s) => `${s.node_id}:${s.outcome}`);
+}
+
+let logged = 0;
+/**
+ * Logs track messages (timestamped now unless given) and runs the projector, then the journeys
+ * trigger consumer (unless `triggers` is false: the consumer is behind), until idle.
+ */
+export async function sendEvents(services: CoreServices, clock: Clock, ws: string, items: Record<string, unknown>[], { triggers = true } = {}) {
+  const result = await services.ingest(ws, items.map((m) => ({ messageId: `journey-test-${++logged}`, timestamp: clock.now().toISOString(), type: "track", ...m })));
+  expect(result.errors ?? []).toEqual([]);
+  while ((await services.projectNextBatch()) > 0);
+  while (triggers && (await services.journeyTriggersNextBatch()) > 0);
 }

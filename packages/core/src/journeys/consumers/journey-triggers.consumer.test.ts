@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
-import { edge, fakeTemplates, journeyServices, liveJourney, messagesOf, newWorkspace, node, runsOf, stepsOf } from "../journeys.test-helpers";
+import { edge, fakeTemplates, journeyServices, liveJourney, messagesOf, newWorkspace, node, runsOf, sendEvents, stepsOf } from "../journeys.test-helpers";
 
 let database: TestDatabase;
 let services: CoreServices;
@@ -19,13 +19,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-let n = 0;
-async function send(ws: string, items: Record<string, unknown>[]) {
-  const result = await services.ingest(ws, items.map((m) => ({ messageId: `jt-${++n}`, timestamp: clock.now().toISOString(), type: "track", ...m })));
-  expect(result.errors ?? []).toEqual([]);
-  while ((await services.projectNextBatch()) > 0);
-  while ((await services.journeyTriggersNextBatch()) > 0);
-}
+const send = (ws: string, items: Record<string, unknown>[]) => sendEvents(services, clock, ws, items);
 async function profileOf(ws: string, userId: string) {
   return (await services.profiles.list(systemContext(ws), { limit: 5, q: userId }, await services.identity.settings(ws))).items[0]!.id;
 }
@@ -165,11 +159,7 @@ describe(`journeys trigger consumer (${process.env.DATABASE_URL_TEST ? "postgres
     clock.set("2026-07-09T04:00:00Z");
     const ws = await newWorkspace(services);
     // Only ingested and projected: the trigger consumer is behind.
-    const ingestOnly = async (items: Record<string, unknown>[]) => {
-      const result = await services.ingest(ws, items.map((m) => ({ messageId: `jt-${++n}`, timestamp: clock.now().toISOString(), type: "track", ...m })));
-      expect(result.errors ?? []).toEqual([]);
-      while ((await services.projectNextBatch()) > 0);
-    };
+    const ingestOnly = (items: Record<string, unknown>[]) => sendEvents(services, clock, ws, items, { triggers: false });
     await ingestOnly([{ userId: "before", event: "Cart Added" }]);
     clock.advance(HOUR);
     const body = (event: string) => ({ name: "Cart", graph: { nodes: [node.event(event), node.exit()], edges: [edge("t", "end")] } });

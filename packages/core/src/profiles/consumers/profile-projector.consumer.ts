@@ -12,6 +12,11 @@ export interface ProjectorDeps {
   /** Read through `db`: inside the projector that is its transaction. */
   identitySettings(workspaceId: string, db: Db): Promise<IdentitySettings>;
   currencyOf(workspaceId: string, db: Db): Promise<string>;
+  /**
+   * Told, in the projector's transaction, which profiles the batch merged into others (each now
+   * points at its survivor), so state other modules keep per customer follows the survivor.
+   */
+  onMerged(tx: Db, workspaceId: string, mergedIds: readonly string[], now: Date): Promise<void>;
 }
 
 /**
@@ -125,6 +130,7 @@ async function projectWorkspace(tx: Db, workspaceId: string, events: LoggedEvent
   const fresh = new Map([...resolved.freshProfiles].map(([id, members]) => [id, members.filter((m) => m.type === "phone").map((m) => m.value)]));
   const recompute = [...resolved.affectedProfiles].filter((id) => !fresh.has(id));
   await repo.writeProfiles(tx, workspaceId, { recompute, fresh, deltas: deltas.values(), live: resolved.liveProfiles, absorbed: resolved.absorbed }, now);
+  if (resolved.absorbed.size > 0) await deps.onMerged(tx, workspaceId, [...resolved.absorbed.keys()], now);
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {
