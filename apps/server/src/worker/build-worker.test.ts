@@ -58,9 +58,31 @@ describe("the worker's consumer loops", () => {
       const batches = projected;
       await until(() => projected >= batches + 5, 2_000);
       expect(bystander.took).toHaveLength(0);
-      // A kick (new events logged) still wakes every consumer.
+      // A kick (new events logged) wakes every consumer that follows nobody.
       worker.kick();
       expect(await until(() => bystander.took.length === 1, 2_000)).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("leaves a kick's new events to the leader: its followers wake when it has handled them", async () => {
+    const leader = backlog("profiles.projector");
+    const follower = backlog("journeys.triggers", "profiles.projector");
+    const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [leader.loop, follower.loop], pollMs: 60_000 });
+    worker.start();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      // The follower has something, but nothing new reached its leader: a kick is not its business.
+      follower.add(1);
+      worker.kick();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(follower.took).toHaveLength(0);
+      // New events: the kick wakes the leader, whose batch wakes the follower.
+      leader.add(2);
+      worker.kick();
+      expect(await until(() => follower.took.length === 1, 2_000)).toBe(true);
+      expect(follower.took[0]!).toBeGreaterThanOrEqual(leader.took[0]!);
     } finally {
       await worker.stop();
     }

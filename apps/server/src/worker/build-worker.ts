@@ -17,7 +17,7 @@ export interface ConsumerLoop {
 export interface Worker {
   start(): void;
   stop(): Promise<void>;
-  /** New work arrived: run the consumers now rather than at their next poll. */
+  /** New work arrived: run the consumers now rather than at their next poll (those behind another when it has handled it). */
   kick(): void;
   runOnce(name: string): Promise<void>;
   /** Runs every consumer until none has anything left (tests, CLI imports). */
@@ -102,7 +102,8 @@ export function buildWorker(deps: {
       await Promise.all(loops.splice(0));
     },
     kick() {
-      for (const wake of [...wakers.values()]) wake();
+      // A consumer behind another is woken by that one once it has handled the new work.
+      for (const consumer of consumers) if (!consumer.after) wakers.get(consumer.name)?.();
     },
     async runOnce(name) {
       const schedule = schedules.find((s) => s.name === name);

@@ -19,20 +19,12 @@ export interface ConsumeOptions {
 
 export async function consumeEventBatch(db: Db, consumer: string, limit: number, handle: EventHandler, options: ConsumeOptions = {}): Promise<number> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`
-      insert into events_consumer_offsets (consumer, position, updated_at) values (${consumer}, 0, now())
-      on conflict (consumer) do nothing`);
     // The row lock also keeps two workers from running the same consumer at once.
-    const offset = (await tx.execute(sql`
-      select position from events_consumer_offsets where consumer = ${consumer} for update`)) as unknown as {
-      rows: { position: string | number }[];
-    };
-    const position = Number(offset.rows[0]?.position ?? 0);
-    let events = await readEventsAfter(tx, position, limit);
-    if (options.upTo) {
-      const max = await options.upTo(tx);
-      events = events.filter((e) => e.seq <= max);
-    }
+    const position = (await lockOffset(tx, consumer)) ?? (await createOffset(tx, consumer));
+    // A consumer behind another reads only what that one has handled (none of its read is thrown away).
+    const upTo = options.upTo ? await options.upTo(tx) : null;
+    if (upTo !== null && upTo <= position) return 0;
+    const events = await readEventsAfter(tx, position, limit, upTo);
     if (events.length === 0) return 0;
     await handle(tx, events);
     await tx.execute(sql`
@@ -40,6 +32,19 @@ export async function consumeEventBatch(db: Db, consumer: string, limit: number,
       where consumer = ${consumer}`);
     return events.length;
   });
+}
+
+async function lockOffset(tx: Db, consumer: string): Promise<number | null> {
+  const result = (await tx.execute(sql`select position from events_consumer_offsets where consumer = ${consumer} for update`)) as unknown as {
+    rows: { position: string | number }[];
+  };
+  return result.rows[0] ? Number(result.rows[0].position) : null;
+}
+
+/** A consumer's first batch: its offset row at 0 (another worker may have made it meanwhile), locked. */
+async function createOffset(tx: Db, consumer: string): Promise<number> {
+  await tx.execute(sql`insert into events_consumer_offsets (consumer, position, updated_at) values (${consumer}, 0, now()) on conflict (consumer) do nothing`);
+  return (await lockOffset(tx, consumer)) ?? 0;
 }
 
 export async function consumerPosition(db: Db, consumer: string): Promise<number> {

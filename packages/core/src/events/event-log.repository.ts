@@ -50,16 +50,16 @@ export async function appendEvents(db: Db, workspaceId: string, events: readonly
 }
 
 /**
- * Events after `position`, in log order. They travel as JSON values, one per
+ * Events after `position` (and up to `upTo` when given), in log order. They travel as JSON values, one per
  * EVENTS_PER_JSON_VALUE seqs (so at most that many events each): decoding a few values is about twice as fast as
  * decoding ten fields of every row (PGlite, 5,000 events), and a value stays far below
  * PostgreSQL's 1 GB limit even at the largest message size ingestion allows (1 MB).
  */
-export async function readEventsAfter(db: Db, position: number, limit: number): Promise<LoggedEvent[]> {
+export async function readEventsAfter(db: Db, position: number, limit: number, upTo: number | null = null): Promise<LoggedEvent[]> {
   const result = (await db.execute(sql`
     select (seq - ${position}) / ${EVENTS_PER_JSON_VALUE} as part,
       json_agg(json_build_array(seq, workspace_id, message_id, type, event, user_id, anonymous_id, ts, received_at, payload) order by seq) as events
-    from (select * from events_log where seq > ${position} order by seq limit ${limit}) e
+    from (select * from events_log where seq > ${position} ${upTo === null ? sql`` : sql`and seq <= ${upTo}`} order by seq limit ${limit}) e
     group by part order by part`)) as unknown as { rows: { events: RawEventRow[] | string }[] };
   return result.rows.flatMap((r) => (typeof r.events === "string" ? (JSON.parse(r.events) as RawEventRow[]) : r.events)).map(toLoggedEvent);
 }
