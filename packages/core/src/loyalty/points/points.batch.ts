@@ -1,16 +1,49 @@
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
-import type { Account, DebitInput, EarnInput, EntryRow } from "./points.ledger";
-import type { BucketRow, LedgerWrites } from "./points.rows";
+import type { Account, BucketRow, EntryRow } from "./points.records";
+import type { LedgerWrites } from "./points.rows";
+
+export interface EarnInput {
+  profileId: string;
+  points: number;
+  kind: "earn" | "adjust";
+  source: string;
+  reason: string | null;
+  idempotencyKey: string | null;
+  orderId?: string | null;
+  earnDay?: string | null;
+  actor?: string | null;
+  earnedAt: Date;
+  expiresAt: Date | null;
+  /** Points stay pending until then (null = available at once). */
+  pendingUntil: Date | null;
+  metadata?: Record<string, unknown>;
+}
+
+export interface DebitInput {
+  profileId: string;
+  points: number;
+  kind: "redeem" | "adjust";
+  source: string;
+  reason: string | null;
+  idempotencyKey: string | null;
+  actor?: string | null;
+  /** Manual deductions may go below zero when the settings allow; redemptions never. */
+  mayGoNegative: boolean;
+  metadata?: Record<string, unknown>;
+}
 
 const byFifo = (a: BucketRow, b: BucketRow) => a.earned_at.getTime() - b.earned_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * Many ledger operations of one workspace judged in memory, in order, with the rules of `earn` and
- * `debit` (points.ledger.ts) one at a time: the same entries, buckets and balances, which the caller
- * then writes in one statement (`writes()` → writeLedger). The accounts are locked by the caller; members
- * who are debited have their spendable buckets loaded (`spendableBuckets`). A refused debit changes
- * nothing, as its rolled-back transaction would not have.
+ * The points ledger's judge: the rules of earning, expiring and debiting, applied in memory to locked
+ * accounts and their loaded buckets, one operation after another, and the entries, buckets and balances
+ * they leave (`writes()`, which the caller writes in one statement with writeLedger). Every writer of
+ * these operations goes through it: group commit with a batch of many calls, a consumer with many earns,
+ * and a single call (points.ledger.ts: earn, debit, expireDueForAccount) with a batch of one.
+ * The accounts are locked by the caller; members who are debited or expired have their spendable
+ * buckets loaded (`spendableBuckets`). A refused debit changes nothing, as its rolled-back transaction
+ * would not have.
  */
 export class LedgerBatch {
   private readonly entries: EntryRow[] = [];
@@ -75,31 +108,37 @@ export class LedgerBatch {
     return entry;
   }
 
+  /** Expires the member's due buckets, one entry per bucket with points left; returns the points expired. */
+  expireDue(profileId: string): number {
+    const account = this.account(profileId);
+    let expired = 0;
+    for (const b of this.dueBuckets(profileId)) {
+      if (b.remaining > 0) this.append({ profile_id: profileId, kind: "expire", delta: -b.remaining, source: "expiry", bucket_id: b.id, reason: "points expired" });
+      expired += b.remaining;
+      this.set(b, 0, "expired");
+    }
+    if (expired > 0) {
+      account.available -= expired;
+      this.touch(account);
+    }
+    return expired;
+  }
+
   /**
    * Takes points oldest first after expiring the member's due buckets; refuses with
    * loyalty.insufficient_points (and changes nothing) unless a negative balance is allowed.
    */
   debit(input: DebitInput): EntryRow {
     const account = this.account(input.profileId);
-    const held = this.buckets.get(input.profileId);
-    if (!held) throw new Error(`LedgerBatch: the buckets of ${input.profileId} are not loaded`);
-    const due = held.filter((b) => b.status === "available" && b.expires_at !== null && b.expires_at <= this.now).sort((a, b) => (a.id < b.id ? -1 : 1));
-    const expiring = due.reduce((s, b) => s + b.remaining, 0);
-    const available = account.available - expiring;
+    const available = account.available - total(this.dueBuckets(input.profileId));
     if (input.points > Math.max(0, available) && !input.mayGoNegative) {
       throw loyaltyErrors.error("loyalty.insufficient_points", `The member has ${available} points available, ${input.points} are needed`, {
         available,
         needed: input.points,
       });
     }
-    for (const b of due) {
-      if (b.remaining > 0) this.append({ profile_id: input.profileId, kind: "expire", delta: -b.remaining, source: "expiry", bucket_id: b.id, reason: "points expired" });
-      this.set(b, 0, "expired");
-    }
-    if (expiring > 0) {
-      account.available -= expiring;
-      this.touch(account);
-    }
+    this.expireDue(input.profileId);
+    const held = this.held(input.profileId);
     const allocations: { bucket: string; amount: number }[] = [];
     let left = input.points;
     for (const b of held.filter((x) => x.status === "available" && x.remaining > 0 && (x.expires_at === null || x.expires_at > this.now)).sort(byFifo)) {
@@ -128,6 +167,19 @@ export class LedgerBatch {
   /** What to write: new buckets (in their final state), changed ones, the entries in order, the moved accounts. */
   writes(): LedgerWrites {
     return { newBuckets: [...this.created], changedBuckets: [...this.changed], entries: [...this.entries], accounts: [...this.moved] };
+  }
+
+  private held(profileId: string): BucketRow[] {
+    const held = this.buckets.get(profileId);
+    if (!held) throw new Error(`LedgerBatch: the buckets of ${profileId} are not loaded`);
+    return held;
+  }
+
+  /** The member's available buckets whose expiry has come, in id order (the order their entries are written). */
+  private dueBuckets(profileId: string): BucketRow[] {
+    return this.held(profileId)
+      .filter((b) => b.status === "available" && b.expires_at !== null && b.expires_at <= this.now)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   private set(bucket: BucketRow, remaining: number, status: BucketRow["status"]) {
@@ -163,4 +215,8 @@ export class LedgerBatch {
     this.entries.push(entry);
     return entry;
   }
+}
+
+function total(parts: readonly { remaining: number }[]): number {
+  return parts.reduce((s, p) => s + p.remaining, 0);
 }
