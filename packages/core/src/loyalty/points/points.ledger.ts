@@ -5,8 +5,8 @@ import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import { addMonths, daysInMonth, localParts, zonedMidnight } from "../../shared/local-time";
 import { rows } from "../../shared";
-import { LedgerBatch, type DebitInput, type EarnInput } from "./points.batch";
-import { ENTRY_COLUMNS, toAccount, toEntry, type Account, type EntryRow } from "./points.records";
+import { LedgerBatch, type DebitInput, type EarnInput, type ReverseEarnInput } from "./points.batch";
+import { ENTRY_COLUMNS, toAccount, toBucket, toEntry, type Account, type EntryRow } from "./points.records";
 import { spendableBuckets, writeLedger } from "./points.rows";
 
 /** Raw query rows: the shared helper, re-exported for this module's files. */
@@ -90,43 +90,12 @@ async function insertEntry(tx: Db, workspaceId: string, e: NewEntry, now: Date):
   return toEntry(row!);
 }
 
-/**
- * Takes up to `amount` from the profile's unexpired available buckets, oldest earned first.
- * The caller holds the account lock, so no other writer touches these buckets meanwhile.
- */
-async function takeOldest(tx: Db, workspaceId: string, profileId: string, amount: number, now: Date): Promise<{ bucket: string; amount: number }[]> {
-  if (amount <= 0) return [];
-  const candidates = await rows<{ id: string; remaining: string | number; before: string | number }>(
-    tx,
-    sql`select id, remaining, before from (
-          select id, remaining, earned_at, coalesce(sum(remaining) over (order by earned_at, id rows between unbounded preceding and 1 preceding), 0) as before
-          from points_buckets
-          where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and status = 'available' and remaining > 0
-            and (expires_at is null or expires_at > ${now.toISOString()}::timestamptz)) b
-        where before < ${amount} order by earned_at, id`,
-  );
-  const allocations: { bucket: string; amount: number }[] = [];
-  let left = amount;
-  for (const c of candidates) {
-    if (left <= 0) break;
-    const take = Math.min(left, Number(c.remaining));
-    allocations.push({ bucket: c.id, amount: take });
-    left -= take;
-  }
-  await shiftBuckets(tx, allocations.map((a) => ({ bucket: a.bucket, amount: -a.amount })));
-  return allocations;
-}
-
 async function shiftBuckets(tx: Db, changes: { bucket: string; amount: number }[], status?: string) {
   if (changes.length === 0) return;
   await tx.execute(sql`
     update points_buckets b set remaining = b.remaining + x.amount, status = coalesce(${status ?? null}, b.status)
     from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(bucket uuid, amount bigint)
     where b.id = x.bucket`);
-}
-
-function total(allocations: { amount: number }[]): number {
-  return allocations.reduce((s, a) => s + a.amount, 0);
 }
 
 /**
@@ -217,81 +186,27 @@ export async function restoreDebit(
 }
 
 /**
- * Takes back (part of) an earn, e.g. on a refund: first from the earn's own bucket (pending or available),
- * then from the oldest other points; what is still missing makes the balance negative when allowed,
- * otherwise it is recorded on the entry as uncollected. Returns null when nothing is left to take back.
+ * Takes back (part of) an earn, e.g. on a refund, as LedgerBatch.reverseEarn judges it, no more than the
+ * earn has not had taken back yet (its bucket's `reversed`). Returns null when nothing is left to take back.
  */
 export async function reverseEarn(
   tx: Db,
   workspaceId: string,
   account: Account,
-  input: { bucketId: string; points: number; allowNegative: boolean; idempotencyKey: string | null; reason: string | null; source: string; orderId?: string | null; actor?: string | null },
+  input: Omit<ReverseEarnInput, "profileId"> & { bucketId: string },
   now: Date,
 ): Promise<EntryRow | null> {
-  const [bucket] = await rows<{ id: string; status: string; amount: string | number; remaining: string | number; reversed: string | number; entry_id: string }>(
+  const [found] = await rows<Record<string, unknown>>(
     tx,
-    sql`select id, status, amount, remaining, reversed, entry_id from points_buckets where id = ${input.bucketId}::uuid and workspace_id = ${workspaceId}::uuid`,
+    sql`select id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until from points_buckets
+        where id = ${input.bucketId}::uuid and workspace_id = ${workspaceId}::uuid`,
   );
-  if (!bucket) throw loyaltyErrors.error("loyalty.entry_not_found", "The earn's bucket does not exist");
-  const points = Math.min(input.points, Number(bucket.amount) - Number(bucket.reversed));
+  if (!found) throw loyaltyErrors.error("loyalty.entry_not_found", "The earn's bucket does not exist");
+  const earned = toBucket(found);
+  const points = Math.min(input.points, earned.amount - Number(found.reversed));
   if (points <= 0) return null;
-  await tx.execute(sql`update points_buckets set reversed = reversed + ${points} where id = ${bucket.id}::uuid`);
-  if (bucket.status === "pending") {
-    await tx.execute(sql`update points_buckets set remaining = remaining - ${points} where id = ${bucket.id}::uuid`);
-    const entry = await insertEntry(
-      tx,
-      workspaceId,
-      {
-        profile_id: account.profileId,
-        kind: "reverse",
-        delta: 0,
-        pending_delta: -points,
-        source: input.source,
-        reason: input.reason,
-        idempotency_key: input.idempotencyKey,
-        reverses_entry_id: bucket.entry_id,
-        bucket_id: bucket.id,
-        order_id: input.orderId ?? null,
-        actor: input.actor ?? null,
-      },
-      now,
-    );
-    await moveAccount(tx, workspaceId, account, { pending: -points, lifetime: -points }, now);
-    return entry;
-  }
-  await expireDueForAccount(tx, workspaceId, account, now);
-  const [fresh] = await rows<{ remaining: string | number; status: string; expires_at: string | null }>(
-    tx,
-    sql`select remaining, status, expires_at from points_buckets where id = ${bucket.id}::uuid`,
-  );
-  const own = fresh!.status === "available" ? Math.min(points, Number(fresh!.remaining)) : 0;
-  const allocations = own > 0 ? [{ bucket: bucket.id, amount: own }] : [];
-  await shiftBuckets(tx, allocations.map((a) => ({ bucket: a.bucket, amount: -a.amount })));
-  const others = await takeOldest(tx, workspaceId, account.profileId, Math.min(points - own, Math.max(0, account.available - own)), now);
-  const collected = own + total(others);
-  const missing = points - collected;
-  const delta = input.allowNegative ? points : collected;
-  const entry = await insertEntry(
-    tx,
-    workspaceId,
-    {
-      profile_id: account.profileId,
-      kind: "reverse",
-      delta: -delta,
-      source: input.source,
-      reason: input.reason,
-      idempotency_key: input.idempotencyKey,
-      reverses_entry_id: bucket.entry_id,
-      bucket_id: bucket.id,
-      order_id: input.orderId ?? null,
-      actor: input.actor ?? null,
-      allocations: [...allocations, ...others],
-      metadata: missing > 0 && !input.allowNegative ? { uncollected: missing } : {},
-    },
-    now,
-  );
-  await moveAccount(tx, workspaceId, account, { available: -delta, lifetime: -points }, now);
-  return entry;
+  await tx.execute(sql`update points_buckets set reversed = reversed + ${points} where id = ${earned.id}::uuid`);
+  return judgeOne(tx, workspaceId, account, now, true, (ledger) => ledger.reverseEarn(earned, { ...input, profileId: account.profileId, points }));
 }
 
 /** Releases this profile's pending buckets that are due (inside the account lock). */
@@ -340,15 +255,6 @@ export async function transferAccount(tx: Db, workspaceId: string, fromId: strin
   const moved = { available: from.available, pending: from.pending, lifetime: from.lifetimeEarned };
   await moveAccount(tx, workspaceId, from, { available: -moved.available, pending: -moved.pending, lifetime: -moved.lifetime }, now);
   await moveAccount(tx, workspaceId, into, moved, now);
-  // Keep sum(remaining) == max(available, 0): a debt on either side eats the oldest moved points.
-  const excess = (await bucketTotal(tx, workspaceId, intoId)) - Math.max(0, into.available);
-  if (excess > 0) await takeOldest(tx, workspaceId, intoId, excess, new Date(0));
-}
-
-export async function bucketTotal(tx: Db, workspaceId: string, profileId: string): Promise<number> {
-  const [r] = await rows<{ total: string | number | null }>(
-    tx,
-    sql`select coalesce(sum(remaining), 0) as total from points_buckets where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and status = 'available'`,
-  );
-  return Number(r?.total ?? 0);
+  // A debt on either side eats the oldest moved points.
+  await judgeOne(tx, workspaceId, into, now, true, (ledger) => ledger.settleBuckets(intoId));
 }
