@@ -58,11 +58,12 @@ const describedBy = (input: { profileId: string; source: string; reason: string 
 const byFifo = (a: BucketRow, b: BucketRow) => a.earned_at.getTime() - b.earned_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * The points ledger's judge: the rules of earning, expiring, debiting and taking back an earn, applied in memory to locked
- * accounts and their loaded buckets, one operation after another, and the entries, buckets and balances
- * they leave (`writes()`, which the caller writes in one statement with writeLedger). Every writer of
- * these operations goes through it: group commit with a batch of many calls, a consumer with many earns,
- * and a single call (points.ledger.ts: earn, debit, expireDueForAccount, reverseEarn) with a batch of one.
+ * The points ledger's judge: the rules of earning, expiring, debiting and taking back an earn, applied
+ * in memory to locked accounts and their loaded buckets, one operation after another, and the entries,
+ * buckets and balances they leave (`writes()`, which the caller writes in one statement with writeLedger).
+ * Every writer of these operations goes through it: group commit with a batch of many calls, a consumer
+ * with many earns, and a single call (points.ledger.ts: earn, debit, expireDueForAccount, reverseEarn)
+ * with a batch of one.
  * The accounts are locked by the caller; members who are debited or expired have their spendable
  * buckets loaded (`spendableBuckets`). A refused debit changes nothing, as its rolled-back transaction
  * would not have.

@@ -37,8 +37,6 @@ import { dropUnusedAccounts, entriesByKey, lockAccounts, spendableBuckets, write
  * alone; the fallback runs each call as it ran before grouping (points.operations.ts, awardPoints).
  */
 
-export type { AwardRequest };
-
 export type PointsCall =
   | { kind: "award"; ctx: WorkspaceContext; profileId: string; award: AwardRequest }
   | { kind: "adjust"; ctx: WorkspaceContext; profileId: string; body: AdjustPointsBody }

@@ -19,7 +19,8 @@ import { loadSettings, loyaltySettingsStore } from "../loyalty.settings";
 import { findEntry, restoreDebit, rows } from "./points.ledger";
 import { toEntry } from "./points.records";
 import { expireDuePoints, foldMergedAccounts, liveRoot, releaseDuePoints } from "./points.jobs";
-import { pointsGroupWork, type AwardRequest } from "./points.group";
+import type { AwardRequest } from "./points.award";
+import { pointsGroupWork } from "./points.group";
 import { once, readAccount, signedRequest, toBalanceDto, toEntryDto } from "./points.operations";
 import { recalculateTiers, tierOf } from "../tiers/tiers";
 
