@@ -124,6 +124,26 @@ describe(`group-committed loyalty calls (${process.env.DATABASE_URL_TEST ? "post
     expect(audit.items.filter((x) => x.action === "loyalty.points_adjusted").map((x) => x.summary).sort()).toEqual(["+100 points: start", "+3 points: ok"]);
   });
 
+  it("a refused call leaves no points account behind for a member who had none", async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const [paid, broke, deducted, reused] = [await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws)];
+    const fresh = loyaltyServices(database.db, clock);
+    const results = await Promise.allSettled([
+      fresh.points.award(ctx, paid, { points: 10, source: "task", reason: "ok", idempotencyKey: "paid" }),
+      fresh.points.redeem(ctx, broke, { points: 5, reason: "nothing there", idempotencyKey: "broke" }),
+      fresh.points.adjust(ctx, deducted, { delta: -5, reason: "nothing there", idempotencyKey: "deducted" }),
+      fresh.points.award(ctx, reused, { points: 10, source: "task", reason: "another member's key", idempotencyKey: "paid" }),
+    ]);
+    expect(results.map(outcome)).toEqual(["ok", "loyalty.insufficient_points", "loyalty.insufficient_points", "loyalty.idempotency_conflict"]);
+    expect(fresh.points.groupCommitStats()).toMatchObject({ batches: 1, fallbacks: 0 });
+    // Alone in its batch, too.
+    await expect(fresh.points.redeem(ctx, broke, { points: 1, reason: "still nothing", idempotencyKey: "broke-2" })).rejects.toMatchObject({ code: "loyalty.insufficient_points" });
+    const accounts = await rows<{ profile_id: string }>(database.db, sql`select profile_id from points_accounts where workspace_id = ${ws}::uuid`);
+    expect(accounts.map((a) => a.profile_id)).toEqual([paid]);
+    expect((await fresh.points.balance(ctx, broke)).available).toBe(0);
+  });
+
   it("a deduction in a batch expires the member's due points first and takes the oldest, as one at a time", async () => {
     clock.set("2026-03-02T04:00:00Z");
     const ws = await newWorkspace(services);

@@ -1,19 +1,19 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { LoyaltySettings } from "@siyu/contracts";
-import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
-import { earn, expiryOf, findEntryByKey, lockAccount, rows, toAccount, type Account, type EntryRow } from "./points.ledger";
-import { lockAccounts, writeLedger, type BucketRow } from "./points.rows";
+import { LedgerBatch, type EarnInput } from "./points.batch";
+import { earn, expiryOf, findEntryByKey, lockAccount, rows } from "./points.ledger";
+import { toAccount, type Account, type EntryRow } from "./points.records";
+import { lockAccounts, writeLedger } from "./points.rows";
 
-export interface AwardPointsInput {
-  workspaceId: string;
-  profileId: string;
+/** Points paid to a member for something done (a check-in, a task, a badge …), once per key. */
+export interface AwardRequest {
   /** A positive whole number. */
   points: number;
-  /** Where the points come from: check_in, activity, task, badge, catalogue … */
+  /** Where the points come from: check_in, activity, task, badge, catalogue, api … */
   source: string;
   reason: string | null;
   /** Once per key in the workspace: a replay returns the first entry and changes nothing. */
@@ -22,9 +22,21 @@ export interface AwardPointsInput {
   actor?: string | null;
   /** When the points count as earned (expiry runs from it); default `now`. */
   earnedAt?: Date;
+}
+
+export interface AwardPointsInput extends AwardRequest {
+  workspaceId: string;
+  profileId: string;
   /** Read inside the transaction when not given. */
   settings?: LoyaltySettings;
   timeZone?: string;
+}
+
+/** What an award earns: points available at once, expiring by the workspace's rules from when they were earned. */
+export function awardEarn(profileId: string, award: AwardRequest, settings: LoyaltySettings, timeZone: string, now: Date): EarnInput {
+  const earnedAt = award.earnedAt ?? now;
+  const { points, source, reason, idempotencyKey } = award;
+  return { profileId, points, kind: "earn", source, reason, idempotencyKey, actor: award.actor ?? null, earnedAt, expiresAt: expiryOf(settings, earnedAt, timeZone), pendingUntil: null, metadata: award.metadata ?? {} };
 }
 
 /**
@@ -50,26 +62,8 @@ export async function awardPointsOnce(tx: Db, input: AwardPointsInput, now: Date
     return { entry: existing, account, replayed: true };
   }
   const settings = input.settings ?? (await loadSettings(tx, input.workspaceId));
-  const earnedAt = input.earnedAt ?? now;
-  const entry = await earn(
-    tx,
-    input.workspaceId,
-    account,
-    {
-      profileId: input.profileId,
-      points: input.points,
-      kind: "earn",
-      source: input.source,
-      reason: input.reason,
-      idempotencyKey: input.idempotencyKey,
-      actor: input.actor ?? null,
-      earnedAt,
-      expiresAt: expiryOf(settings, earnedAt, input.timeZone ?? (await workspaceTimeZone(tx, input.workspaceId))),
-      pendingUntil: null,
-      metadata: input.metadata ?? {},
-    },
-    now,
-  );
+  const timeZone = input.timeZone ?? (await workspaceTimeZone(tx, input.workspaceId));
+  const entry = await earn(tx, input.workspaceId, account, awardEarn(input.profileId, input, settings, timeZone, now), now);
   return { entry, account, replayed: false };
 }
 
@@ -114,64 +108,17 @@ export interface BatchEarn {
 }
 
 /**
- * Writes many earns of one workspace in three statements (buckets, entries, balances), with the same
- * rules as `earn` one at a time: pending or available, new available points paying a debt first.
+ * Writes many earns of one workspace in one statement (buckets, entries, balances), judged as `earn`
+ * one at a time (LedgerBatch): pending or available, new available points paying a debt first.
  * The caller holds the accounts' locks and passes them (they are moved in memory too); keys must be new.
  * Returns the entry ids, in the order of `earns`.
  */
 export async function earnBatch(tx: Db, workspaceId: string, accounts: Map<string, Account>, earns: readonly BatchEarn[], now: Date): Promise<string[]> {
   if (earns.length === 0) return [];
-  const buckets: BucketRow[] = [];
-  const entries: EntryRow[] = [];
-  const moved = new Set<Account>();
-  for (const x of earns) {
-    const account = accounts.get(x.profileId);
-    if (!account) throw new Error(`earnBatch: account of ${x.profileId} is not locked`);
-    const pending = x.pendingUntil !== null && x.pendingUntil > now;
-    const debt = pending ? 0 : Math.max(0, -account.available);
-    const entryId = newId();
-    const bucketId = newId();
-    buckets.push({
-      id: bucketId,
-      profile_id: x.profileId,
-      entry_id: entryId,
-      status: pending ? "pending" : "available",
-      amount: x.points,
-      remaining: x.points - Math.min(x.points, debt),
-      order_id: x.orderId ?? null,
-      earned_at: x.earnedAt,
-      expires_at: x.expiresAt,
-      pending_until: pending ? x.pendingUntil : null,
-    });
-    entries.push({
-      id: entryId,
-      workspace_id: workspaceId,
-      profile_id: x.profileId,
-      kind: "earn",
-      delta: pending ? 0 : x.points,
-      pending_delta: pending ? x.points : 0,
-      reason: x.reason,
-      source: x.source,
-      idempotency_key: x.idempotencyKey,
-      bucket_id: bucketId,
-      reverses_entry_id: null,
-      order_id: x.orderId ?? null,
-      earn_day: x.earnDay ?? null,
-      allocations: [],
-      metadata: x.metadata,
-      actor: null,
-      created_at: now,
-      expires_at: x.expiresAt,
-      pending_until: pending ? x.pendingUntil : null,
-    });
-    if (pending) account.pending += x.points;
-    else account.available += x.points;
-    account.lifetimeEarned += x.points;
-    account.version += 1;
-    moved.add(account);
-  }
-  await writeLedger(tx, workspaceId, { newBuckets: buckets, changedBuckets: [], entries, accounts: [...moved] }, now);
-  return entries.map((e) => e.id);
+  const ledger = new LedgerBatch(workspaceId, now, accounts, new Map());
+  const ids = earns.map((x) => ledger.earn({ ...x, kind: "earn" }).id);
+  await writeLedger(tx, workspaceId, ledger.writes(), now);
+  return ids;
 }
 
 /** Which of these keys the workspace's ledger already has. */

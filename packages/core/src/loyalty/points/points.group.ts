@@ -8,9 +8,9 @@ import { DomainError, isUniqueViolation } from "../../shared/domain-error";
 import type { CallOutcome, GroupWork } from "../../shared/group-commit";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
-import { awardPointsOnce, sameAward } from "./points.award";
+import { awardEarn, awardPointsOnce, sameAward, type AwardRequest } from "./points.award";
 import { LedgerBatch } from "./points.batch";
-import { expiryOf, findEntryByKey, type EntryRow } from "./points.ledger";
+import { findEntryByKey, type EntryRow } from "./points.ledger";
 import {
   adjustment,
   adjustmentAudit,
@@ -24,7 +24,7 @@ import {
   toEntryDto,
   type KeyedRequest,
 } from "./points.operations";
-import { entriesByKey, lockAccounts, spendableBuckets, writeLedger } from "./points.rows";
+import { dropUnusedAccounts, entriesByKey, lockAccounts, spendableBuckets, writeLedger } from "./points.rows";
 
 /**
  * Points awards, adjustments and redemptions group-committed (shared/group-commit.ts): a batch of calls
@@ -36,19 +36,6 @@ import { entriesByKey, lockAccounts, spendableBuckets, writeLedger } from "./poi
  * A call's own refusal (unknown member, too few points, a key used for another request) is its outcome
  * alone; the fallback runs each call as it ran before grouping (points.operations.ts, awardPoints).
  */
-
-export interface AwardRequest {
-  /** A positive whole number. */
-  points: number;
-  /** Where the points come from: check_in, task, badge, api … */
-  source: string;
-  reason: string | null;
-  idempotencyKey: string;
-  metadata?: Record<string, unknown>;
-  actor?: string | null;
-  /** When the points count as earned (expiry runs from it); default: when the batch runs. */
-  earnedAt?: Date;
-}
 
 export type PointsCall =
   | { kind: "award"; ctx: WorkspaceContext; profileId: string; award: AwardRequest }
@@ -72,12 +59,8 @@ function requestOf(call: PointsCall, member: string): KeyedRequest {
 
 function apply(ledger: LedgerBatch, call: PointsCall, member: string, settings: LoyaltySettings | null, timeZone: string, now: Date): EntryRow {
   switch (call.kind) {
-    case "award": {
-      const earnedAt = call.award.earnedAt ?? now;
-      const { points, source, reason, idempotencyKey } = call.award;
-      const expiresAt = expiryOf(settings!, earnedAt, timeZone);
-      return ledger.earn({ profileId: member, points, kind: "earn", source, reason, idempotencyKey, actor: call.award.actor ?? null, earnedAt, expiresAt, pendingUntil: null, metadata: call.award.metadata ?? {} });
-    }
+    case "award":
+      return ledger.earn(awardEarn(member, call.award, settings!, timeZone, now));
     case "adjust": {
       const op = adjustment(call.ctx, member, call.body, settings!, timeZone, now);
       return "earn" in op ? ledger.earn(op.earn) : ledger.debit(op.debit);
@@ -94,13 +77,13 @@ async function runWorkspace(tx: Db, clock: Clock, workspaceId: string, calls: re
   for (const i of indexes) if (!live.has(calls[i]!.profileId)) outcomes[i] = { ok: false, error: notFound() };
   if (known.length === 0) return;
   const memberOf = (i: number) => live.get(calls[i]!.profileId)!;
-  const accounts = await lockAccounts(tx, workspaceId, known.map(memberOf), now);
+  const locked = await lockAccounts(tx, workspaceId, known.map(memberOf), now);
   const byKey = await entriesByKey(tx, workspaceId, known.map((i) => keyOf(calls[i]!)));
   const fresh = known.filter((i) => !byKey.has(keyOf(calls[i]!)));
   const settings = fresh.some((i) => calls[i]!.kind !== "redeem") ? await loadSettings(tx, workspaceId) : null;
   const timeZone = fresh.some((i) => earns(calls[i]!)) ? await workspaceTimeZone(tx, workspaceId) : "UTC";
   const buckets = await spendableBuckets(tx, workspaceId, fresh.filter((i) => !earns(calls[i]!)).map(memberOf), now);
-  const ledger = new LedgerBatch(workspaceId, now, accounts, buckets);
+  const ledger = new LedgerBatch(workspaceId, now, locked.accounts, buckets);
   const audits: { ctx: WorkspaceContext; input: AuditRecordInput }[] = [];
   for (const i of known) {
     const call = calls[i]!;
@@ -122,7 +105,9 @@ async function runWorkspace(tx: Db, clock: Clock, workspaceId: string, calls: re
       outcomes[i] = { ok: false, error };
     }
   }
-  await writeLedger(tx, workspaceId, ledger.writes(), now);
+  const writes = ledger.writes();
+  await writeLedger(tx, workspaceId, writes, now);
+  await dropUnusedAccounts(tx, workspaceId, locked, writes.accounts);
   await appendAuditEntries(tx, clock, audits);
 }
 

@@ -1,13 +1,17 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import type { LoyaltySettings, PointsEntryKind } from "@siyu/contracts";
+import type { LoyaltySettings } from "@siyu/contracts";
 import { newId } from "../../shared/ids";
 import { loyaltyErrors } from "../loyalty.errors";
 import { addMonths, daysInMonth, localParts, zonedMidnight } from "../../shared/local-time";
 import { rows } from "../../shared";
+import { LedgerBatch, type DebitInput, type EarnInput, type ReverseEarnInput } from "./points.batch";
+import { ENTRY_COLUMNS, toAccount, toBucket, toEntry, type Account, type EntryRow } from "./points.records";
+import { spendableBuckets, writeLedger } from "./points.rows";
 
 /** Raw query rows: the shared helper, re-exported for this module's files. */
 export { rows };
+export type { Account, EntryRow };
 
 /**
  * The points ledger's primitives. Each runs inside the caller's transaction and starts by locking the
@@ -16,52 +20,6 @@ export { rows };
  *   account.available == sum(entries.delta), account.pending == sum(entries.pending_delta),
  *   sum(remaining of available buckets) == max(available, 0), sum(remaining of pending buckets) == pending.
  */
-
-export interface Account {
-  profileId: string;
-  available: number;
-  pending: number;
-  lifetimeEarned: number;
-  version: number;
-}
-
-export interface EntryRow {
-  id: string;
-  workspace_id: string;
-  profile_id: string;
-  kind: PointsEntryKind;
-  delta: number;
-  pending_delta: number;
-  reason: string | null;
-  source: string;
-  idempotency_key: string | null;
-  bucket_id: string | null;
-  reverses_entry_id: string | null;
-  order_id: string | null;
-  earn_day: string | null;
-  allocations: { bucket: string; amount: number }[];
-  metadata: Record<string, unknown>;
-  actor: string | null;
-  created_at: Date;
-  expires_at: Date | null;
-  pending_until: Date | null;
-}
-
-export const ENTRY_COLUMNS = sql`id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, reverses_entry_id,
-  order_id, earn_day, allocations, metadata, actor, created_at, expires_at, pending_until`;
-
-export function toEntry(r: Record<string, unknown>): EntryRow {
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-  return {
-    ...(r as unknown as EntryRow),
-    delta: Number(r.delta),
-    pending_delta: Number(r.pending_delta),
-    allocations: ((r.allocations as { bucket: string; amount: number | string }[] | null) ?? []).map((a) => ({ bucket: a.bucket, amount: Number(a.amount) })),
-    created_at: new Date(r.created_at as string),
-    expires_at: date(r.expires_at),
-    pending_until: date(r.pending_until),
-  };
-}
 
 /** When points earned at `earnedAt` expire under the settings; null = never. */
 export function expiryOf(settings: LoyaltySettings, earnedAt: Date, timeZone: string): Date | null {
@@ -89,16 +47,6 @@ export async function lockAccount(tx: Db, workspaceId: string, profileId: string
         where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid for update`,
   );
   return toAccount(a!);
-}
-
-export function toAccount(a: Record<string, unknown>): Account {
-  return {
-    profileId: a.profile_id as string,
-    available: Number(a.available),
-    pending: Number(a.pending),
-    lifetimeEarned: Number(a.lifetime_earned),
-    version: Number(a.version),
-  };
 }
 
 async function moveAccount(tx: Db, workspaceId: string, account: Account, change: { available?: number; pending?: number; lifetime?: number }, now: Date) {
@@ -142,33 +90,6 @@ async function insertEntry(tx: Db, workspaceId: string, e: NewEntry, now: Date):
   return toEntry(row!);
 }
 
-/**
- * Takes up to `amount` from the profile's unexpired available buckets, oldest earned first.
- * The caller holds the account lock, so no other writer touches these buckets meanwhile.
- */
-async function takeOldest(tx: Db, workspaceId: string, profileId: string, amount: number, now: Date): Promise<{ bucket: string; amount: number }[]> {
-  if (amount <= 0) return [];
-  const candidates = await rows<{ id: string; remaining: string | number; before: string | number }>(
-    tx,
-    sql`select id, remaining, before from (
-          select id, remaining, earned_at, coalesce(sum(remaining) over (order by earned_at, id rows between unbounded preceding and 1 preceding), 0) as before
-          from points_buckets
-          where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and status = 'available' and remaining > 0
-            and (expires_at is null or expires_at > ${now.toISOString()}::timestamptz)) b
-        where before < ${amount} order by earned_at, id`,
-  );
-  const allocations: { bucket: string; amount: number }[] = [];
-  let left = amount;
-  for (const c of candidates) {
-    if (left <= 0) break;
-    const take = Math.min(left, Number(c.remaining));
-    allocations.push({ bucket: c.id, amount: take });
-    left -= take;
-  }
-  await shiftBuckets(tx, allocations.map((a) => ({ bucket: a.bucket, amount: -a.amount })));
-  return allocations;
-}
-
 async function shiftBuckets(tx: Db, changes: { bucket: string; amount: number }[], status?: string) {
   if (changes.length === 0) return;
   await tx.execute(sql`
@@ -177,129 +98,32 @@ async function shiftBuckets(tx: Db, changes: { bucket: string; amount: number }[
     where b.id = x.bucket`);
 }
 
-function total(allocations: { amount: number }[]): number {
-  return allocations.reduce((s, a) => s + a.amount, 0);
+/**
+ * The judge (LedgerBatch) with a batch of one, written at once: how a single call inside its caller's
+ * transaction earns, debits or expires, with the very rules group commit applies to many. `spends`:
+ * the operation may take from or expire the member's buckets, so they are loaded first.
+ */
+async function judgeOne<T>(tx: Db, workspaceId: string, account: Account, now: Date, spends: boolean, judge: (ledger: LedgerBatch) => T): Promise<T> {
+  const buckets = spends ? await spendableBuckets(tx, workspaceId, [account.profileId], now) : new Map();
+  const ledger = new LedgerBatch(workspaceId, now, new Map([[account.profileId, account]]), buckets);
+  const result = judge(ledger);
+  await writeLedger(tx, workspaceId, ledger.writes(), now);
+  return result;
 }
 
-/** Expires this profile's due buckets (inside the account lock), one entry per bucket. */
-export async function expireDueForAccount(tx: Db, workspaceId: string, account: Account, now: Date): Promise<number> {
-  // The CTE's select reads the buckets as they were before its update: the amounts that expire.
-  const due = await rows<{ id: string; remaining: string | number }>(
-    tx,
-    sql`with due as (
-          select id, remaining from points_buckets
-          where workspace_id = ${workspaceId}::uuid and profile_id = ${account.profileId}::uuid and status = 'available'
-            and expires_at <= ${now.toISOString()}::timestamptz),
-        done as (update points_buckets b set remaining = 0, status = 'expired' from due where b.id = due.id)
-        select id, remaining from due order by id`,
-  );
-  let expired = 0;
-  for (const b of due) {
-    const amount = Number(b.remaining);
-    if (amount === 0) continue;
-    await insertEntry(tx, workspaceId, { profile_id: account.profileId, kind: "expire", delta: -amount, source: "expiry", bucket_id: b.id, reason: "points expired" }, now);
-    expired += amount;
-  }
-  if (expired > 0) await moveAccount(tx, workspaceId, account, { available: -expired }, now);
-  return expired;
-}
-
-export interface EarnInput {
-  profileId: string;
-  points: number;
-  kind: "earn" | "adjust";
-  source: string;
-  reason: string | null;
-  idempotencyKey: string | null;
-  orderId?: string | null;
-  earnDay?: string | null;
-  actor?: string | null;
-  earnedAt: Date;
-  expiresAt: Date | null;
-  /** Points stay pending until then (null = available at once). */
-  pendingUntil: Date | null;
-  metadata?: Record<string, unknown>;
+/** Expires this profile's due buckets (inside the account lock), one entry per bucket; returns the points expired. */
+export function expireDueForAccount(tx: Db, workspaceId: string, account: Account, now: Date): Promise<number> {
+  return judgeOne(tx, workspaceId, account, now, true, (ledger) => ledger.expireDue(account.profileId));
 }
 
 /** Credits a new bucket. While the balance is negative (allowed debt) new available points pay the debt first. */
-export async function earn(tx: Db, workspaceId: string, account: Account, input: EarnInput, now: Date): Promise<EntryRow> {
-  const pending = input.pendingUntil !== null && input.pendingUntil > now;
-  const entryId = newId();
-  const bucketId = newId();
-  const debt = pending ? 0 : Math.max(0, -account.available);
-  const remaining = input.points - Math.min(input.points, debt);
-  await tx.execute(sql`
-    insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until)
-    values (${bucketId}::uuid, ${workspaceId}::uuid, ${input.profileId}::uuid, ${entryId}::uuid, ${pending ? "pending" : "available"}, ${input.points},
-      ${remaining}, 0, ${input.orderId ?? null}, ${input.earnedAt.toISOString()}::timestamptz, ${input.expiresAt?.toISOString() ?? null}::timestamptz,
-      ${pending ? input.pendingUntil!.toISOString() : null}::timestamptz)`);
-  const entry = await insertEntry(
-    tx,
-    workspaceId,
-    {
-      id: entryId,
-      profile_id: input.profileId,
-      kind: input.kind,
-      delta: pending ? 0 : input.points,
-      pending_delta: pending ? input.points : 0,
-      source: input.source,
-      reason: input.reason,
-      idempotency_key: input.idempotencyKey,
-      bucket_id: bucketId,
-      order_id: input.orderId ?? null,
-      earn_day: input.earnDay ?? null,
-      actor: input.actor ?? null,
-      expires_at: input.expiresAt,
-      pending_until: pending ? input.pendingUntil : null,
-      metadata: input.metadata ?? {},
-    },
-    now,
-  );
-  await moveAccount(tx, workspaceId, account, pending ? { pending: input.points, lifetime: input.points } : { available: input.points, lifetime: input.points }, now);
-  return entry;
+export function earn(tx: Db, workspaceId: string, account: Account, input: EarnInput, now: Date): Promise<EntryRow> {
+  return judgeOne(tx, workspaceId, account, now, false, (ledger) => ledger.earn(input));
 }
 
-export interface DebitInput {
-  profileId: string;
-  points: number;
-  kind: "redeem" | "adjust";
-  source: string;
-  reason: string | null;
-  idempotencyKey: string | null;
-  actor?: string | null;
-  /** Manual deductions may go below zero when the settings allow; redemptions never. */
-  mayGoNegative: boolean;
-  metadata?: Record<string, unknown>;
-}
-
-/** Takes points oldest first; refuses with loyalty.insufficient_points unless a negative balance is allowed. */
-export async function debit(tx: Db, workspaceId: string, account: Account, input: DebitInput, now: Date): Promise<EntryRow> {
-  await expireDueForAccount(tx, workspaceId, account, now);
-  if (input.points > Math.max(0, account.available) && !input.mayGoNegative) {
-    throw loyaltyErrors.error("loyalty.insufficient_points", `The member has ${account.available} points available, ${input.points} are needed`, {
-      available: account.available,
-      needed: input.points,
-    });
-  }
-  const allocations = await takeOldest(tx, workspaceId, account.profileId, input.points, now);
-  const entry = await insertEntry(
-    tx,
-    workspaceId,
-    {
-      profile_id: account.profileId,
-      kind: input.kind,
-      delta: -input.points,
-      source: input.source,
-      reason: input.reason,
-      idempotency_key: input.idempotencyKey,
-      actor: input.actor ?? null,
-      allocations,
-      metadata: input.metadata ?? {},
-    },
-    now,
-  );
-  await moveAccount(tx, workspaceId, account, { available: -input.points }, now);
-  return entry;
+/** Takes points oldest first; refuses with loyalty.insufficient_points (writing nothing) unless a negative balance is allowed. */
+export function debit(tx: Db, workspaceId: string, account: Account, input: DebitInput, now: Date): Promise<EntryRow> {
+  return judgeOne(tx, workspaceId, account, now, true, (ledger) => ledger.debit(input));
 }
 
 /**
@@ -362,81 +186,27 @@ export async function restoreDebit(
 }
 
 /**
- * Takes back (part of) an earn, e.g. on a refund: first from the earn's own bucket (pending or available),
- * then from the oldest other points; what is still missing makes the balance negative when allowed,
- * otherwise it is recorded on the entry as uncollected. Returns null when nothing is left to take back.
+ * Takes back (part of) an earn, e.g. on a refund, as LedgerBatch.reverseEarn judges it, no more than the
+ * earn has not had taken back yet (its bucket's `reversed`). Returns null when nothing is left to take back.
  */
 export async function reverseEarn(
   tx: Db,
   workspaceId: string,
   account: Account,
-  input: { bucketId: string; points: number; allowNegative: boolean; idempotencyKey: string | null; reason: string | null; source: string; orderId?: string | null; actor?: string | null },
+  input: Omit<ReverseEarnInput, "profileId"> & { bucketId: string },
   now: Date,
 ): Promise<EntryRow | null> {
-  const [bucket] = await rows<{ id: string; status: string; amount: string | number; remaining: string | number; reversed: string | number; entry_id: string }>(
+  const [found] = await rows<Record<string, unknown>>(
     tx,
-    sql`select id, status, amount, remaining, reversed, entry_id from points_buckets where id = ${input.bucketId}::uuid and workspace_id = ${workspaceId}::uuid`,
+    sql`select id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until from points_buckets
+        where id = ${input.bucketId}::uuid and workspace_id = ${workspaceId}::uuid`,
   );
-  if (!bucket) throw loyaltyErrors.error("loyalty.entry_not_found", "The earn's bucket does not exist");
-  const points = Math.min(input.points, Number(bucket.amount) - Number(bucket.reversed));
+  if (!found) throw loyaltyErrors.error("loyalty.entry_not_found", "The earn's bucket does not exist");
+  const earned = toBucket(found);
+  const points = Math.min(input.points, earned.amount - Number(found.reversed));
   if (points <= 0) return null;
-  await tx.execute(sql`update points_buckets set reversed = reversed + ${points} where id = ${bucket.id}::uuid`);
-  if (bucket.status === "pending") {
-    await tx.execute(sql`update points_buckets set remaining = remaining - ${points} where id = ${bucket.id}::uuid`);
-    const entry = await insertEntry(
-      tx,
-      workspaceId,
-      {
-        profile_id: account.profileId,
-        kind: "reverse",
-        delta: 0,
-        pending_delta: -points,
-        source: input.source,
-        reason: input.reason,
-        idempotency_key: input.idempotencyKey,
-        reverses_entry_id: bucket.entry_id,
-        bucket_id: bucket.id,
-        order_id: input.orderId ?? null,
-        actor: input.actor ?? null,
-      },
-      now,
-    );
-    await moveAccount(tx, workspaceId, account, { pending: -points, lifetime: -points }, now);
-    return entry;
-  }
-  await expireDueForAccount(tx, workspaceId, account, now);
-  const [fresh] = await rows<{ remaining: string | number; status: string; expires_at: string | null }>(
-    tx,
-    sql`select remaining, status, expires_at from points_buckets where id = ${bucket.id}::uuid`,
-  );
-  const own = fresh!.status === "available" ? Math.min(points, Number(fresh!.remaining)) : 0;
-  const allocations = own > 0 ? [{ bucket: bucket.id, amount: own }] : [];
-  await shiftBuckets(tx, allocations.map((a) => ({ bucket: a.bucket, amount: -a.amount })));
-  const others = await takeOldest(tx, workspaceId, account.profileId, Math.min(points - own, Math.max(0, account.available - own)), now);
-  const collected = own + total(others);
-  const missing = points - collected;
-  const delta = input.allowNegative ? points : collected;
-  const entry = await insertEntry(
-    tx,
-    workspaceId,
-    {
-      profile_id: account.profileId,
-      kind: "reverse",
-      delta: -delta,
-      source: input.source,
-      reason: input.reason,
-      idempotency_key: input.idempotencyKey,
-      reverses_entry_id: bucket.entry_id,
-      bucket_id: bucket.id,
-      order_id: input.orderId ?? null,
-      actor: input.actor ?? null,
-      allocations: [...allocations, ...others],
-      metadata: missing > 0 && !input.allowNegative ? { uncollected: missing } : {},
-    },
-    now,
-  );
-  await moveAccount(tx, workspaceId, account, { available: -delta, lifetime: -points }, now);
-  return entry;
+  await tx.execute(sql`update points_buckets set reversed = reversed + ${points} where id = ${earned.id}::uuid`);
+  return judgeOne(tx, workspaceId, account, now, true, (ledger) => ledger.reverseEarn(earned, { ...input, profileId: account.profileId, points }));
 }
 
 /** Releases this profile's pending buckets that are due (inside the account lock). */
@@ -485,15 +255,6 @@ export async function transferAccount(tx: Db, workspaceId: string, fromId: strin
   const moved = { available: from.available, pending: from.pending, lifetime: from.lifetimeEarned };
   await moveAccount(tx, workspaceId, from, { available: -moved.available, pending: -moved.pending, lifetime: -moved.lifetime }, now);
   await moveAccount(tx, workspaceId, into, moved, now);
-  // Keep sum(remaining) == max(available, 0): a debt on either side eats the oldest moved points.
-  const excess = (await bucketTotal(tx, workspaceId, intoId)) - Math.max(0, into.available);
-  if (excess > 0) await takeOldest(tx, workspaceId, intoId, excess, new Date(0));
-}
-
-export async function bucketTotal(tx: Db, workspaceId: string, profileId: string): Promise<number> {
-  const [r] = await rows<{ total: string | number | null }>(
-    tx,
-    sql`select coalesce(sum(remaining), 0) as total from points_buckets where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and status = 'available'`,
-  );
-  return Number(r?.total ?? 0);
+  // A debt on either side eats the oldest moved points.
+  await judgeOne(tx, workspaceId, into, now, true, (ledger) => ledger.settleBuckets(intoId));
 }

@@ -9,7 +9,9 @@ import { loyaltyErrors } from "../loyalty.errors";
 import { appendAuditEntry } from "../../audit";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
-import { debit, earn, expiryOf, findEntryByKey, lockAccount, rows, toAccount, type Account, type DebitInput, type EarnInput, type EntryRow } from "./points.ledger";
+import type { DebitInput, EarnInput } from "./points.batch";
+import { debit, earn, expiryOf, findEntryByKey, lockAccount, rows } from "./points.ledger";
+import { toAccount, type Account, type EntryRow } from "./points.records";
 
 /**
  * The keyed points operations of the API (adjust, redeem) one call at a time, and what they share with

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import { ENTRY_COLUMNS, rows, toAccount, toEntry, type Account, type EntryRow } from "./points.ledger";
+import { rows } from "../../shared";
+import { ENTRY_COLUMNS, toAccount, toBucket, toEntry, type Account, type BucketRow, type EntryRow } from "./points.records";
 
 /**
  * The points ledger's set-based reads and writes: one statement for any number of rows, for the writers
@@ -11,34 +12,43 @@ import { ENTRY_COLUMNS, rows, toAccount, toEntry, type Account, type EntryRow } 
  * `= any(…)`, an index lookup per key.
  */
 
-export interface BucketRow {
-  id: string;
-  profile_id: string;
-  entry_id: string;
-  status: "pending" | "available" | "expired";
-  amount: number;
-  remaining: number;
-  order_id: string | null;
-  earned_at: Date;
-  expires_at: Date | null;
-  pending_until: Date | null;
-}
-
 const idArray = (ids: Iterable<string>) => `{${[...ids].join(",")}}`;
 
-/** Creates the missing accounts and locks these members' accounts in profile order; returns them by profile id. */
-export async function lockAccounts(tx: Db, workspaceId: string, profileIds: Iterable<string>, now: Date): Promise<Map<string, Account>> {
+export interface LockedAccounts {
+  /** The locked accounts by profile id. */
+  accounts: Map<string, Account>;
+  /** The profiles whose account this lock created (it had none before). */
+  created: Set<string>;
+}
+
+/** Creates the missing accounts and locks these members' accounts in profile order. */
+export async function lockAccounts(tx: Db, workspaceId: string, profileIds: Iterable<string>, now: Date): Promise<LockedAccounts> {
   const ids = idArray([...new Set(profileIds)].sort());
-  await tx.execute(sql`
-    insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
-    select ${workspaceId}::uuid, unnest(${ids}::uuid[]), 0, 0, 0, 0, ${now.toISOString()}::timestamptz
-    on conflict (workspace_id, profile_id) do nothing`);
+  const created = await rows<{ profile_id: string }>(
+    tx,
+    sql`insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
+        select ${workspaceId}::uuid, unnest(${ids}::uuid[]), 0, 0, 0, 0, ${now.toISOString()}::timestamptz
+        on conflict (workspace_id, profile_id) do nothing
+        returning profile_id`,
+  );
   const locked = await rows<Record<string, unknown>>(
     tx,
     sql`select profile_id, available, pending, lifetime_earned, version from points_accounts
         where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[]) order by profile_id for update`,
   );
-  return new Map(locked.map((a) => [a.profile_id as string, toAccount(a)]));
+  return { accounts: new Map(locked.map((a) => [a.profile_id as string, toAccount(a)])), created: new Set(created.map((c) => c.profile_id)) };
+}
+
+/**
+ * Removes the accounts a lock created that nothing was written to: a call that was refused (or only
+ * replayed) leaves no account behind, as it would not have alone, its transaction rolled back.
+ */
+export async function dropUnusedAccounts(tx: Db, workspaceId: string, locked: LockedAccounts, used: Iterable<Account>): Promise<void> {
+  const unused = new Set(locked.created);
+  for (const a of used) unused.delete(a.profileId);
+  if (unused.size === 0) return;
+  // `version = 0`: never moved, so it has no entries (every write of an account moves its version).
+  await tx.execute(sql`delete from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = any(${idArray(unused)}::uuid[]) and version = 0`);
 }
 
 /** The workspace's entries under these idempotency keys, by key. */
@@ -68,21 +78,7 @@ export async function spendableBuckets(tx: Db, workspaceId: string, profileIds: 
         where workspace_id = ${workspaceId}::uuid and profile_id = any(${idArray(ids)}::uuid[]) and status = 'available'
           and (remaining > 0 or expires_at <= ${now.toISOString()}::timestamptz)`,
   );
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-  for (const b of found) {
-    byProfile.get(b.profile_id as string)!.push({
-      id: b.id as string,
-      profile_id: b.profile_id as string,
-      entry_id: b.entry_id as string,
-      status: b.status as BucketRow["status"],
-      amount: Number(b.amount),
-      remaining: Number(b.remaining),
-      order_id: (b.order_id as string | null) ?? null,
-      earned_at: new Date(b.earned_at as string),
-      expires_at: date(b.expires_at),
-      pending_until: date(b.pending_until),
-    });
-  }
+  for (const b of found) byProfile.get(b.profile_id as string)!.push(toBucket(b));
   return byProfile;
 }
 

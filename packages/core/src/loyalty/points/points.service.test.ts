@@ -8,6 +8,8 @@ import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
 import { workspaceSettings } from "../../settings";
 import { expectConsistent, loyaltyServices, newProfile, newWorkspace } from "../loyalty.test-helpers";
+import { transferAccount } from "./points.ledger";
+import { pointsBuckets } from "./points.schema";
 
 let database: TestDatabase;
 let services: CoreServices;
@@ -152,6 +154,23 @@ describe(`points ledger (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     expect((await services.points.reverse(ctx, spent.entry.id, { idempotencyKey: "undo-b", reason: "cancelled" })).replayed).toBe(true);
     await expect(services.points.reverse(ctx, spent.entry.id, { idempotencyKey: "undo-b-2", reason: "again" })).rejects.toMatchObject({ code: "loyalty.not_reversible" });
     await expectConsistent(database.db, ws, p);
+  });
+
+  it("moves a merged profile's points onto a member in debt: the debt eats the oldest moved points", async () => {
+    clock.set("2026-01-01T00:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    await services.points.putSettings(ctx, { points: { allowNegative: true } });
+    const [into, from] = [await newProfile(database.db, ws), await newProfile(database.db, ws)];
+    await services.points.adjust(ctx, into, { delta: -30, reason: "debt", idempotencyKey: "debt" });
+    const older = await services.points.adjust(ctx, from, { delta: 20, reason: "older", idempotencyKey: "older" });
+    clock.advance(DAY);
+    const newer = await services.points.adjust(ctx, from, { delta: 40, reason: "newer", idempotencyKey: "newer" });
+    await database.db.transaction((tx) => transferAccount(tx, ws, from, into, clock.now()));
+    expect((await expectConsistent(database.db, ws, into, true)).available).toBe(30);
+    expect((await expectConsistent(database.db, ws, from)).available).toBe(0);
+    const buckets = await database.db.select({ entry: pointsBuckets.entryId, remaining: pointsBuckets.remaining }).from(pointsBuckets).where(eq(pointsBuckets.profileId, into));
+    expect(Object.fromEntries(buckets.map((b) => [b.entry, Number(b.remaining)]))).toEqual({ [older.entry.id]: 0, [newer.entry.id]: 30 });
   });
 
   it("answers an unknown customer with profiles.not_found", async () => {

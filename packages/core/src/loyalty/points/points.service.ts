@@ -16,9 +16,11 @@ import type { WorkspaceContext } from "../../shared/context";
 import { createGroupCommitter, type GroupCommitSettings, type GroupCommitStats } from "../../shared/group-commit";
 import { loyaltyErrors } from "../loyalty.errors";
 import { loadSettings, loyaltySettingsStore } from "../loyalty.settings";
-import { findEntry, restoreDebit, rows, toEntry } from "./points.ledger";
+import { findEntry, restoreDebit, rows } from "./points.ledger";
+import { toEntry } from "./points.records";
 import { expireDuePoints, foldMergedAccounts, liveRoot, releaseDuePoints } from "./points.jobs";
-import { pointsGroupWork, type AwardRequest } from "./points.group";
+import type { AwardRequest } from "./points.award";
+import { pointsGroupWork } from "./points.group";
 import { once, readAccount, signedRequest, toBalanceDto, toEntryDto } from "./points.operations";
 import { recalculateTiers, tierOf } from "../tiers/tiers";
 
