@@ -33,7 +33,24 @@ export interface LocalParts {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+// Batches ask for the same second in the same zone over and over (a dispatcher batch's "now" for
+// each of its 200 messages' caps and quiet hours, a batch of events logged within one second): the
+// last answers are kept, as formatToParts is slow. Every instant of one second has the same parts
+// (zone offsets are whole seconds).
+const recent = new Map<string, LocalParts>();
+const RECENT_MAX = 1024;
+
 export function localParts(at: Date, timeZone: string): LocalParts {
+  const key = `${timeZone} ${Math.floor(at.getTime() / 1000)}`;
+  const known = recent.get(key);
+  if (known) return { ...known };
+  const parts = computeLocalParts(at, timeZone);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(key, parts);
+  return { ...parts };
+}
+
+function computeLocalParts(at: Date, timeZone: string): LocalParts {
   const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
   return {
     year: Number(parts.year),
