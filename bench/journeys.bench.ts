@@ -5,8 +5,10 @@
  *    "event Bench Triggered → send (inbox) → exit"; Segment track calls go to /v1/batch at a target
  *    rate for N seconds (a batch every 100 ms), each from a new customer. Latency per event = the
  *    outbox row's created_at − the event's received_at (the log), i.e. the projector, the
- *    journeys.triggers consumer and the engine in between. Reported p50 / p99 / max per rate, with
- *    the rate the server actually took and how many events reached the outbox.
+ *    journeys.triggers consumer and the engine in between (created_at is when the journeys batch
+ *    that queued the row began: its own work and commit come after). Reported p50 / p99 / max per
+ *    rate, with the rate the server actually took and how many events reached the outbox; and
+ *    received → delivered (the inbox item written, the dispatcher's outcome recorded): everything.
  * 2. Timers fired per second: N runs waiting on a one-minute wait that is already due (followed by a
  *    send), moved by runDueJourneyTimers in batches of 500 on a store with no worker.
  * 3. (--stage-events N) Each stage of the pipeline alone, on a store with no worker: N events of N
@@ -163,12 +165,16 @@ async function triggerLatency(rate: number) {
     await Promise.all(inFlight);
     const answeredSeconds = (performance.now() - t0) / 1000;
 
-    // Until every accepted event reached the outbox (or the drain deadline).
+    // Until every accepted event reached the outbox and its message the inbox (or the drain deadline).
     const deadline = performance.now() + DRAIN_SECONDS * 1000;
     let queued = 0;
     for (;;) {
-      queued = (await rowsOf<{ n: number }>(database.db, sql`select count(*)::int as n from messages where journey_id = ${journeyId}::uuid`))[0]?.n ?? 0;
-      if (queued >= accepted || performance.now() > deadline) break;
+      const [counts] = await rowsOf<{ n: number; delivered: number }>(
+        database.db,
+        sql`select count(*)::int as n, (count(*) filter (where status = 'delivered'))::int as delivered from messages where journey_id = ${journeyId}::uuid`,
+      );
+      queued = counts?.n ?? 0;
+      if ((queued >= accepted && (counts?.delivered ?? 0) >= queued) || performance.now() > deadline) break;
       await sleep(250);
     }
     const drainedSeconds = (performance.now() - t0) / 1000;
@@ -179,14 +185,18 @@ async function triggerLatency(rate: number) {
     }
     // From the server's receipt (events_log.received_at) and from the client's send (the event's
     // timestamp, set when its batch was built: it includes the time the request waited for the server).
-    const samples = await rowsOf<{ received: number; sent: number }>(
+    // The outbox row's created_at is when the journeys batch that queued it began; delivered_at is when
+    // the dispatcher recorded the inbox item written, i.e. trigger → handed to the channel, everything included.
+    const samples = await rowsOf<{ received: number; sent: number; delivered: number | null }>(
       database.db,
-      sql`select extract(epoch from (m.created_at - e.received_at)) * 1000 as received, extract(epoch from (m.created_at - r.triggered_at)) * 1000 as sent
+      sql`select extract(epoch from (m.created_at - e.received_at)) * 1000 as received, extract(epoch from (m.created_at - r.triggered_at)) * 1000 as sent,
+            extract(epoch from (m.delivered_at - e.received_at)) * 1000 as delivered
           from messages m join journey_runs r on r.id = m.run_id join events_log e on e.workspace_id = r.workspace_id and e.seq = r.trigger_seq
           where m.journey_id = ${journeyId}::uuid`,
     );
     const received = samples.map((r) => Number(r.received)).sort((a, b) => a - b);
     const fromClient = samples.map((r) => Number(r.sent)).sort((a, b) => a - b);
+    const delivered = samples.filter((r) => r.delivered !== null).map((r) => Number(r.delivered)).sort((a, b) => a - b);
     await running.close();
     return {
       rate,
@@ -202,6 +212,8 @@ async function triggerLatency(rate: number) {
       max: received.at(-1) ?? NaN,
       clientP50: quantile(fromClient, 0.5),
       clientP99: quantile(fromClient, 0.99),
+      deliveredP50: quantile(delivered, 0.5),
+      deliveredP99: quantile(delivered, 0.99),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -312,6 +324,7 @@ async function main() {
       `trigger → outbox at ${fmt(rate)} events/s for ${SECONDS} s: sent ${fmt(r.sent)} in ${r.sendSeconds.toFixed(1)} s (all answered after ${r.answeredSeconds.toFixed(1)} s → ` +
         `${fmt(r.accepted / r.answeredSeconds)} events/s taken), ${fmt(r.accepted)} accepted, ${fmt(r.failed)} refused or unanswered after ${ANSWER_SECONDS} s; ${fmt(r.queued)} in the outbox after ${r.drainedSeconds.toFixed(1)} s; ` +
         `received → outbox p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms; sent by the client → outbox p50 ${fmt(r.clientP50)} ms, p99 ${fmt(r.clientP99)} ms; ` +
+        `received → delivered to the inbox p50 ${fmt(r.deliveredP50)} ms, p99 ${fmt(r.deliveredP99)} ms; ` +
         `load average ${loadavg()[0]!.toFixed(2)}`,
     );
   }

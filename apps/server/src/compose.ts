@@ -73,6 +73,10 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     log: app.log,
     consumers: [
       { name: "profiles.projector", step: () => services.projectNextBatch() },
+      // Journeys: event triggers, waits for events and goals; behind the projector like the loyalty consumers.
+      // First of the projector's followers: they are woken in this order and PGlite's one connection
+      // serves transactions first come first served, so trigger → outbox waits for no loyalty batch.
+      { name: "journeys.triggers", after: "profiles.projector", step: () => services.journeyTriggersNextBatch() },
       // Points for orders and their reversals; it never reads past the projector, so orders are anchored to their profile.
       { name: "loyalty.orders", after: "profiles.projector", step: () => services.loyaltyNextBatch() },
       // Task progress from events and rewards on completion; like loyalty.orders it never reads past the projector.
@@ -81,16 +85,16 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       { name: "loyalty.activities", after: "profiles.projector", step: () => services.loyaltyActivitiesNextBatch() },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", step: () => services.coupons.runIssueBatch() },
-      // The outbox: due messages judged at send time (guards, render) and handed to their channel.
+      // The outbox: due messages judged at send time (guards, render) and handed to their channel; woken by
+      // each journeys batch (which queues messages), and its poll for everything else (API, broadcasts, timers).
       {
         name: "messaging.dispatcher",
+        after: "journeys.triggers",
         step: () =>
           services.messaging
             .dispatchNextBatch(200, { publicUrl: boundUrl, leaseMs: config.messagingLeaseSeconds * 1000, onHandedOver: (s) => messageLatency.observe({ channel: s.channel }, s.seconds) })
             .then((r) => r.taken),
       },
-      // Journeys: event triggers, waits for events and goals; behind the projector like the loyalty consumers.
-      { name: "journeys.triggers", after: "profiles.projector", step: () => services.journeyTriggersNextBatch() },
       // Journey timers (waits, timeouts, holdout goal windows), taken FOR UPDATE SKIP LOCKED so workers share them.
       { name: "journeys.timers", step: () => services.journeyTimersNextBatch() },
       // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.
