@@ -302,6 +302,28 @@ describe("wecom channel: a message delivered again never gives the staff member 
     }
   });
 
+  it("(the stand-in's group-message records follow WeCom's contract: token, a month at most, task and send status)", async () => {
+    const message = wecom("wm-cust-20", { body: "records", params: { sender: "lisi" } });
+    const { providerId: msgid } = (await channel.deliver(message, config)) as { providerId: string };
+    const token = ((await (await fetch(`${server.url}cgi-bin/gettoken?corpid=ww-corp&corpsecret=contact-secret`)).json()) as { access_token: string }).access_token;
+    const post = async (api: string, body: unknown, withToken = true) =>
+      (await (await fetch(`${server.url}cgi-bin/externalcontact/${api}${withToken ? `?access_token=${token}` : ""}`, { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+    const now = Math.floor(clock.now().getTime() / 1000);
+    expect(await post("get_groupmsg_list_v2", { start_time: now - 60, end_time: now }, false)).toMatchObject({ errcode: 41001 });
+    expect(await post("get_groupmsg_list_v2", { start_time: now - 32 * 86_400, end_time: now })).toMatchObject({ errcode: 40058 });
+    expect(await post("get_groupmsg_list_v2", { chat_type: "single", start_time: now - 60, end_time: now, creator: "lisi", filter_type: 0 })).toEqual({
+      errcode: 0,
+      errmsg: "ok",
+      next_cursor: "",
+      group_msg_list: [{ msgid, creator: "lisi", create_time: String(now), create_type: 0, text: { content: "records" }, attachments: [] }],
+    });
+    expect(await post("get_groupmsg_task", { msgid })).toMatchObject({ errcode: 0, task_list: [{ userid: "lisi", status: 0 }] });
+    server.confirm(msgid);
+    expect(await post("get_groupmsg_task", { msgid })).toMatchObject({ task_list: [{ userid: "lisi", status: 2, send_time: now }] });
+    expect(await post("get_groupmsg_send_result", { msgid, userid: "lisi" })).toMatchObject({ errcode: 0, next_cursor: "", send_list: [{ external_userid: "wm-cust-20", userid: "lisi", status: 1, send_time: now }] });
+    expect(await post("get_groupmsg_send_result", { msgid, userid: "zhangsan" })).toMatchObject({ errcode: 0, send_list: [] });
+  });
+
   it("property: whatever the network loses, a message has at most one task and one reservation, and every answer names the same task", async () => {
     const attempt = fc.constantFrom("ok", "lost-before", "lost-after", "lookup-busy", "lookup-unreachable");
     await fc.assert(
