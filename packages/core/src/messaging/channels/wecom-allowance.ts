@@ -35,11 +35,28 @@ function periodStarts(now: Date) {
   };
 }
 
+/** A message's standing reservation: an earlier attempt reached WeCom's add_msg_template, or may have. */
+export interface EarlierWecomSend {
+  sender: string;
+  externalUserid: string;
+  reservedAt: Date;
+}
+
+/** The message's own reservation, if an earlier attempt left one (a definite refusal gives it back). */
+export async function earlierWecomSend(db: Db, workspaceId: string, messageId: string): Promise<EarlierWecomSend | null> {
+  const [row] = await rows<{ sender: string; external_userid: string; reserved_at: string | Date }>(
+    db,
+    sql`select sender, external_userid, reserved_at from messaging_wecom_sends where workspace_id = ${workspaceId}::uuid and message_id = ${messageId}`,
+  );
+  return row ? { sender: row.sender, externalUserid: row.external_userid, reservedAt: new Date(row.reserved_at) } : null;
+}
+
 /**
  * Reserves one send, or says why not: the customer's allowance is used up (failed, "send allowance
  * exhausted") or the staff member is at a rate limit (retry when the oldest send in the window
- * leaves it). A retried message first gives up its own earlier reservation. Serialised per workspace
- * with a transaction-scoped advisory lock, so processes sharing the database never over-reserve.
+ * leaves it). A message whose earlier attempt is known not to have created a task first gives up its
+ * own earlier reservation, so a message never holds two. Serialised per workspace with a
+ * transaction-scoped advisory lock, so processes sharing the database never over-reserve.
  */
 export async function reserveWecomSend(db: Db, r: WecomReservation, limits: WecomLimits, now: Date): Promise<{ ok: true } | { ok: false; result: DeliveryResult }> {
   return db.transaction(async (tx) => {

@@ -1,11 +1,13 @@
 import { sql } from "@siyu/storage/orm";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TemplateContent } from "@siyu/contracts";
 import { fixedClock } from "../../shared/clock";
 import { newId } from "../../shared/ids";
 import { rows } from "../../shared/sql-rows";
 import type { ChannelAdapter, OutgoingMessage } from "./channel";
+import type { FetchLike } from "./provider-support";
 import { createWecomChannel } from "./wecom.channel";
 import { type FakeWecom, startFakeWecom } from "./testing/fake-wecom";
 
@@ -22,19 +24,38 @@ let workspaceId: string;
 function wecom(address: string, content: Partial<TemplateContent> = { body: "新品上市，凭此消息到店享 8 折" }, id = newId()): OutgoingMessage {
   return { id, workspaceId, profileId: newId(), channel: "wecom", category: "targeted", address, rendered: TemplateContent.parse(content), attempt: 1 };
 }
+/**
+ * The network's next failure on an API (the path's last part): "before" — the request never reaches
+ * WeCom; "after" — WeCom handles it and the answer is lost (as when the process dies mid-call).
+ */
+const faults = new Map<string, "before" | "after">();
+const faultyFetch: FetchLike = async (input, init) => {
+  const api = new URL(input).pathname.split("/").pop()!;
+  const fault = faults.get(api);
+  faults.delete(api);
+  if (fault === "before") throw new TypeError("fetch failed: connect ECONNREFUSED");
+  const response = await fetch(input, init);
+  if (fault === "after") {
+    await response.text();
+    throw new TypeError("fetch failed: socket hang up");
+  }
+  return response;
+};
 const reservations = async () => Number((await rows<{ n: number | string }>(database.db, sql`select count(*) as n from messaging_wecom_sends where workspace_id = ${workspaceId}::uuid`))[0]!.n);
 
 beforeAll(async () => {
   database = await openTestDatabase();
   server = await startFakeWecom({ corpId: "ww-corp", secret: "contact-secret", contacts: { zhangsan: customers, lisi: customers, naive: customers }, now: () => clock.now().getTime() });
   config = { corpId: "ww-corp", secret: "contact-secret", apiBase: server.url, defaultSender: "zhangsan", perCustomerPerDay: "", perCustomerPerMonth: "" };
-  channel = createWecomChannel({ db: database.db, clock });
+  channel = createWecomChannel({ db: database.db, clock, fetch: faultyFetch });
 });
 afterAll(async () => {
   await server.close();
   await database.close();
 });
 beforeEach(() => {
+  faults.clear();
+  server.clearFailures();
   workspaceId = newId();
   clock.advance(2 * 3_600_000);
 });
@@ -123,10 +144,10 @@ describe(`wecom channel (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     expect((await channel.deliver(wecom("wm-cust-9"), allowance)).status).toBe("pending_confirmation");
     const again = await channel.deliver(wecom("wm-cust-9"), allowance);
     expect(again).toEqual({ status: "failed", error: "send allowance exhausted: the customer has received 1 WeCom mass message(s) today (perCustomerPerDay 1)" });
-    // A retried delivery of the same message replaces its own reservation rather than counting twice.
+    // A message delivered again (its outcome lost) finds its task: one send, counted once.
     const retried = wecom("wm-cust-8");
-    expect((await channel.deliver(retried, allowance)).status).toBe("pending_confirmation");
-    expect((await channel.deliver({ ...retried, attempt: 2 }, allowance)).status).toBe("pending_confirmation");
+    const first = await channel.deliver(retried, allowance);
+    expect(await channel.deliver({ ...retried, attempt: 2 }, allowance)).toEqual(first);
     clock.advance(86_400_000);
     expect((await channel.deliver(wecom("wm-cust-9"), allowance)).status).toBe("pending_confirmation");
     clock.advance(86_400_000);
@@ -166,5 +187,172 @@ describe(`wecom channel (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     expect(await channel.deliver(wecom("wm-cust-1", { body: " " }), config)).toMatchObject({ status: "failed", error: expect.stringContaining("body or a link") });
     expect(await channel.deliver(wecom("wm-cust-1"), { ...config, senderPerMinute: "lots" })).toEqual({ status: "failed", error: "wecom config invalid (senderPerMinute: must be a whole number)" });
     expect(await reservations()).toBe(0);
+  });
+});
+
+describe("wecom channel: a message delivered again never gives the staff member a second task", () => {
+  const lease = 5 * 60_000;
+  const tasksFor = (address: string, since: number) => server.tasks.slice(since).filter((t) => t.externalUserids.includes(address));
+
+  it("the first attempt's outcome is lost after WeCom created the task: the retry answers with that task", async () => {
+    const message = wecom("wm-cust-10", { subject: "冬季新品", body: "新品上市", url: "https://m.siyu.example/new" });
+    const before = server.tasks.length;
+    const first = await channel.deliver(message, config);
+    expect(first).toEqual({ status: "pending_confirmation", providerId: expect.stringMatching(/^msg/) });
+    // The process died before recording it: the lease runs out and the message is delivered again.
+    clock.advance(lease);
+    expect(await channel.deliver({ ...message, attempt: 2 }, config)).toEqual(first);
+    expect(tasksFor("wm-cust-10", before)).toHaveLength(1);
+    expect(await reservations()).toBe(1);
+
+    // The answer itself lost on the way back (WeCom has the task, the attempt saw a network error).
+    const lost = wecom("wm-cust-11");
+    faults.set("add_msg_template", "after");
+    expect(await channel.deliver(lost, config)).toMatchObject({ status: "retry", error: expect.stringContaining("wecom unreachable") });
+    clock.advance(60_000);
+    // Confirmed by the staff member meanwhile: still the same task.
+    server.confirm(tasksFor("wm-cust-11", before)[0]!.msgid);
+    expect(await channel.deliver({ ...lost, attempt: 2 }, config)).toEqual({ status: "pending_confirmation", providerId: tasksFor("wm-cust-11", before)[0]!.msgid });
+    expect(tasksFor("wm-cust-11", before)).toHaveLength(1);
+    expect(await reservations()).toBe(2);
+  });
+
+  it("the first attempt never reached WeCom: the retry finds no task and creates it, once", async () => {
+    const message = wecom("wm-cust-12");
+    const before = server.tasks.length;
+    faults.set("add_msg_template", "before");
+    expect(await channel.deliver(message, config)).toMatchObject({ status: "retry", error: expect.stringContaining("ECONNREFUSED") });
+    expect(tasksFor("wm-cust-12", before)).toHaveLength(0);
+    const lookups = server.lookups().length;
+    clock.advance(60_000);
+    const retried = await channel.deliver({ ...message, attempt: 2 }, config);
+    expect(retried).toEqual({ status: "pending_confirmation", providerId: tasksFor("wm-cust-12", before)[0]?.msgid });
+    expect(tasksFor("wm-cust-12", before)).toHaveLength(1);
+    expect(server.lookups().slice(lookups)).toContain("get_groupmsg_list_v2");
+    expect(await reservations()).toBe(1);
+    // A first attempt WeCom refused (errcode) left nothing to look for.
+    server.failNext(-1, "system busy");
+    const refused = wecom("wm-cust-13");
+    expect(await channel.deliver(refused, config)).toMatchObject({ status: "retry" });
+    const quiet = server.lookups().length;
+    expect((await channel.deliver({ ...refused, attempt: 2 }, config)).status).toBe("pending_confirmation");
+    expect(server.lookups().length).toBe(quiet);
+  });
+
+  it("when WeCom cannot be asked about the earlier attempt, the message waits instead of risking a second task", async () => {
+    const message = wecom("wm-cust-14");
+    const before = server.tasks.length;
+    faults.set("add_msg_template", "after");
+    await channel.deliver(message, config);
+    clock.advance(lease);
+    server.failNext(-1, "system busy", "get_groupmsg_list_v2");
+    expect(await channel.deliver({ ...message, attempt: 2 }, config)).toEqual({
+      status: "retry",
+      error: "wecom could not check for the earlier attempt's task (get_groupmsg_list_v2: wecom errcode -1: system busy); not sending again until it can",
+      retryAfterMs: 1000,
+    });
+    server.failNext(48002, "api forbidden", "get_groupmsg_send_result");
+    expect(await channel.deliver({ ...message, attempt: 3 }, config)).toMatchObject({ status: "retry", error: expect.stringContaining("get_groupmsg_send_result: wecom errcode 48002") });
+    faults.set("get_groupmsg_list_v2", "before");
+    expect(await channel.deliver({ ...message, attempt: 4 }, config)).toMatchObject({ status: "retry", error: expect.stringContaining("get_groupmsg_list_v2: wecom unreachable") });
+    expect(tasksFor("wm-cust-14", before)).toHaveLength(1);
+    expect(await reservations()).toBe(1);
+    expect(await channel.deliver({ ...message, attempt: 5 }, config)).toEqual({ status: "pending_confirmation", providerId: tasksFor("wm-cust-14", before)[0]!.msgid });
+  });
+
+  it("the customer's allowance counts the message once, however often it is delivered", async () => {
+    const allowance = { ...config, perCustomerPerDay: "1" };
+    const before = server.tasks.length;
+    const lost = wecom("wm-cust-15");
+    expect((await channel.deliver(lost, allowance)).status).toBe("pending_confirmation");
+    clock.advance(lease);
+    expect((await channel.deliver({ ...lost, attempt: 2 }, allowance)).status).toBe("pending_confirmation");
+    expect(await channel.deliver(wecom("wm-cust-15"), allowance)).toEqual({ status: "failed", error: "send allowance exhausted: the customer has received 1 WeCom mass message(s) today (perCustomerPerDay 1)" });
+    // …and WeCom's count agrees: one task reaches the customer.
+    expect(tasksFor("wm-cust-15", before)).toHaveLength(1);
+
+    const unsent = wecom("wm-cust-16");
+    faults.set("add_msg_template", "before");
+    await channel.deliver(unsent, allowance);
+    expect((await channel.deliver({ ...unsent, attempt: 2 }, allowance)).status).toBe("pending_confirmation");
+    expect(await channel.deliver(wecom("wm-cust-16"), allowance)).toMatchObject({ status: "failed", error: expect.stringContaining("received 1 WeCom mass message(s) today") });
+    expect(tasksFor("wm-cust-16", before)).toHaveLength(1);
+    expect(await reservations()).toBe(2);
+  });
+
+  it("the same text to many customers: the retry pages through the sender's tasks and takes the one for its customer", async () => {
+    const paged = await startFakeWecom({ corpId: "ww-corp", secret: "contact-secret", contacts: { zhangsan: customers }, now: () => clock.now().getTime(), pageSize: 2 });
+    try {
+      const own = { ...config, apiBase: paged.url };
+      const sendsToOthers = customers.slice(20, 27).map((c) => wecom(c));
+      for (const m of sendsToOthers.slice(0, 3)) await channel.deliver(m, own);
+      const message = wecom("wm-cust-17");
+      const first = await channel.deliver(message, own);
+      for (const m of sendsToOthers.slice(3)) await channel.deliver(m, own);
+      await channel.deliver(wecom("wm-cust-18", { body: "another text" }), own);
+      clock.advance(lease);
+      const before = paged.lookups().length;
+      expect(await channel.deliver({ ...message, attempt: 2 }, own)).toEqual(first);
+      expect(paged.tasks).toHaveLength(9);
+      // 9 tasks, 2 a page: five list pages; the candidates with the same text are asked in order.
+      expect(paged.lookups().slice(before).filter((l) => l === "get_groupmsg_list_v2")).toHaveLength(5);
+      expect(paged.lookups().slice(before).filter((l) => l === "get_groupmsg_send_result")).toHaveLength(4);
+    } finally {
+      await paged.close();
+    }
+  });
+
+  it("(the stand-in's group-message records follow WeCom's contract: token, a month at most, task and send status)", async () => {
+    const message = wecom("wm-cust-20", { body: "records", params: { sender: "lisi" } });
+    const { providerId: msgid } = (await channel.deliver(message, config)) as { providerId: string };
+    const token = ((await (await fetch(`${server.url}cgi-bin/gettoken?corpid=ww-corp&corpsecret=contact-secret`)).json()) as { access_token: string }).access_token;
+    const post = async (api: string, body: unknown, withToken = true) =>
+      (await (await fetch(`${server.url}cgi-bin/externalcontact/${api}${withToken ? `?access_token=${token}` : ""}`, { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+    const now = Math.floor(clock.now().getTime() / 1000);
+    expect(await post("get_groupmsg_list_v2", { start_time: now - 60, end_time: now }, false)).toMatchObject({ errcode: 41001 });
+    expect(await post("get_groupmsg_list_v2", { start_time: now - 32 * 86_400, end_time: now })).toMatchObject({ errcode: 40058 });
+    expect(await post("get_groupmsg_list_v2", { chat_type: "single", start_time: now - 60, end_time: now, creator: "lisi", filter_type: 0 })).toEqual({
+      errcode: 0,
+      errmsg: "ok",
+      next_cursor: "",
+      group_msg_list: [{ msgid, creator: "lisi", create_time: String(now), create_type: 0, text: { content: "records" }, attachments: [] }],
+    });
+    expect(await post("get_groupmsg_task", { msgid })).toMatchObject({ errcode: 0, task_list: [{ userid: "lisi", status: 0 }] });
+    server.confirm(msgid);
+    expect(await post("get_groupmsg_task", { msgid })).toMatchObject({ task_list: [{ userid: "lisi", status: 2, send_time: now }] });
+    expect(await post("get_groupmsg_send_result", { msgid, userid: "lisi" })).toMatchObject({ errcode: 0, next_cursor: "", send_list: [{ external_userid: "wm-cust-20", userid: "lisi", status: 1, send_time: now }] });
+    expect(await post("get_groupmsg_send_result", { msgid, userid: "zhangsan" })).toMatchObject({ errcode: 0, send_list: [] });
+  });
+
+  it("property: whatever the network loses, a message has at most one task and one reservation, and every answer names the same task", async () => {
+    const attempt = fc.constantFrom("ok", "lost-before", "lost-after", "lookup-busy", "lookup-unreachable");
+    await fc.assert(
+      fc.asyncProperty(fc.array(attempt, { minLength: 1, maxLength: 6 }), async (attempts) => {
+        workspaceId = newId();
+        // A text of its own: an earlier run's task for the same customer must not be taken for this one's.
+        const message = wecom("wm-cust-19", { body: `新品上市 ${newId()}` });
+        const before = server.tasks.length;
+        const answers: string[] = [];
+        for (const [i, kind] of [...attempts, "ok" as const].entries()) {
+          if (kind === "lost-before") faults.set("add_msg_template", "before");
+          if (kind === "lost-after") faults.set("add_msg_template", "after");
+          if (kind === "lookup-busy") server.failNext(-1, "system busy", "get_groupmsg_list_v2");
+          if (kind === "lookup-unreachable") faults.set("get_groupmsg_send_result", "before");
+          const result = await channel.deliver({ ...message, attempt: i + 1 }, config);
+          if (result.status === "pending_confirmation") answers.push(result.providerId!);
+          expect(result.status).not.toBe("failed");
+          // A failure meant for a call this attempt did not make must not leak into the next one.
+          faults.clear();
+          server.clearFailures();
+          clock.advance(lease);
+          expect(tasksFor("wm-cust-19", before).length).toBeLessThanOrEqual(1);
+          expect(await reservations()).toBeLessThanOrEqual(1);
+        }
+        const tasks = tasksFor("wm-cust-19", before);
+        expect(tasks).toHaveLength(1);
+        expect(new Set(answers)).toEqual(new Set([tasks[0]!.msgid]));
+      }),
+      { numRuns: 25 },
+    );
   });
 });

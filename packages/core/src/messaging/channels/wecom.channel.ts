@@ -1,10 +1,12 @@
 import type { Db } from "@siyu/storage";
 import { z } from "zod";
 import { type Clock, systemClock } from "../../shared/clock";
-import { type AccessTokenCache, type FetchedToken, type WxAnswer, callWithToken, createAccessTokenCache, tokenKey, wxCall } from "./access-token";
+import { type AccessTokenCache, type WxAnswer, createAccessTokenCache } from "./access-token";
 import type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "./channel";
 import { type FetchLike, parseChannelConfig } from "./provider-support";
-import { releaseWecomSend, reserveWecomSend } from "./wecom-allowance";
+import { earlierWecomSend, releaseWecomSend, reserveWecomSend } from "./wecom-allowance";
+import { wecomApi, wecomErrorResult } from "./wecom-api";
+import { findEarlierTask } from "./wecom-reconcile";
 
 export const WECOM_API_BASE = "https://qyapi.weixin.qq.com/";
 
@@ -43,40 +45,6 @@ export interface WecomChannelDeps {
   tokens?: AccessTokenCache;
 }
 
-/** 40014 invalid and 42001 expired access_token (41001 missing): fetch a new one and retry once. */
-const TOKEN_ERRCODES = new Set([40014, 41001, 42001]);
-
-function fetchWecomToken(fetchFn: FetchLike, config: WecomChannelConfig): () => Promise<FetchedToken | { result: DeliveryResult }> {
-  return async () => {
-    const url = new URL("cgi-bin/gettoken", config.apiBase);
-    url.search = new URLSearchParams({ corpid: config.corpId, corpsecret: config.secret }).toString();
-    const call = await wxCall(fetchFn, "wecom", url.toString());
-    if (!call.ok) return { result: call.result };
-    const { answer } = call;
-    if (!answer.errcode && typeof answer.access_token === "string") return { token: answer.access_token, expiresInS: Number(answer.expires_in) || 7200 };
-    const error = `wecom gettoken errcode ${answer.errcode}: ${answer.errmsg ?? ""}`;
-    if (answer.errcode === -1 || answer.errcode === 45009 || answer.errcode === 45033) return { result: { status: "retry", error, retryAfterMs: 60_000 } };
-    // 40013 invalid corpid, 40001 / 40091 invalid secret, 60020 IP not allowed …
-    return { result: { status: "failed", error } };
-  };
-}
-
-/** WeCom's documented errcodes for add_msg_template, judged. */
-export function wecomErrorResult(answer: WxAnswer): DeliveryResult {
-  const error = `wecom errcode ${answer.errcode}: ${answer.errmsg ?? ""}`;
-  switch (answer.errcode) {
-    case -1:
-    case 45033:
-      return { status: "retry", error, retryAfterMs: 1000 };
-    case 45009:
-      return { status: "retry", error, retryAfterMs: 60_000 };
-    default:
-      // 40003 / 60111 invalid sender userid, 40096 invalid external_userid, 84061 not the sender's
-      // customer, 48002 API forbidden, 60020 IP not allowed, 41xxx missing fields …
-      return { status: "failed", error };
-  }
-}
-
 /**
  * WeCom customer contact (企业微信客户联系): `externalcontact/add_msg_template` creates a mass-send
  * task to one external contact for the staff member who owns the customer (`params.sender` or
@@ -101,26 +69,33 @@ export function createWecomChannel(deps: WecomChannelDeps): ChannelAdapter {
       if (!message.address.trim()) return { status: "failed", error: "wecom needs the customer's external_userid" };
       if (!body.trim() && !url.trim()) return { status: "failed", error: "wecom needs a body or a link (url)" };
 
-      const reservation = { workspaceId: message.workspaceId, messageId: message.id, sender, externalUserid: message.address };
-      const reserved = await reserveWecomSend(deps.db, reservation, config, clock.now());
+      const api = wecomApi(fetchFn, tokens, config);
+      const linkUrl = url.trim() ? url : null;
+      const text = body.trim() ? body : null;
+      // WeCom takes no idempotency key: a message that still holds a reservation had an attempt that
+      // reached add_msg_template, or may have (its outcome was lost). Find that task before making another.
+      const earlier = await earlierWecomSend(deps.db, message.workspaceId, message.id);
+      if (earlier) {
+        const task = await findEarlierTask(api, earlier, { text, linkUrl });
+        if (task.kind === "unknown") return task.result;
+        if (task.kind === "found") return { status: "pending_confirmation", providerId: task.msgid };
+      }
+
+      const reserved = await reserveWecomSend(deps.db, { workspaceId: message.workspaceId, messageId: message.id, sender, externalUserid: message.address }, config, clock.now());
       if (!reserved.ok) return reserved.result;
 
-      const request = {
+      const call = await api("cgi-bin/externalcontact/add_msg_template", {
         chat_type: "single",
         external_userid: [message.address],
         sender,
-        ...(body.trim() ? { text: { content: body } } : {}),
-        ...(url.trim()
-          ? { attachments: [{ msgtype: "link", link: { title: (subject || body).slice(0, 128) || url, url, ...(config.linkPicUrl ? { picurl: config.linkPicUrl } : {}), ...(subject && body ? { desc: body.slice(0, 512) } : {}) } }] }
+        ...(text ? { text: { content: text } } : {}),
+        ...(linkUrl
+          ? { attachments: [{ msgtype: "link", link: { title: (subject || body).slice(0, 128) || linkUrl, url: linkUrl, ...(config.linkPicUrl ? { picurl: config.linkPicUrl } : {}), ...(subject && body ? { desc: body.slice(0, 512) } : {}) } }] }
           : {}),
-      };
-      const call = await callWithToken(tokens, tokenKey(config.apiBase, config.corpId, config.secret), fetchWecomToken(fetchFn, config), TOKEN_ERRCODES, (token) => {
-        const target = new URL("cgi-bin/externalcontact/add_msg_template", config.apiBase);
-        target.searchParams.set("access_token", token);
-        return wxCall(fetchFn, "wecom", target.toString(), request);
       });
       const result = judge(call, message.address, sender);
-      // Only a definite "no" gives the slot back: after a network error WeCom may have created the task.
+      // Only a definite "no" gives the slot back: after a network error WeCom may have created the
+      // task, and the reservation tells the retry to look for it.
       if (result.status === "failed" || (call.ok && call.answer.errcode)) await releaseWecomSend(deps.db, message.workspaceId, message.id);
       return result;
     },

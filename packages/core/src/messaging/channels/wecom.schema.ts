@@ -11,7 +11,7 @@ export const messagingWecomSends = pgTable(
   {
     id: uuid("id").primaryKey(),
     workspaceId: uuid("workspace_id").notNull(),
-    /** The outbox message; a retried delivery replaces its own earlier reservation. */
+    /** The outbox message (one reservation each): a retry first looks for the task its earlier attempt may have created. */
     messageId: text("message_id").notNull(),
     /** The staff member (WeCom userid) who sends. */
     sender: text("sender").notNull(),
