@@ -52,6 +52,21 @@ export async function earlierWecomSend(db: Db, workspaceId: string, messageId: s
 }
 
 /**
+ * Of `msgids`, the WeCom tasks already recorded as another message's (its provider id) for the same
+ * customer: the same text sent to one customer twice within minutes must not be taken for this
+ * message's task. Read through the customer's rows (the messages_profile index).
+ */
+export async function wecomTasksOfOtherMessages(db: Db, message: { workspaceId: string; profileId: string; id: string }, msgids: readonly string[]): Promise<Set<string>> {
+  if (msgids.length === 0) return new Set();
+  const taken = await rows<{ provider_id: string }>(
+    db,
+    sql`select provider_id from messages where workspace_id = ${message.workspaceId}::uuid and profile_id = ${message.profileId}::uuid
+        and channel = 'wecom' and id <> ${message.id}::uuid and provider_id = any(array(select jsonb_array_elements_text(${JSON.stringify(msgids)}::jsonb)))`,
+  );
+  return new Set(taken.map((r) => r.provider_id));
+}
+
+/**
  * Reserves one send, or says why not: the customer's allowance is used up (failed, "send allowance
  * exhausted") or the staff member is at a rate limit (retry when the oldest send in the window
  * leaves it). A message whose earlier attempt is known not to have created a task first gives up its

@@ -30,7 +30,13 @@ type Item = Record<string, unknown>;
  * reservation with the same text and link (get_groupmsg_list_v2), then, per candidate, whether it
  * targets this customer (get_groupmsg_send_result lists the task's customers, sent or not yet).
  */
-export async function findEarlierTask(api: WecomApi, earlier: EarlierWecomSend, content: WecomTaskContent): Promise<EarlierTask> {
+export async function findEarlierTask(
+  api: WecomApi,
+  earlier: EarlierWecomSend,
+  content: WecomTaskContent,
+  /** Of these msgids, the tasks already recorded as other messages' (they are not this one's). */
+  othersTasks: (msgids: string[]) => Promise<Set<string>>,
+): Promise<EarlierTask> {
   const at = earlier.reservedAt.getTime();
   const candidates: string[] = [];
   const listed = await scanPages(
@@ -44,7 +50,8 @@ export async function findEarlierTask(api: WecomApi, earlier: EarlierWecomSend, 
     },
   );
   if (!listed.ok) return unknown(LIST, listed);
-  for (const msgid of candidates) {
+  const others = await othersTasks(candidates);
+  for (const msgid of candidates.filter((id) => !others.has(id))) {
     const sent = await scanPages(api, SEND_RESULT, { msgid, userid: earlier.sender, limit: 1000 }, "send_list", (row) => row.external_userid === earlier.externalUserid);
     if (!sent.ok) return unknown(SEND_RESULT, sent);
     if (sent.hit) return { kind: "found", msgid };

@@ -217,6 +217,28 @@ describe("wecom channel: a message delivered again never gives the staff member 
     expect(await reservations()).toBe(2);
   });
 
+  it("the same text to the same customer twice within minutes: the retry takes its own task, not the earlier message's", async () => {
+    const body = { body: "会员日：全场第二杯半价" };
+    const first = wecom("wm-cust-20", body);
+    const before = server.tasks.length;
+    const delivered = await channel.deliver(first, config);
+    expect(delivered).toMatchObject({ status: "pending_confirmation" });
+    // The dispatcher recorded it: the outbox row carries WeCom's msgid.
+    await database.db.execute(sql`insert into messages (id, workspace_id, idempotency_key, profile_id, channel, category, purpose, variables, status, source_kind, provider_id, created_at)
+        values (${first.id}::uuid, ${workspaceId}::uuid, ${first.id}, ${first.profileId}::uuid, 'wecom', 'targeted', 'marketing', '{}', 'pending_confirmation', 'api',
+          ${delivered.status === "pending_confirmation" ? delivered.providerId : null}, now())`);
+    clock.advance(60_000);
+    // A second message with the very same text: WeCom creates its task, the answer is lost.
+    const second = { ...wecom("wm-cust-20", body), profileId: first.profileId };
+    faults.set("add_msg_template", "after");
+    expect((await channel.deliver(second, config)).status).toBe("retry");
+    const tasks = tasksFor("wm-cust-20", before);
+    expect(tasks).toHaveLength(2);
+    clock.advance(lease);
+    expect(await channel.deliver({ ...second, attempt: 2 }, config)).toEqual({ status: "pending_confirmation", providerId: tasks[1]!.msgid });
+    expect(tasksFor("wm-cust-20", before)).toHaveLength(2);
+  });
+
   it("the first attempt never reached WeCom: the retry finds no task and creates it, once", async () => {
     const message = wecom("wm-cust-12");
     const before = server.tasks.length;

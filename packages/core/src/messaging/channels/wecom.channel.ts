@@ -4,7 +4,7 @@ import { type Clock, systemClock } from "../../shared/clock";
 import { type AccessTokenCache, type WxAnswer, createAccessTokenCache } from "./access-token";
 import type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "./channel";
 import { type FetchLike, parseChannelConfig } from "./provider-support";
-import { earlierWecomSend, releaseWecomSend, reserveWecomSend } from "./wecom-allowance";
+import { earlierWecomSend, releaseWecomSend, reserveWecomSend, wecomTasksOfOtherMessages } from "./wecom-allowance";
 import { wecomApi, wecomErrorResult } from "./wecom-api";
 import { findEarlierTask } from "./wecom-reconcile";
 
@@ -76,7 +76,7 @@ export function createWecomChannel(deps: WecomChannelDeps): ChannelAdapter {
       // reached add_msg_template, or may have (its outcome was lost). Find that task before making another.
       const earlier = await earlierWecomSend(deps.db, message.workspaceId, message.id);
       if (earlier) {
-        const task = await findEarlierTask(api, earlier, { text, linkUrl });
+        const task = await findEarlierTask(api, earlier, { text, linkUrl }, (msgids) => wecomTasksOfOtherMessages(deps.db, message, msgids));
         if (task.kind === "unknown") return task.result;
         if (task.kind === "found") return { status: "pending_confirmation", providerId: task.msgid };
       }
