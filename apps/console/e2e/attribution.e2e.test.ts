@@ -7,7 +7,7 @@ const harness = useConsoleHarness({ name: "attribution", demo: false, settleMs: 
 
 describe("attribution in Chromium", () => {
   it("shows the six models side by side, as a table, and downloads them as CSV", async () => {
-    const { page, byTestId, screenshot, api, until, pageErrors, login, ingestKey } = harness();
+    const { page, byTestId, choose, screenshot, api, until, pageErrors, login, ingestKey } = harness();
     const { ws } = await login();
     const key = await ingestKey("e2e attribution");
     const hour = 3_600_000;
@@ -62,8 +62,7 @@ describe("attribution in Chromium", () => {
     expect(byKey.sms!.slice(2, 5)).toEqual(["0", "8", "4"]);
 
     // Credit to campaigns instead: every order was the spring campaign's.
-    await byTestId("attribution-dimension").click();
-    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "Campaign" }).click();
+    await choose("attribution-dimension", "Campaign");
     await byTestId("attribution-run").click();
     await until("the table shows campaigns", async () => await table.innerText(), (t) => t.includes("spring"));
     await screenshot("03-attribution-campaigns");

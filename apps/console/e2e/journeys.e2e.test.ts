@@ -11,7 +11,7 @@ type Report = { entered: number; inProgress: number; nodes: { nodeId: string; en
 
 describe("journeys in Chromium", () => {
   it("starts the cart-abandon playbook on the canvas, publishes it, and the counts move when Product Added arrives", async () => {
-    const { page, byTestId, confirm, screenshot, api, until, pageErrors, login, ingestKey } = harness();
+    const { page, byTestId, confirm, choose, screenshot, api, until, pageErrors, login, ingestKey } = harness();
     const { ws } = await login();
 
     // What the playbook needs: an in-app inbox template (the channel that needs no provider) and a coupon template.
@@ -33,14 +33,10 @@ describe("journeys in Chromium", () => {
     await screenshot("01-list-and-playbooks");
     await byTestId(`playbook-use-${PLAYBOOK}`).click();
     await byTestId("journey-new-name").fill("Cart recovery (e2e)");
-    const pick = async (nodeId: string, label: string) => {
-      await byTestId(`playbook-pick-${nodeId}`).click();
-      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: label }).click();
-    };
     // The playbook: trigger → step_1 wait for Order Completed (30 min) → step_2 coupon → step_3 send → exit.
-    await pick("step_2", "¥15 cart offer");
+    await choose("playbook-pick-step_2", "¥15 cart offer");
     // The playbook's send defaults to WeCom; the inbox template is offered anyway and the send takes its channel.
-    await pick("step_3", "Cart reminder (inbox)");
+    await choose("playbook-pick-step_3", "Cart reminder (inbox)");
     await screenshot("02-start-from-playbook");
     await byTestId("journey-create").click();
 

@@ -6,7 +6,7 @@ const harness = useConsoleHarness({ name: "scores", demo: false, settleMs: 600, 
 
 describe("RFM and lifecycle in Chromium", () => {
   it("recomputes, shows the heat map, cells, stages, the pyramid and a customer's scores", async () => {
-    const { page, byTestId, screenshot, api, until, pageErrors, login, ingestKey } = harness();
+    const { page, byTestId, choose, screenshot, api, until, pageErrors, login, ingestKey } = harness();
     const { workspaceId, ws } = await login();
 
     const key = await ingestKey("e2e shop");
@@ -48,8 +48,7 @@ describe("RFM and lifecycle in Chromium", () => {
     // The cell map is editable: R 5 / FM 1 (one order, little spend, very recent) moved from new to promising.
     await byTestId("rfm-settings").getByText("Cell map (R × FM)").click();
     const grid = byTestId("rfm-cell-grid");
-    await grid.locator("tbody tr").first().locator(".ant-select").first().click();
-    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "Promising" }).click();
+    await choose(grid.locator("tbody tr").first().locator(".ant-select").first(), "Promising");
     await byTestId("rfm-settings").getByRole("button", { name: "Save" }).click();
     await page.getByText(/apply from the next run/).waitFor();
     const saved = await api.get<{ rfm: { cellGrid: string[][] } }>(`${ws}/scores/settings`);

@@ -29,12 +29,6 @@ async function searchSelect(select: Locator, text: string): Promise<void> {
   await harness().page.keyboard.press("Enter");
 }
 
-/** Picks an option of a short antd Select by its label. */
-async function pickOption(select: Locator, label: string): Promise<void> {
-  await select.click();
-  await harness().page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`).click();
-}
-
 /** Adds a condition of that kind to the root group and returns its node, the root's rules[index]. */
 async function addCondition(kind: string, index: number): Promise<Locator> {
   const node = harness().byTestId(`rule-node-rules.${index}`);
@@ -133,7 +127,7 @@ describe("Segments in Chromium", () => {
     // Condition 2: orders ≥ 1 → 3.
     const second = await addCondition("trait", 1);
     await searchSelect(second.locator('[data-testid="rule-trait"]'), "order_count");
-    await pickOption(second.locator('[data-testid="rule-op"]'), "≥");
+    await harness().choose(second.locator('[data-testid="rule-op"]'), "≥");
     await second.locator('[data-testid="rule-value"] input').fill("1");
     await expectLiveCount(3);
 
@@ -157,12 +151,12 @@ describe("Segments in Chromium", () => {
     await expectLiveCount(2);
 
     // A range the server refuses (low above high) is reported at the condition it names.
-    await pickOption(third.locator('[data-testid="rule-op"]'), "between");
+    await harness().choose(third.locator('[data-testid="rule-op"]'), "between");
     await third.locator('[data-testid="rule-value"] input').last().fill("1");
     await until("the server's complaint at the event condition", () => byTestId("segment-preview").getAttribute("data-state"), (state) => state === "invalid");
     expect(await third.locator('[data-testid="rule-problems"]').innerText()).toContain("low must not be above high");
     await screenshot("03-builder-server-error");
-    await pickOption(third.locator('[data-testid="rule-op"]'), "≥");
+    await harness().choose(third.locator('[data-testid="rule-op"]'), "≥");
     await expectLiveCount(2);
     expect(await third.locator('[data-testid="rule-problems"]').count()).toBe(0);
 

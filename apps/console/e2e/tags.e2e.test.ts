@@ -5,7 +5,7 @@ const harness = useConsoleHarness({ name: "tags", demo: false });
 
 describe("Tags in Chromium", () => {
   it("creates groups and tags in the tag manager and tags a customer on their page", async () => {
-    const { page, byTestId, screenshot, api, until, pageErrors, login, ingestKey } = harness();
+    const { page, byTestId, choose, screenshot, api, until, pageErrors, login, ingestKey } = harness();
     const { workspaceId, ws } = await login();
 
     const key = await ingestKey("e2e");
@@ -46,8 +46,7 @@ describe("Tags in Chromium", () => {
 
     await byTestId("tag-new").click();
     await page.locator(".ant-modal .ant-radio-button-wrapper").filter({ hasText: "Quantile" }).click();
-    await page.locator(".ant-modal .ant-select").first().click();
-    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "Spending power" }).click();
+    await choose(page.locator(".ant-modal .ant-select").first(), "Spending power");
     await screenshot("01-quantile-form");
     await page.getByRole("button", { name: "OK" }).click();
     await page.locator(".ant-modal").waitFor({ state: "hidden" });

@@ -61,6 +61,12 @@ export interface ConsoleHarness {
    * can land while antd is still drawing the popup and be lost: it presses again while the popup stays.
    */
   confirm(opener: string, ok: string): Promise<void>;
+  /**
+   * Opens an antd select (a test id or a locator) and picks the option showing `label`. Under load a
+   * click can land while antd is still drawing or closing the list and be lost, leaving the list open
+   * over the next field: it closes the list and picks again until the list has gone.
+   */
+  choose(select: string | Locator, label: string): Promise<void>;
   api: ConsoleApi;
   until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs?: number): Promise<T>;
   /** Opens /login and logs in as the initial owner: see submitLogin. */
@@ -136,7 +142,7 @@ export async function startConsoleHarness(options: ConsoleHarnessOptions): Promi
   }
 }
 
-type ConsoleHelpers = Pick<ConsoleHarness, "screenshot" | "byTestId" | "confirm" | "api" | "until" | "login" | "submitLogin" | "ingestKey">;
+type ConsoleHelpers = Pick<ConsoleHarness, "screenshot" | "byTestId" | "confirm" | "choose" | "api" | "until" | "login" | "submitLogin" | "ingestKey">;
 
 function consoleHelpers(page: Page, owner: InitialOwner, options: ConsoleHarnessOptions): ConsoleHelpers {
   const prefix = options.screenshotPrefix ?? options.name;
@@ -166,6 +172,22 @@ function consoleHelpers(page: Page, owner: InitialOwner, options: ConsoleHarness
           return;
         } catch (error) {
           if (attempt === 3) throw error;
+        }
+      }
+    },
+    async choose(select, label) {
+      const opener = typeof select === "string" ? byTestId(select) : select;
+      const open = page.locator(".ant-select-dropdown:visible");
+      for (let attempt = 1; ; attempt++) {
+        await opener.click();
+        try {
+          await open.locator(".ant-select-item-option").filter({ hasText: label }).first().click({ timeout: 5_000 });
+          await open.waitFor({ state: "hidden", timeout: 5_000 });
+          return;
+        } catch (error) {
+          if (attempt === 3) throw error;
+          await page.keyboard.press("Escape");
+          await open.waitFor({ state: "hidden", timeout: 5_000 }).catch(() => {});
         }
       }
     },
