@@ -9,6 +9,8 @@
  *    that queued the row began: its own work and commit come after). Reported p50 / p99 / max per
  *    rate, with the rate the server actually took and how many events reached the outbox; and
  *    received → delivered (the inbox item written, the dispatcher's outcome recorded): everything.
+ *    --warmup-seconds (default 3) are sent at the same rate first and not measured: a cold process
+ *    compiles its code and plans its statements on its first batches, which were the p99.
  * 2. Timers fired per second: N runs waiting on a one-minute wait that is already due (followed by a
  *    send), moved by runDueJourneyTimers in batches of 500 on a store with no worker.
  * 3. (--stage-events N) Each stage of the pipeline alone, on a store with no worker: N events of N
@@ -47,6 +49,8 @@ const { values: args } = parseArgs({
     /** Time every SQL statement of the trigger phase (PGlite) and print where the SQL time went. */
     statements: { type: "boolean", default: false },
     "drain-seconds": { type: "string", default: "300" },
+    /** Seconds sent at the same rate before the measured ones, not measured: the process warms up. */
+    "warmup-seconds": { type: "string", default: "3" },
     /** Requests not answered by then are abandoned (counted as unanswered): a rate far above what the server takes would otherwise queue for ever. */
     "answer-seconds": { type: "string", default: "120" },
   },
@@ -58,6 +62,7 @@ const TIMER_RUNS = Number(args["timer-runs"]);
 const STAGE_EVENTS = Number(args["stage-events"]);
 const STAGE_BATCH = Number(args["stage-batch"]);
 const DRAIN_SECONDS = Number(args["drain-seconds"]);
+const WARMUP_SECONDS = Number(args["warmup-seconds"]);
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const log = (line: string) => console.log(line);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,56 +132,64 @@ async function triggerLatency(rate: number) {
     const authorization = `Basic ${Buffer.from(`${secret}:`).toString("base64")}`;
     const runId = Date.now().toString(36);
 
+    /** Sends `seconds` of track calls at the rate, a /v1/batch every 100 ms whether or not the last was answered. */
+    const offer = async (phase: string, seconds: number) => {
+      let sent = 0;
+      let accepted = 0;
+      let failed = 0;
+      const inFlight: Promise<void>[] = [];
+      const perTick = Math.max(1, Math.round(rate / 10));
+      const started = performance.now();
+      for (let tick = 0; tick < seconds * 10; tick++) {
+        const batch = Array.from({ length: perTick }, () => {
+          const n = sent++;
+          return { type: "track", messageId: `${phase}-${runId}-${n}`, userId: `${phase}-${runId}-u${n}`, event: "Bench Triggered", properties: { n }, timestamp: new Date().toISOString() };
+        });
+        inFlight.push(
+          fetch(`${running.url}/v1/batch`, {
+            method: "POST",
+            headers: { authorization, "content-type": "application/json" },
+            body: JSON.stringify({ batch }),
+            signal: AbortSignal.timeout(ANSWER_SECONDS * 1000 - tick * 100),
+          }).then(
+            async (res) => {
+              await res.arrayBuffer();
+              if (res.ok) accepted += batch.length;
+              else failed += batch.length;
+            },
+            () => void (failed += batch.length),
+          ),
+        );
+        const wait = started + (tick + 1) * 100 - performance.now();
+        if (wait > 0) await sleep(wait);
+      }
+      const sendSeconds = (performance.now() - started) / 1000;
+      await Promise.all(inFlight);
+      return { sent, accepted, failed, sendSeconds, answeredSeconds: (performance.now() - started) / 1000 };
+    };
+    /** Until `expected` messages of the journey are in the outbox and delivered to the inbox (or the drain deadline). */
+    const drain = async (expected: number) => {
+      const deadline = performance.now() + DRAIN_SECONDS * 1000;
+      for (;;) {
+        const [counts] = await rowsOf<{ n: number; delivered: number }>(
+          database.db,
+          sql`select count(*)::int as n, (count(*) filter (where status = 'delivered'))::int as delivered from messages where journey_id = ${journeyId}::uuid`,
+        );
+        if ((counts!.n >= expected && counts!.delivered >= counts!.n) || performance.now() > deadline) return counts!.n;
+        await sleep(250);
+      }
+    };
+
+    // A warm-up at the same rate first (its events are not measured): a cold process compiles its
+    // code and plans its statements on the first batches, which would otherwise be the p99.
+    const warm = WARMUP_SECONDS > 0 ? await offer("warm", WARMUP_SECONDS) : { accepted: 0 };
+    await drain(warm.accepted);
+
     statementTimer?.reset();
     statementTimer?.resume();
-    const perTick = Math.max(1, Math.round(rate / 10));
-    const ticks = SECONDS * 10;
-    let sent = 0;
-    let accepted = 0;
-    let failed = 0;
-    const inFlight: Promise<void>[] = [];
     const t0 = performance.now();
-    for (let tick = 0; tick < ticks; tick++) {
-      const batch = Array.from({ length: perTick }, () => {
-        const n = sent++;
-        return { type: "track", messageId: `bench-${runId}-${n}`, userId: `bench-${runId}-u${n}`, event: "Bench Triggered", properties: { n }, timestamp: new Date().toISOString() };
-      });
-      inFlight.push(
-        fetch(`${running.url}/v1/batch`, {
-          method: "POST",
-          headers: { authorization, "content-type": "application/json" },
-          body: JSON.stringify({ batch }),
-          signal: AbortSignal.timeout(ANSWER_SECONDS * 1000 - tick * 100),
-        }).then(
-          async (res) => {
-            await res.arrayBuffer();
-            if (res.ok) accepted += batch.length;
-            else failed += batch.length;
-          },
-          () => void (failed += batch.length),
-        ),
-      );
-      // The next batch leaves on schedule whether or not the server has answered the last one.
-      const next = t0 + (tick + 1) * 100;
-      const wait = next - performance.now();
-      if (wait > 0) await sleep(wait);
-    }
-    const sendSeconds = (performance.now() - t0) / 1000;
-    await Promise.all(inFlight);
-    const answeredSeconds = (performance.now() - t0) / 1000;
-
-    // Until every accepted event reached the outbox and its message the inbox (or the drain deadline).
-    const deadline = performance.now() + DRAIN_SECONDS * 1000;
-    let queued = 0;
-    for (;;) {
-      const [counts] = await rowsOf<{ n: number; delivered: number }>(
-        database.db,
-        sql`select count(*)::int as n, (count(*) filter (where status = 'delivered'))::int as delivered from messages where journey_id = ${journeyId}::uuid`,
-      );
-      queued = counts?.n ?? 0;
-      if ((queued >= accepted && (counts?.delivered ?? 0) >= queued) || performance.now() > deadline) break;
-      await sleep(250);
-    }
+    const { sent, accepted, failed, sendSeconds, answeredSeconds } = await offer("bench", SECONDS);
+    const queued = (await drain(warm.accepted + accepted)) - warm.accepted;
     const drainedSeconds = (performance.now() - t0) / 1000;
     if (statementTimer) {
       statementTimer.pause();
@@ -192,7 +205,7 @@ async function triggerLatency(rate: number) {
       sql`select extract(epoch from (m.created_at - e.received_at)) * 1000 as received, extract(epoch from (m.created_at - r.triggered_at)) * 1000 as sent,
             extract(epoch from (m.delivered_at - e.received_at)) * 1000 as delivered
           from messages m join journey_runs r on r.id = m.run_id join events_log e on e.workspace_id = r.workspace_id and e.seq = r.trigger_seq
-          where m.journey_id = ${journeyId}::uuid`,
+          where m.journey_id = ${journeyId}::uuid and e.message_id like 'bench-%'`,
     );
     const received = samples.map((r) => Number(r.received)).sort((a, b) => a - b);
     const fromClient = samples.map((r) => Number(r.sent)).sort((a, b) => a - b);
