@@ -103,6 +103,9 @@ describe(`journey runs follow merges (${process.env.DATABASE_URL_TEST ? "postgre
     expect(points).toEqual([{ profile_id: survivor, delta: 10 }]);
     expect((await services.points.balance(ctx, survivor)).available).toBe(10);
     expect((await services.journeys.report(ctx, id)).goalReached).toBe(1);
+    // The console's runs list, asked by the merged-away id, shows the survivor's run.
+    const listed = await services.journeys.runs(ctx, id, { profileId: merged, limit: 10 });
+    expect(listed.items.map((r) => [r.id, r.profileId])).toEqual([[run!.id, survivor]]);
   });
 
   it("both were inside the journey: the merged-away customer's run exits saying why, the survivor's goes on alone", async () => {

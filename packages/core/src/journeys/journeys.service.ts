@@ -361,7 +361,8 @@ async function listRuns(db: Db, ctx: WorkspaceContext, journeyId: string, query:
   await findJourney(db, ctx, journeyId);
   const where = [eq(journeyRuns.journeyId, journeyId)];
   if (query.status) where.push(eq(journeyRuns.status, query.status));
-  if (query.profileId) where.push(eq(journeyRuns.profileId, query.profileId));
+  // A merged-away customer's runs are the survivor's now: an old id lists the survivor's.
+  if (query.profileId) where.push(eq(journeyRuns.profileId, (await resolveLiveProfiles(db, ctx.workspaceId, [query.profileId])).get(query.profileId) ?? query.profileId));
   if (query.cursor) where.push(lt(journeyRuns.id, query.cursor));
   const found = await db.select().from(journeyRuns).where(and(...where)).orderBy(desc(journeyRuns.id)).limit(query.limit + 1);
   const page = found.slice(0, query.limit);
