@@ -1,4 +1,5 @@
 import type { Channel, TemplateContent } from "@siyu/contracts";
+import type { Db } from "@siyu/storage";
 
 /** A message judged sendable: rendered, addressed, past every guard. */
 export interface OutgoingMessage {
@@ -39,4 +40,10 @@ export interface ChannelAdapter {
    * for channels that can hand them over set-based — the inbox writes them in one statement.
    */
   deliverMany?(items: readonly { message: OutgoingMessage; config: Record<string, string> }[]): Promise<DeliveryResult[]>;
+  /**
+   * For a channel whose delivery is a write to Siyu's own database (the inbox): the batch's messages
+   * written inside the dispatcher's claim transaction, so they are delivered with their verdicts,
+   * exactly once by that transaction, with no `sending` round and no outcome to record after it.
+   */
+  deliverWithin?(tx: Db, messages: readonly OutgoingMessage[]): Promise<void>;
 }

@@ -72,7 +72,7 @@ interface TemplateRow {
 
 interface Judged {
   id: string;
-  status: "suppressed" | "held" | "sending" | "failed";
+  status: "suppressed" | "held" | "sending" | "delivered" | "failed";
   reason: SuppressionReason | null;
   dueAt: Date | null;
   address: string | null;
@@ -305,12 +305,25 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
     }
     for (const j of judged) if (j.status === "suppressed" && j.reason) report.suppressed[j.reason] = (report.suppressed[j.reason] ?? 0) + 1;
 
+    // Channels that write to this database (the inbox) deliver here, with the verdicts: exactly once
+    // by this transaction, no `sending` round, no outcome to record after it.
+    const within = new Map<Channel, { row: Row; judged: Judged }[]>();
+    for (const s of sendable) if (adapters[s.row.channel]?.deliverWithin) within.set(s.row.channel, [...(within.get(s.row.channel) ?? []), s]);
+    for (const [channel, items] of within) {
+      await adapters[channel]!.deliverWithin!(tx, items.map(({ row, judged }) => outgoingOf(row, judged)));
+      for (const { row, judged } of items) {
+        Object.assign(judged, { status: "delivered", dueAt: null });
+        report.delivered++;
+        report.latencies.push(latencyOf(row, now));
+      }
+    }
+
     const updates = judged.map((j) => ({
       id: j.id,
       status: j.status,
       reason: j.reason,
       due_at: j.dueAt?.toISOString() ?? null,
-      inc: j.status === "sending" ? 1 : 0,
+      inc: j.status === "sending" || j.status === "delivered" ? 1 : 0,
       address: j.address,
       rendered: j.rendered,
       error: j.error,
@@ -318,27 +331,18 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
     await tx.execute(sql`update messages m set
         status = x.status, reason = x.reason, due_at = x.due_at, attempts = m.attempts + x.inc,
         address = coalesce(x.address, m.address), rendered = coalesce(x.rendered, m.rendered), error = x.error,
-        sent_at = case when x.inc = 1 then ${now.toISOString()}::timestamptz else m.sent_at end
+        sent_at = case when x.inc = 1 then ${now.toISOString()}::timestamptz else m.sent_at end,
+        delivered_at = case when x.status = 'delivered' then ${now.toISOString()}::timestamptz else m.delivered_at end
       from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as x(id uuid, status text, reason text, due_at timestamptz, inc int, address text, rendered jsonb, error text)
       where m.id = x.id`);
-    return sendable;
+    return sendable.filter((s) => s.judged.status === "sending");
   });
 
   // Delivery happens after the `sending` mark committed: a crash from here on leaves the row to be
   // taken again after its lease, with the same id, which receivers use to recognise the retry.
   const outgoing = toSend.map(({ row, judged }) => {
     const settings = settingsOf.get(row.workspace_id)!;
-    const message: OutgoingMessage = {
-      id: row.id,
-      workspaceId: row.workspace_id,
-      profileId: row.profile_id,
-      channel: row.channel,
-      category: row.category,
-      address: judged.address!,
-      rendered: judged.rendered!,
-      attempt: row.attempts + 1,
-    };
-    return { row, settings, message, config: settings.channels[row.channel]?.config ?? {} };
+    return { row, settings, message: outgoingOf(row, judged), config: settings.channels[row.channel]?.config ?? {} };
   });
   const results = new Map<string, DeliveryResult>();
   const failure = (error: unknown): DeliveryResult => ({ status: "retry", error: error instanceof Error ? error.message : String(error) });
@@ -367,9 +371,29 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
     clock,
     outgoing.map((o) => ({ row: o.row, attempt: o.message.attempt, result: results.get(o.row.id)!, settings: o.settings })),
     report,
-    options,
   );
+  for (const sample of report.latencies) options.onHandedOver?.(sample);
   return report;
+}
+
+/** A judged-sendable row as its channel gets it. */
+function outgoingOf(row: Row, judged: Judged): OutgoingMessage {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    profileId: row.profile_id,
+    channel: row.channel,
+    category: row.category,
+    address: judged.address!,
+    rendered: judged.rendered!,
+    attempt: row.attempts + 1,
+  };
+}
+
+/** From the triggering event (or the row's creation) to now, the moment the channel has it. */
+function latencyOf(row: Row, now: Date): { channel: Channel; seconds: number } {
+  const from = new Date(row.triggered_at ?? row.created_at);
+  return { channel: row.channel, seconds: Math.max(0, (now.getTime() - from.getTime()) / 1000) };
 }
 
 interface Outcome {
@@ -383,7 +407,7 @@ interface Outcome {
  * Every handed-over message's outcome in one statement. Only the dispatcher holding an attempt
  * records it: a row re-taken after its lease (status `sending`, a later attempt) is not overwritten.
  */
-async function recordOutcomes(db: Db, clock: Clock, outcomes: readonly Outcome[], report: DispatchReport, options: DispatchOptions) {
+async function recordOutcomes(db: Db, clock: Clock, outcomes: readonly Outcome[], report: DispatchReport) {
   if (outcomes.length === 0) return;
   const now = clock.now();
   const at = now.toISOString();
@@ -392,8 +416,7 @@ async function recordOutcomes(db: Db, clock: Clock, outcomes: readonly Outcome[]
     if (result.status === "delivered" || result.status === "pending_confirmation") {
       if (result.status === "delivered") report.delivered++;
       else report.pendingConfirmation++;
-      const from = new Date(row.triggered_at ?? row.created_at);
-      report.latencies.push({ channel: row.channel, seconds: Math.max(0, (now.getTime() - from.getTime()) / 1000) });
+      report.latencies.push(latencyOf(row, now));
       return { ...base, status: result.status, error: null, delivery: true, provider_id: result.providerId ?? null, delivered_at: result.status === "delivered" ? at : null };
     }
     const error = result.error.slice(0, 1000);
@@ -417,7 +440,6 @@ async function recordOutcomes(db: Db, clock: Clock, outcomes: readonly Outcome[]
       from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
         as x(id uuid, attempt int, status text, reason text, due_at timestamptz, error text, delivery boolean, provider_id text, delivered_at timestamptz)
       where m.id = x.id and m.status = 'sending' and m.attempts = x.attempt`);
-  for (const sample of report.latencies) options.onHandedOver?.(sample);
 }
 
 interface RenderExtras {
