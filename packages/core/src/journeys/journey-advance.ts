@@ -11,7 +11,7 @@ import { rows } from "../shared/sql-rows";
 import { edgeTarget } from "./graph-validation";
 import { act, type ActionBatch } from "./journey-actions";
 import type { EngineContext, JourneyRunRow, LoadedVersion } from "./journey-engine-context";
-import { rehomeMergedRuns } from "./journey-merges";
+import { anyMergedAway, rehomeMergedRuns } from "./journey-merges";
 import { filtersMatch, nextLocalTime, splitBranch } from "./journey-rules";
 import { journeyRuns } from "./journeys.schema";
 
@@ -64,10 +64,12 @@ export async function advanceRun(tx: Db, now: Date, run: JourneyRunRow, resume: 
  * one steps insert, one outbox insert, one run update. A step number already taken (a replay from
  * a stale copy of a run) makes the whole call throw. Returns the runs as written, in input order.
  */
-export async function advanceRuns(tx: Db, now: Date, given: readonly RunToMove[], engine: EngineContext): Promise<JourneyRunRow[]> {
+export async function advanceRuns(tx: Db, now: Date, given: readonly RunToMove[], engine: EngineContext, write: "update" | "insert" = "update"): Promise<JourneyRunRow[]> {
   if (given.length === 0) return [];
+  // New runs are only walked first when none of their customers was merged away meanwhile.
+  if (write === "insert" && (await anyMergedAway(tx, given.map((i) => i.run.profileId)))) throw new RunsNotNew();
   // A run of a customer merged into another carries on as the survivor's (or exits when the survivor is inside already).
-  const current = await rehomeMergedRuns(tx, now, given.map((i) => i.run));
+  const current = write === "insert" ? given.map((i) => i.run) : await rehomeMergedRuns(tx, now, given.map((i) => i.run));
   const items = given.map((item, i) => ({ ...item, run: current[i]! }));
   const versions = new Map<string, LoadedVersion | null>();
   for (const { run } of items) versions.set(`${run.journeyId}:${run.version}`, await engine.cache.get(tx, run.journeyId, run.version));
@@ -106,6 +108,12 @@ export async function advanceRuns(tx: Db, now: Date, given: readonly RunToMove[]
         from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, run_id uuid, step_no int, node_id text, outcome text, detail jsonb)`);
   }
   await queueMessages(tx, now, batch.messages);
+  if (write === "insert") {
+    // New runs, written once as the walk left them: every one must be new, or the caller's savepoint goes.
+    const inserted = await insertRuns(tx, now, walked.map((w) => w.after));
+    if (inserted.size < walked.length) throw new RunsNotNew();
+    return walked.map((w) => w.after);
+  }
   const updates = walked.map(({ after: r }) => ({
     id: r.id,
     status: r.status,
@@ -125,6 +133,59 @@ export async function advanceRuns(tx: Db, now: Date, given: readonly RunToMove[]
         as v(id uuid, status text, current_node_id text, step_count int, context jsonb, due_at timestamptz, wait_event text, wait_where jsonb, ended_at timestamptz, error text)
       where r.id = v.id`);
   return walked.map((w) => w.after);
+}
+
+/** New runs walked first could not all be inserted (a key or a place taken meanwhile, a customer merged away). */
+export class RunsNotNew extends Error {
+  constructor() {
+    super("Some of the new journey runs were taken by another transaction or their customer was merged away.");
+  }
+}
+
+/**
+ * Inserts runs as they are (the rows as one JSON parameter); a row another transaction took first
+ * (its entry key, or an active run of the customer in the journey) is skipped. Returns the ids inserted.
+ */
+export async function insertRuns(tx: Db, now: Date, runs: readonly JourneyRunRow[]): Promise<Set<string>> {
+  if (runs.length === 0) return new Set();
+  const values = runs.map((r) => ({
+    id: r.id,
+    workspace_id: r.workspaceId,
+    journey_id: r.journeyId,
+    version: r.version,
+    profile_id: r.profileId,
+    status: r.status,
+    holdout: r.holdout,
+    current_node_id: r.currentNodeId,
+    step_count: r.stepCount,
+    entry_key: r.entryKey,
+    entered_at: r.enteredAt.toISOString(),
+    ended_at: r.endedAt?.toISOString() ?? null,
+    trigger_kind: r.triggerKind,
+    trigger_event: r.triggerEvent,
+    trigger_properties: r.triggerProperties,
+    trigger_seq: r.triggerSeq,
+    triggered_at: r.triggeredAt.toISOString(),
+    context: r.context,
+    due_at: r.dueAt?.toISOString() ?? null,
+    wait_event: r.waitEvent,
+    wait_where: r.waitWhere,
+    goal_until: r.goalUntil?.toISOString() ?? null,
+    error: r.error,
+  }));
+  const returned = await rows<{ id: string }>(
+    tx,
+    sql`insert into journey_runs (id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
+          trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, wait_event, wait_where, goal_until, error, updated_at)
+        select id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
+          trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, wait_event, nullif(wait_where, 'null'::jsonb), goal_until, error,
+          ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, version int, profile_id uuid, status text, holdout boolean,
+          current_node_id text, step_count int, entry_key text, entered_at timestamptz, ended_at timestamptz, trigger_kind text, trigger_event text, trigger_properties jsonb,
+          trigger_seq bigint, triggered_at timestamptz, context jsonb, due_at timestamptz, wait_event text, wait_where jsonb, goal_until timestamptz, error text)
+        on conflict do nothing returning id`,
+  );
+  return new Set(returned.map((r) => r.id));
 }
 
 /** Walks one run's graph from where it is until a wait or the end; writes nothing of its own. */

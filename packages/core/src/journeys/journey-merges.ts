@@ -69,6 +69,13 @@ export async function rehomeMergedRuns(tx: Db, now: Date, runs: readonly Journey
   return runs.map((r) => current.get(r.id) ?? r);
 }
 
+/** Whether any of these profiles was merged into another. */
+export async function anyMergedAway(tx: Db, profileIds: readonly string[]): Promise<boolean> {
+  if (profileIds.length === 0) return false;
+  const [found] = await rows<{ one: number }>(tx, sql`select 1 as one from profiles where id = any(${uuids(new Set(profileIds))}::uuid[]) and merged_into is not null limit 1`);
+  return found !== undefined;
+}
+
 /** Each merged-away profile with the live profile at the end of its chain (ids already live are left out). */
 async function survivors(tx: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
   const live = await resolveLiveProfiles(tx, workspaceId, ids);

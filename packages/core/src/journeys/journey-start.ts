@@ -5,7 +5,7 @@ import { inArray, sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import { newId } from "../shared/ids";
 import { rows } from "../shared/sql-rows";
-import { advanceRuns, type RunToMove } from "./journey-advance";
+import { advanceRuns, insertRuns, RunsNotNew, type RunToMove } from "./journey-advance";
 import type { EngineContext, JourneyRunRow } from "./journey-engine-context";
 import { inHoldout } from "./journey-rules";
 import { journeys } from "./journeys.schema";
@@ -125,42 +125,22 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
       history.set(e.profileId, { active: status === "active", last: now });
     }
   }
-  // One insert (the rows as one JSON parameter); a row another transaction took first (its key, or an active run) is skipped.
-  const inserted = new Set<string>();
-  if (candidates.length > 0) {
-    const values = candidates.map((r) => ({
-      id: r.id,
-      workspace_id: r.workspaceId,
-      journey_id: r.journeyId,
-      version: r.version,
-      profile_id: r.profileId,
-      status: r.status,
-      holdout: r.holdout,
-      current_node_id: r.currentNodeId,
-      entry_key: r.entryKey,
-      entered_at: r.enteredAt.toISOString(),
-      ended_at: r.endedAt?.toISOString() ?? null,
-      trigger_kind: r.triggerKind,
-      trigger_event: r.triggerEvent,
-      trigger_properties: r.triggerProperties,
-      trigger_seq: r.triggerSeq,
-      triggered_at: r.triggeredAt.toISOString(),
-      due_at: r.dueAt?.toISOString() ?? null,
-      goal_until: r.goalUntil?.toISOString() ?? null,
-    }));
-    const returned = await rows<{ id: string }>(
-      tx,
-      sql`insert into journey_runs (id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
-            trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, goal_until, updated_at)
-          select id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, 0, entry_key, entered_at, ended_at,
-            trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, '{}'::jsonb, due_at, goal_until, ${now.toISOString()}::timestamptz
-          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, version int, profile_id uuid, status text, holdout boolean,
-            current_node_id text, entry_key text, entered_at timestamptz, ended_at timestamptz, trigger_kind text, trigger_event text, trigger_properties jsonb, trigger_seq bigint,
-            triggered_at timestamptz, due_at timestamptz, goal_until timestamptz)
-          on conflict do nothing returning id`,
-    );
-    for (const r of returned) inserted.add(r.id);
+  // Holdout runs execute nothing: inserted as they are; one another transaction took first is skipped.
+  const holdouts = candidates.filter((r) => r.holdout);
+  const inserted = await insertRuns(tx, now, holdouts);
+  // The others are walked first and inserted once, as they end up (one row version, no update),
+  // inside a savepoint: when another transaction took a key or a customer's place meanwhile, or a
+  // customer was merged away, it is rolled back and they are inserted, skipped and moved one by one.
+  const moving = candidates.filter((r) => !r.holdout);
+  let walkedFirst = moving.length > 0;
+  try {
+    if (moving.length > 0) await tx.transaction((sp) => advanceRuns(sp, now, moving.map((run) => ({ run, resume: null })), engine, "insert"));
+  } catch (error) {
+    if (!(error instanceof RunsNotNew)) throw error;
+    walkedFirst = false;
   }
+  if (walkedFirst) for (const r of moving) inserted.add(r.id);
+  else for (const id of await insertRuns(tx, now, moving)) inserted.add(id);
   const toMove: RunToMove[] = [];
   for (const run of candidates) {
     if (!inserted.has(run.id)) {
@@ -168,7 +148,7 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
       continue;
     }
     result.started.push(run.id);
-    if (!run.holdout) toMove.push({ run, resume: null });
+    if (!run.holdout && !walkedFirst) toMove.push({ run, resume: null });
   }
   await advanceRuns(tx, now, toMove, engine);
   return result;

@@ -53,4 +53,30 @@ describe.skipIf(!server)("journey timers under concurrency (postgres)", () => {
     );
     expect(counts).toEqual({ messages: 200, steps: 200, points: 600, done: 200 });
   });
+
+  it("the same customers entered by four requests at once: each is inside once, and the steps before its wait ran once", { timeout: 120_000 }, async () => {
+    // New runs are walked first and inserted once inside a savepoint; a request that finds a customer's
+    // place taken meanwhile rolls its walk back and enters the rest one by one.
+    const ws = await newWorkspace(services);
+    const id = await liveJourney(
+      services,
+      ws,
+      [node.api(), node.action("pts", { kind: "award_points", points: 5, reason: "welcome" }), node.wait("w", { kind: "duration", minutes: 10 }), node.exit()],
+      [edge("t", "pts"), edge("pts", "w"), edge("w", "end")],
+    );
+    const ids = await Promise.all(Array.from({ length: 60 }, () => newProfile(database.db, ws)));
+    const enter = (request: number) =>
+      services.journeys.enter(systemContext(ws), id, { entries: ids.map((profileId) => ({ profileId, idempotencyKey: `${request}:${profileId}`, variables: {} })) });
+    const answers = await Promise.all([enter(1), enter(2), enter(3), enter(4)]);
+    const started = answers.flatMap((a) => a.items.filter((i) => i.status === "started"));
+    expect(started).toHaveLength(60);
+    expect(new Set(started.map((i) => i.profileId)).size).toBe(60);
+    const [counts] = await rows<{ runs: number; steps: number; points: number }>(
+      database.db,
+      sql`select (select count(*)::int from journey_runs where journey_id = ${id}::uuid) as runs,
+                 (select count(*)::int from journey_steps where journey_id = ${id}::uuid and node_id = 'pts') as steps,
+                 (select coalesce(sum(delta), 0)::int from points_entries where workspace_id = ${ws}::uuid) as points`,
+    );
+    expect(counts).toEqual({ runs: 60, steps: 60, points: 300 });
+  });
 });
