@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createCoreServices, newId, systemClock, systemContext } from "@siyu/core";
+import { newId, systemContext } from "@siyu/core";
 import { sql } from "@siyu/storage/orm";
 import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
-import { startSiyu } from "../start";
-import { childEnv, crashConfig, crashFolder } from "./crash-store";
+import { childEnv, crashConfig, crashFolder, crashWorkspace } from "./crash-store";
 import { freePort, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
 
 /**
@@ -25,13 +24,8 @@ describe(`bulk coupon issue under kill -9 (${testServerUrl() ? "postgres" : "pgl
   it(`leaves each of ${MEMBERS} members exactly one coupon`, { timeout: 600_000 }, async () => {
     const { config, target } = await crashConfig(dataDir, cleanups);
 
-    const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
-    const workspaceId = first.initialOwner!.workspaceId;
-    await first.close();
-
     // Members, a template and the job are written with no worker running; the child does all the issuing.
-    const stores = await openStores(config);
-    const services = createCoreServices({ db: stores.database.db, clock: systemClock, settings: { access: config.access } });
+    const { workspaceId, stores, services } = await crashWorkspace(config);
     const ctx = systemContext(workspaceId);
     const ids = Array.from({ length: MEMBERS }, () => newId());
     for (let i = 0; i < ids.length; i += 20_000) {

@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
+import { createCoreServices, systemClock, type Clock } from "@siyu/core";
 import { createServerTestDatabase, testServerUrl } from "@siyu/storage/testing";
+import { openStores } from "../compose";
 import { parseConfig, type SiyuConfig } from "../config";
+import { startSiyu } from "../start";
 
 /**
  * A crash test's folder in the temporary directory (the child's working directory and, on the
@@ -48,4 +51,17 @@ export function childEnv(inherited: NodeJS.ProcessEnv, dataDir: string, port: nu
     ...(target ? { DATABASE_URL: target.url } : {}),
     ...extra,
   });
+}
+
+/**
+ * The crash store's first workspace (made by one start of Siyu), then its stores opened again with
+ * services and no worker: what a test writes its set-up through before the killed child runs.
+ */
+export async function crashWorkspace(config: SiyuConfig, clock: Clock = systemClock) {
+  const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
+  const workspaceId = first.initialOwner!.workspaceId;
+  await first.close();
+  const stores = await openStores(config);
+  const services = createCoreServices({ db: stores.database.db, clock, settings: { access: config.access } });
+  return { workspaceId, stores, services };
 }

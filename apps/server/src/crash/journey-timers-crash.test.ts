@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { CreateJourneyBody, MessagingSettings } from "@siyu/contracts";
-import { createCoreServices, fixedClock, newId, systemContext } from "@siyu/core";
+import { fixedClock, newId, systemContext } from "@siyu/core";
 import { startFakeAliyunSms } from "@siyu/core/testing";
 import { sql } from "@siyu/storage/orm";
 import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
-import { startSiyu } from "../start";
-import { childEnv, crashConfig, crashFolder } from "./crash-store";
+import { childEnv, crashConfig, crashFolder, crashWorkspace } from "./crash-store";
 import { freePort, sleep, spawnServer, type ServerProcess } from "./server-process";
 
 /**
@@ -35,15 +34,9 @@ describe(`journey timers under kill -9 (${testServerUrl() ? "postgres" : "pglite
     const sms = await startFakeAliyunSms({ accessKeyId: "LTAI-crash", accessKeySecret: "crash-secret", signNames: ["思域茶饮"], templates: { SMS_CRASH: ["name"] } });
     cleanups.push(() => sms.close());
 
-    const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
-    const workspaceId = first.initialOwner!.workspaceId;
-    await first.close();
-
     // Customers, their consent, the template, the settings and the journey are written with no worker
     // running; entering happens two minutes ago, so every run's one-minute wait is already due.
-    const stores = await openStores(config);
-    const clock = fixedClock(new Date(Date.now() - 2 * 60_000));
-    const services = createCoreServices({ db: stores.database.db, clock, settings: { access: config.access } });
+    const { workspaceId, stores, services } = await crashWorkspace(config, fixedClock(new Date(Date.now() - 2 * 60_000)));
     const ctx = systemContext(workspaceId);
     const db = stores.database.db;
     const ids = Array.from({ length: MEMBERS }, () => newId());

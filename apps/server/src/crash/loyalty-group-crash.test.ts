@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createCoreServices, newId, systemClock, systemContext } from "@siyu/core";
+import { newId, systemContext } from "@siyu/core";
 import { sql } from "@siyu/storage/orm";
 import { testServerUrl } from "@siyu/storage/testing";
 import { openStores } from "../compose";
-import { startSiyu } from "../start";
-import { childEnv, crashConfig, crashFolder } from "./crash-store";
+import { childEnv, crashConfig, crashFolder, crashWorkspace } from "./crash-store";
 import { freePort, postUntilAnswered, sleep, spawnServer, waitUntilReady, type ServerProcess } from "./server-process";
 
 /**
@@ -27,12 +26,7 @@ describe(`group-committed points and coupons under kill -9 (${testServerUrl() ? 
   it("moves every point and every coupon exactly once", { timeout: 600_000 }, async () => {
     const { config, target } = await crashConfig(dataDir, cleanups);
 
-    const first = await startSiyu({ ...config, port: 0, host: "127.0.0.1", log: false });
-    const workspaceId = first.initialOwner!.workspaceId;
-    await first.close();
-
-    const stores = await openStores(config);
-    const services = createCoreServices({ db: stores.database.db, clock: systemClock, settings: { access: config.access } });
+    const { workspaceId, stores, services } = await crashWorkspace(config);
     const ctx = systemContext(workspaceId);
     const members = Array.from({ length: MEMBERS }, () => newId());
     await stores.database.db.execute(sql`insert into profiles (id, workspace_id, created_at, updated_at)

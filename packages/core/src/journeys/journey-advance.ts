@@ -11,7 +11,7 @@ import { rows } from "../shared/sql-rows";
 import { edgeTarget } from "./graph-validation";
 import { act, type ActionBatch } from "./journey-actions";
 import type { EngineContext, JourneyRunRow, LoadedVersion } from "./journey-engine-context";
-import { anyMergedAway, rehomeMergedRuns } from "./journey-merges";
+import { mergedAway, rehomeMergedRuns } from "./journey-merges";
 import { filtersMatch, nextLocalTime, splitBranch } from "./journey-rules";
 import { journeyRuns } from "./journeys.schema";
 
@@ -67,7 +67,7 @@ export async function advanceRun(tx: Db, now: Date, run: JourneyRunRow, resume: 
 export async function advanceRuns(tx: Db, now: Date, given: readonly RunToMove[], engine: EngineContext, write: "update" | "insert" = "update"): Promise<JourneyRunRow[]> {
   if (given.length === 0) return [];
   // New runs are only walked first when none of their customers was merged away meanwhile.
-  if (write === "insert" && (await anyMergedAway(tx, given.map((i) => i.run.profileId)))) throw new RunsNotNew();
+  if (write === "insert" && (await mergedAway(tx, given.map((i) => i.run.profileId))).length > 0) throw new RunsNotNew();
   // A run of a customer merged into another carries on as the survivor's (or exits when the survivor is inside already).
   const current = write === "insert" ? given.map((i) => i.run) : await rehomeMergedRuns(tx, now, given.map((i) => i.run));
   const items = given.map((item, i) => ({ ...item, run: current[i]! }));
@@ -114,22 +114,10 @@ export async function advanceRuns(tx: Db, now: Date, given: readonly RunToMove[]
     if (inserted.size < walked.length) throw new RunsNotNew();
     return walked.map((w) => w.after);
   }
-  const updates = walked.map(({ after: r }) => ({
-    id: r.id,
-    status: r.status,
-    current_node_id: r.currentNodeId,
-    step_count: r.stepCount,
-    context: r.context,
-    due_at: r.dueAt?.toISOString() ?? null,
-    wait_event: r.waitEvent,
-    wait_where: r.waitWhere,
-    ended_at: r.endedAt?.toISOString() ?? null,
-    error: r.error,
-  }));
   await tx.execute(sql`update journey_runs r set status = v.status, current_node_id = v.current_node_id, step_count = v.step_count, context = v.context,
         due_at = v.due_at, wait_event = v.wait_event, wait_where = nullif(v.wait_where, 'null'::jsonb), ended_at = v.ended_at, error = v.error,
         updated_at = ${now.toISOString()}::timestamptz
-      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+      from jsonb_to_recordset(${JSON.stringify(walked.map((w) => runValues(w.after)))}::jsonb)
         as v(id uuid, status text, current_node_id text, step_count int, context jsonb, due_at timestamptz, wait_event text, wait_where jsonb, ended_at timestamptz, error text)
       where r.id = v.id`);
   return walked.map((w) => w.after);
@@ -148,7 +136,24 @@ export class RunsNotNew extends Error {
  */
 export async function insertRuns(tx: Db, now: Date, runs: readonly JourneyRunRow[]): Promise<Set<string>> {
   if (runs.length === 0) return new Set();
-  const values = runs.map((r) => ({
+  const returned = await rows<{ id: string }>(
+    tx,
+    sql`insert into journey_runs (id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
+          trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, wait_event, wait_where, goal_until, error, updated_at)
+        select id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
+          trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, wait_event, nullif(wait_where, 'null'::jsonb), goal_until, error,
+          ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(runs.map(runValues))}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, version int, profile_id uuid, status text, holdout boolean,
+          current_node_id text, step_count int, entry_key text, entered_at timestamptz, ended_at timestamptz, trigger_kind text, trigger_event text, trigger_properties jsonb,
+          trigger_seq bigint, triggered_at timestamptz, context jsonb, due_at timestamptz, wait_event text, wait_where jsonb, goal_until timestamptz, error text)
+        on conflict do nothing returning id`,
+  );
+  return new Set(returned.map((r) => r.id));
+}
+
+/** A run as one JSON record of its columns, for `jsonb_to_recordset` (an insert reads them all, an update the ones it sets). */
+function runValues(r: JourneyRunRow) {
+  return {
     id: r.id,
     workspace_id: r.workspaceId,
     journey_id: r.journeyId,
@@ -172,20 +177,7 @@ export async function insertRuns(tx: Db, now: Date, runs: readonly JourneyRunRow
     wait_where: r.waitWhere,
     goal_until: r.goalUntil?.toISOString() ?? null,
     error: r.error,
-  }));
-  const returned = await rows<{ id: string }>(
-    tx,
-    sql`insert into journey_runs (id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
-          trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, wait_event, wait_where, goal_until, error, updated_at)
-        select id, workspace_id, journey_id, version, profile_id, status, holdout, current_node_id, step_count, entry_key, entered_at, ended_at,
-          trigger_kind, trigger_event, trigger_properties, trigger_seq, triggered_at, context, due_at, wait_event, nullif(wait_where, 'null'::jsonb), goal_until, error,
-          ${now.toISOString()}::timestamptz
-        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, workspace_id uuid, journey_id uuid, version int, profile_id uuid, status text, holdout boolean,
-          current_node_id text, step_count int, entry_key text, entered_at timestamptz, ended_at timestamptz, trigger_kind text, trigger_event text, trigger_properties jsonb,
-          trigger_seq bigint, triggered_at timestamptz, context jsonb, due_at timestamptz, wait_event text, wait_where jsonb, goal_until timestamptz, error text)
-        on conflict do nothing returning id`,
-  );
-  return new Set(returned.map((r) => r.id));
+  };
 }
 
 /** Walks one run's graph from where it is until a wait or the end; writes nothing of its own. */

@@ -53,10 +53,7 @@ export async function followMerges(tx: Db, now: Date, workspaceId: string, merge
  */
 export async function rehomeMergedRuns(tx: Db, now: Date, runs: readonly JourneyRunRow[]): Promise<JourneyRunRow[]> {
   if (runs.length === 0) return [...runs];
-  const merged = await rows<{ id: string; workspace_id: string }>(
-    tx,
-    sql`select id, workspace_id from profiles where id = any(${uuids(new Set(runs.map((r) => r.profileId)))}::uuid[]) and merged_into is not null`,
-  );
+  const merged = await mergedAway(tx, runs.map((r) => r.profileId));
   if (merged.length === 0) return [...runs];
   const byWorkspace = new Map<string, string[]>();
   for (const m of merged) byWorkspace.set(m.workspace_id, [...(byWorkspace.get(m.workspace_id) ?? []), m.id]);
@@ -69,11 +66,10 @@ export async function rehomeMergedRuns(tx: Db, now: Date, runs: readonly Journey
   return runs.map((r) => current.get(r.id) ?? r);
 }
 
-/** Whether any of these profiles was merged into another. */
-export async function anyMergedAway(tx: Db, profileIds: readonly string[]): Promise<boolean> {
-  if (profileIds.length === 0) return false;
-  const [found] = await rows<{ one: number }>(tx, sql`select 1 as one from profiles where id = any(${uuids(new Set(profileIds))}::uuid[]) and merged_into is not null limit 1`);
-  return found !== undefined;
+/** Those of these profiles that were merged into another, with their workspace. */
+export async function mergedAway(tx: Db, profileIds: readonly string[]): Promise<{ id: string; workspace_id: string }[]> {
+  if (profileIds.length === 0) return [];
+  return rows<{ id: string; workspace_id: string }>(tx, sql`select id, workspace_id from profiles where id = any(${uuids(new Set(profileIds))}::uuid[]) and merged_into is not null`);
 }
 
 /** Each merged-away profile with the live profile at the end of its chain (ids already live are left out). */

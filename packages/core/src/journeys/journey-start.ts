@@ -132,13 +132,7 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
   // inside a savepoint: when another transaction took a key or a customer's place meanwhile, or a
   // customer was merged away, it is rolled back and they are inserted, skipped and moved one by one.
   const moving = candidates.filter((r) => !r.holdout);
-  let walkedFirst = moving.length > 0;
-  try {
-    if (moving.length > 0) await tx.transaction((sp) => advanceRuns(sp, now, moving.map((run) => ({ run, resume: null })), engine, "insert"));
-  } catch (error) {
-    if (!(error instanceof RunsNotNew)) throw error;
-    walkedFirst = false;
-  }
+  const walkedFirst = moving.length > 0 && (await walkAndInsert(tx, now, moving, engine));
   if (walkedFirst) for (const r of moving) inserted.add(r.id);
   else for (const id of await insertRuns(tx, now, moving)) inserted.add(id);
   const toMove: RunToMove[] = [];
@@ -152,4 +146,15 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
   }
   await advanceRuns(tx, now, toMove, engine);
   return result;
+}
+
+/** New runs walked and inserted once inside a savepoint; false (and nothing written) when some were not new. */
+async function walkAndInsert(tx: Db, now: Date, runs: readonly JourneyRunRow[], engine: EngineContext): Promise<boolean> {
+  try {
+    await tx.transaction((sp) => advanceRuns(sp, now, runs.map((run) => ({ run, resume: null })), engine, "insert"));
+    return true;
+  } catch (error) {
+    if (error instanceof RunsNotNew) return false;
+    throw error;
+  }
 }

@@ -1,37 +1,30 @@
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlertEventListDto, AlertPreviewDto, AlertRuleDto, AlertRuleListDto } from "@siyu/contracts";
 import { drainWarehouse } from "@siyu/core";
+import { type FakeHttpServer, type FakeRequest, startFakeHttpServer } from "@siyu/core/testing";
 import { addOperator, buildTestApp, createApiKey, createWorkspace, type TestApp, type TestWorkspace } from "../../testing/test-app";
 
 let t: TestApp;
 let ws: TestWorkspace;
-let receiver: Server;
+let receiver: FakeHttpServer;
 let receiverUrl: string;
-const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+const received: FakeRequest[] = [];
 /** Status codes the receiver answers with, in turn; 200 once they run out. */
 const answers: number[] = [];
 
 beforeAll(async () => {
   t = await buildTestApp();
   ws = await createWorkspace(t, "Alerts brand");
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
-      res.statusCode = answers.shift() ?? 200;
-      res.end();
-    });
+  receiver = await startFakeHttpServer((req) => {
+    received.push(req);
+    return { status: answers.shift() ?? 200, body: "" };
   });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/siyu`;
+  receiverUrl = `${receiver.url}hooks/siyu`;
 });
 afterAll(async () => {
   await t.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 const url = (path: string) => `/api/v1/workspaces/${ws.workspaceId}/alerts${path}`;

@@ -1,12 +1,12 @@
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { sql } from "@siyu/storage/orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows } from "../../shared/sql-rows";
 import { countingAdapter } from "../channels/counting-adapter.test-helpers";
 import type { DeliveryResult } from "../channels/channel";
 import { createChannelRegistry, type ChannelAdapters } from "../channels/registry";
+import { type FakeHttpServer, type FakeRequest, startFakeHttpServer } from "../channels/testing";
 import { runDispatchBatch } from "./dispatcher";
 import { dispatcherTestbed } from "./dispatcher.test-helpers";
 
@@ -14,24 +14,18 @@ const bed = dispatcherTestbed();
 const { clock, recorder, workspace, enabled, customer, template, queue, byKey, drain } = bed;
 
 describe("delivery", () => {
-  let receiver: Server;
+  let receiver: FakeHttpServer;
   let url: string;
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const received: FakeRequest[] = [];
   const answers: number[] = [];
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c: Buffer) => (body += c.toString()));
-      req.on("end", () => {
-        received.push({ headers: req.headers, body });
-        res.statusCode = answers.shift() ?? 200;
-        res.end();
-      });
+    receiver = await startFakeHttpServer((req) => {
+      received.push(req);
+      return { status: answers.shift() ?? 200, body: "" };
     });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    url = `${receiver.url}hooks`;
   });
-  afterAll(() => new Promise((resolve) => receiver.close(resolve)));
+  afterAll(() => receiver.close());
 
   const secret = `whsec_${Buffer.from("a-test-secret-of-enough-length!!").toString("base64")}`;
 

@@ -308,7 +308,12 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
     // Channels that write to this database (the inbox) deliver here, with the verdicts: exactly once
     // by this transaction, no `sending` round, no outcome to record after it.
     const within = new Map<Channel, { row: Row; judged: Judged }[]>();
-    for (const s of sendable) if (adapters[s.row.channel]?.deliverWithin) within.set(s.row.channel, [...(within.get(s.row.channel) ?? []), s]);
+    for (const s of sendable) {
+      if (!adapters[s.row.channel]?.deliverWithin) continue;
+      const list = within.get(s.row.channel);
+      if (list) list.push(s);
+      else within.set(s.row.channel, [s]);
+    }
     for (const [channel, items] of within) {
       await adapters[channel]!.deliverWithin!(tx, items.map(({ row, judged }) => outgoingOf(row, judged)));
       for (const { row, judged } of items) {
