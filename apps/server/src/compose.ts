@@ -68,6 +68,7 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     const address = app.server.address();
     if (address && typeof address === "object") boundUrl = publicUrlOf(config, address.port);
   });
+  const background = config.backgroundBatchPauseMs;
   worker = buildWorker({
     services,
     log: app.log,
@@ -78,13 +79,15 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       // serves transactions first come first served, so trigger → outbox waits for no loyalty batch.
       { name: "journeys.triggers", after: "profiles.projector", step: () => services.journeyTriggersNextBatch() },
       // Points for orders and their reversals; it never reads past the projector, so orders are anchored to their profile.
-      { name: "loyalty.orders", after: "profiles.projector", step: () => services.loyaltyNextBatch() },
+      // Off the event → message path, like the next two and the warehouse loader: under load each pauses
+      // between batches (backgroundBatchPauseMs), so it takes fewer, bigger ones and the journeys the connection.
+      { name: "loyalty.orders", after: "profiles.projector", pauseMs: background, step: () => services.loyaltyNextBatch() },
       // Task progress from events and rewards on completion; like loyalty.orders it never reads past the projector.
-      { name: "loyalty.tasks", after: "profiles.projector", step: () => services.tasksNextBatch() },
+      { name: "loyalty.tasks", after: "profiles.projector", pauseMs: background, step: () => services.tasksNextBatch() },
       // Activity earn rules (share, review, UGC, referral …) and check-ins sent as events; also behind the projector.
-      { name: "loyalty.activities", after: "profiles.projector", step: () => services.loyaltyActivitiesNextBatch() },
+      { name: "loyalty.activities", after: "profiles.projector", pauseMs: background, step: () => services.loyaltyActivitiesNextBatch() },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
-      { name: "loyalty.coupon_issue", step: () => services.coupons.runIssueBatch() },
+      { name: "loyalty.coupon_issue", wokenByIngest: false, step: () => services.coupons.runIssueBatch() },
       // The outbox: due messages judged at send time (guards, render) and handed to their channel; woken by
       // each journeys batch (which queues messages), and its poll for everything else (API, broadcasts, timers).
       {
@@ -96,9 +99,9 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
             .then((r) => r.taken),
       },
       // Journey timers (waits, timeouts, holdout goal windows), taken FOR UPDATE SKIP LOCKED so workers share them.
-      { name: "journeys.timers", step: () => services.journeyTimersNextBatch() },
-      // Events become queryable in DuckDB within a poll of being logged; the offset lives in DuckDB with the rows.
-      { name: "warehouse.loader", step: () => loadEventsIntoWarehouse({ db: database.db, warehouse }) },
+      { name: "journeys.timers", wokenByIngest: false, step: () => services.journeyTimersNextBatch() },
+      // Events become queryable in DuckDB within a poll (or a pause) of being logged; the offset lives in DuckDB with the rows.
+      { name: "warehouse.loader", pauseMs: background, step: () => loadEventsIntoWarehouse({ db: database.db, warehouse }) },
     ],
     schedules: [
       ...SCHEDULES,

@@ -38,6 +38,11 @@ export const SiyuConfig = z.strictObject({
    */
   messagingLeaseSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
   /**
+   * Consumers off the path from an event to a customer's message (loyalty's orders, tasks and
+   * activities; the warehouse loader) wait this long after a batch before the next (0: back to back).
+   */
+  backgroundBatchPauseMs: z.coerce.number().int().min(0).max(60_000).default(500),
+  /**
    * The most points awards, adjustments, redemptions or coupon redemptions one shared transaction takes
    * (group commit); calls beyond it wait for the next one.
    */
@@ -71,6 +76,7 @@ export const ENV_KEYS = {
   SIYU_INGEST_BODY_LIMIT_BYTES: "ingestBodyLimitBytes",
   SIYU_MESSAGING_LEASE_SECONDS: "messagingLeaseSeconds",
   SIYU_GROUP_COMMIT_MAX_BATCH: "groupCommitMaxBatch",
+  SIYU_BACKGROUND_BATCH_PAUSE_MS: "backgroundBatchPauseMs",
   SIYU_EMBEDDED_MAINTENANCE_SECONDS: "embeddedMaintenanceSeconds",
   SIYU_EMBEDDED_MAINTENANCE_GROWTH: "embeddedMaintenanceGrowth",
 } as const satisfies Record<string, keyof SiyuConfig>;

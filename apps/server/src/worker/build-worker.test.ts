@@ -7,20 +7,24 @@ const quietLog = { error: () => {} } as unknown as FastifyBaseLogger;
 const services = {} as CoreServices;
 
 /** A consumer with a backlog the test fills; records when each of its steps took something. */
-function backlog(name: string, after?: string) {
+function backlog(name: string, options: Omit<ConsumerLoop, "name" | "step"> = {}) {
   let waiting = 0;
   const took: number[] = [];
+  const sizes: number[] = [];
   const loop: ConsumerLoop = {
     name,
-    after,
+    ...options,
     async step() {
       const n = waiting;
       waiting = 0;
-      if (n > 0) took.push(performance.now());
+      if (n > 0) {
+        took.push(performance.now());
+        sizes.push(n);
+      }
       return n;
     },
   };
-  return { loop, took, add: (n: number) => (waiting += n) };
+  return { loop, took, sizes, add: (n: number) => (waiting += n) };
 }
 
 const until = async (check: () => boolean, ms: number) => {
@@ -42,7 +46,7 @@ describe("the worker's consumer loops", () => {
         return 1;
       },
     };
-    const follower = backlog("journeys.triggers", "profiles.projector");
+    const follower = backlog("journeys.triggers", { after: "profiles.projector" });
     const bystander = backlog("warehouse.loader");
     const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [projector, follower.loop, bystander.loop], pollMs: 60_000 });
     worker.start();
@@ -68,7 +72,7 @@ describe("the worker's consumer loops", () => {
 
   it("leaves a kick's new events to the leader: its followers wake when it has handled them", async () => {
     const leader = backlog("profiles.projector");
-    const follower = backlog("journeys.triggers", "profiles.projector");
+    const follower = backlog("journeys.triggers", { after: "profiles.projector" });
     const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [leader.loop, follower.loop], pollMs: 60_000 });
     worker.start();
     try {
@@ -85,6 +89,62 @@ describe("the worker's consumer loops", () => {
       expect(follower.took[0]!).toBeGreaterThanOrEqual(leader.took[0]!);
     } finally {
       await worker.stop();
+    }
+  });
+
+  it("does not wake a consumer whose work is not the log (timers, bulk issues) on a kick: its poll takes it", async () => {
+    const timers = backlog("journeys.timers", { wokenByIngest: false });
+    const projector = backlog("profiles.projector");
+    const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [projector.loop, timers.loop], pollMs: 60_000 });
+    worker.start();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      timers.add(1);
+      projector.add(1);
+      worker.kick();
+      expect(await until(() => projector.took.length === 1, 2_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(timers.took).toHaveLength(0);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("makes a background consumer pause after a batch, so what arrives meanwhile goes in one bigger batch; idle, it takes new work at once", async () => {
+    const leader = backlog("profiles.projector");
+    const loyalty = backlog("loyalty.orders", { after: "profiles.projector", pauseMs: 400 });
+    const journeys = backlog("journeys.triggers", { after: "profiles.projector" });
+    const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [leader.loop, journeys.loop, loyalty.loop], pollMs: 60_000 });
+    worker.start();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      // Idle: the first new work is taken as soon as the leader has handled it.
+      const first = performance.now();
+      leader.add(1);
+      loyalty.add(1);
+      journeys.add(1);
+      worker.kick();
+      expect(await until(() => loyalty.took.length === 1, 2_000)).toBe(true);
+      expect(loyalty.took[0]! - first).toBeLessThan(300);
+      // Three more leader batches within its pause: the journeys take each at once, loyalty waits and takes all three together.
+      for (let i = 0; i < 3; i++) {
+        leader.add(1);
+        loyalty.add(1);
+        journeys.add(1);
+        worker.kick();
+        await until(() => journeys.took.length === i + 2, 2_000);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(journeys.sizes).toEqual([1, 1, 1, 1]);
+      expect(loyalty.took).toHaveLength(1);
+      expect(await until(() => loyalty.took.length === 2, 2_000)).toBe(true);
+      expect(loyalty.sizes).toEqual([1, 3]);
+      expect(loyalty.took[1]! - loyalty.took[0]!).toBeGreaterThanOrEqual(390);
+    } finally {
+      // Stopping does not wait out a pause.
+      const stopping = performance.now();
+      await worker.stop();
+      expect(performance.now() - stopping).toBeLessThan(300);
     }
   });
 });

@@ -12,6 +12,19 @@ export interface ConsumerLoop {
    * within a batch, not a poll.
    */
   after?: string;
+  /**
+   * Whose work does not come from the event log (timers, bulk issues) sets this false: a kick
+   * (events were just logged) does not wake it, its poll does. Consumers that follow another are
+   * woken by that one, not by kicks.
+   */
+  wokenByIngest?: boolean;
+  /**
+   * After a batch that took something, wait this long before the next. For consumers off the path
+   * from an event to a customer's message: under load they take fewer, bigger batches (each batch
+   * has a fixed cost) and leave the one embedded connection to that path. A consumer that was idle
+   * still takes its first new work at once.
+   */
+  pauseMs?: number;
 }
 
 export interface Worker {
@@ -55,6 +68,21 @@ export function buildWorker(deps: {
     for (const follower of consumers) if (follower.after === name) wakers.get(follower.name)?.();
   }
 
+  /** Sleeps `ms`, or less when the worker stops meanwhile (it should not wait out a pause). */
+  const stopping = new Set<() => void>();
+  function sleepUnlessStopped(ms: number) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      stopping.add(done);
+      function done() {
+        clearTimeout(timer);
+        stopping.delete(done);
+        resolve();
+      }
+    });
+  }
+
   async function loop(consumer: ConsumerLoop) {
     let failures = 0;
     while (running) {
@@ -68,6 +96,7 @@ export function buildWorker(deps: {
       }
       if (handled > 0) wakeFollowersOf(consumer.name);
       await yieldToRequests();
+      if (handled > 0 && consumer.pauseMs && running) await sleepUnlessStopped(consumer.pauseMs);
       if (handled > 0 || !running) continue;
       // Idle (or failing: back off up to ~10 s) until new work is announced or the poll comes round.
       const wait = failures > 0 ? Math.min(10_000, pollMs * 2 ** failures) : pollMs;
@@ -98,12 +127,12 @@ export function buildWorker(deps: {
     async stop() {
       running = false;
       for (const timer of timers.splice(0)) clearInterval(timer);
-      for (const wake of [...wakers.values()]) wake();
+      for (const wake of [...wakers.values(), ...stopping]) wake();
       await Promise.all(loops.splice(0));
     },
     kick() {
       // A consumer behind another is woken by that one once it has handled the new work.
-      for (const consumer of consumers) if (!consumer.after) wakers.get(consumer.name)?.();
+      for (const consumer of consumers) if (!consumer.after && consumer.wokenByIngest !== false) wakers.get(consumer.name)?.();
     },
     async runOnce(name) {
       const schedule = schedules.find((s) => s.name === name);
