@@ -81,6 +81,41 @@ describe("the dispatcher's guards", () => {
     expect(sent).toHaveLength(4);
   });
 
+  it("match a long suppression list case-blind, probing its index per address instead of reading the whole list", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("email") });
+    const granted = [{ channel: "email", purpose: "marketing" as const, granted: true }];
+    const listed = await customer(ws.id, { email: "Tea.Lover@Example.com" }, granted);
+    const free = await customer(ws.id, { email: "free@example.com" }, granted);
+    // 20,000 addresses unsubscribed elsewhere, and this customer's, typed in another case.
+    await bed.db.execute(sql`
+      insert into messaging_suppressions (id, workspace_id, channel, address, note, created_at)
+      select gen_random_uuid(), ${ws.id}::uuid, 'email', 'gone' || g || '@example.com', '', now() from generate_series(1, 20000) g`);
+    await bed.services.messaging.suppressions.add(ws.ctx, { channel: null, address: "TEA.LOVER@example.COM", note: "asked by phone" });
+    await bed.db.execute(sql`analyze messaging_suppressions`);
+
+    const email = await template(ws.id, "email", "marketing", "Hello");
+    await queue([
+      { workspaceId: ws.id, key: "listed", profileId: listed, channel: "email", templateId: email, category: "general" },
+      { workspaceId: ws.id, key: "free", profileId: free, channel: "email", templateId: email, category: "general" },
+    ]);
+    const { sent, adapters } = recorder(["email"]);
+    await drain(adapters);
+    const o = await byKey(ws.id);
+    expect([o.get("listed")?.status, o.get("listed")?.reason]).toEqual(["suppressed", "suppression_list"]);
+    expect(sent.map((m) => m.address)).toEqual(["free@example.com"]);
+
+    // The dispatcher's lookup: a probe of (workspace, lower(address)) per candidate, not a scan of 20,001 rows.
+    const plan = (await bed.db.execute(sql`
+      explain select workspace_id, channel, lower(address) as address from messaging_suppressions
+      where workspace_id = any(${`{${ws.id}}`}::uuid[]) and lower(address) = any(array(select jsonb_array_elements_text(${JSON.stringify(["tea.lover@example.com", listed])}::jsonb)))`)) as unknown as {
+      rows: { "QUERY PLAN": string }[];
+    };
+    const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(text).toMatch(/Index Cond: .*lower\(address\) = ANY/);
+    expect(text).not.toMatch(/Filter: .*lower\(address\)/);
+  });
+
   it("cap a second marketing push on a channel once that channel's daily cap is reached", async () => {
     clock.set("2026-11-02T04:00:00Z");
     const ws = await workspace({ channels: { sms: { enabled: true, config: {}, dailyCap: 1 } }, targetedPerDay: 5, generalPerDay: 5 });

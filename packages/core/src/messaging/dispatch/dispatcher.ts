@@ -171,7 +171,7 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
     const suppressions = await rows<{ workspace_id: string; channel: string | null; address: string }>(
       tx,
       sql`select workspace_id, channel, lower(address) as address from messaging_suppressions
-          where workspace_id = any(${uuidArray(workspaceIds)}) and lower(address) in (select jsonb_array_elements_text(${JSON.stringify([...candidates])}::jsonb))`,
+          where workspace_id = any(${uuidArray(workspaceIds)}) and lower(address) = any(array(select jsonb_array_elements_text(${JSON.stringify([...candidates])}::jsonb)))`,
     );
     const suppressed = (r: Row) => {
       const keys = new Set([r.profile_id, facts.get(r.profile_id)?.liveId, addresses.get(r.id)?.toLowerCase()].filter(Boolean));

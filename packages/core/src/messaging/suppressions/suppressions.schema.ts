@@ -1,3 +1,4 @@
+import { sql } from "@siyu/storage/orm";
 import { index, pgTable, text, timestamp, uuid } from "@siyu/storage/pg-core";
 
 /** Addresses (phone, email, profile id) nothing is sent to, on one channel or on all (channel null). */
@@ -11,5 +12,7 @@ export const messagingSuppressions = pgTable(
     note: text("note").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
-  (t) => [index("messaging_suppressions_address").on(t.workspaceId, t.address)],
+  // The dispatcher matches addresses case-blind (lower(address)): the index is on that expression, so
+  // a batch probes it per address instead of reading the workspace's whole list.
+  (t) => [index("messaging_suppressions_address").on(t.workspaceId, sql`lower(${t.address})`)],
 );
