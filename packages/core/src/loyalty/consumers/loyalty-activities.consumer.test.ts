@@ -130,4 +130,20 @@ describe(`activity earn rules (${process.env.DATABASE_URL_TEST ? "postgres" : "p
     expect((await services.points.balance(systemContext(ws), p)).available).toBe(30);
     await expectConsistent(database.db, ws, p);
   });
+
+  it("leaves no empty points account for a member whose events earned nothing", async () => {
+    clock.set("2026-07-08T04:00:00Z");
+    const ws = await newWorkspace(services);
+    await services.points.putSettings(systemContext(ws), {
+      activities: { rules: [{ code: "review", name: "Review", event: "Review Submitted", points: 30, where: [{ property: "rating", op: "gte", value: 4 }] }] },
+    });
+    await send(ws, [track("critic", "Review Submitted", { rating: 2 }), track("fan", "Review Submitted", { rating: 5 })]);
+    await drain();
+    const accounts = await rows<{ profile_id: string; available: number }>(
+      database.db,
+      sql`select profile_id, available from points_accounts where workspace_id = ${ws}::uuid`,
+    );
+    expect(accounts).toEqual([{ profile_id: await profileOf(ws, "fan"), available: 30 }]);
+    expect((await services.points.balance(systemContext(ws), await profileOf(ws, "critic"))).available).toBe(0);
+  });
 });

@@ -8,7 +8,7 @@ import { localDay } from "../../shared/local-time";
 import { loadSettings } from "../loyalty.settings";
 import { workspaceTimeZone } from "../loyalty-workspace";
 import { expiryOf, rows } from "../points/points.ledger";
-import { earnBatch, lockAccountsInKeyOrder, readAccounts, usedKeys, type BatchEarn } from "../points/points.award";
+import { dropAccountsLeftEmpty, earnBatch, lockAccountsInKeyOrder, readAccounts, usedKeys, type BatchEarn } from "../points/points.award";
 import { dayText, recordEventCheckIns } from "../check-ins/check-ins.ledger";
 import { awardWithinCaps, capCounterKeys, matchesRule, type CapCounters } from "./activity-rules";
 import { ownersOf } from "./event-owners";
@@ -55,7 +55,7 @@ async function handleActivityEvents(tx: Db, events: LoggedEvent[], clock: Clock)
   if (relevant.length === 0) return;
   const owners = await ownersOf(tx, relevant.map((e) => e.seq));
   const owned = relevant.filter((e) => owners.has(e.seq));
-  await lockAccountsInKeyOrder(tx, owned.map((e) => ({ workspaceId: e.workspaceId, profileId: owners.get(e.seq)!.profileId })), now);
+  const locked = await lockAccountsInKeyOrder(tx, owned.map((e) => ({ workspaceId: e.workspaceId, profileId: owners.get(e.seq)!.profileId })), now);
   for (const [workspaceId, wc] of contexts) {
     const mine = owned.filter((e) => e.workspaceId === workspaceId);
     if (mine.length === 0) continue;
@@ -69,6 +69,7 @@ async function handleActivityEvents(tx: Db, events: LoggedEvent[], clock: Clock)
       now,
     );
   }
+  await dropAccountsLeftEmpty(tx, locked);
 }
 
 interface Candidate {

@@ -7,7 +7,8 @@ import { restoreCouponsOfOrder } from "../coupons/coupons.ledger";
 import { addDays, localDay, localParts } from "../../shared/local-time";
 import { birthdayMonthOf, pointsForOrder } from "../points/earn-rules";
 import { expiryOf, lockAccount, reverseEarn, rows } from "../points/points.ledger";
-import { earnBatch, lockAccountsInKeyOrder, readAccounts, usedKeys, type BatchEarn } from "../points/points.award";
+import { dropAccountsLeftEmpty, earnBatch, lockAccountsInKeyOrder, readAccounts, usedKeys, type BatchEarn } from "../points/points.award";
+import type { LockedAccounts } from "../points/points.rows";
 import { loadSettings } from "../loyalty.settings";
 import { foldMergedInto } from "../points/points.jobs";
 import { ownersOf } from "./event-owners";
@@ -40,7 +41,7 @@ async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): P
     if (owner) byWorkspace.set(e.workspaceId, (byWorkspace.get(e.workspaceId) ?? new Set()).add(owner.profileId));
   }
   for (const [ws, live] of byWorkspace) await foldMergedInto(tx, ws, [...live], now);
-  await lockInKeyOrder(tx, relevant, owners, now);
+  const locked = await lockInKeyOrder(tx, relevant, owners, now);
   const contexts = new Map<string, Awaited<ReturnType<typeof workspaceContext>>>();
   const touched = new Map<string, Set<string>>();
   for (const [seq, owner] of owners) {
@@ -68,6 +69,7 @@ async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): P
     }
   }
   await earnForOrders(tx, run, now);
+  await dropAccountsLeftEmpty(tx, locked);
   // Upgrades happen at once: the members who ordered are judged again in this transaction.
   for (const [workspaceId, profiles] of touched) await recalculateTiers(tx, workspaceId, now, [...profiles]);
 }
@@ -76,7 +78,7 @@ async function handleOrderEvents(tx: Db, events: LoggedEvent[], clock: Clock): P
  * Locks every account the batch will touch, in (workspace, profile) order — the order the jobs use —
  * so the consumer and a job locking several accounts can never wait on each other in a cycle.
  */
-async function lockInKeyOrder(tx: Db, events: LoggedEvent[], owners: Map<number, { profileId: string }>, now: Date) {
+async function lockInKeyOrder(tx: Db, events: LoggedEvent[], owners: Map<number, { profileId: string }>, now: Date): Promise<Map<string, LockedAccounts>> {
   const keys = new Set<string>();
   for (const e of events) {
     const owner = owners.get(e.seq);
@@ -96,7 +98,7 @@ async function lockInKeyOrder(tx: Db, events: LoggedEvent[], owners: Map<number,
     );
     for (const f of found) keys.add(`${f.workspace_id} ${f.profile_id}`);
   }
-  await lockAccountsInKeyOrder(
+  return lockAccountsInKeyOrder(
     tx,
     [...keys].map((k) => {
       const [workspaceId, profileId] = k.split(" ");

@@ -7,7 +7,7 @@ import { workspaceTimeZone } from "../loyalty-workspace";
 import { LedgerBatch, type EarnInput } from "./points.batch";
 import { earn, expiryOf, findEntryByKey, lockAccount, rows } from "./points.ledger";
 import { toAccount, type Account, type EntryRow } from "./points.records";
-import { lockAccounts, writeLedger } from "./points.rows";
+import { dropUnusedAccounts, lockAccounts, writeLedger, type LockedAccounts } from "./points.rows";
 
 /** Points paid to a member for something done (a check-in, a task, a badge …), once per key. */
 export interface AwardRequest {
@@ -74,12 +74,27 @@ export function sameAward(entry: EntryRow, award: { profileId: string; points: n
 
 /**
  * Locks the accounts of many members (creating missing ones) in (workspace, profile) order — the order
- * every multi-account writer uses, so two of them never wait on each other in a cycle.
+ * every multi-account writer uses, so two of them never wait on each other in a cycle. Returns the
+ * locks by workspace, for dropAccountsLeftEmpty once the batch is written.
  */
-export async function lockAccountsInKeyOrder(tx: Db, members: Iterable<{ workspaceId: string; profileId: string }>, now: Date): Promise<void> {
+export async function lockAccountsInKeyOrder(
+  tx: Db,
+  members: Iterable<{ workspaceId: string; profileId: string }>,
+  now: Date,
+): Promise<Map<string, LockedAccounts>> {
   const byWorkspace = new Map<string, Set<string>>();
   for (const m of members) byWorkspace.set(m.workspaceId, (byWorkspace.get(m.workspaceId) ?? new Set()).add(m.profileId));
-  for (const workspaceId of [...byWorkspace.keys()].sort()) await lockAccounts(tx, workspaceId, byWorkspace.get(workspaceId)!, now);
+  const locked = new Map<string, LockedAccounts>();
+  for (const workspaceId of [...byWorkspace.keys()].sort()) locked.set(workspaceId, await lockAccounts(tx, workspaceId, byWorkspace.get(workspaceId)!, now));
+  return locked;
+}
+
+/**
+ * Removes the accounts a batch's lock created and nothing wrote to: a member whose order or activity
+ * earned nothing (no rule, a cap, zero points) keeps no empty account.
+ */
+export async function dropAccountsLeftEmpty(tx: Db, locked: Map<string, LockedAccounts>): Promise<void> {
+  for (const [workspaceId, lock] of locked) await dropUnusedAccounts(tx, workspaceId, lock, []);
 }
 
 /** The (already locked) accounts of these members, by profile id. */
