@@ -19,7 +19,7 @@
  *    batches of --stage-batch. Its time per 1,000 events is the stage's share of what the one
  *    connection has to do for each event at the live rate.
  *
- *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000 [--stage-events 5000] [--statements]
+ *   npm run bench:journeys -- --rates 1000,10000 --seconds 10 --timer-runs 10000 [--stage-events 5000] [--statements] [--background-pause-ms 0]
  *
  * --statements times every SQL statement of the trigger phase and prints where the SQL time went.
  *
@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     "drain-seconds": { type: "string", default: "300" },
     /** Seconds sent at the same rate before the measured ones, not measured: the process warms up. */
     "warmup-seconds": { type: "string", default: "3" },
+    /** The server's SIYU_BACKGROUND_BATCH_PAUSE_MS (its default when not given): 0 runs loyalty and the warehouse loader back to back. */
+    "background-pause-ms": { type: "string" },
     /** Requests not answered by then are abandoned (counted as unanswered): a rate far above what the server takes would otherwise queue for ever. */
     "answer-seconds": { type: "string", default: "120" },
   },
@@ -123,6 +125,7 @@ async function triggerLatency(rate: number) {
       rateLimitPerIpPerMinute: 1_000_000_000,
       rateLimitPerKeyPerMinute: 1_000_000_000,
       log: false,
+      ...(args["background-pause-ms"] === undefined ? {} : { backgroundBatchPauseMs: Number(args["background-pause-ms"]) }),
     });
     const { services, database } = running.siyu;
     const workspaceId = running.initialOwner!.workspaceId;
