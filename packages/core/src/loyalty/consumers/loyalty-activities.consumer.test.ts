@@ -141,7 +141,7 @@ describe(`activity earn rules (${process.env.DATABASE_URL_TEST ? "postgres" : "p
     await drain();
     const accounts = await rows<{ profile_id: string; available: number }>(
       database.db,
-      sql`select profile_id, available from points_accounts where workspace_id = ${ws}::uuid`,
+      sql`select profile_id, available::int as available from points_accounts where workspace_id = ${ws}::uuid`,
     );
     expect(accounts).toEqual([{ profile_id: await profileOf(ws, "fan"), available: 30 }]);
     expect((await services.points.balance(systemContext(ws), await profileOf(ws, "critic"))).available).toBe(0);
