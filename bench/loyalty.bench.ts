@@ -64,6 +64,8 @@ const { values: args } = parseArgs({
     "in-flight": { type: "string", default: "1" },
     /** The group committer's largest batch (DEFAULT_GROUP_COMMIT_SETTINGS.maxBatch unless given). */
     "max-batch": { type: "string" },
+    /** Group-commit batches that may run at once (SIYU_GROUP_COMMIT_LANES; 1 on PGlite whatever is given). */
+    lanes: { type: "string", default: "2" },
     statements: { type: "boolean", default: false },
     /** PGlite in memory instead of a data folder (no file writes at commit). */
     "in-memory": { type: "boolean", default: false },
@@ -80,6 +82,7 @@ const PHASES = args.phases.split(",").map((p) => p.trim());
 const IN_FLIGHT = args["in-flight"].split(",").map((n) => Number(n.trim()));
 const MAX_BATCH = args["max-batch"] ? Number(args["max-batch"]) : DEFAULT_GROUP_COMMIT_SETTINGS.maxBatch;
 const SERVER_URL = args["database-url"];
+const LANES = SERVER_URL ? Number(args.lanes) : 1;
 const TARGET = SERVER_URL ? 15_000 : 3_000;
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const log = (line: string) => console.log(line);
@@ -177,13 +180,13 @@ async function main() {
     : await openDatabase({ kind: "pglite", dataDir: args["in-memory"] ? null : join(workDir, "data") });
   log(
     `Store: ${target ? `PostgreSQL server (fresh database ${new URL(target.url).pathname.slice(1)}, pool of 10)` : args["in-memory"] ? "embedded PGlite in memory" : `embedded PGlite in ${join(workDir, "data")}`}; ` +
-      `${fmt(MEMBERS)} members, ${CLIENTS} clients × ${IN_FLIGHT.join(" / ")} in flight, ${SECONDS} s per phase, group commit up to ${fmt(MAX_BATCH)} calls per transaction; target ${fmt(TARGET)}/s.`,
+      `${fmt(MEMBERS)} members, ${CLIENTS} clients × ${IN_FLIGHT.join(" / ")} in flight, ${SECONDS} s per phase, group commit up to ${fmt(MAX_BATCH)} calls per transaction in ${LANES} lane${LANES === 1 ? "" : "s"}; target ${fmt(TARGET)}/s.`,
   );
   try {
     const t0 = performance.now();
     await database.migrate();
     const db = database.db;
-    const services = createCoreServices({ db, clock: systemClock, settings: { access: DEFAULT_ACCESS_SETTINGS, groupCommit: { maxBatch: MAX_BATCH } } });
+    const services = createCoreServices({ db, clock: systemClock, settings: { access: DEFAULT_ACCESS_SETTINGS, groupCommit: { maxBatch: MAX_BATCH, lanes: LANES } } });
     const workspaceId = (await services.workspaces.create(CreateWorkspaceBody.parse({ name: "Loyalty bench" }), SYSTEM_ACTOR)).id;
     const ctx = systemContext(workspaceId);
 

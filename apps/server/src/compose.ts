@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { createCoreServices, loadEventsIntoWarehouse, refreshProfileSnapshot, systemClock, type Clock, type CoreServices } from "@siyu/core";
 import type { FastifyBaseLogger } from "fastify";
 import { DEFAULT_MAINTENANCE_OPTIONS, openDatabase, openWarehouse, type Database, type Warehouse } from "@siyu/storage";
-import { publicUrlOf, type SiyuConfig } from "./config";
+import { groupCommitOf, publicUrlOf, type SiyuConfig } from "./config";
 import { buildHttpServer, type App } from "./http/build-http-server";
 import { createMetricsRegistry, messageLatencyHistogram } from "./http/plugins/metrics.plugin";
 import { buildWorker, type Worker } from "./worker/build-worker";
@@ -43,7 +43,7 @@ export async function openStores(config: SiyuConfig): Promise<{ database: Databa
 
 export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock): Promise<Siyu> {
   const { database, warehouse } = await openStores(config);
-  const services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: config.access, ingest: config.ingest, groupCommit: { maxBatch: config.groupCommitMaxBatch } } });
+  const services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: config.access, ingest: config.ingest, groupCommit: groupCommitOf(config, database) } });
   let boundUrl = publicUrlOf(config);
   let worker: Worker | null = null;
   const registry = createMetricsRegistry();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { AccessSettings, DEFAULT_GROUP_COMMIT_SETTINGS, IngestSettings } from "@siyu/core";
+import { AccessSettings, DEFAULT_GROUP_COMMIT_SETTINGS, IngestSettings, type GroupCommitSettings } from "@siyu/core";
 import { DEFAULT_MAINTENANCE_OPTIONS } from "@siyu/storage";
 
 /**
@@ -48,6 +48,11 @@ export const SiyuConfig = z.strictObject({
    */
   groupCommitMaxBatch: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_GROUP_COMMIT_SETTINGS.maxBatch),
   /**
+   * With DATABASE_URL: how many of those transactions may run at once, each on its own connection
+   * (one member's or order's calls always share one). The embedded store has one connection: 1 there.
+   */
+  groupCommitLanes: z.coerce.number().int().min(1).max(32).default(2),
+  /**
    * The embedded store has no autovacuum: this often, its tables that changed enough are vacuumed and
    * analysed (0 turns it off). A PostgreSQL server's autovacuum does this itself.
    */
@@ -76,6 +81,7 @@ export const ENV_KEYS = {
   SIYU_INGEST_BODY_LIMIT_BYTES: "ingestBodyLimitBytes",
   SIYU_MESSAGING_LEASE_SECONDS: "messagingLeaseSeconds",
   SIYU_GROUP_COMMIT_MAX_BATCH: "groupCommitMaxBatch",
+  SIYU_GROUP_COMMIT_LANES: "groupCommitLanes",
   SIYU_BACKGROUND_BATCH_PAUSE_MS: "backgroundBatchPauseMs",
   SIYU_EMBEDDED_MAINTENANCE_SECONDS: "embeddedMaintenanceSeconds",
   SIYU_EMBEDDED_MAINTENANCE_GROWTH: "embeddedMaintenanceGrowth",
@@ -151,6 +157,11 @@ function readConfigFile(path: string | undefined, cwd: string, problems: string[
     problems.push(`${file}: not valid JSON (${(error as Error).message})`);
     return {};
   }
+}
+
+/** The group committers' settings for this store: lanes on a PostgreSQL server only (the embedded store has one connection). */
+export function groupCommitOf(config: SiyuConfig, store: { kind: "pglite" | "postgres" }): GroupCommitSettings {
+  return { maxBatch: config.groupCommitMaxBatch, lanes: store.kind === "postgres" ? config.groupCommitLanes : 1 };
 }
 
 export function publicUrlOf(config: SiyuConfig, boundPort?: number): string {

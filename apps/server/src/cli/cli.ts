@@ -4,7 +4,7 @@ import type { Role } from "@siyu/contracts";
 import { ROLES } from "@siyu/contracts";
 import { StorageError, type Database, type Warehouse } from "@siyu/storage";
 import { DEMO_WORKSPACE } from "@siyu/demo";
-import { ConfigError, loadConfig, type SiyuConfig } from "../config";
+import { ConfigError, groupCommitOf, loadConfig, type SiyuConfig } from "../config";
 import { openStores } from "../compose";
 import { rebuildDemoWorkspace } from "../demo/rebuild-demo";
 import { loadDemoEvents } from "../demo/load-demo-events";
@@ -113,7 +113,7 @@ class CliError extends Error {}
 async function withServices<T>(config: SiyuConfig, work: (services: CoreServices, stores: { warehouse: Warehouse; database: Database }) => Promise<T>) {
   const { database, warehouse } = await openStores(config);
   try {
-    return await work(createCoreServices({ db: database.db, warehouse, clock: systemClock, settings: { access: config.access, ingest: config.ingest, groupCommit: { maxBatch: config.groupCommitMaxBatch } } }), { warehouse, database });
+    return await work(createCoreServices({ db: database.db, warehouse, clock: systemClock, settings: { access: config.access, ingest: config.ingest, groupCommit: groupCommitOf(config, database) } }), { warehouse, database });
   } finally {
     await warehouse.close();
     await database.close();

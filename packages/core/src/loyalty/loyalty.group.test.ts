@@ -73,7 +73,7 @@ describe(`group-committed loyalty calls (${process.env.DATABASE_URL_TEST ? "post
     const ws = await newWorkspace(services);
     const ctx = systemContext(ws);
     const p = await newProfile(database.db, ws);
-    const fresh = loyaltyServices(database.db, clock);
+    const fresh = loyaltyServices(database.db, clock, 1);
     const award = () => fresh.points.award(ctx, p, { points: 30, source: "badge", reason: "badge", idempotencyKey: "badge:once" });
     const same = await Promise.all([award(), award(), award(), fresh.points.adjust(ctx, p, { delta: -10, reason: "fix", idempotencyKey: "fix:once" }), award()]);
     expect(fresh.points.groupCommitStats()).toMatchObject({ batches: 1, calls: 5, fallbacks: 0 });
@@ -95,7 +95,7 @@ describe(`group-committed loyalty calls (${process.env.DATABASE_URL_TEST ? "post
     const ctx = systemContext(ws);
     const [a, b] = [await newProfile(database.db, ws), await newProfile(database.db, ws)];
     await services.points.adjust(ctx, a, { delta: 100, reason: "start", idempotencyKey: "start" });
-    const fresh = loyaltyServices(database.db, clock);
+    const fresh = loyaltyServices(database.db, clock, 1);
     const results = await Promise.allSettled([
       fresh.points.award(ctx, a, { points: 10, source: "task", reason: "ok", idempotencyKey: "k-1" }),
       fresh.points.award(ctx, newId(), { points: 10, source: "task", reason: "nobody", idempotencyKey: "k-2" }),
@@ -128,7 +128,7 @@ describe(`group-committed loyalty calls (${process.env.DATABASE_URL_TEST ? "post
     const ws = await newWorkspace(services);
     const ctx = systemContext(ws);
     const [paid, broke, deducted, reused] = [await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws)];
-    const fresh = loyaltyServices(database.db, clock);
+    const fresh = loyaltyServices(database.db, clock, 1);
     const results = await Promise.allSettled([
       fresh.points.award(ctx, paid, { points: 10, source: "task", reason: "ok", idempotencyKey: "paid" }),
       fresh.points.redeem(ctx, broke, { points: 5, reason: "nothing there", idempotencyKey: "broke" }),
@@ -203,7 +203,7 @@ describe(`group-committed loyalty calls (${process.env.DATABASE_URL_TEST ? "post
     const [c1, c2, c3, c4] = [await claim(fixed.id), await claim(fixed.id), await claim(fixed.id), await claim(fixed.id)];
     const pct = await claim(stackable.id);
     clock.advance(2 * DAY);
-    const fresh = loyaltyServices(database.db, clock);
+    const fresh = loyaltyServices(database.db, clock, 1);
     const redeem = (codes: string[], orderId: string) => fresh.coupons.redeem(ctx, { codes, orderId, orderTotalMinor: 10_000 });
     const results = await Promise.allSettled([
       redeem([c1], "o-1"),

@@ -9,8 +9,13 @@ import { newId } from "../shared/ids";
 import { SYSTEM_ACTOR, systemContext } from "../shared/context";
 import { rows } from "./points/points.ledger";
 
-export function loyaltyServices(db: Db, clock: Clock): CoreServices {
-  return createCoreServices({ db, clock, settings: { access: { ...DEFAULT_ACCESS_SETTINGS, passwordMemoryKiB: 1024, passwordPasses: 1 } } });
+/**
+ * The services as the loyalty suites use them: group commit in three lanes by default, so on a
+ * PostgreSQL server (`npm run test:pg`) batches of different members run side by side, as a server
+ * deployment runs them; one lane where a test looks at what one batch does.
+ */
+export function loyaltyServices(db: Db, clock: Clock, lanes = 3): CoreServices {
+  return createCoreServices({ db, clock, settings: { access: { ...DEFAULT_ACCESS_SETTINGS, passwordMemoryKiB: 1024, passwordPasses: 1 }, groupCommit: { maxBatch: 500, lanes } } });
 }
 
 export async function newWorkspace(services: CoreServices, name = "Loyalty brand"): Promise<string> {

@@ -108,4 +108,28 @@ describe(`group commit (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"}
     expect(committer.stats()).toMatchObject({ calls: 4, fallbacks: 1 });
     expect(committer.stats().lastFallback).toBeTruthy();
   });
+
+  it("with two lanes, a member's calls stay together in one lane and, on a server, two batches run at once", async () => {
+    let inside = 0;
+    let most = 0;
+    const slow = work({
+      inBatch: async () => {
+        inside += 1;
+        most = Math.max(most, inside);
+        await new Promise((r) => setTimeout(r, 100));
+        inside -= 1;
+      },
+    });
+    const committer = createGroupCommitter(database.db, { ...slow, laneKey: (k) => k.split("-")[1]! }, { maxBatch: 500, lanes: 2 });
+    const members = ["ann", "bo", "cy", "di", "ed", "fay"];
+    const keys = members.flatMap((m) => Array.from({ length: 5 }, (_, i) => `l-${m}-${i}`));
+    const answers = await Promise.all(keys.map((k) => committer.submit(k)));
+    const batchOf = new Map(answers.map((a) => a.split("@") as [string, string]));
+    for (const m of members) expect(new Set(keys.filter((k) => k.startsWith(`l-${m}-`)).map((k) => batchOf.get(k))).size).toBe(1);
+    // Both lanes had calls: two batches, each committed.
+    expect(committer.stats()).toMatchObject({ calls: 30, batches: 2, fallbacks: 0 });
+    expect(await stored(database.db, "l-")).toEqual([...keys].sort());
+    // The embedded store's one connection runs them one after the other; a server's pool side by side.
+    expect(most).toBe(process.env.DATABASE_URL_TEST ? 2 : 1);
+  });
 });

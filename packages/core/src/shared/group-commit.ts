@@ -22,9 +22,16 @@ import type { Db } from "@siyu/storage";
 export interface GroupCommitSettings {
   /** The most calls one transaction takes; the rest wait for the next one. */
   maxBatch: number;
+  /**
+   * How many batches may run at once, each in its own transaction (on a PostgreSQL server, each on its
+   * own connection and backend; the embedded store has one connection, where more lanes only queue).
+   * A call goes to the lane of its `laneKey` (e.g. its member): one key's calls always share a lane and
+   * keep their order. Batches lock their rows in key order, so lanes that meet wait, never in a cycle.
+   */
+  lanes?: number;
 }
 
-export const DEFAULT_GROUP_COMMIT_SETTINGS: GroupCommitSettings = { maxBatch: 500 };
+export const DEFAULT_GROUP_COMMIT_SETTINGS: Required<GroupCommitSettings> = { maxBatch: 500, lanes: 1 };
 
 /** A batch's answer for one call: its value, or the error that call alone gets. */
 export type CallOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
@@ -34,6 +41,8 @@ export interface GroupWork<C, R> {
   batch(tx: Db, calls: readonly C[]): Promise<CallOutcome<R>[]>;
   /** One call alone (the fallback), inside the savepoint or transaction it is given. */
   one(tx: Db, call: C): Promise<R>;
+  /** Which lane a call goes to when there are several: calls with one key share a lane. */
+  laneKey?(call: C): string;
 }
 
 export interface GroupCommitStats {
@@ -60,9 +69,11 @@ interface Queued<C, R> {
 
 export function createGroupCommitter<C, R>(db: Db, work: GroupWork<C, R>, settings: GroupCommitSettings = DEFAULT_GROUP_COMMIT_SETTINGS): GroupCommitter<C, R> {
   if (!Number.isInteger(settings.maxBatch) || settings.maxBatch < 1) throw new RangeError(`maxBatch must be a positive whole number, got ${settings.maxBatch}`);
-  const queue: Queued<C, R>[] = [];
+  const laneCount = settings.lanes ?? 1;
+  if (!Number.isInteger(laneCount) || laneCount < 1) throw new RangeError(`lanes must be a positive whole number, got ${settings.lanes}`);
+  const lanes = Array.from({ length: laneCount }, () => ({ queue: [] as Queued<C, R>[], running: false }));
   const stats: GroupCommitStats = { batches: 0, calls: 0, fallbacks: 0, largestBatch: 0, lastFallback: null };
-  let running = false;
+  const laneOf = (call: C) => (laneCount === 1 || !work.laneKey ? lanes[0]! : lanes[fnv1a(work.laneKey(call)) % laneCount]!);
 
   const settle = (q: Queued<C, R>, outcome: CallOutcome<R>) => (outcome.ok ? q.resolve(outcome.value) : q.reject(outcome.error));
   const alone = async (call: C): Promise<CallOutcome<R>> => {
@@ -111,28 +122,39 @@ export function createGroupCommitter<C, R>(db: Db, work: GroupWork<C, R>, settin
     }
   }
 
-  async function drain() {
+  async function drain(lane: (typeof lanes)[number]) {
     try {
-      while (queue.length > 0) {
-        const taken = queue.splice(0, settings.maxBatch);
+      while (lane.queue.length > 0) {
+        const taken = lane.queue.splice(0, settings.maxBatch);
         const outcomes = await run(taken.map((q) => q.call));
         taken.forEach((q, i) => settle(q, outcomes[i]!));
       }
     } finally {
-      running = false;
+      lane.running = false;
     }
   }
 
   return {
     submit(call: C): Promise<R> {
       return new Promise<R>((resolve, reject) => {
-        queue.push({ call, resolve, reject });
-        if (running) return;
-        running = true;
+        const lane = laneOf(call);
+        lane.queue.push({ call, resolve, reject });
+        if (lane.running) return;
+        lane.running = true;
         // Started on the next turn, so calls made in the same turn (a Promise.all) share the first batch.
-        setImmediate(() => void drain());
+        setImmediate(() => void drain(lane));
       });
     },
     stats: () => ({ ...stats }),
   };
+}
+
+/** FNV-1a over a string's UTF-16 code units: a cheap, stable spread of lane keys. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }

@@ -170,6 +170,8 @@ export async function redeemCoupons(tx: Db, input: RedeemCouponsInput & { now: D
 /** `coupons.redeem` group-committed: a batch is one transaction per workspace's locks, judged request by request, written in one UPDATE. */
 export function redemptionGroupWork(clock: Clock): GroupWork<RedeemCouponsInput, RedeemedCoupons> {
   return {
+    // One order's calls share a lane; lanes take the orders' locks and the coupons' in key order.
+    laneKey: (call) => `${call.workspaceId} ${call.orderId}`,
     async batch(tx, calls) {
       const now = clock.now();
       const outcomes: CallOutcome<RedeemedCoupons>[] = new Array(calls.length);

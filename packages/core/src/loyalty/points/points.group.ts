@@ -127,6 +127,8 @@ async function awardOne(tx: Db, call: Extract<PointsCall, { kind: "award" }>, me
 
 export function pointsGroupWork(clock: Clock): GroupWork<PointsCall, PointsOperationDto> {
   return {
+    // One member's calls share a lane (and its order); lanes lock accounts in key order, so they never wait in a cycle.
+    laneKey: (call) => `${call.ctx.workspaceId} ${call.profileId}`,
     async batch(tx, calls) {
       const now = clock.now();
       const outcomes: CallOutcome<PointsOperationDto>[] = new Array(calls.length);
