@@ -20,6 +20,8 @@ export const journeys = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     publishedAt: timestamp("published_at", { withTimezone: true }),
+    /** The last resume after a pause: the trigger sources take nothing that happened before it. */
+    resumedAt: timestamp("resumed_at", { withTimezone: true }),
   },
   (t) => [index("journeys_workspace").on(t.workspaceId, t.status)],
 );

@@ -289,7 +289,9 @@ async function setStatus(deps: JourneysDeps, ctx: WorkspaceContext, journeyId: s
   if (!from.includes(row.status)) throw journeyErrors.error("journeys.wrong_status", `A ${row.status} journey cannot become ${to}.`, { status: row.status });
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    await tx.update(journeys).set({ status: to, updatedAt: now }).where(eq(journeys.id, journeyId));
+    // A resume is a new start for the trigger sources: what happened while paused (and is read only now) enters nobody.
+    const resumed = row.status === "paused" && to === "live" ? { resumedAt: now } : {};
+    await tx.update(journeys).set({ status: to, updatedAt: now, ...resumed }).where(eq(journeys.id, journeyId));
     // Archiving ends the runs in progress; pausing only stops new entries.
     if (to === "archived") {
       await tx.execute(sql`update journey_runs set status = 'exited', ended_at = ${now.toISOString()}::timestamptz, due_at = null, wait_event = null, updated_at = ${now.toISOString()}::timestamptz

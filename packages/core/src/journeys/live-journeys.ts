@@ -11,9 +11,9 @@ export interface LiveJourneyTrigger {
   /**
    * Since when this trigger has been live: the publish of the oldest version in the unbroken line
    * of latest versions up to the live one that have this very trigger (a new version with the same
-   * trigger does not move it; one that changed the trigger does). Sources that read from a log
-   * (events, segments, tiers, lifecycle) skip what happened before it: they may read it later, when
-   * the journey is live.
+   * trigger does not move it; one that changed the trigger does), or the journey's last resume when
+   * later. Sources that read from a log (events, segments, tiers, lifecycle) skip what happened
+   * before it: they may read it later, when the journey is live (again).
    */
   liveSince?: Date;
 }
@@ -25,9 +25,9 @@ export interface LiveJourneyTrigger {
  */
 export async function liveJourneys(tx: Db, workspaces: string | readonly string[] | null, kinds: readonly JourneyTrigger["kind"][]): Promise<LiveJourneyTrigger[]> {
   const ids = workspaces === null ? null : typeof workspaces === "string" ? [workspaces] : workspaces;
-  const found = await rows<{ id: string; workspace_id: string; graph: unknown; history: { at: string; trigger: unknown }[] }>(
+  const found = await rows<{ id: string; workspace_id: string; graph: unknown; resumed_at: string | Date | null; history: { at: string; trigger: unknown }[] }>(
     tx,
-    sql`select j.id, j.workspace_id, v.graph,
+    sql`select j.id, j.workspace_id, v.graph, j.resumed_at,
           (select jsonb_agg(jsonb_build_object('at', f.published_at,
                     'trigger', (select n->'trigger' from jsonb_array_elements(f.graph->'nodes') n where n->>'type' = 'trigger' limit 1))
                   order by f.version desc)
@@ -40,7 +40,10 @@ export async function liveJourneys(tx: Db, workspaces: string | readonly string[
   for (const r of found) {
     const parsed = JourneyGraph.safeParse(r.graph);
     const node = parsed.success ? parsed.data.nodes.find((n) => n.type === "trigger") : undefined;
-    if (node?.type === "trigger" && kinds.includes(node.trigger.kind)) result.push({ workspaceId: r.workspace_id, journeyId: r.id, trigger: node.trigger, liveSince: triggerLiveSince(r.history) });
+    if (node?.type !== "trigger" || !kinds.includes(node.trigger.kind)) continue;
+    const since = triggerLiveSince(r.history);
+    const resumed = r.resumed_at === null ? null : new Date(r.resumed_at);
+    result.push({ workspaceId: r.workspace_id, journeyId: r.id, trigger: node.trigger, liveSince: resumed && resumed > since ? resumed : since });
   }
   return result;
 }

@@ -196,6 +196,33 @@ describe(`journeys trigger consumer (${process.env.DATABASE_URL_TEST ? "postgres
     expect(entered).toEqual(new Set(expected));
   });
 
+  it("events from while the journey was paused enter nobody, even when read after the resume; later ones enter", async () => {
+    clock.set("2026-07-10T04:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const ingestOnly = (items: Record<string, unknown>[]) => sendEvents(services, clock, ws, items, { triggers: false });
+    const id = await liveJourney(services, ws, [node.event("Cart Added"), node.exit()], [edge("t", "end")]);
+    clock.advance(HOUR);
+    await ingestOnly([{ userId: "live", event: "Cart Added" }]);
+    while ((await services.journeyTriggersNextBatch()) > 0);
+    await services.journeys.pause(ctx, id);
+    clock.advance(HOUR);
+    // The consumer is behind: these are read only after the resume.
+    await ingestOnly([{ userId: "paused", event: "Cart Added" }]);
+    clock.advance(HOUR);
+    await services.journeys.resume(ctx, id);
+    clock.advance(60_000);
+    await ingestOnly([{ userId: "resumed", event: "Cart Added" }]);
+    while ((await services.journeyTriggersNextBatch()) > 0);
+    const entered = new Set((await runsOf(database.db, id)).map((r) => r.profile_id));
+    expect(entered).toEqual(new Set(await Promise.all(["live", "resumed"].map((u) => profileOf(ws, u)))));
+    // Resuming a journey that is live already is no new start: it changes nothing.
+    const before = (await services.journeys.liveJourneys(database.db, ws, ["event"]))[0]!.liveSince;
+    clock.advance(HOUR);
+    await services.journeys.resume(ctx, id);
+    expect((await services.journeys.liveJourneys(database.db, ws, ["event"]))[0]!.liveSince).toEqual(before);
+  });
+
   it("waits until a local time in the workspace's zone (America/New_York, across the spring DST change)", async () => {
     clock.set("2026-03-07T16:00:00Z");
     const ws = await newWorkspace(services, "America/New_York");
