@@ -146,6 +146,7 @@ async function createJourney(deps: JourneysDeps, ctx: WorkspaceContext, body: Cr
     createdAt: now,
     updatedAt: now,
     publishedAt: null,
+    resumedAt: null,
   };
   await deps.db.transaction(async (tx) => {
     await tx.insert(journeys).values(row);
