@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createCoreServices, loadEventsIntoWarehouse, refreshProfileSnapshot, systemClock, type Clock, type CoreServices } from "@siyu/core";
+import { createCoreServices, DEFAULT_WAREHOUSE_BATCH, loadEventsIntoWarehouse, refreshProfileSnapshot, systemClock, type Clock, type CoreServices } from "@siyu/core";
 import type { FastifyBaseLogger } from "fastify";
 import { DEFAULT_MAINTENANCE_OPTIONS, openDatabase, openWarehouse, type Database, type Warehouse } from "@siyu/storage";
 import { groupCommitOf, publicUrlOf, type SiyuConfig } from "./config";
@@ -69,6 +69,8 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     if (address && typeof address === "object") boundUrl = publicUrlOf(config, address.port);
   });
   const background = config.backgroundBatchPauseMs;
+  // Batch sizes of the paused consumers: a full batch means a backlog (the demo's history, a restart), taken without pausing.
+  const LOG_BATCH = 1_000;
   worker = buildWorker({
     services,
     log: app.log,
@@ -81,11 +83,11 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       // Points for orders and their reversals; it never reads past the projector, so orders are anchored to their profile.
       // Off the event → message path, like the next two and the warehouse loader: under load each pauses
       // between batches (backgroundBatchPauseMs), so it takes fewer, bigger ones and the journeys the connection.
-      { name: "loyalty.orders", after: "profiles.projector", pauseMs: background, step: () => services.loyaltyNextBatch() },
+      { name: "loyalty.orders", after: "profiles.projector", pauseMs: background, batchSize: LOG_BATCH, step: () => services.loyaltyNextBatch(LOG_BATCH) },
       // Task progress from events and rewards on completion; like loyalty.orders it never reads past the projector.
-      { name: "loyalty.tasks", after: "profiles.projector", pauseMs: background, step: () => services.tasksNextBatch() },
+      { name: "loyalty.tasks", after: "profiles.projector", pauseMs: background, batchSize: LOG_BATCH, step: () => services.tasksNextBatch(LOG_BATCH) },
       // Activity earn rules (share, review, UGC, referral …) and check-ins sent as events; also behind the projector.
-      { name: "loyalty.activities", after: "profiles.projector", pauseMs: background, step: () => services.loyaltyActivitiesNextBatch() },
+      { name: "loyalty.activities", after: "profiles.projector", pauseMs: background, batchSize: LOG_BATCH, step: () => services.loyaltyActivitiesNextBatch(LOG_BATCH) },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", wokenByIngest: false, step: () => services.coupons.runIssueBatch() },
       // The outbox: due messages judged at send time (guards, render) and handed to their channel; woken by
@@ -101,7 +103,7 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       // Journey timers (waits, timeouts, holdout goal windows), taken FOR UPDATE SKIP LOCKED so workers share them.
       { name: "journeys.timers", wokenByIngest: false, step: () => services.journeyTimersNextBatch() },
       // Events become queryable in DuckDB within a poll (or a pause) of being logged; the offset lives in DuckDB with the rows.
-      { name: "warehouse.loader", pauseMs: background, step: () => loadEventsIntoWarehouse({ db: database.db, warehouse }) },
+      { name: "warehouse.loader", pauseMs: background, batchSize: DEFAULT_WAREHOUSE_BATCH, step: () => loadEventsIntoWarehouse({ db: database.db, warehouse }) },
     ],
     schedules: [
       ...SCHEDULES,

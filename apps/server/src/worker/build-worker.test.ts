@@ -147,4 +147,35 @@ describe("the worker's consumer loops", () => {
       expect(performance.now() - stopping).toBeLessThan(300);
     }
   });
+
+  it("does not pause a background consumer with a backlog: a full batch is followed by the next at once", async () => {
+    const leader = backlog("profiles.projector");
+    let waiting = 0;
+    const took: number[] = [];
+    const loyalty: ConsumerLoop = {
+      name: "loyalty.orders",
+      after: "profiles.projector",
+      pauseMs: 10_000,
+      batchSize: 100,
+      async step() {
+        const n = Math.min(100, waiting);
+        waiting -= n;
+        if (n > 0) took.push(n);
+        return n;
+      },
+    };
+    const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [leader.loop, loyalty], pollMs: 60_000 });
+    worker.start();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      // A backlog of 350: three full batches back to back, then the rest; the pause comes only after that.
+      waiting = 350;
+      leader.add(1);
+      worker.kick();
+      expect(await until(() => took.length === 4, 2_000)).toBe(true);
+      expect(took).toEqual([100, 100, 100, 50]);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

@@ -22,9 +22,12 @@ export interface ConsumerLoop {
    * After a batch that took something, wait this long before the next. For consumers off the path
    * from an event to a customer's message: under load they take fewer, bigger batches (each batch
    * has a fixed cost) and leave the one embedded connection to that path. A consumer that was idle
-   * still takes its first new work at once.
+   * still takes its first new work at once, and one with a backlog (`batchSize` taken) takes the
+   * next batch at once too.
    */
   pauseMs?: number;
+  /** The most a step takes: a batch this size means more is waiting (no pause). */
+  batchSize?: number;
 }
 
 export interface Worker {
@@ -96,7 +99,8 @@ export function buildWorker(deps: {
       }
       if (handled > 0) wakeFollowersOf(consumer.name);
       await yieldToRequests();
-      if (handled > 0 && consumer.pauseMs && running) await sleepUnlessStopped(consumer.pauseMs);
+      const backlog = consumer.batchSize !== undefined && handled >= consumer.batchSize;
+      if (handled > 0 && !backlog && consumer.pauseMs && running) await sleepUnlessStopped(consumer.pauseMs);
       if (handled > 0 || !running) continue;
       // Idle (or failing: back off up to ~10 s) until new work is announced or the poll comes round.
       const wait = failures > 0 ? Math.min(10_000, pollMs * 2 ** failures) : pollMs;
