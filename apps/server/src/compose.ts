@@ -41,6 +41,9 @@ export async function openStores(config: SiyuConfig): Promise<{ database: Databa
   }
 }
 
+/** The loyalty consumers' batch: a full one means a backlog (the demo's history, a restart), taken without their pause. */
+const LOYALTY_BATCH = 1_000;
+
 export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock): Promise<Siyu> {
   const { database, warehouse } = await openStores(config);
   const services = createCoreServices({ db: database.db, warehouse, clock, settings: { access: config.access, ingest: config.ingest, groupCommit: groupCommitOf(config, database) } });
@@ -69,8 +72,6 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     if (address && typeof address === "object") boundUrl = publicUrlOf(config, address.port);
   });
   const background = config.backgroundBatchPauseMs;
-  // Batch sizes of the paused consumers: a full batch means a backlog (the demo's history, a restart), taken without pausing.
-  const LOG_BATCH = 1_000;
   worker = buildWorker({
     services,
     log: app.log,
@@ -83,11 +84,11 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
       // Points for orders and their reversals; it never reads past the projector, so orders are anchored to their profile.
       // Off the event → message path, like the next two and the warehouse loader: under load each pauses
       // between batches (backgroundBatchPauseMs), so it takes fewer, bigger ones and the journeys the connection.
-      { name: "loyalty.orders", after: "profiles.projector", pauseMs: background, batchSize: LOG_BATCH, step: () => services.loyaltyNextBatch(LOG_BATCH) },
+      { name: "loyalty.orders", after: "profiles.projector", pauseMs: background, batchSize: LOYALTY_BATCH, step: () => services.loyaltyNextBatch(LOYALTY_BATCH) },
       // Task progress from events and rewards on completion; like loyalty.orders it never reads past the projector.
-      { name: "loyalty.tasks", after: "profiles.projector", pauseMs: background, batchSize: LOG_BATCH, step: () => services.tasksNextBatch(LOG_BATCH) },
+      { name: "loyalty.tasks", after: "profiles.projector", pauseMs: background, batchSize: LOYALTY_BATCH, step: () => services.tasksNextBatch(LOYALTY_BATCH) },
       // Activity earn rules (share, review, UGC, referral …) and check-ins sent as events; also behind the projector.
-      { name: "loyalty.activities", after: "profiles.projector", pauseMs: background, batchSize: LOG_BATCH, step: () => services.loyaltyActivitiesNextBatch(LOG_BATCH) },
+      { name: "loyalty.activities", after: "profiles.projector", pauseMs: background, batchSize: LOYALTY_BATCH, step: () => services.loyaltyActivitiesNextBatch(LOYALTY_BATCH) },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", wokenByIngest: false, step: () => services.coupons.runIssueBatch() },
       // The outbox: due messages judged at send time (guards, render) and handed to their channel; woken by

@@ -4,8 +4,9 @@ import type { Db } from "@siyu/storage";
  * Group commit: many concurrent calls share one transaction, so they share one commit (one fsync on the
  * server) and, when the work is set-based, one statement per step instead of one per call.
  *
- * Calls are queued. While a batch's transaction runs, the next calls wait in the queue; when it has
- * committed, the next batch takes every queued call (up to `maxBatch`) at once. Each caller gets its
+ * Calls are queued, in the queue of their lane (one lane unless `lanes` says more). While a lane's
+ * batch runs, its next calls wait in its queue; when it has committed, the lane's next batch takes
+ * every queued call (up to `maxBatch`) at once. Each caller gets its
  * own answer only after the commit that holds its effect, so nothing is acknowledged that a crash could
  * still lose. A call's own refusal (a DomainError the batch returns for it) rejects that caller alone.
  *
