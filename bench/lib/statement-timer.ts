@@ -12,15 +12,33 @@ export function timeStatements() {
   const original = proto.execProtocolStream;
   let current = "(unknown)";
   let enabled = true;
+  // The embedded store prepares a statement once under a name and later binds only the name.
+  const named = new Map<string, string>();
+  const cstring = (message: Uint8Array, from: number) => Buffer.from(message.subarray(from, message.indexOf(0, from))).toString("utf8");
   proto.execProtocolStream = async function (this: unknown, message: Uint8Array, options?: unknown) {
     if (!enabled) return original.call(this, message, options);
-    const kind = String.fromCharCode(message[0] ?? 0);
+    // The first message of the call names it: a Close of an evicted statement may come before a Parse.
+    let at = 0;
+    while (String.fromCharCode(message[at] ?? 0) === "C") at += 1 + Buffer.from(message.buffer, message.byteOffset + at + 1, 4).readInt32BE(0);
+    const kind = String.fromCharCode(message[at] ?? 0);
+    let statement = false;
     if (kind === "P") {
       // Parse: int32 length, statement name\0, query text\0, …
-      const nameEnd = message.indexOf(0, 5);
-      current = label(Buffer.from(message.subarray(nameEnd + 1, message.indexOf(0, nameEnd + 1))).toString("utf8"));
+      const name = cstring(message, at + 5);
+      current = label(cstring(message, at + 5 + Buffer.byteLength(name) + 1));
+      if (name) named.set(name, current);
+      statement = !name;
     } else if (kind === "Q") {
-      current = label(Buffer.from(message.subarray(5, message.indexOf(0, 5))).toString("utf8"));
+      current = label(cstring(message, at + 5));
+      statement = true;
+    } else if (kind === "B") {
+      // Bind: int32 length, portal\0, statement\0, …
+      const portal = cstring(message, at + 5);
+      const name = cstring(message, at + 5 + Buffer.byteLength(portal) + 1);
+      if (name) {
+        current = named.get(name) ?? current;
+        statement = true;
+      }
     }
     const key = current;
     const started = performance.now();
@@ -28,7 +46,7 @@ export function timeStatements() {
       return await original.call(this, message, options);
     } finally {
       const s = stats.get(key) ?? { calls: 0, ms: 0 };
-      if (kind === "P" || kind === "Q") s.calls += 1;
+      if (statement) s.calls += 1;
       s.ms += performance.now() - started;
       stats.set(key, s);
     }

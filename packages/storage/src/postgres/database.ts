@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { maintainTables, type MaintainedTable, type MaintenanceOptions } from "./embedded-maintenance";
+import { preparedQueries } from "./pglite-statements";
 import { StorageError } from "../storage.errors";
 
 /**
@@ -65,7 +66,9 @@ async function openPglite(dataDir: string | null, template?: Blob): Promise<Data
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite(guardReentry(client)) as unknown as Db;
+  // Statements are prepared once and planned per run with its values, as unnamed ones are.
+  await client.exec("set plan_cache_mode = force_custom_plan");
+  const db = drizzlePglite(embeddedClient(client)) as unknown as Db;
   return {
     kind: "pglite",
     db,
@@ -91,11 +94,13 @@ async function openPglite(dataDir: string | null, template?: Blob): Promise<Data
 const insideTransaction = new AsyncLocalStorage<true>();
 
 /**
- * PGlite is one connection: while a transaction holds it, a query on the outer
- * handle from inside that transaction's own work waits for it forever. This
- * turns that silent hang into an immediate error that names the fix.
+ * The PGlite client the application's Drizzle handle sees: data statements run prepared, in one
+ * round trip each (pglite-statements.ts), and a re-entrant query fails at once. PGlite is one
+ * connection: while a transaction holds it, a query on the outer handle from inside that
+ * transaction's own work would wait for it forever; the error names the fix instead.
  */
-function guardReentry(client: PGlite): PGlite {
+function embeddedClient(client: PGlite): PGlite {
+  const prepared = preparedQueries(client);
   const check = () => {
     if (insideTransaction.getStore()) {
       throw new Error("Query on the outer database handle inside a transaction: use the transaction's handle (PGlite has one connection).");
@@ -103,7 +108,13 @@ function guardReentry(client: PGlite): PGlite {
   };
   return new Proxy(client, {
     get(target, property, receiver) {
-      if (property === "query" || property === "exec" || property === "sql") {
+      if (property === "query") {
+        return (...args: Parameters<PGlite["query"]>) => {
+          check();
+          return prepared.query(...args);
+        };
+      }
+      if (property === "exec" || property === "sql") {
         return (...args: unknown[]) => {
           check();
           return (target[property] as (...a: unknown[]) => unknown).apply(target, args);
@@ -112,7 +123,7 @@ function guardReentry(client: PGlite): PGlite {
       if (property === "transaction") {
         return <T>(work: (tx: Parameters<Parameters<PGlite["transaction"]>[0]>[0]) => Promise<T>) => {
           check();
-          return target.transaction((tx) => insideTransaction.run(true, () => work(tx)));
+          return target.transaction((tx) => insideTransaction.run(true, () => work(prepared.inTransaction(tx))));
         };
       }
       const value = Reflect.get(target, property, receiver);

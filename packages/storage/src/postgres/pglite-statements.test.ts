@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { openDatabase, type Database } from "./database";
+
+const notes = pgTable("statement_notes", {
+  id: integer("id").primaryKey(),
+  body: text("body"),
+  data: jsonb("data"),
+});
+
+let store: Database;
+beforeAll(async () => {
+  store = await openDatabase({ kind: "pglite", dataDir: null });
+  await store.db.execute(sql`create table statement_notes (id int primary key, body text, data jsonb, at timestamptz default '2026-11-30T08:00:00Z')`);
+});
+afterAll(() => store.close());
+
+type Rows<T> = { rows: T[]; affectedRows?: number };
+const execute = async <T>(query: ReturnType<typeof sql>) => (await store.db.execute(query)) as unknown as Rows<T>;
+
+describe("prepared statements on the embedded store", () => {
+  it("returns the same rows, types and counts run after run", async () => {
+    for (let run = 0; run < 3; run++) {
+      const inserted = await store.db.insert(notes).values({ id: 10 + run, body: `note ${run}`, data: { n: run } }).returning();
+      expect(inserted).toEqual([{ id: 10 + run, body: `note ${run}`, data: { n: run } }]);
+    }
+    const updated = await execute(sql`update statement_notes set body = upper(body) where id >= ${11}`);
+    expect(updated.affectedRows).toBe(2);
+    expect(await store.db.select().from(notes).where(eq(notes.id, 12))).toEqual([{ id: 12, body: "NOTE 2", data: { n: 2 } }]);
+    const typed = await execute<{ id: number; at: string; nothing: null; big: number }>(
+      sql`select id, at, null::text as nothing, 2::bigint as big from statement_notes where id = ${10}`,
+    );
+    expect(typed.rows).toEqual([{ id: 10, at: "2026-11-30 08:00:00+00", nothing: null, big: 2 }]);
+    const deleted = await execute(sql`delete from statement_notes where id >= ${10}`);
+    expect(deleted.affectedRows).toBe(3);
+  });
+
+  it("carries large text and JSON values, in any script, intact", async () => {
+    const body = "门店会员 🎉 ".repeat(400) + "end";
+    const items = Array.from({ length: 300 }, (_, i) => ({ id: 100 + i, body: `第${i}位顾客 "quoted" \\ back`, data: { tags: ["新客", "😀"], i } }));
+    await execute(sql`insert into statement_notes (id, body, data)
+      select x.id, x.body, x.data from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as x(id int, body text, data jsonb)`);
+    await execute(sql`insert into statement_notes (id, body) values (${99}, ${body})`);
+    const json = await execute<{ n: number }>(sql`select count(*)::int as n from json_array_elements(${JSON.stringify(items)}::json)`);
+    expect(json.rows[0]!.n).toBe(300);
+    const back = await execute<{ id: number; body: string; data: unknown }>(sql`select id, body, data from statement_notes where id >= ${99} order by id`);
+    expect(back.rows[0]).toEqual({ id: 99, body, data: null });
+    expect(back.rows.slice(1)).toEqual(items);
+    expect(body.length).toBeGreaterThan(512);
+  });
+
+  it("fails a bad statement with PostgreSQL's error and keeps working", async () => {
+    const duplicate = store.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into statement_notes (id, body) values (${1}, ${"first"})`);
+      await tx.execute(sql`insert into statement_notes (id, body) values (${1}, ${"again"})`);
+    });
+    await expect(duplicate).rejects.toMatchObject({ cause: { code: "23505" } });
+    expect((await execute<{ n: number }>(sql`select count(*)::int as n from statement_notes where id = ${1}`)).rows[0]!.n).toBe(0);
+
+    await expect(execute(sql`select nope from statement_notes where id = ${1}`)).rejects.toMatchObject({ cause: { code: "42703" } });
+    await expect(execute(sql`select ${"x"}::int as n`)).rejects.toMatchObject({ cause: { code: "22P02" } });
+    expect((await execute<{ n: number }>(sql`select ${"7"}::int as n`)).rows).toEqual([{ n: 7 }]);
+  });
+
+  it("sees a table's new shape after it changes", async () => {
+    await execute(sql`create table statement_shapes (id int)`);
+    await execute(sql`insert into statement_shapes values (1)`);
+    const read = () => execute<Record<string, unknown>>(sql`select * from statement_shapes where id = ${1}`);
+    expect((await read()).rows).toEqual([{ id: 1 }]);
+    await execute(sql`alter table statement_shapes add column label text default 'new'`);
+    expect((await read()).rows).toEqual([{ id: 1, label: "new" }]);
+  });
+
+  it("keeps at most a bounded number of statements prepared", async () => {
+    for (let i = 0; i < 450; i++) await execute(sql.raw(`select ${i} as n where ${i} = $1`.replace("$1", String(i))));
+    const prepared = await execute<{ n: number }>(sql`select count(*)::int as n from pg_prepared_statements`);
+    expect(prepared.rows[0]!.n).toBeGreaterThan(300);
+    expect(prepared.rows[0]!.n).toBeLessThanOrEqual(401);
+    expect((await execute<{ n: number }>(sql`select 1 as n where ${1} = 1`)).rows).toEqual([{ n: 1 }]);
+  });
+
+  it("never lets a query in between a transaction's statements", async () => {
+    let release!: () => void;
+    let started!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = new Promise<void>((resolve) => (started = resolve));
+    const transaction = store.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into statement_notes (id, body) values (${500}, ${"a"})`);
+      started();
+      await held;
+      await tx.execute(sql`insert into statement_notes (id, body) values (${501}, ${"b"})`);
+    });
+    await first;
+    const count = execute<{ n: number }>(sql`select count(*)::int as n from statement_notes where id >= ${500}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await transaction;
+    expect((await count).rows[0]!.n).toBe(2);
+  });
+
+  it("plans each run with its own values", async () => {
+    expect((await execute<{ plan_cache_mode: string }>(sql`show plan_cache_mode`)).rows).toEqual([{ plan_cache_mode: "force_custom_plan" }]);
+  });
+});
