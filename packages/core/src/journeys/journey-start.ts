@@ -67,13 +67,15 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
         )
       ).map((r) => [r.profile_id, { active: r.active, last: new Date(r.last) }]),
     );
-    // Keys already used enter nothing (and must not count as an entry for the rules below).
+    // Keys already used enter nothing (and must not count as an entry for the rules below). One probe
+    // of the unique (journey, entry key) index per key, whatever the table's statistics say: with
+    // `entry_key = any(…)` a planner that has not analysed the table yet reads every run of the journey.
     const usedKeys = new Set(
       (
         await rows<{ entry_key: string }>(
           tx,
-          sql`select entry_key from journey_runs where journey_id = ${journeyId}::uuid
-              and entry_key = any(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(mine.map((e) => e.entryKey))])}::jsonb)))`,
+          sql`select k.key as entry_key from jsonb_array_elements_text(${JSON.stringify([...new Set(mine.map((e) => e.entryKey))])}::jsonb) as k(key)
+              cross join lateral (select 1 from journey_runs r where r.journey_id = ${journeyId}::uuid and r.entry_key = k.key limit 1) used`,
         )
       ).map((r) => r.entry_key),
     );

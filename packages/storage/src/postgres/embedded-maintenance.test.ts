@@ -20,7 +20,7 @@ async function addRuns(target: Database, from: number, n: number) {
     from generate_series(${from}::int, ${from + n - 1}::int) g`);
 }
 
-/** The plan of the journeys engine's "which of these entry keys are used" lookup. */
+/** The plan of a "which of these entry keys are used" lookup through `= any(array)`, which needs statistics to probe the unique index. */
 async function entryKeyPlan(target: Database): Promise<string> {
   const keys = JSON.stringify(Array.from({ length: 200 }, (_, i) => `event:${i * 7}`));
   const result = (await target.db.execute(
