@@ -4,6 +4,7 @@ import { newId } from "../../shared/ids";
 import { enabledChannels } from "../messaging.settings";
 import { templateFacts } from "../templates/templates.service";
 import { unsubscribeByReply } from "../unsubscribe/unsubscribe.service";
+import { claimDue, runDispatchBatch } from "./dispatcher";
 import { dispatcherTestbed } from "./dispatcher.test-helpers";
 
 const bed = dispatcherTestbed();
@@ -114,6 +115,29 @@ describe("the dispatcher's guards", () => {
     const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
     expect(text).toMatch(/Index Cond: .*lower\(address\) = ANY/);
     expect(text).not.toMatch(/Filter: .*lower\(address\)/);
+  });
+
+  it("takes a long queue earliest first, a batch at a time, reading the due index in order", async () => {
+    clock.set("2026-11-02T04:00:00Z");
+    const ws = await workspace({ channels: enabled("email") });
+    const p = await customer(ws.id, { email: "queue@example.com" }, [{ channel: "email", purpose: "service", granted: true }]);
+    const t = await template(ws.id, "email", "service", "Your order");
+    const now = clock.now().getTime();
+    // 3,000 messages, the later queued the earlier due.
+    await queue(Array.from({ length: 3000 }, (_, i) => ({ workspaceId: ws.id, key: `q${String(i).padStart(4, "0")}`, profileId: p, channel: "email" as const, templateId: t, category: "service" as const, dueAt: new Date(now - i * 1000) })));
+    await bed.db.execute(sql`analyze messages`);
+
+    const { sent, adapters } = recorder(["email"]);
+    const report = await runDispatchBatch(bed.db, clock, adapters, 50);
+    expect(report.taken).toBe(50);
+    expect(sent).toHaveLength(50);
+    const taken = (await outcomes(ws.id)).filter((o) => o.status !== "queued").map((o) => o.idempotency_key);
+    expect(taken).toEqual(Array.from({ length: 50 }, (_, i) => `q${2950 + i}`));
+
+    const plan = (await bed.db.execute(sql`explain ${claimDue(clock.now(), 200)}`)) as unknown as { rows: { "QUERY PLAN": string }[] };
+    const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(text).toMatch(/Index Scan using messages_due/);
+    expect(text).not.toMatch(/Sort/);
   });
 
   it("cap a second marketing push on a channel once that channel's daily cap is reached", async () => {

@@ -120,6 +120,18 @@ function backoffMs(attempt: number, baseSeconds: number): number {
 }
 
 /**
+ * The due messages a pass takes, earliest first. It reads the `messages_due` index (due_at, id) in
+ * order and stops at the batch: a long queue (a broadcast to a segment) costs no sort of every due row.
+ */
+export function claimDue(now: Date, limit: number) {
+  return sql`select id, workspace_id, profile_id, channel, category, purpose, template_id, address, variables, status, attempts,
+        source_kind, journey_id, node_id, run_id, broadcast_id, created_at, triggered_at
+      from messages
+      where status in ('queued', 'held', 'sending') and due_at <= ${now.toISOString()}::timestamptz
+      order by due_at, id limit ${limit} for update skip locked`;
+}
+
+/**
  * One dispatcher pass: takes due `queued` / `held` rows (and `sending` rows whose lease ran out) with
  * FOR UPDATE SKIP LOCKED, judges each at send time — channel enabled, address, suppression list,
  * consent, daily caps, quiet hours, dry run, render — and commits the verdicts; then hands the
@@ -132,14 +144,7 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
 
   const toSend = await db.transaction(async (tx) => {
     const now = clock.now();
-    const due = await rows<Row>(
-      tx,
-      sql`select id, workspace_id, profile_id, channel, category, purpose, template_id, address, variables, status, attempts,
-            source_kind, journey_id, node_id, run_id, broadcast_id, created_at, triggered_at
-          from messages
-          where status in ('queued', 'held', 'sending') and due_at <= ${now.toISOString()}::timestamptz
-          order by due_at, id limit ${limit} for update skip locked`,
-    );
+    const due = await rows<Row>(tx, claimDue(now, limit));
     report.taken = due.length;
     if (due.length === 0) return [];
 

@@ -1,3 +1,4 @@
+import { sql } from "@siyu/storage/orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
 
 /**
@@ -54,7 +55,9 @@ export const messages = pgTable(
   },
   (t) => [
     uniqueIndex("messages_idempotency").on(t.workspaceId, t.idempotencyKey),
-    index("messages_due").on(t.dueAt),
+    // The dispatcher's claim (due rows in (due_at, id) order, a batch at a time) reads this in order and
+    // stops at the batch: no sort of every due row however long the queue. Final rows (due_at null) stay out.
+    index("messages_due").on(t.dueAt, t.id).where(sql`${t.dueAt} is not null`),
     index("messages_profile").on(t.workspaceId, t.profileId, t.createdAt),
     index("messages_journey").on(t.workspaceId, t.journeyId, t.nodeId),
   ],
