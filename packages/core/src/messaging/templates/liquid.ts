@@ -40,6 +40,23 @@ function engineIn(timeZone: string): LiquidEngine {
 }
 
 type Parsed = ReturnType<typeof engine.parse>;
+
+/**
+ * Parsed templates by engine and source: the dispatcher renders the same few templates for every
+ * customer of a batch. Bounded: past the limit the cache starts again.
+ */
+const parsedTemplates = new Map<string, Parsed>();
+const PARSED_TEMPLATES_KEPT = 1_000;
+function parsedOnce(liquid: LiquidEngine, timeZone: string, source: string): Parsed {
+  const key = `${timeZone}\n${source}`;
+  let parsed = parsedTemplates.get(key);
+  if (!parsed) {
+    if (parsedTemplates.size >= PARSED_TEMPLATES_KEPT) parsedTemplates.clear();
+    parsedTemplates.set(key, (parsed = liquid.parse(source)));
+  }
+  return parsed;
+}
+
 const CONTENT_FIELDS = ["subject", "body", "text", "url", "providerTemplate"] as const;
 
 /** Every Liquid string of one language's content with the field path it sits at. */
@@ -99,7 +116,7 @@ export function missingVariables(variables: readonly string[], context: Record<s
  */
 export async function renderContent(content: TemplateContent, context: Record<string, unknown>, timeZone: string): Promise<TemplateContent> {
   const liquid = engineIn(timeZone);
-  const render = async (source: string) => (source === "" ? "" : String(await liquid.render(liquid.parse(source), context)));
+  const render = async (source: string) => (source === "" ? "" : String(await liquid.render(parsedOnce(liquid, timeZone, source), context)));
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(content.params)) params[k] = await render(v);
   return TemplateContent.parse({
