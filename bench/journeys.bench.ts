@@ -320,7 +320,7 @@ async function stagesAlone(events: number, batch: number) {
     await timed("loyalty.tasks", () => services.tasksNextBatch(batch));
     await timed("loyalty.activities", () => services.loyaltyActivitiesNextBatch(batch));
     await timed("journeys.triggers", () => services.journeyTriggersNextBatch(batch));
-    await timed("messaging.dispatcher", () => services.messaging.dispatchNextBatch(batch, { publicUrl: "http://127.0.0.1", leaseMs: 60_000 }).then((r) => r.taken));
+    await timed("messaging.dispatcher", () => services.messaging.dispatchNextBatch(batch, { publicUrl: "http://127.0.0.1", leaseMs: 60_000, oneConnection: true }).then((r) => r.taken));
     await timed("warehouse.loader", () => loadEventsIntoWarehouse({ db, warehouse: stores.warehouse, batchSize: batch }).then((n) => (n < batch ? 0 : n)));
     const queued = (await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from messages where journey_id = ${journeyId}::uuid and status = 'delivered'`))[0]?.n ?? 0;
     await stores.warehouse.close();

@@ -98,7 +98,13 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
         after: "journeys.triggers",
         step: () =>
           services.messaging
-            .dispatchNextBatch(200, { publicUrl: boundUrl, leaseMs: config.messagingLeaseSeconds * 1000, onHandedOver: (s) => messageLatency.observe({ channel: s.channel }, s.seconds) })
+            .dispatchNextBatch(200, {
+              publicUrl: boundUrl,
+              leaseMs: config.messagingLeaseSeconds * 1000,
+              onHandedOver: (s) => messageLatency.observe({ channel: s.channel }, s.seconds),
+              // The embedded store runs one transaction at a time: the claim needs no row locks there.
+              oneConnection: database.kind === "pglite",
+            })
             .then((r) => r.taken),
       },
       // Journey timers (waits, timeouts, holdout goal windows), taken FOR UPDATE SKIP LOCKED so workers share them.

@@ -134,13 +134,22 @@ describe("the dispatcher's guards", () => {
     const taken = (await outcomes(ws.id)).filter((o) => o.status !== "queued").map((o) => o.idempotency_key);
     expect(taken).toEqual(Array.from({ length: 50 }, (_, i) => `q${2950 + i}`));
 
-    const plan = (await bed.db.execute(sql`explain ${claimDue(clock.now(), 200)}`)) as unknown as { rows: { "QUERY PLAN": string }[] };
-    const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
+    const planOf = async (oneConnection: boolean) =>
+      ((await bed.db.execute(sql`explain ${claimDue(clock.now(), 200, { oneConnection })}`)) as unknown as { rows: { "QUERY PLAN": string }[] }).rows
+        .map((r) => r["QUERY PLAN"])
+        .join("\n");
+    const text = await planOf(false);
     expect(text).toMatch(/Index Scan using messages_due/);
     expect(text).not.toMatch(/Sort/);
+    expect(text).toMatch(/LockRows/);
+    // The embedded store runs one transaction at a time: there the claim locks nothing.
+    expect(await planOf(true)).not.toMatch(/LockRows/);
   });
 
-  it("cap a second marketing push on a channel once that channel's daily cap is reached", async () => {
+  it.each([
+    ["with row and cap locks", false],
+    ["on one connection, without them", true],
+  ])("cap a second marketing push on a channel once that channel's daily cap is reached (%s)", async (_, oneConnection) => {
     clock.set("2026-11-02T04:00:00Z");
     const ws = await workspace({ channels: { sms: { enabled: true, config: {}, dailyCap: 1 } }, targetedPerDay: 5, generalPerDay: 5 });
     const p = await customer(ws.id, { phone: "13800138011" }, [{ channel: "sms", purpose: "marketing", granted: true }]);
@@ -149,7 +158,7 @@ describe("the dispatcher's guards", () => {
       { workspaceId: ws.id, key: "1", profileId: p, channel: "sms", templateId: t, category: "targeted" },
       { workspaceId: ws.id, key: "2", profileId: p, channel: "sms", templateId: t, category: "general" },
     ]);
-    await drain(recorder(["sms"]).adapters);
+    await drain(recorder(["sms"]).adapters, { oneConnection });
     expect((await outcomes(ws.id)).map((o) => [o.status, o.reason])).toEqual([
       ["delivered", null],
       ["suppressed", "channel_cap"],

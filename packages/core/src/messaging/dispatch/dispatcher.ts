@@ -20,6 +20,12 @@ export interface DispatchOptions {
   leaseMs?: number;
   /** Called for each message handed to its channel, with the seconds since its trigger. */
   onHandedOver?: (sample: { channel: Channel; seconds: number }) => void;
+  /**
+   * The store runs one transaction at a time (the embedded store): no other dispatcher can take the
+   * same rows or count the same caps meanwhile, so the claim takes no row locks and the caps no
+   * advisory locks (a row lock costs ≈ 48 µs there, 5 ms a batch of 100).
+   */
+  oneConnection?: boolean;
 }
 
 export interface DispatchReport {
@@ -123,12 +129,12 @@ function backoffMs(attempt: number, baseSeconds: number): number {
  * The due messages a pass takes, earliest first. It reads the `messages_due` index (due_at, id) in
  * order and stops at the batch: a long queue (a broadcast to a segment) costs no sort of every due row.
  */
-export function claimDue(now: Date, limit: number) {
+export function claimDue(now: Date, limit: number, options: { oneConnection?: boolean } = {}) {
   return sql`select id, workspace_id, profile_id, channel, category, purpose, template_id, address, variables, status, attempts,
         source_kind, journey_id, node_id, run_id, broadcast_id, created_at, triggered_at
       from messages
       where status in ('queued', 'held', 'sending') and due_at <= ${now.toISOString()}::timestamptz
-      order by due_at, id limit ${limit} for update skip locked`;
+      order by due_at, id limit ${limit}${options.oneConnection ? sql`` : sql` for update skip locked`}`;
 }
 
 /**
@@ -144,7 +150,7 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
 
   const toSend = await db.transaction(async (tx) => {
     const now = clock.now();
-    const due = await rows<Row>(tx, claimDue(now, limit));
+    const due = await rows<Row>(tx, claimDue(now, limit, options));
     report.taken = due.length;
     if (due.length === 0) return [];
 
@@ -187,7 +193,7 @@ export async function runDispatchBatch(db: Db, clock: Clock, adapters: ChannelAd
     // uncommitted sends: a transaction lock per customer (taken in order, so never a deadlock)
     // makes the second wait until the first has committed, and then count it.
     const capped = [...new Set(due.filter((r) => r.category !== "service" && r.channel !== "webhook").map((r) => r.profile_id))].sort();
-    if (capped.length > 0) {
+    if (capped.length > 0 && !options.oneConnection) {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('messaging.caps:' || p::text, 0)) from (select unnest(${uuidArray(capped)}) as p order by 1) s`);
     }
 
