@@ -1,13 +1,13 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import { readEventsAfter, type LoggedEvent } from "./event-log.repository";
+import { logWindow, readEventsAfter, type LoggedEvent } from "./event-log.repository";
 
 export type EventHandler = (tx: Db, events: LoggedEvent[]) => Promise<void>;
 
 /**
  * Runs one batch of a consumer whose effects live in Postgres: its offset moves
  * in the same transaction as its effects, so a crash anywhere replays the whole
- * batch or none of it — each effect happens exactly once. Returns events handled.
+ * batch or none of it — each effect happens exactly once. Returns the events the batch moved past.
  */
 export interface ConsumeOptions {
   /**
@@ -15,6 +15,11 @@ export interface ConsumeOptions {
    * position, so a consumer that needs the projector's anchors never runs ahead of it).
    */
   upTo?: (tx: Db) => Promise<number>;
+  /**
+   * Only events with these names reach the handler (e.g. the order events the points consumer acts
+   * on): the others of the batch are not read at all, and the offset still moves past them.
+   */
+  named?: readonly string[];
 }
 
 export async function consumeEventBatch(db: Db, consumer: string, limit: number, handle: EventHandler, options: ConsumeOptions = {}): Promise<number> {
@@ -24,13 +29,25 @@ export async function consumeEventBatch(db: Db, consumer: string, limit: number,
     // A consumer behind another reads only what that one has handled (none of its read is thrown away).
     const upTo = options.upTo ? await options.upTo(tx) : null;
     if (upTo !== null && upTo <= position) return 0;
-    const events = await readEventsAfter(tx, position, limit, upTo);
-    if (events.length === 0) return 0;
-    await handle(tx, events);
+    let handled: number;
+    let last: number;
+    if (options.named) {
+      // The batch is the next `limit` events whatever their names; only the named ones are read.
+      const window = await logWindow(tx, position, limit, upTo);
+      if (window.count === 0) return 0;
+      const events = await readEventsAfter(tx, position, limit, window.last, options.named);
+      if (events.length > 0) await handle(tx, events);
+      [handled, last] = [window.count, window.last];
+    } else {
+      const events = await readEventsAfter(tx, position, limit, upTo);
+      if (events.length === 0) return 0;
+      await handle(tx, events);
+      [handled, last] = [events.length, events[events.length - 1]!.seq];
+    }
     await tx.execute(sql`
-      update events_consumer_offsets set position = ${events[events.length - 1]!.seq}, updated_at = now()
+      update events_consumer_offsets set position = ${last}, updated_at = now()
       where consumer = ${consumer}`);
-    return events.length;
+    return handled;
   });
 }
 

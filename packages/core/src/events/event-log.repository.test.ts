@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { newId } from "../shared/ids";
 import { trackSeries } from "../warehouse/warehouse.fixtures";
+import { sql } from "@siyu/storage/orm";
+import { consumeEventBatch, consumerPosition } from "./event-consumer";
 import { appendEvents, EVENTS_PER_JSON_VALUE, lastSeq, readEventsAfter } from "./event-log.repository";
 
 let database: TestDatabase;
@@ -28,5 +30,27 @@ describe("reading the event log", () => {
     // A window that starts mid-way and stops short of the end.
     const window = await readEventsAfter(database.db, start + 190, 210);
     expect(window.map((e) => e.messageId)).toEqual(sent.slice(190, 400).map((m) => m.messageId));
+  });
+
+  it("hands a consumer only the events it names, and moves its offset past the others", async () => {
+    const workspace = newId();
+    const start = await lastSeq(database.db);
+    // Orders among page views: the 2nd, 5th and 9th of ten, then 5 views more.
+    const views = trackSeries(15, "2026-11-02T00:00:00Z");
+    const orders = trackSeries(3, "2026-11-02T00:00:00Z", "Order Completed");
+    const sent = [views[0]!, orders[0]!, views[1]!, views[2]!, orders[1]!, views[3]!, views[4]!, views[5]!, orders[2]!, views[6]!, ...views.slice(7)];
+    await appendEvents(database.db, workspace, sent);
+    await database.db.execute(sql`insert into events_consumer_offsets (consumer, position, updated_at) values ('test.orders', ${start}, now())`);
+
+    const seen: string[][] = [];
+    const step = () => consumeEventBatch(database.db, "test.orders", 6, async (_, events) => void seen.push(events.map((e) => e.messageId)), { named: ["Order Completed"] });
+    expect(await step()).toBe(6);
+    expect(await consumerPosition(database.db, "test.orders")).toBe(start + 6);
+    expect(await step()).toBe(6);
+    // A window without a named event moves the offset and calls nothing.
+    expect(await step()).toBe(6);
+    expect(await step()).toBe(0);
+    expect(await consumerPosition(database.db, "test.orders")).toBe(start + 18);
+    expect(seen).toEqual([[orders[0]!.messageId, orders[1]!.messageId], [orders[2]!.messageId]]);
   });
 });

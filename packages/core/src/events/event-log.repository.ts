@@ -55,13 +55,25 @@ export async function appendEvents(db: Db, workspaceId: string, events: readonly
  * decoding ten fields of every row (PGlite, 5,000 events), and a value stays far below
  * PostgreSQL's 1 GB limit even at the largest message size ingestion allows (1 MB).
  */
-export async function readEventsAfter(db: Db, position: number, limit: number, upTo: number | null = null): Promise<LoggedEvent[]> {
+export async function readEventsAfter(db: Db, position: number, limit: number, upTo: number | null = null, named: readonly string[] | null = null): Promise<LoggedEvent[]> {
   const result = (await db.execute(sql`
     select (seq - ${position}) / ${EVENTS_PER_JSON_VALUE} as part,
       json_agg(json_build_array(seq, workspace_id, message_id, type, event, user_id, anonymous_id, ts, received_at, payload) order by seq) as events
-    from (select * from events_log where seq > ${position} ${upTo === null ? sql`` : sql`and seq <= ${upTo}`} order by seq limit ${limit}) e
+    from (select * from events_log where seq > ${position} ${upTo === null ? sql`` : sql`and seq <= ${upTo}`}
+            ${named === null ? sql`` : sql`and event = any(array(select jsonb_array_elements_text(${JSON.stringify(named)}::jsonb)))`}
+          order by seq limit ${limit}) e
     group by part order by part`)) as unknown as { rows: { events: RawEventRow[] | string }[] };
   return result.rows.flatMap((r) => (typeof r.events === "string" ? (JSON.parse(r.events) as RawEventRow[]) : r.events)).map(toLoggedEvent);
+}
+
+/** The next `limit` events after `position` (up to `upTo`): how many and the last one's seq, without reading them. */
+export async function logWindow(db: Db, position: number, limit: number, upTo: number | null = null): Promise<{ count: number; last: number }> {
+  const result = (await db.execute(sql`
+    select count(*)::int as count, coalesce(max(seq), 0)::bigint as last
+    from (select seq from events_log where seq > ${position} ${upTo === null ? sql`` : sql`and seq <= ${upTo}`} order by seq limit ${limit}) w`)) as unknown as {
+    rows: { count: number; last: string | number }[];
+  };
+  return { count: result.rows[0]?.count ?? 0, last: Number(result.rows[0]?.last ?? 0) };
 }
 
 /** Events per JSON value of a log batch: 200 messages of 1 MB, even with jsonb's spaces added, stay under 0.5 GB. */
