@@ -18,10 +18,13 @@ import { parse, protocol, types, type PGlite, type QueryOptions, type Results, t
  * call with options beyond the row mode and parsers, takes PGlite's own path.
  */
 
+type BackendMessage = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
+
 interface Statement {
   name: string;
   paramTypes: number[];
-  fields: { name: string; dataTypeID: number }[];
+  /** The row description of its results (an execute of a named statement sends none): none for a statement without rows. */
+  description: BackendMessage | undefined;
 }
 
 /** How many statements stay prepared; the least recently used beyond this are closed. */
@@ -50,13 +53,8 @@ export function preparedQueries(client: PGlite): PreparedQueries {
   async function prepare(text: string): Promise<Statement> {
     const name = `siyu_${++counter}`;
     const closes = closing.splice(0).map((old) => wire.close({ type: "S", name: old }));
-    const messages = await client.execProtocolStream(concat([...closes, wire.parse({ name, text }), wire.describe({ type: "S", name }), wire.sync()]), { syncToFs: false });
-    const description = messages.find((m) => m.name === "rowDescription") as { fields: { name: string; dataTypeID: number }[] } | undefined;
-    const statement = {
-      name,
-      paramTypes: parse.parseDescribeStatementResults(messages),
-      fields: description?.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) ?? [],
-    };
+    const messages = await client.execProtocolStream(Buffer.concat([...closes, wire.parse({ name, text }), wire.describe({ type: "S", name }), wire.sync()]), { syncToFs: false });
+    const statement = { name, paramTypes: parse.parseDescribeStatementResults(messages), description: messages.find((m) => m.name === "rowDescription") };
     statements.set(text, statement);
     if (statements.size > CAPACITY) {
       const [oldest, evicted] = statements.entries().next().value!;
@@ -75,8 +73,9 @@ export function preparedQueries(client: PGlite): PreparedQueries {
       statement = await prepare(text);
     }
     const values = params.map((value, i) => toWire(value, statement.paramTypes[i]!, client.serializers));
-    const messages = await client.execProtocolStream(concat([wire.bind({ statement: statement.name, values }), wire.execute({}), wire.sync()]), { syncToFs: false });
-    return results<T>(messages, statement.fields, { ...client.parsers, ...options?.parsers }, options?.rowMode ?? "object");
+    const messages = await client.execProtocolStream(Buffer.concat([wire.bind({ statement: statement.name, values }), wire.execute({}), wire.sync()]), { syncToFs: false });
+    // PGlite's own reading of the results, given the description the prepare received.
+    return parse.parseResults(statement.description ? [statement.description, ...messages] : messages, client.parsers, options)[0] as Results<T>;
   }
 
   /** Runs a data statement prepared; `outside`: no transaction is open, so a failure aborted none. */
@@ -139,44 +138,4 @@ function toWire(value: unknown, typeId: number, serializers: PGlite["serializers
   if (typeId === types.JSONB) return Buffer.concat([JSONB_VERSION, Buffer.from(text, "utf8")]);
   if (typeId === types.TEXT || typeId === types.VARCHAR || typeId === types.JSON) return Buffer.from(text, "utf8");
   return text;
-}
-
-type Message = { name: string; fields?: (string | null)[]; text?: string };
-
-type Parsers = NonNullable<QueryOptions["parsers"]>;
-
-function results<T>(messages: unknown[], fields: Statement["fields"], parsers: Parsers, rowMode: QueryOptions["rowMode"]): Results<T> {
-  const rows: unknown[] = [];
-  let affectedRows = 0;
-  // PGlite calls a parser with the value and its type (array parsers use the type).
-  const parserOf = fields.map((f) => parsers[f.dataTypeID] as ((value: string, typeId: number) => unknown) | undefined);
-  for (const message of messages as Message[]) {
-    if (message.name === "dataRow") {
-      const values = message.fields!.map((value, i) => (value === null ? null : parserOf[i] ? parserOf[i]!(value, fields[i]!.dataTypeID) : value));
-      rows.push(rowMode === "array" ? values : Object.fromEntries(values.map((value, i) => [fields[i]!.name, value])));
-    } else if (message.name === "commandComplete") {
-      affectedRows = affected(message.text!);
-    }
-  }
-  return { rows: rows as T[], fields, affectedRows };
-}
-
-/** The row count of a command tag, as PGlite reports it: INSERT 0 n, UPDATE n, DELETE n, MERGE n. */
-function affected(tag: string): number {
-  const words = tag.split(" ");
-  if (words[0] === "INSERT") return Number.parseInt(words[2]!, 10);
-  if (words[0] === "UPDATE" || words[0] === "DELETE" || words[0] === "COPY" || words[0] === "MERGE") return Number.parseInt(words[1]!, 10);
-  return 0;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import { TemplateContent, type Channel, type Locale, type MessagingSettings, type SuppressionReason } from "@siyu/contracts";
+import type { Channel, MessagingSettings, SuppressionReason, TemplateContent } from "@siyu/contracts";
 import type { Clock } from "../../shared/clock";
 import { startOfLocalDay, localDay } from "../../shared/local-time";
 import { rows } from "../../shared/sql-rows";
@@ -8,10 +8,10 @@ import { DEFAULT_TIME_ZONE } from "../../workspaces";
 import type { DeliveryResult, OutgoingMessage } from "../channels/channel";
 import type { ChannelAdapters } from "../channels/registry";
 import { messagingSettingsStore } from "../messaging.settings";
-import { pickLocale, renderContent } from "../templates/liquid";
 import { signUnsubscribeToken, unsubscribeSecret } from "../unsubscribe/unsubscribe-token";
-import { loadProfileFacts, profileVariables, type ProfileFacts } from "./profile-facts";
+import { loadProfileFacts, type ProfileFacts } from "./profile-facts";
 import { quietHoursEnd } from "./quiet-hours";
+import { renderRow, type TemplateRow } from "./render-row";
 
 export interface DispatchOptions {
   /** The server's public URL, for `{{ unsubscribe_url }}` (…/u/<token>). */
@@ -66,14 +66,6 @@ interface Row {
   broadcast_id: string | null;
   created_at: string | Date;
   triggered_at: string | Date | null;
-}
-
-interface TemplateRow {
-  id: string;
-  channel: string;
-  purpose: "marketing" | "service";
-  content: Record<string, unknown>;
-  default_locale: Locale;
 }
 
 interface Judged {
@@ -456,46 +448,4 @@ async function recordOutcomes(db: Db, clock: Clock, outcomes: readonly Outcome[]
       from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
         as x(id uuid, attempt int, status text, reason text, due_at timestamptz, error text, delivery boolean, provider_id text, delivered_at timestamptz)
       where m.id = x.id and m.status = 'sending' and m.attempts = x.attempt`);
-}
-
-interface RenderExtras {
-  workspaceName: string;
-  unsubscribeUrl: string;
-  smsUnsubscribeText: string;
-  /** The workspace's zone: the `date` filter shows times in it. */
-  timeZone: string;
-}
-
-/** The variables a template sees for a row: the profile, the workspace, the row's own (event, coupon, store, journey …). */
-export function renderContext(variables: Record<string, unknown>, facts: ProfileFacts | undefined, extras: { workspaceName: string; unsubscribeUrl: string }): Record<string, unknown> {
-  const own = (variables.profile && typeof variables.profile === "object" ? variables.profile : {}) as Record<string, unknown>;
-  return {
-    workspace: { name: extras.workspaceName },
-    unsubscribe_url: extras.unsubscribeUrl,
-    ...variables,
-    profile: { ...(facts ? profileVariables(facts) : {}), ...own },
-  };
-}
-
-async function renderRow(row: Row, template: TemplateRow | undefined, facts: ProfileFacts | undefined, extras: RenderExtras): Promise<TemplateContent> {
-  if (!row.template_id) {
-    if (row.channel !== "webhook") throw new Error("the message names no template");
-    // A webhook action without a template sends the default payload.
-    const body = JSON.stringify({
-      type: "siyu.message",
-      id: row.id,
-      workspaceId: row.workspace_id,
-      profileId: facts?.liveId ?? row.profile_id,
-      category: row.category,
-      source: { kind: row.source_kind, journeyId: row.journey_id, nodeId: row.node_id, runId: row.run_id, broadcastId: row.broadcast_id },
-      variables: row.variables,
-    });
-    return TemplateContent.parse({ body });
-  }
-  if (!template) throw new Error(`template ${row.template_id} no longer exists`);
-  const content = template.content as Partial<Record<Locale, unknown>>;
-  const locale = pickLocale(Object.keys(content), facts?.traits.locale, template.default_locale);
-  const rendered = await renderContent(TemplateContent.parse(content[locale]), renderContext(row.variables, facts, extras), extras.timeZone);
-  if (extras.smsUnsubscribeText && !rendered.body.includes(extras.smsUnsubscribeText)) rendered.body = `${rendered.body}${extras.smsUnsubscribeText}`;
-  return rendered;
 }

@@ -9,7 +9,7 @@ import { DEFAULT_TIME_ZONE } from "../../workspaces";
 import { rows } from "../../shared/sql-rows";
 import { sql } from "@siyu/storage/orm";
 import { loadProfileFacts } from "../dispatch/profile-facts";
-import { renderContext } from "../dispatch/dispatcher";
+import { renderContext } from "../dispatch/render-row";
 import { messagingErrors } from "../messaging.errors";
 import { missingVariables, renderContent, templateVariables } from "./liquid";
 import { messageTemplates } from "./templates.schema";
