@@ -7,7 +7,7 @@ const harness = useConsoleHarness({ name: "console", demo: true, demoMembers: 30
 
 describe("Siyu console in Chromium", () => {
   it("logs in, switches language, creates an API key and finds it in the audit log", async () => {
-    const { page, byTestId, screenshot, submitLogin, pageErrors, until } = harness();
+    const { page, byTestId, screenshot, submitLogin, settingsPage, pageErrors, until } = harness();
     // 1. An anonymous visit lands on the login page.
     await page.goto("/");
     await page.waitForURL(/\/login/);
@@ -47,9 +47,7 @@ describe("Siyu console in Chromium", () => {
     await screenshot("04-english");
 
     // 4. Settings → API keys → create an ingest key; the secret is shown once.
-    if (!(await byTestId("nav-settings-api-keys").isVisible())) await byTestId("nav-settings").click();
-    await byTestId("nav-settings-api-keys").click();
-    await page.waitForURL(/\/settings\/api-keys$/);
+    await settingsPage("api-keys");
     await byTestId("api-key-table").waitFor();
     await byTestId("api-key-create").click();
     await byTestId("api-key-name").fill(KEY_NAME);
@@ -74,9 +72,7 @@ describe("Siyu console in Chromium", () => {
     await screenshot("07-api-key-list");
 
     // 5. The audit log records the creation (the settings submenu may have closed meanwhile).
-    if (!(await byTestId("nav-settings-audit-log").isVisible())) await byTestId("nav-settings").click();
-    await byTestId("nav-settings-audit-log").click();
-    await page.waitForURL(/\/settings\/audit-log$/);
+    await settingsPage("audit-log");
     const auditTable = byTestId("audit-log-table");
     await auditTable.waitFor();
     const row = auditTable.locator('[data-testid="audit-row-api_key.created"]').filter({ hasText: KEY_NAME }).first();

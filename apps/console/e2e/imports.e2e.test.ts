@@ -12,7 +12,7 @@ const harness = useConsoleHarness({ name: "imports", demo: false });
 
 describe("CSV import and identity rules in Chromium", () => {
   it("imports customers from a CSV, reports the bad row and the duplicates, and edits the identity rules", async () => {
-    const { page, byTestId, screenshot, api, until, pageErrors, dataDir, login } = harness();
+    const { page, byTestId, screenshot, api, until, pageErrors, dataDir, login, settingsPage } = harness();
     const csvPath = join(dataDir, "会员-members.csv");
     writeFileSync(csvPath, MEMBERS_CSV, "utf8");
 
@@ -93,9 +93,7 @@ describe("CSV import and identity rules in Chromium", () => {
     await screenshot("05-customers");
 
     // 7. Settings → Identity rules: at most two phones per customer, kept after a reload.
-    if (!(await byTestId("nav-settings-identity").isVisible())) await byTestId("nav-settings").click();
-    await byTestId("nav-settings-identity").click();
-    await page.waitForURL(/\/settings\/identity$/);
+    await settingsPage("identity");
     const phoneMax = byTestId("identity-max-phone");
     await phoneMax.waitFor();
     expect(await phoneMax.inputValue()).toBe("1");

@@ -67,6 +67,12 @@ export interface ConsoleHarness {
    * over the next field: it closes the list and picks again until the list has gone.
    */
   choose(select: string | Locator, label: string): Promise<void>;
+  /**
+   * Opens the Settings page `name` from the side menu (test id `nav-settings-<name>`, route
+   * `/settings/<name>`), expanding the submenu when it is closed. Under load a click can land while
+   * antd is still animating the submenu open and be lost: it clicks again until the route changes.
+   */
+  settingsPage(name: string): Promise<void>;
   api: ConsoleApi;
   until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs?: number): Promise<T>;
   /** Opens /login and logs in as the initial owner: see submitLogin. */
@@ -142,7 +148,7 @@ export async function startConsoleHarness(options: ConsoleHarnessOptions): Promi
   }
 }
 
-type ConsoleHelpers = Pick<ConsoleHarness, "screenshot" | "byTestId" | "confirm" | "choose" | "api" | "until" | "login" | "submitLogin" | "ingestKey">;
+type ConsoleHelpers = Pick<ConsoleHarness, "screenshot" | "byTestId" | "confirm" | "choose" | "settingsPage" | "api" | "until" | "login" | "submitLogin" | "ingestKey">;
 
 function consoleHelpers(page: Page, owner: InitialOwner, options: ConsoleHarnessOptions): ConsoleHelpers {
   const prefix = options.screenshotPrefix ?? options.name;
@@ -188,6 +194,20 @@ function consoleHelpers(page: Page, owner: InitialOwner, options: ConsoleHarness
           if (attempt === 3) throw error;
           await page.keyboard.press("Escape");
           await open.waitFor({ state: "hidden", timeout: 5_000 }).catch(() => {});
+        }
+      }
+    },
+    async settingsPage(name) {
+      const item = byTestId(`nav-settings-${name}`);
+      const route = new RegExp(`/settings/${name}$`);
+      if (!(await item.isVisible())) await byTestId("nav-settings").click();
+      for (let attempt = 1; ; attempt++) {
+        await item.click();
+        try {
+          await page.waitForURL(route, { timeout: 5_000 });
+          return;
+        } catch (error) {
+          if (attempt === 3) throw error;
         }
       }
     },
