@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { FunnelQuery, RetentionQuery } from "@siyu/contracts";
 import { analyseFunnel, analyseRetention, appendSyntheticEvents, type SyntheticEvent, type SyntheticProfile } from "@siyu/core";
-import { openWarehouse, type Warehouse } from "@siyu/storage";
+import type { Warehouse } from "@siyu/storage";
+import { openBenchWarehouse } from "./lib/bench-warehouse";
 import { formatMachine, machineInfo } from "./lib/machine";
 import { seededRng } from "./lib/segment-events";
 
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "2000000" },
     runs: { type: "string", default: "20" },
     seed: { type: "string", default: "7" },
+    warehouse: { type: "string", default: "file" },
     plans: { type: "string" },
   },
 });
@@ -85,8 +87,8 @@ async function explainAnalyze(warehouse: Warehouse, statement: { sql: string; pa
 async function main() {
   console.log(`Machine: ${formatMachine(machineInfo())}`);
   console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (5-step sessions), ${RUNS} runs per query`);
-  const warehouse = await openWarehouse({ dataDir: null });
-  await warehouse.migrate();
+  const { warehouse, label, dispose } = await openBenchWarehouse(args.warehouse!);
+  console.log(`Warehouse: ${label}`);
   const started = performance.now();
   await load(warehouse);
   console.log(`Loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -123,7 +125,7 @@ async function main() {
     raw.sort((a, b) => a - b);
     console.log(`| ${name} | ${percentile(times, 50).toFixed(0)} | ${percentile(times, 99).toFixed(0)} | ${percentile(raw, 50).toFixed(0)} |`);
   }
-  await warehouse.close();
+  await dispose();
 }
 
 await main();

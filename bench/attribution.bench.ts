@@ -1,8 +1,8 @@
 /**
  * Attribution on the warehouse: the journeys query (one DuckDB statement) and the six models
  * (first / last touch, linear, time decay, Shapley over 8 channels, Markov) on synthetic
- * customers written straight into an in-memory DuckDB (no PostgreSQL: attribution reads the
- * warehouse only). Prints p50 / p99 of the whole report and of DuckDB alone running the same SQL.
+ * customers written straight into a DuckDB file (`--warehouse memory`: in memory; no PostgreSQL:
+ * attribution reads the warehouse only). Prints p50 / p99 of the whole report and of DuckDB alone running the same SQL.
  *
  *   npm run bench:attribution -- --profiles 100000 --events 2000000 --runs 20
  *
@@ -10,7 +10,8 @@
  */
 import { parseArgs } from "node:util";
 import { firstTouch, journeySql, lastTouch, linear, markov, readJourneys, shapley, type JourneyQuery } from "@siyu/core";
-import { openWarehouse, type Warehouse } from "@siyu/storage";
+import type { Warehouse } from "@siyu/storage";
+import { openBenchWarehouse } from "./lib/bench-warehouse";
 import { formatMachine, machineInfo } from "./lib/machine";
 import { seededRng } from "./lib/segment-events";
 
@@ -20,6 +21,7 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "2000000" },
     runs: { type: "string", default: "20" },
     seed: { type: "string", default: "11" },
+    warehouse: { type: "string", default: "file" },
   },
 });
 const PROFILES = Number(args.profiles);
@@ -72,8 +74,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function main() {
   console.log(`Machine: ${formatMachine(machineInfo())}`);
   console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (40 % touches on 8 channels, 10 % orders), ${RUNS} runs`);
-  const warehouse = await openWarehouse({ dataDir: null });
-  await warehouse.migrate();
+  const { warehouse, label, dispose } = await openBenchWarehouse(args.warehouse!);
+  console.log(`Warehouse: ${label}`);
   const loaded = await timed(() => load(warehouse));
   console.log(`Loaded in ${(loaded.ms / 1000).toFixed(1)} s\n`);
 
@@ -116,7 +118,7 @@ async function main() {
   console.log(`| DuckDB alone: the journeys SQL | ${percentile(raw, 50).toFixed(0)} | ${percentile(raw, 99).toFixed(0)} |`);
   console.log(`| the six models in TypeScript (Shapley exact over 8 channels, Markov) | ${percentile(models, 50).toFixed(0)} | ${percentile(models, 99).toFixed(0)} |`);
   console.log(`| whole report (query + models) | ${percentile(report, 50).toFixed(0)} | ${percentile(report, 99).toFixed(0)} |`);
-  await warehouse.close();
+  await dispose();
 }
 
 await main();

@@ -3,15 +3,17 @@
  * 30 days before it, with daily series; the warehouse queries plus the PostgreSQL reads of costs
  * and loyalty liability) p50 / p99 over N runs, next to DuckDB's raw time for the same SQL
  * statements replayed alone. Synthetic data from bench/lib/synthetic-warehouse.ts (the segments
- * benchmark's generator, with stores, refunds and source channels), in-memory DuckDB and PGlite.
+ * benchmark's generator, with stores, refunds and source channels), a DuckDB file (as the server
+ * keeps it; `--warehouse memory` for an in-memory one) and an in-memory PGlite.
  *
  *   npm run bench:dashboard -- --profiles 100000 --events 2000000 --runs 20
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_ANALYTICS_SETTINGS } from "@siyu/contracts";
 import { computeMetrics, createKpiService, periodOf, shiftDay, systemClock, systemContext, windowsOf, type KpiScope } from "@siyu/core";
-import { openWarehouse, type Warehouse } from "@siyu/storage";
+import type { Warehouse } from "@siyu/storage";
 import { openTestDatabase } from "@siyu/storage/testing";
+import { openBenchWarehouse } from "./lib/bench-warehouse";
 import { formatMachine, machineInfo } from "./lib/machine";
 import { loadSyntheticWarehouse, NOW, STORE_CODES, WORKSPACE } from "./lib/synthetic-warehouse";
 
@@ -21,6 +23,7 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "2000000" },
     runs: { type: "string", default: "20" },
     seed: { type: "string", default: "7" },
+    warehouse: { type: "string", default: "file" },
   },
 });
 const PROFILES = Number(args.profiles);
@@ -63,8 +66,8 @@ async function timeRuns(runs: number, work: () => Promise<unknown>): Promise<num
 async function main() {
   console.log(`Machine: ${formatMachine(machineInfo())}`);
   console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders, 1.5 % of them refunded), ${RUNS} runs`);
-  const warehouse = await openWarehouse({ dataDir: null });
-  await warehouse.migrate();
+  const { warehouse, label, dispose } = await openBenchWarehouse(args.warehouse!);
+  console.log(`Warehouse: ${label}`);
   const database = await openTestDatabase();
   const loadStarted = performance.now();
   await loadSyntheticWarehouse(warehouse, { profiles: PROFILES, events: EVENTS, seed: Number(args.seed), commerce: true });
@@ -116,7 +119,7 @@ async function main() {
       `| ${c.name} (${orders.value?.toLocaleString("en-US")} orders) | ${percentile(full, 50).toFixed(0)} | ${percentile(full, 99).toFixed(0)} | ${percentile(raw, 50).toFixed(0)} | ${percentile(raw, 99).toFixed(0)} | ${log.length} |`,
     );
   }
-  await warehouse.close();
+  await dispose();
   await database.close();
 }
 

@@ -10,8 +10,8 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_SCORES_SETTINGS, type SegmentRule } from "@siyu/contracts";
 import { catalogueOf, compileRule, computeWarehouseScores, DEFAULT_CLV_SETTINGS, refreshWorkspaceClv } from "@siyu/core";
-import { openWarehouse } from "@siyu/storage";
 import { formatMachine, machineInfo } from "./lib/machine";
+import { openBenchWarehouse } from "./lib/bench-warehouse";
 import { loadSyntheticWarehouse, NOW, WORKSPACE } from "./lib/synthetic-warehouse";
 
 const { values: args } = parseArgs({
@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "2000000" },
     runs: { type: "string", default: "20" },
     seed: { type: "string", default: "7" },
+    warehouse: { type: "string", default: "file" },
   },
 });
 const PROFILES = Number(args.profiles);
@@ -60,8 +61,8 @@ const RULES: Record<string, SegmentRule> = {
 async function main() {
   console.log(`Machine: ${formatMachine(machineInfo())}`);
   console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders), ${RUNS} runs per query`);
-  const warehouse = await openWarehouse({ dataDir: null });
-  await warehouse.migrate();
+  const { warehouse, label, dispose } = await openBenchWarehouse(args.warehouse!);
+  console.log(`Warehouse: ${label}`);
   const loaded = await timed(() => loadSyntheticWarehouse(warehouse, { profiles: PROFILES, events: EVENTS, seed: Number(args.seed) }));
   console.log(`Loaded in ${(loaded.ms / 1000).toFixed(1)} s\n`);
 
@@ -91,7 +92,7 @@ async function main() {
   const clv = await timed(() => refreshWorkspaceClv({ warehouse, workspaceId: WORKSPACE, now: NOW, settings: DEFAULT_CLV_SETTINGS, timeZone: "Asia/Shanghai" }));
   const scored = clv.value.status === "fitted" ? clv.value.scoredProfiles : 0;
   console.log(`| CLV fit (BG/NBD + Gamma-Gamma) and predictions, once | ${scored.toLocaleString("en-US")} scored (${clv.value.status}) | ${clv.ms.toFixed(0)} | – |`);
-  await warehouse.close();
+  await dispose();
 }
 
 await main();

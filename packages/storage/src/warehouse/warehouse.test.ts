@@ -1,8 +1,37 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import { openWarehouse } from "./warehouse";
+import { openWarehouse, WAREHOUSE_MIGRATIONS_FOLDER } from "./warehouse";
+
+const UNCOMPRESSED_KEYS = "20261130200000_uncompressed_keys.sql";
+const WS = "01900000-0000-7000-8000-0000000000aa";
+const uuid = (n: number) => `01900000-0000-7000-8000-${n.toString(16).padStart(12, "0")}`;
+
+/** A warehouse file as the migrations before `until` left it, holding `events` events of `events / 10` profiles. */
+async function warehouseBefore(dir: string, until: string, events: number) {
+  const instance = await DuckDBInstance.create(join(dir, "warehouse.duckdb"));
+  const c = await instance.connect();
+  await c.run("create table _siyu_warehouse_migrations (name varchar primary key, applied_at timestamptz not null default now())");
+  for (const file of readdirSync(WAREHOUSE_MIGRATIONS_FOLDER).filter((f) => f.endsWith(".sql") && f < until).sort()) {
+    await c.run(readFileSync(join(WAREHOUSE_MIGRATIONS_FOLDER, file), "utf8"));
+    await c.run("insert into _siyu_warehouse_migrations (name) values ($1)", [file]);
+  }
+  await c.run(
+    `insert into events (workspace_id, seq, message_id, type, event, ts, received_at, identifier_id, revenue, properties)
+     select '${WS}', i, 'm-' || i, 'track', 'Order Completed', timestamptz '2026-11-01 00:00:00+00' + to_seconds(i), now(),
+            ('01900000-0000-7000-8000-' || lpad(to_hex(i % ${events / 10}), 12, '0'))::uuid, i % 50, '{"sku": "x"}'
+     from range(1, ${events + 1}) t(i)`,
+  );
+  await c.run(
+    `insert into profile_identifiers select '${WS}', ('01900000-0000-7000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'user_id', 'u-' || i,
+            ('01900000-0000-7000-9000-' || lpad(to_hex(i), 12, '0'))::uuid from range(0, ${events / 10}) t(i)`,
+  );
+  await c.run("checkpoint");
+  c.closeSync();
+  instance.closeSync();
+}
 
 describe("DuckDB warehouse", () => {
   it("applies each migration once and keeps data across reopen", async () => {
@@ -20,6 +49,40 @@ describe("DuckDB warehouse", () => {
       const rows = await second.query<{ value: string }>("select value from siyu_meta where key = $1", ["probe"]);
       expect(rows).toEqual([{ value: "42" }]);
       await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stores the join keys uncompressed, keeping every row of a warehouse from before", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "siyu-wh-"));
+    try {
+      await warehouseBefore(dir, UNCOMPRESSED_KEYS, 300_000);
+      const warehouse = await openWarehouse({ dataDir: dir });
+      const summary = "select count(*) as n, count(distinct profile_id) as people, sum(revenue) as revenue, max(seq) as last from events_with_profile";
+      const keys = () =>
+        warehouse.query<{ table_name: string; column_name: string; compression: string }>(
+          `select distinct * from (
+             select 'events' as table_name, column_name, compression from pragma_storage_info('events') where column_name = 'identifier_id' and segment_type <> 'VALIDITY'
+             union all
+             select 'profile_identifiers', column_name, compression from pragma_storage_info('profile_identifiers') where column_name in ('identifier_id', 'profile_id') and segment_type <> 'VALIDITY'
+           ) order by all`,
+        );
+      const [before] = await warehouse.query(summary);
+      expect(before).toEqual({ n: 300_000n, people: 30_000n, revenue: 7_350_000, last: 300_000n });
+      expect((await keys()).some((r) => r.compression !== "Uncompressed")).toBe(true);
+      expect(await warehouse.migrate()).toEqual([UNCOMPRESSED_KEYS]);
+      await warehouse.run("checkpoint");
+      expect(await warehouse.query(summary)).toEqual([before]);
+      expect((await keys()).map((r) => `${r.table_name}.${r.column_name} ${r.compression}`)).toEqual([
+        "events.identifier_id Uncompressed",
+        "profile_identifiers.identifier_id Uncompressed",
+        "profile_identifiers.profile_id Uncompressed",
+      ]);
+      // The loader appends by position: the first row of a new batch lands in the same columns.
+      await warehouse.run(`insert into events (workspace_id, seq, message_id, type, ts, received_at, identifier_id) values ('${WS}', 300001, 'm-new', 'track', now(), now(), '${uuid(1)}')`);
+      expect(await warehouse.query("select count(*) as n from events_with_profile where profile_id is not null")).toEqual([{ n: 300_001n }]);
+      await warehouse.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
