@@ -1,9 +1,10 @@
--- The UUID keys every analytical query joins on are stored uncompressed. DuckDB packs a UUID
--- column's bits per segment (BitPacking over 128-bit values), and unpacking them was most of the
--- cost of reading a file-backed warehouse: counting the distinct identifier_id of 6M events took
--- 2.2 s packed and 0.17 s uncompressed (bench/RESULTS.md, run 26). The columns cost 16 bytes a
--- row on disk instead. workspace_id stays as it was: within a row group it is mostly one value,
--- stored as a constant.
+-- The UUID keys every analytical query joins on are stored uncompressed, and workspace_id
+-- run-length encoded. DuckDB packs a UUID column's bits per segment (BitPacking over 128-bit
+-- values), and unpacking them was most of the cost of reading a file-backed warehouse: counting
+-- the distinct identifier_id of 6M events took 2.2 s packed and 0.17 s uncompressed; filtering
+-- 6M events of three interleaved workspaces on workspace_id took 3.5 s packed and 57 ms as runs
+-- (bench/RESULTS.md, run 26). The keys cost 16 bytes a row on disk instead; a workspace's events
+-- arrive in runs, so its id costs next to nothing.
 --
 -- DuckDB sets a column's compression when the table is created, so each table is built again
 -- with its rows, in the same column order (the loader appends by position).
@@ -12,7 +13,7 @@ drop view events_with_profile;
 
 alter table events rename to _events_packed;
 create table events (
-  workspace_id uuid not null,
+  workspace_id uuid not null using compression rle,
   seq bigint not null,
   message_id varchar not null,
   type varchar not null,
@@ -40,7 +41,7 @@ drop table _events_packed;
 
 alter table profile_identifiers rename to _profile_identifiers_packed;
 create table profile_identifiers (
-  workspace_id uuid not null,
+  workspace_id uuid not null using compression rle,
   identifier_id uuid not null using compression uncompressed,
   type varchar not null,
   value varchar not null,
@@ -51,7 +52,7 @@ drop table _profile_identifiers_packed;
 
 alter table profiles rename to _profiles_packed;
 create table profiles (
-  workspace_id uuid not null,
+  workspace_id uuid not null using compression rle,
   id uuid not null using compression uncompressed,
   merged_into uuid,
   name varchar,
@@ -69,7 +70,7 @@ drop table _profiles_packed;
 
 alter table profile_tags rename to _profile_tags_packed;
 create table profile_tags (
-  workspace_id uuid not null,
+  workspace_id uuid not null using compression rle,
   profile_id uuid not null using compression uncompressed,
   tag_id uuid not null
 );
@@ -78,7 +79,7 @@ drop table _profile_tags_packed;
 
 alter table profile_scores rename to _profile_scores_packed;
 create table profile_scores (
-  workspace_id uuid not null,
+  workspace_id uuid not null using compression rle,
   profile_id uuid not null using compression uncompressed,
   rfm_r tinyint,
   rfm_f tinyint,
@@ -94,7 +95,7 @@ drop table _profile_scores_packed;
 
 alter table profile_clv rename to _profile_clv_packed;
 create table profile_clv (
-  workspace_id uuid not null,
+  workspace_id uuid not null using compression rle,
   profile_id uuid not null using compression uncompressed,
   p_alive double not null,
   expected_purchases_90d double not null,
@@ -113,7 +114,7 @@ drop table _profile_clv_packed;
 
 alter table profile_consents rename to _profile_consents_packed;
 create table profile_consents (
-  workspace_id uuid not null,
+  workspace_id uuid not null using compression rle,
   profile_id uuid not null using compression uncompressed,
   channel varchar not null,
   purpose varchar not null,
