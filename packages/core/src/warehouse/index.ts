@@ -9,3 +9,4 @@ export type { EventRangeInput, EventsPerDayInput, DayCount } from "./warehouse.q
 export { readWarehouseOffset, asWarehouseWriter, WAREHOUSE_EVENTS_OFFSET, WAREHOUSE_ANCHORS_OFFSET } from "./warehouse-offsets";
 export { EVENT_COLUMNS, toEventRow } from "./event-row";
 export { warehouseErrors } from "./warehouse.errors";
+export { localDateSql } from "./local-date-sql";

@@ -1,5 +1,6 @@
 import type { AnalyticsInterval, AnalyticsPeriod, BreakdownGroup, ExploreFilter } from "@siyu/contracts";
 import { zonedMidnight } from "../../shared/local-time";
+import { localDateSql } from "../../warehouse";
 
 /** Columns the warehouse extracts from every event; other property names read properties.<name>. */
 const EVENT_COLUMNS: ReadonlySet<string> = new Set(["channel", "store_id", "product_id", "order_id", "currency", "page_name", "page_path", "library"]);
@@ -96,7 +97,7 @@ export class SqlBuilder {
 
 /** The local calendar bucket of `ts` as its first day (weeks from Monday). */
 export function bucketSql(q: SqlBuilder, column: string, interval: AnalyticsInterval, timeZone: string): string {
-  return `date_trunc(${q.text(interval)}, timezone(${q.text(timeZone)}, ${column}))::date`;
+  return `date_trunc(${q.text(interval)}, ${localDateSql(timeZone, column)})::date`;
 }
 
 /** The period's first instant and the instant after its last day, in the workspace's zone. */

@@ -1,5 +1,6 @@
 import type { AnalyticsSettingsDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
+import { localDateSql } from "../../warehouse";
 import { daysOf, shiftDay, startOfDay, type KpiPeriod, type KpiWindows } from "./kpi-period";
 
 // The dashboard's warehouse side: set-based DuckDB over `events` and the profile snapshot,
@@ -23,7 +24,7 @@ const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ts = (d: Date) => `${lit(d.toISOString())}::timestamptz`;
 const day = (d: string) => `${lit(d)}::date`;
 const storeMatch = (column: string) => `($2::varchar is null or ${column} = $2::varchar or ${column} = $3::varchar)`;
-const localDate = (scope: KpiScope, column: string) => `timezone(${lit(scope.timeZone)}, ${column})::date`;
+const localDate = (scope: KpiScope, column: string) => localDateSql(scope.timeZone, column);
 
 /** The order rows the metrics read: the first Order Completed of each order_id before `end`, net of every refund of it. */
 function ordersTableSql(scope: KpiScope, end: Date, withAttribution: boolean): string {
