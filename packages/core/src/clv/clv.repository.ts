@@ -1,5 +1,6 @@
 import type { Warehouse } from "@siyu/storage";
 import { ORDER_COMPLETED, ORDER_REFUNDED } from "../profiles";
+import { localDateSql } from "../warehouse";
 
 type WarehouseCell = string | number | Date | null;
 
@@ -34,11 +35,11 @@ export async function readDailyOrderValues(
        select distinct order_id from events
        where workspace_id = $1::uuid and event = $3 and order_id is not null and ts <= $4::timestamptz
      )
-     select profile_id::varchar as profile_id, strftime(timezone($5, ts)::date, '%Y-%m-%d') as day, sum(coalesce(revenue, 0)) as amount
+     select profile_id::varchar as profile_id, strftime(${localDateSql(input.timeZone, "ts")}, '%Y-%m-%d') as day, sum(coalesce(revenue, 0)) as amount
      from orders
-     where not $6::boolean or order_id is null or order_id not in (select order_id from refunded)
+     where not $5::boolean or order_id is null or order_id not in (select order_id from refunded)
      group by all`,
-    [input.workspaceId, ORDER_COMPLETED, ORDER_REFUNDED, input.until.toISOString(), input.timeZone, input.excludeRefunded],
+    [input.workspaceId, ORDER_COMPLETED, ORDER_REFUNDED, input.until.toISOString(), input.excludeRefunded],
   );
   return rows.map((r) => ({ profileId: r.profile_id, day: r.day, amount: Number(r.amount ?? 0) }));
 }

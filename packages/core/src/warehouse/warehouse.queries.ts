@@ -1,5 +1,6 @@
 import type { Warehouse } from "@siyu/storage";
 import { warehouseErrors } from "./warehouse.errors";
+import { localDateSql } from "./local-date-sql";
 
 // Every query here is scoped to one workspace and reads ts in [from, to).
 
@@ -46,16 +47,16 @@ export async function countEventsByName(
 }
 
 /**
- * Events per local day in the workspace's time zone (DuckDB's built-in ICU);
+ * Events per local day in the workspace's time zone (checked, then spliced by localDateSql);
  * days without events are left out.
  */
 export async function eventsPerDay(warehouse: Warehouse, workspaceId: string, input: EventsPerDayInput): Promise<DayCount[]> {
   checkTimeZone(input.timeZone);
   const rows = await warehouse.query<{ day: string; n: bigint }>(
-    `select strftime(timezone($5, ts)::date, '%Y-%m-%d') as day, count(*) as n from events
+    `select strftime(${localDateSql(input.timeZone, "ts")}, '%Y-%m-%d') as day, count(*) as n from events
      where workspace_id = $1::uuid and ts >= $2::timestamptz and ts < $3::timestamptz and ($4::varchar is null or event = $4)
      group by day order by day`,
-    [...rangeParams(workspaceId, input), input.timeZone],
+    rangeParams(workspaceId, input),
   );
   return rows.map((r) => ({ day: r.day, count: Number(r.n) }));
 }
