@@ -1,6 +1,7 @@
 import type { AlertMetric } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
 import { endOfLocalDay, startOfLocalDay } from "../../shared/local-time";
+import { localDateSql } from "../../warehouse";
 import type { SeriesPoint } from "./alert-evaluator";
 
 export type Granularity = "day" | "week";
@@ -39,16 +40,16 @@ function measure(metric: AlertMetric): { sql: string; params: (string | number)[
     case "revenue":
       return { sql: "coalesce(sum(e.revenue) filter (where e.type = 'track' and e.event = 'Order Completed'), 0)", params: [], counts: true };
     case "event_count":
-      return { sql: "count(*) filter (where e.type = 'track' and e.event = $5)", params: [metric.event], counts: true };
+      return { sql: "count(*) filter (where e.type = 'track' and e.event = $4)", params: [metric.event], counts: true };
     case "event_ratio":
       return {
-        sql: "count(*) filter (where e.type = 'track' and e.event = $5) / nullif(count(*) filter (where e.type = 'track' and e.event = $6), 0)",
+        sql: "count(*) filter (where e.type = 'track' and e.event = $4) / nullif(count(*) filter (where e.type = 'track' and e.event = $5), 0)",
         params: [metric.event, metric.per],
         counts: false,
       };
     case "property_average":
       return {
-        sql: "avg(try_cast(json_extract_string(e.properties, $6) as double)) filter (where e.type = 'track' and e.event = $5)",
+        sql: "avg(try_cast(json_extract_string(e.properties, $5) as double)) filter (where e.type = 'track' and e.event = $4)",
         params: [metric.event, `$."${metric.property.replace(/"/g, '\\"')}"`],
         counts: false,
       };
@@ -74,7 +75,7 @@ export interface SeriesInput {
 export async function metricSeries(warehouse: Warehouse, input: SeriesInput): Promise<SeriesPoint[]> {
   const from = startOfLocalDay(input.first, input.timeZone).toISOString();
   const to = endOfLocalDay(lastDayOf(input.last, input.granularity), input.timeZone).toISOString();
-  const bucket = (column: string) => `date_trunc('${input.granularity}', timezone($4, ${column}))::date::varchar`;
+  const bucket = (column: string) => `date_trunc('${input.granularity}', ${localDateSql(input.timeZone, column)})::date::varchar`;
   let rows: { period: string; value: number | null }[];
   let counts = true;
   if (input.metric.kind === "new_customers") {
@@ -82,7 +83,7 @@ export async function metricSeries(warehouse: Warehouse, input: SeriesInput): Pr
       `select ${bucket("p.first_seen_at")} as period, count(*)::double as value
        from profiles p where p.workspace_id = $1::uuid and p.merged_into is null and p.first_seen_at >= $2::timestamptz and p.first_seen_at < $3::timestamptz
        group by 1`,
-      [input.workspaceId, from, to, input.timeZone],
+      [input.workspaceId, from, to],
     );
   } else {
     const m = measure(input.metric);
@@ -91,7 +92,7 @@ export async function metricSeries(warehouse: Warehouse, input: SeriesInput): Pr
       `select ${bucket("e.ts")} as period, (${m.sql})::double as value
        from events_with_profile e where e.workspace_id = $1::uuid and e.ts >= $2::timestamptz and e.ts < $3::timestamptz
        group by 1`,
-      [input.workspaceId, from, to, input.timeZone, ...m.params],
+      [input.workspaceId, from, to, ...m.params],
     );
   }
   const byPeriod = new Map(rows.map((r) => [r.period, r.value]));
