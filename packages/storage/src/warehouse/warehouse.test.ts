@@ -80,8 +80,9 @@ describe("DuckDB warehouse", () => {
         "profile_identifiers.identifier_id Uncompressed",
         "profile_identifiers.profile_id Uncompressed",
       ]);
-      // The loader appends by position: the first row of a new batch lands in the same columns.
-      await warehouse.run(`insert into events (workspace_id, seq, message_id, type, ts, received_at, identifier_id) values ('${WS}', 300001, 'm-new', 'track', now(), now(), '${uuid(1)}')`);
+      // The loader appends by position: a new row's anchor lands in identifier_id and finds its profile.
+      const now = new Date();
+      await warehouse.transaction((tx) => tx.append("events", [[WS, 300_001, "m-new", "track", null, null, null, now, now, uuid(1), ...Array(12).fill(null)]]));
       expect(await warehouse.query("select count(*) as n from events_with_profile where profile_id is not null")).toEqual([{ n: 300_001n }]);
       // Several workspaces' events interleave in short runs: their ids are run-length encoded, not bit-packed.
       await warehouse.run(
