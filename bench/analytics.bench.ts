@@ -1,6 +1,6 @@
 /**
  * Analytics explore on the warehouse: a 5-step funnel and a 12-week retention table on synthetic
- * customers written straight into an in-memory DuckDB (warehouse-only, like bench:segments),
+ * customers written straight into a DuckDB file (`--warehouse memory`: in memory; warehouse-only, like bench:segments),
  * p50 / p99 over the runs, next to DuckDB's own time for the same SQL (EXPLAIN ANALYZE's total).
  *
  *   npm run bench:analytics -- --profiles 100000 --events 2000000 --runs 20 [--plans DIR]

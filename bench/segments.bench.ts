@@ -1,7 +1,7 @@
 /**
  * Segmentation on the warehouse: how long a segment's count takes (the live preview and every
  * refresh run this query), how long RFM / lifecycle scoring and a CLV fit take, on synthetic
- * customers written straight into an in-memory DuckDB (no PostgreSQL: these are warehouse-only).
+ * customers written straight into a DuckDB file (`--warehouse memory`: in memory; no PostgreSQL: these are warehouse-only).
  *
  *   npm run bench:segments -- --profiles 100000 --events 2000000 --runs 20
  *
