@@ -15,7 +15,7 @@ import type { Warehouse } from "@siyu/storage";
 import { openTestDatabase } from "@siyu/storage/testing";
 import { openBenchWarehouse } from "./lib/bench-warehouse";
 import { formatMachine, machineInfo } from "./lib/machine";
-import { loadSyntheticWarehouse, NOW, STORE_CODES, WORKSPACE } from "./lib/synthetic-warehouse";
+import { eventOrderOf, loadSyntheticWarehouse, NOW, STORE_CODES, WORKSPACE } from "./lib/synthetic-warehouse";
 
 const { values: args } = parseArgs({
   options: {
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "20" },
     seed: { type: "string", default: "7" },
     warehouse: { type: "string", default: "file" },
+    order: { type: "string", default: "arrival" },
   },
 });
 const PROFILES = Number(args.profiles);
@@ -65,12 +66,12 @@ async function timeRuns(runs: number, work: () => Promise<unknown>): Promise<num
 
 async function main() {
   console.log(`Machine: ${formatMachine(machineInfo())}`);
-  console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders, 1.5 % of them refunded), ${RUNS} runs`);
+  console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders, 1.5 % of them refunded) in ${args.order} order, ${RUNS} runs`);
   const { warehouse, label, dispose } = await openBenchWarehouse(args.warehouse!);
   console.log(`Warehouse: ${label}`);
   const database = await openTestDatabase();
   const loadStarted = performance.now();
-  await loadSyntheticWarehouse(warehouse, { profiles: PROFILES, events: EVENTS, seed: Number(args.seed), commerce: true });
+  await loadSyntheticWarehouse(warehouse, { profiles: PROFILES, events: EVENTS, seed: Number(args.seed), commerce: true, order: eventOrderOf(args.order) });
   console.log(`Loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
 
   // A monthly budget per channel over the year, as an operator would enter it.

@@ -12,7 +12,7 @@ import { DEFAULT_SCORES_SETTINGS, type SegmentRule } from "@siyu/contracts";
 import { catalogueOf, compileRule, computeWarehouseScores, DEFAULT_CLV_SETTINGS, refreshWorkspaceClv } from "@siyu/core";
 import { formatMachine, machineInfo } from "./lib/machine";
 import { openBenchWarehouse } from "./lib/bench-warehouse";
-import { loadSyntheticWarehouse, NOW, WORKSPACE } from "./lib/synthetic-warehouse";
+import { eventOrderOf, loadSyntheticWarehouse, NOW, WORKSPACE } from "./lib/synthetic-warehouse";
 
 const { values: args } = parseArgs({
   options: {
@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "20" },
     seed: { type: "string", default: "7" },
     warehouse: { type: "string", default: "file" },
+    order: { type: "string", default: "arrival" },
   },
 });
 const PROFILES = Number(args.profiles);
@@ -60,10 +61,10 @@ const RULES: Record<string, SegmentRule> = {
 
 async function main() {
   console.log(`Machine: ${formatMachine(machineInfo())}`);
-  console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders), ${RUNS} runs per query`);
+  console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders) in ${args.order} order, ${RUNS} runs per query`);
   const { warehouse, label, dispose } = await openBenchWarehouse(args.warehouse!);
   console.log(`Warehouse: ${label}`);
-  const loaded = await timed(() => loadSyntheticWarehouse(warehouse, { profiles: PROFILES, events: EVENTS, seed: Number(args.seed) }));
+  const loaded = await timed(() => loadSyntheticWarehouse(warehouse, { profiles: PROFILES, events: EVENTS, seed: Number(args.seed), order: eventOrderOf(args.order) }));
   console.log(`Loaded in ${(loaded.ms / 1000).toFixed(1)} s\n`);
 
   const traits = catalogueOf([]);

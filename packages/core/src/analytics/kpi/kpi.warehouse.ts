@@ -230,28 +230,33 @@ export async function readActivityFigures(warehouse: Warehouse, scope: KpiScope,
     const daily = await tx.query<{ day: string; n: bigint }>(
       `select strftime(day, '%Y-%m-%d') as day, count(*) as n from _kpi_active where day >= ${day(prev.from)} group by day`,
     );
-    const between = (from: string, to: string) => `day between ${day(from)} and ${day(to)}`;
-    const distinct = (from: string, to: string) => `count(distinct profile_id) filter (where ${between(from, to)})`;
-    const both = (a: KpiPeriod, b: KpiPeriod) =>
-      `(select count(*) from (select profile_id from _kpi_active where ${between(a.from, a.to)} intersect select profile_id from _kpi_active where ${between(b.from, b.to)}))`;
+    const within = (from: string, to: string) => `bool_or(day between ${day(from)} and ${day(to)})`;
+    // One pass grouping by customer, each period a flag: one hash table instead of one per distinct count and intersection.
     const [sets] = await tx.query<Record<string, bigint>>(
-      `select ${distinct(cur.from, cur.to)} as cur, ${distinct(prev.from, prev.to)} as prev, ${distinct(pp.from, pp.to)} as pp,
-              ${distinct(shiftDay(cur.to, -6), cur.to)} as wau_cur, ${distinct(shiftDay(prev.to, -6), prev.to)} as wau_prev,
-              ${distinct(shiftDay(cur.to, -29), cur.to)} as mau_cur, ${distinct(shiftDay(prev.to, -29), prev.to)} as mau_prev,
-              ${both(prev, cur)} as kept_cur, ${both(pp, prev)} as kept_prev
-       from _kpi_active`,
+      `with per as (
+         select ${within(cur.from, cur.to)} as cur, ${within(prev.from, prev.to)} as prev, ${within(pp.from, pp.to)} as pp,
+                ${within(shiftDay(cur.to, -6), cur.to)} as wau_cur, ${within(shiftDay(prev.to, -6), prev.to)} as wau_prev,
+                ${within(shiftDay(cur.to, -29), cur.to)} as mau_cur, ${within(shiftDay(prev.to, -29), prev.to)} as mau_prev
+         from _kpi_active group by profile_id)
+       select count(*) filter (where cur) as cur, count(*) filter (where prev) as prev, count(*) filter (where pp) as pp,
+              count(*) filter (where wau_cur) as wau_cur, count(*) filter (where wau_prev) as wau_prev,
+              count(*) filter (where mau_cur) as mau_cur, count(*) filter (where mau_prev) as mau_prev,
+              count(*) filter (where prev and cur) as kept_cur, count(*) filter (where pp and prev) as kept_prev
+       from per`,
     );
     // A profile counts toward WAU (MAU) on day d when one of its active days is in (d − 7, d]
     // (d − 30, d]. Each active day a covers [a, min(a + 7, next active day)): the intervals of one
-    // profile do not overlap, so a running sum of +1 / −1 at their ends counts profiles per day.
+    // profile do not overlap, so a running sum of +1 / −1 at their ends counts profiles per day. Only
+    // the days from 29 before the period on reach its days, so the others are left out of the sort.
+    const rollingFrom = shiftDay(cur.from, -29);
     const rolling = await tx.query<{ day: string; wau: bigint; mau: bigint }>(
-      `with s as (select day as a, lead(day) over (partition by profile_id order by day) as b from _kpi_active),
+      `with s as (select day as a, lead(day) over (partition by profile_id order by day) as b from _kpi_active where day >= ${day(rollingFrom)}),
        deltas as (
          select a as d, 1 as w, 1 as m from s
          union all select least(a + 7, coalesce(b, a + 7)), -1, 0 from s
          union all select least(a + 30, coalesce(b, a + 30)), 0, -1 from s),
        per_day as (select d, sum(w) as w, sum(m) as m from deltas group by d),
-       days as (select unnest(generate_series(${day(lowerDay)}, ${day(cur.to)}, interval 1 day))::date as d),
+       days as (select unnest(generate_series(${day(rollingFrom)}, ${day(cur.to)}, interval 1 day))::date as d),
        cum as (
          select days.d, sum(coalesce(p.w, 0)) over (order by days.d) as wau, sum(coalesce(p.m, 0)) over (order by days.d) as mau
          from days left join per_day p on p.d = days.d)
