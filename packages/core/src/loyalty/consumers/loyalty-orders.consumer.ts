@@ -154,7 +154,8 @@ async function earnForOrders(tx: Db, run: PendingEarn[], now: Date): Promise<voi
       for (const r of await rows<{ profile_id: string; earn_day: string; earned: string | number }>(
         tx,
         sql`select profile_id, earn_day, coalesce(sum(delta + pending_delta), 0) as earned from points_entries
-            where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[]) and earn_day in (select jsonb_array_elements_text(${JSON.stringify(days)}::jsonb)) and kind = 'earn'
+            where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[]) and earn_day is not null
+              and earn_day in (select jsonb_array_elements_text(${JSON.stringify(days)}::jsonb)) and kind = 'earn'
             group by profile_id, earn_day`,
       )) earnedOn.set(`${r.profile_id} ${r.earn_day}`, Number(r.earned));
     }

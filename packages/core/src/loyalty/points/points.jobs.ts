@@ -3,6 +3,19 @@ import type { Db } from "@siyu/storage";
 import { lockAccount, releaseDueForAccount, rows, transferAccount } from "./points.ledger";
 
 /**
+ * Up to `limit` members, of any workspace, with points due to expire at `at`: read from the partial
+ * index of available buckets by expiry date (points_buckets_expiry_idx), not a scan of every bucket.
+ */
+export const expiringMembers = (at: string, limit: number) =>
+  sql`select distinct workspace_id, profile_id from points_buckets
+      where status = 'available' and expires_at <= ${at}::timestamptz limit ${limit}`;
+
+/** Up to `limit` members, of any workspace, with pending points due for release at `at` (points_buckets_pending_idx). */
+export const releasableMembers = (at: string, limit: number) =>
+  sql`select distinct workspace_id, profile_id from points_buckets
+      where status = 'pending' and pending_until <= ${at}::timestamptz limit ${limit}`;
+
+/**
  * Expires every due bucket of up to `limit` accounts in one transaction, set-based: the accounts are
  * locked first (the same order every ledger writer uses: account, then its buckets), then one statement
  * zeroes the buckets, appends one expire entry per bucket and moves the cached balances. Idempotent:
@@ -14,9 +27,7 @@ export async function expireDuePoints(db: Db, now: Date, limit = 1000): Promise<
     const locked = await rows<{ workspace_id: string; profile_id: string }>(
       tx,
       sql`select a.workspace_id, a.profile_id from points_accounts a
-          where (a.workspace_id, a.profile_id) in (
-            select distinct workspace_id, profile_id from points_buckets
-            where status = 'available' and expires_at <= ${at}::timestamptz limit ${limit})
+          where (a.workspace_id, a.profile_id) in (${expiringMembers(at, limit)})
           order by a.workspace_id, a.profile_id for update`,
     );
     if (locked.length === 0) return { accounts: 0, points: 0 };
@@ -53,9 +64,7 @@ export async function releaseDuePoints(db: Db, now: Date, limit = 1000): Promise
     const locked = await rows<{ workspace_id: string; profile_id: string; available: string | number }>(
       tx,
       sql`select a.workspace_id, a.profile_id, a.available from points_accounts a
-          where (a.workspace_id, a.profile_id) in (
-            select distinct workspace_id, profile_id from points_buckets
-            where status = 'pending' and pending_until <= ${at}::timestamptz limit ${limit})
+          where (a.workspace_id, a.profile_id) in (${releasableMembers(at, limit)})
           order by a.workspace_id, a.profile_id for update`,
     );
     if (locked.length === 0) return { accounts: 0, points: 0 };

@@ -126,6 +126,10 @@ export function debit(tx: Db, workspaceId: string, account: Account, input: Debi
   return judgeOne(tx, workspaceId, account, now, true, (ledger) => ledger.debit(input));
 }
 
+/** The entries that reverse this one (points_entries_reverses_idx holds only reversals). */
+export const reversalsOf = (workspaceId: string, entryId: string) =>
+  sql`select id from points_entries where workspace_id = ${workspaceId}::uuid and reverses_entry_id = ${entryId}::uuid`;
+
 /**
  * Reverses a redemption or a deduction exactly: the points go back into the very buckets they came from
  * (paying any debt first); points whose bucket has expired meanwhile expire again at once, with their own entry.
@@ -141,7 +145,7 @@ export async function restoreDebit(
   if (original.delta >= 0 || (original.kind !== "redeem" && original.kind !== "adjust")) {
     throw loyaltyErrors.error("loyalty.not_reversible", "Only redemptions and deductions can be reversed this way");
   }
-  const done = await rows<{ id: string }>(tx, sql`select id from points_entries where workspace_id = ${workspaceId}::uuid and reverses_entry_id = ${original.id}::uuid`);
+  const done = await rows<{ id: string }>(tx, reversalsOf(workspaceId, original.id));
   if (done.length > 0) throw loyaltyErrors.error("loyalty.not_reversible", "This entry has already been reversed");
   const amount = -original.delta;
   // Buckets must end holding max(available, 0): what goes back is that change, into the buckets the

@@ -1,3 +1,4 @@
+import { sql } from "@siyu/storage/orm";
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
 
 // The points ledger: accounts (cached balances), entries (append-only) and buckets (what expires FIFO).
@@ -52,7 +53,9 @@ export const pointsEntries = pgTable(
   (t) => [
     uniqueIndex("points_entries_idempotency_uq").on(t.workspaceId, t.idempotencyKey),
     index("points_entries_profile_idx").on(t.workspaceId, t.profileId, t.createdAt),
-    index("points_entries_day_idx").on(t.workspaceId, t.profileId, t.earnDay),
+    // Partial: only order earns have a day and only reversals reverse, so other entries cost these indexes nothing.
+    index("points_entries_day_idx").on(t.workspaceId, t.profileId, t.earnDay).where(sql`${t.earnDay} is not null`),
+    index("points_entries_reverses_idx").on(t.workspaceId, t.reversesEntryId).where(sql`${t.reversesEntryId} is not null`),
   ],
 );
 
@@ -78,8 +81,10 @@ export const pointsBuckets = pgTable(
   },
   (t) => [
     index("points_buckets_fifo_idx").on(t.workspaceId, t.profileId, t.status, t.earnedAt),
-    index("points_buckets_expiry_idx").on(t.workspaceId, t.status, t.expiresAt),
-    index("points_buckets_pending_idx").on(t.workspaceId, t.status, t.pendingUntil),
-    index("points_buckets_order_idx").on(t.workspaceId, t.orderId),
+    // The expiry and release jobs look across workspaces by date: the date leads, and only buckets
+    // that can still expire (be released) are in the index.
+    index("points_buckets_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'available' and ${t.expiresAt} is not null`),
+    index("points_buckets_pending_idx").on(t.pendingUntil).where(sql`${t.status} = 'pending'`),
+    index("points_buckets_order_idx").on(t.workspaceId, t.orderId).where(sql`${t.orderId} is not null`),
   ],
 );
