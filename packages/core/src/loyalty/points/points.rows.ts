@@ -93,6 +93,33 @@ export interface LedgerWrites {
 }
 
 /**
+ * A row as a JSON object with the short keys `keys` gives, without its null fields (and without empty
+ * lists or objects, which the statement's coalesce restores): a batch of hundreds of entries is sent,
+ * parsed and copied as one parameter, and the long column names and nulls were half of it.
+ */
+function compact<T extends object>(row: T, keys: readonly (readonly [keyof T & string, string])[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [column, key] of keys) {
+    const v = row[column] as unknown;
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v) ? v.length === 0 : typeof v === "object" && !(v instanceof Date) && Object.keys(v as object).length === 0) continue;
+    out[key] = v;
+  }
+  return out;
+}
+
+const BUCKET_KEYS = [
+  ["id", "i"], ["profile_id", "p"], ["entry_id", "e"], ["status", "s"], ["amount", "a"], ["remaining", "r"],
+  ["order_id", "o"], ["earned_at", "t"], ["expires_at", "x"], ["pending_until", "u"],
+] as const satisfies readonly (readonly [keyof BucketRow, string])[];
+
+const ENTRY_KEYS = [
+  ["id", "i"], ["profile_id", "p"], ["kind", "k"], ["delta", "d"], ["pending_delta", "n"], ["reason", "r"], ["source", "s"],
+  ["idempotency_key", "y"], ["bucket_id", "b"], ["reverses_entry_id", "v"], ["order_id", "o"], ["earn_day", "e"],
+  ["allocations", "l"], ["metadata", "m"], ["actor", "a"], ["created_at", "c"], ["expires_at", "x"], ["pending_until", "u"],
+] as const satisfies readonly (readonly [keyof EntryRow, string])[];
+
+/**
  * Writes a batch's ledger changes in one statement (data-modifying CTEs, each part only when it has
  * rows): the new buckets, the changed ones, the entries, the accounts' balances.
  */
@@ -101,35 +128,34 @@ export async function writeLedger(tx: Db, workspaceId: string, writes: LedgerWri
   if (writes.newBuckets.length > 0) {
     parts.push(sql`new_buckets as (
       insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until)
-      select x.id, ${workspaceId}::uuid, x.profile_id, x.entry_id, x.status, x.amount, x.remaining, 0, x.order_id, x.earned_at, x.expires_at, x.pending_until
-      from jsonb_to_recordset(${JSON.stringify(writes.newBuckets)}::jsonb)
-        as x(id uuid, profile_id uuid, entry_id uuid, status text, amount bigint, remaining bigint, order_id text, earned_at timestamptz, expires_at timestamptz, pending_until timestamptz))`);
+      select x.i, ${workspaceId}::uuid, x.p, x.e, x.s, x.a, x.r, 0, x.o, x.t, x.x, x.u
+      from jsonb_to_recordset(${JSON.stringify(writes.newBuckets.map((b) => compact(b, BUCKET_KEYS)))}::jsonb)
+        as x(i uuid, p uuid, e uuid, s text, a bigint, r bigint, o text, t timestamptz, x timestamptz, u timestamptz))`);
   }
   if (writes.changedBuckets.length > 0) {
-    const changes = writes.changedBuckets.map((b) => ({ id: b.id, remaining: b.remaining, status: b.status }));
-    parts.push(sql`bucket_changes as materialized (select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(id uuid, remaining bigint, status text))`);
+    const changes = writes.changedBuckets.map((b) => ({ i: b.id, r: b.remaining, s: b.status }));
+    parts.push(sql`bucket_changes as materialized (select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(i uuid, r bigint, s text))`);
     parts.push(sql`changed_buckets as (
-      update points_buckets b set remaining = x.remaining, status = x.status
-      from bucket_changes x where b.id = x.id and b.id = any(${idArray(changes.map((c) => c.id))}::uuid[]))`);
+      update points_buckets b set remaining = x.r, status = x.s
+      from bucket_changes x where b.id = x.i and b.id = any(${idArray(changes.map((c) => c.i))}::uuid[]))`);
   }
   if (writes.entries.length > 0) {
     parts.push(sql`new_entries as (
       insert into points_entries (id, workspace_id, profile_id, kind, delta, pending_delta, reason, source, idempotency_key, bucket_id, reverses_entry_id,
         order_id, earn_day, allocations, metadata, actor, created_at, expires_at, pending_until)
-      select x.id, ${workspaceId}::uuid, x.profile_id, x.kind, x.delta, x.pending_delta, x.reason, x.source, x.idempotency_key, x.bucket_id, x.reverses_entry_id,
-        x.order_id, x.earn_day, coalesce(x.allocations, '[]'::jsonb), coalesce(x.metadata, '{}'::jsonb), x.actor, x.created_at, x.expires_at, x.pending_until
-      from jsonb_to_recordset(${JSON.stringify(writes.entries)}::jsonb)
-        as x(id uuid, profile_id uuid, kind text, delta bigint, pending_delta bigint, reason text, source text, idempotency_key text, bucket_id uuid,
-             reverses_entry_id uuid, order_id text, earn_day text, allocations jsonb, metadata jsonb, actor text, created_at timestamptz,
-             expires_at timestamptz, pending_until timestamptz))`);
+      select x.i, ${workspaceId}::uuid, x.p, x.k, x.d, coalesce(x.n, 0), x.r, x.s, x.y, x.b, x.v,
+        x.o, x.e, coalesce(x.l, '[]'::jsonb), coalesce(x.m, '{}'::jsonb), x.a, x.c, x.x, x.u
+      from jsonb_to_recordset(${JSON.stringify(writes.entries.map((e) => compact(e, ENTRY_KEYS)))}::jsonb)
+        as x(i uuid, p uuid, k text, d bigint, n bigint, r text, s text, y text, b uuid, v uuid, o text, e text, l jsonb, m jsonb, a text,
+             c timestamptz, x timestamptz, u timestamptz))`);
   }
   if (writes.accounts.length > 0) {
-    const balances = writes.accounts.map((a) => ({ profile_id: a.profileId, available: a.available, pending: a.pending, lifetime: a.lifetimeEarned, version: a.version }));
+    const balances = writes.accounts.map((a) => ({ p: a.profileId, a: a.available, n: a.pending, l: a.lifetimeEarned, v: a.version }));
     parts.push(sql`balances as materialized (
-      select * from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as x(profile_id uuid, available bigint, pending bigint, lifetime bigint, version int))`);
+      select * from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as x(p uuid, a bigint, n bigint, l bigint, v int))`);
     parts.push(sql`moved_accounts as (
-      update points_accounts a set available = x.available, pending = x.pending, lifetime_earned = x.lifetime, version = x.version, updated_at = ${now.toISOString()}::timestamptz
-      from balances x where a.workspace_id = ${workspaceId}::uuid and a.profile_id = x.profile_id and a.profile_id = any(${idArray(balances.map((b) => b.profile_id))}::uuid[]))`);
+      update points_accounts a set available = x.a, pending = x.n, lifetime_earned = x.l, version = x.v, updated_at = ${now.toISOString()}::timestamptz
+      from balances x where a.workspace_id = ${workspaceId}::uuid and a.profile_id = x.p and a.profile_id = any(${idArray(balances.map((b) => b.p))}::uuid[]))`);
   }
   if (parts.length === 0) return;
   await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`);
