@@ -168,8 +168,16 @@ export async function readOrderFigures(warehouse: Warehouse, scope: KpiScope, w:
        select k, count(*) as buyers, count(*) filter (where orders >= 2) as repeaters from per group by k`,
     );
     const cycles = await tx.query<{ k: string | null; day: string | null; median: number | null }>(
+      // A gap needs each order day of the two periods and the buyer's order day before it: the days of the
+      // periods and each of their buyers' last day before, not the whole history, go through the sort.
       `with d as (select distinct profile_id, day from _kpi_orders where not cancelled and profile_id is not null),
-       g as (select day, date_diff('day', lag(day) over (partition by profile_id order by day), day) as gap from d)
+       recent as (select profile_id, day from d where day >= ${day(prev.from)}),
+       earlier as (
+         select profile_id, max(day) as day from d
+         where day < ${day(prev.from)} and profile_id in (select profile_id from recent) group by profile_id),
+       g as (
+         select day, date_diff('day', lag(day) over (partition by profile_id order by day), day) as gap
+         from (select * from recent union all select * from earlier))
        select case when day >= ${day(cur.from)} then 'cur' else 'prev' end as k, null as day, median(gap) as median
        from g where gap is not null and day >= ${day(prev.from)} group by 1
        union all
