@@ -301,17 +301,24 @@ export function liveProfileRoots(workspaceId: string) {
 export async function resolveLiveProfiles(db: Db, workspaceId: string, ids: Iterable<string>): Promise<Map<string, string>> {
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length === 0) return new Map();
-  const found = await rows<{ start: string; id: string }>(
-    db,
-    sql`
-      with recursive chain(start, id, merged_into, hop) as (
-        -- By primary key (offset 0 keeps the workspace out of the index choice: without statistics it read the workspace's every profile).
-        select id, id, merged_into, 0 from (select id, workspace_id, merged_into from profiles where id = any(${uuidArray(wanted)}::uuid[]) offset 0) p
-        where workspace_id = ${workspaceId}::uuid
-        union all
-        select c.start, p.id, p.merged_into, c.hop + 1 from chain c join profiles p on p.workspace_id = ${workspaceId}::uuid and p.id = c.merged_into
-        where c.hop < 9)
-      select start, id from chain where merged_into is null`,
-  );
+  const found = await rows<{ start: string; id: string }>(db, liveProfilesStatement(workspaceId, wanted));
   return new Map(found.map((r) => [r.start, r.id]));
+}
+
+/**
+ * resolveLiveProfiles' statement: every step a probe by primary key whatever the planner's statistics.
+ * The ids by primary key (`offset 0` keeps the workspace out of the index choice: without statistics
+ * it read the workspace's every profile); each hop one lateral probe per merged profile only (as a
+ * join, with statistics the planner hashed every profile of the workspace on every call).
+ */
+export function liveProfilesStatement(workspaceId: string, ids: readonly string[]) {
+  return sql`
+    with recursive chain(start, id, merged_into, hop) as (
+      select id, id, merged_into, 0 from (select id, workspace_id, merged_into from profiles where id = any(${uuidArray(ids)}::uuid[]) offset 0) p
+      where workspace_id = ${workspaceId}::uuid
+      union all
+      select c.start, p.id, p.merged_into, c.hop + 1
+      from chain c cross join lateral (select id, merged_into from profiles where id = c.merged_into and workspace_id = ${workspaceId}::uuid offset 0) p
+      where c.merged_into is not null and c.hop < 9)
+    select start, id from chain where merged_into is null`;
 }
