@@ -49,32 +49,41 @@ export async function loadProfileFacts(db: Db, profileIds: readonly string[]): P
     points: number | string | null;
   }>(
     db,
+    // Every step a probe by key (lateral, `offset 0`): as joins, the planner may hash a whole table per batch.
     sql`with recursive up(orig, id, merged_into, depth) as (
         select p.id, p.id, p.merged_into, 0 from profiles p where p.id = any(${uuidArray(ids)})
         union all
-        select up.orig, p.id, p.merged_into, up.depth + 1 from up join profiles p on p.id = up.merged_into where up.depth < 32
+        select up.orig, p.id, p.merged_into, up.depth + 1
+        from up cross join lateral (select id, merged_into from profiles where id = up.merged_into offset 0) p
+        where up.merged_into is not null and up.depth < 32
       )
       select up.orig, p.id as live_id, p.workspace_id, p.name, p.phone, p.traits, p.order_count, p.total_spend_minor, p.last_order_at, p.first_seen_at,
         (select t.tier from member_tiers t where t.workspace_id = p.workspace_id and t.profile_id = p.id limit 1) as tier,
         (select a.available from points_accounts a where a.workspace_id = p.workspace_id and a.profile_id = p.id limit 1) as points
-      from up join profiles p on p.id = up.id where up.merged_into is null`,
+      from up cross join lateral (select * from profiles where id = up.id offset 0) p where up.merged_into is null`,
   );
   if (found.length === 0) return out;
-  const lives = [...new Set(found.map((r) => r.live_id))];
+  const liveByWorkspace = new Map(found.map((r) => [r.live_id, r.workspace_id]));
+  const lives = [...liveByWorkspace.keys()];
+  // (workspace, profile) pairs: the identifier and consent indexes lead with the workspace.
+  const live = sql`unnest(${uuidArray(lives)}, ${uuidArray(lives.map((id) => liveByWorkspace.get(id)!))}) as l(id, workspace_id)`;
   const identifiers = await rows<{ profile_id: string; type: string; value: string }>(
     db,
-    sql`select profile_id, type, value from identity_identifiers
-        where profile_id = any(${uuidArray(lives)}) and type = any(${`{${ADDRESS_TYPES.join(",")}}`}::text[]) order by first_seen_at desc`,
+    sql`select l.id as profile_id, i.type, i.value from ${live}
+        cross join lateral (select type, value, first_seen_at from identity_identifiers
+          where workspace_id = l.workspace_id and profile_id = l.id and type = any(${`{${ADDRESS_TYPES.join(",")}}`}::text[]) offset 0) i
+        order by i.first_seen_at desc`,
   );
   const consents = await rows<{ live_id: string; channel: string; purpose: string; granted: boolean }>(
     db,
-    sql`with recursive roots(id, live_id) as (
-        select id, id from profiles where id = any(${uuidArray(lives)})
+    sql`with recursive roots(id, live_id, workspace_id) as (
+        select l.id, l.id, l.workspace_id from ${live}
         union all
-        select p.id, r.live_id from profiles p join roots r on p.merged_into = r.id
+        select p.id, r.live_id, r.workspace_id from roots r cross join lateral (select id from profiles where merged_into = r.id offset 0) p
       )
       select distinct on (r.live_id, c.channel, c.purpose) r.live_id, c.channel, c.purpose, c.granted
-      from consents c join roots r on r.id = c.profile_id
+      from roots r cross join lateral (select channel, purpose, granted, updated_at from consents
+        where workspace_id = r.workspace_id and profile_id = r.id offset 0) c
       order by r.live_id, c.channel, c.purpose, c.updated_at desc`,
   );
   const idsOf = new Map<string, Map<string, string[]>>();
