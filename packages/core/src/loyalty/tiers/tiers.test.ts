@@ -1,12 +1,13 @@
 import { TierSettings } from "@siyu/contracts";
-import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { sql } from "@siyu/storage/orm";
+import { openTestDatabase, recordingPlans, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listProfileEventsOf } from "../../profile-events";
 import type { CoreServices } from "../../services";
 import { fixedClock } from "../../shared/clock";
 import { systemContext } from "../../shared/context";
-import { loyaltyServices, newWorkspace } from "../loyalty.test-helpers";
-import { judgeTier, type TierState } from "./tiers";
+import { loyaltyServices, newProfile, newWorkspace } from "../loyalty.test-helpers";
+import { judgeTier, recalculateTiers, type TierState } from "./tiers";
 
 const DAY = 86_400_000;
 const settings = TierSettings.parse({});
@@ -110,5 +111,38 @@ describe(`tiers from orders (${process.env.DATABASE_URL_TEST ? "postgres" : "pgl
     expect(await services.points.runTierJob()).toBe(1);
     expect((await services.points.tier(ctx, p)).tier.code).toBe("bronze");
     expect(await services.points.runTierJob()).toBe(0);
+  });
+});
+
+describe(`tiers of a batch's members (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
+  it("reads only those members' orders, through their identifiers, however many orders the workspace has", async () => {
+    const ws = await newWorkspace(services, "Busy brand");
+    // 30,000 orders of 10,000 other customers in the window, and two orders of the member.
+    await database.db.execute(sql`
+      insert into identity_identifiers (id, workspace_id, type, value, profile_id, origin_profile_id, first_seen_at)
+      select gen_random_uuid(), ${ws}::uuid, 'user_id', 'u-' || g, p, p, now() from generate_series(1, 10000) g, gen_random_uuid() p`);
+    await database.db.execute(sql`
+      insert into orders (workspace_id, order_id, identifier_id, status, total_minor, currency, ordered_at, message_id)
+      select ${ws}::uuid, 'o-' || g, i.id, 'completed', 10000, 'CNY', ${clock.now().toISOString()}::timestamptz - (g % 300) * interval '1 day', 'm-' || g
+      from generate_series(1, 30000) g join identity_identifiers i on i.workspace_id = ${ws}::uuid and i.value = 'u-' || (1 + g % 10000)`);
+    const profile = await newProfile(database.db, ws);
+    const member = (await database.db.execute(sql`
+      insert into identity_identifiers (id, workspace_id, type, value, profile_id, origin_profile_id, first_seen_at)
+      values (gen_random_uuid(), ${ws}::uuid, 'phone', '+8613800000000', ${profile}::uuid, ${profile}::uuid, now()) returning id`)) as unknown as { rows: { id: string }[] };
+    const identifier = member.rows[0]!.id;
+    await database.db.execute(sql`
+      insert into orders (workspace_id, order_id, identifier_id, status, total_minor, currency, ordered_at, message_id)
+      values (${ws}::uuid, 'mine-1', ${identifier}::uuid, 'completed', 250000, 'CNY', ${clock.now().toISOString()}::timestamptz - interval '3 days', 'mine-1'),
+             (${ws}::uuid, 'mine-2', ${identifier}::uuid, 'completed', 80000, 'CNY', ${clock.now().toISOString()}::timestamptz - interval '40 days', 'mine-2')`);
+    await database.db.execute(sql`analyze orders`);
+    await database.db.execute(sql`analyze identity_identifiers`);
+
+    const { db, plans } = recordingPlans(database.db);
+    await recalculateTiers(db, ws, clock.now(), [profile]);
+    expect(await services.points.tier(systemContext(ws), profile)).toMatchObject({ tier: { code: "gold" }, growth: 3300 });
+    const spend = plans.find((p) => /orders/.test(p))!;
+    expect(spend).not.toMatch(/Seq Scan on (orders|identity_identifiers)/);
+    expect(spend).toMatch(/Index Scan (using|on) orders_identifier_idx/);
+    expect(spend.match(/Index Cond: \(\(workspace_id = [^\n]*profile_id = ANY/)).not.toBeNull();
   });
 });

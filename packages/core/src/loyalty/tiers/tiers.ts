@@ -102,9 +102,15 @@ export async function recalculateTiers(db: Db, workspaceId: string, now: Date, p
   if (profileIds && profileIds.length === 0) return 0;
   const timeZone = await workspaceTimeZone(db, workspaceId);
   const w = windowStarts(settings, now, timeZone);
-  const only = profileIds ? sql`and i.profile_id = any(${`{${profileIds.join(",")}}`}::uuid[])` : sql``;
-  const onlyTiers = profileIds ? sql`and profile_id = any(${`{${profileIds.join(",")}}`}::uuid[])` : sql``;
   const earliest = new Date(Math.min(w.from.getTime(), w.previousYearStart.getTime(), w.recentFrom.getTime())).toISOString();
+  // Some members (a batch of orders): their identifiers, then each one's orders by the identifier index — as a
+  // join, the planner read every order of the workspace's window. All members: every order of the window.
+  const ordersOf = profileIds
+    ? sql`identity_identifiers i cross join lateral (
+          select * from orders where identifier_id = i.id and workspace_id = ${workspaceId}::uuid and ordered_at >= ${earliest}::timestamptz offset 0) o
+        where i.workspace_id = ${workspaceId}::uuid and i.profile_id = any(${`{${profileIds.join(",")}}`}::uuid[])`
+    : sql`orders o join identity_identifiers i on i.id = o.identifier_id where o.workspace_id = ${workspaceId}::uuid and o.ordered_at >= ${earliest}::timestamptz`;
+  const onlyTiers = profileIds ? sql`and profile_id = any(${`{${profileIds.join(",")}}`}::uuid[])` : sql``;
   return db.transaction(async (tx) => {
     const spend = await rows<{ profile_id: string; currency: string; net: string | number; previous: string | number; recent: number }>(
       tx,
@@ -112,8 +118,7 @@ export async function recalculateTiers(db: Db, workspaceId: string, now: Date, p
             coalesce(sum(o.total_minor - o.refunded_minor) filter (where o.ordered_at >= ${w.from.toISOString()}::timestamptz), 0) as net,
             coalesce(sum(o.total_minor - o.refunded_minor) filter (where o.ordered_at >= ${w.previousYearStart.toISOString()}::timestamptz and o.ordered_at < ${w.yearStart.toISOString()}::timestamptz), 0) as previous,
             count(*) filter (where o.ordered_at >= ${w.recentFrom.toISOString()}::timestamptz and o.status <> 'refunded')::int as recent
-          from orders o join identity_identifiers i on i.id = o.identifier_id
-          where o.workspace_id = ${workspaceId}::uuid and o.ordered_at >= ${earliest}::timestamptz ${only}
+          from ${ordersOf}
           group by i.profile_id, o.currency`,
     );
     const inputs = new Map<string, { growth: number; previousGrowth: number; recentOrders: number }>();
