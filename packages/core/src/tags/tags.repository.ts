@@ -1,6 +1,7 @@
 import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import { appendProfileEvents, type NewProfileEvent } from "../profile-events";
+import { resolveLiveProfiles } from "../profiles";
 import type { TagSource } from "@siyu/contracts";
 import { rows } from "../shared";
 
@@ -48,20 +49,7 @@ function membersCte(workspaceId: string, liveIds: readonly string[]): SQL {
 /** The live customer of each id (an absorbed id leads to its survivor); ids of no profile are left out. */
 export async function liveIdsOf(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
   const result = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const found = await rows<{ id: string; live: string }>(
-      db,
-      sql`with recursive chain(id, cur, depth) as (
-            select p.id, p.id, 0 from profiles p
-            where p.workspace_id = ${workspaceId}::uuid and p.id = any(${uuidArray(ids.slice(i, i + CHUNK))}::uuid[])
-            union all
-            select c.id, p.merged_into, c.depth + 1 from chain c join profiles p on p.id = c.cur
-            where p.merged_into is not null and c.depth < ${MAX_HOPS}
-          )
-          select distinct on (id) id::text as id, cur::text as live from chain order by id, depth desc`,
-    );
-    for (const r of found) result.set(r.id, r.live);
-  }
+  for (let i = 0; i < ids.length; i += CHUNK) for (const [id, live] of await resolveLiveProfiles(db, workspaceId, ids.slice(i, i + CHUNK))) result.set(id, live);
   return result;
 }
 
