@@ -2,10 +2,12 @@
  * Loyalty benchmark: points awards and coupon redemptions per second, with per-call latency, next to
  * the raw INSERT rate of the same database (the ceiling).
  *
- * Setup: a workspace with N members (profiles inserted set-based), a fixed-amount coupon template
- * and K coupons per member issued through the bulk issue job (createIssueJob + runIssueBatch, what
- * the worker does). Then, for each --in-flight value F, each phase for D seconds with C clients, each
- * keeping F calls in flight (F loops per client, each awaiting one call at a time):
+ * Setup: a workspace with N members (profiles inserted set-based), H points awards per member already
+ * in the ledger (--history, through points.award: every member has an account, entries and buckets),
+ * a fixed-amount coupon template and K coupons per member issued through the bulk issue job
+ * (createIssueJob + runIssueBatch, what the worker does). Then, for each --in-flight value F, each
+ * phase for D seconds with C clients, each keeping F calls in flight (F loops per client, each
+ * awaiting one call at a time):
  *
  *   insert       the ceiling: single-row INSERTs of a ledger-like row (uuid, workspace, profile,
  *                amount, jsonb) into a scratch table, each its own (autocommit) transaction
@@ -18,7 +20,7 @@
  *                stops early when the coupons run out)
  *
  *   npm run bench:loyalty -- --members 10000 --clients 8 --in-flight 1,16 --seconds 10 [--coupons-per-member 3]
- *     [--phases insert,awards,adjusts,redemptions] [--statements] [--in-memory] [--analyze]
+ *     [--history 5] [--phases insert,awards,adjusts,redemptions] [--statements] [--in-memory] [--cold-statistics]
  *     [--max-batch 500] [--database-url postgres://postgres@127.0.0.1:5432/test]
  *
  * The grouped phases print the transactions (batches) they ran and the calls per batch; with one call
@@ -26,8 +28,9 @@
  * rate is bounded by C / batch latency. The default store is embedded PGlite in a data folder in the
  * temporary directory (what `siyu start` uses: <data>/pg), removed afterwards; --in-memory: PGlite
  * with no data folder. With --database-url, a fresh database on that PostgreSQL server (created and
- * dropped again), the pool `siyu start` opens (10 connections). --analyze runs ANALYZE after the
- * setup: PGlite never analyzes (no autovacuum), nor does a server with autovacuum off.
+ * dropped again), the pool `siyu start` opens (10 connections). Every phase starts after an ANALYZE, the
+ * planner statistics a running store has (autovacuum on a server, the embedded store's maintenance on
+ * PGlite) and a database created a minute ago does not; --cold-statistics skips it, to measure that.
  * --statements (PGlite only) times every SQL statement and prints, per phase, statements per call
  * and per batch and where the SQL time goes; it slows the run a little, so take the rates from a run
  * without it. The load generator shares the process (and, on the server, the machine) with the store. */
@@ -69,8 +72,10 @@ const { values: args } = parseArgs({
     statements: { type: "boolean", default: false },
     /** PGlite in memory instead of a data folder (no file writes at commit). */
     "in-memory": { type: "boolean", default: false },
-    /** ANALYZE after the setup: planner statistics, which neither PGlite (no autovacuum) nor a server with autovacuum off has otherwise. */
-    analyze: { type: "boolean", default: false },
+    /** Points awards per member in the ledger before the phases. */
+    history: { type: "string", default: "5" },
+    /** No ANALYZE before each phase: the plans of a database whose statistics have not caught up yet. */
+    "cold-statistics": { type: "boolean", default: false },
     "database-url": { type: "string" },
   },
 });
@@ -78,6 +83,7 @@ const MEMBERS = Number(args.members);
 const CLIENTS = Number(args.clients);
 const SECONDS = Number(args.seconds);
 const COUPONS_PER_MEMBER = Number(args["coupons-per-member"]);
+const HISTORY = Number(args.history);
 const PHASES = args.phases.split(",").map((p) => p.trim());
 const IN_FLIGHT = args["in-flight"].split(",").map((n) => Number(n.trim()));
 const MAX_BATCH = args["max-batch"] ? Number(args["max-batch"]) : DEFAULT_GROUP_COMMIT_SETTINGS.maxBatch;
@@ -197,6 +203,16 @@ async function main() {
     const members = (await rowsOf<{ id: string }>(db, sql`select id from profiles where workspace_id = ${workspaceId}::uuid`)).map((r) => r.id);
     log(`Setup: migrated, ${fmt(members.length)} members in ${fmt((performance.now() - t0) / 1000, 1)} s.`);
 
+    // The ledger's history: H awards per member through the group-committed path, 2,000 in flight.
+    if (HISTORY > 0) {
+      const th = performance.now();
+      const keys = members.flatMap((m) => Array.from({ length: HISTORY }, (_, h) => [m, `bench-history-${h}-${m}`] as const));
+      for (let from = 0; from < keys.length; from += 2_000) {
+        await Promise.all(keys.slice(from, from + 2_000).map(([m, key]) => services.points.award(ctx, m, { points: 10, source: "bench", reason: "history", idempotencyKey: key })));
+      }
+      log(`Setup: ${fmt(keys.length)} points awards of history (${HISTORY} per member) in ${fmt((performance.now() - th) / 1000, 1)} s.`);
+    }
+
     // Coupons: K bulk issue jobs of one coupon per member, run in the worker's batches.
     let codes: string[] = [];
     if (PHASES.includes("redemptions")) {
@@ -224,11 +240,6 @@ async function main() {
     await db.execute(sql`create table bench_insert_ceiling (id uuid primary key, workspace_id uuid not null, profile_id uuid not null,
       amount bigint not null, metadata jsonb not null, created_at timestamptz not null default now())`);
 
-    if (args.analyze) {
-      const t2 = performance.now();
-      await db.execute(sql`analyze`);
-      log(`Setup: ANALYZE in ${fmt((performance.now() - t2) / 1000, 1)} s.`);
-    }
 
     const runId = Date.now().toString(36);
     const randomMember = () => members[Math.floor(Math.random() * members.length)]!;
@@ -272,6 +283,7 @@ async function main() {
       for (const name of PHASES) {
         const op = phases[name];
         if (!op) throw new Error(`unknown phase "${name}" (insert, awards, awards-tx, adjusts, redemptions)`);
+        if (!args["cold-statistics"]) await db.execute(sql`analyze`);
         const before = grouped[name]?.();
         timer?.reset();
         timer?.resume();
@@ -311,7 +323,7 @@ async function main() {
     );
     const done = (name: string) => results.filter((r) => r.name === name).reduce((s, r) => s + r.ops, 0);
     log(
-      `Check: ${fmt(check!.entries)} points entries (awards + adjusts: ${fmt(done("awards") + done("awards-tx") + done("adjusts"))}), ` +
+      `Check: ${fmt(check!.entries)} points entries (history + awards + adjusts: ${fmt(members.length * HISTORY + done("awards") + done("awards-tx") + done("adjusts"))}), ` +
         `${fmt(check!.redeemed)} coupons redeemed (${fmt(done("redemptions"))}), ${fmt(check!.inserted)} rows inserted (${fmt(done("insert"))}).`,
     );
 
