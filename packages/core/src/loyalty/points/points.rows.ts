@@ -21,22 +21,24 @@ export interface LockedAccounts {
   created: Set<string>;
 }
 
-/** Creates the missing accounts and locks these members' accounts in profile order. */
+/**
+ * Creates the missing accounts and locks these members' accounts in profile order, in one statement:
+ * a missing account is inserted, an existing one locked by a no-op update (its row lock, as FOR UPDATE
+ * takes), both returned — `xmax = 0` only on a row this statement inserted.
+ */
 export async function lockAccounts(tx: Db, workspaceId: string, profileIds: Iterable<string>, now: Date): Promise<LockedAccounts> {
   const ids = idArray([...new Set(profileIds)].sort());
-  const created = await rows<{ profile_id: string }>(
+  const locked = await rows<Record<string, unknown>>(
     tx,
     sql`insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
         select ${workspaceId}::uuid, unnest(${ids}::uuid[]), 0, 0, 0, 0, ${now.toISOString()}::timestamptz
-        on conflict (workspace_id, profile_id) do nothing
-        returning profile_id`,
+        on conflict (workspace_id, profile_id) do update set version = points_accounts.version
+        returning profile_id, available, pending, lifetime_earned, version, xmax = 0 as created`,
   );
-  const locked = await rows<Record<string, unknown>>(
-    tx,
-    sql`select profile_id, available, pending, lifetime_earned, version from points_accounts
-        where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[]) order by profile_id for update`,
-  );
-  return { accounts: new Map(locked.map((a) => [a.profile_id as string, toAccount(a)])), created: new Set(created.map((c) => c.profile_id)) };
+  return {
+    accounts: new Map(locked.map((a) => [a.profile_id as string, toAccount(a)])),
+    created: new Set(locked.filter((a) => a.created === true).map((a) => a.profile_id as string)),
+  };
 }
 
 /**
