@@ -7,6 +7,7 @@ import { fixedClock } from "../shared/clock";
 import { systemContext } from "../shared/context";
 import { defineErrors } from "../shared/domain-error";
 import { newId } from "../shared/ids";
+import { DEFAULT_TIME_ZONE, workspaces } from "../workspaces";
 import { workspaceSettings } from "./settings.schema";
 import { defineWorkspaceSettings } from "./workspace-settings";
 
@@ -58,6 +59,17 @@ describe("defineWorkspaceSettings", () => {
     expect(await demo.load(database.db, workspaceId)).toEqual({ ...DEFAULTS, lower: 0.1 });
     expect(await other.load(database.db, workspaceId)).toEqual({ lower: 0.5 });
     expect(await demo.load(database.db, newId())).toEqual(DEFAULTS);
+  });
+
+  it("reads the settings with the workspace's time zone in one statement", async () => {
+    const workspaceId = newId();
+    const now = clock.now();
+    await database.db.insert(workspaces).values({ id: workspaceId, name: "Berlin shop", slug: `berlin-${workspaceId}`, timezone: "Europe/Berlin", currency: "EUR", createdAt: now, updatedAt: now });
+    expect(await demo.loadWithTimeZone(database.db, workspaceId)).toEqual({ settings: DEFAULTS, timeZone: "Europe/Berlin" });
+    await demo.update(database.db, clock, systemContext(workspaceId), { upper: 0.6 });
+    expect(await demo.loadWithTimeZone(database.db, workspaceId)).toEqual({ settings: { ...DEFAULTS, upper: 0.6 }, timeZone: "Europe/Berlin" });
+    // A workspace deleted under a running job: the defaults, in the default zone.
+    expect(await demo.loadWithTimeZone(database.db, newId())).toEqual({ settings: DEFAULTS, timeZone: DEFAULT_TIME_ZONE });
   });
 
   it("merges a patch over the current settings and audits only the changed keys", async () => {

@@ -6,8 +6,7 @@ import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
 import { DomainError, isUniqueViolation } from "../../shared/domain-error";
 import type { CallOutcome, GroupWork } from "../../shared/group-commit";
-import { loadSettings } from "../loyalty.settings";
-import { workspaceTimeZone } from "../loyalty-workspace";
+import { loyaltySettingsStore } from "../loyalty.settings";
 import { awardEarn, awardPointsOnce, sameAward, type AwardRequest } from "./points.award";
 import { LedgerBatch } from "./points.batch";
 import { findEntryByKey, type EntryRow } from "./points.ledger";
@@ -80,8 +79,8 @@ async function runWorkspace(tx: Db, clock: Clock, workspaceId: string, calls: re
   const locked = await lockAccounts(tx, workspaceId, known.map(memberOf), now);
   const byKey = await entriesByKey(tx, workspaceId, known.map((i) => keyOf(calls[i]!)));
   const fresh = known.filter((i) => !byKey.has(keyOf(calls[i]!)));
-  const settings = fresh.some((i) => calls[i]!.kind !== "redeem") ? await loadSettings(tx, workspaceId) : null;
-  const timeZone = fresh.some((i) => earns(calls[i]!)) ? await workspaceTimeZone(tx, workspaceId) : "UTC";
+  // Redemptions alone need neither the settings nor the time zone.
+  const { settings, timeZone } = fresh.some((i) => calls[i]!.kind !== "redeem") ? await loyaltySettingsStore.loadWithTimeZone(tx, workspaceId) : { settings: null, timeZone: "UTC" };
   const buckets = await spendableBuckets(tx, workspaceId, fresh.filter((i) => !earns(calls[i]!)).map(memberOf), now);
   const ledger = new LedgerBatch(workspaceId, now, locked.accounts, buckets);
   const audits: { ctx: WorkspaceContext; input: AuditRecordInput }[] = [];
