@@ -311,7 +311,7 @@ export async function resolveLiveProfiles(db: Db, workspaceId: string, ids: Iter
  * it read the workspace's every profile); each hop one lateral probe per merged profile only (as a
  * join, with statistics the planner hashed every profile of the workspace on every call).
  */
-export function liveProfilesStatement(workspaceId: string, ids: readonly string[]) {
+function liveProfilesStatement(workspaceId: string, ids: readonly string[]) {
   return sql`
     with recursive chain(start, id, merged_into, hop) as (
       select id, id, merged_into, 0 from (select id, workspace_id, merged_into from profiles where id = any(${uuidArray(ids)}::uuid[]) offset 0) p
