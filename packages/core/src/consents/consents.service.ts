@@ -3,7 +3,7 @@ import type { Db, Warehouse } from "@siyu/storage";
 import type { ConsentDto, ConsentPurpose, ConsentSource, SetConsentsBody } from "@siyu/contracts";
 import { appendAuditEntry } from "../audit";
 import { appendProfileEvents } from "../profile-events";
-import { liveProfileRoots } from "../profiles";
+import { liveProfileRoots, profilesMergedInto } from "../profiles";
 import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 
@@ -27,8 +27,8 @@ interface Decision {
 async function decisionsOf(db: Db, workspaceId: string, liveId: string): Promise<Decision[]> {
   const result = (await db.execute(sql`
     select distinct on (c.channel, c.purpose) c.channel, c.purpose, c.granted, c.source, c.updated_at, c.updated_by
-    from consents c join ${liveProfileRoots(workspaceId)} r on r.id = c.profile_id
-    where c.workspace_id = ${workspaceId}::uuid and r.live_id = ${liveId}::uuid
+    from ${profilesMergedInto(workspaceId, [liveId])} r
+    cross join lateral (select * from consents where workspace_id = ${workspaceId}::uuid and profile_id = r.id offset 0) c
     order by c.channel, c.purpose, c.updated_at desc`)) as unknown as { rows: Decision[] };
   return result.rows;
 }

@@ -11,7 +11,7 @@ import {
 } from "@siyu/contracts";
 import { appendAuditEntry } from "../audit";
 import { rows } from "../shared/sql-rows";
-import { liveProfileRoots } from "../profiles";
+import { profilesMergedInto } from "../profiles";
 import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 import { DomainError } from "../shared/domain-error";
@@ -135,7 +135,7 @@ export function createMemberTokensService(deps: MemberTokensDeps) {
             tx,
             sql`update member_tokens set revoked_at = ${now}::timestamptz
                 where workspace_id = ${ctx.workspaceId}::uuid and revoked_at is null and expires_at > ${now}::timestamptz
-                  and profile_id in (select id from ${liveProfileRoots(ctx.workspaceId)} r where r.live_id = ${live}::uuid)
+                  and profile_id in (select id from ${profilesMergedInto(ctx.workspaceId, [live])} r)
                 returning id`,
           );
         }

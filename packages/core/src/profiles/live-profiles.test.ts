@@ -1,7 +1,7 @@
 import { sql } from "@siyu/storage/orm";
 import { openTestDatabase, recordingPlans, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveLiveProfiles } from "./profiles.repository";
+import { profilesMergedInto, resolveLiveProfiles } from "./profiles.repository";
 
 /**
  * Following merges to the live profile is on the path of every member call and group-committed batch:
@@ -48,6 +48,15 @@ describe(`live profiles (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
   it("follows every merge to the live profile and leaves out ids of no profile of the workspace", async () => {
     const live = await resolveLiveProfiles(database.db, W1, [A, B, C, D, L, OTHER, "01900000-0000-7000-8000-000000000999", "not-a-uuid"]);
     expect(Object.fromEntries(live)).toEqual({ [A]: A, [B]: A, [C]: A, [D]: A, [L]: L });
+  });
+
+  it("lists a live customer's merged profiles, at any depth, by probes of the merged-into index", async () => {
+    const { db, plans } = recordingPlans(database.db);
+    const found = (await db.execute(sql`select id, live_id from ${profilesMergedInto(W1, [A, L])} m order by id`)) as unknown as { rows: { id: string; live_id: string }[] };
+    expect(found.rows.map((r) => [r.id, r.live_id])).toEqual([[A, A], [B, A], [C, A], [D, A], [L, L]].sort());
+    const steps = plans[0]!.split("\n").filter((l) => /Scan|Join|Loop/.test(l)).map((l) => l.replace(/^[\s>-]+|\s+\(cost=.*$/g, ""));
+    expect(steps).not.toContainEqual(expect.stringMatching(/Seq Scan on profiles|Hash Join/));
+    expect(steps).toContainEqual(expect.stringMatching(/Index Scan using profiles_merged_into_idx on profiles/));
   });
 
   it("reaches each profile and each merge by a primary-key probe, never a scan of the workspace", async () => {
