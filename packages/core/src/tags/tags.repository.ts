@@ -35,14 +35,16 @@ function heldCte(workspaceId: string, tagIds: readonly string[] | null): SQL {
 }
 
 /**
- * `members(id, live)`: the given live customers with every profile id merged into them.
+ * `members(id, live)`: the given live customers with every profile id merged into them, each hop a
+ * probe of the merged-into index (as a join, the planner could hash every profile of the workspace).
  */
 function membersCte(workspaceId: string, liveIds: readonly string[]): SQL {
   return sql`with recursive members(id, live, depth) as (
       select x.id, x.id, 0 from unnest(${uuidArray(liveIds)}::uuid[]) as x(id)
       union all
-      select p.id, m.live, m.depth + 1 from profiles p join members m on p.merged_into = m.id
-      where p.workspace_id = ${workspaceId}::uuid and m.depth < ${MAX_HOPS}
+      select p.id, m.live, m.depth + 1
+      from members m cross join lateral (select id from profiles where merged_into = m.id and workspace_id = ${workspaceId}::uuid offset 0) p
+      where m.depth < ${MAX_HOPS}
     )`;
 }
 
