@@ -4,7 +4,6 @@ import type { OrderDto, ProfileDto, ProfileListQuery, ProfileSummaryDto, Timelin
 import { identityIdentifiers, normaliseIdentifier, type IdentitySettings } from "../identity";
 import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
-import { isUuid } from "../shared/ids";
 import { decodeCursor, pageResult } from "../shared/paging";
 import { profileErrors } from "./profiles.errors";
 import * as repo from "./profiles.repository";
@@ -69,18 +68,11 @@ async function searchCondition(db: Db, ctx: WorkspaceContext, q: string, setting
   return owners.length ? or(byName, inArray(profiles.id, owners.map((o) => o.profileId)))! : byName;
 }
 
-/** A merged profile's old id leads to the profile that absorbed it. */
+/** A merged profile's old id leads to the profile that absorbed it (repo.resolveLiveProfiles: one statement). */
 async function resolveProfileId(db: Db, ctx: WorkspaceContext, profileId: string): Promise<string> {
-  let id = profileId;
-  for (let hop = 0; hop < 10; hop++) {
-    const [row] = isUuid(id)
-      ? await db.select({ id: profiles.id, mergedInto: profiles.mergedInto }).from(profiles).where(and(eq(profiles.workspaceId, ctx.workspaceId), eq(profiles.id, id)))
-      : [];
-    if (!row) break;
-    if (!row.mergedInto) return row.id;
-    id = row.mergedInto;
-  }
-  throw profileErrors.error("profiles.not_found", "No such customer.");
+  const live = (await repo.resolveLiveProfiles(db, ctx.workspaceId, [profileId])).get(profileId);
+  if (!live) throw profileErrors.error("profiles.not_found", "No such customer.");
+  return live;
 }
 
 async function getProfile(db: Db, ctx: WorkspaceContext, profileId: string): Promise<Omit<ProfileDto, "identifiers" | "merges">> {
