@@ -54,7 +54,7 @@ describe(`live profiles (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     const { db, plans } = recordingPlans(database.db);
     const found = (await db.execute(sql`select id, live_id from ${profilesMergedInto(W1, [A, L])} m order by id`)) as unknown as { rows: { id: string; live_id: string }[] };
     expect(found.rows.map((r) => [r.id, r.live_id])).toEqual([[A, A], [B, A], [C, A], [D, A], [L, L]].sort());
-    const steps = plans[0]!.split("\n").filter((l) => /Scan|Join|Loop/.test(l)).map((l) => l.replace(/^[\s>-]+|\s+\(cost=.*$/g, ""));
+    const steps = plans[0]!.plan.split("\n").filter((l) => /Scan|Join|Loop/.test(l)).map((l) => l.replace(/^[\s>-]+|\s+\(cost=.*$/g, ""));
     expect(steps).not.toContainEqual(expect.stringMatching(/Seq Scan on profiles|Hash Join/));
     expect(steps).toContainEqual(expect.stringMatching(/Index Scan using profiles_merged_into_idx on profiles/));
   });
@@ -69,7 +69,7 @@ describe(`live profiles (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     expect(live.size).toBe(ids.length);
     expect(plans).toHaveLength(1);
     // The plan's scans and joins, without costs: each a probe of one key, none of the workspace.
-    const steps = plans[0]!.split("\n").filter((l) => /Scan|Join|Loop/.test(l)).map((l) => l.replace(/^[\s>-]+|\s+\(cost=.*$/g, ""));
+    const steps = plans[0]!.plan.split("\n").filter((l) => /Scan|Join|Loop/.test(l)).map((l) => l.replace(/^[\s>-]+|\s+\(cost=.*$/g, ""));
     expect(steps).not.toContainEqual(expect.stringMatching(/Seq Scan on profiles|Hash Join/));
     expect(steps).toContainEqual(expect.stringMatching(/^Index Scan using profiles_(pkey|workspace_idx) on profiles/));
   });

@@ -1,21 +1,28 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../postgres/database";
 
+/** A statement a function ran and the planner's plan of it. */
+export interface RecordedPlan {
+  sql: string;
+  plan: string;
+}
+
 /**
  * A view of `db` that runs every statement as it is and records the planner's plan of it first
  * (`explain`, not executed twice): tests of a function's statements can assert how they reach their
  * rows — an index probe per key rather than a scan of a workspace — without copying its SQL.
  * `execute` is watched, inside transactions too (the raw statements of the set-based code).
  */
-export function recordingPlans(db: Db): { db: Db; plans: string[] } {
-  const plans: string[] = [];
+export function recordingPlans(db: Db): { db: Db; plans: RecordedPlan[] } {
+  const plans: RecordedPlan[] = [];
+  const textOf = (query: SQL) => (db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string } } }).dialect.sqlToQuery(query).sql;
   const watch = (target: Db): Db =>
     new Proxy(target, {
       get(t, key, receiver) {
         if (key === "execute") {
           return async (query: SQL) => {
             const explained = (await t.execute(sql`explain ${query}`)) as unknown as { rows: { "QUERY PLAN": string }[] };
-            plans.push(explained.rows.map((r) => r["QUERY PLAN"]).join("\n"));
+            plans.push({ sql: textOf(query), plan: explained.rows.map((r) => r["QUERY PLAN"]).join("\n") });
             return t.execute(query);
           };
         }

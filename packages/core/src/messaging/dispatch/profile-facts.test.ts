@@ -73,10 +73,10 @@ describe(`profile facts (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"
     const facts = await loadProfileFacts(db, ids);
     expect(facts.size).toBe(ids.length);
     expect([...facts.values()].filter((f) => f.consents.get("sms/marketing") === true).length).toBeGreaterThan(30);
-    const steps = plans.flatMap((p) => p.split("\n").filter((l) => /Scan|Join/.test(l)).map((l) => l.replace(/^[\s>-]+|\s+\(cost=.*$/g, "")));
+    const steps = plans.flatMap((p) => p.plan.split("\n").filter((l) => /Scan|Join/.test(l)).map((l) => l.replace(/^[\s>-]+|\s+\(cost=.*$/g, "")));
     expect(steps).not.toContainEqual(expect.stringMatching(/Seq Scan on (profiles|identity_identifiers|consents)|Hash Join/));
     // Their indexes lead with the workspace: a condition without it reads the whole index.
-    const probes = plans.flatMap((p) => [...p.matchAll(/Index Scan using \S+ on (identity_identifiers|consents)\b[^\n]*\n\s*Index Cond: ([^\n]*)/g)].map((m) => `${m[1]}: ${m[2]!.slice(0, 100)}`));
+    const probes = plans.flatMap((p) => [...p.plan.matchAll(/Index Scan using \S+ on (identity_identifiers|consents)\b[^\n]*\n\s*Index Cond: ([^\n]*)/g)].map((m) => `${m[1]}: ${m[2]!.slice(0, 100)}`));
     expect(probes).toHaveLength(2);
     for (const probe of probes) expect(probe).toMatch(/workspace_id = /);
   });
