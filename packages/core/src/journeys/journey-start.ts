@@ -62,8 +62,13 @@ export async function startRuns(tx: Db, now: Date, entries: readonly JourneyEntr
       (
         await rows<{ profile_id: string; active: boolean; last: string | Date }>(
           tx,
-          sql`select profile_id, bool_or(status = 'active') as active, max(entered_at) as last from journey_runs
-              where journey_id = ${journeyId}::uuid and profile_id = any(${`{${profileIds.join(",")}}`}::uuid[]) group by profile_id`,
+          // Each customer's runs by (workspace, profile): by journey and profile, the only index was
+          // (journey, status), i.e. every run the journey ever had, read on every batch it starts.
+          sql`select l.id as profile_id, bool_or(r.status = 'active') as active, max(r.entered_at) as last
+              from unnest(${`{${profileIds.join(",")}}`}::uuid[]) as l(id)
+              cross join lateral (select status, entered_at from journey_runs
+                where workspace_id = ${v.workspaceId}::uuid and profile_id = l.id and journey_id = ${journeyId}::uuid offset 0) r
+              group by l.id`,
         )
       ).map((r) => [r.profile_id, { active: r.active, last: new Date(r.last) }]),
     );
