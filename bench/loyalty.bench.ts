@@ -240,7 +240,6 @@ async function main() {
     await db.execute(sql`create table bench_insert_ceiling (id uuid primary key, workspace_id uuid not null, profile_id uuid not null,
       amount bigint not null, metadata jsonb not null, created_at timestamptz not null default now())`);
 
-
     const runId = Date.now().toString(36);
     const randomMember = () => members[Math.floor(Math.random() * members.length)]!;
     let n = 0;

@@ -295,16 +295,18 @@ export function liveProfileRoots(workspaceId: string) {
 }
 
 /**
- * A subquery of (id, live_id): these live profiles and every profile merged into them (at any depth),
- * each with the live profile it belongs to. One probe of the merged_into index per profile: what a
- * request about one customer reads, where liveProfileRoots would walk the whole workspace.
+ * A subquery of (id, live_id): these live profiles and every profile merged into them (up to 20 hops
+ * down), each with the live profile it belongs to. One probe of the merged_into index per profile: what
+ * a request about some customers reads, where liveProfileRoots would walk the whole workspace.
  */
 export function profilesMergedInto(workspaceId: string, liveIds: readonly string[]) {
-  return sql`(with recursive members(id, live_id) as (
-      select id, id from profiles where id = any(${uuidArray(liveIds.filter(isUuid))}::uuid[]) and workspace_id = ${workspaceId}::uuid
+  return sql`(with recursive down(id, live_id, depth) as (
+      select id, id, 0 from profiles where id = any(${uuidArray(liveIds.filter(isUuid))}::uuid[]) and workspace_id = ${workspaceId}::uuid
       union all
-      select p.id, m.live_id from members m cross join lateral (select id from profiles where merged_into = m.id and workspace_id = ${workspaceId}::uuid offset 0) p
-    ) select id, live_id from members)`;
+      select p.id, d.live_id, d.depth + 1
+      from down d cross join lateral (select id from profiles where merged_into = d.id and workspace_id = ${workspaceId}::uuid offset 0) p
+      where d.depth < 20
+    ) select id, live_id from down)`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import { appendProfileEvents, type NewProfileEvent } from "../profile-events";
-import { resolveLiveProfiles } from "../profiles";
+import { profilesMergedInto, resolveLiveProfiles } from "../profiles";
 import type { TagSource } from "@siyu/contracts";
 import { rows } from "../shared";
 
@@ -34,18 +34,9 @@ function heldCte(workspaceId: string, tagIds: readonly string[] | null): SQL {
     ), held as (select distinct on (pid) pid, cur as live_id from chain order by pid, depth desc)`;
 }
 
-/**
- * `members(id, live)`: the given live customers with every profile id merged into them, each hop a
- * probe of the merged-into index (as a join, the planner could hash every profile of the workspace).
- */
+/** `members(id, live)`: the given live customers with every profile id merged into them (profilesMergedInto). */
 function membersCte(workspaceId: string, liveIds: readonly string[]): SQL {
-  return sql`with recursive members(id, live, depth) as (
-      select x.id, x.id, 0 from unnest(${uuidArray(liveIds)}::uuid[]) as x(id)
-      union all
-      select p.id, m.live, m.depth + 1
-      from members m cross join lateral (select id from profiles where merged_into = m.id and workspace_id = ${workspaceId}::uuid offset 0) p
-      where m.depth < ${MAX_HOPS}
-    )`;
+  return sql`with members(id, live) as ${profilesMergedInto(workspaceId, liveIds)}`;
 }
 
 /** The live customer of each id (an absorbed id leads to its survivor); ids of no profile are left out. */
