@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { eq } from "drizzle-orm";
 import { integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { parse, PGlite, types } from "@electric-sql/pglite";
 import { openDatabase, type Database } from "./database";
+import { readResults } from "./pglite-statements";
 
 const notes = pgTable("statement_notes", {
   id: integer("id").primaryKey(),
@@ -102,5 +104,51 @@ describe("prepared statements on the embedded store", () => {
 
   it("plans each run with its own values", async () => {
     expect((await execute<{ plan_cache_mode: string }>(sql`show plan_cache_mode`)).rows).toEqual([{ plan_cache_mode: "force_custom_plan" }]);
+  });
+});
+
+describe("reading a statement's results", () => {
+  let client: PGlite;
+  beforeAll(async () => {
+    client = new PGlite();
+    await client.exec("create table counted (id int)");
+  });
+  afterAll(() => client.close());
+  // The messages of one simple-protocol query, as the embedded store returns them.
+  const messagesOf = async (text: string) => {
+    const query = Buffer.concat([Buffer.from("Q"), Buffer.alloc(4), Buffer.from(`${text}\0`)]);
+    query.writeInt32BE(query.length - 1, 1);
+    return { messages: await client.execProtocolStream(new Uint8Array(query)), parsers: client.parsers };
+  };
+  const ownParsers = { [types.TIMESTAMPTZ]: (value: string) => `at ${value}`, [types.INT8]: (value: string) => BigInt(value) };
+
+  it("reads rows, types and nulls as PGlite's own reader does, with and without a call's parsers", async () => {
+    const { messages, parsers } = await messagesOf(
+      `select 1::int8 as big, 2.50::numeric as amount, 1.5::float8 as ratio, true as yes, null::text as nothing,
+        '2026-11-30T08:00:00Z'::timestamptz as at, '2026-11-30'::date as day, '{"门店": [1, "二"]}'::jsonb as data, '{"a": 1}'::json as raw,
+        array['a', null, 'c"q'] as labels, array[1, 2]::int4[] as counts, array['0b2f9e1c-6f1e-4c3e-9a53-8f0a3c1d2e4f']::uuid[] as ids,
+        '\\x0102'::bytea as bytes, 'x' as a from generate_series(1, 3)`,
+    );
+    for (const options of [undefined, { rowMode: "array" as const }, { parsers: ownParsers }, { rowMode: "array" as const, parsers: ownParsers }]) {
+      const ours = readResults(undefined, messages, parsers, options);
+      const theirs = parse.parseResults(messages, parsers, options)[0]!;
+      expect(ours).toEqual({ rows: theirs.rows, fields: theirs.fields, affectedRows: theirs.affectedRows });
+      expect(ours.rows).toHaveLength(3);
+    }
+  });
+
+  it("counts what an insert, update or delete touched, and takes a prepared statement's description", async () => {
+    for (const [text, count] of [
+      ["insert into counted select generate_series(1, 4)", 4],
+      ["with x as (insert into counted values (1), (2) returning id) select id from x", 0],
+      ["update counted set id = id where false", 0],
+    ] as const) {
+      const { messages, parsers } = await messagesOf(text);
+      expect(readResults(undefined, messages, parsers, undefined).affectedRows).toBe(count);
+    }
+    const { messages, parsers } = await messagesOf("select 7 as n");
+    const description = messages.find((m) => m.name === "rowDescription");
+    const rows = messages.filter((m) => m.name !== "rowDescription");
+    expect(readResults(description, rows, parsers, undefined).rows).toEqual([{ n: 7 }]);
   });
 });
