@@ -123,7 +123,7 @@ function embeddedClient(client: PGlite): PGlite {
       if (property === "transaction") {
         return <T>(work: (tx: Parameters<Parameters<PGlite["transaction"]>[0]>[0]) => Promise<T>) => {
           check();
-          return target.transaction((tx) => insideTransaction.run(true, () => work(prepared.inTransaction(tx))));
+          return prepared.transaction((tx) => insideTransaction.run(true, () => work(tx)));
         };
       }
       const value = Reflect.get(target, property, receiver);

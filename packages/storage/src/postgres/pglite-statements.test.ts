@@ -102,6 +102,46 @@ describe("prepared statements on the embedded store", () => {
     expect((await count).rows[0]!.n).toBe(2);
   });
 
+  it("commits, rolls back, and keeps savepoints inside a transaction", async () => {
+    await store.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into statement_notes (id, body) values (${600}, ${"kept"})`);
+      // A nested transaction is a savepoint: its failure rolls back to it, the outer one goes on.
+      await expect(
+        tx.transaction(async (inner) => {
+          await inner.execute(sql`insert into statement_notes (id, body) values (${601}, ${"undone"})`);
+          await inner.execute(sql`insert into statement_notes (id, body) values (${600}, ${"duplicate"})`);
+        }),
+      ).rejects.toMatchObject({ cause: { code: "23505" } });
+      await tx.transaction(async (inner) => {
+        await inner.execute(sql`insert into statement_notes (id, body) values (${602}, ${"nested"})`);
+      });
+      // Statements with parameters beyond data statements run too.
+      const plan = (await tx.execute(sql`explain select * from statement_notes where id = ${600}`)) as unknown as Rows<Record<string, string>>;
+      expect(plan.rows.length).toBeGreaterThan(0);
+    });
+    await expect(
+      store.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into statement_notes (id, body) values (${603}, ${"rolled back"})`);
+        tx.rollback();
+      }),
+    ).rejects.toThrow(/rollback/i);
+    const ids = await execute<{ id: number }>(sql`select id from statement_notes where id between ${600} and ${609} order by id`);
+    expect(ids.rows).toEqual([{ id: 600 }, { id: 602 }]);
+  });
+
+  it("reports a failed commit and leaves nothing of the transaction", async () => {
+    await execute(sql`create table statement_pairs (id int primary key, partner int references statement_pairs (id) deferrable initially deferred)`);
+    const broken = store.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into statement_pairs values (${1}, ${2})`);
+    });
+    await expect(broken).rejects.toMatchObject({ code: "23503" });
+    expect((await execute<{ n: number }>(sql`select count(*)::int as n from statement_pairs`)).rows[0]!.n).toBe(0);
+    await store.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into statement_pairs values (${1}, ${1})`);
+    });
+    expect((await execute<{ n: number }>(sql`select count(*)::int as n from statement_pairs`)).rows[0]!.n).toBe(1);
+  });
+
   it("plans each run with its own values", async () => {
     expect((await execute<{ plan_cache_mode: string }>(sql`show plan_cache_mode`)).rows).toEqual([{ plan_cache_mode: "force_custom_plan" }]);
   });

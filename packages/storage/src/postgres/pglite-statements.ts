@@ -44,8 +44,13 @@ const wire = protocol.serialize;
 export interface PreparedQueries {
   /** A statement outside any transaction (waits for the connection like PGlite's `query`). */
   query<T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
-  /** The same inside `transaction`: `tx` is the transaction that holds the connection. */
-  inTransaction(tx: Transaction): Transaction;
+  /**
+   * A transaction holding the connection, as PGlite's `transaction` (the same handle; committed when
+   * `work` resolves, rolled back when it throws), with its statements run as above. BEGIN, COMMIT,
+   * ROLLBACK and savepoints go over as one simple query each: PGlite's own path sends two calls
+   * into the database for each and reads their results with its costly reader.
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
 export function preparedQueries(client: PGlite): PreparedQueries {
@@ -100,6 +105,24 @@ export function preparedQueries(client: PGlite): PreparedQueries {
 
   const preparable = (text: string, options: QueryOptions | undefined) => PREPARABLE.test(text) && plainOptions(options);
 
+  /** Statements without parameters as one simple query (one call into the database): each one's results. */
+  async function commands<T>(text: string, options?: QueryOptions): Promise<Results<T>[]> {
+    let messages: BackendMessage[];
+    try {
+      messages = await client.execProtocolStream(wire.query(text), { syncToFs: false });
+    } catch (error) {
+      throw Object.assign(error as object, { query: text, params: [], queryOptions: options });
+    }
+    const results: Results<T>[] = [];
+    for (let from = 0, i = 0; i < messages.length; i++) {
+      if (messages[i]!.name !== "commandComplete") continue;
+      results.push(readResults<T>(undefined, messages.slice(from, i + 1), client.parsers, options));
+      from = i + 1;
+    }
+    return results;
+  }
+  const command = async <T>(text: string, options?: QueryOptions): Promise<Results<T>> => (await commands<T>(text, options))[0] ?? { rows: [], fields: [], affectedRows: 0 };
+
   return {
     async query<T>(text: string, params: unknown[] = [], options?: QueryOptions) {
       if (!preparable(text, options)) return client.query<T>(text, params, options);
@@ -111,18 +134,54 @@ export function preparedQueries(client: PGlite): PreparedQueries {
         return result;
       });
     },
-    inTransaction(tx) {
-      return new Proxy(tx, {
-        get(target, property, receiver) {
-          if (property === "query") {
-            return <T>(text: string, params: unknown[] = [], options?: QueryOptions) => {
-              if (!preparable(text, options)) return target.query<T>(text, params, options);
-              if (target.closed) throw new Error("Transaction is closed");
-              return execute<T>(text, params, options, false);
-            };
+    async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+      await client.waitReady;
+      if (client.closed) throw new Error("PGlite is closed");
+      return client._runExclusiveTransaction(async () => {
+        await command("BEGIN");
+        let closed = false;
+        const open = () => {
+          if (closed) throw new Error("Transaction is closed");
+        };
+        const tx: Transaction = {
+          async query<R>(text: string, params: unknown[] = [], options?: QueryOptions) {
+            open();
+            if (preparable(text, options)) return execute<R>(text, params, options, false);
+            // Savepoints, settings …: one simple query; with parameters (explain …), prepared like the others.
+            if (params.length === 0) return command<R>(text, options);
+            return execute<R>(text, params, options, false);
+          },
+          async sql<R>(strings: TemplateStringsArray, ...params: unknown[]) {
+            return tx.query<R>(strings.reduce((text, part, i) => `${text}$${i}${part}`), params);
+          },
+          async exec(text: string, options?: QueryOptions) {
+            open();
+            return (await commands(text, options)) as Results[];
+          },
+          async rollback() {
+            open();
+            closed = true;
+            await command("ROLLBACK");
+          },
+          listen: (channel, callback) => client.listen(channel, callback, tx),
+          get closed() {
+            return closed;
+          },
+        };
+        try {
+          const result = await work(tx);
+          if (!closed) {
+            closed = true;
+            await command("COMMIT");
           }
-          return Reflect.get(target, property, receiver);
-        },
+          return result;
+        } catch (error) {
+          if (!closed) {
+            closed = true;
+            await command("ROLLBACK");
+          }
+          throw error;
+        }
       });
     },
   };
