@@ -88,6 +88,10 @@ export const journeyRuns = pgTable(
     index("journey_runs_due").on(t.dueAt).where(sql`status = 'active'`),
     index("journey_runs_profile").on(t.workspaceId, t.profileId),
     index("journey_runs_journey").on(t.journeyId, t.status),
+    // The journeys consumer's "does any run wait for an event or count a goal?" when no event-triggered
+    // journey is live: only such runs are in these, not every run the workspace ever had.
+    index("journey_runs_waiting_event").on(t.workspaceId).where(sql`status = 'active' and wait_event is not null`),
+    index("journey_runs_goal_open").on(t.workspaceId, t.goalUntil).where(sql`goal_until is not null and goal_reached_at is null`),
   ],
 );
 

@@ -1,0 +1,2 @@
+CREATE INDEX "journey_runs_waiting_event" ON "journey_runs" USING btree ("workspace_id") WHERE status = 'active' and wait_event is not null;--> statement-breakpoint
+CREATE INDEX "journey_runs_goal_open" ON "journey_runs" USING btree ("workspace_id","goal_until") WHERE goal_until is not null and goal_reached_at is null;
