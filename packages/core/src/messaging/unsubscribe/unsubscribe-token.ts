@@ -4,12 +4,14 @@ import type { Db } from "@siyu/storage";
 import { CHANNELS, type Channel } from "@siyu/contracts";
 import { rows } from "../../shared/sql-rows";
 
-/** The workspace's unsubscribe-link secret, created on first use. */
+/** The workspace's unsubscribe-link secret, created on first use (one read each time after that). */
 export async function unsubscribeSecret(db: Db, workspaceId: string, now: Date): Promise<string> {
+  const read = async () => (await rows<{ secret: string }>(db, sql`select secret from messaging_secrets where workspace_id = ${workspaceId}::uuid`))[0]?.secret;
+  const found = await read();
+  if (found !== undefined) return found;
   await db.execute(sql`insert into messaging_secrets (workspace_id, secret, created_at)
     values (${workspaceId}::uuid, ${randomBytes(32).toString("base64url")}, ${now.toISOString()}::timestamptz) on conflict (workspace_id) do nothing`);
-  const [row] = await rows<{ secret: string }>(db, sql`select secret from messaging_secrets where workspace_id = ${workspaceId}::uuid`);
-  return row!.secret;
+  return (await read())!;
 }
 
 // Links must stay short (SMS, and routers' path-parameter limits): ids as raw bytes, a 128-bit MAC.
