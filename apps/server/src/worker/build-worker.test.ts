@@ -70,6 +70,39 @@ describe("the worker's consumer loops", () => {
     }
   });
 
+  it("takes work announced while it was busy at once, not at its next poll", async () => {
+    // A batch sees what was there when it began (as a read of the log does) and takes 30 ms.
+    let waiting = 0;
+    const took: number[] = [];
+    let steps = 0;
+    const consumer: ConsumerLoop = {
+      name: "profiles.projector",
+      async step() {
+        steps += 1;
+        const n = waiting;
+        waiting = 0;
+        await new Promise((r) => setTimeout(r, 30));
+        if (n > 0) took.push(performance.now());
+        return n;
+      },
+    };
+    const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [consumer], pollMs: 60_000 });
+    worker.start();
+    try {
+      await new Promise((r) => setTimeout(r, 80));
+      // A kick starts an empty batch; events logged while it runs are kicked too.
+      worker.kick();
+      await until(() => steps === 2, 1_000);
+      waiting = 5;
+      const added = performance.now();
+      worker.kick();
+      expect(await until(() => took.length === 1, 2_000)).toBe(true);
+      expect(took[0]! - added).toBeLessThan(1_000);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("leaves a kick's new events to the leader: its followers wake when it has handled them", async () => {
     const leader = backlog("profiles.projector");
     const follower = backlog("journeys.triggers", { after: "profiles.projector" });

@@ -54,6 +54,16 @@ export function buildWorker(deps: {
   let running = false;
   /** Each idle consumer's wake-up, by consumer name. */
   const wakers = new Map<string, () => void>();
+  /**
+   * Consumers woken while not idle (in a batch, or between batches yielding to requests): each
+   * takes one more batch instead of sleeping, or the new work would wait for its next poll.
+   */
+  const wokenWhileBusy = new Set<string>();
+  function wake(name: string) {
+    const waker = wakers.get(name);
+    if (waker) waker();
+    else wokenWhileBusy.add(name);
+  }
   const loops: Promise<void>[] = [];
   // PGlite runs queries in-process: without a turn of the event loop between batches,
   // a backlog would starve HTTP requests for as long as it lasts.
@@ -68,7 +78,7 @@ export function buildWorker(deps: {
   }
 
   function wakeFollowersOf(name: string) {
-    for (const follower of consumers) if (follower.after === name) wakers.get(follower.name)?.();
+    for (const follower of consumers) if (follower.after === name) wake(follower.name);
   }
 
   /** Sleeps `ms`, or less when the worker stops meanwhile (it should not wait out a pause). */
@@ -90,6 +100,8 @@ export function buildWorker(deps: {
     let failures = 0;
     while (running) {
       let handled = 0;
+      // A wake from here on is for work this batch may not see: it is recorded again.
+      wokenWhileBusy.delete(consumer.name);
       try {
         handled = await consumer.step();
         failures = 0;
@@ -102,6 +114,7 @@ export function buildWorker(deps: {
       const backlog = consumer.batchSize !== undefined && handled >= consumer.batchSize;
       if (handled > 0 && !backlog && consumer.pauseMs && running) await sleepUnlessStopped(consumer.pauseMs);
       if (handled > 0 || !running) continue;
+      if (failures === 0 && wokenWhileBusy.delete(consumer.name)) continue;
       // Idle (or failing: back off up to ~10 s) until new work is announced or the poll comes round.
       const wait = failures > 0 ? Math.min(10_000, pollMs * 2 ** failures) : pollMs;
       await new Promise<void>((resolve) => {
@@ -136,7 +149,7 @@ export function buildWorker(deps: {
     },
     kick() {
       // A consumer behind another is woken by that one once it has handled the new work.
-      for (const consumer of consumers) if (!consumer.after && consumer.wokenByIngest !== false) wakers.get(consumer.name)?.();
+      for (const consumer of consumers) if (!consumer.after && consumer.wokenByIngest !== false) wake(consumer.name);
     },
     async runOnce(name) {
       const schedule = schedules.find((s) => s.name === name);
