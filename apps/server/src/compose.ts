@@ -161,7 +161,11 @@ function embeddedMaintenance(database: Database, config: SiyuConfig, log: Fastif
       if (running) return;
       running = true;
       try {
-        const done = await database.maintain({ ...DEFAULT_MAINTENANCE_OPTIONS, growth: config.embeddedMaintenanceGrowth });
+        const done = await database.maintain({
+          ...DEFAULT_MAINTENANCE_OPTIONS,
+          growth: config.embeddedMaintenanceGrowth,
+          statisticsTarget: config.embeddedStatisticsTarget,
+        });
         if (done.length > 0) log.info({ tables: done }, "embedded store: tables vacuumed and analysed");
       } finally {
         running = false;

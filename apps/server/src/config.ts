@@ -59,6 +59,11 @@ export const SiyuConfig = z.strictObject({
   embeddedMaintenanceSeconds: z.coerce.number().int().min(0).max(86_400).default(60),
   /** How much a table's size must have moved since its last analyse (a share of it) before it is processed again. */
   embeddedMaintenanceGrowth: z.coerce.number().min(0.01).max(10).default(DEFAULT_MAINTENANCE_OPTIONS.growth),
+  /**
+   * The maintenance's analyse samples 300 × this many rows per table (PostgreSQL's own default is 100):
+   * the embedded store waits for each analyse, so a smaller sample is a shorter pause.
+   */
+  embeddedStatisticsTarget: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_MAINTENANCE_OPTIONS.statisticsTarget),
 });
 export type SiyuConfig = z.infer<typeof SiyuConfig>;
 export type SiyuConfigInput = z.input<typeof SiyuConfig>;
@@ -85,6 +90,7 @@ export const ENV_KEYS = {
   SIYU_BACKGROUND_BATCH_PAUSE_MS: "backgroundBatchPauseMs",
   SIYU_EMBEDDED_MAINTENANCE_SECONDS: "embeddedMaintenanceSeconds",
   SIYU_EMBEDDED_MAINTENANCE_GROWTH: "embeddedMaintenanceGrowth",
+  SIYU_EMBEDDED_STATISTICS_TARGET: "embeddedStatisticsTarget",
 } as const satisfies Record<string, keyof SiyuConfig>;
 
 export const ACCESS_ENV_KEYS = {
