@@ -53,7 +53,7 @@ const { values: args } = parseArgs({
     "warmup-seconds": { type: "string", default: "3" },
     /** The server's SIYU_BACKGROUND_BATCH_PAUSE_MS (its default when not given): 0 runs loyalty and the warehouse loader back to back. */
     "background-pause-ms": { type: "string" },
-    /** Requests not answered by then are abandoned (counted as unanswered): a rate far above what the server takes would otherwise queue for ever. */
+    /** Requests not answered this long after the last one was sent are abandoned (counted as unanswered): a rate far above what the server takes would otherwise queue for ever. */
     "answer-seconds": { type: "string", default: "120" },
   },
 });
@@ -153,7 +153,7 @@ async function triggerLatency(rate: number) {
             method: "POST",
             headers: { authorization, "content-type": "application/json" },
             body: JSON.stringify({ batch }),
-            signal: AbortSignal.timeout(ANSWER_SECONDS * 1000 - tick * 100),
+            signal: AbortSignal.timeout((seconds * 10 - tick) * 100 + ANSWER_SECONDS * 1000),
           }).then(
             async (res) => {
               await res.arrayBuffer();
@@ -338,7 +338,7 @@ async function main() {
     const r = await triggerLatency(rate);
     log(
       `trigger → outbox at ${fmt(rate)} events/s for ${SECONDS} s: sent ${fmt(r.sent)} in ${r.sendSeconds.toFixed(1)} s (all answered after ${r.answeredSeconds.toFixed(1)} s → ` +
-        `${fmt(r.accepted / r.answeredSeconds)} events/s taken), ${fmt(r.accepted)} accepted, ${fmt(r.failed)} refused or unanswered after ${ANSWER_SECONDS} s; ${fmt(r.queued)} in the outbox after ${r.drainedSeconds.toFixed(1)} s; ` +
+        `${fmt(r.accepted / r.answeredSeconds)} events/s taken), ${fmt(r.accepted)} accepted, ${fmt(r.failed)} refused or unanswered ${ANSWER_SECONDS} s after the last was sent; ${fmt(r.queued)} in the outbox after ${r.drainedSeconds.toFixed(1)} s; ` +
         `received → outbox p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms; sent by the client → outbox p50 ${fmt(r.clientP50)} ms, p99 ${fmt(r.clientP99)} ms; ` +
         `received → delivered to the inbox p50 ${fmt(r.deliveredP50)} ms, p99 ${fmt(r.deliveredP99)} ms; ` +
         `load average ${loadavg()[0]!.toFixed(2)}`,

@@ -74,10 +74,18 @@ export function timeStatements() {
     },
     report(top = 20): string {
       const total = this.totalMs();
+      // Statements are kept apart by their whole text; those whose shown beginning is the same are numbered.
+      const seen = new Map<string, number>();
+      const shown = (sql: string) => {
+        const start = sql.slice(0, 110);
+        const n = (seen.get(start) ?? 0) + 1;
+        seen.set(start, n);
+        return n === 1 ? start : `${start} [#${n}]`;
+      };
       return [...stats.entries()]
         .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, top)
-        .map(([sql, s]) => `  ${((s.ms / total) * 100).toFixed(1).padStart(5)} %  ${(s.ms / 1000).toFixed(2).padStart(7)} s  ${String(s.calls).padStart(6)}×  ${sql}`)
+        .map(([sql, s]) => `  ${((s.ms / total) * 100).toFixed(1).padStart(5)} %  ${(s.ms / 1000).toFixed(2).padStart(7)} s  ${String(s.calls).padStart(6)}×  ${shown(sql)}`)
         .join("\n");
     },
     restore() {
@@ -86,6 +94,7 @@ export function timeStatements() {
   };
 }
 
+/** A statement's text with its white space collapsed: the key its time is kept under. */
 function label(sql: string): string {
-  return sql.replace(/\s+/g, " ").trim().slice(0, 110);
+  return sql.replace(/\s+/g, " ").trim();
 }
