@@ -16,19 +16,20 @@ export function timeStatements() {
   const named = new Map<string, string>();
   const cstring = (message: Uint8Array, from: number) => Buffer.from(message.subarray(from, message.indexOf(0, from))).toString("utf8");
   proto.execProtocolStream = async function (this: unknown, message: Uint8Array, options?: unknown) {
-    if (!enabled) return original.call(this, message, options);
     // The first message of the call names it: a Close of an evicted statement may come before a Parse.
     let at = 0;
     while (String.fromCharCode(message[at] ?? 0) === "C") at += 1 + Buffer.from(message.buffer, message.byteOffset + at + 1, 4).readInt32BE(0);
     const kind = String.fromCharCode(message[at] ?? 0);
-    let statement = false;
-    if (kind === "P") {
-      // Parse: int32 length, statement name\0, query text\0, …
-      const name = cstring(message, at + 5);
-      current = label(cstring(message, at + 5 + Buffer.byteLength(name) + 1));
-      if (name) named.set(name, current);
-      statement = !name;
-    } else if (kind === "Q") {
+    // Parse (int32 length, statement name\0, query text\0, …) is read even while paused: a statement
+    // prepared during a warm-up is bound by its name alone afterwards.
+    const parsed = kind === "P" ? cstring(message, at + 5) : null;
+    if (parsed !== null) {
+      current = label(cstring(message, at + 5 + Buffer.byteLength(parsed) + 1));
+      if (parsed) named.set(parsed, current);
+    }
+    if (!enabled) return original.call(this, message, options);
+    let statement = parsed === "";
+    if (kind === "Q") {
       current = label(cstring(message, at + 5));
       statement = true;
     } else if (kind === "B") {
