@@ -55,12 +55,13 @@ export interface MaintainedTable extends StaleTable {
  * them, or grown or shrunk past the threshold), and any table, catalogs included, due for freezing.
  */
 export async function staleTables(db: Db, options: MaintenanceOptions = DEFAULT_MAINTENANCE_OPTIONS): Promise<StaleTable[]> {
+  const freezeAge = Math.trunc(options.freezeAge);
   const result = (await db.execute(sql`
     select n.nspname as schema, c.relname as table, greatest(c.relpages, 0)::int as pages_before, c.reltuples < 0 as never,
       (pg_relation_size(c.oid) / current_setting('block_size')::int)::int as pages,
-      n.nspname = current_schema() as own, age(c.relfrozenxid) >= ${Math.trunc(options.freezeAge)}::int as freeze
+      n.nspname = current_schema() as own, age(c.relfrozenxid) >= ${freezeAge}::int as freeze
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'm') and (n.nspname = current_schema() or age(c.relfrozenxid) >= ${Math.trunc(options.freezeAge)}::int)
+    where c.relkind in ('r', 'm') and (n.nspname = current_schema() or age(c.relfrozenxid) >= ${freezeAge}::int)
     order by n.nspname <> current_schema(), n.nspname, c.relname`)) as unknown as {
     rows: { schema: string; table: string; pages_before: number; never: boolean; pages: number; own: boolean; freeze: boolean }[];
   };

@@ -138,7 +138,7 @@ export function claimDue(now: Date, limit: number, options: { oneConnection?: bo
  * Runs `claim` inside the transaction `tx` with the index as the planner's only way in (seq and
  * bitmap scans off for the transaction), then sets both back to what they were.
  */
-export async function inQueueOrder<T>(tx: Db, claim: () => Promise<T>): Promise<T> {
+async function inQueueOrder<T>(tx: Db, claim: () => Promise<T>): Promise<T> {
   const [before] = await rows<{ seqscan: string; bitmapscan: string }>(
     tx,
     sql`select s.seqscan, s.bitmapscan, set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)
