@@ -1,4 +1,5 @@
 import type { Warehouse } from "@siyu/storage";
+import { rollUpOrderEvents } from "@siyu/core";
 import { seededRng } from "./segment-events";
 
 /** The benchmarks' synthetic brand: one workspace, a fixed "now", written straight into DuckDB. */
@@ -89,5 +90,7 @@ export async function loadSyntheticWarehouse(warehouse: Warehouse, options: Synt
   await warehouse.transaction(async (tx) => {
     await tx.append("profiles", profiles);
     await tx.append("profile_identifiers", identifiers);
+    // As the loader does after each batch: the order events into order_events (refunds' seqs follow the events').
+    await rollUpOrderEvents(tx, options.events + orders);
   });
 }

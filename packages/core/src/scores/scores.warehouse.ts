@@ -106,10 +106,11 @@ function cellTable(settings: ScoresSettingsDto["rfm"]): string {
 }
 
 /**
- * $1 workspace, $2 now, $3 time zone. Orders: the first Order Completed of each order_id at or
- * before now (the order belongs to that event's profile); an Order Refunded of the same order_id
- * subtracts its amount, and one without an amount, or refunds reaching the order's amount,
- * cancel the order (as the profile projector counts them).
+ * $1 workspace, $2 now, $3 time zone. Orders, from `order_events` (the loader's copy of the order
+ * events): the first Order Completed of each order_id at or before now (the order belongs to that
+ * event's profile); an Order Refunded of the same order_id subtracts its amount, and one without
+ * an amount, or refunds reaching the order's amount, cancel the order (as the profile projector
+ * counts them).
  */
 export function scoresQuery(settings: ScoresSettingsDto): string {
   const { rfm, lifecycle, valuePyramid } = settings;
@@ -144,15 +145,15 @@ live as (
 ),
 completed as (
   select order_id, arg_min(profile_id, seq) as profile_id, min(ts) as ts, arg_min(coalesce(revenue, 0), seq) as amount
-  from events_with_profile
-  where workspace_id = $1::uuid and event = 'Order Completed' and profile_id is not null and order_id is not null
+  from order_events_with_profile
+  where workspace_id = $1::uuid and event = 'Order Completed' and profile_id is not null
     and ts <= $2::timestamptz
   group by order_id
 ),
 refunds as (
   select order_id, bool_or(revenue is null) as whole, coalesce(sum(revenue), 0) as amount
-  from events_with_profile
-  where workspace_id = $1::uuid and event = 'Order Refunded' and order_id is not null
+  from order_events
+  where workspace_id = $1::uuid and event = 'Order Refunded'
     and ts <= $2::timestamptz
   group by order_id
 ),

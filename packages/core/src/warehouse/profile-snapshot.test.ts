@@ -60,6 +60,10 @@ async function profileOfEvents(workspaceId: string): Promise<Record<string, stri
   return Object.fromEntries(rows.map((r) => [r.message_id, r.profile_id]));
 }
 
+function orderOwners(workspaceId: string) {
+  return warehouse.query("select order_id, profile_id::varchar as profile_id from order_events_with_profile where workspace_id = $1::uuid", [workspaceId]);
+}
+
 describe("profile snapshot", () => {
   const shop = newId();
   const [p1, p2, p3] = [newId(), newId(), newId()];
@@ -70,7 +74,7 @@ describe("profile snapshot", () => {
       message({ messageId: "e1", userId: "u1", ts: "2026-05-01T01:00:00Z" }),
       message({ messageId: "e2", userId: null, anonymousId: "a1", ts: "2026-05-01T02:00:00Z" }),
       message({ messageId: "e3", userId: "u2", ts: "2026-05-01T03:00:00Z" }),
-      message({ messageId: "e4", userId: "u1", ts: "2026-05-01T04:00:00Z" }),
+      message({ messageId: "e4", userId: "u1", ts: "2026-05-01T04:00:00Z", event: "Order Completed", properties: { order_id: "o-4", total: 30 } }),
     ]);
     await addIdentifier(shop, i1, "user_id", "u1", p1);
     await addIdentifier(shop, i2, "anonymous_id", "a1", p2);
@@ -85,6 +89,7 @@ describe("profile snapshot", () => {
 
     expect(await refreshProfileSnapshot({ db: database.db, warehouse })).toEqual({ identifiers: 3, profiles: 3, anchored: 0 });
     expect(await profileOfEvents(shop)).toEqual({ e1: p1, e2: p2, e3: p3, e4: null });
+    expect(await orderOwners(shop)).toEqual([{ order_id: "o-4", profile_id: null }]);
     const [profile] = await warehouse.query<Record<string, unknown>>(
       `select name, phone, event_count, total_spend_minor, first_seen_at, traits->>'$.tier' as tier, merged_into
        from profiles where id = $1::uuid`,
@@ -113,6 +118,8 @@ describe("profile snapshot", () => {
 
     expect(await refreshProfileSnapshot({ db: database.db, warehouse })).toEqual({ identifiers: 3, profiles: 3, anchored: 1 });
     expect(await profileOfEvents(shop)).toEqual({ e1: p1, e2: p1, e3: p3, e4: p1 });
+    // The order's copy in order_events is anchored with it.
+    expect(await orderOwners(shop)).toEqual([{ order_id: "o-4", profile_id: p1 }]);
     expect(await readWarehouseOffset(warehouse, WAREHOUSE_ANCHORS_OFFSET)).toBe(await seqOf("e4"));
 
     // The analytical join a dashboard makes: events per live profile.

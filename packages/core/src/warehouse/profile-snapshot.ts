@@ -77,8 +77,10 @@ async function refresh({ db, warehouse, workspaceId, pageSize = 50_000 }: Refres
       await tx.run(`delete from profiles${where}`, params);
       await tx.run(`insert into profiles select * from ${STAGE_PROFILES}`);
       const [count] = await tx.query<{ n: bigint }>(`select count(*) as n from ${STAGE_ANCHORS}`);
-      await tx.run(`update events set identifier_id = s.identifier_id from ${STAGE_ANCHORS} s
-                    where events.seq = s.seq and events.identifier_id is null`);
+      for (const table of ["events", "order_events"]) {
+        await tx.run(`update ${table} set identifier_id = s.identifier_id from ${STAGE_ANCHORS} s
+                      where ${table}.seq = s.seq and ${table}.identifier_id is null`);
+      }
       if (upTo > anchoredThrough) await moveWarehouseOffset(tx, WAREHOUSE_ANCHORS_OFFSET, upTo);
       return Number(count?.n ?? 0);
     });

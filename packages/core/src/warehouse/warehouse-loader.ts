@@ -1,6 +1,7 @@
 import type { Db, Warehouse } from "@siyu/storage";
 import { toEventRow } from "./event-row";
 import { warehouseErrors } from "./warehouse.errors";
+import { rollUpOrderEvents } from "./order-rollup";
 import { asWarehouseWriter, moveWarehouseOffset, readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
 import { readEventsWithAnchorsAfter } from "./warehouse-source.repository";
 
@@ -38,7 +39,10 @@ async function loadNextBatch(db: Db, warehouse: Warehouse, batchSize: number): P
   const position = await readWarehouseOffset(warehouse, WAREHOUSE_EVENTS_OFFSET);
   // With the anchors the projector has already written; the rest are filled in by refreshProfileSnapshot.
   const events = await readEventsWithAnchorsAfter(db, position, batchSize);
-  if (events.length === 0) return 0;
+  if (events.length === 0) {
+    await catchUpOrderEvents(warehouse, position);
+    return 0;
+  }
   const last = events[events.length - 1]!.event.seq;
   const rows = events.map(({ event, identifierId }) => toEventRow(event, identifierId));
   await warehouse.transaction(async (tx) => {
@@ -51,6 +55,20 @@ async function loadNextBatch(db: Db, warehouse: Warehouse, batchSize: number): P
     }
     await tx.append("events", rows);
     await moveWarehouseOffset(tx, WAREHOUSE_EVENTS_OFFSET, last);
+    await rollUpOrderEvents(tx, last);
   });
+  caughtUp.add(warehouse);
   return events.length;
+}
+
+const caughtUp = new WeakSet<Warehouse>();
+
+/**
+ * A warehouse whose events predate `order_events` (or whose loader has nothing new to load) gets
+ * its order events copied on the first idle pass of this process; each batch after that copies its own.
+ */
+async function catchUpOrderEvents(warehouse: Warehouse, position: number): Promise<void> {
+  if (caughtUp.has(warehouse)) return;
+  await warehouse.transaction((tx) => rollUpOrderEvents(tx, position));
+  caughtUp.add(warehouse);
 }

@@ -5,6 +5,8 @@ import type { WarehouseTransaction } from "./warehouse-types";
 export const WAREHOUSE_EVENTS_OFFSET = "warehouse.events";
 /** Every event up to this seq has its final identifier_id (or never will have one). */
 export const WAREHOUSE_ANCHORS_OFFSET = "warehouse.anchors";
+/** The last seq of `events` whose order events are in `order_events`. */
+export const WAREHOUSE_ORDERS_OFFSET = "warehouse.orders";
 
 type Reader = Pick<Warehouse, "query"> | WarehouseTransaction;
 

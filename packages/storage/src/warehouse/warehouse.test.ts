@@ -71,7 +71,7 @@ describe("DuckDB warehouse", () => {
       const [before] = await warehouse.query(summary);
       expect(before).toEqual({ n: 300_000n, people: 30_000n, revenue: 7_350_000, last: 300_000n });
       expect((await keys()).filter((r) => r.column_name !== "workspace_id").some((r) => r.compression !== "Uncompressed")).toBe(true);
-      expect(await warehouse.migrate()).toEqual([UNCOMPRESSED_KEYS]);
+      expect((await warehouse.migrate())[0]).toBe(UNCOMPRESSED_KEYS);
       await warehouse.run("checkpoint");
       expect(await warehouse.query(summary)).toEqual([before]);
       expect((await keys()).map((r) => `${r.table_name}.${r.column_name} ${r.compression}`)).toEqual([

@@ -5,6 +5,7 @@ import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { DEFAULT_ANALYTICS_SETTINGS, type AcquisitionCostDto, type AnalyticsSettingsDto, type KpiMetricDto } from "@siyu/contracts";
 import { systemClock } from "../../shared/clock";
 import { newId } from "../../shared/ids";
+import { rollUpOrderEvents } from "../../warehouse";
 import { zonedMidnight } from "../../shared/local-time";
 import { createCost } from "./acquisition-costs";
 import { periodOf, shiftDay, windowsOf } from "./kpi-period";
@@ -142,19 +143,25 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) =
   });
 });
 
+// The log's seq is unique across workspaces: each case's events follow the last case's.
+let loadedThrough = 0;
+
 async function load(workspaceId: string, c: Case): Promise<void> {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const base = loadedThrough;
+  loadedThrough += c.events.length;
   await warehouse.transaction(async (tx) => {
     await tx.append("profiles", c.profiles.map((p) => [workspaceId, p.id, null, null, null, iso(p.firstSeenAt), iso(p.firstSeenAt), 0, 0, 0, null, JSON.stringify(p.traits)]));
     await tx.append("profile_identifiers", c.profiles.map((p) => [workspaceId, identifierOf(p.id), "user_id", p.id, p.id]));
     await tx.append(
       "events",
       c.events.map((e) => [
-        workspaceId, e.seq, `m${e.seq}`, "track", e.event, null, null, iso(e.ts), iso(e.ts),
+        workspaceId, base + e.seq, `m${base + e.seq}`, "track", e.event, null, null, iso(e.ts), iso(e.ts),
         e.profileId ? identifierOf(e.profileId) : null, null, null, null, null, e.storeId, e.orderId, null, e.revenue, null,
         JSON.stringify(e.properties), JSON.stringify(e.context), "{}",
       ]),
     );
+    await rollUpOrderEvents(tx, loadedThrough);
   });
 }
 

@@ -26,26 +26,27 @@ const day = (d: string) => `${lit(d)}::date`;
 const storeMatch = (column: string) => `($2::varchar is null or ${column} = $2::varchar or ${column} = $3::varchar)`;
 const localDate = (scope: KpiScope, column: string) => localDateSql(scope.timeZone, column);
 
-/** The order rows the metrics read: the first Order Completed of each order_id before `end`, net of every refund of it. */
+/**
+ * The order rows the metrics read: the first Order Completed of each order_id before `end`, net of every refund of it.
+ * From `order_events` (the loader's copy of the order events), not from every event.
+ */
 function ordersTableSql(scope: KpiScope, end: Date, withAttribution: boolean): string {
   const attribution = withAttribution
-    ? `, arg_min(coalesce(nullif(properties->>'$.utm_campaign', ''), nullif(properties->>'$.campaign', ''), nullif(context->>'$.campaign.name', '')), seq) as campaign,
-         arg_min(coalesce(nullif(properties->>'$.utm_source', ''), nullif(context->>'$.campaign.source', '')), seq) as source,
-         arg_min(properties->'$.products', seq) as products`
+    ? ", arg_min(campaign, seq) as campaign, arg_min(source, seq) as source, arg_min(products, seq) as products"
     : "";
   return `
 create or replace temp table _kpi_orders as
 with completed as (
   select order_id, arg_min(profile_id, seq) as profile_id, min(ts) as ts, arg_min(store_id, seq) as store_id,
          arg_min(coalesce(revenue, 0), seq) as amount ${attribution}
-  from events_with_profile
-  where workspace_id = $1::uuid and event = 'Order Completed' and order_id is not null and ts < ${ts(end)}
+  from order_events_with_profile
+  where workspace_id = $1::uuid and event = 'Order Completed' and ts < ${ts(end)}
   group by order_id
 ),
 refunds as (
   select order_id, bool_or(revenue is null) as whole, coalesce(sum(revenue), 0) as amount
-  from events
-  where workspace_id = $1::uuid and event = 'Order Refunded' and order_id is not null
+  from order_events
+  where workspace_id = $1::uuid and event = 'Order Refunded'
   group by order_id
 )
 select c.order_id, c.profile_id, c.ts, ${localDate(scope, "c.ts")} as day,
