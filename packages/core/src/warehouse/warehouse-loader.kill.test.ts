@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, openWarehouse } from "@siyu/storage";
 import { appendEvents } from "../events";
 import { newId } from "../shared/ids";
-import { trackSeries } from "./warehouse.fixtures";
-import { readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
+import { message, trackSeries } from "./warehouse.fixtures";
+import { readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET, WAREHOUSE_ORDERS_OFFSET } from "./warehouse-offsets";
 
 const dir = mkdtempSync(join(tmpdir(), "siyu-wh-kill-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +19,11 @@ describe("warehouse loader under kill -9 (embedded PGlite + DuckDB files)", () =
   it("loads every event exactly once however often the loading process is killed", async () => {
     const database = await openDatabase({ kind: "pglite", dataDir: dir });
     await database.migrate();
-    await appendEvents(database.db, newId(), trackSeries(EVENTS, "2026-04-01T00:00:00Z"));
+    // Every third event an order: its copy in order_events commits with it.
+    const events = trackSeries(EVENTS, "2026-04-01T00:00:00Z").map((e, i) =>
+      i % 3 === 0 ? message({ event: "Order Completed", ts: e.ts.toISOString(), properties: { order_id: `o-${i}`, total: 10 } }) : e,
+    );
+    await appendEvents(database.db, newId(), events);
     await database.close();
 
     const child = fileURLToPath(new URL("./fixtures/loader-child.ts", import.meta.url));
@@ -36,6 +40,9 @@ describe("warehouse loader under kill -9 (embedded PGlite + DuckDB files)", () =
     );
     expect(row).toEqual({ n: BigInt(EVENTS), seqs: BigInt(EVENTS), top: BigInt(EVENTS) });
     expect(await readWarehouseOffset(warehouse, WAREHOUSE_EVENTS_OFFSET)).toBe(EVENTS);
+    const [orders] = await warehouse.query<{ n: bigint; seqs: bigint }>("select count(*) as n, count(distinct seq) as seqs from order_events");
+    expect(orders).toEqual({ n: BigInt(EVENTS / 3), seqs: BigInt(EVENTS / 3) });
+    expect(await readWarehouseOffset(warehouse, WAREHOUSE_ORDERS_OFFSET)).toBe(EVENTS);
     await warehouse.close();
   }, 120_000);
 });
