@@ -179,11 +179,11 @@ export async function readOrderFigures(warehouse: Warehouse, scope: KpiScope, w:
     const cycles = await tx.query<{ k: string | null; day: string | null; median: number | null }>(
       // A gap needs each order day of the two periods and the buyer's order day before it: the days of the
       // periods and each of their buyers' last day before, not the whole history, go through the sort.
-      `with d as (select distinct profile_id, day from _kpi_orders where not cancelled and profile_id is not null),
-       recent as (select profile_id, day from d where day >= ${day(prev.from)}),
+      `with recent as (
+         select distinct profile_id, day from _kpi_orders where not cancelled and profile_id is not null and day >= ${day(prev.from)}),
        earlier as (
-         select profile_id, max(day) as day from d
-         where day < ${day(prev.from)} and profile_id in (select profile_id from recent) group by profile_id),
+         select profile_id, max(day) as day from _kpi_orders
+         where not cancelled and day < ${day(prev.from)} and profile_id in (select profile_id from recent) group by profile_id),
        g as (
          select day, date_diff('day', lag(day) over (partition by profile_id order by day), day) as gap
          from (select * from recent union all select * from earlier))
