@@ -36,7 +36,7 @@ function ordersTableSql(scope: KpiScope, end: Date, withAttribution: boolean): s
     ? ", arg_min(campaign, seq) as campaign, arg_min(source, seq) as source, arg_min(products, seq) as products"
     : "";
   // An order is the store's when its first completion is there, so only orders with a completion there are grouped:
-  // at 1M / 20M the one-store table took 0.2 s instead of 0.4 s (bench/RESULTS.md, run 32).
+  // at 1M / 20M the one-store table takes 0.2 s instead of 0.4 s (bench/RESULTS.md, run 32).
   const ofStore = scope.store
     ? `and order_id in (select order_id from order_events where workspace_id = $1::uuid and event = 'Order Completed' and ${storeMatch("store_id")})`
     : "";
