@@ -1,5 +1,5 @@
 import type { Warehouse } from "@siyu/storage";
-import { rollUpOrderEvents } from "@siyu/core";
+import { rollUpEvents } from "@siyu/core";
 import { seededRng } from "./segment-events";
 
 /** The benchmarks' synthetic brand: one workspace, a fixed "now", written straight into DuckDB. */
@@ -60,6 +60,7 @@ export async function loadSyntheticWarehouse(warehouse: Warehouse, options: Synt
     rows.length = 0;
   };
   let orders = 0;
+  let lastSeq = options.events; // refunds take the seqs after the events
   const start = NOW.getTime() - 365 * DAY;
   const arrival = (options.order ?? "arrival") === "arrival";
   for (let seq = 1; seq <= options.events; seq++) {
@@ -79,6 +80,7 @@ export async function loadSyntheticWarehouse(warehouse: Warehouse, options: Synt
     ]);
     if (options.commerce && isOrder && ++orders % 67 === 0) {
       const at = new Date(ts.getTime() + DAY);
+      lastSeq = options.events + orders;
       rows.push([
         WORKSPACE, options.events + orders, `r-${seq}`, "track", "Order Refunded", `m-${who}`, null, at, at, uuidOf(who, 2),
         null, null, null, null, null, `o-${seq}`, null, null, null, JSON.stringify({ order_id: `o-${seq}` }), null, null,
@@ -90,7 +92,7 @@ export async function loadSyntheticWarehouse(warehouse: Warehouse, options: Synt
   await warehouse.transaction(async (tx) => {
     await tx.append("profiles", profiles);
     await tx.append("profile_identifiers", identifiers);
-    // As the loader does after each batch: the order events into order_events (refunds' seqs follow the events').
-    await rollUpOrderEvents(tx, options.events + orders);
+    // As the loader does after each batch: order_events and first_touches.
+    await rollUpEvents(tx, lastSeq);
   });
 }

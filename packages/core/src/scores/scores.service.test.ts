@@ -6,7 +6,7 @@ import { listProfileEventsOf } from "../profile-events";
 import { fixedClock } from "../shared/clock";
 import { systemContext } from "../shared/context";
 import { newId } from "../shared/ids";
-import { rollUpOrderEvents } from "../warehouse";
+import { rollUpEvents } from "../warehouse";
 import { createScoresService } from "./scores.service";
 
 let database: TestDatabase;
@@ -59,7 +59,7 @@ async function addOrder(workspaceId: string, identifierId: string, orderId: stri
      values ($1::uuid, $2::bigint, $3, 'track', 'Order Completed', $4::timestamptz, $4::timestamptz, $5::uuid, $6, $7)`,
     [workspaceId, BigInt(seq), `m-${seq}`, ts, identifierId, orderId, revenue],
   );
-  await warehouse.transaction((tx) => rollUpOrderEvents(tx, seq)); // as the loader does
+  await warehouse.transaction((tx) => rollUpEvents(tx, seq)); // as the loader does
 }
 
 const scores = () => createScoresService({ db: database.db, warehouse, clock });

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { openWarehouse, type Warehouse } from "@siyu/storage";
 import { ScoresSettingsDto, type ScoresSettingsDto as Settings } from "@siyu/contracts";
 import { newId } from "../shared/ids";
-import { rollUpOrderEvents } from "../warehouse";
+import { rollUpEvents } from "../warehouse";
 import { computeWarehouseScores } from "./scores.warehouse";
 import { referenceScores, type RefEvent, type RefProfile } from "./scores.reference";
 
@@ -46,7 +46,7 @@ export async function seedWarehouse(w: Warehouse, workspaceId: string, profiles:
       );
     }
     // As the loader does: the order events follow into order_events (seqs rise across calls).
-    if (events.length > 0) await rollUpOrderEvents(tx, Math.max(...events.map((e) => e.seq)));
+    if (events.length > 0) await rollUpEvents(tx, Math.max(...events.map((e) => e.seq)));
   });
 }
 

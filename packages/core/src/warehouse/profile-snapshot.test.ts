@@ -157,3 +157,46 @@ describe("profile snapshot", () => {
     ]);
   });
 });
+
+describe("first touches", () => {
+  async function touchesOf(workspaceId: string): Promise<Record<string, string>> {
+    const rows = await warehouse.query<{ kind: string; value: string }>("select kind, value from first_touches where workspace_id = $1::uuid", [workspaceId]);
+    return Object.fromEntries(rows.map((r) => [r.kind, r.value]));
+  }
+
+  it("keep each identifier's first store, campaign source and name, across batches and late anchors", async () => {
+    const shop = newId();
+    const identifier = newId();
+    const load = async (messages: Parameters<typeof message>[0][], anchored: boolean) => {
+      await appendEvents(database.db, shop, messages.map(message));
+      if (anchored) for (const m of messages) await anchor(shop, await seqOf(m.messageId!), identifier);
+      await drainWarehouse({ db: database.db, warehouse, batchSize: 1 });
+    };
+    await load(
+      [
+        { messageId: "t1", ts: "2026-06-01T10:00:00Z", properties: { store_id: "sh-02" }, context: { campaign: { source: "douyin" } } },
+        { messageId: "t2", ts: "2026-06-01T11:00:00Z", properties: { store_id: "sh-03" }, context: { campaign: { source: "tmall", name: "autumn" } } },
+      ],
+      true,
+    );
+    expect(await touchesOf(shop)).toEqual({ store: "sh-02", source: "douyin", campaign: "autumn" });
+
+    // An earlier event that arrives later takes its place; a later one does not.
+    await load(
+      [
+        { messageId: "t3", ts: "2026-06-01T09:00:00Z", properties: { store_id: "sh-01" } },
+        { messageId: "t4", ts: "2026-06-02T00:00:00Z", context: { campaign: { name: "winter", source: "" } } },
+      ],
+      true,
+    );
+    expect(await touchesOf(shop)).toEqual({ store: "sh-01", source: "douyin", campaign: "autumn" });
+
+    // Loaded before the projector anchored it: it counts once a refresh brings its anchor.
+    await load([{ messageId: "t5", ts: "2026-06-01T08:00:00Z", context: { campaign: { name: "spring" } } }], false);
+    expect((await touchesOf(shop)).campaign).toBe("autumn");
+    await anchor(shop, await seqOf("t5"), identifier);
+    await projectorAt(await seqOf("t5"));
+    await refreshProfileSnapshot({ db: database.db, warehouse });
+    expect(await touchesOf(shop)).toEqual({ store: "sh-01", source: "douyin", campaign: "spring" });
+  });
+});

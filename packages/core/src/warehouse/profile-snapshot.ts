@@ -10,6 +10,7 @@ import {
   WAREHOUSE_ANCHORS_OFFSET,
   WAREHOUSE_EVENTS_OFFSET,
 } from "./warehouse-offsets";
+import { followLateAnchors } from "./rollups";
 import { readAnchorsOf, readIdentifierPage, readProfilePage, type Page } from "./warehouse-source.repository";
 
 export interface RefreshProfileSnapshotInput {
@@ -77,10 +78,9 @@ async function refresh({ db, warehouse, workspaceId, pageSize = 50_000 }: Refres
       await tx.run(`delete from profiles${where}`, params);
       await tx.run(`insert into profiles select * from ${STAGE_PROFILES}`);
       const [count] = await tx.query<{ n: bigint }>(`select count(*) as n from ${STAGE_ANCHORS}`);
-      for (const table of ["events", "order_events"]) {
-        await tx.run(`update ${table} set identifier_id = s.identifier_id from ${STAGE_ANCHORS} s
-                      where ${table}.seq = s.seq and ${table}.identifier_id is null`);
-      }
+      await tx.run(`update events set identifier_id = s.identifier_id from ${STAGE_ANCHORS} s
+                    where events.seq = s.seq and events.identifier_id is null`);
+      await followLateAnchors(tx, STAGE_ANCHORS);
       if (upTo > anchoredThrough) await moveWarehouseOffset(tx, WAREHOUSE_ANCHORS_OFFSET, upTo);
       return Number(count?.n ?? 0);
     });

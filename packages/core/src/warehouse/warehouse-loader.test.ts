@@ -9,7 +9,7 @@ import { newId } from "../shared/ids";
 import { EVENT_COLUMNS } from "./event-row";
 import { drainWarehouse, loadEventsIntoWarehouse } from "./warehouse-loader";
 import { message, trackSeries } from "./warehouse.fixtures";
-import { readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET, WAREHOUSE_ORDERS_OFFSET } from "./warehouse-offsets";
+import { readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET, WAREHOUSE_FIRST_TOUCHES_OFFSET, WAREHOUSE_ORDERS_OFFSET } from "./warehouse-offsets";
 import { countEvents, deleteWorkspaceFromWarehouse } from "./warehouse.queries";
 
 let database: TestDatabase;
@@ -248,7 +248,7 @@ describe(`order_events (${testServerUrl() ? "postgres" : "pglite"} → DuckDB)`,
       await drainWarehouse({ db: database.db, warehouse: before });
       // As a file from before this table: the events are there, the order rows and their offset not.
       await before.run("delete from order_events");
-      await before.run("delete from _siyu_warehouse_offsets where consumer = $1", [WAREHOUSE_ORDERS_OFFSET]);
+      await before.run("delete from _siyu_warehouse_offsets where consumer in ($1, $2)", [WAREHOUSE_ORDERS_OFFSET, WAREHOUSE_FIRST_TOUCHES_OFFSET]);
       await before.close();
 
       // The next process, with nothing new in the log: its first idle pass copies them.
@@ -258,7 +258,7 @@ describe(`order_events (${testServerUrl() ? "postgres" : "pglite"} → DuckDB)`,
         const rows = await after.query(FROM_ROLLUP);
         expect(rows.length).toBeGreaterThanOrEqual(4);
         expect(rows).toEqual(await after.query(FROM_EVENTS));
-        expect(await readWarehouseOffset(after, WAREHOUSE_ORDERS_OFFSET)).toBe(await lastSeq(database.db));
+        for (const offset of [WAREHOUSE_ORDERS_OFFSET, WAREHOUSE_FIRST_TOUCHES_OFFSET]) expect(await readWarehouseOffset(after, offset)).toBe(await lastSeq(database.db));
       } finally {
         await after.close();
       }

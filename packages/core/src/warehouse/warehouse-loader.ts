@@ -1,7 +1,7 @@
 import type { Db, Warehouse } from "@siyu/storage";
 import { toEventRow } from "./event-row";
 import { warehouseErrors } from "./warehouse.errors";
-import { rollUpOrderEvents } from "./order-rollup";
+import { rollUpEvents } from "./rollups";
 import { asWarehouseWriter, moveWarehouseOffset, readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
 import { readEventsWithAnchorsAfter } from "./warehouse-source.repository";
 
@@ -40,7 +40,7 @@ async function loadNextBatch(db: Db, warehouse: Warehouse, batchSize: number): P
   // With the anchors the projector has already written; the rest are filled in by refreshProfileSnapshot.
   const events = await readEventsWithAnchorsAfter(db, position, batchSize);
   if (events.length === 0) {
-    await catchUpOrderEvents(warehouse, position);
+    await catchUpRollups(warehouse, position);
     return 0;
   }
   const last = events[events.length - 1]!.event.seq;
@@ -55,7 +55,7 @@ async function loadNextBatch(db: Db, warehouse: Warehouse, batchSize: number): P
     }
     await tx.append("events", rows);
     await moveWarehouseOffset(tx, WAREHOUSE_EVENTS_OFFSET, last);
-    await rollUpOrderEvents(tx, last);
+    await rollUpEvents(tx, last);
   });
   caughtUp.add(warehouse);
   return events.length;
@@ -64,11 +64,11 @@ async function loadNextBatch(db: Db, warehouse: Warehouse, batchSize: number): P
 const caughtUp = new WeakSet<Warehouse>();
 
 /**
- * A warehouse whose events predate `order_events` (or whose loader has nothing new to load) gets
- * its order events copied on the first idle pass of this process; each batch after that copies its own.
+ * A warehouse whose events predate its rollups (rollups.ts) gets them caught up on the first idle
+ * pass of this process; each batch after that rolls up its own events.
  */
-async function catchUpOrderEvents(warehouse: Warehouse, position: number): Promise<void> {
+async function catchUpRollups(warehouse: Warehouse, position: number): Promise<void> {
   if (caughtUp.has(warehouse)) return;
-  await warehouse.transaction((tx) => rollUpOrderEvents(tx, position));
+  await warehouse.transaction((tx) => rollUpEvents(tx, position));
   caughtUp.add(warehouse);
 }

@@ -7,6 +7,8 @@ export const WAREHOUSE_EVENTS_OFFSET = "warehouse.events";
 export const WAREHOUSE_ANCHORS_OFFSET = "warehouse.anchors";
 /** The last seq of `events` whose order events are in `order_events`. */
 export const WAREHOUSE_ORDERS_OFFSET = "warehouse.orders";
+/** The last seq of `events` whose touches `first_touches` has taken in. */
+export const WAREHOUSE_FIRST_TOUCHES_OFFSET = "warehouse.first_touches";
 
 type Reader = Pick<Warehouse, "query"> | WarehouseTransaction;
 

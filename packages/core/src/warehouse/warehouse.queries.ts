@@ -64,7 +64,7 @@ export async function eventsPerDay(warehouse: Warehouse, workspaceId: string, in
 /** Removes a workspace's rows from the warehouse (the workspace is being deleted, or its demo reset). */
 export async function deleteWorkspaceFromWarehouse(warehouse: Warehouse, workspaceId: string): Promise<void> {
   await warehouse.transaction(async (tx) => {
-    for (const table of ["events", "order_events", "profile_identifiers", "profiles", "profile_tags", "profile_scores", "profile_clv", "profile_consents"]) {
+    for (const table of ["events", "order_events", "first_touches", "profile_identifiers", "profiles", "profile_tags", "profile_scores", "profile_clv", "profile_consents"]) {
       await tx.run(`delete from ${table} where workspace_id = $1::uuid`, [workspaceId]);
     }
   });

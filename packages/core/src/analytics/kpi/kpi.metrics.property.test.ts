@@ -5,7 +5,7 @@ import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { DEFAULT_ANALYTICS_SETTINGS, type AcquisitionCostDto, type AnalyticsSettingsDto, type KpiMetricDto } from "@siyu/contracts";
 import { systemClock } from "../../shared/clock";
 import { newId } from "../../shared/ids";
-import { rollUpOrderEvents } from "../../warehouse";
+import { rollUpEvents } from "../../warehouse";
 import { zonedMidnight } from "../../shared/local-time";
 import { createCost } from "./acquisition-costs";
 import { periodOf, shiftDay, windowsOf } from "./kpi-period";
@@ -161,7 +161,7 @@ async function load(workspaceId: string, c: Case): Promise<void> {
         JSON.stringify(e.properties), JSON.stringify(e.context), "{}",
       ]),
     );
-    await rollUpOrderEvents(tx, loadedThrough);
+    await rollUpEvents(tx, loadedThrough);
   });
 }
 
