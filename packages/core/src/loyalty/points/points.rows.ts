@@ -104,10 +104,26 @@ function compact<T extends object>(row: T, keys: readonly (readonly [keyof T & s
   for (const [column, key] of keys) {
     const v = row[column] as unknown;
     if (v === null || v === undefined) continue;
-    if (Array.isArray(v) ? v.length === 0 : typeof v === "object" && !(v instanceof Date) && Object.keys(v as object).length === 0) continue;
-    out[key] = v;
+    if (v instanceof Date) out[key] = isoOf(v);
+    else if (Array.isArray(v) ? v.length === 0 : typeof v === "object" && Object.keys(v as object).length === 0) continue;
+    else out[key] = v;
   }
   return out;
+}
+
+// A batch's rows carry the same few instants over and over (its `now`, the expiry that follows from it):
+// each is formatted once, not once per row (toISOString was a third of serialising a batch).
+const isoCache = new Map<number, string>();
+function isoOf(at: Date): string | null {
+  const ms = at.getTime();
+  if (Number.isNaN(ms)) return null; // as JSON.stringify writes an invalid date
+  let iso = isoCache.get(ms);
+  if (iso === undefined) {
+    if (isoCache.size >= 256) isoCache.clear();
+    iso = at.toISOString();
+    isoCache.set(ms, iso);
+  }
+  return iso;
 }
 
 const BUCKET_KEYS = [
