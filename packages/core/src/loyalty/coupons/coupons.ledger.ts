@@ -3,6 +3,7 @@ import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { CouponDto, CouponTemplateDto, CouponValidity, ProductScope } from "@siyu/contracts";
 import { newId } from "../../shared/ids";
+import { isoTime } from "../../shared/iso-time";
 import { loyaltyErrors } from "../loyalty.errors";
 import { addDays, localDay } from "../../shared/local-time";
 import { debit, rows, type Account, type EntryRow } from "../points/points.ledger";
@@ -59,7 +60,6 @@ export interface TemplateRow {
 }
 
 const num = (v: string | number | null) => (v === null ? null : Number(v));
-const iso = (v: string | Date) => new Date(v).toISOString();
 
 export function toTemplateDto(t: TemplateRow): CouponTemplateDto {
   return {
@@ -82,8 +82,8 @@ export function toTemplateDto(t: TemplateRow): CouponTemplateDto {
     stackable: t.stackable,
     status: t.status,
     claimable: t.claimable,
-    createdAt: iso(t.created_at),
-    updatedAt: iso(t.updated_at),
+    createdAt: isoTime(t.created_at),
+    updatedAt: isoTime(t.updated_at),
   };
 }
 
@@ -116,10 +116,10 @@ export function toCouponDto(c: CouponRow, now?: Date): CouponDto {
     profileId: c.profile_id,
     code: c.code,
     status: expired ? "expired" : c.status,
-    issuedAt: iso(c.issued_at),
-    validFrom: iso(c.valid_from),
-    validUntil: iso(c.valid_until),
-    redeemedAt: c.redeemed_at === null ? null : iso(c.redeemed_at),
+    issuedAt: isoTime(c.issued_at),
+    validFrom: isoTime(c.valid_from),
+    validUntil: isoTime(c.valid_until),
+    redeemedAt: c.redeemed_at === null ? null : isoTime(c.redeemed_at),
     orderId: c.order_id,
     storeId: c.store_id,
     discountMinor: num(c.discount_minor),

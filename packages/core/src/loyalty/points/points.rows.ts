@@ -1,6 +1,7 @@
 import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import { rows } from "../../shared";
+import { isoTime } from "../../shared/iso-time";
 import { ENTRY_COLUMNS, toAccount, toBucket, toEntry, type Account, type BucketRow, type EntryRow } from "./points.records";
 
 /**
@@ -104,26 +105,11 @@ function compact<T extends object>(row: T, keys: readonly (readonly [keyof T & s
   for (const [column, key] of keys) {
     const v = row[column] as unknown;
     if (v === null || v === undefined) continue;
-    if (v instanceof Date) out[key] = isoOf(v);
+    if (v instanceof Date) out[key] = isoTime(v);
     else if (Array.isArray(v) ? v.length === 0 : typeof v === "object" && Object.keys(v as object).length === 0) continue;
     else out[key] = v;
   }
   return out;
-}
-
-// A batch's rows carry the same few instants over and over (its `now`, the expiry that follows from it):
-// each is formatted once, not once per row (toISOString was a third of serialising a batch).
-const isoCache = new Map<number, string>();
-function isoOf(at: Date): string | null {
-  const ms = at.getTime();
-  if (Number.isNaN(ms)) return null; // as JSON.stringify writes an invalid date
-  let iso = isoCache.get(ms);
-  if (iso === undefined) {
-    if (isoCache.size >= 256) isoCache.clear();
-    iso = at.toISOString();
-    isoCache.set(ms, iso);
-  }
-  return iso;
 }
 
 const BUCKET_KEYS = [
