@@ -125,7 +125,9 @@ const ENTRY_KEYS = [
 
 /**
  * Writes a batch's ledger changes in one statement (data-modifying CTEs, each part only when it has
- * rows): the new buckets, the changed ones, the entries, the accounts' balances.
+ * rows): the new buckets, the changed ones, the entries, the accounts' balances. The rows travel as
+ * `json`, not `jsonb`: each list is read once, and json's input only checks the text where jsonb's
+ * builds a tree first (for 145 entries 1.9 against 2.2–2.9 ms on the server).
  */
 export async function writeLedger(tx: Db, workspaceId: string, writes: LedgerWrites, now: Date): Promise<void> {
   const parts: SQL[] = [];
@@ -133,12 +135,12 @@ export async function writeLedger(tx: Db, workspaceId: string, writes: LedgerWri
     parts.push(sql`new_buckets as (
       insert into points_buckets (id, workspace_id, profile_id, entry_id, status, amount, remaining, reversed, order_id, earned_at, expires_at, pending_until)
       select x.i, ${workspaceId}::uuid, x.p, x.e, x.s, x.a, x.r, 0, x.o, x.t, x.x, x.u
-      from jsonb_to_recordset(${JSON.stringify(writes.newBuckets.map((b) => compact(b, BUCKET_KEYS)))}::jsonb)
+      from json_to_recordset(${JSON.stringify(writes.newBuckets.map((b) => compact(b, BUCKET_KEYS)))}::json)
         as x(i uuid, p uuid, e uuid, s text, a bigint, r bigint, o text, t timestamptz, x timestamptz, u timestamptz))`);
   }
   if (writes.changedBuckets.length > 0) {
     const changes = writes.changedBuckets.map((b) => ({ i: b.id, r: b.remaining, s: b.status }));
-    parts.push(sql`bucket_changes as materialized (select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(i uuid, r bigint, s text))`);
+    parts.push(sql`bucket_changes as materialized (select * from json_to_recordset(${JSON.stringify(changes)}::json) as x(i uuid, r bigint, s text))`);
     parts.push(sql`changed_buckets as (
       update points_buckets b set remaining = x.r, status = x.s
       from bucket_changes x where b.id = x.i and b.id = any(${idArray(changes.map((c) => c.i))}::uuid[]))`);
@@ -149,14 +151,14 @@ export async function writeLedger(tx: Db, workspaceId: string, writes: LedgerWri
         order_id, earn_day, allocations, metadata, actor, created_at, expires_at, pending_until)
       select x.i, ${workspaceId}::uuid, x.p, x.k, x.d, coalesce(x.n, 0), x.r, x.s, x.y, x.b, x.v,
         x.o, x.e, coalesce(x.l, '[]'::jsonb), coalesce(x.m, '{}'::jsonb), x.a, x.c, x.x, x.u
-      from jsonb_to_recordset(${JSON.stringify(writes.entries.map((e) => compact(e, ENTRY_KEYS)))}::jsonb)
+      from json_to_recordset(${JSON.stringify(writes.entries.map((e) => compact(e, ENTRY_KEYS)))}::json)
         as x(i uuid, p uuid, k text, d bigint, n bigint, r text, s text, y text, b uuid, v uuid, o text, e text, l jsonb, m jsonb, a text,
              c timestamptz, x timestamptz, u timestamptz))`);
   }
   if (writes.accounts.length > 0) {
     const balances = writes.accounts.map((a) => ({ p: a.profileId, a: a.available, n: a.pending, l: a.lifetimeEarned, v: a.version }));
     parts.push(sql`balances as materialized (
-      select * from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as x(p uuid, a bigint, n bigint, l bigint, v int))`);
+      select * from json_to_recordset(${JSON.stringify(balances)}::json) as x(p uuid, a bigint, n bigint, l bigint, v int))`);
     parts.push(sql`moved_accounts as (
       update points_accounts a set available = x.a, pending = x.n, lifetime_earned = x.l, version = x.v, updated_at = ${now.toISOString()}::timestamptz
       from balances x where a.workspace_id = ${workspaceId}::uuid and a.profile_id = x.p and a.profile_id = any(${idArray(balances.map((b) => b.p))}::uuid[]))`);
