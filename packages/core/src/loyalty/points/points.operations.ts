@@ -5,6 +5,7 @@ import type { AuditRecordInput } from "../../audit";
 import type { Clock } from "../../shared/clock";
 import type { WorkspaceContext } from "../../shared/context";
 import { isUniqueViolation } from "../../shared/domain-error";
+import { isoTime } from "../../shared/iso-time";
 import { loyaltyErrors } from "../loyalty.errors";
 import { appendAuditEntry } from "../../audit";
 import { loadSettings } from "../loyalty.settings";
@@ -31,9 +32,9 @@ export function toEntryDto(e: EntryRow): PointsEntryDto {
     idempotencyKey: e.idempotency_key,
     orderId: e.order_id,
     reversesEntryId: e.reverses_entry_id,
-    createdAt: e.created_at.toISOString(),
-    expiresAt: e.expires_at?.toISOString() ?? null,
-    pendingUntil: e.pending_until?.toISOString() ?? null,
+    createdAt: isoTime(e.created_at),
+    expiresAt: e.expires_at ? isoTime(e.expires_at) : null,
+    pendingUntil: e.pending_until ? isoTime(e.pending_until) : null,
     actor: e.actor,
   };
 }
