@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { sql } from "@siyu/storage/orm";
+import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { CouponDto, CouponTemplateDto, CouponValidity, ProductScope } from "@siyu/contracts";
 import { newId } from "../../shared/ids";
@@ -163,16 +163,12 @@ export async function issueCoupon(
   }
   const day = localDay(now, input.timeZone);
   if (template.per_member_limit !== null || template.per_member_daily_limit !== null) {
-    const [held] = await rows<{ total: number; today: number }>(
-      tx,
-      sql`select count(*)::int as total, count(*) filter (where issue_day = ${day})::int as today from coupons
-          where workspace_id = ${workspaceId}::uuid and template_id = ${template.id}::uuid and profile_id = ${input.profileId}::uuid`,
-    );
-    if (template.per_member_limit !== null && held!.total >= template.per_member_limit) {
-      throw loyaltyErrors.error("loyalty.limit_reached", `The member already holds ${held!.total} of this coupon (limit ${template.per_member_limit})`, { limit: "perMember" });
+    const held = (await heldCoupons(tx, workspaceId, template.id, [input.profileId], day)).get(input.profileId) ?? { total: 0, today: 0 };
+    if (template.per_member_limit !== null && held.total >= template.per_member_limit) {
+      throw loyaltyErrors.error("loyalty.limit_reached", `The member already holds ${held.total} of this coupon (limit ${template.per_member_limit})`, { limit: "perMember" });
     }
-    if (template.per_member_daily_limit !== null && held!.today >= template.per_member_daily_limit) {
-      throw loyaltyErrors.error("loyalty.limit_reached", `The member received ${held!.today} today (daily limit ${template.per_member_daily_limit})`, { limit: "perMemberDaily" });
+    if (template.per_member_daily_limit !== null && held.today >= template.per_member_daily_limit) {
+      throw loyaltyErrors.error("loyalty.limit_reached", `The member received ${held.today} today (daily limit ${template.per_member_daily_limit})`, { limit: "perMemberDaily" });
     }
   }
   const [coupon] = await rows<CouponRow>(
@@ -211,13 +207,31 @@ export async function restoreCouponsOfOrder(tx: Db, workspaceId: string, orderId
 
 /** Marks up to `limit` coupons past their validity as expired; idempotent. Returns how many. */
 export async function expireDueCoupons(db: Db, now: Date, limit = 10_000): Promise<number> {
-  const done = await rows<{ id: string }>(
-    db,
-    sql`update coupons set status = 'expired' where id in (
-          select id from coupons where status = 'available' and valid_until <= ${now.toISOString()}::timestamptz limit ${limit})
-        returning id`,
-  );
-  return done.length;
+  return (await rows<{ id: string }>(db, expireDueCouponsStatement(now, limit))).length;
+}
+
+/**
+ * expireDueCoupons' statement: the due coupons read by date from the index of available ones, across
+ * workspaces, then each updated by its key (`= any(array(…))`: as `in (…)` the planner hashed the ids
+ * and scanned the whole table for them).
+ */
+export function expireDueCouponsStatement(now: Date, limit: number): SQL {
+  return sql`update coupons set status = 'expired' where id = any(array(
+      select id from coupons where status = 'available' and valid_until <= ${now.toISOString()}::timestamptz limit ${limit}))
+    and status = 'available'
+    returning id`;
+}
+
+/** How many coupons of a template each of these members holds, in all and issued on `day` (members with none are absent). */
+export async function heldCoupons(tx: Db, workspaceId: string, templateId: string, profileIds: readonly string[], day: string): Promise<Map<string, { total: number; today: number }>> {
+  const held = await rows<{ profile_id: string; total: number; today: number }>(tx, heldCouponsStatement(workspaceId, templateId, profileIds, day));
+  return new Map(held.map((h) => [h.profile_id, { total: Number(h.total), today: Number(h.today) }]));
+}
+
+export function heldCouponsStatement(workspaceId: string, templateId: string, profileIds: readonly string[], day: string): SQL {
+  return sql`select profile_id, count(*)::int as total, count(*) filter (where issue_day = ${day})::int as today from coupons
+      where workspace_id = ${workspaceId}::uuid and profile_id = any(${`{${profileIds.join(",")}}`}::uuid[]) and template_id = ${templateId}::uuid
+      group by profile_id`;
 }
 
 /**

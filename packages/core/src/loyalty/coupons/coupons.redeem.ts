@@ -1,4 +1,4 @@
-import { sql } from "@siyu/storage/orm";
+import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { OrderLine } from "@siyu/contracts";
 import type { Clock } from "../../shared/clock";
@@ -46,6 +46,19 @@ const orderLockKey = (workspaceId: string, orderId: string) => `coupon-order:${w
 const time = (v: string | Date | null) => (v === null ? 0 : new Date(v).getTime());
 const byRedemption = (a: CouponRow, b: CouponRow) => time(a.redeemed_at) - time(b.redeemed_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * The coupons redeemed on these orders, with their template's stacking, read through the index of
+ * coupons that have an order. The status is judged outside the subquery (offset 0 keeps it there):
+ * without statistics the planner once read the order's coupons through (workspace, status), i.e.
+ * every redeemed coupon.
+ */
+export function couponsOnOrdersStatement(workspaceId: string, orderIds: readonly string[]): SQL {
+  return sql`select ${C_COUPON_COLUMNS}, t.stackable
+      from (select * from coupons where workspace_id = ${workspaceId}::uuid and order_id = any(${textArray(orderIds)}) offset 0) c
+      join coupon_templates t on t.id = c.template_id
+      where c.status = 'redeemed'`;
+}
+
 export async function lockRedemptions(tx: Db, workspaceId: string, requests: readonly Pick<RedeemCouponsInput, "codes" | "orderId">[]): Promise<LockedCoupons> {
   const orderIds = [...new Set(requests.map((r) => r.orderId))];
   // One lock per order, taken in the order of the lock ids so two batches never wait on each other in a cycle.
@@ -59,15 +72,7 @@ export async function lockRedemptions(tx: Db, workspaceId: string, requests: rea
     sql`select ${C_COUPON_COLUMNS}, to_jsonb(t) as template from coupons c join coupon_templates t on t.id = c.template_id
         where c.workspace_id = ${workspaceId}::uuid and c.code = any(${textArray(codes)}) order by c.code for update of c`,
   );
-  // The status is judged outside the subquery (offset 0 keeps it there): without statistics the planner
-  // otherwise read the order's coupons through (workspace, status), i.e. every redeemed coupon.
-  const onOrder = await rows<CouponRow & { stackable: boolean }>(
-    tx,
-    sql`select ${C_COUPON_COLUMNS}, t.stackable
-        from (select * from coupons where workspace_id = ${workspaceId}::uuid and order_id = any(${textArray(orderIds)}) offset 0) c
-        join coupon_templates t on t.id = c.template_id
-        where c.status = 'redeemed'`,
-  );
+  const onOrder = await rows<CouponRow & { stackable: boolean }>(tx, couponsOnOrdersStatement(workspaceId, orderIds));
   const locked: LockedCoupons = { byCode: new Map(), templates: new Map(), onOrder: new Map(), stackable: new Map() };
   for (const { template, ...coupon } of found) {
     locked.byCode.set(coupon.code, coupon);

@@ -1,3 +1,4 @@
+import { sql } from "@siyu/storage/orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "@siyu/storage/pg-core";
 
 // Coupon templates, issued coupons and bulk issue jobs.
@@ -59,10 +60,14 @@ export const coupons = pgTable(
   (t) => [
     uniqueIndex("coupons_code_uq").on(t.workspaceId, t.code),
     uniqueIndex("coupons_issue_key_uq").on(t.workspaceId, t.issueKey),
-    index("coupons_profile_idx").on(t.workspaceId, t.profileId, t.templateId),
-    index("coupons_template_day_idx").on(t.workspaceId, t.templateId, t.profileId, t.issueDay),
-    index("coupons_expiry_idx").on(t.workspaceId, t.status, t.validUntil),
-    index("coupons_order_idx").on(t.workspaceId, t.orderId),
+    // A member's coupons (newest first on the customer page), of one template, issued on one day (the limits).
+    index("coupons_member_idx").on(t.workspaceId, t.profileId, t.templateId, t.issueDay),
+    // The expiry job reads by date across workspaces; a coupon leaves this index when it is redeemed or expires.
+    index("coupons_expiring_idx").on(t.validUntil).where(sql`${t.status} = 'available'`),
+    // Only redeemed coupons have an order: an issue writes no entry here. The order leads: with the
+    // workspace first, a planner whose statistics predate the first redemption read the workspace's
+    // every redeemed coupon and filtered them by order.
+    index("coupons_order_idx").on(t.orderId, t.workspaceId).where(sql`${t.orderId} is not null`),
   ],
 );
 

@@ -11,7 +11,7 @@ import { addDays, localDay } from "../../shared/local-time";
 import { rows } from "../points/points.ledger";
 import { liveRoot } from "../points/points.jobs";
 import { workspaceTimeZone } from "../loyalty-workspace";
-import { lockTemplate, newCouponCode } from "./coupons.ledger";
+import { heldCoupons, lockTemplate, newCouponCode } from "./coupons.ledger";
 
 interface JobRow {
   id: string;
@@ -165,15 +165,7 @@ export async function runIssueBatch(db: Db, clock: Clock, limit = 500, hooks: { 
     const timeZone = await workspaceTimeZone(tx, job.workspace_id);
     const day = localDay(now, timeZone);
     const liveIds = [...new Set([...live.values()].filter((v): v is string => v !== null))];
-    const held = new Map<string, { total: number; today: number }>();
-    if (liveIds.length > 0) {
-      for (const h of await rows<{ profile_id: string; total: number; today: number }>(
-        tx,
-        sql`select profile_id, count(*)::int as total, count(*) filter (where issue_day = ${day})::int as today from coupons
-            where workspace_id = ${job.workspace_id}::uuid and template_id = ${template.id}::uuid and profile_id = any(${`{${liveIds.join(",")}}`}::uuid[])
-            group by profile_id`,
-      )) held.set(h.profile_id, { total: Number(h.total), today: Number(h.today) });
-    }
+    const held = liveIds.length > 0 ? await heldCoupons(tx, job.workspace_id, template.id, liveIds, day) : new Map<string, { total: number; today: number }>();
     const keyOf = (m: { profile_id: string; issue_key: string | null }) => m.issue_key ?? `job:${job.id}:${m.profile_id}`;
     // A key another job already used (a birthday gift given this year) issues nothing twice.
     const used = new Set(

@@ -1,0 +1,61 @@
+import { sql, type SQL } from "@siyu/storage/orm";
+import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expireDueCouponsStatement, heldCouponsStatement } from "./coupons.ledger";
+import { couponsOnOrdersStatement } from "./coupons.redeem";
+
+/**
+ * The coupon lookups that must stay cheap however many coupons a brand issues: the expiry job reads
+ * due coupons by date across workspaces from an index of available coupons only; a redemption finds an
+ * order's coupons in an index of the coupons that have an order (an issue writes nothing there); the
+ * limits count a member's coupons of a template through the member index. Redeeming a coupon writes
+ * five index entries (it was seven before migration 0035).
+ */
+let database: TestDatabase;
+const WORKSPACES = ["01900000-0000-7000-8000-00000000c001", "01900000-0000-7000-8000-00000000c002", "01900000-0000-7000-8000-00000000c003"];
+const TEMPLATE = "01900000-0000-7000-8000-0000000c0a01";
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  // 30,000 coupons in three workspaces, valid for 1–730 days, statistics gathered; then a fifth redeemed
+  // on an order — the statistics still say no coupon has one, as on a store between two ANALYZEs.
+  await database.db.execute(sql`
+    insert into coupons (id, workspace_id, template_id, profile_id, code, status, issue_key, issue_day, issued_at, valid_from, valid_until)
+    select gen_random_uuid(), (${`{${WORKSPACES.join(",")}}`}::uuid[])[1 + i % 3], ${TEMPLATE}::uuid, gen_random_uuid(), 'C' || i, 'available', 'k-' || i,
+           '2026-01-01', '2026-01-01T00:00:00Z'::timestamptz, '2026-01-01T00:00:00Z'::timestamptz, '2026-01-01T00:00:00Z'::timestamptz + (1 + i % 730) * interval '1 day'
+    from generate_series(1, 30000) i`);
+  await database.db.execute(sql`analyze coupons`);
+  await database.db.execute(sql`
+    update coupons set status = 'redeemed', redeemed_at = '2026-01-02T00:00:00Z'::timestamptz, order_id = 'o-' || code where right(code, 1) in ('0', '5')`);
+}, 120_000);
+afterAll(async () => {
+  await database?.close();
+});
+
+async function planOf(statement: SQL): Promise<string> {
+  const result = (await database.db.execute(sql`explain ${statement}`)) as unknown as { rows: { "QUERY PLAN": string }[] };
+  return result.rows.map((r) => r["QUERY PLAN"]).join("\n");
+}
+
+describe(`coupon lookups (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
+  it("expires due coupons read by date from the index of available coupons", async () => {
+    const plan = await planOf(expireDueCouponsStatement(new Date("2026-01-05T00:00:00Z"), 1000));
+    expect(plan).toMatch(/Scan (using|on) coupons_expiring_idx/);
+    expect(plan).toMatch(/Index Cond: \(valid_until <= /);
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+
+  it("finds an order's coupons in the index of coupons that have an order", async () => {
+    const plan = await planOf(couponsOnOrdersStatement(WORKSPACES[0]!, ["o-C15", "o-C30"]));
+    expect(plan).toMatch(/Scan (using|on) coupons_order_idx/);
+    // By the order, not every redeemed coupon of the workspace filtered by it.
+    expect(plan).toMatch(/Index Cond: \(\(order_id = ANY/);
+    expect(plan).not.toMatch(/Seq Scan on coupons/);
+  });
+
+  it("counts a member's coupons of a template through the member index", async () => {
+    const plan = await planOf(heldCouponsStatement(WORKSPACES[0]!, TEMPLATE, ["01900000-0000-7000-8000-0000000000aa"], "2026-01-01"));
+    expect(plan).toMatch(/Scan (using|on) coupons_member_idx/);
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+});
