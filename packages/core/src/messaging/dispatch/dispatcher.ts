@@ -440,7 +440,18 @@ async function recordOutcomes(db: Db, clock: Clock, outcomes: readonly Outcome[]
   const now = clock.now();
   const at = now.toISOString();
   const updates = outcomes.map(({ row, attempt, result, settings }) => {
-    const base = { id: row.id, attempt, reason: null as string | null, due_at: null as string | null, delivery: false, provider_id: null as string | null, delivered_at: null as string | null };
+    // Every field up front: a spread followed by fields it lacks is slow on Node 20 (see points.batch.ts).
+    const base = {
+      id: row.id,
+      attempt,
+      status: "failed" as string,
+      error: null as string | null,
+      reason: null as string | null,
+      due_at: null as string | null,
+      delivery: false,
+      provider_id: null as string | null,
+      delivered_at: null as string | null,
+    };
     if (result.status === "delivered" || result.status === "pending_confirmation") {
       if (result.status === "delivered") report.delivered++;
       else report.pendingConfirmation++;
