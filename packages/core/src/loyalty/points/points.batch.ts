@@ -183,10 +183,10 @@ export class LedgerBatch {
   reverseEarn(earned: BucketRow, input: ReverseEarnInput): EntryRow {
     const account = this.account(input.profileId);
     const who = describedBy(input);
-    const reversal = { kind: "reverse" as const, reverses_entry_id: earned.entry_id, bucket_id: earned.id, order_id: input.orderId ?? null };
+    const of = { reverses_entry_id: earned.entry_id, bucket_id: earned.id, order_id: input.orderId ?? null };
     if (earned.status === "pending") {
       this.set(earned, earned.remaining - input.points, "pending");
-      const entry = this.append(who, { ...reversal, delta: 0, pending_delta: -input.points });
+      const entry = this.append(who, { kind: "reverse", delta: 0, pending_delta: -input.points, ...of });
       account.pending -= input.points;
       account.lifetimeEarned -= input.points;
       this.touch(account);
@@ -201,7 +201,7 @@ export class LedgerBatch {
     const allocations = [...(fromOwn > 0 ? [{ bucket: earned.id, amount: fromOwn }] : []), ...others];
     const missing = input.points - allocations.reduce((s, a) => s + a.amount, 0);
     const delta = input.allowNegative ? input.points : input.points - missing;
-    const entry = this.append(who, { ...reversal, delta: -delta, allocations, metadata: missing > 0 && !input.allowNegative ? { uncollected: missing } : {} });
+    const entry = this.append(who, { kind: "reverse", delta: -delta, allocations, metadata: missing > 0 && !input.allowNegative ? { uncollected: missing } : {}, ...of });
     account.available -= delta;
     account.lifetimeEarned -= input.points;
     this.touch(account);
