@@ -1,3 +1,3 @@
 export * from "./test-database";
 export { findSharedDatasets, datasetFile } from "./datasets";
-export { recordingPlans, type RecordedPlan } from "./query-plans";
+export { planOf, recordingPlans, type RecordedPlan } from "./query-plans";

@@ -7,6 +7,12 @@ export interface RecordedPlan {
   plan: string;
 }
 
+/** The planner's plan of a statement (`explain`, not executed), as text. */
+export async function planOf(db: Db, statement: SQL): Promise<string> {
+  const explained = (await db.execute(sql`explain ${statement}`)) as unknown as { rows: { "QUERY PLAN": string }[] };
+  return explained.rows.map((r) => r["QUERY PLAN"]).join("\n");
+}
+
 /**
  * A view of `db` that runs every statement as it is and records the planner's plan of it first
  * (`explain`, not executed twice): tests of a function's statements can assert how they reach their
@@ -21,8 +27,7 @@ export function recordingPlans(db: Db): { db: Db; plans: RecordedPlan[] } {
       get(t, key, receiver) {
         if (key === "execute") {
           return async (query: SQL) => {
-            const explained = (await t.execute(sql`explain ${query}`)) as unknown as { rows: { "QUERY PLAN": string }[] };
-            plans.push({ sql: textOf(query), plan: explained.rows.map((r) => r["QUERY PLAN"]).join("\n") });
+            plans.push({ sql: textOf(query), plan: await planOf(t, query) });
             return t.execute(query);
           };
         }

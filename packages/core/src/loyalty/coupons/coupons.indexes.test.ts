@@ -1,5 +1,5 @@
-import { sql, type SQL } from "@siyu/storage/orm";
-import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { sql } from "@siyu/storage/orm";
+import { openTestDatabase, planOf, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireDueCouponsStatement, heldCouponsStatement } from "./coupons.ledger";
 import { couponsOnOrdersStatement } from "./coupons.redeem";
@@ -32,21 +32,16 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function planOf(statement: SQL): Promise<string> {
-  const result = (await database.db.execute(sql`explain ${statement}`)) as unknown as { rows: { "QUERY PLAN": string }[] };
-  return result.rows.map((r) => r["QUERY PLAN"]).join("\n");
-}
-
 describe(`coupon lookups (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
   it("expires due coupons read by date from the index of available coupons", async () => {
-    const plan = await planOf(expireDueCouponsStatement(new Date("2026-01-05T00:00:00Z"), 1000));
+    const plan = await planOf(database.db, expireDueCouponsStatement(new Date("2026-01-05T00:00:00Z"), 1000));
     expect(plan).toMatch(/Scan (using|on) coupons_expiring_idx/);
     expect(plan).toMatch(/Index Cond: \(valid_until <= /);
     expect(plan).not.toMatch(/Seq Scan/);
   });
 
   it("finds an order's coupons in the index of coupons that have an order", async () => {
-    const plan = await planOf(couponsOnOrdersStatement(WORKSPACES[0]!, ["o-C15", "o-C30"]));
+    const plan = await planOf(database.db, couponsOnOrdersStatement(WORKSPACES[0]!, ["o-C15", "o-C30"]));
     expect(plan).toMatch(/Scan (using|on) coupons_order_idx/);
     // By the order, not every redeemed coupon of the workspace filtered by it.
     expect(plan).toMatch(/Index Cond: \(\(order_id = ANY/);
@@ -54,7 +49,7 @@ describe(`coupon lookups (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite
   });
 
   it("counts a member's coupons of a template through the member index", async () => {
-    const plan = await planOf(heldCouponsStatement(WORKSPACES[0]!, TEMPLATE, ["01900000-0000-7000-8000-0000000000aa"], "2026-01-01"));
+    const plan = await planOf(database.db, heldCouponsStatement(WORKSPACES[0]!, TEMPLATE, ["01900000-0000-7000-8000-0000000000aa"], "2026-01-01"));
     expect(plan).toMatch(/Scan (using|on) coupons_member_idx/);
     expect(plan).not.toMatch(/Seq Scan/);
   });

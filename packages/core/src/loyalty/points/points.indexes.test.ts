@@ -1,5 +1,5 @@
-import { sql, type SQL } from "@siyu/storage/orm";
-import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
+import { sql } from "@siyu/storage/orm";
+import { openTestDatabase, planOf, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expiringMembers, releasableMembers } from "./points.jobs";
 import { reversalsOf } from "./points.ledger";
@@ -32,28 +32,23 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function planOf(statement: SQL): Promise<string> {
-  const result = (await database.db.execute(sql`explain ${statement}`)) as unknown as { rows: { "QUERY PLAN": string }[] };
-  return result.rows.map((r) => r["QUERY PLAN"]).join("\n");
-}
-
 describe(`points ledger lookups (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
   it("finds members with points due to expire through the expiry index, by date", async () => {
-    const plan = await planOf(expiringMembers("2026-01-05T00:00:00Z", 1000));
+    const plan = await planOf(database.db, expiringMembers("2026-01-05T00:00:00Z", 1000));
     expect(plan).toMatch(/Scan (using|on) points_buckets_expiry_idx/);
     expect(plan).toMatch(/Index Cond: \(expires_at <= /);
     expect(plan).not.toMatch(/Seq Scan/);
   });
 
   it("finds members with pending points due for release through the pending index", async () => {
-    const plan = await planOf(releasableMembers("2026-01-09T00:00:00Z", 1000));
+    const plan = await planOf(database.db, releasableMembers("2026-01-09T00:00:00Z", 1000));
     expect(plan).toMatch(/Scan (using|on) points_buckets_pending_idx/);
     expect(plan).toMatch(/Index Cond: \(pending_until <= /);
     expect(plan).not.toMatch(/Seq Scan/);
   });
 
   it("checks whether an entry was reversed by a probe of the reversals alone", async () => {
-    const plan = await planOf(reversalsOf(WORKSPACES[0]!, "01900000-0000-7000-8000-00000000e001"));
+    const plan = await planOf(database.db, reversalsOf(WORKSPACES[0]!, "01900000-0000-7000-8000-00000000e001"));
     expect(plan).toMatch(/Scan using points_entries_reverses_idx/);
     expect(plan).toMatch(/Index Cond: .*reverses_entry_id = /);
   });
