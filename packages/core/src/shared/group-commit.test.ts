@@ -132,4 +132,16 @@ describe(`group commit (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"}
     // The embedded store's one connection runs them one after the other; a server's pool side by side.
     expect(most).toBe(process.env.DATABASE_URL_TEST ? 2 : 1);
   });
+
+  it("a set-based batch may keep generic plans for its statements; everything else is planned per run", async () => {
+    const mode = async (db: Db) => (await rows<{ plan_cache_mode: string }>(db, sql`show plan_cache_mode`))[0]!.plan_cache_mode;
+    const seen: string[] = [];
+    const committer = createGroupCommitter(database.db, {
+      batch: async (tx, keys) => (seen.push(await mode(tx)), keys.map((k) => ({ ok: true, value: k }))),
+      one: async (tx, k) => (seen.push(await mode(tx)), k),
+    });
+    await committer.submit("m-0");
+    expect(seen).toEqual(["auto"]);
+    expect(await mode(database.db)).toBe("force_custom_plan");
+  });
 });

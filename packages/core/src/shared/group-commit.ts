@@ -1,3 +1,4 @@
+import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 
 /**
@@ -19,6 +20,13 @@ import type { Db } from "@siyu/storage";
  * Never submit from inside a transaction of the same database: the batch needs a connection of its own
  * (on PGlite, the only one) and the caller would wait for itself.
  */
+
+/**
+ * A set-based batch runs the same statements every time, their keys in arrays: one plan fits every run,
+ * so its transaction lets the store keep a generic plan for them instead of planning each run anew (the
+ * stores plan every run by default: storage's server-statements.ts).
+ */
+const GENERIC_PLANS = sql`set local plan_cache_mode = auto`;
 
 export interface GroupCommitSettings {
   /** The most calls one transaction takes; the rest wait for the next one. */
@@ -114,7 +122,10 @@ export function createGroupCommitter<C, R>(db: Db, work: GroupWork<C, R>, settin
     stats.calls += calls.length;
     stats.largestBatch = Math.max(stats.largestBatch, calls.length);
     try {
-      const outcomes = await db.transaction((tx) => work.batch(tx, calls));
+      const outcomes = await db.transaction(async (tx) => {
+        await tx.execute(GENERIC_PLANS);
+        return work.batch(tx, calls);
+      });
       if (outcomes.length !== calls.length) throw new Error(`group commit: ${outcomes.length} outcomes for ${calls.length} calls`);
       return outcomes;
     } catch (error) {

@@ -12,6 +12,7 @@ import pg from "pg";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { maintainTables, type MaintainedTable, type MaintenanceOptions } from "./embedded-maintenance";
 import { preparedQueries } from "./pglite-statements";
+import { namingClient, StatementNames } from "./server-statements";
 import { StorageError } from "../storage.errors";
 
 /**
@@ -132,8 +133,12 @@ function embeddedClient(client: PGlite): PGlite {
   });
 }
 
+/** How many statement texts run named on a PostgreSQL server (server-statements.ts). */
+const NAMED_STATEMENTS = 400;
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Plans made per run with its values, as on the embedded store; a group-committed batch allows generic ones (server-statements.ts).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: "-c plan_cache_mode=force_custom_plan", Client: namingClient(new StatementNames(NAMED_STATEMENTS)) });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   try {
