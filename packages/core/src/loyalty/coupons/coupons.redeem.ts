@@ -67,18 +67,21 @@ export async function lockRedemptions(tx: Db, workspaceId: string, requests: rea
       select distinct hashtextextended(k, 0) as h from jsonb_array_elements_text(${JSON.stringify(orderIds.map((o) => orderLockKey(workspaceId, o)))}::jsonb) as k
       order by h offset 0) locks`);
   const codes = [...new Set(requests.flatMap((r) => r.codes.map(normaliseCode)))].sort();
-  const found = await rows<CouponRow & { template: TemplateRow }>(
+  // Locked in code order; each template once, on the first of its coupons (a batch holds few templates and many coupons).
+  const found = await rows<CouponRow & { template: TemplateRow | null }>(
     tx,
-    sql`select ${C_COUPON_COLUMNS}, to_jsonb(t) as template from coupons c join coupon_templates t on t.id = c.template_id
-        where c.workspace_id = ${workspaceId}::uuid and c.code = any(${textArray(codes)}) order by c.code for update of c`,
+    sql`with c as materialized (
+          select * from coupons where workspace_id = ${workspaceId}::uuid and code = any(${textArray(codes)}) order by code for update)
+        select ${C_COUPON_COLUMNS}, case when c.template_id is distinct from lag(c.template_id) over (order by c.template_id) then to_jsonb(t) end as template
+        from c join coupon_templates t on t.id = c.template_id`,
   );
   const onOrder = await rows<CouponRow & { stackable: boolean }>(tx, couponsOnOrdersStatement(workspaceId, orderIds));
   const locked: LockedCoupons = { byCode: new Map(), templates: new Map(), onOrder: new Map(), stackable: new Map() };
   for (const { template, ...coupon } of found) {
     locked.byCode.set(coupon.code, coupon);
-    locked.templates.set(template.id, template);
-    locked.stackable.set(coupon.id, template.stackable);
+    if (template) locked.templates.set(template.id, template);
   }
+  for (const coupon of locked.byCode.values()) locked.stackable.set(coupon.id, locked.templates.get(coupon.template_id)!.stackable);
   for (const { stackable, ...coupon } of onOrder) {
     // A coupon both requested and on an order is one row: the locked one.
     const row = locked.byCode.get(coupon.code) ?? coupon;
