@@ -7,6 +7,7 @@ import { DomainError } from "../shared/domain-error";
 import { newId } from "../shared/ids";
 import { systemContext } from "../shared/context";
 import { expectConsistent, loyaltyServices, newProfile, newWorkspace } from "./loyalty.test-helpers";
+import { redeemCoupons } from "./coupons/coupons.redeem";
 import { rows } from "./points/points.ledger";
 
 /**
@@ -83,6 +84,24 @@ describe.skipIf(!server)("loyalty under concurrency (postgres)", () => {
     expect(ok.filter((r) => !r.replayed)).toHaveLength(1);
     const refused = await codesOf(results.filter((r) => r.status === "rejected"));
     expect(Object.keys(refused)).toEqual(["loyalty.coupon_already_redeemed"]);
+  });
+
+  it("an order takes one non-stackable coupon however many transactions race to put one on it", { timeout: 60_000 }, async () => {
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const p = await newProfile(database.db, ws);
+    const template = await services.coupons.createTemplate(ctx, { name: "Alone", kind: "fixed", amountMinor: 200, validity: { kind: "relative", days: 7 }, stackable: false, perMemberLimit: null });
+    const codes: string[] = [];
+    for (let i = 0; i < 20; i++) codes.push((await services.coupons.claim(ctx, template.id, p, `alone-${i}`)).coupon.code);
+    // Each request in a transaction of its own (not group-committed), on connections already open so they
+    // overlap: only the order's lock keeps them apart.
+    await Promise.all(codes.map(() => database.db.execute(sql`select pg_sleep(0.05)`)));
+    const results = await Promise.allSettled(
+      codes.map((code) => database.db.transaction((tx) => redeemCoupons(tx, { workspaceId: ws, codes: [code], orderId: "order-race", orderTotalMinor: 1000, storeId: null, lines: null, now: new Date() }))),
+    );
+    expect(await codesOf(results)).toEqual({ ok: 1, "loyalty.not_stackable": 19 });
+    const [onOrder] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from coupons where workspace_id = ${ws}::uuid and order_id = 'order-race'`);
+    expect(onOrder!.n).toBe(1);
   });
 
   it("200 concurrent exchanges of points for a coupon with stock 50: 50 coupons, 50 × the cost in points, nothing else", { timeout: 120_000 }, async () => {

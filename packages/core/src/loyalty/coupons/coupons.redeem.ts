@@ -12,7 +12,7 @@ import { C_COUPON_COLUMNS, normaliseCode, termsOf, type CouponRow, type Template
 /**
  * Coupon redemption against an order, one request or a group-committed batch of them: the same three
  * steps either way. `lockRedemptions` locks the orders (a transaction-scoped advisory lock per workspace
- * and order id, in hash order) and then the requested coupons in code order, and reads the coupons
+ * and order id, in hash order) and then the requested coupons in code order (one statement), and reads the coupons
  * already on those orders; `judgeRedemption` applies the rules in memory, request after request, each
  * seeing what the ones before it redeemed; `writeRedemptions` marks every redeemed coupon in one UPDATE.
  */
@@ -61,17 +61,21 @@ export function couponsOnOrdersStatement(workspaceId: string, orderIds: readonly
 
 export async function lockRedemptions(tx: Db, workspaceId: string, requests: readonly Pick<RedeemCouponsInput, "codes" | "orderId">[]): Promise<LockedCoupons> {
   const orderIds = [...new Set(requests.map((r) => r.orderId))];
-  // One lock per order, taken in the order of the lock ids so two batches never wait on each other in a cycle.
-  await tx.execute(sql`
-    select pg_advisory_xact_lock(h) from (
-      select distinct hashtextextended(k, 0) as h from jsonb_array_elements_text(${JSON.stringify(orderIds.map((o) => orderLockKey(workspaceId, o)))}::jsonb) as k
-      order by h offset 0) locks`);
+  const lockIds = JSON.stringify(orderIds.map((o) => orderLockKey(workspaceId, o)));
   const codes = [...new Set(requests.flatMap((r) => r.codes.map(normaliseCode)))].sort();
-  // Locked in code order; each template once, on the first of its coupons (a batch holds few templates and many coupons).
+  // One statement takes the orders' locks — one per order, in the order of the lock ids, so two batches
+  // never wait on each other in a cycle; a one-time filter, before any coupon is read — and then locks
+  // the coupons in code order (each row as it is now, whatever the statement's snapshot). Each template
+  // comes once, on the first of its coupons (a batch holds few templates and many coupons). The coupons
+  // already on the orders are read by the next statement, whose snapshot follows the locks.
   const found = await rows<CouponRow & { template: TemplateRow | null }>(
     tx,
-    sql`with c as materialized (
-          select * from coupons where workspace_id = ${workspaceId}::uuid and code = any(${textArray(codes)}) order by code for update)
+    sql`with locks as materialized (
+          select pg_advisory_xact_lock(h) from (
+            select distinct hashtextextended(k, 0) as h from jsonb_array_elements_text(${lockIds}::jsonb) as k order by h offset 0) ordered),
+        c as materialized (
+          select * from coupons where workspace_id = ${workspaceId}::uuid and code = any(${textArray(codes)}) and (select count(*) from locks) >= 0
+          order by code for update)
         select ${C_COUPON_COLUMNS}, case when c.template_id is distinct from lag(c.template_id) over (order by c.template_id) then to_jsonb(t) end as template
         from c join coupon_templates t on t.id = c.template_id`,
   );
