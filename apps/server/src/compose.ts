@@ -28,7 +28,7 @@ export interface Siyu {
 export async function openStores(config: SiyuConfig): Promise<{ database: Database; warehouse: Warehouse }> {
   const dataDir = resolve(config.dataDir);
   const database = await openDatabase(
-    config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir },
+    config.databaseUrl ? { kind: "postgres", url: config.databaseUrl, namedStatements: config.databaseNamedStatements } : { kind: "pglite", dataDir },
   );
   try {
     await database.migrate();

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { AccessSettings, DEFAULT_GROUP_COMMIT_SETTINGS, IngestSettings, type GroupCommitSettings } from "@siyu/core";
-import { DEFAULT_MAINTENANCE_OPTIONS } from "@siyu/storage";
+import { DEFAULT_MAINTENANCE_OPTIONS, DEFAULT_NAMED_STATEMENTS } from "@siyu/storage";
 
 /**
  * Every setting of a Siyu process. This file is the only reader of process.env:
@@ -53,6 +53,12 @@ export const SiyuConfig = z.strictObject({
    */
   groupCommitLanes: z.coerce.number().int().min(1).max(32).default(2),
   /**
+   * With DATABASE_URL: how many statement texts run as named prepared statements (parsed once per
+   * connection). 0 sends every statement unnamed, for a connection pooler in transaction mode that
+   * cannot keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+   */
+  databaseNamedStatements: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_NAMED_STATEMENTS),
+  /**
    * The embedded store has no autovacuum: this often, its tables that changed enough are vacuumed and
    * analysed (0 turns it off). A PostgreSQL server's autovacuum does this itself.
    */
@@ -87,6 +93,7 @@ export const ENV_KEYS = {
   SIYU_MESSAGING_LEASE_SECONDS: "messagingLeaseSeconds",
   SIYU_GROUP_COMMIT_MAX_BATCH: "groupCommitMaxBatch",
   SIYU_GROUP_COMMIT_LANES: "groupCommitLanes",
+  SIYU_DATABASE_NAMED_STATEMENTS: "databaseNamedStatements",
   SIYU_BACKGROUND_BATCH_PAUSE_MS: "backgroundBatchPauseMs",
   SIYU_EMBEDDED_MAINTENANCE_SECONDS: "embeddedMaintenanceSeconds",
   SIYU_EMBEDDED_MAINTENANCE_GROWTH: "embeddedMaintenanceGrowth",

@@ -12,7 +12,7 @@ import pg from "pg";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { maintainTables, type MaintainedTable, type MaintenanceOptions } from "./embedded-maintenance";
 import { preparedQueries } from "./pglite-statements";
-import { namingClient, StatementNames } from "./server-statements";
+import { DEFAULT_NAMED_STATEMENTS, namingClient, StatementNames } from "./server-statements";
 import { StorageError } from "../storage.errors";
 
 /**
@@ -24,7 +24,8 @@ export type Db = PgDatabase<PgQueryResultHKT>;
 export type DatabaseConfig =
   /** `template`: an in-memory store starts from this data directory (a `dumpPgliteTemplate` tarball) instead of an empty one. */
   | { kind: "pglite"; dataDir: string | null; template?: Blob }
-  | { kind: "postgres"; url: string; poolSize?: number };
+  /** `namedStatements`: how many statement texts run named (server-statements.ts; default 400, 0 = none). */
+  | { kind: "postgres"; url: string; poolSize?: number; namedStatements?: number };
 
 export interface Database {
   readonly kind: DatabaseConfig["kind"];
@@ -43,7 +44,7 @@ export interface Database {
 export const MIGRATIONS_FOLDER = join(fileURLToPath(new URL(".", import.meta.url)), "../../migrations/postgres");
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === "pglite" ? openPglite(config.dataDir, config.template) : openPostgres(config.url, config.poolSize ?? 10);
+  return config.kind === "pglite" ? openPglite(config.dataDir, config.template) : openPostgres(config.url, config.poolSize ?? 10, config.namedStatements ?? DEFAULT_NAMED_STATEMENTS);
 }
 
 /** A migrated, empty in-memory store as a tarball: what `template` starts from (tests open hundreds of stores). */
@@ -133,12 +134,14 @@ function embeddedClient(client: PGlite): PGlite {
   });
 }
 
-/** How many statement texts run named on a PostgreSQL server (server-statements.ts). */
-const NAMED_STATEMENTS = 400;
-
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, namedStatements: number): Promise<Database> {
   // Plans made per run with its values, as on the embedded store; a group-committed batch allows generic ones (server-statements.ts).
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: "-c plan_cache_mode=force_custom_plan", Client: namingClient(new StatementNames(NAMED_STATEMENTS)) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    options: "-c plan_cache_mode=force_custom_plan",
+    ...(namedStatements > 0 ? { Client: namingClient(new StatementNames(namedStatements)) } : {}),
+  });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   try {

@@ -82,4 +82,16 @@ describe.skipIf(!server)("named statements on the PostgreSQL server", () => {
     await expect(database.db.transaction((tx) => tx.execute(sql`select * from shape_change`))).rejects.toMatchObject({ cause: { code: "0A000" } });
     expect(await read()).toEqual([{ a: 1, b: null, c: null }]);
   });
+
+  it("with no named statements allowed (a pooler in transaction mode), every statement runs unnamed", async () => {
+    const target = await createServerTestDatabase(server!);
+    const unnamed = await openDatabase({ kind: "postgres", url: target.url, poolSize: 1, namedStatements: 0 });
+    try {
+      for (const n of [1, 2, 3]) await unnamed.db.execute(sql`select ${n}::int as n`);
+      expect(((await unnamed.db.execute(sql`select count(*)::int as n from pg_prepared_statements`)) as unknown as { rows: { n: number }[] }).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await unnamed.close();
+      await target.drop();
+    }
+  });
 });

@@ -4,22 +4,23 @@ import pg from "pg";
  * Named prepared statements on a PostgreSQL server.
  *
  * node-postgres sends a statement without a name as parse + bind + execute every time, so the server
- * parses and plans its text on every run: for the ledger's batch write, 1.5 of its 11 ms. A named
- * statement is parsed once per connection; after five runs the server may keep one generic plan for it
- * (`plan_cache_mode = auto`, the server's default, as for any prepared statement) when that plan is
- * estimated no dearer than the plans made for the run's values. Group-committed points awards and
- * coupon redemptions ran 13–30 % faster on this machine.
+ * parses and plans its text on every run (for the points ledger's batch write, 1.5 of its 11 ms). A
+ * named statement is parsed once per connection. Sessions still plan every run with that run's values
+ * (`plan_cache_mode = force_custom_plan`, set by `openDatabase`, as on the embedded store); a
+ * group-committed batch sets `plan_cache_mode = auto` for its own transaction, so after five runs the
+ * server may keep one generic plan for its statements and skip planning them (awards and coupon
+ * redemptions on the server 5–20 % faster; bench/RESULTS.md run 34).
  *
  * A text is named on its second sighting, so statements built once (with their values written into
  * the text) never take a name, and at most `capacity` texts are named per process: each connection
  * keeps its prepared statements until it closes, and the server keeps their parse trees and plans.
  * Only data statements (select, insert, update, delete, with) are named. A statement whose result
  * shape changed under it (a table it reads altered: "cached plan must not change result type") loses
- * its name and, outside a transaction, runs again unnamed.
- *
- * An operator who prefers a plan made for every run's values sets `plan_cache_mode =
- * force_custom_plan` for the database or role; the statements stay named and skip their parsing.
+ * its name and, outside a transaction, runs again unnamed; inside one, the error aborts it.
  */
+
+/** How many statement texts run named unless the store is opened with another number. */
+export const DEFAULT_NAMED_STATEMENTS = 400;
 
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 /** "cached plan must not change result type". */
