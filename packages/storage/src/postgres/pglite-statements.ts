@@ -1,4 +1,5 @@
 import { parse, protocol, types, type PGlite, type QueryOptions, type Results, type Transaction } from "@electric-sql/pglite";
+import { FEATURE_NOT_SUPPORTED, PREPARABLE } from "./prepared-texts";
 
 /**
  * Named prepared statements for the embedded store, each run in one protocol round trip.
@@ -35,10 +36,7 @@ interface Statement {
 const CAPACITY = 400;
 /** Strings at least this long go over in binary format. */
 const BINARY_FROM = 512;
-const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 const JSONB_VERSION = Buffer.from([1]);
-/** "cached plan must not change result type": a table a statement reads changed shape. */
-const FEATURE_NOT_SUPPORTED = "0A000";
 
 const wire = protocol.serialize;
 

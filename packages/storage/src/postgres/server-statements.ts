@@ -1,4 +1,5 @@
 import pg from "pg";
+import { FEATURE_NOT_SUPPORTED, PREPARABLE } from "./prepared-texts";
 
 /**
  * Named prepared statements on a PostgreSQL server.
@@ -22,9 +23,6 @@ import pg from "pg";
 /** How many statement texts run named unless the store is opened with another number. */
 export const DEFAULT_NAMED_STATEMENTS = 400;
 
-const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
-/** "cached plan must not change result type". */
-const FEATURE_NOT_SUPPORTED = "0A000";
 /** How many texts seen once are remembered before that memory starts afresh. */
 const SEEN_LIMIT = 10_000;
 
