@@ -126,6 +126,7 @@ export default tseslint.config(
       "scripts/**",
       "bench/**",
       "*.config.ts",
+      "vitest.setup.ts",
       "apps/console/vite.config.ts",
     ],
     rules: { "no-restricted-properties": "off" },

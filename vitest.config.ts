@@ -17,6 +17,8 @@ export default defineConfig({
     // PGlite took 675 s instead of 1,028 s. Files share modules, not state: each opens its own store,
     // and a file that changes something global (process.env.TZ, a stubbed fetch) puts it back.
     isolate: false,
+    // Fails a file that leaves process.env or a global changed for the files after it.
+    setupFiles: ["./vitest.setup.ts"],
     reporters: ["default"],
   },
 });
