@@ -31,9 +31,9 @@ const walk = (path) => {
 };
 for (const root of roots) walk(root);
 
-const known = new Map();
+// Each test file's imports walked afresh (no memory across files): a helper met again inside an
+// import cycle answers false for that path only, which a cache would keep for every file after.
 function reachesStore(file, visiting = new Set()) {
-  if (known.has(file)) return known.get(file);
   if (visiting.has(file)) return false;
   visiting.add(file);
   const text = readFileSync(file, "utf8");
@@ -46,7 +46,6 @@ function reachesStore(file, visiting = new Set()) {
       break;
     }
   }
-  known.set(file, reaches);
   return reaches;
 }
 
