@@ -3,8 +3,10 @@
  * customers written straight into a DuckDB file (`--warehouse memory`: in memory; warehouse-only, like bench:segments),
  * p50 / p99 over the runs, next to DuckDB's own time for the same SQL (EXPLAIN ANALYZE's total).
  *
- *   npm run bench:analytics -- --profiles 100000 --events 2000000 --runs 20 [--plans DIR]
+ *   npm run bench:analytics -- --profiles 100000 --events 2000000 --runs 20 [--plans DIR] [--queries loose,strict,retention]
  *
+ * `--queries` runs only the named ones (all three by default): at 1M / 20M a funnel run and its
+ * EXPLAIN ANALYZE take half a minute each, the retention table a second.
  * `--plans DIR` writes each query's statement and EXPLAIN ANALYZE (of its last run) to DIR, to
  * see which operator grows with the data.
  */
@@ -26,11 +28,16 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "7" },
     warehouse: { type: "string", default: "file" },
     plans: { type: "string" },
+    queries: { type: "string", default: "loose,strict,retention" },
   },
 });
 const PROFILES = Number(args.profiles);
 const EVENTS = Number(args.events);
 const RUNS = Number(args.runs);
+const QUERIES = ["loose", "strict", "retention"] as const;
+const chosen = args.queries!.split(",").map((q) => q.trim());
+const unknownQueries = chosen.filter((q) => !(QUERIES as readonly string[]).includes(q));
+if (unknownQueries.length) throw new Error(`--queries: unknown ${unknownQueries.join(", ")} (known: ${QUERIES.join(", ")})`);
 const WORKSPACE = "01900000-0000-7000-8000-0000000000ab";
 const TZ = "Asia/Shanghai";
 const END = Date.parse("2026-11-01T00:00:00+08:00");
@@ -94,16 +101,20 @@ async function main() {
   console.log(`Loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 
   const period = { from: "2026-08-04", to: "2026-10-31" };
-  const queries = {
-    "5-step funnel, 7-day window (loose)": (w: Warehouse) => analyseFunnel(w, WORKSPACE, TZ, FunnelQuery.parse({ steps: STEPS.map((event) => ({ event })), period })),
-    "5-step funnel by channel (strict)": (w: Warehouse) =>
-      analyseFunnel(w, WORKSPACE, TZ, FunnelQuery.parse({ steps: STEPS.map((event) => ({ event })), order: "strict", breakdown: { property: "channel" }, period })),
-    "12-week retention, first order → order": (w: Warehouse) =>
-      analyseRetention(w, WORKSPACE, TZ, RetentionQuery.parse({ cohort: { kind: "first_order" }, returnEvent: { event: "Order Completed" }, interval: "week", periods: 12, period })),
+  const queries: Record<(typeof QUERIES)[number], [string, (w: Warehouse) => Promise<unknown>]> = {
+    loose: ["5-step funnel, 7-day window (loose)", (w) => analyseFunnel(w, WORKSPACE, TZ, FunnelQuery.parse({ steps: STEPS.map((event) => ({ event })), period }))],
+    strict: [
+      "5-step funnel by channel (strict)",
+      (w) => analyseFunnel(w, WORKSPACE, TZ, FunnelQuery.parse({ steps: STEPS.map((event) => ({ event })), order: "strict", breakdown: { property: "channel" }, period })),
+    ],
+    retention: [
+      "12-week retention, first order → order",
+      (w) => analyseRetention(w, WORKSPACE, TZ, RetentionQuery.parse({ cohort: { kind: "first_order" }, returnEvent: { event: "Order Completed" }, interval: "week", periods: 12, period })),
+    ],
   };
   console.log("| query | p50 ms | p99 ms | DuckDB p50 ms |");
   console.log("|---|---|---|---|");
-  for (const [name, run] of Object.entries(queries)) {
+  for (const [name, run] of chosen.map((q) => queries[q as (typeof QUERIES)[number]])) {
     const { warehouse: spy, last } = capturing(warehouse);
     const times: number[] = [];
     const raw: number[] = [];
