@@ -6,10 +6,10 @@ import { couponsOnOrdersStatement } from "./coupons.redeem";
 
 /**
  * The coupon lookups that must stay cheap however many coupons a brand issues: the expiry job reads
- * due coupons by date across workspaces from an index of available coupons only; a redemption finds an
- * order's coupons in an index of the coupons that have an order (an issue writes nothing there); the
- * limits count a member's coupons of a template through the member index. Redeeming a coupon writes
- * five index entries (it was seven before migration 0035).
+ * due coupons by date across workspaces from an index of the coupons it has not yet seen past their
+ * date; a redemption finds an order's coupons through coupon_redemptions (an issue writes nothing
+ * there); the limits count a member's coupons of a template through the member index. Redeeming a
+ * coupon writes no index entry of coupons (migration 0036; five before, seven before 0035).
  */
 let database: TestDatabase;
 const WORKSPACES = ["01900000-0000-7000-8000-00000000c001", "01900000-0000-7000-8000-00000000c002", "01900000-0000-7000-8000-00000000c003"];
@@ -26,26 +26,29 @@ beforeAll(async () => {
     from generate_series(1, 30000) i`);
   await database.db.execute(sql`analyze coupons`);
   await database.db.execute(sql`
-    update coupons set status = 'redeemed', redeemed_at = '2026-01-02T00:00:00Z'::timestamptz, order_id = 'o-' || code where right(code, 1) in ('0', '5')`);
+    with r as (
+      update coupons set status = 'redeemed', redeemed_at = '2026-01-02T00:00:00Z'::timestamptz, order_id = 'o-' || code where right(code, 1) in ('0', '5')
+      returning id, workspace_id, order_id)
+    insert into coupon_redemptions (coupon_id, workspace_id, order_id) select id, workspace_id, order_id from r`);
 }, 120_000);
 afterAll(async () => {
   await database?.close();
 });
 
 describe(`coupon lookups (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () => {
-  it("expires due coupons read by date from the index of available coupons", async () => {
+  it("expires due coupons read by date from the index of coupons not yet seen past their date", async () => {
     const plan = await planOf(database.db, expireDueCouponsStatement(new Date("2026-01-05T00:00:00Z"), 1000));
-    expect(plan).toMatch(/Scan (using|on) coupons_expiring_idx/);
+    expect(plan).toMatch(/Scan (using|on) coupons_lapsing_idx/);
     expect(plan).toMatch(/Index Cond: \(valid_until <= /);
     expect(plan).not.toMatch(/Seq Scan/);
   });
 
-  it("finds an order's coupons in the index of coupons that have an order", async () => {
+  it("finds an order's coupons through coupon_redemptions by order, then each coupon by its key", async () => {
     const plan = await planOf(database.db, couponsOnOrdersStatement(WORKSPACES[0]!, ["o-C15", "o-C30"]));
-    expect(plan).toMatch(/Scan (using|on) coupons_order_idx/);
+    expect(plan).toMatch(/Scan (using|on) coupon_redemptions_order_idx/);
     // By the order, not every redeemed coupon of the workspace filtered by it.
     expect(plan).toMatch(/Index Cond: \(\(order_id = ANY/);
-    expect(plan).not.toMatch(/Seq Scan on coupons/);
+    expect(plan).not.toMatch(/Seq Scan on coupon/);
   });
 
   it("counts a member's coupons of a template through the member index", async () => {

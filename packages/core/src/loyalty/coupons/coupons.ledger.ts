@@ -194,32 +194,40 @@ export function termsOf(t: TemplateRow): CouponTerms {
   };
 }
 
-/** An order refunded in full gives its coupons back (expired ones stay expired). Idempotent. */
+/** An order refunded in full gives its coupons back (expired ones stay expired), taking them off the order. Idempotent. */
 export async function restoreCouponsOfOrder(tx: Db, workspaceId: string, orderId: string, now: Date): Promise<CouponRow[]> {
+  const at = now.toISOString();
   return rows<CouponRow>(
     tx,
-    sql`update coupons set status = case when valid_until > ${now.toISOString()}::timestamptz then 'available' else 'expired' end,
-          redeemed_at = null, order_id = null, store_id = null, discount_minor = null
-        where workspace_id = ${workspaceId}::uuid and order_id = ${orderId} and status = 'redeemed'
+    sql`with off as (delete from coupon_redemptions where order_id = ${orderId} and workspace_id = ${workspaceId}::uuid returning coupon_id)
+        update coupons set status = case when valid_until > ${at}::timestamptz then 'available' else 'expired' end,
+          lapsed = lapsed or valid_until <= ${at}::timestamptz, redeemed_at = null, order_id = null, store_id = null, discount_minor = null
+        where id in (select coupon_id from off) and workspace_id = ${workspaceId}::uuid and status = 'redeemed'
         returning ${COUPON_COLUMNS}`,
   );
 }
 
-/** Marks up to `limit` coupons past their validity as expired; idempotent. Returns how many. */
-export async function expireDueCoupons(db: Db, now: Date, limit = 10_000): Promise<number> {
-  return (await rows<{ id: string }>(db, expireDueCouponsStatement(now, limit))).length;
+/**
+ * Expires up to `limit` available coupons past their validity and marks them (and redeemed ones past it)
+ * lapsed; idempotent. Returns how many it looked at (none left when 0) and how many of them it expired.
+ */
+export async function expireDueCoupons(db: Db, now: Date, limit = 10_000): Promise<{ seen: number; expired: number }> {
+  const seen = await rows<{ status: string }>(db, expireDueCouponsStatement(now, limit));
+  return { seen: seen.length, expired: seen.filter((c) => c.status === "expired").length };
 }
 
 /**
- * expireDueCoupons' statement: the due coupons read by date from the index of available ones, across
- * workspaces, then each updated by its key (`= any(array(…))`: as `in (…)` the planner hashed the ids
- * and scanned the whole table for them).
+ * expireDueCoupons' statement: up to `limit` coupons past their validity that the job has not yet seen,
+ * read by date from the index of those (across workspaces), each then updated by its key (`= any(array(…))`:
+ * as `in (…)` the planner hashed the ids and scanned the whole table for them). An available one expires;
+ * a redeemed one only leaves the index (a refund gives it back as expired). Returns each coupon's status
+ * afterwards; none is returned twice.
  */
 export function expireDueCouponsStatement(now: Date, limit: number): SQL {
-  return sql`update coupons set status = 'expired' where id = any(array(
-      select id from coupons where status = 'available' and valid_until <= ${now.toISOString()}::timestamptz limit ${limit}))
-    and status = 'available'
-    returning id`;
+  return sql`update coupons set lapsed = true, status = case when status = 'available' then 'expired' else status end
+    where id = any(array(select id from coupons where lapsed = false and valid_until <= ${now.toISOString()}::timestamptz limit ${limit}))
+      and lapsed = false
+    returning status`;
 }
 
 /** How many coupons of a template each of these members holds, in all and issued on `day` (members with none are absent). */

@@ -47,16 +47,15 @@ const time = (v: string | Date | null) => (v === null ? 0 : new Date(v).getTime(
 const byRedemption = (a: CouponRow, b: CouponRow) => time(a.redeemed_at) - time(b.redeemed_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * The coupons redeemed on these orders, with their template's stacking, read through the index of
- * coupons that have an order. The status is judged outside the subquery (offset 0 keeps it there):
- * without statistics the planner once read the order's coupons through (workspace, status), i.e.
- * every redeemed coupon.
+ * The coupons redeemed on these orders, with their template's stacking: the orders' rows in
+ * coupon_redemptions (by its order index), each joined to its coupon by key.
  */
 export function couponsOnOrdersStatement(workspaceId: string, orderIds: readonly string[]): SQL {
   return sql`select ${C_COUPON_COLUMNS}, t.stackable
-      from (select * from coupons where workspace_id = ${workspaceId}::uuid and order_id = any(${textArray(orderIds)}) offset 0) c
+      from coupon_redemptions r
+      join coupons c on c.id = r.coupon_id
       join coupon_templates t on t.id = c.template_id
-      where c.status = 'redeemed'`;
+      where r.order_id = any(${textArray(orderIds)}) and r.workspace_id = ${workspaceId}::uuid and c.status = 'redeemed'`;
 }
 
 export async function lockRedemptions(tx: Db, workspaceId: string, requests: readonly Pick<RedeemCouponsInput, "codes" | "orderId">[]): Promise<LockedCoupons> {
@@ -147,7 +146,11 @@ export function judgeRedemption(locked: LockedCoupons, input: RedeemCouponsInput
   return { coupons, discountMinor: coupons.reduce((s, c) => s + Number(c.discount_minor ?? 0), 0), replayed: false, redeemed };
 }
 
-/** Marks the judged coupons redeemed, in one statement; they must still be available (their locks say so). */
+/**
+ * Marks the judged coupons redeemed and puts them on their orders (coupon_redemptions), in one statement;
+ * they must still be available (their locks say so). No index of coupons names a column this changes, so
+ * each coupon's new version is a HOT update beside the old one.
+ */
 export async function writeRedemptions(tx: Db, redeemed: readonly CouponRow[], now: Date): Promise<void> {
   if (redeemed.length === 0) return;
   const changes = redeemed.map((c) => ({ id: c.id, order_id: c.order_id, store_id: c.store_id, discount: c.discount_minor }));
@@ -156,10 +159,13 @@ export async function writeRedemptions(tx: Db, redeemed: readonly CouponRow[], n
   // rows in a materialized CTE: joined to jsonb_to_recordset itself, the JSON was parsed once per coupon.
   const done = await rows<{ id: string }>(
     tx,
-    sql`with x as materialized (select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(id uuid, order_id text, store_id text, discount bigint))
-        update coupons c set status = 'redeemed', redeemed_at = ${now.toISOString()}::timestamptz, order_id = x.order_id, store_id = x.store_id, discount_minor = x.discount
-        from x where c.id = x.id and c.id = any(${`{${changes.map((c) => c.id).join(",")}}`}::uuid[]) and c.status = 'available'
-        returning c.id`,
+    sql`with x as materialized (select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(id uuid, order_id text, store_id text, discount bigint)),
+        u as (
+          update coupons c set status = 'redeemed', redeemed_at = ${now.toISOString()}::timestamptz, order_id = x.order_id, store_id = x.store_id, discount_minor = x.discount
+          from x where c.id = x.id and c.id = any(${`{${changes.map((c) => c.id).join(",")}}`}::uuid[]) and c.status = 'available'
+          returning c.id, c.workspace_id, c.order_id),
+        r as (insert into coupon_redemptions (coupon_id, workspace_id, order_id) select id, workspace_id, order_id from u)
+        select id from u`,
   );
   if (done.length !== redeemed.length) throw new Error(`writeRedemptions: ${done.length} of ${redeemed.length} coupons were still available`);
 }

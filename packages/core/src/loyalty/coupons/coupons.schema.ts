@@ -56,19 +56,36 @@ export const coupons = pgTable(
     orderId: text("order_id"),
     storeId: text("store_id"),
     discountMinor: bigint("discount_minor", { mode: "number" }),
+    /** Set once the expiry job has seen the coupon past its validity (expiring it if it was available), or a refund gave it back too late. */
+    lapsed: boolean("lapsed").notNull().default(false),
   },
   (t) => [
     uniqueIndex("coupons_code_uq").on(t.workspaceId, t.code),
     uniqueIndex("coupons_issue_key_uq").on(t.workspaceId, t.issueKey),
     // A member's coupons (newest first on the customer page), of one template, issued on one day (the limits).
     index("coupons_member_idx").on(t.workspaceId, t.profileId, t.templateId, t.issueDay),
-    // The expiry job reads by date across workspaces; a coupon leaves this index when it is redeemed or expires.
-    index("coupons_expiring_idx").on(t.validUntil).where(sql`${t.status} = 'available'`),
-    // Only redeemed coupons have an order: an issue writes no entry here. The order leads: with the
-    // workspace first, a planner whose statistics predate the first redemption read the workspace's
-    // every redeemed coupon and filtered them by order.
-    index("coupons_order_idx").on(t.orderId, t.workspaceId).where(sql`${t.orderId} is not null`),
+    // The expiry job reads by date across workspaces the coupons it has not yet seen past their date. No
+    // index names a column a redemption changes (status, order, store, discount), so marking a coupon
+    // redeemed is a HOT update that writes no index entry (bench/RESULTS.md, run 36), given room on its
+    // page (fillfactor 80, migration 0036).
+    index("coupons_lapsing_idx").on(t.validUntil).where(sql`${t.lapsed} = false`),
   ],
+);
+
+/**
+ * The coupons on each order, one row per redeemed coupon (its key: a coupon is on one order at a time),
+ * written with the redemption and deleted when a refund gives the coupon back. Orders find their
+ * coupons here, so `coupons.order_id` needs no index (a redemption stays a HOT update of its coupon).
+ */
+export const couponRedemptions = pgTable(
+  "coupon_redemptions",
+  {
+    couponId: uuid("coupon_id").primaryKey(),
+    workspaceId: uuid("workspace_id").notNull(),
+    orderId: text("order_id").notNull(),
+  },
+  // The order leads (see couponsOnOrdersStatement).
+  (t) => [index("coupon_redemptions_order_idx").on(t.orderId, t.workspaceId)],
 );
 
 /**

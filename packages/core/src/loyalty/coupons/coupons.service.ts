@@ -294,9 +294,9 @@ export function createCouponsService(deps: CouponsDeps) {
       await foldMergedCoupons(db);
       let total = 0;
       for (;;) {
-        const n = await expireDueCoupons(db, now);
-        total += n;
-        if (n === 0) return total;
+        const { seen, expired } = await expireDueCoupons(db, now);
+        total += expired;
+        if (seen === 0) return total;
       }
     },
   };
