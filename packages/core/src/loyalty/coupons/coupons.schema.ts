@@ -84,7 +84,8 @@ export const couponRedemptions = pgTable(
     workspaceId: uuid("workspace_id").notNull(),
     orderId: text("order_id").notNull(),
   },
-  // The order leads (see couponsOnOrdersStatement).
+  // The order leads: with the workspace first, a planner whose statistics predated the first redemption
+  // read every redeemed coupon of the workspace and filtered them by order.
   (t) => [index("coupon_redemptions_order_idx").on(t.orderId, t.workspaceId)],
 );
 
