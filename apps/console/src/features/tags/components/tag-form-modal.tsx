@@ -44,6 +44,9 @@ export function TagFormModal(props: { workspaceId: string; open: boolean; tag: T
   const editing = props.tag;
   const simpleRule = editing?.kind === "rule" ? segmentRuleToSimpleRule((editing.definition as { rule?: unknown } | null)?.rule) : null;
 
+  // Filled when the modal opens or another tag is to be edited — not when the tag list changes: the list
+  // refetched after the previous save used to arrive while the next tag was being entered and reset it.
+  const editingId = editing?.id ?? null;
   useEffect(() => {
     if (!props.open) return;
     form.resetFields();
@@ -60,7 +63,8 @@ export function TagFormModal(props: { workspaceId: string; open: boolean; tag: T
       ...(simpleRule ?? {}),
       ...(quantile ? { metric: quantile.metric, metricEvent: quantile.event, windowDays: quantile.windowDays, levels: quantile.levels } : {}),
     });
-  }, [props.open, editing, form, props.tags, simpleRule]);
+    // The tag and the list as they are when the modal opens (read from this render).
+  }, [props.open, editingId, form]);
 
   const groupTags = (groupId: string | null | undefined) => props.tags.filter((tag) => tag.groupId === (groupId ?? null));
 
