@@ -6,4 +6,4 @@ export type { ProjectorDeps } from "./consumers/profile-projector.consumer";
 export { parseOrderCompleted, parseOrderRefunded, ORDER_COMPLETED, ORDER_REFUNDED } from "./order-events";
 export { toMinorUnits, minorUnitsPer } from "./money";
 export { profiles, profileActivity, profileEventCounts, profileTraits, profileEventAnchors, orders } from "./profiles.schema";
-export { liveProfileRoots, profilesMergedInto, resolveLiveProfiles } from "./profiles.repository";
+export { liveProfileRoots, liveProfilesQueries, profilesMergedInto, resolveLiveProfiles } from "./profiles.repository";

@@ -327,13 +327,21 @@ export async function resolveLiveProfiles(db: Db, workspaceId: string, ids: Iter
  * join, with statistics the planner hashed every profile of the workspace on every call).
  */
 function liveProfilesStatement(workspaceId: string, ids: readonly string[]) {
-  return sql`
-    with recursive chain(start, id, merged_into, hop) as (
+  return sql`with recursive ${liveProfilesQueries(workspaceId, ids)} select start, id from live_profiles`;
+}
+
+/**
+ * resolveLiveProfiles as common table expressions, for a statement that goes on with the live profiles
+ * (it begins `with recursive`): `live_profiles(start, id)` holds each id's live profile, as
+ * resolveLiveProfiles returns them (`live_chain` is its walk). The ids must be uuids.
+ */
+export function liveProfilesQueries(workspaceId: string, ids: readonly string[]) {
+  return sql`live_chain(start, id, merged_into, hop) as (
       select id, id, merged_into, 0 from (select id, workspace_id, merged_into from profiles where id = any(${uuidArray(ids)}::uuid[]) offset 0) p
       where workspace_id = ${workspaceId}::uuid
       union all
       select c.start, p.id, p.merged_into, c.hop + 1
-      from chain c cross join lateral (select id, merged_into from profiles where id = c.merged_into and workspace_id = ${workspaceId}::uuid offset 0) p
-      where c.merged_into is not null and c.hop < 9)
-    select start, id from chain where merged_into is null`;
+      from live_chain c cross join lateral (select id, merged_into from profiles where id = c.merged_into and workspace_id = ${workspaceId}::uuid offset 0) p
+      where c.merged_into is not null and c.hop < 9),
+    live_profiles(start, id) as (select start, id from live_chain where merged_into is null)`;
 }

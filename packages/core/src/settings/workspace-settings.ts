@@ -1,4 +1,4 @@
-import { and, eq, sql } from "@siyu/storage/orm";
+import { and, eq, sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { z } from "zod";
 import { appendAuditEntry, diffFields } from "../audit";
@@ -34,6 +34,12 @@ export interface WorkspaceSettings<T> {
   load(db: Db, workspaceId: string): Promise<T>;
   /** `load` and the workspace's time zone (workspaceTimeZone) in one statement, for the hot paths that need both. */
   loadWithTimeZone(db: Db, workspaceId: string): Promise<{ settings: T; timeZone: string }>;
+  /**
+   * loadWithTimeZone's read as two columns (`settings`, `timezone`) for another statement's select list,
+   * so a hot path that reads other rows too needs one round trip; `fromColumns` reads them from its row.
+   */
+  columnsWithTimeZone(workspaceId: string): SQL;
+  fromColumns(row: { settings?: unknown; timezone?: unknown } | undefined): { settings: T; timeZone: string };
   /** PATCH semantics: the given keys over the current settings. Audited with the changed keys only. */
   update(db: Db, clock: Clock, ctx: WorkspaceContext, patch: Partial<Record<keyof T & string, unknown>>): Promise<T>;
   /** PUT semantics: the whole settings object; keys left out take their defaults. Audited with the changed keys only. */
@@ -74,13 +80,18 @@ export function defineWorkspaceSettings<S extends z.ZodObject>(definition: Works
     return fromStored(row?.settings);
   };
 
+  const columnsWithTimeZone = (workspaceId: string): SQL =>
+    sql`(select settings from workspace_settings where workspace_id = ${workspaceId}::uuid and module = ${module}) as settings,
+        (select timezone from workspaces where id = ${workspaceId}::uuid) as timezone`;
+
+  const fromColumns = (row: { settings?: unknown; timezone?: unknown } | undefined) => ({
+    settings: fromStored(row?.settings),
+    timeZone: typeof row?.timezone === "string" ? row.timezone : DEFAULT_TIME_ZONE,
+  });
+
   const loadWithTimeZone = async (db: Db, workspaceId: string): Promise<{ settings: T; timeZone: string }> => {
-    const [row] = await rows<{ settings: unknown; timezone: string | null }>(
-      db,
-      sql`select (select settings from workspace_settings where workspace_id = ${workspaceId}::uuid and module = ${module}) as settings,
-            (select timezone from workspaces where id = ${workspaceId}::uuid) as timezone`,
-    );
-    return { settings: fromStored(row?.settings), timeZone: row?.timezone ?? DEFAULT_TIME_ZONE };
+    const [row] = await rows<{ settings: unknown; timezone: string | null }>(db, sql`select ${columnsWithTimeZone(workspaceId)}`);
+    return fromColumns(row);
   };
 
   const save = (db: Db, clock: Clock, ctx: WorkspaceContext, next: (before: T) => unknown): Promise<T> =>
@@ -110,6 +121,8 @@ export function defineWorkspaceSettings<S extends z.ZodObject>(definition: Works
     module,
     load,
     loadWithTimeZone,
+    columnsWithTimeZone,
+    fromColumns,
     update: (db, clock, ctx, patch) => save(db, clock, ctx, (before) => ({ ...before, ...patch })),
     // Keys left out take their defaults, also where the schema itself has none.
     replace: (db, clock, ctx, whole) => save(db, clock, ctx, () => ({ ...defaults, ...whole })),

@@ -23,7 +23,7 @@ import {
   toEntryDto,
   type KeyedRequest,
 } from "./points.operations";
-import { dropUnusedAccounts, entriesByKey, lockAccounts, spendableBuckets, writeLedger } from "./points.rows";
+import { dropUnusedAccounts, openBatch, spendableBuckets, writeLedger } from "./points.rows";
 
 /**
  * Points awards, adjustments and redemptions group-committed (shared/group-commit.ts): a batch of calls
@@ -71,16 +71,16 @@ function apply(ledger: LedgerBatch, call: PointsCall, member: string, settings: 
 
 /** One workspace's calls of a batch (`indexes` into `calls`), their outcomes written into `outcomes`. */
 async function runWorkspace(tx: Db, clock: Clock, workspaceId: string, calls: readonly PointsCall[], indexes: number[], outcomes: CallOutcome<PointsOperationDto>[], now: Date) {
-  const live = await resolveLiveProfiles(tx, workspaceId, indexes.map((i) => calls[i]!.profileId));
+  // Redemptions alone need neither the settings nor the time zone.
+  const needsSettings = indexes.some((i) => calls[i]!.kind !== "redeem");
+  const opened = await openBatch(tx, workspaceId, indexes.map((i) => calls[i]!.profileId), indexes.map((i) => keyOf(calls[i]!)), needsSettings ? loyaltySettingsStore.columnsWithTimeZone(workspaceId) : null, now);
+  const { live, locked, byKey } = opened;
   const known = indexes.filter((i) => live.has(calls[i]!.profileId));
   for (const i of indexes) if (!live.has(calls[i]!.profileId)) outcomes[i] = { ok: false, error: notFound() };
   if (known.length === 0) return;
   const memberOf = (i: number) => live.get(calls[i]!.profileId)!;
-  const locked = await lockAccounts(tx, workspaceId, known.map(memberOf), now);
-  const byKey = await entriesByKey(tx, workspaceId, known.map((i) => keyOf(calls[i]!)));
   const fresh = known.filter((i) => !byKey.has(keyOf(calls[i]!)));
-  // Redemptions alone need neither the settings nor the time zone.
-  const { settings, timeZone } = fresh.some((i) => calls[i]!.kind !== "redeem") ? await loyaltySettingsStore.loadWithTimeZone(tx, workspaceId) : { settings: null, timeZone: "UTC" };
+  const { settings, timeZone } = needsSettings ? loyaltySettingsStore.fromColumns(opened.also) : { settings: null, timeZone: "UTC" };
   const buckets = await spendableBuckets(tx, workspaceId, fresh.filter((i) => !earns(calls[i]!)).map(memberOf), now);
   const ledger = new LedgerBatch(workspaceId, now, locked.accounts, buckets);
   const audits: { ctx: WorkspaceContext; input: AuditRecordInput }[] = [];

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
-import { rows } from "../../shared";
+import { liveProfilesQueries } from "../../profiles";
+import { isUuid, rows } from "../../shared";
 import { isoTime } from "../../shared/iso-time";
 import { ENTRY_COLUMNS, toAccount, toBucket, toEntry, type Account, type BucketRow, type EntryRow } from "./points.records";
 
@@ -42,6 +43,56 @@ export async function lockAccounts(tx: Db, workspaceId: string, profileIds: Iter
   };
 }
 
+export interface OpenedBatch {
+  /** Each asked profile's live profile (merges followed); ids that are no profile of the workspace are absent. */
+  live: Map<string, string>;
+  /** The live profiles' accounts, created where missing and locked, as lockAccounts leaves them. */
+  locked: LockedAccounts;
+  /** The workspace's entries under the batch's idempotency keys, by key. */
+  byKey: Map<string, EntryRow>;
+  /** The row's other columns, those `also` added. */
+  also: Record<string, unknown>;
+}
+
+/**
+ * A group-committed batch's reads in one statement, where they were four round trips: the asked
+ * profiles' live profiles (resolveLiveProfiles), their accounts created and locked in profile order
+ * (lockAccounts), the entries under the batch's keys and the columns `also` adds (the
+ * settings and time zone). The entries are read in the statement's snapshot, taken before any lock was
+ * waited for, so a key another transaction committed meanwhile is not seen; this batch's insert of that
+ * key then fails on the unique index and the group commit runs the calls one by one, each of which finds
+ * it. The balances are the locked rows' latest (the upsert's RETURNING), whatever the snapshot.
+ */
+export async function openBatch(tx: Db, workspaceId: string, profileIds: Iterable<string>, keys: Iterable<string>, also: SQL | null, now: Date): Promise<OpenedBatch> {
+  const wanted = [...new Set(profileIds)].filter(isUuid);
+  if (wanted.length === 0) return { live: new Map(), locked: { accounts: new Map(), created: new Set() }, byKey: new Map(), also: {} };
+  const [row] = await rows<Record<string, unknown>>(
+    tx,
+    sql`with recursive ${liveProfilesQueries(workspaceId, wanted)},
+        locked as (
+          insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
+          select ${workspaceId}::uuid, l.id, 0, 0, 0, 0, ${now.toISOString()}::timestamptz from (select distinct id from live_profiles) l order by l.id
+          on conflict (workspace_id, profile_id) do update set version = points_accounts.version
+          returning profile_id, available, pending, lifetime_earned, version, xmax = 0 as created)
+        select (select json_agg(json_build_array(start, id)) from live_profiles) as live,
+          (select json_agg(locked) from locked) as accounts,
+          (select json_agg(e) from (select ${ENTRY_COLUMNS} from points_entries
+             where workspace_id = ${workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb)))) e) as entries
+          ${also ? sql`, ${also}` : sql``}`,
+  );
+  const { live, accounts, entries, ...rest } = row!;
+  const locked = (accounts as Record<string, unknown>[] | null) ?? [];
+  return {
+    live: new Map((live as [string, string][] | null) ?? []),
+    locked: {
+      accounts: new Map(locked.map((a) => [a.profile_id as string, toAccount(a)])),
+      created: new Set(locked.filter((a) => a.created === true).map((a) => a.profile_id as string)),
+    },
+    byKey: new Map(((entries as Record<string, unknown>[] | null) ?? []).map((e) => [e.idempotency_key as string, toEntry(e)])),
+    also: rest,
+  };
+}
+
 /**
  * Removes the accounts a lock created that nothing was written to: a call that was refused (or only
  * replayed) leaves no account behind, as it would not have alone, its transaction rolled back.
@@ -52,19 +103,6 @@ export async function dropUnusedAccounts(tx: Db, workspaceId: string, locked: Lo
   if (unused.size === 0) return;
   // `version = 0`: never moved, so it has no entries (every write of an account moves its version).
   await tx.execute(sql`delete from points_accounts where workspace_id = ${workspaceId}::uuid and profile_id = any(${idArray(unused)}::uuid[]) and version = 0`);
-}
-
-/** The workspace's entries under these idempotency keys, by key. */
-export async function entriesByKey(tx: Db, workspaceId: string, keys: Iterable<string>): Promise<Map<string, EntryRow>> {
-  const distinct = [...new Set(keys)];
-  if (distinct.length === 0) return new Map();
-  const found = await rows<Record<string, unknown>>(
-    tx,
-    // `= any(array(…))`, an index lookup per key: `in (select …)` was planned, without statistics, as a scan of the whole ledger.
-    sql`select ${ENTRY_COLUMNS} from points_entries
-        where workspace_id = ${workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${JSON.stringify(distinct)}::jsonb)))`,
-  );
-  return new Map(found.map((r) => [r.idempotency_key as string, toEntry(r)]));
 }
 
 /**
