@@ -57,11 +57,12 @@ export interface OpenedBatch {
 /**
  * A group-committed batch's reads in one statement, where they were four round trips: the asked
  * profiles' live profiles (resolveLiveProfiles), their accounts created and locked in profile order
- * (lockAccounts), the entries under the batch's keys and the columns `also` adds (the
- * settings and time zone). The entries are read in the statement's snapshot, taken before any lock was
- * waited for, so a key another transaction committed meanwhile is not seen; this batch's insert of that
- * key then fails on the unique index and the group commit runs the calls one by one, each of which finds
- * it. The balances are the locked rows' latest (the upsert's RETURNING), whatever the snapshot.
+ * (lockAccounts), the entries under the batch's keys and the columns `also` adds (the settings and
+ * time zone). The statement's own reads see what was committed before it began, but the entries must
+ * be read after the locks, as a statement of their own was: a replay of a key by another process, for
+ * the same member, commits while this batch waits for that member's lock. So they are read by the
+ * volatile function points_entries_by_key (migration 0037), called with the lock's row count, whose
+ * query takes a fresh snapshot; the balances are the locked rows' latest (the upsert's RETURNING).
  */
 export async function openBatch(tx: Db, workspaceId: string, profileIds: Iterable<string>, keys: Iterable<string>, also: SQL | null, now: Date): Promise<OpenedBatch> {
   const wanted = [...new Set(profileIds)].filter(isUuid);
@@ -76,8 +77,8 @@ export async function openBatch(tx: Db, workspaceId: string, profileIds: Iterabl
           returning profile_id, available, pending, lifetime_earned, version, xmax = 0 as created)
         select (select json_agg(json_build_array(start, id)) from live_profiles) as live,
           (select json_agg(locked) from locked) as accounts,
-          (select json_agg(e) from (select ${ENTRY_COLUMNS} from points_entries
-             where workspace_id = ${workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(keys)])}::jsonb)))) e) as entries
+          (select json_agg(e) from (select ${ENTRY_COLUMNS}
+             from points_entries_by_key(${workspaceId}::uuid, ${JSON.stringify([...new Set(keys)])}::jsonb, (select count(*) from locked))) e) as entries
           ${also ? sql`, ${also}` : sql``}`,
   );
   const { live, accounts, entries, ...rest } = row!;
