@@ -142,7 +142,10 @@ describe("Loyalty in Chromium", () => {
     await screenshot("03-customer");
 
     // 6. The tiers editor: a threshold below the previous level's is refused on its row; a valid one is saved.
+    // An unsaved edit of the points rules waits on their tab meanwhile.
     await byTestId("nav-loyalty").click();
+    await page.getByRole("tab", { name: "Points rules" }).click();
+    await byTestId("settings-per-unit").fill("3");
     await page.getByRole("tab", { name: "Tiers" }).click();
     await byTestId("tier-threshold-2").fill("400");
     await byTestId("tier-threshold-1").fill("500");
@@ -161,6 +164,10 @@ describe("Loyalty in Chromium", () => {
     await byTestId("tier-recalculate").click();
     await page.getByText(/member\(s\) changed level/).waitFor();
     await screenshot("04-tiers");
+    // The tiers' save returned the whole stored settings; the points rules' form kept its unsaved edit.
+    await page.getByRole("tab", { name: "Points rules" }).click();
+    expect(await byTestId("settings-per-unit").inputValue()).toBe("3");
+    expect((await apiGet<{ points: { perCurrencyUnit: number } }>(`${ws}/loyalty/settings`)).points.perCurrencyUnit).toBe(2);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { App, Button, Card, Collapse, Flex, Form, Input, InputNumber, Select, Space, Switch } from "antd";
 import { ACTIVITY_KINDS } from "@siyu/contracts";
-import { useEffect } from "react";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
+import { useStoredForm } from "../../../lib/forms/use-stored-form";
 import { useT, type MessageKey } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { useLoyaltySettings, usePutLoyaltySettings } from "../api/loyalty-settings";
@@ -69,15 +69,16 @@ export function CheckInSettingsTab() {
   const [form] = Form.useForm<ActivityFormValues>();
   const disabled = !can("loyalty.manage");
 
-  useEffect(() => {
-    if (settings.data) form.setFieldsValue(activitiesToForm(settings.data));
-  }, [settings.data, form]);
+  const fill = useStoredForm(form, settings.data, activitiesToForm);
 
   if (settings.isError) return <QueryErrorResult error={settings.error} onRetry={() => void settings.refetch()} />;
 
   const submit = (values: ActivityFormValues) =>
     put.mutate(formToActivities(values, settings.data!), {
-      onSuccess: () => void message.success(t("common.saved")),
+      onSuccess: (saved) => {
+        fill(saved);
+        void message.success(t("common.saved"));
+      },
       onError: (error) => reportError(error),
     });
 

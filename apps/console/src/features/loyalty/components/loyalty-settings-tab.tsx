@@ -1,8 +1,8 @@
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { App, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Radio, Select, Space, Switch } from "antd";
-import { useEffect } from "react";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
+import { useStoredForm } from "../../../lib/forms/use-stored-form";
 import { useT, type MessageKey } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { useLoyaltySettings, usePutLoyaltySettings } from "../api/loyalty-settings";
@@ -47,15 +47,16 @@ export function LoyaltySettingsTab() {
   const mode = Form.useWatch("expiryMode", form);
   const disabled = !can("loyalty.manage");
 
-  useEffect(() => {
-    if (settings.data) form.setFieldsValue(settingsToForm(settings.data));
-  }, [settings.data, form]);
+  const fill = useStoredForm(form, settings.data, settingsToForm);
 
   if (settings.isError) return <QueryErrorResult error={settings.error} onRetry={() => void settings.refetch()} />;
 
   const submit = (values: SettingsFormValues) =>
     put.mutate(formToSettings(values, settings.data!), {
-      onSuccess: () => void message.success(t("common.saved")),
+      onSuccess: (saved) => {
+        fill(saved);
+        void message.success(t("common.saved"));
+      },
       onError: (error) => reportError(error),
     });
 

@@ -1,8 +1,9 @@
 import { MinusCircleOutlined, PlusOutlined, ReloadOutlined } from "@ant-design/icons";
 import { App, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Radio, Select, Space, Switch, Table } from "antd";
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
+import { useStoredForm } from "../../../lib/forms/use-stored-form";
 import { useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { useCouponTemplates } from "../api/coupon-templates";
@@ -25,9 +26,7 @@ export function TierSettingsTab() {
   // The fields the server's last refusal marked, cleared on the next save.
   const marked = useRef<(string | number)[][]>([]);
 
-  useEffect(() => {
-    if (settings.data) form.setFieldsValue(tiersToForm(settings.data));
-  }, [settings.data, form]);
+  const fill = useStoredForm(form, settings.data, tiersToForm);
 
   if (settings.isError) return <QueryErrorResult error={settings.error} onRetry={() => void settings.refetch()} />;
 
@@ -35,7 +34,10 @@ export function TierSettingsTab() {
     form.setFields(marked.current.map((name) => ({ name, errors: [] as string[] })) as unknown as Parameters<typeof form.setFields>[0]);
     marked.current = [];
     put.mutate(formToTiers(values, settings.data!), {
-      onSuccess: () => void message.success(t("common.saved")),
+      onSuccess: (saved) => {
+        fill(saved);
+        void message.success(t("common.saved"));
+      },
       onError: (error) => {
         const { fieldErrors, otherMessages } = tierFieldErrors(error);
         if (fieldErrors.length === 0 && otherMessages.length === 0) return reportError(error);

@@ -1,9 +1,9 @@
 import { App, Button, Card, Descriptions, Form, Tag } from "antd";
-import { useEffect } from "react";
 import { PageHeader } from "../../../components/page-header";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
 import { formatDateTime } from "../../../lib/format/format-date-time";
+import { useStoredForm } from "../../../lib/forms/use-stored-form";
 import { useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { useWorkspace } from "../api/get-workspace";
@@ -20,12 +20,7 @@ export function WorkspaceSettingsPage() {
   const [form] = Form.useForm<WorkspaceFormValues>();
   const canManage = can("workspace.manage");
 
-  useEffect(() => {
-    if (workspace.data) {
-      const { name, timezone, currency } = workspace.data;
-      form.setFieldsValue({ name, timezone, currency });
-    }
-  }, [workspace.data, form]);
+  const fill = useStoredForm(form, workspace.data, ({ name, timezone, currency }) => ({ name, timezone, currency }));
 
   if (workspace.isError) return <QueryErrorResult error={workspace.error} onRetry={() => void workspace.refetch()} />;
   const data = workspace.data;
@@ -57,7 +52,10 @@ export function WorkspaceSettingsPage() {
           disabled={!canManage}
           onFinish={(values) => {
             update.mutate(values, {
-              onSuccess: () => void message.success(t("common.saved")),
+              onSuccess: (saved) => {
+                fill(saved);
+                void message.success(t("common.saved"));
+              },
               onError: (error) => reportError(error, form, WORKSPACE_FORM_FIELDS),
             });
           }}
