@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { and, eq } from "@siyu/storage/orm";
+import { and, eq, sql } from "@siyu/storage/orm";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { auditEntries } from "../audit";
 import { fixedClock } from "../shared/clock";
 import { systemContext } from "../shared/context";
 import { defineErrors } from "../shared/domain-error";
 import { newId } from "../shared/ids";
+import { rows } from "../shared/sql-rows";
 import { DEFAULT_TIME_ZONE, workspaces } from "../workspaces";
 import { workspaceSettings } from "./settings.schema";
 import { defineWorkspaceSettings } from "./workspace-settings";
@@ -70,6 +71,10 @@ describe("defineWorkspaceSettings", () => {
     expect(await demo.loadWithTimeZone(database.db, workspaceId)).toEqual({ settings: { ...DEFAULTS, upper: 0.6 }, timeZone: "Europe/Berlin" });
     // A workspace deleted under a running job: the defaults, in the default zone.
     expect(await demo.loadWithTimeZone(database.db, newId())).toEqual({ settings: DEFAULTS, timeZone: DEFAULT_TIME_ZONE });
+    // The same read as two columns of another statement.
+    const [row] = await rows<Record<string, unknown>>(database.db, sql`select 42 as answer, ${demo.columnsWithTimeZone(workspaceId)}`);
+    expect(row!.answer).toBe(42);
+    expect(demo.fromColumns(row)).toEqual({ settings: { ...DEFAULTS, upper: 0.6 }, timeZone: "Europe/Berlin" });
   });
 
   it("merges a patch over the current settings and audits only the changed keys", async () => {
