@@ -3,10 +3,11 @@ import { CHANNELS, type Channel, type MessagingSettings } from "@siyu/contracts"
 import { Alert, App, Button, Card, Col, Flex, Form, Input, InputNumber, Row, Select, Skeleton, Switch, TimePicker, Typography } from "antd";
 import type { FormInstance } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
-import { useEffect, useState } from "react";
+import { useMemo } from "react";
 import { PageHeader } from "../../../components/page-header";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { readValidationIssues, useReportApiError } from "../../../lib/api";
+import { useStoredForm } from "../../../lib/forms/use-stored-form";
 import { useT } from "../../../lib/i18n";
 import { useCurrentWorkspace } from "../../../lib/session";
 import { useMessagingCallbacks, useMessagingSettings, useSaveMessagingSettings } from "../api/messaging-api";
@@ -64,21 +65,20 @@ function SettingsForm(props: { workspaceId: string; settings: MessagingSettings;
   const [form] = Form.useForm<SettingsFormValues>();
   const save = useSaveMessagingSettings(props.workspaceId);
   const reportError = useReportApiError();
-  const [secrets, setSecrets] = useState<StoredSecrets>({});
+  // The secrets stored now (the server sends a mark, never the value): a field left empty keeps its own.
+  const secrets = useMemo<StoredSecrets>(() => settingsToForm(props.settings).secrets, [props.settings]);
   const targeted = Form.useWatch("targetedPerDay", form) as number | null | undefined;
   const general = Form.useWatch("generalPerDay", form) as number | null | undefined;
 
-  useEffect(() => {
-    const { form: values, secrets: stored } = settingsToForm(props.settings);
-    form.resetFields();
-    form.setFieldsValue(values);
-    setSecrets(stored);
-  }, [props.settings, form]);
+  const fill = useStoredForm(form, props.settings, (stored) => settingsToForm(stored).form);
 
   const submit = () => {
     const body = formToSettings(form.getFieldsValue(true), secrets);
     save.mutate(body, {
-      onSuccess: () => void message.success(t("common.saved")),
+      onSuccess: (saved) => {
+        fill(saved);
+        void message.success(t("common.saved"));
+      },
       onError: (error) => {
         const issues = readValidationIssues(error);
         if (issues.length === 0) return reportError(error);
