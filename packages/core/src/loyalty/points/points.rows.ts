@@ -24,19 +24,28 @@ export interface LockedAccounts {
 }
 
 /**
- * Creates the missing accounts and locks these members' accounts in profile order, in one statement:
- * a missing account is inserted, an existing one locked by a no-op update (its row lock, as FOR UPDATE
- * takes), both returned — `xmax = 0` only on a row this statement inserted.
+ * Creates the missing accounts and locks these members' accounts in profile order, in one statement
+ * (lockingUpsert).
  */
 export async function lockAccounts(tx: Db, workspaceId: string, profileIds: Iterable<string>, now: Date): Promise<LockedAccounts> {
-  const ids = idArray([...new Set(profileIds)].sort());
-  const locked = await rows<Record<string, unknown>>(
-    tx,
-    sql`insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
-        select ${workspaceId}::uuid, unnest(${ids}::uuid[]), 0, 0, 0, 0, ${now.toISOString()}::timestamptz
-        on conflict (workspace_id, profile_id) do update set version = points_accounts.version
-        returning profile_id, available, pending, lifetime_earned, version, xmax = 0 as created`,
-  );
+  const ids = idArray(new Set(profileIds));
+  return toLocked(await rows<Record<string, unknown>>(tx, lockingUpsert(workspaceId, sql`select unnest(${ids}::uuid[]) as id`, now)));
+}
+
+/**
+ * The upsert that creates the missing accounts of the profiles `ids` selects (a column `id`, each once)
+ * and locks every one of them in profile order: a missing account is inserted, an existing one locked
+ * by a no-op update (its row lock, as FOR UPDATE takes), both returned — `xmax = 0` only on a row this
+ * statement inserted (toLocked reads them).
+ */
+function lockingUpsert(workspaceId: string, ids: SQL, now: Date): SQL {
+  return sql`insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
+    select ${workspaceId}::uuid, l.id, 0, 0, 0, 0, ${now.toISOString()}::timestamptz from (${ids}) l order by l.id
+    on conflict (workspace_id, profile_id) do update set version = points_accounts.version
+    returning profile_id, available, pending, lifetime_earned, version, xmax = 0 as created`;
+}
+
+function toLocked(locked: readonly Record<string, unknown>[]): LockedAccounts {
   return {
     accounts: new Map(locked.map((a) => [a.profile_id as string, toAccount(a)])),
     created: new Set(locked.filter((a) => a.created === true).map((a) => a.profile_id as string)),
@@ -70,11 +79,7 @@ export async function openBatch(tx: Db, workspaceId: string, profileIds: Iterabl
   const [row] = await rows<Record<string, unknown>>(
     tx,
     sql`with recursive ${liveProfilesQueries(workspaceId, wanted)},
-        locked as (
-          insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
-          select ${workspaceId}::uuid, l.id, 0, 0, 0, 0, ${now.toISOString()}::timestamptz from (select distinct id from live_profiles) l order by l.id
-          on conflict (workspace_id, profile_id) do update set version = points_accounts.version
-          returning profile_id, available, pending, lifetime_earned, version, xmax = 0 as created)
+        locked as (${lockingUpsert(workspaceId, sql`select distinct id from live_profiles`, now)})
         select (select json_agg(json_build_array(start, id)) from live_profiles) as live,
           (select json_agg(locked) from locked) as accounts,
           (select json_agg(e) from (select ${ENTRY_COLUMNS}
@@ -82,13 +87,9 @@ export async function openBatch(tx: Db, workspaceId: string, profileIds: Iterabl
           ${also ? sql`, ${also}` : sql``}`,
   );
   const { live, accounts, entries, ...rest } = row!;
-  const locked = (accounts as Record<string, unknown>[] | null) ?? [];
   return {
     live: new Map((live as [string, string][] | null) ?? []),
-    locked: {
-      accounts: new Map(locked.map((a) => [a.profile_id as string, toAccount(a)])),
-      created: new Set(locked.filter((a) => a.created === true).map((a) => a.profile_id as string)),
-    },
+    locked: toLocked((accounts as Record<string, unknown>[] | null) ?? []),
     byKey: new Map(((entries as Record<string, unknown>[] | null) ?? []).map((e) => [e.idempotency_key as string, toEntry(e)])),
     also: rest,
   };
