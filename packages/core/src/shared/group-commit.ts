@@ -1,5 +1,4 @@
-import { sql } from "@siyu/storage/orm";
-import type { Db } from "@siyu/storage";
+import { transactionWithSettings, type Db } from "@siyu/storage";
 
 /**
  * Group commit: many concurrent calls share one transaction, so they share one commit (one fsync on the
@@ -30,7 +29,7 @@ import type { Db } from "@siyu/storage";
  * of coupon redemptions scanned a table that grew by 18,000 rows a second, 7 ms a batch and rising —
  * so these transactions plan no sequential scans where an index can serve.
  */
-const GENERIC_PLANS = sql`select set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'off', true)`;
+const GENERIC_PLANS = { plan_cache_mode: "auto", enable_seqscan: "off" };
 
 export interface GroupCommitSettings {
   /** The most calls one transaction takes; the rest wait for the next one. */
@@ -126,10 +125,8 @@ export function createGroupCommitter<C, R>(db: Db, work: GroupWork<C, R>, settin
     stats.calls += calls.length;
     stats.largestBatch = Math.max(stats.largestBatch, calls.length);
     try {
-      const outcomes = await db.transaction(async (tx) => {
-        await tx.execute(GENERIC_PLANS);
-        return work.batch(tx, calls);
-      });
+      // The settings go with BEGIN on the server: no round trip of their own.
+      const outcomes = await transactionWithSettings(db, GENERIC_PLANS, (tx) => work.batch(tx, calls));
       if (outcomes.length !== calls.length) throw new Error(`group commit: ${outcomes.length} outcomes for ${calls.length} calls`);
       return outcomes;
     } catch (error) {

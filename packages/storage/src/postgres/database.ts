@@ -140,7 +140,8 @@ async function openPostgres(url: string, poolSize: number, namedStatements: numb
     connectionString: url,
     max: poolSize,
     options: "-c plan_cache_mode=force_custom_plan",
-    ...(namedStatements > 0 ? { Client: namingClient(new StatementNames(namedStatements)) } : {}),
+    // With `namedStatements` 0 it names nothing; it still sends transactions' settings with their BEGIN.
+    Client: namingClient(new StatementNames(namedStatements)),
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { FEATURE_NOT_SUPPORTED, PREPARABLE } from "./prepared-texts";
+import { beginWithSettings } from "./transaction-settings";
 
 /**
  * Named prepared statements on a PostgreSQL server.
@@ -18,6 +19,8 @@ import { FEATURE_NOT_SUPPORTED, PREPARABLE } from "./prepared-texts";
  * Only data statements (select, insert, update, delete, with) are named. A statement whose result
  * shape changed under it (a table it reads altered: "cached plan must not change result type") loses
  * its name and, outside a transaction, runs again unnamed; inside one, the error aborts it.
+ *
+ * The client also sends a transaction's own settings with its BEGIN (transaction-settings.ts).
  */
 
 /** How many statement texts run named unless the store is opened with another number. */
@@ -62,7 +65,7 @@ export class StatementNames {
 type QueryConfig = { text?: unknown; name?: unknown; submit?: unknown };
 type Callback = (error: { code?: string } | null, result?: unknown) => void;
 
-/** A pg Client class whose data statements run named (see above). */
+/** A pg Client class whose data statements run named and whose BEGIN carries its transaction's settings (see above). */
 export function namingClient(names: StatementNames): typeof pg.Client {
   return class NamingClient extends pg.Client {
     // Named: a config object with a text, its values in it or next to it, answered by promise (how
@@ -70,6 +73,9 @@ export function namingClient(names: StatementNames): typeof pg.Client {
     // text, a submittable, a config that already has a name) passes through untouched.
     override query(...args: unknown[]): never {
       const config = args[0] as QueryConfig | string;
+      if (typeof config === "object" && config !== null && config.text === "begin") {
+        return (super.query as (...a: unknown[]) => never).call(this, { ...config, text: beginWithSettings(config.text) }, ...args.slice(1));
+      }
       const plain = typeof config === "object" && config !== null && typeof config.text === "string" && config.name === undefined && config.submit === undefined;
       const name = plain ? names.nameOf(config.text as string) : undefined;
       const run = (super.query as (...a: unknown[]) => never).bind(this);
