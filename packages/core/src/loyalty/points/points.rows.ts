@@ -25,24 +25,36 @@ export interface LockedAccounts {
 
 /**
  * Creates the missing accounts and locks these members' accounts in profile order, in one statement
- * (lockingUpsert).
+ * (lockedAccountsQueries).
  */
 export async function lockAccounts(tx: Db, workspaceId: string, profileIds: Iterable<string>, now: Date): Promise<LockedAccounts> {
   const ids = idArray(new Set(profileIds));
-  return toLocked(await rows<Record<string, unknown>>(tx, lockingUpsert(workspaceId, sql`select unnest(${ids}::uuid[]) as id`, now)));
+  return toLocked(await rows<Record<string, unknown>>(tx, sql`with ${lockedAccountsQueries(workspaceId, sql`select unnest(${ids}::uuid[]) as id`, now)} select * from locked`));
 }
 
 /**
- * The upsert that creates the missing accounts of the profiles `ids` selects (a column `id`, each once)
- * and locks every one of them in profile order: a missing account is inserted, an existing one locked
- * by a no-op update (its row lock, as FOR UPDATE takes), both returned — `xmax = 0` only on a row this
- * statement inserted (toLocked reads them).
+ * The queries (`with` list items) that create the missing accounts of the profiles `ids` selects (a
+ * column `id`, each once) and lock every one of them in profile order; `locked` then holds each
+ * account's latest balances and whether this statement created it. A missing account is inserted
+ * (and returned by the insert); an existing one is locked by ON CONFLICT DO UPDATE … WHERE false,
+ * which locks it as FOR UPDATE would without writing a row version (a no-op update wrote one per
+ * account per batch, before the balances' update wrote another). Those are read by the volatile
+ * function points_accounts_by_profile (migration 0038), called with the lock's result: its query takes
+ * a fresh snapshot, so it sees what a transaction that held one of the locks committed meanwhile.
  */
-function lockingUpsert(workspaceId: string, ids: SQL, now: Date): SQL {
-  return sql`insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
-    select ${workspaceId}::uuid, l.id, 0, 0, 0, 0, ${now.toISOString()}::timestamptz from (${ids}) l order by l.id
-    on conflict (workspace_id, profile_id) do update set version = points_accounts.version
-    returning profile_id, available, pending, lifetime_earned, version, xmax = 0 as created`;
+function lockedAccountsQueries(workspaceId: string, ids: SQL, now: Date): SQL {
+  return sql`lock_ids as materialized (${ids}),
+    lock_created as (
+      insert into points_accounts (workspace_id, profile_id, available, pending, lifetime_earned, version, updated_at)
+      select ${workspaceId}::uuid, l.id, 0, 0, 0, 0, ${now.toISOString()}::timestamptz from lock_ids l order by l.id
+      on conflict (workspace_id, profile_id) do update set version = points_accounts.version where false
+      returning profile_id, available, pending, lifetime_earned, version),
+    locked as (
+      select profile_id, available, pending, lifetime_earned, version, true as created from lock_created
+      union all
+      select a.profile_id, a.available, a.pending, a.lifetime_earned, a.version, false
+      from points_accounts_by_profile(${workspaceId}::uuid, array(select id from lock_ids), (select count(*) from lock_created)) a
+      where a.profile_id not in (select profile_id from lock_created))`;
 }
 
 function toLocked(locked: readonly Record<string, unknown>[]): LockedAccounts {
@@ -71,7 +83,7 @@ export interface OpenedBatch {
  * be read after the locks, as a statement of their own was: a replay of a key by another process, for
  * the same member, commits while this batch waits for that member's lock. So they are read by the
  * volatile function points_entries_by_key (migration 0037), called with the lock's row count, whose
- * query takes a fresh snapshot; the balances are the locked rows' latest (the upsert's RETURNING).
+ * query takes a fresh snapshot, as do the balances' (lockedAccountsQueries).
  */
 export async function openBatch(tx: Db, workspaceId: string, profileIds: Iterable<string>, keys: Iterable<string>, also: SQL | null, now: Date): Promise<OpenedBatch> {
   const wanted = [...new Set(profileIds)].filter(isUuid);
@@ -79,7 +91,7 @@ export async function openBatch(tx: Db, workspaceId: string, profileIds: Iterabl
   const [row] = await rows<Record<string, unknown>>(
     tx,
     sql`with recursive ${liveProfilesQueries(workspaceId, wanted)},
-        locked as (${lockingUpsert(workspaceId, sql`select distinct id from live_profiles`, now)})
+        ${lockedAccountsQueries(workspaceId, sql`select distinct id from live_profiles`, now)}
         select (select json_agg(json_build_array(start, id)) from live_profiles) as live,
           (select json_agg(locked) from locked) as accounts,
           (select json_agg(e) from (select ${ENTRY_COLUMNS}
