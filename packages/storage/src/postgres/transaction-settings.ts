@@ -1,8 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { sql } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-
-type Db = PgDatabase<PgQueryResultHKT>;
+import type { Db } from "./database";
 
 /**
  * Transactions with settings of their own (`set_config(name, value, true)`: they end with the
@@ -43,7 +41,7 @@ export function transactionWithSettings<T>(db: Db, settings: Readonly<Record<str
         own.sent = true;
         await tx.execute(sql.raw(own.statement));
       }
-      return work(tx as unknown as Db);
+      return work(tx);
     }),
   );
 }
