@@ -122,13 +122,15 @@ interface PhaseResult {
   fallbacks: number;
   /** SQL statements run in the phase (--statements only). */
   statements: number | null;
+  /** WAL the server wrote during the phase, in bytes (the whole cluster's; null on PGlite). */
+  walBytes: number | null;
 }
 
 /**
  * C clients, each keeping F calls in flight (F loops awaiting one call at a time), until D seconds are
  * up or `op` returns false (nothing left to do). Latency is per call, from its start to its answer.
  */
-async function runPhase(name: string, inFlight: number, op: () => Promise<boolean>): Promise<Omit<PhaseResult, "batches" | "fallbacks" | "statements">> {
+async function runPhase(name: string, inFlight: number, op: () => Promise<boolean>): Promise<Omit<PhaseResult, "batches" | "fallbacks" | "statements" | "walBytes">> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: unknown = null;
@@ -283,23 +285,29 @@ async function main() {
         const op = phases[name];
         if (!op) throw new Error(`unknown phase "${name}" (insert, awards, awards-tx, adjusts, redemptions)`);
         if (!args["cold-statistics"]) await db.execute(sql`analyze`);
+        // On the server, the phase's WAL: from a checkpoint (so each phase pays its own full-page images), position to position.
+        if (SERVER_URL) await db.execute(sql`checkpoint`);
+        const wal0 = SERVER_URL ? (await rowsOf<{ lsn: string }>(db, sql`select pg_current_wal_lsn()::text as lsn`))[0]!.lsn : null;
         const before = grouped[name]?.();
         timer?.reset();
         timer?.resume();
         const run = await runPhase(name, inFlight, op);
         timer?.pause();
         const after = grouped[name]?.();
+        const walBytes = wal0 ? Number((await rowsOf<{ bytes: string }>(db, sql`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${wal0}::pg_lsn)::text as bytes`))[0]!.bytes) : null;
         const r: PhaseResult = {
           ...run,
           batches: before && after ? after.batches - before.batches : null,
           fallbacks: before && after ? after.fallbacks - before.fallbacks : 0,
           statements: timer ? timer.totalCalls() : null,
+          walBytes,
         };
         results.push(r);
         const perBatch = r.batches ? `; ${fmt(r.batches)} transactions, ${fmt(r.ops / r.batches, 1)} calls each${r.fallbacks ? `, ${r.fallbacks} fell back (${after!.lastFallback})` : ""}` : "";
         log(
           `${name} (${CLIENTS} × ${inFlight} in flight): ${fmt(r.ops)} calls in ${fmt(r.seconds, 1)} s = ${fmt(r.ops / r.seconds)}/s; p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, max ${fmt(r.max, 1)} ms${perBatch}; ` +
-            `this process ${fmt(r.processCores, 2)} cores, machine ${fmt(r.machineBusy * 100)} % busy${r.errors ? `; ${r.errors} failed` : ""}${r.note ? ` (${r.note})` : ""}`,
+            `this process ${fmt(r.processCores, 2)} cores, machine ${fmt(r.machineBusy * 100)} % busy` +
+            `${r.walBytes !== null ? `; WAL ${fmt(r.walBytes / Math.max(1, r.ops))} bytes per call` : ""}${r.errors ? `; ${r.errors} failed` : ""}${r.note ? ` (${r.note})` : ""}`,
         );
         if (timer) {
           const sqlMs = timer.totalMs();
