@@ -74,7 +74,7 @@ export function namingClient(names: StatementNames): typeof pg.Client {
     override query(...args: unknown[]): never {
       const config = args[0] as QueryConfig | string;
       if (typeof config === "object" && config !== null && config.text === "begin") {
-        return (super.query as (...a: unknown[]) => never).call(this, { ...config, text: beginWithSettings(config.text) }, ...args.slice(1));
+        return (super.query as (...a: unknown[]) => never).call(this, { ...config, text: beginWithSettings() }, ...args.slice(1));
       }
       const plain = typeof config === "object" && config !== null && typeof config.text === "string" && config.name === undefined && config.submit === undefined;
       const name = plain ? names.nameOf(config.text as string) : undefined;

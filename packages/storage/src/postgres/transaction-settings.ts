@@ -47,13 +47,13 @@ export function transactionWithSettings<T>(db: Db, settings: Readonly<Record<str
 }
 
 /**
- * For a server client about to send BEGIN: the text to send instead, carrying the settings of the
- * transactionWithSettings call it belongs to (once; a BEGIN of another transaction inside its work
+ * For a server client about to send a plain BEGIN: the text to send instead, carrying the settings of
+ * the transactionWithSettings call it belongs to (once; a BEGIN of another transaction inside its work
  * carries none).
  */
-export function beginWithSettings(text: string): string {
+export function beginWithSettings(): string {
   const own = pending.getStore();
-  if (own === undefined || own.sent || text.trim().toLowerCase() !== "begin") return text;
+  if (own === undefined || own.sent) return "begin";
   own.sent = true;
   return `begin; ${own.statement}`;
 }
