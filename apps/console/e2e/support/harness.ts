@@ -70,7 +70,8 @@ export interface ConsoleHarness {
   /**
    * Opens the Settings page `name` from the side menu (test id `nav-settings-<name>`, route
    * `/settings/<name>`), expanding the submenu when it is closed. Under load a click can land while
-   * antd is still animating the submenu open and be lost: it clicks again until the route changes.
+   * antd is still animating the submenu and be lost, or close it again: it opens the submenu when its
+   * item is hidden and clicks again until the route changes.
    */
   settingsPage(name: string): Promise<void>;
   api: ConsoleApi;
@@ -200,14 +201,18 @@ function consoleHelpers(page: Page, owner: InitialOwner, options: ConsoleHarness
     async settingsPage(name) {
       const item = byTestId(`nav-settings-${name}`);
       const route = new RegExp(`/settings/${name}$`);
-      if (!(await item.isVisible())) await byTestId("nav-settings").click();
       for (let attempt = 1; ; attempt++) {
-        await item.click();
         try {
+          // Closed, or closing under a click that landed mid-animation: open the submenu again.
+          if (!(await item.isVisible())) {
+            await byTestId("nav-settings").click({ timeout: 5_000 });
+            await item.waitFor({ state: "visible", timeout: 5_000 });
+          }
+          await item.click({ timeout: 5_000 });
           await page.waitForURL(route, { timeout: 5_000 });
           return;
         } catch (error) {
-          if (attempt === 3) throw error;
+          if (attempt === 4) throw error;
         }
       }
     },
