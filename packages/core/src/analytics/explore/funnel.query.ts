@@ -68,15 +68,11 @@ export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string,
     // to one profile), and the next seqs come from the customer's own window: the seq alone is the
     // join key (an integer, not a UUID).
     const tailTimes = (k: number) => Array.from({ length: n - k }, (_, i) => `t.u${k + 1 + i}`).join(", ");
-    for (let k = n; k >= 2; k--) {
-      const own = `select seq, us${k < n ? `, nx${k + 1}` : ""} from base where m & ${bit(k)} <> 0`;
-      ctes.push(
-        k === n
-          ? `tail${k} as (select seq, us as u${k} from (${own}))`
-          : `tail${k} as (select x.seq, x.us as u${k}, ${tailTimes(k)} from (${own}) x left join tail${k + 1} t on t.seq = x.nx${k + 1})`,
-      );
+    ctes.push(`tail${n} as (select seq, us as u${n} from base where m & ${bit(n)} <> 0)`);
+    for (let k = n - 1; k >= 2; k--) {
+      ctes.push(`tail${k} as (select x.seq, x.us as u${k}, ${tailTimes(k)} from base x left join tail${k + 1} t on t.seq = x.nx${k + 1} where x.m & ${bit(k)} <> 0)`);
     }
-    ctes.push(`chains as (select s.actor, s.seq, s.b, s.us as u1, ${tailTimes(1)} from (select actor, seq, b, us, nx2 from base where m & 1 = 1) s left join tail2 t on t.seq = s.nx2)`);
+    ctes.push(`chains as (select s.actor, s.seq, s.b, s.us as u1, ${tailTimes(1)} from base s left join tail2 t on t.seq = s.nx2 where s.m & 1 = 1)`);
   }
   // Times only grow along a chain: the steps within the window are a prefix of it.
   const level = ["1", ...later.map((k) => `coalesce(u${k} - u1 <= ${windowUs}, false)::int`)].join(" + ");
