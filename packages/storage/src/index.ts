@@ -1,6 +1,7 @@
 export { openDatabase, redact, MIGRATIONS_FOLDER } from "./postgres/database";
 export { DEFAULT_NAMED_STATEMENTS } from "./postgres/server-statements";
 export { transactionWithSettings } from "./postgres/transaction-settings";
+export { writeBehind } from "./postgres/write-behind";
 export type { Database, DatabaseConfig, Db } from "./postgres/database";
 export { DEFAULT_MAINTENANCE_OPTIONS } from "./postgres/embedded-maintenance";
 export type { MaintainedTable, MaintenanceOptions } from "./postgres/embedded-maintenance";

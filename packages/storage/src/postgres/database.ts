@@ -12,7 +12,7 @@ import pg from "pg";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { maintainTables, type MaintainedTable, type MaintenanceOptions } from "./embedded-maintenance";
 import { preparedQueries } from "./pglite-statements";
-import { DEFAULT_NAMED_STATEMENTS, namingClient, StatementNames } from "./server-statements";
+import { DEFAULT_NAMED_STATEMENTS, serverClient, StatementNames } from "./server-statements";
 import { StorageError } from "../storage.errors";
 
 /**
@@ -140,8 +140,10 @@ async function openPostgres(url: string, poolSize: number, namedStatements: numb
     connectionString: url,
     max: poolSize,
     options: "-c plan_cache_mode=force_custom_plan",
-    // With `namedStatements` 0 it names nothing; it still sends transactions' settings with their BEGIN.
-    Client: namingClient(new StatementNames(namedStatements)),
+    // With `namedStatements` 0 it names nothing; it still sends transactions' settings with their BEGIN
+    // and pipelines what is not waited for (server-statements.ts), for which the clients run in pg's pipeline mode.
+    Client: serverClient(new StatementNames(namedStatements)),
+    pipeline: true,
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { FEATURE_NOT_SUPPORTED, PREPARABLE } from "./prepared-texts";
 import { beginWithSettings } from "./transaction-settings";
+import { writingBehind } from "./write-behind";
 
 /**
  * Named prepared statements on a PostgreSQL server.
@@ -20,7 +21,8 @@ import { beginWithSettings } from "./transaction-settings";
  * shape changed under it (a table it reads altered: "cached plan must not change result type") loses
  * its name and, outside a transaction, runs again unnamed; inside one, the error aborts it.
  *
- * The client also sends a transaction's own settings with its BEGIN (transaction-settings.ts).
+ * The client also sends a transaction's own settings with its BEGIN (transaction-settings.ts) and
+ * pipelines what need not be waited for (serverClient, write-behind.ts).
  */
 
 /** How many statement texts run named unless the store is opened with another number. */
@@ -64,18 +66,73 @@ export class StatementNames {
 
 type QueryConfig = { text?: unknown; name?: unknown; submit?: unknown };
 type Callback = (error: { code?: string } | null, result?: unknown) => void;
+type Settled = { ok: true } | { ok: false; error: unknown };
 
-/** A pg Client class whose data statements run named and whose BEGIN carries its transaction's settings (see above). */
-export function namingClient(names: StatementNames): typeof pg.Client {
-  return class NamingClient extends pg.Client {
+/** What a statement that is not waited for answers at once (pg's Result for a statement that returned nothing). */
+const UNREAD = Object.freeze({ command: null, rowCount: null, oid: null, rows: [], fields: [] });
+
+/**
+ * The pg Client class of a server store (the pool opens it in pg's pipeline mode: a statement goes
+ * out without waiting for the one before it to be answered):
+ * - data statements run named (see above);
+ * - BEGIN carries its transaction's settings (transaction-settings.ts) and is not waited for: it
+ *   travels with the transaction's first statement;
+ * - inside a transaction, a statement sent under writeBehind (write-behind.ts) is not waited for
+ *   either: it travels with the next statement, usually COMMIT.
+ * A statement that is waited for answers once every statement sent before it has: with the first
+ * error among them (a failed write, then the aborted transaction's own refusals), or its own result.
+ * ROLLBACK answers with its own result whatever failed before it.
+ */
+export function serverClient(names: StatementNames): typeof pg.Client {
+  return class ServerClient extends pg.Client {
+    /** Statements sent and not waited for, in the order sent: each settles when the server has answered it. */
+    private unanswered: Promise<Settled>[] = [];
+    private inTransaction = false;
+
+    override query(...args: unknown[]): never {
+      const config = args[0] as QueryConfig | string;
+      const text = typeof config === "object" && config !== null && typeof config.text === "string" ? config.text : undefined;
+      const byPromise = typeof args[1] !== "function" && typeof args[2] !== "function";
+      if (!byPromise) return this.named(args);
+      if (text === "begin") {
+        this.inTransaction = true;
+        this.sendBehind(this.named([{ ...(config as object), text: beginWithSettings() }]));
+        return Promise.resolve(UNREAD) as never;
+      }
+      if (this.inTransaction && writingBehind()) {
+        this.sendBehind(this.named(args));
+        return Promise.resolve(UNREAD) as never;
+      }
+      const ends = text === "commit" || text === "rollback";
+      if (ends) this.inTransaction = false;
+      const answer = this.named(args) as Promise<unknown>;
+      if (this.unanswered.length === 0) return answer as never;
+      const before = this.unanswered;
+      this.unanswered = [];
+      const own = answer.then(
+        (result): Settled & { result?: unknown } => ({ ok: true, result }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      );
+      return Promise.all([...before, own]).then((settled) => {
+        const ownSettled = settled.at(-1) as Settled & { result?: unknown };
+        const failed = text === "rollback" ? (ownSettled.ok ? undefined : ownSettled) : settled.find((s) => !s.ok);
+        if (failed && !failed.ok) throw failed.error;
+        return ownSettled.result;
+      }) as never;
+    }
+
+    private sendBehind(answer: Promise<unknown>) {
+      this.unanswered.push(answer.then(
+        (): Settled => ({ ok: true }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      ));
+    }
+
     // Named: a config object with a text, its values in it or next to it, answered by promise (how
     // Drizzle calls inside a transaction) or by callback (how the pool calls). Anything else (a plain
     // text, a submittable, a config that already has a name) passes through untouched.
-    override query(...args: unknown[]): never {
+    private named(args: unknown[]): never {
       const config = args[0] as QueryConfig | string;
-      if (typeof config === "object" && config !== null && config.text === "begin") {
-        return (super.query as (...a: unknown[]) => never).call(this, { ...config, text: beginWithSettings() }, ...args.slice(1));
-      }
       const plain = typeof config === "object" && config !== null && typeof config.text === "string" && config.name === undefined && config.submit === undefined;
       const name = plain ? names.nameOf(config.text as string) : undefined;
       const run = (super.query as (...a: unknown[]) => never).bind(this);
@@ -86,7 +143,7 @@ export function namingClient(names: StatementNames): typeof pg.Client {
       const again = (error: { code?: string } | null) => {
         if (error?.code !== FEATURE_NOT_SUPPORTED) return false;
         names.forget(text);
-        return this.getTransactionStatus() === "I";
+        return !this.inTransaction && this.getTransactionStatus() === "I";
       };
       const callbackAt = typeof args[1] === "function" ? 1 : typeof args[2] === "function" ? 2 : -1;
       if (callbackAt === -1) {

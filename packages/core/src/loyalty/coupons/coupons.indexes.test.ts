@@ -2,7 +2,8 @@ import { sql } from "@siyu/storage/orm";
 import { openTestDatabase, planOf, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireDueCouponsStatement, heldCouponsStatement } from "./coupons.ledger";
-import { couponsOnOrdersStatement } from "./coupons.redeem";
+import type { CouponRow } from "./coupons.ledger";
+import { couponsOnOrdersStatement, writeRedemptions } from "./coupons.redeem";
 
 /**
  * The coupon lookups that must stay cheap however many coupons a brand issues: the expiry job reads
@@ -55,5 +56,24 @@ describe(`coupon lookups (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite
     const plan = await planOf(database.db, heldCouponsStatement(WORKSPACES[0]!, TEMPLATE, ["01900000-0000-7000-8000-0000000000aa"], "2026-01-01"));
     expect(plan).toMatch(/Scan (using|on) coupons_member_idx/);
     expect(plan).not.toMatch(/Seq Scan/);
+  });
+
+  it("a redemption write whose coupon is no longer available fails by itself and writes nothing (its answer is never read)", async () => {
+    const read = async () =>
+      ((await database.db.execute(sql`select id, code, status, order_id from coupons where code in ('C15', 'C16') order by code`)) as unknown as {
+        rows: Pick<CouponRow, "id" | "code" | "status" | "order_id">[];
+      }).rows;
+    const [taken, free] = await read();
+    expect([taken!.status, free!.status]).toEqual(["redeemed", "available"]);
+    const judged = (c: Pick<CouponRow, "id" | "code">): CouponRow => ({
+      id: c.id, template_id: TEMPLATE, profile_id: c.id, code: c.code, status: "redeemed", issue_key: null, issued_at: "2026-01-01T00:00:00Z",
+      valid_from: "2026-01-01T00:00:00Z", valid_until: "2027-01-01T00:00:00Z", redeemed_at: null, order_id: "o-late", store_id: null, discount_minor: 100,
+    });
+    await expect(database.db.transaction((tx) => writeRedemptions(tx, [judged(free!), judged(taken!)], new Date("2026-01-03T00:00:00Z")))).rejects.toMatchObject({
+      cause: { message: "writeRedemptions: coupons still available: 1 rows where 2 were expected" },
+    });
+    expect(await read()).toEqual([taken, free]);
+    const onLateOrder = (await database.db.execute(sql`select count(*)::int as n from coupon_redemptions where order_id = 'o-late'`)) as unknown as { rows: { n: number }[] };
+    expect(onLateOrder.rows).toEqual([{ n: 0 }]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Db } from "@siyu/storage";
+import { writeBehind, type Db } from "@siyu/storage";
 import type { AdjustPointsBody, LoyaltySettings, PointsOperationDto, RedeemPointsBody } from "@siyu/contracts";
 import { appendAuditEntries, type AuditRecordInput } from "../../audit";
 import { profileErrors, resolveLiveProfiles } from "../../profiles";
@@ -105,9 +105,12 @@ async function runWorkspace(tx: Db, clock: Clock, workspaceId: string, calls: re
     }
   }
   const writes = ledger.writes();
-  await writeLedger(tx, workspaceId, writes, now);
-  await dropUnusedAccounts(tx, workspaceId, locked, writes.accounts);
-  await appendAuditEntries(tx, clock, audits);
+  // Nothing reads these writes' answers: on the server they go out with COMMIT (write-behind.ts).
+  await writeBehind(async () => {
+    await writeLedger(tx, workspaceId, writes, now);
+    await dropUnusedAccounts(tx, workspaceId, locked, writes.accounts);
+    await appendAuditEntries(tx, clock, audits);
+  });
 }
 
 /** An award alone (the fallback): awardPoints in a savepoint; a key that raced past the lock is answered from its entry. */
