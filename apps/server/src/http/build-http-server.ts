@@ -11,7 +11,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
-import type { CoreServices } from "@siyu/core";
+import { nulPaths, NUL_MESSAGE, type CoreServices } from "@siyu/core";
 import { httpErrors } from "./http.errors";
 import { apiKeyFromHeader, authPlugin } from "./plugins/auth.plugin";
 import { consolePlugin } from "./plugins/console.plugin";
@@ -102,6 +102,15 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // A string the store cannot hold (U+0000) is refused naming its field, before any route's work. The
+  // ingestion routes check their messages' bodies one by one (normaliseMessage), so a batch keeps its valid items.
+  app.addHook("preValidation", async (req) => {
+    const parts = { params: req.params, query: req.query, body: req.routeOptions.config.auth === "ingest" ? null : req.body };
+    const paths = Object.entries(parts).flatMap(([part, value]) => nulPaths(value).map((path) => (path ? `${part}.${path}` : part)));
+    if (paths.length > 0) {
+      throw httpErrors.error("request.invalid", `${paths[0]}: ${NUL_MESSAGE}`, paths.map((path) => ({ path, message: NUL_MESSAGE })));
+    }
+  });
 
   await app.register(errorsPlugin);
   await app.register(fastifyCookie);

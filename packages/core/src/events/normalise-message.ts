@@ -1,5 +1,6 @@
 import { MESSAGE_SCHEMAS, MESSAGE_TYPES, type IngestItemError, type MessageType } from "@siyu/contracts";
 import { newId } from "../shared/ids";
+import { nulPaths, NUL_MESSAGE } from "../shared/nul-paths";
 import type { IngestSettings } from "./events.settings";
 
 /** One accepted message, ready for the log. */
@@ -66,7 +67,10 @@ export function normaliseMessage(raw: unknown, options: NormaliseOptions): { eve
   }
   // RudderStack dates a queued event in originalTimestamp and sets timestamp only on delivery.
   const ts = eventTime(message.originalTimestamp ?? message.timestamp, message.sentAt ?? options.batchSentAt, options, errors);
-  const size = Buffer.byteLength(JSON.stringify(raw));
+  const serialized = JSON.stringify(raw);
+  // JSON.stringify writes U+0000 as its escape: only a message whose text has one is walked.
+  if (serialized.includes("\\u0000")) for (const path of nulPaths(raw)) errors.push({ path, message: NUL_MESSAGE });
+  const size = Buffer.byteLength(serialized);
   if (size > options.settings.maxMessageBytes) {
     const biggest = ["properties", "traits", "context"].find((k) => k in message) ?? "";
     errors.push({ path: biggest, message: `message is ${size} bytes; the limit is ${options.settings.maxMessageBytes}` });

@@ -11,5 +11,6 @@ export type { LocalParts } from "./local-time";
 export { createRandom } from "./random";
 export type { Random } from "./random";
 export { rows } from "./sql-rows";
+export { nulPaths, NUL_MESSAGE } from "./nul-paths";
 export { createGroupCommitter, DEFAULT_GROUP_COMMIT_SETTINGS } from "./group-commit";
 export type { CallOutcome, GroupCommitSettings, GroupCommitStats, GroupCommitter, GroupWork } from "./group-commit";

@@ -39,7 +39,8 @@ export const ingestRoutes: FastifyPluginAsyncZod<IngestRoutesOptions> = async (a
 
   function answer(reply: FastifyReply, result: Result, total: number, prefix: (index: number) => string) {
     if (result.accepted + result.duplicates > 0) onIngested();
-    if (result.errors.length === total) {
+    // Every message refused (a message may have several bad fields, so the errors are not counted).
+    if (total > 0 && result.accepted + result.duplicates === 0) {
       const details = result.errors.map((e) => ({ path: `${prefix(e.index)}${e.path}`.replace(/\.$/, ""), message: e.message }));
       return send(reply, 400, "ingest.invalid", `${details[0]?.path || "body"}: ${details[0]?.message}`, details);
     }

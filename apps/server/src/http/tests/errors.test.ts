@@ -37,6 +37,24 @@ describe("bad input gets a clear 4xx in the one error shape", () => {
     expect(error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(["body.code", "body.city"]));
   });
 
+  it("a NUL character (U+0000), which the store cannot hold → 400 naming the field, and nothing is written", async () => {
+    const res = await post({ code: "NUL-1", name: "Nul\u0000store", city: "上海" });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toEqual({
+      code: "request.invalid",
+      message: "body.name: contains the NUL character (U+0000), which cannot be stored",
+      details: [{ path: "body.name", message: "contains the NUL character (U+0000), which cannot be stored" }],
+    });
+    const list = await t.app.inject({ method: "GET", url: storesUrl, headers: { cookie: ws.ownerCookie } });
+    expect(JSON.stringify(list.json())).not.toContain("NUL-1");
+  });
+
+  it("a NUL character in a query value → 400 naming it (a customer search with one was a 500)", async () => {
+    const search = await t.app.inject({ method: "GET", url: `/api/v1/workspaces/${ws.workspaceId}/customers?q=a%00b`, headers: { cookie: ws.ownerCookie } });
+    expect(search.statusCode).toBe(400);
+    expect(search.json().error.details).toEqual([{ path: "query.q", message: "contains the NUL character (U+0000), which cannot be stored" }]);
+  });
+
   it("unknown fields → 400 naming the field", async () => {
     const res = await post({ code: "X-2", name: "ok", city: "上海", colour: "green" });
     expect(res.statusCode).toBe(400);

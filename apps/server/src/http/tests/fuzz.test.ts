@@ -38,13 +38,17 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+// Strings that PostgreSQL's text cannot hold (U+0000) among others.
+const oddString = fc.string({ unit: fc.constantFrom("a", "Z", "上", "\u0000", "\\", '"', "%"), maxLength: 12 });
 const randomParam = fc.oneof(
   fc.constantFrom("", "null", "undefined", "0", "-1", "%00", "..%2F..", "💥", "01890f2e-0000-7000-8000-000000000000"),
   fc.string({ maxLength: 60 }).map(encodeURIComponent),
+  oddString.map(encodeURIComponent),
   fc.uuid(),
 );
 const randomBody = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
+  fc.jsonValue({ maxDepth: 2, stringUnit: fc.constantFrom("a", "上", "\u0000") }),
   fc.dictionary(
     fc.constantFrom("name", "code", "city", "email", "role", "scope", "storeIds", "password", "timezone", "currency", "status", "x"),
     fc.jsonValue({ maxDepth: 2 }),
@@ -52,7 +56,7 @@ const randomBody = fc.oneof(
 );
 const randomQuery = fc.dictionary(
   fc.constantFrom("limit", "cursor", "q", "city", "status", "action", "zzz"),
-  fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)),
+  fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), oddString),
 );
 
 function checkShape(status: number, body: string, where: string) {

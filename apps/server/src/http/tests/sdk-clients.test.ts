@@ -289,6 +289,24 @@ describe("Segment HTTP API over fetch", () => {
     expect(await onlyProfile("partial-user")).toMatchObject({ phone: "+8613700137002" });
   });
 
+  it("refuses a message holding a NUL character (U+0000) by index and path, and keeps the rest", async () => {
+    const items = [
+      { type: "track", messageId: "nul-1", userId: "nul-user", event: "Product Viewed", properties: { note: "before\u0000after", tags: ["ok", "\u0000"] } },
+      { type: "track", messageId: "nul-2", userId: "nul-user", event: "Product Viewed", properties: { note: "fine" } },
+    ];
+    const res = await post("/v1/batch", { batch: items });
+    expect(res.body).toEqual({
+      success: false,
+      accepted: 1,
+      duplicates: 0,
+      errors: [
+        { index: 0, path: "properties.note", message: "contains the NUL character (U+0000), which cannot be stored" },
+        { index: 0, path: "properties.tags.1", message: "contains the NUL character (U+0000), which cannot be stored" },
+      ],
+    });
+    expect(await countsByType("nul-")).toEqual({ track: 1 });
+  });
+
   it("answers 400 in the one error shape when every message is bad", async () => {
     const res = await post("/v1/batch", { batch: [{ type: "track", userId: "x-1" }] });
     expect(res.status).toBe(400);
