@@ -103,9 +103,11 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<App> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // A string the store cannot hold (U+0000) is refused naming its field, before any route's work. The
-  // ingestion routes check their messages' bodies one by one (normaliseMessage), so a batch keeps its valid items.
+  // ingestion routes check their messages one by one (normaliseMessage), so a batch keeps its valid
+  // items; a body read as text (CSV, Sensors' data) is checked row by row, message by message, by its route.
   app.addHook("preValidation", async (req) => {
-    const parts = { params: req.params, query: req.query, body: req.routeOptions.config.auth === "ingest" ? null : req.body };
+    const body = req.routeOptions.config.auth === "ingest" || typeof req.body !== "object" ? null : req.body;
+    const parts = { params: req.params, query: req.query, body };
     const paths = Object.entries(parts).flatMap(([part, value]) => nulPaths(value).map((path) => (path ? `${part}.${path}` : part)));
     if (paths.length > 0) {
       throw httpErrors.error("request.invalid", `${paths[0]}: ${NUL_MESSAGE}`, paths.map((path) => ({ path, message: NUL_MESSAGE })));

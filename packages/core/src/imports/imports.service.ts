@@ -8,6 +8,7 @@ import type { Clock } from "../shared/clock";
 import type { WorkspaceContext } from "../shared/context";
 import { DomainError } from "../shared/domain-error";
 import { isUuid } from "../shared/ids";
+import { NUL_MESSAGE } from "../shared/nul-paths";
 import { readCsvRecords, sliceText } from "./csv-parser";
 import { mapColumns, type ColumnMap } from "./import-columns";
 import { createEventRowReader, createOrderRowReader, createProfileRowReader, type RowEnv, type RowError, type RowReader } from "./import-rows";
@@ -105,6 +106,8 @@ async function importCsv(deps: ImportsDeps, ctx: WorkspaceContext, kind: ImportK
   for await (const record of records) {
     if (!columns) {
       if (record.problem) throw importErrors.error("imports.bad_header", `The header (line ${record.line}) cannot be read: ${record.problem}.`);
+      const nulColumn = record.fields.findIndex((f) => f.includes("\u0000"));
+      if (nulColumn >= 0) throw importErrors.error("imports.bad_header", `The header (line ${record.line}) cannot be read: column ${nulColumn + 1} ${NUL_MESSAGE}.`);
       columns = mapColumns(kind, record.fields);
       read = readerOf(columns, env);
       continue;
@@ -119,6 +122,13 @@ async function importCsv(deps: ImportsDeps, ctx: WorkspaceContext, kind: ImportK
     const surplus = record.fields.slice(columns.width).filter((f) => f.trim() !== "").length;
     if (surplus > 0) {
       reject(record.line, [{ field: "row", reason: `has ${record.fields.length} cells; the header names ${columns.width} columns` }]);
+      continue;
+    }
+    // PostgreSQL's text cannot hold U+0000: such a cell refuses its row, not the file.
+    const header = columns;
+    const nul = record.fields.flatMap((f, i) => (f.includes("\u0000") ? [{ field: columnName(header, i), reason: NUL_MESSAGE }] : []));
+    if (nul.length > 0) {
+      reject(record.line, nul);
       continue;
     }
     const result = await read!(record.fields, record.line);
@@ -177,4 +187,10 @@ function columnOfPath(kind: ImportKind, path: string): ImportRowError["field"] {
   const property = /^properties\.(\w+)/.exec(path);
   if (property) return property[1] === "store_id" ? "store" : property[1] === "products" ? "product_id" : property[1]!;
   return "row";
+}
+
+/** The header's name of a row's cell `index` (a known column, an extra one, else its position). */
+function columnName(columns: ColumnMap, index: number): string {
+  for (const [name, at] of columns.known) if (at === index) return name;
+  return columns.extra.find((c) => c.index === index)?.name ?? `column ${index + 1}`;
 }

@@ -74,6 +74,18 @@ describe("CSV import routes", () => {
     expect(await auditEntries("import.orders")).toEqual([expect.objectContaining({ summary: "Imported orders: 1 rows, 1 accepted, 0 duplicates, 0 rejected" })]);
   });
 
+  it("refuses a row with a NUL character (U+0000) in a cell, naming line and column, and imports the others", async () => {
+    const profiles = await upload("profiles", "user_id,phone,name,gender\r\nNU-1,13600136010,周\u0000杰,男\r\nNU-2,13600136011,林,女\r\n");
+    expect(profiles.json()).toMatchObject({ rows: 2, accepted: 1, rejected: 1, errors: [{ line: 2, field: "name", reason: "contains the NUL character (U+0000), which cannot be stored" }] });
+    const orders = await upload("orders", "order_id,user_id,total,currency,ordered_at\r\nNO-1,NU-2,30,CNY,2026-11-01T10:00:00+08:00\r\nNO-\u00002,NU-2,30,CNY,2026-11-01T10:00:00+08:00\r\n");
+    expect(orders.json()).toMatchObject({ rows: 2, accepted: 1, rejected: 1, errors: [{ line: 3, field: "order_id", reason: "contains the NUL character (U+0000), which cannot be stored" }] });
+    const header = await upload("profiles", "user_id,na\u0000me\r\nNU-3,x\r\n");
+    expect(header.statusCode).toBe(400);
+    expect(header.json().error).toMatchObject({ code: "imports.bad_header", message: "The header (line 1) cannot be read: column 2 contains the NUL character (U+0000), which cannot be stored." });
+    await drain();
+    expect(await customer("13600136011")).toMatchObject({ name: "林", orderCount: 1 });
+  });
+
   it("answers 400 naming the missing column, in the one error shape", async () => {
     const res = await upload("orders", "order_id,phone,ordered_at\nX-1,13500135000,2026-11-01\n");
     expect(res.statusCode).toBe(400);
