@@ -93,18 +93,19 @@ export function serverClient(names: StatementNames): typeof pg.Client {
       const config = args[0] as QueryConfig | string;
       const text = typeof config === "object" && config !== null && typeof config.text === "string" ? config.text : undefined;
       const byPromise = typeof args[1] !== "function" && typeof args[2] !== "function";
-      if (!byPromise) return this.named(args);
       if (text === "begin") {
+        const begin = { ...(config as object), text: beginWithSettings() };
+        if (!byPromise) return this.named([begin, ...args.slice(1)]);
         this.inTransaction = true;
-        this.sendBehind(this.named([{ ...(config as object), text: beginWithSettings() }]));
+        this.sendBehind(this.named([begin]));
         return Promise.resolve(UNREAD) as never;
       }
+      if (!byPromise) return this.named(args);
       if (this.inTransaction && writingBehind()) {
         this.sendBehind(this.named(args));
         return Promise.resolve(UNREAD) as never;
       }
-      const ends = text === "commit" || text === "rollback";
-      if (ends) this.inTransaction = false;
+      if (text === "commit" || text === "rollback") this.inTransaction = false;
       const answer = this.named(args) as Promise<unknown>;
       if (this.unanswered.length === 0) return answer as never;
       const before = this.unanswered;
