@@ -1,8 +1,7 @@
 import { sql } from "@siyu/storage/orm";
 import { openTestDatabase, planOf, type TestDatabase } from "@siyu/storage/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expireDueCouponsStatement, heldCouponsStatement } from "./coupons.ledger";
-import type { CouponRow } from "./coupons.ledger";
+import { expireDueCouponsStatement, heldCouponsStatement, type CouponRow } from "./coupons.ledger";
 import { couponsOnOrdersStatement, writeRedemptions } from "./coupons.redeem";
 
 /**
@@ -10,7 +9,8 @@ import { couponsOnOrdersStatement, writeRedemptions } from "./coupons.redeem";
  * due coupons by date across workspaces from an index of the coupons it has not yet seen past their
  * date; a redemption finds an order's coupons through coupon_redemptions (an issue writes nothing
  * there); the limits count a member's coupons of a template through the member index. Redeeming a
- * coupon writes no index entry of coupons (migration 0036; five before, seven before 0035).
+ * coupon writes no index entry of coupons (migration 0036; five before, seven before 0035), and the
+ * redemption's write checks by itself that its coupons were still available.
  */
 let database: TestDatabase;
 const WORKSPACES = ["01900000-0000-7000-8000-00000000c001", "01900000-0000-7000-8000-00000000c002", "01900000-0000-7000-8000-00000000c003"];
