@@ -1,78 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startSiyu } from "@siyu/server";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useConsoleHarness } from "./support/harness";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const artifactsDir = join(repoRoot, "artifacts/browser");
-const CHROMIUM = process.env.SIYU_CHROMIUM ?? "/usr/bin/chromium";
-
-let siyu: Awaited<ReturnType<typeof startSiyu>> | undefined;
-let browser: Browser | undefined;
-let page: Page;
-let dataDir: string;
-const pageErrors: string[] = [];
-
-const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
-
-async function screenshot(name: string): Promise<void> {
-  await page.waitForTimeout(400);
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.screenshot({ path: join(artifactsDir, `loyalty-${name}.png`), fullPage: true });
-}
-
-async function apiGet<T>(path: string): Promise<T> {
-  const response = await page.request.get(`/api/v1${path}`);
-  if (response.status() !== 200) throw new Error(`GET ${path} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const harness = useConsoleHarness({ name: "loyalty", demo: false });
 
 describe("Loyalty in Chromium", () => {
-  beforeAll(async () => {
-    execFileSync(process.execPath, [join(repoRoot, "scripts/ensure-console-build.mjs")], { cwd: repoRoot, stdio: "inherit" });
-    mkdirSync(artifactsDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), "siyu-loyalty-e2e-"));
-    siyu = await startSiyu({ port: 0, host: "127.0.0.1", dataDir, demo: false, log: false });
-    if (!siyu.initialOwner) throw new Error("a fresh data folder must yield the initial owner's credentials");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
-    });
-    const context = await browser.newContext({ baseURL: siyu.url, locale: "en-US", viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(30_000);
-    await page.goto("/login");
-    await byTestId("login-email").fill(siyu.initialOwner.email);
-    await byTestId("login-password").fill(siyu.initialOwner.password);
-    await byTestId("login-submit").click();
-    await page.waitForURL(/\/w\/[^/]+\/overview$/);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await siyu?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it("configures an earn rule and a coupon template, issues it to a segment, shows the member's points and coupon, and edits a tier", async () => {
-    const workspaceId = /\/w\/([^/]+)\//.exec(page.url())?.[1];
-    if (!workspaceId) throw new Error(`no workspace in ${page.url()}`);
-    const ws = `/workspaces/${workspaceId}`;
+    const { page, byTestId, screenshot, api, until, pageErrors, login, ingestKey } = harness();
+    const { workspaceId, ws } = await login();
 
     // 1. Points rules: 2 points per yuan, released at once.
     await byTestId("nav-loyalty").click();
@@ -83,24 +17,17 @@ describe("Loyalty in Chromium", () => {
     const pending = page.getByLabel("Pending days (refund window)");
     await pending.fill("0");
     await byTestId("loyalty-settings-save").click();
-    await until("settings saved", () => apiGet<{ points: { perCurrencyUnit: number; pendingDays: number } }>(`${ws}/loyalty/settings`), (s) => s.points.perCurrencyUnit === 2 && s.points.pendingDays === 0);
+    await until("settings saved", () => api.get<{ points: { perCurrencyUnit: number; pendingDays: number } }>(`${ws}/loyalty/settings`), (s) => s.points.perCurrencyUnit === 2 && s.points.pendingDays === 0);
     await screenshot("01-settings");
 
     // 2. A member buys through the tracking API.
-    const created = await page.request.post(`/api/v1${ws}/api-keys`, { data: { name: "e2e", scope: "ingest" } });
-    const { secret } = (await created.json()) as { secret: string };
-    const response = await page.request.post("/v1/batch", {
-      headers: { authorization: `Basic ${Buffer.from(`${secret}:`).toString("base64")}` },
-      data: {
-        batch: [
-          { type: "identify", messageId: "l-1", userId: "member-1", traits: { name: "王芳", phone: "13800138001" } },
-          { type: "track", messageId: "l-2", userId: "member-1", event: "Order Completed", properties: { order_id: "L-1", total: 88, currency: "CNY" } },
-        ],
-      },
-    });
-    expect(response.status()).toBe(200);
-    const [member] = await until("the member", () => apiGet<{ items: { id: string }[] }>(`${ws}/customers?q=member-1`).then((r) => r.items), (items) => items.length === 1);
-    await until("points for the order", () => apiGet<{ available: number }>(`${ws}/customers/${member!.id}/points`), (b) => b.available === 176);
+    const key = await ingestKey("e2e");
+    await key.send([
+      { type: "identify", messageId: "l-1", userId: "member-1", traits: { name: "王芳", phone: "13800138001" } },
+      { type: "track", messageId: "l-2", userId: "member-1", event: "Order Completed", properties: { order_id: "L-1", total: 88, currency: "CNY" } },
+    ]);
+    const [member] = await until("the member", () => api.get<{ items: { id: string }[] }>(`${ws}/customers?q=member-1`).then((r) => r.items), (items) => items.length === 1);
+    await until("points for the order", () => api.get<{ available: number }>(`${ws}/customers/${member!.id}/points`), (b) => b.available === 176);
 
     // 3. A coupon template, issued to a segment of the buyers.
     const segment = await page.request.post(`/api/v1${ws}/segments`, { data: { name: "Buyers", rule: { type: "trait", trait: "order_count", op: "gte", value: 1 } } });
@@ -123,7 +50,7 @@ describe("Loyalty in Chromium", () => {
     await page.getByRole("button", { name: "Done" }).click();
     await byTestId("coupon-templates").getByText("1 / 100").waitFor();
     await screenshot("02-templates");
-    const coupons = await apiGet<{ items: { status: string }[] }>(`${ws}/customers/${member!.id}/coupons`);
+    const coupons = await api.get<{ items: { status: string }[] }>(`${ws}/customers/${member!.id}/coupons`);
     expect(coupons.items.map((c) => c.status)).toEqual(["available"]);
 
     // 4. The customer page shows the balance and the coupon.
@@ -156,7 +83,7 @@ describe("Loyalty in Chromium", () => {
     await byTestId("tier-settings-save").click();
     await until(
       "tiers saved",
-      () => apiGet<{ tiers: { levels: { threshold: number }[] } }>(`${ws}/loyalty/settings`),
+      () => api.get<{ tiers: { levels: { threshold: number }[] } }>(`${ws}/loyalty/settings`),
       (s) => s.tiers.levels[1]!.threshold === 500 && s.tiers.levels[2]!.threshold === 2500,
     );
     // The refused row's message goes once the save is accepted (it fades out, so wait for it to leave).
@@ -167,7 +94,7 @@ describe("Loyalty in Chromium", () => {
     // The tiers' save returned the whole stored settings; the points rules' form kept its unsaved edit.
     await page.getByRole("tab", { name: "Points rules" }).click();
     expect(await byTestId("settings-per-unit").inputValue()).toBe("3");
-    expect((await apiGet<{ points: { perCurrencyUnit: number } }>(`${ws}/loyalty/settings`)).points.perCurrencyUnit).toBe(2);
+    expect((await api.get<{ points: { perCurrencyUnit: number } }>(`${ws}/loyalty/settings`)).points.perCurrencyUnit).toBe(2);
     expect(pageErrors).toEqual([]);
   });
 });
