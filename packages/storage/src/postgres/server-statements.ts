@@ -66,7 +66,13 @@ export class StatementNames {
 
 type QueryConfig = { text?: unknown; name?: unknown; submit?: unknown };
 type Callback = (error: { code?: string } | null, result?: unknown) => void;
-type Settled = { ok: true } | { ok: false; error: unknown };
+type Settled = { ok: true; result: unknown } | { ok: false; error: unknown };
+
+const settle = (answer: Promise<unknown>): Promise<Settled> =>
+  answer.then(
+    (result) => ({ ok: true, result }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 
 /** What a statement that is not waited for answers at once (pg's Result for a statement that returned nothing). */
 const UNREAD = Object.freeze({ command: null, rowCount: null, oid: null, rows: [], fields: [] });
@@ -110,23 +116,16 @@ export function serverClient(names: StatementNames): typeof pg.Client {
       if (this.unanswered.length === 0) return answer as never;
       const before = this.unanswered;
       this.unanswered = [];
-      const own = answer.then(
-        (result): Settled & { result?: unknown } => ({ ok: true, result }),
-        (error: unknown): Settled => ({ ok: false, error }),
-      );
-      return Promise.all([...before, own]).then((settled) => {
-        const ownSettled = settled.at(-1) as Settled & { result?: unknown };
-        const failed = text === "rollback" ? (ownSettled.ok ? undefined : ownSettled) : settled.find((s) => !s.ok);
+      return Promise.all([...before, settle(answer)]).then((settled) => {
+        const own = settled.at(-1)!;
+        const failed = (text === "rollback" ? [own] : settled).find((s) => !s.ok);
         if (failed && !failed.ok) throw failed.error;
-        return ownSettled.result;
+        return own.ok ? own.result : undefined;
       }) as never;
     }
 
     private sendBehind(answer: Promise<unknown>) {
-      this.unanswered.push(answer.then(
-        (): Settled => ({ ok: true }),
-        (error: unknown): Settled => ({ ok: false, error }),
-      ));
+      this.unanswered.push(settle(answer));
     }
 
     // Named: a config object with a text, its values in it or next to it, answered by promise (how
