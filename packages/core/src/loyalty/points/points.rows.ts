@@ -186,6 +186,7 @@ const sameInstant = (a: Date | null, b: Date | null) => (a === null || b === nul
  * written from its own row.
  */
 function bucketsOfEntries(writes: LedgerWrites): { described: Map<string, BucketRow>; own: BucketRow[] } {
+  if (writes.newBuckets.length === 0) return { described: new Map(), own: [] };
   const entries = new Map(writes.entries.map((e) => [e.id, e]));
   const described = new Map<string, BucketRow>();
   const own: BucketRow[] = [];
