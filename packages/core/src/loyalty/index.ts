@@ -60,5 +60,6 @@ export { createCardsService, expireDueCards } from "./cards/cards.service";
 export type { CardsService } from "./cards/cards.service";
 export { createLiabilityService } from "./liability/liability.service";
 export type { LiabilityService } from "./liability/liability.service";
+export { couponsOwedAt, pointsOwedAt } from "./liability/owed";
 export { expireDueBonus } from "./stored-value/stored-value.ledger";
 export { ownersOf } from "./consumers/event-owners";

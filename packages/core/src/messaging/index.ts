@@ -1,5 +1,6 @@
 export { messages, messageTemplates, messagingSuppressions, inboxItems, messagingSecrets } from "./messaging.schema";
 export { queueMessages, type QueueMessageRequest } from "./outbox/queue-messages";
+export { messagesSentBetween } from "./outbox/sent-counts";
 export type { ChannelAdapter, DeliveryResult, OutgoingMessage } from "./channels/channel";
 export * from "./channels/provider-channels";
 export { createChannelRegistry, type ChannelAdapters, type ChannelRegistryDeps } from "./channels/registry";

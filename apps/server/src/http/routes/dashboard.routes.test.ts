@@ -52,7 +52,8 @@ describe("analytics KPI API", () => {
     expect(metricOf(d, "buyers").value).toBe(2);
     expect(metricOf(d, "repurchaseRate").value).toBe(1);
     expect(metricOf(d, "gmv").series).toHaveLength(7);
-    expect(metricOf(d, "messagesSent")).toMatchObject({ value: null, note: expect.stringContaining("not_available") });
+    expect(metricOf(d, "messagesSent")).toMatchObject({ value: 0, previous: 0 });
+    expect(metricOf(d, "messagesSent").series).toHaveLength(7);
     expect(metricOf(d, "ltv").note).toContain("historic_spend");
 
     const store = (await get(`/analytics/dashboard?from=2026-03-02&to=2026-03-08&storeId=${storeId}`)).json<DashboardDto>();

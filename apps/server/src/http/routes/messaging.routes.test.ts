@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MessageDto, MessagePageDto, MessagingSettings, TemplateDto, TemplatePreviewDto } from "@siyu/contracts";
+import type { DashboardDto, MessageDto, MessagePageDto, MessagingSettings, TemplateDto, TemplatePreviewDto } from "@siyu/contracts";
 import { createChannelRegistry, runDispatchBatch, systemClock } from "@siyu/core";
 import { addOperator, buildTestApp, createApiKey, createWorkspace, type TestApp, type TestWorkspace } from "../../testing/test-app";
 
@@ -160,9 +160,15 @@ describe("suppressions, messages, the member inbox and unsubscribe links", () =>
     expect((await call("POST", "/messages", body)).json<MessageDto>().id).toBe(message.id);
     expectError(await call("POST", "/messages", { ...body, templateId: "0190a000-0000-7000-8000-000000000001" }), 404, "messaging.template_not_found");
 
+    // The dashboard counts it once a channel has taken it: the days around today hold the workspace's today.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const sentNow = async () =>
+      (await call("GET", `/analytics/dashboard?from=${day(-1)}&to=${day(1)}`)).json<DashboardDto>().metrics.find((m) => m.key === "messagesSent")!.value;
+    const sentBefore = await sentNow();
     await runDispatchBatch(t.database.db, systemClock, createChannelRegistry({ db: t.database.db, clock: systemClock }), 100, { publicUrl: "http://siyu.test" });
     const after = (await call("GET", `/messages/${message.id}`)).json<MessageDto>();
     expect(after).toMatchObject({ status: "delivered", attempts: 1, rendered: { subject: "好久不见 李雷", body: "券码 BACK-5" } });
+    expect(await sentNow()).toBe(sentBefore! + 1);
     expect((await call("GET", `/messages?profileId=${profileId}&status=delivered`)).json<MessagePageDto>().items.map((m) => m.id)).toEqual([message.id]);
     expectError(await call("GET", "/messages/0190a000-0000-7000-8000-000000000001"), 404, "messaging.message_not_found");
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { openWarehouse, type Warehouse } from "@siyu/storage";
+import { sql } from "@siyu/storage/orm";
 import { openTestDatabase, type TestDatabase } from "@siyu/storage/testing";
 import { DEFAULT_ANALYTICS_SETTINGS, type AcquisitionCostDto, type AnalyticsSettingsDto, type KpiMetricDto } from "@siyu/contracts";
 import { systemClock } from "../../shared/clock";
@@ -9,13 +10,15 @@ import { rollUpEvents } from "../../warehouse";
 import { zonedMidnight } from "../../shared/local-time";
 import { createCost } from "./acquisition-costs";
 import { periodOf, shiftDay, windowsOf } from "./kpi-period";
-import { referenceMetrics, type RefEvent, type RefProfile } from "./kpi.reference";
+import { referenceMetrics, type RefCoupon, type RefEvent, type RefMessage, type RefPointsEntry, type RefProfile } from "./kpi.reference";
 import { computeMetrics } from "./kpi.service";
 
 // Every dashboard metric, computed by the warehouse SQL on a real DuckDB, equals the plain
 // TypeScript reference (kpi.reference.ts) on random data: orders sent twice, partial and whole
 // refunds landing before, inside and after the period, events a millisecond either side of local
-// midnight in three zones (one with DST), stores by id and by code, empty periods.
+// midnight in three zones (one with DST), stores by id and by code, empty periods. The metrics read
+// from PostgreSQL — messages sent, points outstanding, coupon liability — over random outbox rows
+// and ledger entries written to the store as the dispatcher and the loyalty module write them.
 
 const STORE = { id: "0190a000-0000-7000-8000-00000000a001", code: "SH-1" };
 const STORE_VALUES = [STORE.id, STORE.code, "BJ-2", null];
@@ -43,6 +46,9 @@ interface Case {
   timeZone: string;
   profiles: RefProfile[];
   events: RefEvent[];
+  messages: RefMessage[];
+  pointsEntries: RefPointsEntry[];
+  coupons: RefCoupon[];
   costs: Omit<AcquisitionCostDto, "id" | "createdAt" | "updatedAt">[];
   from: string;
   days: number;
@@ -91,9 +97,30 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) =
     amountMinor: fc.integer({ min: 0, max: 100_000 }),
     byStore: fc.boolean(),
   });
+  const message = fc.record({
+    channel: fc.constantFrom("sms", "wecom", "inbox", "webhook"),
+    status: fc.constantFrom("delivered", "pending_confirmation", "sending", "failed", "suppressed", "queued"),
+    sentAt: fc.option(at, { nil: null, freq: 6 }),
+  });
+  const entry = fc.record({
+    profileId: fc.integer({ min: 0, max: 3 }).map(pid),
+    delta: fc.integer({ min: -60, max: 100 }),
+    pendingDelta: fc.integer({ min: -20, max: 40 }),
+    createdAt: at,
+  });
+  const coupon = fc.record({
+    kind: fc.constantFrom("fixed", "threshold", "shipping", "percent", "free_item"),
+    amountMinor: fc.option(fc.integer({ min: 1, max: 5_000 }), { nil: null, freq: 6 }),
+    issuedAt: at,
+    validUntil: at,
+    redeemedAt: fc.option(at, { nil: null }),
+  });
   return fc.record({
     timeZone: fc.constant(timeZone),
     profiles: fc.tuple(...Array.from({ length: 8 }, (_, i) => profile(i))),
+    messages: fc.array(message, { maxLength: 12 }),
+    pointsEntries: fc.array(entry, { maxLength: 12 }),
+    coupons: fc.array(coupon, { maxLength: 8 }),
     activity: fc.array(activity, { maxLength: 40 }),
     orders: fc.array(order, { maxLength: 25 }),
     costs: fc.array(cost, { maxLength: 4 }),
@@ -126,6 +153,9 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) =
       timeZone,
       profiles: raw.profiles,
       events,
+      messages: raw.messages,
+      pointsEntries: raw.pointsEntries,
+      coupons: raw.coupons,
       costs: raw.costs.map((c) => ({
         kind: c.kind,
         key: c.key,
@@ -163,6 +193,28 @@ async function load(workspaceId: string, c: Case): Promise<void> {
     );
     await rollUpEvents(tx, loadedThrough);
   });
+  await loadLedgers(workspaceId, c);
+}
+
+/** The outbox rows and loyalty ledger rows of a case, with only the columns the store requires besides. */
+async function loadLedgers(workspaceId: string, c: Case): Promise<void> {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  for (const [i, m] of c.messages.entries()) {
+    await db.db.execute(sql`insert into messages (id, workspace_id, idempotency_key, profile_id, channel, category, purpose, variables, status, source_kind, created_at, sent_at)
+      values (${newId()}, ${workspaceId}, ${`m${i}`}, ${pid(0)}, ${m.channel}, 'targeted', 'marketing', '{}', ${m.status}, 'api', now(), ${iso(m.sentAt)})`);
+  }
+  for (const e of c.pointsEntries) {
+    await db.db.execute(sql`insert into points_entries (id, workspace_id, profile_id, kind, delta, pending_delta, source, created_at)
+      values (${newId()}, ${workspaceId}, ${e.profileId}, 'adjust', ${e.delta}, ${e.pendingDelta}, 'test', ${iso(e.createdAt)})`);
+  }
+  for (const [i, k] of c.coupons.entries()) {
+    const template = newId();
+    await db.db.execute(sql`insert into coupon_templates (id, workspace_id, name, kind, amount_minor, validity, status, created_at, updated_at)
+      values (${template}, ${workspaceId}, 'T', ${k.kind}, ${k.amountMinor}, '{"kind":"relative","days":30}', 'active', now(), now())`);
+    await db.db.execute(sql`insert into coupons (id, workspace_id, template_id, profile_id, code, status, issue_day, issued_at, valid_from, valid_until, redeemed_at)
+      values (${newId()}, ${workspaceId}, ${template}, ${pid(0)}, ${`C${i}`}, ${k.redeemedAt ? "redeemed" : "available"}, '2026-03-01',
+        ${iso(k.issuedAt)}, ${iso(k.issuedAt)}, ${iso(k.validUntil)}, ${iso(k.redeemedAt)})`);
+  }
 }
 
 function compare(got: KpiMetricDto[], want: ReturnType<typeof referenceMetrics>, label: string) {
@@ -198,7 +250,7 @@ describe("KPI metrics against the plain TypeScript reference", () => {
         const store = c.byStore ? STORE : null;
         const scope = { workspaceId, timeZone: c.timeZone, minorPer: 100, store };
         const got = await computeMetrics({ db: db.db }, warehouse, scope, w, settings);
-        const want = referenceMetrics({ events: c.events, profiles: c.profiles, costs, w, timeZone: c.timeZone, store, settings });
+        const want = referenceMetrics({ ...c, costs, w, store, settings });
         compare(got.metrics, want, `${c.timeZone} ${c.from}+${c.days} store=${c.byStore}`);
       }),
       { numRuns: 60 },

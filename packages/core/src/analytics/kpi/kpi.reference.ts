@@ -25,8 +25,35 @@ export interface RefProfile {
   traits: Record<string, unknown>;
 }
 
+/** A message in the outbox: what the dashboard counts as sent depends on its status and channel. */
+export interface RefMessage {
+  channel: string;
+  status: string;
+  sentAt: Date | null;
+}
+
+/** A points ledger entry. */
+export interface RefPointsEntry {
+  profileId: string;
+  delta: number;
+  pendingDelta: number;
+  createdAt: Date;
+}
+
+export interface RefCoupon {
+  kind: string;
+  amountMinor: number | null;
+  issuedAt: Date;
+  validUntil: Date;
+  redeemedAt: Date | null;
+}
+
 export interface RefInput {
   events: RefEvent[];
+  /** The PostgreSQL side: the outbox and the loyalty ledgers (workspace-wide). */
+  messages: RefMessage[];
+  pointsEntries: RefPointsEntry[];
+  coupons: RefCoupon[];
   profiles: RefProfile[];
   costs: AcquisitionCostDto[];
   w: KpiWindows;
@@ -197,6 +224,29 @@ export function referenceMetrics(input: RefInput): RefMetrics {
   };
   const cacOf = (p: KpiPeriod) => (costIn(p) === 0 ? null : div(costIn(p), newIn(p)));
 
+  // Messages a channel took (delivered, or awaiting WeCom's confirmation), webhooks aside, by the day sent.
+  const sentDays = input.messages
+    .filter((m) => m.sentAt !== null && (m.status === "delivered" || m.status === "pending_confirmation") && m.channel !== "webhook")
+    .map((m) => localDay(m.sentAt!, timeZone));
+  // What the ledgers owed at a period's end, with every write before it: points per member, a
+  // member below zero owing nothing; coupons issued, still valid at the period's last moment and not
+  // yet redeemed, at face value.
+  const pointsOwed = (p: KpiPeriod) => {
+    const byMember = new Map<string, { available: number; pending: number }>();
+    for (const e of input.pointsEntries) {
+      if (e.createdAt >= p.end) continue;
+      const m = byMember.get(e.profileId) ?? { available: 0, pending: 0 };
+      m.available += e.delta;
+      m.pending += e.pendingDelta;
+      byMember.set(e.profileId, m);
+    }
+    return [...byMember.values()].reduce((t, m) => t + Math.max(m.available, 0) + m.pending, 0);
+  };
+  const couponFaceOwed = (p: KpiPeriod) =>
+    input.coupons
+      .filter((c) => c.issuedAt < p.end && c.validUntil >= p.end && (c.redeemedAt === null || c.redeemedAt >= p.end))
+      .reduce((t, c) => t + (["fixed", "threshold", "shipping"].includes(c.kind) ? (c.amountMinor ?? 0) : 0), 0);
+
   return {
     newMembers: { ...both(newIn), series: series((d) => members.filter((m) => m.day === d).length) },
     activeMembers: { ...both((p) => activeIn(p).size), series: series((d) => active.get(d)?.size ?? 0) },
@@ -224,5 +274,8 @@ export function referenceMetrics(input: RefInput): RefMetrics {
       return s.invites + s.conversions === 0 ? null : div(s.conversions, activeIn(p).size);
     }) },
     nps: { ...both((p) => npsOf(survey(p).scores)) },
+    messagesSent: { ...both((p) => sentDays.filter((d) => inPeriod(p, d)).length), series: series((d) => sentDays.filter((x) => x === d).length) },
+    pointsLiability: { ...both(pointsOwed) },
+    couponLiability: { ...both(couponFaceOwed) },
   };
 }

@@ -20,8 +20,9 @@ import type { WorkspaceContext } from "../../shared/context";
 import { minorUnitsPer } from "../../profiles";
 import { workspaces } from "../../workspaces";
 import { allocateCosts, createCost, deleteCost, listCosts, replaceCost, type CostDeps } from "./acquisition-costs";
-import { couponsOutstanding, pointsOutstanding } from "./kpi-liability.repository";
-import { isoWeekOf, lastDays, mondayOfIsoWeek, periodOf, shiftDay, windowsOf, type KpiPeriod, type KpiWindows } from "./kpi-period";
+import { couponsOwedAt, pointsOwedAt } from "../../loyalty";
+import { messagesSentBetween } from "../../messaging";
+import { daysOf, isoWeekOf, lastDays, mondayOfIsoWeek, periodOf, shiftDay, startOfDay, windowsOf, type KpiPeriod, type KpiWindows } from "./kpi-period";
 import { kpiErrors } from "./kpi.errors";
 import { analyticsSettingsStore, loadAnalyticsSettings } from "./kpi.settings";
 import {
@@ -86,6 +87,8 @@ async function scopeOf(deps: KpiDeps, ctx: WorkspaceContext, facts: WorkspaceFac
 }
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+/** A period's last instant, whose state the period leaves (the ledgers' times are whole milliseconds). */
+const lastInstant = (p: KpiPeriod) => new Date(p.end.getTime() - 1);
 
 function metric(
   key: KpiMetricKey,
@@ -133,19 +136,22 @@ export async function computeMetrics(
   settings: AnalyticsSettingsDto,
 ): Promise<{ metrics: KpiMetricDto[]; cacBreakdown: CacBreakdownDto[] }> {
   const { current: cur, previous: prev } = w;
+  // Both periods' days, which follow each other, and the instant after the last.
+  const days = daysOf(prev.from, cur.to);
   // PostgreSQL reads overlap the warehouse's (which run one at a time on its one connection).
   const postgres = Promise.all([
     listCosts(deps.db, scope.workspaceId, { from: prev.from, to: cur.to }),
-    pointsOutstanding(deps.db, scope.workspaceId, cur.end),
-    pointsOutstanding(deps.db, scope.workspaceId, prev.end),
-    couponsOutstanding(deps.db, scope.workspaceId, cur.end),
-    couponsOutstanding(deps.db, scope.workspaceId, prev.end),
+    pointsOwedAt(deps.db, scope.workspaceId, lastInstant(cur)),
+    pointsOwedAt(deps.db, scope.workspaceId, lastInstant(prev)),
+    couponsOwedAt(deps.db, scope.workspaceId, lastInstant(cur)),
+    couponsOwedAt(deps.db, scope.workspaceId, lastInstant(prev)),
+    messagesSentBetween(deps.db, scope.workspaceId, [...days.map((d) => startOfDay(d, scope.timeZone)), cur.end]),
   ]);
   const orders = await readOrderFigures(warehouse, scope, w, settings.churnDays);
   const activity = await readActivityFigures(warehouse, scope, w);
   const surveys = await readSurveyFigures(warehouse, scope, w, settings);
   const newRows = await readNewMembers(warehouse, scope, w);
-  const [allCosts, pointsNow, pointsBefore, couponsNow, couponsBefore] = await postgres;
+  const [allCosts, pointsNow, pointsBefore, couponsNow, couponsBefore, sentPerDay] = await postgres;
   const costRows = allCosts.filter((c) => scope.store === null || c.storeId === scope.store.id);
 
   const sumDays = (p: KpiPeriod, pick: (d: string) => number) => {
@@ -164,6 +170,7 @@ export async function computeMetrics(
     previous: newRows.filter((r) => !r.current).reduce((t, r) => t + r.count, 0),
   };
   const activeOn = (d: string) => activity.daily.get(d) ?? 0;
+  const sentOn = new Map(days.map((d, i) => [d, sentPerDay[i]!]));
 
   // Acquisition cost of each period, and per day for the sparkline.
   const costIn = (p: KpiPeriod) => allocateCosts(costRows, p.from, p.to);
@@ -180,7 +187,7 @@ export async function computeMetrics(
     : { current: orders.clvAverageMinor, previous: orders.clvAverageMinor };
   const n = (l: number | null, c: number | null) => (l === null || c === null || c === 0 ? null : l / c);
 
-  const points = { current: pointsNow, previous: pointsBefore };
+  const points = { current: pointsNow.available + pointsNow.pending, previous: pointsBefore.available + pointsBefore.pending };
   const storeWide = scope.store ? "workspace-wide: loyalty balances have no store" : null;
 
   const k = (p: "current" | "previous") =>
@@ -232,9 +239,16 @@ export async function computeMetrics(
       couponsNow.faceValueMinor,
       couponsBefore.faceValueMinor,
       [],
-      `${couponsNow.count} unredeemed coupons at the period's end (${couponsNow.unvalued} without a fixed face value)${storeWide ? `; ${storeWide}` : ""}`,
+      `${couponsNow.count} unredeemed coupons at the period's end (${couponsNow.withoutFaceValue} without a fixed face value)${storeWide ? `; ${storeWide}` : ""}`,
     ),
-    metric("messagesSent", "count", null, null, [], "not_available: journeys and messaging are not built yet (no messages table)"),
+    metric(
+      "messagesSent",
+      "count",
+      sumDays(cur, (d) => sentOn.get(d)!),
+      sumDays(prev, (d) => sentOn.get(d)!),
+      dailySeries(cur, sentOn, (v) => v ?? 0),
+      `messages to customers a channel took (delivered, or awaiting WeCom confirmation), by the day sent${scope.store ? "; workspace-wide: messages have no store" : ""}`,
+    ),
     metric("kFactor", "ratio", k("current"), k("previous"), [], k("current") === null ? `no ${settings.referral.inviteEvent} / ${settings.referral.conversionEvent} events in the period` : "referral conversions ÷ active customers"),
     metric(
       "nps",

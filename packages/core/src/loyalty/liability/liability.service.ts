@@ -8,6 +8,7 @@ import { csvCell } from "../../segments";
 import { workspaceTimeZone } from "../loyalty-workspace";
 import { loadSettings } from "../loyalty.settings";
 import { rows } from "../points/points.ledger";
+import { couponsOwedAt, FIXED_FACE, pointsOwedAt } from "./owed";
 
 export interface LiabilityDeps {
   db: Db;
@@ -15,8 +16,6 @@ export interface LiabilityDeps {
 }
 
 type Num = string | number | null;
-/** Coupon kinds whose face value is a fixed amount. */
-const FIXED_FACE = sql`('fixed', 'threshold', 'shipping')`;
 
 function emptyTotals(): LiabilityTotals {
   return {
@@ -51,14 +50,9 @@ export function createLiabilityService(deps: LiabilityDeps) {
 
   async function totalsAsOf(ws: string, at: string): Promise<LiabilityTotals> {
     const t = emptyTotals();
-    const [points] = await rows<{ available: Num; pending: Num }>(
-      db,
-      sql`select coalesce(sum(greatest(a, 0)), 0) as available, coalesce(sum(p), 0) as pending from (
-            select sum(delta) as a, sum(pending_delta) as p from points_entries
-            where workspace_id = ${ws}::uuid and created_at <= ${at}::timestamptz group by profile_id) x`,
-    );
-    t.pointsAvailable = Number(points!.available);
-    t.pointsPending = Number(points!.pending);
+    const points = await pointsOwedAt(db, ws, new Date(at));
+    t.pointsAvailable = points.available;
+    t.pointsPending = points.pending;
     const [sv] = await rows<{ principal: Num; bonus: Num }>(
       db,
       sql`select -coalesce(sum(p.amount_minor) filter (where p.account = 'member_principal'), 0) as principal,
@@ -78,15 +72,9 @@ export function createLiabilityService(deps: LiabilityDeps) {
     );
     t.cardUses = Number(cards!.uses);
     t.cardUsesValueMinor = Number(cards!.value);
-    const [coupons] = await rows<{ n: Num; face: Num }>(
-      db,
-      sql`select count(*) as n, coalesce(sum(t.amount_minor) filter (where t.kind in ${FIXED_FACE}), 0) as face
-          from coupons c join coupon_templates t on t.id = c.template_id
-          where c.workspace_id = ${ws}::uuid and c.issued_at <= ${at}::timestamptz and c.valid_until > ${at}::timestamptz
-            and (c.redeemed_at is null or c.redeemed_at > ${at}::timestamptz)`,
-    );
-    t.coupons = Number(coupons!.n);
-    t.couponsFaceValueMinor = Number(coupons!.face);
+    const coupons = await couponsOwedAt(db, ws, new Date(at));
+    t.coupons = coupons.count;
+    t.couponsFaceValueMinor = coupons.faceValueMinor;
     return t;
   }
 

@@ -12,6 +12,7 @@ import { signUnsubscribeToken, unsubscribeSecret } from "../unsubscribe/unsubscr
 import { loadProfileFacts, type ProfileFacts } from "./profile-facts";
 import { quietHoursEnd } from "./quiet-hours";
 import { renderRow, type TemplateRow } from "./render-row";
+import { HANDED_OVER_STATUSES } from "../outbox/sent-counts";
 
 export interface DispatchOptions {
   /** The server's public URL, for `{{ unsubscribe_url }}` (…/u/<token>). */
@@ -45,7 +46,8 @@ const DEFAULT_LEASE_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 24 * 3_600_000;
 /** How the WeCom adapter words an exhausted per-customer allowance (wecom-allowance.ts). */
 const SEND_ALLOWANCE_EXHAUSTED = "send allowance exhausted";
-const COUNTED = ["sending", "delivered", "pending_confirmation"];
+/** What a customer's caps count: what a channel took, and what is on its way to one. */
+const COUNTED = ["sending", ...HANDED_OVER_STATUSES];
 
 interface Row {
   id: string;

@@ -60,5 +60,7 @@ export const messages = pgTable(
     index("messages_due").on(t.dueAt, t.id).where(sql`${t.dueAt} is not null`),
     index("messages_profile").on(t.workspaceId, t.profileId, t.createdAt),
     index("messages_journey").on(t.workspaceId, t.journeyId, t.nodeId),
+    // The dashboard's messages sent per day (messagesSentBetween): one range of a workspace's sends.
+    index("messages_sent").on(t.workspaceId, t.sentAt).where(sql`${t.sentAt} is not null`),
   ],
 );
