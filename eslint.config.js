@@ -46,7 +46,7 @@ function consoleImportBans(files, otherFeature) {
 }
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "artifacts/**", ".siyu/**", "packages/storage/migrations/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "artifacts/**", ".siyu/**", "apps/server/.cache/**", "packages/storage/migrations/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
