@@ -88,11 +88,16 @@ describe("The KPI dashboard in Chromium", () => {
     await byTestId("roi-chart").locator("canvas").waitFor();
     await screenshot("04-campaigns");
 
-    // The weekly review, printable.
+    // A weekly alert rule that holds for any week, evaluated now: it fires for the last complete week.
+    await api.post(`${ws}/alerts/rules`, { name: "每周订单", metric: { kind: "orders" }, granularity: "week", condition: { kind: "threshold", direction: "above", value: -1 }, severity: "warning" });
+    await api.post(`${ws}/alerts/evaluation`, {});
+
+    // The weekly review, printable, with that alert.
     await page.goBack();
     await byTestId("dashboard-weekly-link").click();
     await page.waitForURL(/\/overview\/weekly$/);
     await byTestId("weekly-kpis").waitFor();
+    await byTestId("weekly-alerts").getByRole("cell", { name: "每周订单", exact: true }).waitFor();
     await page.emulateMedia({ media: "print" });
     expect(await byTestId("weekly-print").isVisible()).toBe(false);
     await screenshot("05-weekly-print");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AlertSeverity } from "./alerts";
 import { Id, IsoDateTime, LocalDate } from "./common";
 
 // The KPI dashboard, acquisition costs, campaign ROI and the weekly review
@@ -209,8 +210,11 @@ export const WeeklyReportDto = z.object({
   timeZone: z.string(),
   kpis: z.array(KpiMetricDto.omit({ series: true })),
   topCampaigns: z.array(CampaignRoiRowDto),
-  /** Filled by the alert rules once they exist. */
-  alerts: z.array(z.object({ rule: z.string(), message: z.string() })),
+  /** The alerts that fired or resolved on a period starting in the week, in period order. */
+  alerts: z.array(
+    z.object({ rule: z.string(), severity: AlertSeverity, kind: z.enum(["fired", "resolved"]), periodStart: LocalDate, message: z.string() }),
+  ),
+  /** The alerts in one sentence ("2 fired, 1 resolved"), for the page and the CSV. */
   alertsNote: z.string(),
 });
 export type WeeklyReportDto = z.infer<typeof WeeklyReportDto>;

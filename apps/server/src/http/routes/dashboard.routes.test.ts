@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainWarehouse, refreshProfileSnapshot } from "@siyu/core";
-import type { DashboardDto, KpiMetricDto } from "@siyu/contracts";
+import type { DashboardDto, KpiMetricDto, WeeklyReportDto } from "@siyu/contracts";
 import { addOperator, buildTestApp, createApiKey, createStore, createWorkspace, type TestApp, type TestWorkspace } from "../../testing/test-app";
 
 // The analytics KPI routes end to end: events through the real tracking API, the projector, the
@@ -149,13 +149,25 @@ describe("analytics KPI API", () => {
     expect(own.statusCode, own.body).toBe(200);
   });
 
-  it("writes the weekly review as JSON and CSV", async () => {
+  it("writes the weekly review as JSON and CSV, with the alerts of the week's periods", async () => {
+    // A daily rule on orders, evaluated on the mornings of 6 and 8 March (Shanghai): 5 March had an
+    // order (fired), 6 March none (resolved).
+    const ctx = { workspaceId: ws.workspaceId, actor: { type: "system" as const, id: null, name: "test" }, storeIds: null, ip: null };
+    await t.services.alerts.createRule(ctx, { name: "Any orders", metric: { kind: "orders" }, granularity: "day", condition: { kind: "threshold", direction: "above", value: 0 }, severity: "info" });
+    await t.services.alerts.evaluateDue({ workspaceId: ws.workspaceId, now: new Date("2026-03-06T00:00:00Z") });
+    await t.services.alerts.evaluateDue({ workspaceId: ws.workspaceId, now: new Date("2026-03-08T00:00:00Z") });
+
     const json = await get("/analytics/reports/weekly?week=2026-W10");
     expect(json.statusCode, json.body).toBe(200);
-    const report = json.json<{ period: unknown; kpis: KpiMetricDto[]; topCampaigns: unknown[]; alerts: unknown[] }>();
+    const report = json.json<WeeklyReportDto>();
     expect(report.period).toEqual({ from: "2026-03-02", to: "2026-03-08", days: 7 });
     expect(report.kpis.find((k) => k.key === "orders")!.value).toBe(4);
-    expect(report.alerts).toEqual([]);
+    expect(report.alerts.map(({ message: _m, ...a }) => a)).toEqual([
+      { rule: "Any orders", severity: "info", kind: "fired", periodStart: "2026-03-05" },
+      { rule: "Any orders", severity: "info", kind: "resolved", periodStart: "2026-03-06" },
+    ]);
+    expect(report.alertsNote).toBe("1 fired, 1 resolved.");
+    expect((await get("/analytics/reports/weekly?week=2026-W11")).json<WeeklyReportDto>().alerts).toEqual([]);
     const csv = await get("/analytics/reports/weekly?week=2026-W10&format=csv");
     expect(csv.statusCode).toBe(200);
     expect(csv.headers["content-type"]).toContain("text/csv");
@@ -165,5 +177,7 @@ describe("analytics KPI API", () => {
     expect(lines).toContain("orders,count,4,0,4,");
     expect(lines.find((l) => l.startsWith("gmv,money,"))).toMatch(/^gmv,money,100,0,100,/);
     expect(lines).toContain("campaign_kind,campaign,cost,revenue,orders,roi,margin_contribution");
+    expect(lines).toContain("period_start,rule,severity,kind,message");
+    expect(lines.filter((l) => /^2026-03-0[56],Any orders,info,/.test(l))).toHaveLength(2);
   });
 });

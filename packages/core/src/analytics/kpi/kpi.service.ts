@@ -21,6 +21,7 @@ import { minorUnitsPer } from "../../profiles";
 import { workspaces } from "../../workspaces";
 import { allocateCosts, createCost, deleteCost, listCosts, replaceCost, type CostDeps } from "./acquisition-costs";
 import { couponsOwedAt, pointsOwedAt } from "../../loyalty";
+import { alertsOfDays, alertsSummary } from "../alerts";
 import { messagesSentBetween } from "../../messaging";
 import { daysOf, isoWeekOf, lastDays, mondayOfIsoWeek, periodOf, shiftDay, startOfDay, windowsOf, type KpiPeriod, type KpiWindows } from "./kpi-period";
 import { kpiErrors } from "./kpi.errors";
@@ -306,7 +307,7 @@ async function roiRows(deps: KpiDeps, warehouse: Warehouse, ctx: WorkspaceContex
     .sort((a, b) => (b.roi ?? -Infinity) - (a.roi ?? -Infinity) || b.revenueMinor - a.revenueMinor || a.key.localeCompare(b.key));
 }
 
-/** The brand plans' weekly review: the week's KPIs against the week before, top campaigns by ROI, alerts. */
+/** The brand plans' weekly review: the week's KPIs against the week before, top campaigns by ROI, the week's alerts. */
 async function weeklyReport(deps: KpiDeps, ctx: WorkspaceContext, week?: string): Promise<WeeklyReportDto> {
   const warehouse = requireWarehouse(deps);
   const facts = await workspaceFacts(deps.db, ctx.workspaceId);
@@ -319,6 +320,7 @@ async function weeklyReport(deps: KpiDeps, ctx: WorkspaceContext, week?: string)
   const w = windowsOf(period, facts.timeZone);
   const { metrics } = await computeMetrics(deps, warehouse, scope, w, settings);
   const roi = await roiRows(deps, warehouse, ctx, facts, period);
+  const alerts = await alertsOfDays(deps.db, ctx.workspaceId, period.from, period.to);
   return {
     week: isoWeek,
     period: { from: period.from, to: period.to, days: period.days },
@@ -327,7 +329,7 @@ async function weeklyReport(deps: KpiDeps, ctx: WorkspaceContext, week?: string)
     timeZone: facts.timeZone,
     kpis: metrics.map(({ series: _series, ...rest }) => rest),
     topCampaigns: roi.filter((r) => r.roi !== null).slice(0, settings.weeklyTopCampaigns),
-    alerts: [],
-    alertsNote: "Alert rules are not built yet; their findings will be listed here.",
+    alerts,
+    alertsNote: alertsSummary(alerts),
   };
 }

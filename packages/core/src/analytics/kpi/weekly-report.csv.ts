@@ -3,8 +3,8 @@ import { csvCell } from "../../segments";
 import { minorUnitsPer } from "../../profiles";
 
 /**
- * The weekly review as one CSV: a KPI section (metric, unit, this week, last week, change) and a
- * campaigns section. Money in major units of the workspace currency; shares as fractions.
+ * The weekly review as one CSV: a KPI section (metric, unit, this week, last week, change), a
+ * campaigns section and the week's alerts. Money in major units of the workspace currency; shares as fractions.
  */
 export function weeklyReportCsv(report: WeeklyReportDto): string {
   const per = minorUnitsPer(report.currency);
@@ -19,7 +19,8 @@ export function weeklyReportCsv(report: WeeklyReportDto): string {
     ...report.topCampaigns.map((c) => line([c.kind, c.key, round(c.costMinor / per), round(c.revenueMinor / per), c.orders, c.roi === null ? null : round(c.roi), round(c.marginContributionMinor / per)])),
     "",
     line(["alerts", report.alertsNote]),
-    ...report.alerts.map((a) => line([a.rule, a.message])),
+    line(["period_start", "rule", "severity", "kind", "message"]),
+    ...report.alerts.map((a) => line([a.periodStart, a.rule, a.severity, a.kind, a.message])),
   ];
   return `${out.join("\r\n")}\r\n`;
 }

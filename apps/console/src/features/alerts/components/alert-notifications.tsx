@@ -1,12 +1,12 @@
-import type { AlertEventDto, AlertSeverity } from "@siyu/contracts";
+import type { AlertEventDto } from "@siyu/contracts";
 import { Button, Card, Empty, List, Space, Switch, Tag, Typography } from "antd";
 import { useState } from "react";
+import { AlertSeverityTag } from "../../../components/alert-severity-tag";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useReportApiError } from "../../../lib/api";
 import { useT } from "../../../lib/i18n";
 import { useAcknowledgeAlert, useAlertEvents } from "../api/alerts";
 
-export const SEVERITY_COLORS: Record<AlertSeverity, string> = { info: "blue", warning: "orange", emergency: "red" };
 const WEBHOOK_COLORS: Record<AlertEventDto["webhook"], string> = { none: "default", pending: "processing", delivered: "success", failed: "error" };
 
 /** Unacknowledged alerts first thing on the page, each with its plan and an Acknowledge button. */
@@ -62,7 +62,7 @@ export function AlertNotifications(props: { workspaceId: string }) {
               <List.Item.Meta
                 title={
                   <Space wrap>
-                    <Tag color={SEVERITY_COLORS[e.severity]}>{t(`alerts.severity.${e.severity}`)}</Tag>
+                    <AlertSeverityTag severity={e.severity} />
                     <Tag color={e.kind === "fired" ? "volcano" : "green"}>{t(`alerts.kind.${e.kind}`)}</Tag>
                     <span>{e.ruleName}</span>
                   </Space>

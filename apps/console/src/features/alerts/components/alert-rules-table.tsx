@@ -6,7 +6,7 @@ import { useCurrentWorkspace } from "../../../lib/session";
 import { useDeleteAlertRule, useSaveAlertRule } from "../api/alerts";
 import { describeCondition, describeMetric } from "../alerts-view";
 import { ruleBodyOf } from "../rule-form-values";
-import { SEVERITY_COLORS } from "./alert-notifications";
+import { AlertSeverityTag } from "../../../components/alert-severity-tag";
 
 export function AlertRulesTable(props: { rules: readonly AlertRuleDto[]; loading: boolean; onEdit: (rule: AlertRuleDto) => void }) {
   const t = useT();
@@ -21,7 +21,7 @@ export function AlertRulesTable(props: { rules: readonly AlertRuleDto[]; loading
     { key: "condition", title: t("alerts.col.condition"), render: (_, r) => describeCondition(r, t) },
     { key: "period", title: t("alerts.col.period"), render: (_, r) => t(`alerts.granularity.${r.granularity}`) },
     { key: "consecutive", title: t("alerts.col.consecutive"), align: "right", render: (_, r) => r.consecutive },
-    { key: "severity", title: t("alerts.col.severity"), render: (_, r) => <Tag color={SEVERITY_COLORS[r.severity]}>{t(`alerts.severity.${r.severity}`)}</Tag> },
+    { key: "severity", title: t("alerts.col.severity"), render: (_, r) => <AlertSeverityTag severity={r.severity} /> },
     {
       key: "state",
       title: t("alerts.col.state"),

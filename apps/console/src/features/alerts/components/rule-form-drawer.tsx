@@ -210,7 +210,7 @@ export function RuleFormDrawer(props: { workspaceId: string; rule: AlertRuleDto 
           </Col>
           <Col span={6}>
             <Form.Item name="severity" label={t("alerts.field.severity")}>
-              <Select options={ALERT_SEVERITIES.map((s) => ({ value: s, label: t(`alerts.severity.${s}`) }))} data-testid="alert-rule-severity" />
+              <Select options={ALERT_SEVERITIES.map((s) => ({ value: s, label: t(`common.alertSeverity.${s}`) }))} data-testid="alert-rule-severity" />
             </Form.Item>
           </Col>
           <Col span={6}>

@@ -1,7 +1,8 @@
 import { DownloadOutlined, PrinterOutlined } from "@ant-design/icons";
-import { Button, Card, DatePicker, Empty, Space, Table, Typography } from "antd";
+import { Button, Card, DatePicker, Empty, Space, Table } from "antd";
 import dayjs from "dayjs";
 import { useSearchParams } from "react-router";
+import { AlertSeverityTag } from "../../../components/alert-severity-tag";
 import { PageHeader } from "../../../components/page-header";
 import { QueryErrorResult } from "../../../components/query-error-result";
 import { useT } from "../../../lib/i18n";
@@ -95,7 +96,24 @@ export function WeeklyReportPage() {
             )}
           </Card>
           <Card title={t("dashboard.weekly.alerts")} size="small">
-            <Typography.Text type="secondary">{data.alertsNote}</Typography.Text>
+            {data.alerts.length === 0 ? (
+              <Empty description={t("dashboard.weekly.noAlerts")} />
+            ) : (
+              <Table
+                size="small"
+                rowKey={(a) => `${a.periodStart}:${a.rule}:${a.kind}`}
+                pagination={false}
+                dataSource={data.alerts}
+                data-testid="weekly-alerts"
+                columns={[
+                  { key: "period", title: t("dashboard.weekly.alertPeriod"), dataIndex: "periodStart" },
+                  { key: "rule", title: t("dashboard.weekly.alertRule"), dataIndex: "rule" },
+                  { key: "severity", title: t("dashboard.weekly.alertSeverity"), render: (_, a) => <AlertSeverityTag severity={a.severity} /> },
+                  { key: "kind", title: t("dashboard.weekly.alertKind"), render: (_, a) => t(a.kind === "fired" ? "dashboard.weekly.alertFired" : "dashboard.weekly.alertResolved") },
+                  { key: "message", title: t("dashboard.weekly.alertMessage"), dataIndex: "message" },
+                ]}
+              />
+            )}
           </Card>
         </Space>
       )}

@@ -82,4 +82,12 @@ export const dashboardEn = {
   "dashboard.weekly.topCampaigns": "Top campaigns by ROI",
   "dashboard.weekly.alerts": "Alerts",
   "dashboard.weekly.noCampaigns": "No campaign with a cost this week.",
+  "dashboard.weekly.noAlerts": "No alert fired or resolved for this week.",
+  "dashboard.weekly.alertPeriod": "Period",
+  "dashboard.weekly.alertRule": "Rule",
+  "dashboard.weekly.alertSeverity": "Severity",
+  "dashboard.weekly.alertKind": "Change",
+  "dashboard.weekly.alertMessage": "Message",
+  "dashboard.weekly.alertFired": "Fired",
+  "dashboard.weekly.alertResolved": "Resolved",
 };

@@ -84,4 +84,12 @@ export const dashboardZhCN: Record<keyof typeof dashboardEn, string> = {
   "dashboard.weekly.topCampaigns": "ROI 最高的活动",
   "dashboard.weekly.alerts": "预警",
   "dashboard.weekly.noCampaigns": "本周没有录入成本的活动。",
+  "dashboard.weekly.noAlerts": "本周没有触发或解除的预警。",
+  "dashboard.weekly.alertPeriod": "周期",
+  "dashboard.weekly.alertRule": "规则",
+  "dashboard.weekly.alertSeverity": "级别",
+  "dashboard.weekly.alertKind": "变化",
+  "dashboard.weekly.alertMessage": "内容",
+  "dashboard.weekly.alertFired": "触发",
+  "dashboard.weekly.alertResolved": "解除",
 };
