@@ -461,7 +461,8 @@ export const StoredValueTransactionDto = z.object({
   id: Id,
   profileId: Id,
   /** topup_refund: a top-up's unspent principal paid back, its bonus forfeited; bonus_expiry: a top-up's bonus expired. */
-  kind: z.enum(["topup", "spend", "refund", "topup_refund", "bonus_expiry"]),
+  /** merge_out / merge_in: a merged-away profile's balance moving to the live profile (reference: the other profile). */
+  kind: z.enum(["topup", "spend", "refund", "topup_refund", "bonus_expiry", "merge_out", "merge_in"]),
   principalMinor: z.number().int(),
   bonusMinor: z.number().int(),
   orderId: z.string().nullable(),

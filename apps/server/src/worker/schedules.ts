@@ -22,6 +22,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "alerts.webhooks", everyMs: 30_000, run: (s) => s.alerts.deliverWebhooks().then(() => {}) },
   // Points + cash orders whose external payment did not arrive within catalogue.paymentTimeoutMinutes are cancelled.
   { name: "loyalty.catalogue_payments", everyMs: 60_000, run: (s) => s.catalogue.runPaymentTimeouts().then(() => {}) },
+  // What merged-away profiles hold in stored value moves to their live profiles (operations on the live profile fold it at once).
+  { name: "loyalty.stored_value_merges", everyMs: 60_000, run: (s) => s.storedValue.runMergeFold().then(() => {}) },
   // Top-up bonus past storedValue.bonusExpiryDays (a bonus_expiry transaction per lot), set-based per 1,000 accounts.
   { name: "loyalty.bonus_expiry", everyMs: 5 * 60_000, run: (s) => s.storedValue.runBonusExpiry().then(() => {}) },
   // Times and annual cards past their validity: what is left is written off with an expire entry.

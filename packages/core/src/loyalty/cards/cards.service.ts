@@ -23,7 +23,9 @@ import { addDays, localDay } from "../../shared/local-time";
 import { workspaceTimeZone } from "../loyalty-workspace";
 import { loyaltyErrors } from "../loyalty.errors";
 import { loadSettings } from "../loyalty.settings";
+import { profilesMergedInto } from "../../profiles";
 import { rows } from "../points/points.ledger";
+import { liveRoot } from "../points/points.jobs";
 import { refundLocked, spendLocked } from "../stored-value/stored-value.ledger";
 import { storedValueOnce } from "../stored-value/stored-value.service";
 
@@ -374,7 +376,9 @@ export function createCardsService(deps: CardsDeps) {
         );
         let back: StoredValueResultDto | null = null;
         if (refundable > 0 && (await svTransaction(tx, card.stored_value_tx_id))) {
-          back = await storedValueOnce(tx, ctx, card.profile_id, `card-void:${body.idempotencyKey}`, now, (t) => t.kind === "refund", (op) =>
+          // To the card's holder as they are now: the profile it was merged into, if it was.
+          const holder = (await liveRoot(tx, ctx.workspaceId, card.profile_id)) ?? card.profile_id;
+          back = await storedValueOnce(tx, ctx, holder, `card-void:${body.idempotencyKey}`, now, (t) => t.kind === "refund", (op) =>
             refundLocked(tx, op, { orderId: `card:${card.id}`, amountMinor: refundable }),
           );
         }
@@ -390,10 +394,16 @@ export function createCardsService(deps: CardsDeps) {
       });
     },
 
+    /** The cards of the customer: the live profile's and those of the profiles merged into it. */
     async listOfCustomer(ctx: WorkspaceContext, profileId: string): Promise<MemberCardDto[]> {
       const live = await deps.resolveProfileId(ctx, profileId);
       const now = clock.now();
-      return (await rows<CardRow>(db, sql`select * from member_cards where workspace_id = ${ctx.workspaceId}::uuid and profile_id = ${live}::uuid order by created_at desc, id desc limit 200`)).map((c) =>
+      const found = await rows<CardRow>(
+        db,
+        sql`select c.* from member_cards c join ${profilesMergedInto(ctx.workspaceId, [live])} m on m.id = c.profile_id
+            where c.workspace_id = ${ctx.workspaceId}::uuid order by c.created_at desc, c.id desc limit 200`,
+      );
+      return found.map((c) =>
         toCardDto(c, now),
       );
     },

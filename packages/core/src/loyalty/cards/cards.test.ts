@@ -71,6 +71,27 @@ describe(`cards (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`, () 
     await expect(services.cards.issue(ctx, poor, { productId: product.id, idempotencyKey: "c-arch" })).rejects.toMatchObject({ code: "loyalty.card_product_not_found", status: 404 });
   });
 
+  it("follows a merge: the survivor's list holds the merged profile's card; voiding it returns the value to the survivor", async () => {
+    const ws = await newWorkspace(services, "Cards merges");
+    const ctx = systemContext(ws);
+    const [a, b] = [await newProfile(database.db, ws), await newProfile(database.db, ws)];
+    const product = await services.cards.createProduct(ctx, { name: "5 次卡", kind: "times", uses: 5, validityDays: 365, priceMinor: 5_000 });
+    await services.storedValue.topUp(ctx, a, { amountMinor: 5_000, reference: "wx", idempotencyKey: "cm-top" });
+    const sold = await services.cards.issue(ctx, a, { productId: product.id, payWithStoredValue: true, idempotencyKey: "cm-sell" });
+    await services.cards.use(ctx, sold.card.id, { storeId: null, idempotencyKey: "cm-use" });
+    await database.db.execute(sql`update profiles set merged_into = ${b}::uuid where id = ${a}::uuid`);
+    expect((await services.cards.listOfCustomer(ctx, b)).map((c) => c.id)).toEqual([sold.card.id]);
+    const voided = await services.cards.void(ctx, sold.card.id, { reason: "member asked", idempotencyKey: "cm-void" });
+    expect(voided.storedValueTransaction).toMatchObject({ kind: "refund", principalMinor: 4_000 });
+    expect(await services.storedValue.balance(ctx, b)).toMatchObject({ profileId: b, principalMinor: 4_000 });
+    const [held] = await rows<{ a: string | number; b: string | number }>(
+      database.db,
+      sql`select coalesce(sum(principal_minor) filter (where profile_id = ${a}::uuid), 0) as a, coalesce(sum(principal_minor) filter (where profile_id = ${b}::uuid), 0) as b
+          from stored_value_accounts where workspace_id = ${ws}::uuid`,
+    );
+    expect({ a: Number(held!.a), b: Number(held!.b) }).toEqual({ a: 0, b: 4_000 });
+  });
+
   it("an annual card: unlimited uses, at most K per local day in the workspace's time zone; expired → card_expired and the job writes it off", async () => {
     const ws = await newWorkspace(services, "Annual brand");
     const ctx = systemContext(ws);

@@ -7,7 +7,7 @@ import { loyaltyErrors } from "../loyalty.errors";
 import { debit, findEntry, restoreDebit, rows, type Account } from "../points/points.ledger";
 import { exchangeForCoupon, type CouponRow } from "../coupons/coupons.ledger";
 import { loadSettings } from "../loyalty.settings";
-import { expireBonusOf, lockBalance, refundLocked, spendLocked } from "../stored-value/stored-value.ledger";
+import { expireBonusOf, foldMergedInto, lockBalance, refundLocked, spendLocked } from "../stored-value/stored-value.ledger";
 
 /**
  * The catalogue's primitives, each inside the caller's transaction. Lock order, the same everywhere:
@@ -258,12 +258,12 @@ export async function redeemItem(tx: Db, account: Account, input: RedeemInput): 
       : null;
   let paid: string | null = null;
   if (cash !== null && input.payWith === "stored_value") {
-    // As every stored-value operation: lock the balance, expire due bonus, then spend from what is left.
-    await lockBalance(tx, workspaceId, account.profileId, now);
+    // As every stored-value operation: lock the balance, fold what merged profiles held, expire due bonus, then spend from what is left.
+    const owners = await foldMergedInto(tx, workspaceId, account.profileId, await lockBalance(tx, workspaceId, account.profileId, now), input.actor, now);
     await expireBonusOf(tx, [{ workspace_id: workspaceId, profile_id: account.profileId }], now);
     const balance = await lockBalance(tx, workspaceId, account.profileId, now);
     const spendOrder = (await loadSettings(tx, workspaceId)).storedValue.spendOrder;
-    const op = { workspaceId, profileId: account.profileId, balance, key: pointsKey, actor: input.actor, now };
+    const op = { workspaceId, profileId: account.profileId, owners, balance, key: pointsKey, actor: input.actor, now };
     paid = (await spendLocked(tx, op, { amountMinor: cash, orderId: `redemption:${orderId}`, spendOrder })).id;
   }
   const awaiting = cash !== null && input.payWith === "external";
@@ -304,8 +304,10 @@ export async function cancelOrder(tx: Db, account: Account, input: { workspaceId
     await restoreDebit(tx, workspaceId, account, original!, { idempotencyKey: key, reason: `Redemption cancelled: ${input.reason}`, actor: input.actor, source: "catalogue" }, now);
   }
   if (order.stored_value_transaction_id !== null) {
-    const balance = await lockBalance(tx, workspaceId, order.profile_id, now);
-    await refundLocked(tx, { workspaceId, profileId: order.profile_id, balance, key, actor: input.actor, now }, { orderId: `redemption:${order.id}` });
+    // Refunded to the profile that now holds the points: the order's own, or the one it was merged into.
+    const balance = await lockBalance(tx, workspaceId, account.profileId, now);
+    const owners = await foldMergedInto(tx, workspaceId, account.profileId, balance, input.actor, now);
+    await refundLocked(tx, { workspaceId, profileId: account.profileId, owners, balance, key, actor: input.actor, now }, { orderId: `redemption:${order.id}` });
   }
   await tx.execute(sql`update catalogue_items set stock = stock + 1, redeemed_count = redeemed_count - 1 where id = ${order.item_id}::uuid`);
   const [row] = await rows<OrderRow>(

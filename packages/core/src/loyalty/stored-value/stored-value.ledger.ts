@@ -4,7 +4,9 @@ import type { StoredValueBalanceDto, StoredValueTransactionDto } from "@siyu/con
 import { newId } from "../../shared/ids";
 import { addDays } from "../../shared/local-time";
 import { loyaltyErrors } from "../loyalty.errors";
+import { profilesMergedInto } from "../../profiles";
 import { rows } from "../points/points.ledger";
+import { liveRoot } from "../points/points.jobs";
 
 /**
  * The stored-value ledger. Accounts (debits positive, every transaction sums to zero): cash,
@@ -14,6 +16,7 @@ import { rows } from "../points/points.ledger";
  */
 
 export type TxKind = StoredValueTransactionDto["kind"];
+const uuids = (ids: readonly string[]) => `{${ids.join(",")}}`;
 export interface Allocation {
   lot: string;
   principal: number;
@@ -80,12 +83,15 @@ export async function lockBalance(tx: Db, workspaceId: string, profileId: string
   return { principal: Number(a!.principal_minor), bonus: Number(a!.bonus_minor), version: Number(a!.version) };
 }
 
-export async function readBalance(db: Db, workspaceId: string, profileId: string): Promise<Balance> {
-  const [a] = await rows<{ principal_minor: string | number; bonus_minor: string | number; version: number }>(
+/** A member's balance; with `alsoOf`, plus what those profiles' accounts hold (profiles merged into it). */
+export async function readBalance(db: Db, workspaceId: string, profileId: string, alsoOf: readonly string[] = []): Promise<Balance> {
+  const ids = uuids([profileId, ...alsoOf.filter((id) => id !== profileId)]);
+  const [a] = await rows<{ principal_minor: string | number | null; bonus_minor: string | number | null; version: number | null }>(
     db,
-    sql`select principal_minor, bonus_minor, version from stored_value_accounts where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid`,
+    sql`select sum(principal_minor) as principal_minor, sum(bonus_minor) as bonus_minor, max(version) filter (where profile_id = ${profileId}::uuid) as version
+        from stored_value_accounts where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[])`,
   );
-  return a ? { principal: Number(a.principal_minor), bonus: Number(a.bonus_minor), version: Number(a.version) } : { principal: 0, bonus: 0, version: 0 };
+  return { principal: Number(a?.principal_minor ?? 0), bonus: Number(a?.bonus_minor ?? 0), version: Number(a?.version ?? 0) };
 }
 
 export async function findTxByKey(db: Db, workspaceId: string, key: string): Promise<TxRow | null> {
@@ -157,7 +163,10 @@ async function insertLot(tx: Db, workspaceId: string, profileId: string, topupId
 
 export interface Op {
   workspaceId: string;
+  /** The live profile, whose account is locked. */
   profileId: string;
+  /** It and the profiles merged into it: whose earlier spends and top-ups it may refund. */
+  owners: string[];
   balance: Balance;
   key: string;
   actor: string;
@@ -268,7 +277,7 @@ export async function spendLocked(tx: Db, op: Op, input: { amountMinor: number; 
 export async function refundLocked(tx: Db, op: Op, input: { orderId: string; amountMinor?: number | undefined }): Promise<TxRow> {
   const [spent] = await rows<TxRow>(
     tx,
-    sql`select * from stored_value_transactions where workspace_id = ${op.workspaceId}::uuid and order_id = ${input.orderId} and kind = 'spend' and profile_id = ${op.profileId}::uuid`,
+    sql`select * from stored_value_transactions where workspace_id = ${op.workspaceId}::uuid and order_id = ${input.orderId} and kind = 'spend' and profile_id = any(${uuids(op.owners)}::uuid[])`,
   );
   if (!spent) throw loyaltyErrors.error("loyalty.spend_not_found", `No stored-value spend for order ${input.orderId}`);
   const before = await rows<TxRow>(tx, sql`select * from stored_value_transactions where workspace_id = ${op.workspaceId}::uuid and reverses_id = ${spent.id}::uuid and kind = 'refund'`);
@@ -345,7 +354,7 @@ export async function refundLocked(tx: Db, op: Op, input: { orderId: string; amo
 export async function refundTopUpLocked(tx: Db, op: Op, input: { topupId: string; reason: string }): Promise<TxRow> {
   const [topup] = await rows<TxRow>(
     tx,
-    sql`select * from stored_value_transactions where workspace_id = ${op.workspaceId}::uuid and id = ${input.topupId}::uuid and kind = 'topup' and profile_id = ${op.profileId}::uuid`,
+    sql`select * from stored_value_transactions where workspace_id = ${op.workspaceId}::uuid and id = ${input.topupId}::uuid and kind = 'topup' and profile_id = any(${uuids(op.owners)}::uuid[])`,
   );
   if (!topup) throw loyaltyErrors.error("loyalty.topup_not_found", "No such top-up for this customer");
   const [done] = await rows<{ id: string }>(tx, sql`select id from stored_value_transactions where workspace_id = ${op.workspaceId}::uuid and reverses_id = ${topup.id}::uuid and kind = 'topup_refund'`);
@@ -414,17 +423,82 @@ export async function expireBonusOf(tx: Db, locked: { workspace_id: string; prof
   return Number(result?.bonus ?? 0);
 }
 
-/** The job: locks up to `limit` accounts holding due bonus (in key order) and expires it. Idempotent. */
+/**
+ * The job: locks up to `limit` accounts holding due bonus (in key order) and expires it. Idempotent. Merged-away
+ * profiles are left out: a fold locks the live account before theirs, so locking theirs here in key
+ * order could deadlock with it; their lots expire once folded into the live profile.
+ */
 export async function expireDueBonus(db: Db, now: Date, limit = 1000): Promise<{ accounts: number; bonusMinor: number }> {
   return db.transaction(async (tx) => {
     const locked = await rows<{ workspace_id: string; profile_id: string }>(
       tx,
       sql`select a.workspace_id, a.profile_id from stored_value_accounts a
           where (a.workspace_id, a.profile_id) in (
-            select distinct workspace_id, profile_id from stored_value_lots
-            where bonus_remaining > 0 and bonus_expires_at <= ${now.toISOString()}::timestamptz limit ${limit})
+            select distinct l.workspace_id, l.profile_id from stored_value_lots l
+            join profiles p on p.workspace_id = l.workspace_id and p.id = l.profile_id and p.merged_into is null
+            where l.bonus_remaining > 0 and l.bonus_expires_at <= ${now.toISOString()}::timestamptz limit ${limit})
           order by a.workspace_id, a.profile_id for update`,
     );
     return { accounts: locked.length, bonusMinor: await expireBonusOf(tx, locked, now) };
   });
+}
+
+/**
+ * Moves onto the live profile `liveId` (whose account the caller has locked, as `balance`) the stored
+ * value of every profile merged into it: each merged account is locked after it (survivor first,
+ * everywhere, so two folds never deadlock), its lots change owner with their remaining amounts and
+ * bonus expiry, and two transactions move its balances — `merge_out` on the merged profile
+ * (member_principal and member_bonus Dr, merge_transfer Cr) and `merge_in` on the live one (the
+ * reverse) — so each balances, the clearing account nets to zero, and what the brand owes is
+ * unchanged. Answers the live profile and the profiles merged into it.
+ */
+export async function foldMergedInto(tx: Db, workspaceId: string, liveId: string, balance: Balance, actor: string, now: Date): Promise<string[]> {
+  const merged = await rows<{ id: string; principal_minor: string | number | null; bonus_minor: string | number | null }>(
+    tx,
+    sql`select m.id, a.principal_minor, a.bonus_minor from ${profilesMergedInto(workspaceId, [liveId])} m
+        left join stored_value_accounts a on a.workspace_id = ${workspaceId}::uuid and a.profile_id = m.id
+        where m.id <> ${liveId}::uuid order by m.id`,
+  );
+  for (const m of merged) {
+    if (Number(m.principal_minor ?? 0) === 0 && Number(m.bonus_minor ?? 0) === 0) continue;
+    const from = await lockBalance(tx, workspaceId, m.id, now);
+    const principal = from.principal;
+    const bonus = from.bonus;
+    if (principal === 0 && bonus === 0) continue;
+    await tx.execute(sql`update stored_value_lots set profile_id = ${liveId}::uuid where workspace_id = ${workspaceId}::uuid and profile_id = ${m.id}::uuid`);
+    const key = `merge:${m.id}:${from.version}`;
+    await post(tx, workspaceId, m.id, from, {
+      kind: "merge_out", principal, bonus, reference: liveId, key: `${key}:out`, actor, lots: [],
+      postings: [["member_principal", principal], ["member_bonus", bonus], ["merge_transfer", -(principal + bonus)]],
+    }, now);
+    await post(tx, workspaceId, liveId, balance, {
+      kind: "merge_in", principal, bonus, reference: m.id, key: `${key}:in`, actor, lots: [],
+      postings: [["merge_transfer", principal + bonus], ["member_principal", -principal], ["member_bonus", -bonus]],
+    }, now);
+  }
+  return [liveId, ...merged.map((m) => m.id)];
+}
+
+/**
+ * The job: folds the stored value of every merged-away profile that still holds some into its live
+ * profile (what no operation of the live profile has folded yet, chains of merges included).
+ */
+export async function foldMergedStoredValue(db: Db, now: Date): Promise<number> {
+  const held = await rows<{ workspace_id: string; profile_id: string }>(
+    db,
+    sql`select a.workspace_id, a.profile_id from stored_value_accounts a
+        join profiles p on p.workspace_id = a.workspace_id and p.id = a.profile_id
+        where p.merged_into is not null and (a.principal_minor <> 0 or a.bonus_minor <> 0)`,
+  );
+  let folded = 0;
+  for (const h of held) {
+    await db.transaction(async (tx) => {
+      const live = await liveRoot(tx, h.workspace_id, h.profile_id);
+      if (!live || live === h.profile_id) return;
+      const balance = await lockBalance(tx, h.workspace_id, live, now);
+      await foldMergedInto(tx, h.workspace_id, live, balance, "system", now);
+      folded++;
+    });
+  }
+  return folded;
 }

@@ -12,6 +12,8 @@ import {
   expireBonusOf,
   expireDueBonus,
   findTxByKey,
+  foldMergedInto,
+  foldMergedStoredValue,
   lockBalance,
   readBalance,
   refundLocked,
@@ -23,6 +25,13 @@ import {
   type Op,
   type TxRow,
 } from "./stored-value.ledger";
+import { profilesMergedInto } from "../../profiles";
+
+/** The live profile and the profiles merged into it. */
+async function ownersOf(db: Db, workspaceId: string, liveId: string): Promise<string[]> {
+  const found = await rows<{ id: string }>(db, sql`select id from ${profilesMergedInto(workspaceId, [liveId])} m where m.id <> ${liveId}::uuid`);
+  return [liveId, ...found.map((f) => f.id)];
+}
 
 export interface StoredValueDeps {
   db: Db;
@@ -33,8 +42,9 @@ export interface StoredValueDeps {
 const total = (t: TxRow) => Number(t.principal_minor) + Number(t.bonus_minor);
 
 /**
- * Runs a keyed stored-value operation once inside `tx`: the member's account is locked, a replay returns
- * the first transaction (a key reused for something else is a conflict), due bonus expires before the work.
+ * Runs a keyed stored-value operation once inside `tx`: the member's account is locked and what
+ * profiles merged into it held is folded onto it (foldMergedInto), a replay returns the first
+ * transaction (a key reused for something else is a conflict), due bonus expires before the work.
  */
 export async function storedValueOnce(
   tx: Db,
@@ -46,15 +56,16 @@ export async function storedValueOnce(
   work: (op: Op) => Promise<TxRow>,
 ): Promise<StoredValueResultDto> {
   const balance = await lockBalance(tx, ctx.workspaceId, profileId, now);
+  const owners = await foldMergedInto(tx, ctx.workspaceId, profileId, balance, ctx.actor.name, now);
   const prior = await findTxByKey(tx, ctx.workspaceId, key);
-  if (prior) return replayOf(tx, ctx, profileId, key, prior, matches);
+  if (prior) return replayOf(tx, ctx, profileId, owners, key, prior, matches);
   if (await expireBonusOf(tx, [{ workspace_id: ctx.workspaceId, profile_id: profileId }], now)) Object.assign(balance, await readBalance(tx, ctx.workspaceId, profileId));
-  const t = await work({ workspaceId: ctx.workspaceId, profileId, balance, key, actor: ctx.actor.name, now });
+  const t = await work({ workspaceId: ctx.workspaceId, profileId, owners, balance, key, actor: ctx.actor.name, now });
   return { transaction: toTxDto(t), balance: toBalanceDto(profileId, balance), replayed: false };
 }
 
-async function replayOf(db: Db, ctx: WorkspaceContext, profileId: string, key: string, t: TxRow, matches: (t: TxRow) => boolean): Promise<StoredValueResultDto> {
-  if (t.profile_id !== profileId || !matches(t)) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${key}" was used for a different request`);
+async function replayOf(db: Db, ctx: WorkspaceContext, profileId: string, owners: readonly string[], key: string, t: TxRow, matches: (t: TxRow) => boolean): Promise<StoredValueResultDto> {
+  if (!owners.includes(t.profile_id) || !matches(t)) throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${key}" was used for a different request`);
   return { transaction: toTxDto(t), balance: toBalanceDto(profileId, await readBalance(db, ctx.workspaceId, profileId)), replayed: true };
 }
 
@@ -70,21 +81,30 @@ export function createStoredValueService(deps: StoredValueDeps) {
       if (!isUniqueViolation(error)) throw error;
       const prior = await findTxByKey(db, ctx.workspaceId, key);
       if (!prior) throw error;
-      return replayOf(db, ctx, profileId, key, prior, matches);
+      return replayOf(db, ctx, profileId, await ownersOf(db, ctx.workspaceId, profileId), key, prior, matches);
     }
   }
 
   return {
+    /** The live profile's balance with what profiles merged into it still hold (until a fold moves it). */
     async balance(ctx: WorkspaceContext, profileId: string): Promise<StoredValueBalanceDto> {
       const live = await deps.resolveProfileId(ctx, profileId);
-      return toBalanceDto(live, await readBalance(db, ctx.workspaceId, live));
+      return toBalanceDto(live, await readBalance(db, ctx.workspaceId, live, await ownersOf(db, ctx.workspaceId, live)));
     },
 
+    /** The transactions of the live profile and of the profiles merged into it, newest first. */
     async history(ctx: WorkspaceContext, profileId: string): Promise<StoredValueTransactionDto[]> {
       const live = await deps.resolveProfileId(ctx, profileId);
-      const found = await rows<TxRow>(db, sql`select * from stored_value_transactions where workspace_id = ${ctx.workspaceId}::uuid and profile_id = ${live}::uuid order by created_at desc, id desc limit 200`);
+      const owners = `{${(await ownersOf(db, ctx.workspaceId, live)).join(",")}}`;
+      const found = await rows<TxRow>(
+        db,
+        sql`select * from stored_value_transactions where workspace_id = ${ctx.workspaceId}::uuid and profile_id = any(${owners}::uuid[]) order by created_at desc, id desc limit 200`,
+      );
       return found.map(toTxDto);
     },
+
+    /** The job: what merged-away profiles still hold moves to their live profiles. */
+    runMergeFold: () => foldMergedStoredValue(db, clock.now()),
 
     /** Money in, plus the bonus of the highest rule the amount reaches (expiring after `bonusExpiryDays`). */
     async topUp(ctx: WorkspaceContext, profileId: string, body: TopUpBody): Promise<StoredValueResultDto> {

@@ -116,6 +116,70 @@ describe(`stored value (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"}
     expect(await ledger(ws, q)).toEqual({ unbalanced: 0, principal: 1_000, bonus: 0 });
   });
 
+  it("follows a merge: the survivor sees and spends the merged profile's money, refunds its spend and top-up; the fold balances and owes the same", async () => {
+    const ws = await newWorkspace(services, "SV merges");
+    const ctx = systemContext(ws);
+    await services.points.putSettings(ctx, { storedValue: { bonusRules: [{ minTopupMinor: 10_000, bonusMinor: 1_000 }] } });
+    const [a, b] = [await newProfile(database.db, ws), await newProfile(database.db, ws)];
+    const topUpA = { amountMinor: 10_000, reference: "wx-a", idempotencyKey: "m-ta" };
+    const aTop = await services.storedValue.topUp(ctx, a, topUpA);
+    await services.storedValue.spend(ctx, a, { amountMinor: 3_000, orderId: "m-oa", idempotencyKey: "m-sa" });
+    await services.storedValue.topUp(ctx, b, { amountMinor: 5_000, reference: "wx-b", idempotencyKey: "m-tb" });
+    const owed = async () => (await services.liability.report(ctx)).totals;
+    const before = await owed();
+    const lots = async (profileId: string) => {
+      const [l] = await rows<{ p: string | number; b: string | number }>(
+        database.db,
+        sql`select coalesce(sum(principal_remaining), 0) as p, coalesce(sum(bonus_remaining), 0) as b from stored_value_lots where workspace_id = ${ws}::uuid and profile_id = ${profileId}::uuid`,
+      );
+      return { principal: Number(l!.p), bonus: Number(l!.b) };
+    };
+
+    // a is merged into b (as the identity module merges: a's row points at b).
+    await database.db.execute(sql`update profiles set merged_into = ${b}::uuid where id = ${a}::uuid`);
+    // At once, before anything folds: asked for either profile, the person's whole balance and history.
+    expect(await services.storedValue.balance(ctx, a)).toMatchObject({ profileId: b, principalMinor: 12_000, bonusMinor: 1_000 });
+    expect((await services.storedValue.history(ctx, b)).map((t) => t.kind).sort()).toEqual(["spend", "topup", "topup"]);
+
+    // An operation on b folds a's account into it first, then refunds a's spend to b.
+    const refund = await services.storedValue.refund(ctx, b, { orderId: "m-oa", idempotencyKey: "m-ra" });
+    expect(refund.balance).toMatchObject({ principalMinor: 15_000, bonusMinor: 1_000 });
+    expect(await ledger(ws, a)).toEqual({ unbalanced: 0, principal: 0, bonus: 0 });
+    expect(await ledger(ws, b)).toEqual({ unbalanced: 0, principal: 15_000, bonus: 1_000 });
+    expect(await lots(a)).toEqual({ principal: 0, bonus: 0 });
+    expect(await lots(b)).toEqual({ principal: 15_000, bonus: 1_000 });
+    const kinds = (await services.storedValue.history(ctx, b)).map((t) => t.kind);
+    expect(kinds.filter((k) => k.startsWith("merge_")).sort()).toEqual(["merge_in", "merge_out"]);
+    // The clearing account nets to zero; what the brand owes did not move in the fold (the refund added 3,000).
+    const [transfer] = await rows<{ n: string | number }>(database.db, sql`select coalesce(sum(amount_minor), 0) as n from stored_value_postings where workspace_id = ${ws}::uuid and account = 'merge_transfer'`);
+    expect(Number(transfer!.n)).toBe(0);
+    expect((await owed()).storedValuePrincipalMinor).toBe(before.storedValuePrincipalMinor + 3_000);
+    expect((await owed()).storedValueBonusMinor).toBe(before.storedValueBonusMinor);
+
+    // a's top-up, replayed through b, is the same top-up; its refund through b pays out a's lot.
+    expect((await services.storedValue.topUp(ctx, b, topUpA)).replayed).toBe(true);
+    const out = await services.storedValue.refundTopUp(ctx, b, aTop.transaction.id, { reason: "leaving", idempotencyKey: "m-tra" });
+    expect(out.transaction).toMatchObject({ principalMinor: 10_000, bonusMinor: 1_000 });
+    expect(out.balance).toMatchObject({ principalMinor: 5_000, bonusMinor: 0 });
+    expect(await ledger(ws, b)).toEqual({ unbalanced: 0, principal: 5_000, bonus: 0 });
+  });
+
+  it("the job folds chains of merges nobody has touched since; a second run finds nothing", async () => {
+    const ws = await newWorkspace(services, "SV merge job");
+    const ctx = systemContext(ws);
+    const [c, d, e] = [await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws)];
+    await services.storedValue.topUp(ctx, c, { amountMinor: 700, reference: "wx-c", idempotencyKey: "j-c" });
+    await services.storedValue.topUp(ctx, d, { amountMinor: 300, reference: "wx-d", idempotencyKey: "j-d" });
+    await database.db.execute(sql`update profiles set merged_into = ${d}::uuid where id = ${c}::uuid`);
+    await database.db.execute(sql`update profiles set merged_into = ${e}::uuid where id = ${d}::uuid`);
+    expect(await services.storedValue.runMergeFold()).toBeGreaterThanOrEqual(2);
+    expect(await services.storedValue.runMergeFold()).toBe(0);
+    for (const [p, principal] of [[c, 0], [d, 0], [e, 1_000]] as const) expect(await ledger(ws, p)).toEqual({ unbalanced: 0, principal, bonus: 0 });
+    expect(await services.storedValue.balance(ctx, c)).toMatchObject({ profileId: e, principalMinor: 1_000 });
+    const spent = await services.storedValue.spend(ctx, e, { amountMinor: 1_000, orderId: "j-o", idempotencyKey: "j-s" });
+    expect(spent.balance).toMatchObject({ principalMinor: 0, bonusMinor: 0 });
+  });
+
   it("property: random top-ups, spends, partial refunds, top-up refunds and bonus expiry balance and match the cached balances, the lots and a model", { timeout: 300_000 }, async () => {
     const ws = await newWorkspace(services, "SV property");
     const ctx = systemContext(ws);

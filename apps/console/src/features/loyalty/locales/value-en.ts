@@ -67,5 +67,7 @@ export const loyaltyValueEn = {
   "loyalty.sv.kind.spend": "Spend",
   "loyalty.sv.kind.refund": "Refund",
   "loyalty.sv.kind.topup_refund": "Top-up refunded",
+  "loyalty.sv.kind.merge_out": "Merged away",
+  "loyalty.sv.kind.merge_in": "Merged in",
   "loyalty.sv.kind.bonus_expiry": "Bonus expired",
 };

@@ -68,5 +68,7 @@ export const loyaltyValueZhCN: Record<keyof typeof loyaltyValueEn, string> = {
   "loyalty.sv.kind.spend": "消费",
   "loyalty.sv.kind.refund": "退款",
   "loyalty.sv.kind.topup_refund": "充值退款",
+  "loyalty.sv.kind.merge_out": "合并转出",
+  "loyalty.sv.kind.merge_in": "合并转入",
   "loyalty.sv.kind.bonus_expiry": "赠送过期",
 };
