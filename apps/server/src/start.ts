@@ -3,9 +3,10 @@ import type { DemoBrand } from "@siyu/demo";
 import { bootstrapEmptyStore, type InitialOwner } from "./bootstrap";
 import { loadDemoEvents } from "./demo/load-demo-events";
 import { computeDemoSegmentation } from "./demo/demo-segmentation";
+import { seedDemoCoupons } from "./demo/demo-coupons";
 import { seedDemoStoredValue } from "./demo/demo-stored-value";
 import { composeSiyu, type Siyu } from "./compose";
-import { consumerPosition, lastSeq, PROFILE_PROJECTOR, readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "@siyu/core";
+import { consumerPosition, lastSeq, LOYALTY_ACTIVITIES_CONSUMER, LOYALTY_ORDERS_CONSUMER, PROFILE_PROJECTOR, readWarehouseOffset, WAREHOUSE_EVENTS_OFFSET } from "@siyu/core";
 
 export interface StartOptions extends Partial<SiyuConfigInput> {
   /** false silences the JSON request log (tests); otherwise `logLevel` decides. */
@@ -21,14 +22,17 @@ export interface RunningSiyu {
   close(): Promise<void>;
 }
 
-/** Waits until the profile projector and the warehouse loader have every logged event; false when aborted first. */
+/** The consumers whose work the demo's later steps read: profiles, and the points orders and activities earn. */
+const DEMO_CONSUMERS = [PROFILE_PROJECTOR, LOYALTY_ORDERS_CONSUMER, LOYALTY_ACTIVITIES_CONSUMER];
+
+/** Waits until DEMO_CONSUMERS and the warehouse loader have every logged event; false when aborted first. */
 async function pipelineCaughtUp(siyu: Siyu, signal: AbortSignal): Promise<boolean> {
   const db = siyu.database.db;
   for (;;) {
     if (signal.aborted) return false;
     const last = await lastSeq(db);
-    const [projected, loaded] = await Promise.all([consumerPosition(db, PROFILE_PROJECTOR), readWarehouseOffset(siyu.warehouse, WAREHOUSE_EVENTS_OFFSET)]);
-    if (projected >= last && loaded >= last) return true;
+    const positions = await Promise.all([...DEMO_CONSUMERS.map((name) => consumerPosition(db, name)), readWarehouseOffset(siyu.warehouse, WAREHOUSE_EVENTS_OFFSET)]);
+    if (positions.every((p) => p >= last)) return true;
     siyu.worker.kick();
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -51,6 +55,8 @@ function startDemoLoad(siyu: Siyu, workspaceId: string, brand: DemoBrand) {
       siyu.app.log.info({ runs, ms: Date.now() - started }, "demo brand segmentation computed");
       const value = await seedDemoStoredValue(siyu.services, workspaceId, brand);
       siyu.app.log.info(value, "demo brand stored value and cards seeded");
+      const coupons = await seedDemoCoupons(siyu.services, workspaceId, brand);
+      siyu.app.log.info(coupons, "demo brand coupons issued and exchanged");
     },
     (error: unknown) => {
       if (!abort.signal.aborted) siyu.app.log.error({ err: error }, "loading the demo brand's behaviour failed");

@@ -39,6 +39,7 @@ describe("siyu CLI", () => {
     const demo = await siyu("demo", "--seed", "7");
     expect(demo.stdout).toMatch(/Demo workspace rebuilt: .* 0 member\(s\) kept/);
     expect(demo.stdout).toMatch(/Loaded [1-9]\d+ demo events; [1-9]\d+ projected into customer profiles/);
+    expect(demo.stdout).toMatch(/Coupons: \d+ come-back coupons to the dormant segment, \d+ vouchers exchanged for points\./);
 
     const created = await siyu("create-operator", "--email", "Wang.Fang@Example.com", "--name", "王芳", "--workspace", "chayu-demo", "--role", "store_manager", "--stores", "SH-001");
     expect(created.stdout).toContain("Added to workspace");

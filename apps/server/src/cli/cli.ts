@@ -11,6 +11,7 @@ import { loadDemoEvents } from "../demo/load-demo-events";
 import { defineDemoAcquisitionCosts } from "../demo/demo-acquisition-costs";
 import { defineDemoJourneys } from "../demo/demo-journeys";
 import { computeDemoSegmentation, defineDemoSegmentation } from "../demo/demo-segmentation";
+import { seedDemoCoupons } from "../demo/demo-coupons";
 import { seedDemoStoredValue } from "../demo/demo-stored-value";
 import { seedDemoBroadcast } from "../demo/demo-messaging";
 import { startSiyu } from "../start";
@@ -143,6 +144,9 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     process.stderr.write("\n");
     let projected = 0;
     for (let n = await services.projectNextBatch(); n > 0; n = await services.projectNextBatch()) projected += n;
+    // The points orders and activities earn: the coupon exchanges below spend them.
+    while ((await services.loyaltyNextBatch()) > 0);
+    while ((await services.loyaltyActivitiesNextBatch()) > 0);
     const queryable = await drainWarehouse({ db: database.db, warehouse });
     console.log(`Loaded ${loaded.accepted} demo events; ${projected} projected into customer profiles; ${queryable} loaded into the warehouse.`);
     for (const run of await computeDemoSegmentation(services, result.workspace.id, result.brand)) {
@@ -150,6 +154,8 @@ async function demo(config: SiyuConfig, args: string[]): Promise<number> {
     }
     const value = await seedDemoStoredValue(services, result.workspace.id, result.brand);
     console.log(`Stored value and cards: ${value.topUps} top-ups, ${value.cards} cards.`);
+    const coupons = await seedDemoCoupons(services, result.workspace.id, result.brand);
+    console.log(`Coupons: ${coupons.issued} come-back coupons to the dormant segment, ${coupons.exchanged} vouchers exchanged for points.`);
   });
   return 0;
 }
