@@ -1,6 +1,7 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import type { CheckInCalendarDto, CheckInDto, LoyaltySettings } from "@siyu/contracts";
+import { profilesMergedInto } from "../../profiles";
 import { newId } from "../../shared/ids";
 import { addLocalDays, localDay } from "../../shared/local-time";
 import { loyaltyErrors } from "../loyalty.errors";
@@ -12,6 +13,10 @@ import { runEndingAt, streakBonusOf } from "./check-in.rules";
  * Check-ins inside the caller's transaction. Every writer of a member's check-ins and make-up cards first
  * takes the member's points-account lock (the loyalty lock of that member), so a day is judged, recorded
  * and paid by one writer at a time; the unique (workspace, profile, day) index backs it up.
+ *
+ * A member is a live profile with the profiles merged into it: their checked days, streaks and make-up
+ * cards are read together (`ownedBy`), so a merge neither loses a day nor lets one be checked twice.
+ * Rows keep the profile that wrote them; new ones are written for the live profile.
  */
 
 export type CheckInSource = "operator" | "api" | "member" | "event";
@@ -69,21 +74,24 @@ export function dayText(v: unknown): string {
 
 const COLUMNS = sql`id, profile_id, day, kind, streak, points, bonus, entry_id, source, created_at`;
 
+/** Rows of the member: the live profile `profileId` and the profiles merged into it. */
+const ownedBy = (workspaceId: string, profileId: string) => sql`profile_id in (select id from ${profilesMergedInto(workspaceId, [profileId])} m)`;
+
 /** Records a check-in or a make-up of one day and pays its points, once. */
 export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date): Promise<RecordedCheckIn> {
   const { workspaceId, profileId, day, settings } = input;
   const rules = settings.checkIns;
   await lockAccount(tx, workspaceId, profileId, now);
   // One read finds a replay (same key) and a day already taken.
-  const found = await rows<CheckInRow & { idempotency_key: string | null }>(
+  const found = await rows<CheckInRow & { idempotency_key: string | null; owned: boolean }>(
     tx,
-    sql`select ${COLUMNS}, idempotency_key from check_ins where workspace_id = ${workspaceId}::uuid
-        and ((profile_id = ${profileId}::uuid and day = ${day}::date) or idempotency_key = ${input.idempotencyKey})`,
+    sql`select ${COLUMNS}, idempotency_key, ${ownedBy(workspaceId, profileId)} as owned from check_ins where workspace_id = ${workspaceId}::uuid
+        and ((${ownedBy(workspaceId, profileId)} and day = ${day}::date) or idempotency_key = ${input.idempotencyKey})`,
   );
   if (input.idempotencyKey !== null) {
     const first = found.find((r) => r.idempotency_key === input.idempotencyKey);
     if (first) {
-      if (first.profile_id !== profileId || first.kind !== input.kind) {
+      if (!first.owned || first.kind !== input.kind) {
         throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${input.idempotencyKey}" was used for a different request`);
       }
       return { checkIn: toCheckInDto(first), entryId: first.entry_id, replayed: true };
@@ -97,7 +105,7 @@ export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date
       throw loyaltyErrors.error("loyalty.makeup_not_allowed", `Only a missed day from ${earliest} to ${addLocalDays(today, -1)} can be made up`, { earliest, latest: addLocalDays(today, -1) });
     }
   }
-  if (found.some((r) => r.profile_id === profileId && dayText(r.day) === day)) {
+  if (found.some((r) => r.owned && dayText(r.day) === day)) {
     throw loyaltyErrors.error("loyalty.already_checked_in", `${day} is already checked in`, { day });
   }
   if (input.kind === "make_up") {
@@ -145,13 +153,13 @@ export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date
   return { checkIn: toCheckInDto(row!), entryId, replayed: false };
 }
 
-/** Consecutive checked days ending at `day` (0 when `day` itself is not checked). */
+/** The member's consecutive checked days ending at `day` (0 when `day` itself is not checked). */
 export async function streakEndingAt(tx: Db, workspaceId: string, profileId: string, day: string): Promise<number> {
   const [r] = await rows<{ streak: string | number }>(
     tx,
     sql`select count(*) as streak from (
-          select day, row_number() over (order by day desc) as rn from check_ins
-          where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid and day <= ${day}::date) x
+          select day, row_number() over (order by day desc) as rn from (
+            select distinct day from check_ins where workspace_id = ${workspaceId}::uuid and ${ownedBy(workspaceId, profileId)} and day <= ${day}::date) d) x
         where (${day}::date - x.day) = x.rn - 1`,
   );
   return Number(r?.streak ?? 0);
@@ -160,7 +168,7 @@ export async function streakEndingAt(tx: Db, workspaceId: string, profileId: str
 export async function cardsHeld(db: Db, workspaceId: string, profileId: string): Promise<number> {
   const [r] = await rows<{ held: string | number | null }>(
     db,
-    sql`select coalesce(sum(delta), 0) as held from makeup_card_entries where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid`,
+    sql`select coalesce(sum(delta), 0) as held from makeup_card_entries where workspace_id = ${workspaceId}::uuid and ${ownedBy(workspaceId, profileId)}`,
   );
   return Number(r?.held ?? 0);
 }
@@ -179,11 +187,12 @@ export interface GrantCardsInput {
 /** Gives a member make-up cards, once per key. Returns the cards held after it. */
 export async function grantMakeUpCards(tx: Db, input: GrantCardsInput, now: Date): Promise<{ held: number; replayed: boolean }> {
   await lockAccount(tx, input.workspaceId, input.profileId, now);
-  const [first] = await rows<{ profile_id: string; delta: number }>(
+  const [first] = await rows<{ owned: boolean; delta: number }>(
     tx,
-    sql`select profile_id, delta from makeup_card_entries where workspace_id = ${input.workspaceId}::uuid and idempotency_key = ${input.idempotencyKey}`,
+    sql`select ${ownedBy(input.workspaceId, input.profileId)} as owned, delta from makeup_card_entries
+        where workspace_id = ${input.workspaceId}::uuid and idempotency_key = ${input.idempotencyKey}`,
   );
-  if (first && (first.profile_id !== input.profileId || Number(first.delta) !== input.count)) {
+  if (first && (!first.owned || Number(first.delta) !== input.count)) {
     throw loyaltyErrors.error("loyalty.idempotency_conflict", `Idempotency key "${input.idempotencyKey}" was used for a different request`);
   }
   if (!first) {
@@ -203,9 +212,11 @@ export async function checkInCalendar(
 ): Promise<CheckInCalendarDto> {
   const today = localDay(now, input.timeZone);
   const month = input.month ?? today.slice(0, 7);
+  // A day two merged profiles both checked shows once (the first recorded).
   const all = await rows<{ day: unknown; kind: "check_in" | "make_up"; points: number; bonus: number }>(
     db,
-    sql`select day, kind, points, bonus from check_ins where workspace_id = ${input.workspaceId}::uuid and profile_id = ${input.profileId}::uuid order by day`,
+    sql`select distinct on (day) day, kind, points, bonus from check_ins
+        where workspace_id = ${input.workspaceId}::uuid and ${ownedBy(input.workspaceId, input.profileId)} order by day, created_at, id`,
   );
   const days = all.map((r) => ({ day: dayText(r.day), kind: r.kind, points: Number(r.points), bonus: Number(r.bonus) }));
   const checked = new Set(days.map((d) => d.day));
@@ -251,11 +262,15 @@ export interface EventCheckIn {
 export async function recordEventCheckIns(tx: Db, workspaceId: string, settings: LoyaltySettings, timeZone: string, events: readonly EventCheckIn[], now: Date): Promise<number> {
   if (events.length === 0) return 0;
   const rules = settings.checkIns;
-  const ids = `{${[...new Set(events.map((e) => e.profileId))].join(",")}}`;
   const keys = JSON.stringify(events.map((e) => `event:${e.messageId}`));
+  // Each member's checked days, those of the profiles merged into them included.
   const checked = new Map<string, Set<string>>();
-  for (const r of await rows<{ profile_id: string; day: unknown }>(tx, sql`select profile_id, day from check_ins where workspace_id = ${workspaceId}::uuid and profile_id = any(${ids}::uuid[])`)) {
-    checked.set(r.profile_id, (checked.get(r.profile_id) ?? new Set()).add(dayText(r.day)));
+  const members = profilesMergedInto(workspaceId, [...new Set(events.map((e) => e.profileId))]);
+  for (const r of await rows<{ live_id: string; day: unknown }>(
+    tx,
+    sql`select m.live_id, c.day from check_ins c join ${members} m on m.id = c.profile_id where c.workspace_id = ${workspaceId}::uuid`,
+  )) {
+    checked.set(r.live_id, (checked.get(r.live_id) ?? new Set()).add(dayText(r.day)));
   }
   const used = new Set(
     (

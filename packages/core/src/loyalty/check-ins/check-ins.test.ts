@@ -67,6 +67,39 @@ describe(`check-ins (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"})`,
     expect(next.available).toBe(10);
   });
 
+  it("follows a merge: the member's days, streak and cards are the merged profiles' too; a day is never checked twice", async () => {
+    clock.set("2026-03-01T01:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    const [a, b] = [await newProfile(database.db, ws), await newProfile(database.db, ws)];
+    // a checks in on 1 and 2 March and holds a make-up card; b checks in on 2 and 3 March.
+    await services.checkIns.checkIn(ws, a, { source: "member" });
+    clock.advance(DAY);
+    await services.checkIns.checkIn(ws, a, { source: "member" });
+    await services.checkIns.checkIn(ws, b, { source: "member" });
+    await services.checkIns.grantCards(ctx, a, { count: 1, reason: "welcome", idempotencyKey: "merge-card" });
+    clock.advance(DAY);
+    await services.checkIns.checkIn(ws, b, { source: "member", idempotencyKey: "b-3" });
+
+    // a is merged into b (as the identity module merges: a's row points at b).
+    await database.db.execute(sql`update profiles set merged_into = ${b}::uuid where id = ${a}::uuid`);
+    const calendar = await services.checkIns.calendar(ws, b, "2026-03");
+    expect(calendar).toMatchObject({ checkedInToday: true, currentStreak: 3, longestStreak: 3, makeUpCards: 1 });
+    expect(calendar.days.map((d) => d.day.slice(8))).toEqual(["01", "02", "03"]);
+    expect(await codeOf(services.checkIns.makeUp(ws, b, "2026-03-01", { source: "member" }))).toBe("loyalty.already_checked_in");
+    expect((await services.checkIns.grantCards(ctx, b, { count: 1, reason: "welcome", idempotencyKey: "merge-card" })).replayed).toBe(true);
+
+    // 4 March continues the merged run: day 4 of the streak.
+    clock.advance(DAY);
+    expect((await services.checkIns.checkIn(ws, b, { source: "member" })).checkIn.streak).toBe(4);
+    // 6 March, with 5 March missed: a's card fills it and the run goes on.
+    clock.advance(2 * DAY);
+    expect((await services.checkIns.checkIn(ws, b, { source: "member" })).checkIn.streak).toBe(1);
+    const made = await services.checkIns.makeUp(ws, b, "2026-03-05", { source: "member" });
+    expect(made).toMatchObject({ checkIn: { streak: 5 }, makeUpCards: 0 });
+    expect((await services.checkIns.calendar(ws, b, "2026-03")).currentStreak).toBe(6);
+  });
+
   it("fills a missed day with a card, restoring the streak without a bonus; refuses without a card, outside the window and on a checked day", async () => {
     clock.set("2026-03-01T01:00:00Z");
     const ws = await newWorkspace(services);
