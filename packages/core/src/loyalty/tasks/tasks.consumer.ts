@@ -10,7 +10,7 @@ import { ownersOf } from "../consumers/event-owners";
 import { awardPoints } from "../points/points.award";
 import { rows } from "../points/points.ledger";
 import { counts, isComplete, needed, periodOf, stepMatches, traitsPresent } from "./task-rules";
-import { tasksOf, toTaskRule, type TaskRow } from "./tasks.rows";
+import { foldMergedProgress, tasksOf, toTaskRule, type TaskRow } from "./tasks.rows";
 
 export const LOYALTY_TASKS_CONSUMER = "loyalty.tasks";
 
@@ -75,6 +75,10 @@ async function progressTasks(tx: Db, events: LoggedEvent[], now: Date): Promise<
     }
   }
   if (pending.size === 0) return;
+  // What profiles merged into these members counted is the members' own from now on.
+  const membersByWorkspace = new Map<string, Set<string>>();
+  for (const p of pending.values()) membersByWorkspace.set(p.task.workspace_id, (membersByWorkspace.get(p.task.workspace_id) ?? new Set()).add(p.profileId));
+  for (const [ws, ids] of membersByWorkspace) await foldMergedProgress(tx, ws, [...ids], now);
   const completions = await saveProgress(tx, [...pending.values()], now);
   await rewardCompletions(tx, completions, zones, now);
 }

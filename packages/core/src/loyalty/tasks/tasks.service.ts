@@ -10,7 +10,7 @@ import { loyaltyErrors } from "../loyalty.errors";
 import { withUniqueCode } from "../unique-code";
 import { rows } from "../points/points.ledger";
 import { needed, periodOf, windowClosesAt } from "./task-rules";
-import { tasksOf, toTaskDto, type TaskRow } from "./tasks.rows";
+import { memberProgress, tasksOf, toTaskDto, type TaskRow } from "./tasks.rows";
 
 export interface TasksDeps {
   db: Db;
@@ -51,12 +51,8 @@ export function createTasksService(deps: TasksDeps) {
     const timeZone = await workspaceTimeZone(db, workspaceId);
     const [member] = await rows<{ first_seen_at: string | null; created_at: string }>(db, sql`select first_seen_at, created_at from profiles where id = ${profileId}::uuid`);
     const firstSeen = member ? new Date(member.first_seen_at ?? member.created_at) : null;
-    const progress = await rows<{ task_id: string; period_key: string; counts: number[]; completed_at: string | null; reward_points: number | null; reward_coupon_id: string | null; reward_coupon_error: string | null }>(
-      db,
-      sql`select task_id, period_key, counts, completed_at, reward_points, reward_coupon_id, reward_coupon_error from loyalty_task_progress
-          where workspace_id = ${workspaceId}::uuid and profile_id = ${profileId}::uuid
-            and task_id = any(${`{${tasks.map((t) => t.id).join(",")}}`}::uuid[])`,
-    );
+    // With what profiles merged into the member counted, before the tasks consumer folds it in.
+    const progress = (await memberProgress(db, workspaceId, [profileId], { taskIds: tasks.map((t) => t.id) })).combined;
     return tasks.map((t) => {
       const periodKey = periodOf(t.kind, now, timeZone);
       const p = progress.find((r) => r.task_id === t.id && r.period_key === periodKey);

@@ -112,6 +112,38 @@ describe(`member tasks from events (${process.env.DATABASE_URL_TEST ? "postgres"
     expect((await services.points.balance(ctx, p)).available).toBe(10);
   });
 
+  it("follows a merge: the member's progress is both profiles' combined, completes once and is rewarded once", async () => {
+    clock.set("2026-07-08T04:00:00Z");
+    const ws = await newWorkspace(services);
+    const ctx = systemContext(ws);
+    await services.tasks.create(ctx, newMemberList);
+    // ann completes her profile and orders; bo joins the group.
+    await send(ws, [{ type: "identify", userId: "ann", traits: { name: "安", birthday: "1996-01-02" } }, track("ann", "Order Completed", { order_id: "m-1", total: 30 })]);
+    await send(ws, [track("bo", "Group Joined")]);
+    await drain();
+    const [a, b] = [await profileOf(ws, "ann"), await profileOf(ws, "bo")];
+
+    // ann is merged into bo (as the identity module merges: her row points at his).
+    await database.db.execute(sql`update profiles set merged_into = ${b}::uuid where id = ${a}::uuid`);
+    expect((await services.tasks.ofCustomer(ctx, b))[0]!.steps.map((s) => s.done)).toEqual([1, 1, 1, 0]);
+
+    // bo's share completes the person's list: one completion, one reward, ann's row folded into his.
+    await send(ws, [track("bo", "Product Shared", { channel: "wechat" })]);
+    await drain();
+    const [mine] = await services.tasks.ofCustomer(ctx, b);
+    expect(mine!.steps.every((s) => s.complete)).toBe(true);
+    expect(mine!.reward).toMatchObject({ points: 200 });
+    const owners = await database.db.execute(sql`select profile_id from loyalty_task_progress where workspace_id = ${ws}::uuid`);
+    expect((owners as unknown as { rows: { profile_id: string }[] }).rows.map((r) => r.profile_id)).toEqual([b]);
+
+    // ann's own events after the merge count for the person, and pay nothing more.
+    await send(ws, [track("ann", "Group Joined"), track("ann", "Product Shared", { channel: "wechat" })]);
+    await drain();
+    expect(await completions(ws, b)).toHaveLength(1);
+    expect((await services.points.balance(ctx, b)).available).toBe(200);
+    await expectConsistent(database.db, ws, b);
+  });
+
   it("closes a new member's window N days after first sight, and ignores paused tasks and events before a task existed", async () => {
     clock.set("2026-07-08T04:00:00Z");
     const ws = await newWorkspace(services);
