@@ -3,8 +3,8 @@ import type { Db } from "@siyu/storage";
 import type { StoredValueBalanceDto, StoredValueTransactionDto } from "@siyu/contracts";
 import { newId } from "../../shared/ids";
 import { addDays } from "../../shared/local-time";
-import { loyaltyErrors } from "../loyalty.errors";
 import { profilesMergedInto } from "../../profiles";
+import { loyaltyErrors } from "../loyalty.errors";
 import { rows } from "../points/points.ledger";
 import { liveRoot } from "../points/points.jobs";
 
@@ -443,6 +443,12 @@ export async function expireDueBonus(db: Db, now: Date, limit = 1000): Promise<{
   });
 }
 
+/** The live profile and the profiles merged into it: one member's stored value. */
+export async function memberProfiles(db: Db, workspaceId: string, liveId: string): Promise<string[]> {
+  const found = await rows<{ id: string }>(db, sql`select id from ${profilesMergedInto(workspaceId, [liveId])} m where m.id <> ${liveId}::uuid`);
+  return [liveId, ...found.map((f) => f.id)];
+}
+
 /**
  * Moves onto the live profile `liveId` (whose account the caller has locked, as `balance`) the stored
  * value of every profile merged into it: each merged account is locked after it (survivor first,
@@ -467,14 +473,43 @@ export async function foldMergedInto(tx: Db, workspaceId: string, liveId: string
     if (principal === 0 && bonus === 0) continue;
     await tx.execute(sql`update stored_value_lots set profile_id = ${liveId}::uuid where workspace_id = ${workspaceId}::uuid and profile_id = ${m.id}::uuid`);
     const key = `merge:${m.id}:${from.version}`;
-    await post(tx, workspaceId, m.id, from, {
-      kind: "merge_out", principal, bonus, reference: liveId, key: `${key}:out`, actor, lots: [],
-      postings: [["member_principal", principal], ["member_bonus", bonus], ["merge_transfer", -(principal + bonus)]],
-    }, now);
-    await post(tx, workspaceId, liveId, balance, {
-      kind: "merge_in", principal, bonus, reference: m.id, key: `${key}:in`, actor, lots: [],
-      postings: [["merge_transfer", principal + bonus], ["member_principal", -principal], ["member_bonus", -bonus]],
-    }, now);
+    const moved = { principal, bonus, actor, lots: [] };
+    await post(
+      tx,
+      workspaceId,
+      m.id,
+      from,
+      {
+        ...moved,
+        kind: "merge_out",
+        reference: liveId,
+        key: `${key}:out`,
+        postings: [
+          ["member_principal", principal],
+          ["member_bonus", bonus],
+          ["merge_transfer", -(principal + bonus)],
+        ],
+      },
+      now,
+    );
+    await post(
+      tx,
+      workspaceId,
+      liveId,
+      balance,
+      {
+        ...moved,
+        kind: "merge_in",
+        reference: m.id,
+        key: `${key}:in`,
+        postings: [
+          ["merge_transfer", principal + bonus],
+          ["member_principal", -principal],
+          ["member_bonus", -bonus],
+        ],
+      },
+      now,
+    );
   }
   return [liveId, ...merged.map((m) => m.id)];
 }

@@ -15,6 +15,7 @@ import {
   foldMergedInto,
   foldMergedStoredValue,
   lockBalance,
+  memberProfiles,
   readBalance,
   refundLocked,
   refundTopUpLocked,
@@ -25,13 +26,6 @@ import {
   type Op,
   type TxRow,
 } from "./stored-value.ledger";
-import { profilesMergedInto } from "../../profiles";
-
-/** The live profile and the profiles merged into it. */
-async function ownersOf(db: Db, workspaceId: string, liveId: string): Promise<string[]> {
-  const found = await rows<{ id: string }>(db, sql`select id from ${profilesMergedInto(workspaceId, [liveId])} m where m.id <> ${liveId}::uuid`);
-  return [liveId, ...found.map((f) => f.id)];
-}
 
 export interface StoredValueDeps {
   db: Db;
@@ -81,7 +75,7 @@ export function createStoredValueService(deps: StoredValueDeps) {
       if (!isUniqueViolation(error)) throw error;
       const prior = await findTxByKey(db, ctx.workspaceId, key);
       if (!prior) throw error;
-      return replayOf(db, ctx, profileId, await ownersOf(db, ctx.workspaceId, profileId), key, prior, matches);
+      return replayOf(db, ctx, profileId, await memberProfiles(db, ctx.workspaceId, profileId), key, prior, matches);
     }
   }
 
@@ -89,13 +83,13 @@ export function createStoredValueService(deps: StoredValueDeps) {
     /** The live profile's balance with what profiles merged into it still hold (until a fold moves it). */
     async balance(ctx: WorkspaceContext, profileId: string): Promise<StoredValueBalanceDto> {
       const live = await deps.resolveProfileId(ctx, profileId);
-      return toBalanceDto(live, await readBalance(db, ctx.workspaceId, live, await ownersOf(db, ctx.workspaceId, live)));
+      return toBalanceDto(live, await readBalance(db, ctx.workspaceId, live, await memberProfiles(db, ctx.workspaceId, live)));
     },
 
     /** The transactions of the live profile and of the profiles merged into it, newest first. */
     async history(ctx: WorkspaceContext, profileId: string): Promise<StoredValueTransactionDto[]> {
       const live = await deps.resolveProfileId(ctx, profileId);
-      const owners = `{${(await ownersOf(db, ctx.workspaceId, live)).join(",")}}`;
+      const owners = `{${(await memberProfiles(db, ctx.workspaceId, live)).join(",")}}`;
       const found = await rows<TxRow>(
         db,
         sql`select * from stored_value_transactions where workspace_id = ${ctx.workspaceId}::uuid and profile_id = any(${owners}::uuid[]) order by created_at desc, id desc limit 200`,
