@@ -34,7 +34,7 @@ export interface DemoBehaviourOptions {
  * Months of behaviour per member: registration in the mini-program (OpenID, later a
  * bound phone), WeCom contacts added by staff (merging by phone), product views,
  * carts (some abandoned), orders across stores with real menu prices, refunds,
- * check-ins and shares — all driven by the member's persona.
+ * check-ins and shares, NPS surveys and referral invitations — all driven by the member's persona.
  */
 export const demoBehaviourModule = defineDemoModule({
   name: "behaviour",
@@ -57,6 +57,11 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
   let serial = 0;
   const stamp = (at: number) => new Date(at + shift).toISOString();
   const id = () => `demo:${member.key}:${++serial}`;
+  // Surveys and referrals draw from a stream of their own, with ids of their own: every other event
+  // is what it would be without them.
+  const voice = rng.fork("voice");
+  let voiceSerial = 0;
+  const voiceId = () => `demo:${member.key}:v${++voiceSerial}`;
   const anonymousId = `mp-${member.key}`;
   const traits = {
     name: member.name,
@@ -147,6 +152,21 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
     }
     if (persona.archetype === "loyal_core" && rng.chance(0.5)) {
       yield { type: "track", messageId: id(), timestamp: stamp(at + rng.int(1, 12) * 3_600_000), userId: member.key, event: "Checked In", properties: { streak: rng.int(1, 14) } };
+    }
+    // An NPS survey after one order in twenty: promoters among the loyal, detractors among the price-sensitive and the lapsing.
+    const surveyAt = at + voice.int(1, 48) * 3_600_000;
+    if (voice.chance(0.05) && surveyAt < end) {
+      const score = Math.max(0, Math.min(10, Math.round(voice.normal(10 - 3 * persona.priceSensitivity - 4 * persona.churnRisk, 1.5))));
+      yield { type: "track", messageId: voiceId(), timestamp: stamp(surveyAt), userId: member.key, event: "Survey Submitted", properties: { survey: "nps", score } };
+    }
+    // Sociable members invite friends; a quarter of the invitations bring one in.
+    const inviteAt = at + voice.int(1, 24) * 3_600_000;
+    if (voice.chance(persona.sociability * 0.05) && inviteAt < end) {
+      yield { type: "track", messageId: voiceId(), timestamp: stamp(inviteAt), userId: member.key, event: "Referral Invite Sent", properties: { channel: "wechat_friend" } };
+      const joinedAt = inviteAt + voice.int(1, 72) * 3_600_000;
+      if (voice.chance(0.25) && joinedAt < end) {
+        yield { type: "track", messageId: voiceId(), timestamp: stamp(joinedAt), userId: member.key, event: "Referral Completed", properties: { channel: "wechat_friend" } };
+      }
     }
   }
 }
