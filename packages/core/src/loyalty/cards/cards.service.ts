@@ -400,8 +400,9 @@ export function createCardsService(deps: CardsDeps) {
       const now = clock.now();
       const found = await rows<CardRow>(
         db,
-        sql`select c.* from member_cards c join ${profilesMergedInto(ctx.workspaceId, [live])} m on m.id = c.profile_id
-            where c.workspace_id = ${ctx.workspaceId}::uuid order by c.created_at desc, c.id desc limit 200`,
+        sql`select * from member_cards where workspace_id = ${ctx.workspaceId}::uuid
+              and profile_id = any(array(select id from ${profilesMergedInto(ctx.workspaceId, [live])} m))
+            order by created_at desc, id desc limit 200`,
       );
       return found.map((c) =>
         toCardDto(c, now),

@@ -75,7 +75,7 @@ export function dayText(v: unknown): string {
 const COLUMNS = sql`id, profile_id, day, kind, streak, points, bonus, entry_id, source, created_at`;
 
 /** Rows of the member: the live profile `profileId` and the profiles merged into it. */
-const ownedBy = (workspaceId: string, profileId: string) => sql`profile_id in (select id from ${profilesMergedInto(workspaceId, [profileId])} m)`;
+const ownedBy = (workspaceId: string, profileId: string) => sql`profile_id = any(array(select id from ${profilesMergedInto(workspaceId, [profileId])} m))`;
 
 /** Records a check-in or a make-up of one day and pays its points, once. */
 export async function recordCheckIn(tx: Db, input: RecordCheckInInput, now: Date): Promise<RecordedCheckIn> {
@@ -268,7 +268,9 @@ export async function recordEventCheckIns(tx: Db, workspaceId: string, settings:
   const members = profilesMergedInto(workspaceId, [...new Set(events.map((e) => e.profileId))]);
   for (const r of await rows<{ live_id: string; day: unknown }>(
     tx,
-    sql`select m.live_id, c.day from check_ins c join ${members} m on m.id = c.profile_id where c.workspace_id = ${workspaceId}::uuid`,
+    sql`with m as materialized (select id, live_id from ${members} x)
+        select m.live_id, c.day from check_ins c join m on m.id = c.profile_id
+        where c.workspace_id = ${workspaceId}::uuid and c.profile_id = any(array(select id from m))`,
   )) {
     checked.set(r.live_id, (checked.get(r.live_id) ?? new Set()).add(dayText(r.day)));
   }

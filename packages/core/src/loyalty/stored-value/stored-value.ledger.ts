@@ -462,7 +462,7 @@ export async function foldMergedInto(tx: Db, workspaceId: string, liveId: string
   const merged = await rows<{ id: string; principal_minor: string | number | null; bonus_minor: string | number | null }>(
     tx,
     sql`select m.id, a.principal_minor, a.bonus_minor from ${profilesMergedInto(workspaceId, [liveId])} m
-        left join stored_value_accounts a on a.workspace_id = ${workspaceId}::uuid and a.profile_id = m.id
+        left join lateral (select principal_minor, bonus_minor from stored_value_accounts a where a.workspace_id = ${workspaceId}::uuid and a.profile_id = m.id) a on true
         where m.id <> ${liveId}::uuid order by m.id`,
   );
   for (const m of merged) {

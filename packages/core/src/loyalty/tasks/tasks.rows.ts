@@ -93,10 +93,11 @@ export function combineProgress(steps: readonly TaskStep[], a: ProgressRow, b: P
 export async function memberProgress(db: Db, workspaceId: string, liveIds: readonly string[], options: { lock?: boolean; taskIds?: readonly string[] } = {}): Promise<{ combined: ProgressRow[]; merged: ProgressRow[] }> {
   const found = await rows<ProgressRow & { live_id: string; steps: TaskStep[] }>(
     db,
-    sql`select p.task_id, p.profile_id, p.period_key, p.counts, p.completed_at, p.reward_points, p.reward_coupon_id, p.reward_coupon_error, m.live_id, t.steps
-        from loyalty_task_progress p join ${profilesMergedInto(workspaceId, liveIds)} m on m.id = p.profile_id
+    sql`with m as materialized (select id, live_id from ${profilesMergedInto(workspaceId, liveIds)} x)
+        select p.task_id, p.profile_id, p.period_key, p.counts, p.completed_at, p.reward_points, p.reward_coupon_id, p.reward_coupon_error, m.live_id, t.steps
+        from loyalty_task_progress p join m on m.id = p.profile_id
         join loyalty_tasks t on t.id = p.task_id
-        where p.workspace_id = ${workspaceId}::uuid
+        where p.workspace_id = ${workspaceId}::uuid and p.profile_id = any(array(select id from m))
           ${options.taskIds ? sql`and p.task_id = any(${`{${options.taskIds.join(",")}}`}::uuid[])` : sql``}
         order by p.task_id, p.profile_id, p.period_key
         ${options.lock ? sql`for update of p` : sql``}`,
