@@ -233,14 +233,14 @@ export async function computeMetrics(
       cost.current === 0 ? "no acquisition costs entered for the period" : "acquisition cost ÷ new members",
     ),
     metric("ltvToCac", "ratio", n(ltv.current, cac.current), n(ltv.previous, cac.previous)),
-    metric("pointsLiability", "points", points.current, points.previous, [], storeWide ?? "available + pending points at the period's end"),
+    metric("pointsLiability", "points", points.current, points.previous, [], storeWide ?? "available + pending points booked by the period's end (the liability report as of then)"),
     metric(
       "couponLiability",
       "money",
       couponsNow.faceValueMinor,
       couponsBefore.faceValueMinor,
       [],
-      `${couponsNow.count} unredeemed coupons at the period's end (${couponsNow.withoutFaceValue} without a fixed face value)${storeWide ? `; ${storeWide}` : ""}`,
+      `${couponsNow.count} coupons issued by the period's end and unredeemed then (${couponsNow.withoutFaceValue} without a fixed face value)${storeWide ? `; ${storeWide}` : ""}`,
     ),
     metric(
       "messagesSent",
