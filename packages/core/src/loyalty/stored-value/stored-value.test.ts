@@ -180,6 +180,85 @@ describe(`stored value (${process.env.DATABASE_URL_TEST ? "postgres" : "pglite"}
     expect(spent.balance).toMatchObject({ principalMinor: 0, bonusMinor: 0 });
   });
 
+  it("property: random top-ups, spends and refunds across random merges keep every ledger balanced and the person's money whole", { timeout: 300_000 }, async () => {
+    const ws = await newWorkspace(services, "SV merge property");
+    const ctx = systemContext(ws);
+    let k = 0;
+    const op = fc.oneof(
+      fc.record({ t: fc.constant("topup" as const), who: fc.nat(2), amount: fc.integer({ min: 1, max: 2_000 }) }),
+      fc.record({ t: fc.constant("spend" as const), who: fc.nat(2), amount: fc.integer({ min: 1, max: 2_000 }) }),
+      fc.record({ t: fc.constant("refund" as const), who: fc.nat(2), pick: fc.nat() }),
+      fc.record({ t: fc.constant("merge" as const), from: fc.nat(2), into: fc.nat(2) }),
+      fc.record({ t: fc.constant("job" as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
+        const profiles = [await newProfile(database.db, ws), await newProfile(database.db, ws), await newProfile(database.db, ws)];
+        // The model: each profile's live profile, and each person's money (held by their live profile).
+        const into = profiles.map((_, i) => i);
+        const live = (i: number): number => (into[i] === i ? i : live(into[i]!));
+        const money = [0, 0, 0];
+        const spends: { orderId: string; person: number; amount: number; refunded: boolean }[] = [];
+        for (const o of ops) {
+          if (o.t === "topup") {
+            await services.storedValue.topUp(ctx, profiles[o.who]!, { amountMinor: o.amount, reference: "x", idempotencyKey: `mk-${++k}` });
+            money[live(o.who)]! += o.amount;
+          } else if (o.t === "spend") {
+            const person = live(o.who);
+            const orderId = `mo-${++k}`;
+            try {
+              await services.storedValue.spend(ctx, profiles[o.who]!, { amountMinor: o.amount, orderId, idempotencyKey: `mk-${k}` });
+              expect(o.amount).toBeLessThanOrEqual(money[person]!);
+              money[person]! -= o.amount;
+              spends.push({ orderId, person, amount: o.amount, refunded: false });
+            } catch (error) {
+              if (!(error instanceof DomainError) || error.code !== "loyalty.insufficient_balance") throw error;
+              expect(o.amount).toBeGreaterThan(money[person]!);
+            }
+          } else if (o.t === "refund") {
+            // A spend of this person's, whichever of their profiles made it.
+            const open = spends.filter((x) => !x.refunded && live(x.person) === live(o.who));
+            if (open.length === 0) continue;
+            const x = open[o.pick % open.length]!;
+            await services.storedValue.refund(ctx, profiles[o.who]!, { orderId: x.orderId, idempotencyKey: `mk-${++k}` });
+            x.refunded = true;
+            money[live(o.who)]! += x.amount;
+          } else if (o.t === "merge") {
+            const [a, b] = [live(o.from), live(o.into)];
+            if (a === b) continue;
+            await database.db.execute(sql`update profiles set merged_into = ${profiles[b]!}::uuid where id = ${profiles[a]!}::uuid`);
+            into[a] = b;
+            money[b]! += money[a]!;
+            money[a] = 0;
+          } else {
+            await services.storedValue.runMergeFold();
+          }
+          // Asked for any profile: the person's money.
+          for (const [i, id] of profiles.entries()) {
+            const b = await services.storedValue.balance(ctx, id);
+            expect(b.profileId).toBe(profiles[live(i)]);
+            expect(b.totalMinor).toBe(money[live(i)]);
+          }
+        }
+        // Every transaction balances; per profile the cached balance is its postings and its lots.
+        for (const id of profiles) {
+          const l = await ledger(ws, id);
+          expect(l.unbalanced).toBe(0);
+          const [state] = await rows<{ cached: string | number | null; lots: string | number | null }>(
+            database.db,
+            sql`select (select principal_minor + bonus_minor from stored_value_accounts where workspace_id = ${ws}::uuid and profile_id = ${id}::uuid) as cached,
+                  (select coalesce(sum(principal_remaining + bonus_remaining), 0) from stored_value_lots where workspace_id = ${ws}::uuid and profile_id = ${id}::uuid) as lots`,
+          );
+          expect(Number(state!.cached ?? 0)).toBe(l.principal + l.bonus);
+          expect(Number(state!.lots)).toBe(l.principal + l.bonus);
+        }
+        const [transfer] = await rows<{ n: string | number }>(database.db, sql`select coalesce(sum(amount_minor), 0) as n from stored_value_postings where workspace_id = ${ws}::uuid and account = 'merge_transfer'`);
+        expect(Number(transfer!.n)).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it("property: random top-ups, spends, partial refunds, top-up refunds and bonus expiry balance and match the cached balances, the lots and a model", { timeout: 300_000 }, async () => {
     const ws = await newWorkspace(services, "SV property");
     const ctx = systemContext(ws);
