@@ -7,7 +7,8 @@ import { loyaltyErrors } from "../loyalty.errors";
 import { debit, findEntry, restoreDebit, rows, type Account } from "../points/points.ledger";
 import { exchangeForCoupon, type CouponRow } from "../coupons/coupons.ledger";
 import { loadSettings } from "../loyalty.settings";
-import { expireBonusOf, foldMergedInto, lockBalance, refundLocked, spendLocked } from "../stored-value/stored-value.ledger";
+import { expireBonusOf, lockBalance, refundLocked, spendLocked } from "../stored-value/stored-value.ledger";
+import { foldMergedInto } from "../stored-value/stored-value.merges";
 
 /**
  * The catalogue's primitives, each inside the caller's transaction. Lock order, the same everywhere:

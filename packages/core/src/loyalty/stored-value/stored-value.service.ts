@@ -12,10 +12,7 @@ import {
   expireBonusOf,
   expireDueBonus,
   findTxByKey,
-  foldMergedInto,
-  foldMergedStoredValue,
   lockBalance,
-  memberProfiles,
   readBalance,
   refundLocked,
   refundTopUpLocked,
@@ -26,6 +23,7 @@ import {
   type Op,
   type TxRow,
 } from "./stored-value.ledger";
+import { foldMergedInto, foldMergedStoredValue, memberProfiles } from "./stored-value.merges";
 
 export interface StoredValueDeps {
   db: Db;
