@@ -88,19 +88,20 @@ export function combineProgress(steps: readonly TaskStep[], a: ProgressRow, b: P
 
 /**
  * The progress of these live profiles and of the profiles merged into them, combined per live profile,
- * task and period (combineProgress); `lock` takes the rows for update in key order first.
+ * task and period (combineProgress); `fold` (foldMergedProgress) reads only the members some profile was
+ * merged into — none in most batches — and takes their rows for update in key order.
  */
-export async function memberProgress(db: Db, workspaceId: string, liveIds: readonly string[], options: { lock?: boolean; taskIds?: readonly string[] } = {}): Promise<{ combined: ProgressRow[]; merged: ProgressRow[] }> {
+export async function memberProgress(db: Db, workspaceId: string, liveIds: readonly string[], options: { fold?: boolean; taskIds?: readonly string[] } = {}): Promise<{ combined: ProgressRow[]; merged: ProgressRow[] }> {
   const found = await rows<ProgressRow & { live_id: string; steps: TaskStep[] }>(
     db,
     sql`with m as materialized (select id, live_id from ${profilesMergedInto(workspaceId, liveIds)} x)
         select p.task_id, p.profile_id, p.period_key, p.counts, p.completed_at, p.reward_points, p.reward_coupon_id, p.reward_coupon_error, m.live_id, t.steps
         from loyalty_task_progress p join m on m.id = p.profile_id
         join loyalty_tasks t on t.id = p.task_id
-        where p.workspace_id = ${workspaceId}::uuid and p.profile_id = any(array(select id from m))
+        where p.workspace_id = ${workspaceId}::uuid and p.profile_id = any(array(select id from ${options.fold ? sql`m where live_id in (select live_id from m where id <> live_id)` : sql`m`}))
           ${options.taskIds ? sql`and p.task_id = any(${`{${options.taskIds.join(",")}}`}::uuid[])` : sql``}
         order by p.task_id, p.profile_id, p.period_key
-        ${options.lock ? sql`for update of p` : sql``}`,
+        ${options.fold ? sql`for update of p` : sql``}`,
   );
   const byKey = new Map<string, ProgressRow>();
   const merged: ProgressRow[] = [];
@@ -122,7 +123,7 @@ export async function memberProgress(db: Db, workspaceId: string, liveIds: reado
  * the batch then counts on and completes the person's progress, never a second copy of it.
  */
 export async function foldMergedProgress(tx: Db, workspaceId: string, liveIds: readonly string[], now: Date): Promise<number> {
-  const { combined, merged } = await memberProgress(tx, workspaceId, liveIds, { lock: true });
+  const { combined, merged } = await memberProgress(tx, workspaceId, liveIds, { fold: true });
   if (merged.length === 0) return 0;
   const touched = new Set(merged.map((m) => `${m.task_id} ${m.period_key}`));
   const writes = combined.filter((c) => touched.has(`${c.task_id} ${c.period_key}`));
