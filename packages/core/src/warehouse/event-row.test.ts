@@ -24,7 +24,7 @@ function row(e: LoggedEvent, identifierId: string | null = null) {
 }
 
 describe("toEventRow", () => {
-  it("extracts order fields the way the profile projector reads them", () => {
+  it("extracts order fields the way the profile projector reads them, and not the sending platform as a channel", () => {
     const r = row(
       logged({ properties: { order_id: 1001, total: 59.5, revenue: 50, currency: "cny", store_id: "sh-01", product_id: "" }, channel: "server" }),
       "0190a000-0000-7000-8000-0000000000aa",
@@ -37,7 +37,7 @@ describe("toEventRow", () => {
       currency: "CNY",
       store_id: "sh-01",
       product_id: null,
-      channel: "server",
+      channel: null,
       page_name: null,
       traits: null,
       context: null,
@@ -56,6 +56,8 @@ describe("toEventRow", () => {
       logged({ name: "Menu", properties: { path: "/fallback" }, context: { page: { path: "/menu" }, library: { name: "analytics.js" }, channel: "browser" } }, "page"),
     );
     expect(r).toMatchObject({ page_name: "Menu", page_path: "/menu", library: "analytics.js", channel: "browser" });
+    expect(row(logged({ properties: { channel: "wechat_friend" } })).channel).toBe("wechat_friend");
+    expect(row(logged({ properties: { channel: "sms" }, context: { channel: "wecom" } })).channel).toBe("wecom");
     expect(row(logged({ properties: { name: "Home", path: "/" } }, "screen"))).toMatchObject({ page_name: "Home", page_path: "/" });
     // A track event's properties.name is a product's name, not a page.
     expect(row(logged({ properties: { name: "Oolong" } }))).toMatchObject({ page_name: null });

@@ -30,7 +30,10 @@ export const EVENT_COLUMNS = [
 /**
  * One event as a warehouse row. Pure. The extracted columns follow the Segment
  * spec; the amount follows the profile projector (total, else revenue) so the
- * warehouse's sums agree with profiles' spend.
+ * warehouse's sums agree with profiles' spend. `channel` is the marketing channel
+ * that carried the event (`context.channel`, else `properties.channel`), never the
+ * message's top-level `channel`: Segment's and RudderStack's libraries set that to
+ * the platform that sent it ("server", "client", "web", "mobile").
  */
 export function toEventRow(e: LoggedEvent, identifierId: string | null): WarehouseCell[] {
   const p = e.payload;
@@ -54,7 +57,7 @@ export function toEventRow(e: LoggedEvent, identifierId: string | null): Warehou
     identifierId,
     pageView ? (text(p.name) ?? text(properties?.name)) : null,
     text(page?.path) ?? (pageView ? text(properties?.path) : null),
-    text(p.channel) ?? text(context?.channel),
+    text(context?.channel) ?? text(properties?.channel),
     text(library?.name),
     text(properties?.store_id),
     text(properties?.order_id),

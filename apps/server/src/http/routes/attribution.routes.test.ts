@@ -20,7 +20,8 @@ describe("attribution API", () => {
     const ingest = await createApiKey(t, ws, "ingest");
     // Shanghai time. Ann: WeCom then SMS, buys 120 at the store S1. Bo: SMS, buys 80 online.
     // Cy: WeCom, no order. Di: buys 50 without any touch. Ed's touch is 19 days before his order: older than the 14-day lookback.
-    // Fay's touch is in March, her order in April.
+    // Fay's touch is in March, her order in April. Bo's product view comes from a server library that
+    // sets the message's top-level channel to the platform ("server", as RudderStack's Node client does): no touch.
     const at = (day: number, hour: number) => new Date(Date.UTC(2026, 2, day, hour - 8)).toISOString();
     const track = (userId: string, event: string, timestamp: string, extra: Record<string, unknown> = {}) => ({
       type: "track", userId, event, timestamp, messageId: `${userId}-${event}-${timestamp}`, ...extra,
@@ -30,6 +31,7 @@ describe("attribution API", () => {
       track("ann", "Message Clicked", at(3, 10), { context: { channel: "sms" } }),
       track("ann", "Order Completed", at(3, 12), { properties: { order_id: "o-ann", total: 120, store_id: "S1" } }),
       track("bo", "Message Clicked", at(4, 9), { context: { channel: "sms" } }),
+      track("bo", "Product Viewed", at(4, 12), { channel: "server" }),
       track("bo", "Order Completed", at(5, 9), { properties: { order_id: "o-bo", total: 80 } }),
       track("cy", "Message Clicked", at(6, 9), { context: { channel: "wecom" } }),
       track("di", "Order Completed", at(7, 9), { properties: { order_id: "o-di", total: 50 } }),
@@ -68,6 +70,7 @@ describe("attribution API", () => {
     }
     expect(report.shapley.method).toBe("exact");
     expect(row("douyin").linear.conversions).toBe(0);
+    expect(report.rows.map((r) => r.key).sort()).toEqual(["douyin", "sms", "wecom"]);
     // Only conversions at the store S1.
     const store = (await post({ from: "2026-03-01", to: "2026-03-31", lookbackDays: 14, storeId: "S1" })).json<AttributionReportDto>();
     expect(store.totals).toMatchObject({ conversions: 1, value: 120, attributedConversions: 1 });
