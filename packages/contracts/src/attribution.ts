@@ -18,7 +18,8 @@ export const AttributionQuery = z
     to: LocalDate,
     conversionEvent: z.string().trim().min(1).max(200).default("Order Completed"),
     /**
-     * What a touch is credited to: the event's channel (`channel`, else context.channel), its campaign
+     * What a touch is credited to: the marketing channel that carried it (context.channel, else
+     * properties.channel; not the message's top-level `channel`, the sending platform), its campaign
      * (context.campaign.name, else properties.utm_campaign), its source (context.campaign.source, else
      * properties.utm_source), or the touchpoint event's name (only the events listed in touchpointEvents).
      */

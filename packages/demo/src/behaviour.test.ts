@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { generateDemoMessages } from "./behaviour";
+import { generateDemoMessages, type DemoMessage } from "./behaviour";
 import { generateDemoBrand } from "./brand";
 import { createRng } from "./rng";
+import { DEMO_TOUCH_CHANNELS, demoCampaignAt } from "./touches";
 
 const brand = generateDemoBrand({ seed: 11, memberCount: 1_500 });
 const messages = [...generateDemoMessages(brand, createRng(11))];
@@ -31,10 +32,54 @@ describe("the demo behaviour's surveys and referrals", () => {
     for (const m of messages) {
       const [, key, n] = m.messageId.split(":") as [string, string, string];
       const voice = m.event === "Survey Submitted" || m.event === "Referral Invite Sent" || m.event === "Referral Completed";
+      const touch = TOUCH_EVENTS.has(m.event ?? "");
       expect(n.startsWith("v")).toBe(voice);
-      if (voice) expect(Date.parse(m.timestamp)).toBeLessThan(end);
-      if (!voice) serials.set(key, [...(serials.get(key) ?? []), Number(n)]);
+      expect(n.startsWith("t")).toBe(touch);
+      if (voice || touch) expect(Date.parse(m.timestamp)).toBeLessThan(end);
+      if (!voice && !touch) serials.set(key, [...(serials.get(key) ?? []), Number(n)]);
     }
     for (const ns of serials.values()) expect(ns).toEqual(ns.map((_, i) => i + 1));
+  });
+});
+
+const TOUCH_EVENTS = new Set(Object.values(DEMO_TOUCH_CHANNELS).map((c) => c.event));
+
+describe("the demo behaviour's marketing touches", () => {
+  const touches = messages.filter((m) => TOUCH_EVENTS.has(m.event ?? ""));
+  const at = (m: DemoMessage) => Date.parse(m.timestamp);
+
+  it("reach members on every channel, with the channel in the context and the campaign of the month as UTM properties", () => {
+    expect(new Set(touches.map((m) => m.context!.channel))).toEqual(new Set(Object.keys(DEMO_TOUCH_CHANNELS)));
+    for (const m of touches) {
+      const channel = m.context!.channel as keyof typeof DEMO_TOUCH_CHANNELS;
+      expect(m.event).toBe(DEMO_TOUCH_CHANNELS[channel].event);
+      expect(m.properties).toEqual({ utm_source: channel, utm_medium: DEMO_TOUCH_CHANNELS[channel].medium, utm_campaign: demoCampaignAt(at(m)) });
+      // Not context.campaign: that tells how a member was acquired.
+      expect(m.context!.campaign).toBeUndefined();
+    }
+    expect(demoCampaignAt(Date.parse("2026-11-05T02:00:00Z"))).toBe("双十一 Double 11");
+    // Shanghai's November starts at 16:00 UTC on October 31.
+    expect(demoCampaignAt(Date.parse("2026-10-31T17:00:00Z"))).toBe("双十一 Double 11");
+  });
+
+  it("come after the member joined, and the staff's messages bring visits more often than paid media", () => {
+    const joined = new Map<string, number>();
+    const orders = new Map<string, number[]>();
+    for (const m of messages) {
+      if (m.type === "identify" && m.userId && !joined.has(m.userId)) joined.set(m.userId, at(m));
+      if (m.event === "Order Completed") orders.set(m.userId!, [...(orders.get(m.userId!) ?? []), at(m)]);
+    }
+    const converted = new Map<string, { touches: number; followed: number }>();
+    for (const m of touches) {
+      expect(at(m)).toBeGreaterThan(joined.get(m.userId!)!);
+      const channel = m.context!.channel as string;
+      const row = converted.get(channel) ?? { touches: 0, followed: 0 };
+      row.touches += 1;
+      if ((orders.get(m.userId!) ?? []).some((o) => o > at(m) && o - at(m) <= 7 * 86_400_000)) row.followed += 1;
+      converted.set(channel, row);
+    }
+    const rate = (channel: string) => converted.get(channel)!.followed / converted.get(channel)!.touches;
+    expect(rate("wecom")).toBeGreaterThan(rate("douyin"));
+    expect(rate("wechat_miniprogram")).toBeGreaterThan(rate("wechat_moments"));
   });
 });

@@ -3,6 +3,7 @@ import type { DemoMember } from "./members";
 import type { DemoProduct } from "./menu";
 import { defineDemoModule } from "./modules";
 import type { Rng } from "./rng";
+import { demoToucher } from "./touches";
 
 /** The demo mini-program's WeChat app id: OpenIDs are per app. */
 export const DEMO_MINI_PROGRAM_APP_ID = "wxdemo0minipro";
@@ -62,6 +63,7 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
   const voice = rng.fork("voice");
   let voiceSerial = 0;
   const voiceId = () => `demo:${member.key}:v${++voiceSerial}`;
+  const toucher = demoToucher(member.key, rng.fork("touch"), stamp);
   const anonymousId = `mp-${member.key}`;
   const traits = {
     name: member.name,
@@ -104,17 +106,21 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
     }
   }
 
-  // Visits: orders arrive as a Poisson process at the persona's rate until the member lapses.
+  // Visits: orders arrive as a Poisson process at the persona's rate until the member lapses. Marketing
+  // touches come before some visits (the touch that brought the member in) and between them (reach that
+  // brought nobody), and win-back messages after the last.
   const monthly = persona.visitRate;
   let month = 0;
-  while (t < end) {
+  let last = t;
+  visits: while (t < end) {
     const gapDays = -Math.log(1 - rng.next()) * (30 / Math.max(monthly, 0.02));
     t += gapDays * DAY;
     while (t > Date.parse(member.registeredAt) + (month + 1) * 30 * DAY) {
       month += 1;
-      if (rng.chance(persona.churnRisk)) return;
+      if (rng.chance(persona.churnRisk)) break visits;
     }
-    if (t >= end) return;
+    if (t >= end) break;
+    yield* toucher.beforeVisit(last, t);
     const store = rng.chance(0.8) ? member.homeStoreCode : rng.pick(brand.stores).code;
     const picks = pickProducts(brand.menu, member, rng);
     let at = t;
@@ -124,6 +130,7 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
     }
     yield { type: "track", messageId: id(), timestamp: stamp(at), userId: member.key, event: "Product Added", properties: productProps(picks[0]!) };
     at += rng.int(30, 300) * 1000;
+    last = at;
     // Price-sensitive members abandon more carts.
     if (rng.chance(0.08 + 0.25 * persona.priceSensitivity)) continue;
     const coupon = rng.chance(persona.priceSensitivity * 0.3) ? "NEW5" : undefined;
@@ -169,6 +176,7 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
       }
     }
   }
+  yield* toucher.afterLastVisit(last, end);
 }
 
 function pickProducts(menu: readonly DemoProduct[], member: DemoMember, rng: Rng): DemoProduct[] {

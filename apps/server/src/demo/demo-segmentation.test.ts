@@ -1,4 +1,6 @@
+import { AttributionQuery } from "@siyu/contracts";
 import { drainWarehouse, systemContext } from "@siyu/core";
+import { DEMO_CAMPAIGNS_BY_MONTH, DEMO_TOUCH_CHANNELS } from "@siyu/demo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, type TestApp } from "../testing/test-app";
 import { computeDemoSegmentation, defineDemoSegmentation } from "./demo-segmentation";
@@ -14,7 +16,7 @@ afterAll(async () => {
 });
 
 describe("the demo brand's segmentation", () => {
-  it("is defined up front and computed from the loaded behaviour: tags, scores, CLV and segments all have members", async () => {
+  it("is defined up front and computed from the loaded behaviour: tags, scores, CLV and segments all have members; attribution credits the touches", async () => {
     const { workspace, brand } = await seedDemoWorkspace(t.services, { memberCount: 600 });
     await defineDemoSegmentation(t.services, workspace.id);
     const ctx = systemContext(workspace.id);
@@ -45,6 +47,17 @@ describe("the demo brand's segmentation", () => {
     // The spending-power scale splits buyers: the top level is the smallest of the three.
     expect(holders.get("高")).toBeGreaterThan(0);
     expect(holders.get("高")!).toBeLessThan(holders.get("低")!);
+
+    // The marketing touches give attribution something to credit: every channel, each month's campaign.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const report = (dimension: "channel" | "campaign") =>
+      t.services.attribution.report(ctx, AttributionQuery.parse({ from: day(-90), to: day(-1), dimension }));
+    const byChannel = await report("channel");
+    expect(byChannel.totals.attributedConversions).toBeGreaterThan(0);
+    // The referral invitations' channel (properties.channel) is a touch too.
+    expect(new Set(byChannel.rows.map((r) => r.key))).toEqual(new Set([...Object.keys(DEMO_TOUCH_CHANNELS), "wechat_friend"]));
+    const byCampaign = await report("campaign");
+    for (const row of byCampaign.rows) expect(DEMO_CAMPAIGNS_BY_MONTH).toContain(row.key);
 
     // Running it again changes nobody's membership.
     const before = segments.map((s) => s.size);
