@@ -42,7 +42,7 @@ describe("the demo behaviour's surveys and referrals", () => {
   });
 });
 
-const TOUCH_EVENTS = new Set(Object.values(DEMO_TOUCH_CHANNELS).map((c) => c.event));
+const TOUCH_EVENTS: ReadonlySet<string> = new Set(Object.values(DEMO_TOUCH_CHANNELS).map((c) => c.event));
 
 describe("the demo behaviour's marketing touches", () => {
   const touches = messages.filter((m) => TOUCH_EVENTS.has(m.event ?? ""));
