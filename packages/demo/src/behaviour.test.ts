@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateDemoMessages, type DemoMessage } from "./behaviour";
 import { generateDemoBrand } from "./brand";
 import { createRng } from "./rng";
-import { DEMO_TOUCH_CHANNELS, demoCampaignAt } from "./touches";
+import { DEMO_TOUCH_CHANNELS, DEMO_TOUCH_EVENTS, demoCampaignAt } from "./touches";
 
 const brand = generateDemoBrand({ seed: 11, memberCount: 1_500 });
 const messages = [...generateDemoMessages(brand, createRng(11))];
@@ -42,24 +42,38 @@ describe("the demo behaviour's surveys and referrals", () => {
   });
 });
 
-const TOUCH_EVENTS: ReadonlySet<string> = new Set(Object.values(DEMO_TOUCH_CHANNELS).map((c) => c.event));
+const TOUCH_EVENTS: ReadonlySet<string> = new Set(Object.values(DEMO_TOUCH_EVENTS));
 
 describe("the demo behaviour's marketing touches", () => {
   const touches = messages.filter((m) => TOUCH_EVENTS.has(m.event ?? ""));
   const at = (m: DemoMessage) => Date.parse(m.timestamp);
 
-  it("reach members on every channel, with the channel in the context and the campaign of the month as UTM properties", () => {
+  it("reach members on every channel, with the channel in the context and the campaign of the month as the promotion and UTM properties", () => {
     expect(new Set(touches.map((m) => m.context!.channel))).toEqual(new Set(Object.keys(DEMO_TOUCH_CHANNELS)));
     for (const m of touches) {
       const channel = m.context!.channel as keyof typeof DEMO_TOUCH_CHANNELS;
-      expect(m.event).toBe(DEMO_TOUCH_CHANNELS[channel].event);
-      expect(m.properties).toEqual({ utm_source: channel, utm_medium: DEMO_TOUCH_CHANNELS[channel].medium, utm_campaign: demoCampaignAt(at(m)) });
+      const { medium } = DEMO_TOUCH_CHANNELS[channel];
+      // A click a few minutes into a new month keeps the campaign of the view it follows.
+      const campaign = m.properties!.name as string;
+      expect([demoCampaignAt(at(m)), demoCampaignAt(at(m) - 600_000)]).toContain(campaign);
+      expect(m.properties).toEqual({ promotion_id: `${channel}:${campaign}`, name: campaign, creative: medium, utm_source: channel, utm_medium: medium, utm_campaign: campaign });
       // Not context.campaign: that tells how a member was acquired.
       expect(m.context!.campaign).toBeUndefined();
     }
     expect(demoCampaignAt(Date.parse("2026-11-05T02:00:00Z"))).toBe("双十一 Double 11");
     // Shanghai's November starts at 16:00 UTC on October 31.
     expect(demoCampaignAt(Date.parse("2026-10-31T17:00:00Z"))).toBe("双十一 Double 11");
+  });
+
+  it("are clicked after they are seen, some of them", () => {
+    const viewed = touches.filter((m) => m.event === DEMO_TOUCH_EVENTS.viewed);
+    const clicked = touches.filter((m) => m.event === DEMO_TOUCH_EVENTS.clicked);
+    expect(clicked.length).toBeGreaterThan(0.2 * viewed.length);
+    expect(clicked.length).toBeLessThan(viewed.length);
+    // Each click follows its member's view of the same promotion, within ten minutes.
+    const views = new Map<string, number[]>();
+    for (const m of viewed) views.set(`${m.userId} ${m.properties!.promotion_id}`, [...(views.get(`${m.userId} ${m.properties!.promotion_id}`) ?? []), at(m)]);
+    for (const m of clicked) expect((views.get(`${m.userId} ${m.properties!.promotion_id}`) ?? []).some((v) => v < at(m) && at(m) - v <= 600_000)).toBe(true);
   });
 
   it("come after the member joined, and the staff's messages bring visits more often than paid media", () => {

@@ -63,7 +63,7 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
   const voice = rng.fork("voice");
   let voiceSerial = 0;
   const voiceId = () => `demo:${member.key}:v${++voiceSerial}`;
-  const toucher = demoToucher(member.key, rng.fork("touch"), stamp);
+  const toucher = demoToucher(member.key, rng.fork("touch"), stamp, end);
   const anonymousId = `mp-${member.key}`;
   const traits = {
     name: member.name,
@@ -176,7 +176,7 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
       }
     }
   }
-  yield* toucher.afterLastVisit(last, end);
+  yield* toucher.afterLastVisit(last);
 }
 
 function pickProducts(menu: readonly DemoProduct[], member: DemoMember, rng: Rng): DemoProduct[] {

@@ -35,4 +35,4 @@ export {
   type DemoModuleRegistry,
 } from "./modules";
 export { demoBehaviourModule, generateDemoMessages, DEMO_MINI_PROGRAM_APP_ID, type DemoMessage, type DemoBehaviourOptions } from "./behaviour";
-export { DEMO_CAMPAIGNS_BY_MONTH, DEMO_TOUCH_CHANNELS, demoCampaignAt, type DemoTouchChannel } from "./touches";
+export { DEMO_CAMPAIGNS_BY_MONTH, DEMO_TOUCH_CHANNELS, DEMO_TOUCH_EVENTS, demoCampaignAt, type DemoTouchChannel } from "./touches";

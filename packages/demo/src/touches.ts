@@ -6,20 +6,23 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * The channels the demo brand reaches its members through after they join, the event a touch sends
- * (the member clicked or read it) and its UTM medium. A touch carries the channel as
- * `context.channel` and the campaign as `properties.utm_source / utm_medium / utm_campaign`, as the
- * mini-program reports a landing from a tagged link; the campaign stays out of `context.campaign`,
- * which tells how a member was acquired (a message months after joining is not that).
+ * The channels the demo brand reaches its members through after they join, with the UTM medium of
+ * each. A touch is Segment's `Promotion Viewed` (the member saw the message, article or ad) and, when
+ * they followed it, `Promotion Clicked` a few minutes later: the first two steps of the default funnel.
+ * Both carry the channel as `context.channel` and the campaign as the promotion's `name` and as
+ * `properties.utm_source / utm_medium / utm_campaign`, as the mini-program reports a landing from a
+ * tagged link; the campaign stays out of `context.campaign`, which tells how a member was acquired
+ * (a message months after joining is not that).
  */
 export const DEMO_TOUCH_CHANNELS = {
-  wecom: { event: "Message Clicked", medium: "private_message" }, // store staff's 1:1 WeCom messages
-  wechat_miniprogram: { event: "Subscription Message Opened", medium: "subscription_message" },
-  official_account: { event: "Article Read", medium: "article" },
-  sms: { event: "Message Clicked", medium: "sms" },
-  douyin: { event: "Ad Clicked", medium: "short_video" },
-  wechat_moments: { event: "Ad Clicked", medium: "feed_ad" },
+  wecom: { medium: "private_message" }, // store staff's 1:1 WeCom messages
+  wechat_miniprogram: { medium: "subscription_message" },
+  official_account: { medium: "article" },
+  sms: { medium: "sms" },
+  douyin: { medium: "short_video" },
+  wechat_moments: { medium: "feed_ad" },
 } as const;
+export const DEMO_TOUCH_EVENTS = { viewed: "Promotion Viewed", clicked: "Promotion Clicked" } as const;
 export type DemoTouchChannel = keyof typeof DEMO_TOUCH_CHANNELS;
 const CHANNELS = Object.keys(DEMO_TOUCH_CHANNELS) as DemoTouchChannel[];
 
@@ -41,10 +44,12 @@ export const DEMO_IDLE_TOUCH_WEIGHTS: Readonly<Record<DemoTouchChannel, number>>
   wecom: 0.06,
   wechat_miniprogram: 0.06,
 };
-/** Share of visits a touch led to (one or two touches in the five days before). */
-export const DEMO_VISIT_TOUCH_SHARE = 0.25;
+/** Share of visits a touch led to (one or two touches in the five days before, each clicked). */
+export const DEMO_VISIT_TOUCH_SHARE = 0.2;
 /** Share of the gaps between visits with a touch that led to none. */
-export const DEMO_IDLE_TOUCH_SHARE = 0.15;
+export const DEMO_IDLE_TOUCH_SHARE = 0.12;
+/** Share of the touches that led to no visit that the member clicked all the same. */
+export const DEMO_IDLE_CLICK_SHARE = 0.3;
 /** Win-back messages a member gets after their last visit: at most this many, on the channels that send them. */
 export const DEMO_WIN_BACK_TOUCHES = 3;
 const WIN_BACK_CHANNELS: readonly DemoTouchChannel[] = ["sms", "douyin", "wechat_moments"];
@@ -74,24 +79,28 @@ export function demoCampaignAt(instantMs: number): string {
 /**
  * A member's marketing touches, drawn from a stream of their own with ids of their own
  * (`demo:<member>:t<n>`), so every other event of the member is what it would be without them.
- * `stamp` turns an instant into the message's timestamp (the loader's shift).
+ * `stamp` turns an instant into the message's timestamp (the loader's shift); nothing is sent at or after `end`.
  */
-export function demoToucher(memberKey: string, rng: Rng, stamp: (at: number) => string) {
+export function demoToucher(memberKey: string, rng: Rng, stamp: (at: number) => string, end: number) {
   let serial = 0;
   const weights = (w: Readonly<Record<DemoTouchChannel, number>>) => CHANNELS.map((c) => w[c]);
   const visitWeights = weights(DEMO_VISIT_TOUCH_WEIGHTS);
   const idleWeights = weights(DEMO_IDLE_TOUCH_WEIGHTS);
-  const touch = (channel: DemoTouchChannel, at: number): DemoMessage => {
-    const { event, medium } = DEMO_TOUCH_CHANNELS[channel];
-    return {
+  const touch = (channel: DemoTouchChannel, at: number, clicked: boolean): DemoMessage[] => {
+    const { medium } = DEMO_TOUCH_CHANNELS[channel];
+    const campaign = demoCampaignAt(at);
+    const message = (event: string, time: number): DemoMessage => ({
       type: "track",
       messageId: `demo:${memberKey}:t${++serial}`,
-      timestamp: stamp(at),
+      timestamp: stamp(time),
       userId: memberKey,
       event,
-      properties: { utm_source: channel, utm_medium: medium, utm_campaign: demoCampaignAt(at) },
+      properties: { promotion_id: `${channel}:${campaign}`, name: campaign, creative: medium, utm_source: channel, utm_medium: medium, utm_campaign: campaign },
       context: { channel },
-    };
+    });
+    const viewed = message(DEMO_TOUCH_EVENTS.viewed, at);
+    const clickAt = at + rng.float(5_000, 10 * 60_000);
+    return clicked && clickAt < end ? [viewed, message(DEMO_TOUCH_EVENTS.clicked, clickAt)] : [viewed];
   };
   const inOrder = (touches: DemoMessage[]) => touches.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   return {
@@ -101,25 +110,25 @@ export function demoToucher(memberKey: string, rng: Rng, stamp: (at: number) => 
       // A visit can start before the last one's events ended (they last minutes): no gap, no idle touch.
       if (rng.chance(DEMO_IDLE_TOUCH_SHARE) && since < visitAt) {
         const at = rng.float(since, visitAt);
-        touches.push(touch(rng.weightedPick(CHANNELS, idleWeights), at));
+        touches.push(...touch(rng.weightedPick(CHANNELS, idleWeights), at, rng.chance(DEMO_IDLE_CLICK_SHARE)));
       }
       if (rng.chance(DEMO_VISIT_TOUCH_SHARE)) {
-        const count = rng.chance(0.25) ? 2 : 1;
+        const count = rng.chance(0.2) ? 2 : 1;
         for (let i = 0; i < count; i++) {
           const at = visitAt - rng.float(0.2 * HOUR, 5 * DAY);
-          if (at > since) touches.push(touch(rng.weightedPick(CHANNELS, visitWeights), at));
+          if (at > since) touches.push(...touch(rng.weightedPick(CHANNELS, visitWeights), at, true));
         }
       }
       return inOrder(touches);
     },
-    /** Win-back touches after the member's last visit (`since`), before `end`, in time order. */
-    afterLastVisit(since: number, end: number): DemoMessage[] {
+    /** Win-back touches after the member's last visit (`since`), in time order. */
+    afterLastVisit(since: number): DemoMessage[] {
       const touches: DemoMessage[] = [];
       let at = since;
       for (let i = 0; i < DEMO_WIN_BACK_TOUCHES; i++) {
         at += rng.float(20, 60) * DAY;
         if (at >= end) break;
-        touches.push(touch(rng.pick(WIN_BACK_CHANNELS), at));
+        touches.push(...touch(rng.pick(WIN_BACK_CHANNELS), at, rng.chance(DEMO_IDLE_CLICK_SHARE / 2)));
       }
       return inOrder(touches);
     },

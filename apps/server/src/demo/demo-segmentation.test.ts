@@ -1,4 +1,4 @@
-import { AttributionQuery } from "@siyu/contracts";
+import { AttributionQuery, DEFAULT_FUNNEL_STEPS, FunnelQuery } from "@siyu/contracts";
 import { drainWarehouse, systemContext } from "@siyu/core";
 import { DEMO_CAMPAIGNS_BY_MONTH, DEMO_TOUCH_CHANNELS } from "@siyu/demo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe("the demo brand's segmentation", () => {
-  it("is defined up front and computed from the loaded behaviour: tags, scores, CLV and segments all have members; attribution credits the touches", async () => {
+  it("is defined up front and computed from the loaded behaviour: tags, scores, CLV and segments all have members; attribution and the default funnel have the touches", async () => {
     const { workspace, brand } = await seedDemoWorkspace(t.services, { memberCount: 600 });
     await defineDemoSegmentation(t.services, workspace.id);
     const ctx = systemContext(workspace.id);
@@ -58,6 +58,10 @@ describe("the demo brand's segmentation", () => {
     expect(new Set(byChannel.rows.map((r) => r.key))).toEqual(new Set([...Object.keys(DEMO_TOUCH_CHANNELS), "wechat_friend"]));
     const byCampaign = await report("campaign");
     for (const row of byCampaign.rows) expect(DEMO_CAMPAIGNS_BY_MONTH).toContain(row.key);
+    // And the default funnel a first step: every step reached by someone, fewer at each.
+    const funnel = await t.services.explore.funnel(ctx, FunnelQuery.parse({ steps: DEFAULT_FUNNEL_STEPS, period: { from: day(-90), to: day(-1) } }));
+    const counts = funnel.series.find((s) => s.group.kind === "all")!.steps.map((step) => step.count);
+    expect(counts.every((n, i) => n > 0 && (i === 0 || n <= counts[i - 1]!)), counts.join(" → ")).toBe(true);
 
     // Running it again changes nobody's membership.
     const before = segments.map((s) => s.size);
