@@ -19,6 +19,13 @@ describe("The KPI dashboard in Chromium", () => {
       const userId = `member-${i}`;
       const joined = now - (5 + ((i * 7) % 80)) * day;
       batch.push({ type: "identify", messageId: `id-${i}`, userId, timestamp: new Date(joined).toISOString(), traits: { name: `会员 ${i}`, source_channel: i % 2 ? "douyin" : "wecom" } });
+      // One member in three clicks an SMS an hour before each order.
+      if (i % 3 === 0) {
+        for (let k = 0; k < 1 + (i % 4); k++) {
+          const at = Math.min(now - 2 * day, joined + (k * 9 + 1) * day) - 3_600_000;
+          batch.push({ type: "track", messageId: `t-${i}-${k}`, userId, event: "Promotion Clicked", timestamp: new Date(at).toISOString(), context: { channel: "sms" } });
+        }
+      }
       for (let k = 0; k < 1 + (i % 4); k++) {
         const at = Math.min(now - 2 * day, joined + (k * 9 + 1) * day);
         batch.push({ type: "track", messageId: `o-${i}-${k}`, userId, event: "Order Completed", timestamp: new Date(at).toISOString(), properties: { order_id: `O-${i}-${k}`, total: 18 + ((i * 11 + k * 5) % 30) } });
@@ -88,6 +95,17 @@ describe("The KPI dashboard in Chromium", () => {
     await byTestId("roi-chart").locator("canvas").waitFor();
     await screenshot("04-campaigns");
 
+    // Credited by last touch instead: the SMS clicks before orders take their revenue.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes("/campaigns/roi") && r.url().includes("credit=lastTouch") && r.ok()),
+      byTestId("roi-credit").getByText("Last touch").click(),
+    ]);
+    await byTestId("roi-lookback").waitFor();
+    expect(await byTestId("roi-credit-help").innerText()).toContain("30 days");
+    await byTestId("roi-toggle").click();
+    await byTestId("roi-table").getByRole("cell", { name: "sms", exact: true }).waitFor();
+    await screenshot("05-campaigns-last-touch");
+
     // A weekly alert rule that holds for any week, evaluated now: it fires for the last complete week.
     await api.post(`${ws}/alerts/rules`, { name: "每周订单", metric: { kind: "orders" }, granularity: "week", condition: { kind: "threshold", direction: "above", value: -1 }, severity: "warning" });
     await api.post(`${ws}/alerts/evaluation`, {});
@@ -100,7 +118,7 @@ describe("The KPI dashboard in Chromium", () => {
     await byTestId("weekly-alerts").getByRole("cell", { name: "每周订单", exact: true }).waitFor();
     await page.emulateMedia({ media: "print" });
     expect(await byTestId("weekly-print").isVisible()).toBe(false);
-    await screenshot("05-weekly-print");
+    await screenshot("06-weekly-print");
     await page.emulateMedia({ media: "screen" });
 
     expect(pageErrors).toEqual([]);

@@ -160,8 +160,25 @@ export const AcquisitionCostParams = z.strictObject({ workspaceId: Id, costId: I
 
 // Campaign ROI
 
+/**
+ * How an order's revenue is credited to a channel and a campaign:
+ * - `order`: the order's own UTM campaign and source, else its buyer's acquisition channel and campaign
+ *   (returns on what was spent to win the customer);
+ * - `lastTouch`: the customer's last touch on a channel (campaign) within `lookbackDays` before the order
+ *   that no earlier order already took, as the attribution report's last-touch model credits it
+ *   (returns on what was spent to bring the order in).
+ */
+export const RoiCredit = z.enum(["order", "lastTouch"]);
+export type RoiCredit = z.infer<typeof RoiCredit>;
+
 export const CampaignRoiQuery = z
-  .strictObject({ from: LocalDate.optional(), to: LocalDate.optional() })
+  .strictObject({
+    from: LocalDate.optional(),
+    to: LocalDate.optional(),
+    credit: RoiCredit.default("order"),
+    /** lastTouch: touches up to this many days before an order count. */
+    lookbackDays: z.coerce.number().int().min(1).max(365).default(30),
+  })
   .superRefine((q, ctx) => {
     if ((q.from === undefined) !== (q.to === undefined)) {
       ctx.addIssue({ code: "custom", path: [q.from === undefined ? "from" : "to"], message: "from and to go together" });
@@ -173,7 +190,7 @@ export const CampaignRoiRowDto = z.object({
   kind: CostKind,
   key: z.string(),
   costMinor: z.number().int(),
-  /** Net revenue (minor units) of the period's orders credited to this channel or campaign by the last-touch rule. */
+  /** Net revenue (minor units) of the period's orders credited to this channel or campaign by the query's rule. */
   revenueMinor: z.number().int(),
   orders: z.number().int(),
   /** (revenue − cost) ÷ cost; null when the cost is 0. */
@@ -185,6 +202,9 @@ export type CampaignRoiRowDto = z.infer<typeof CampaignRoiRowDto>;
 
 export const CampaignRoiDto = z.object({
   period: KpiPeriodDto,
+  credit: RoiCredit,
+  /** The lookback of lastTouch; null under the order rule. */
+  lookbackDays: z.number().int().nullable(),
   currency: z.string(),
   rows: z.array(CampaignRoiRowDto),
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainWarehouse, refreshProfileSnapshot } from "@siyu/core";
-import type { DashboardDto, KpiMetricDto, WeeklyReportDto } from "@siyu/contracts";
+import type { CampaignRoiDto, DashboardDto, KpiMetricDto, WeeklyReportDto } from "@siyu/contracts";
 import { addOperator, buildTestApp, createApiKey, createStore, createWorkspace, type TestApp, type TestWorkspace } from "../../testing/test-app";
 
 // The analytics KPI routes end to end: events through the real tracking API, the projector, the
@@ -127,6 +127,71 @@ describe("analytics KPI API", () => {
     const audit = (await get("/audit-log?limit=50")).json<{ items: { action: string }[] }>();
     const actions = audit.items.map((i) => i.action);
     expect(actions).toEqual(expect.arrayContaining(["analytics.cost_created", "analytics.cost_updated", "analytics.cost_deleted"]));
+  });
+
+  it("credits ROI to the last touch before each order when asked, as the attribution report's journeys do", async () => {
+    const touchWs = await createWorkspace(t, "Touch brand");
+    const ingest = await createApiKey(t, touchWs, "ingest");
+    // Shanghai time, March 2026; the period is 2–8 March, the lookback 30 days.
+    const at = (day: number, hour: number) => new Date(Date.UTC(2026, 2, day, hour - 8)).toISOString();
+    const track = (userId: string, event: string, timestamp: string, extra: Record<string, unknown> = {}) => ({ type: "track", userId, event, timestamp, ...extra });
+    const order = (userId: string, id: string, timestamp: string, total: number) => track(userId, "Order Completed", timestamp, { properties: { order_id: id, total } });
+    const batch = [
+      // Ann: a WeCom message of the spring campaign, then an order; her second order has no touch of its own.
+      track("ann", "Promotion Clicked", at(2, 10), { context: { channel: "wecom" }, properties: { utm_campaign: "spring" } }),
+      order("ann", "a1", at(2, 12), 30),
+      order("ann", "a2", at(5, 12), 20),
+      // Bo: an ad of the autumn campaign 40 days before (past the lookback), an SMS the day before his order,
+      // which is refunded in part (net 40).
+      track("bo", "Promotion Viewed", "2026-01-21T02:00:00.000Z", { context: { channel: "douyin", campaign: { name: "autumn" } } }),
+      track("bo", "Promotion Clicked", at(2, 9), { context: { channel: "sms" } }),
+      order("bo", "b1", at(3, 9), 50),
+      track("bo", "Order Refunded", at(4, 9), { properties: { order_id: "b1", total: 10 } }),
+      // Cy's only event besides the order comes from a server library that names the platform, not a channel.
+      track("cy", "Product Viewed", at(3, 8), { channel: "server" }),
+      order("cy", "c1", at(3, 9), 20),
+      // Di is reached on WeCom, then refunds the whole order: nothing to credit.
+      track("di", "Promotion Clicked", at(4, 8), { context: { channel: "wecom" } }),
+      order("di", "d1", at(4, 9), 15),
+      track("di", "Order Refunded", at(4, 18), { properties: { order_id: "d1" } }),
+    ].map((m, i) => ({ ...m, messageId: `touch-${i}` }));
+    const sent = await t.app.inject({ method: "POST", url: "/v1/batch", headers: { authorization: ingest.authorization }, payload: { batch } });
+    expect(sent.statusCode, sent.body).toBe(200);
+    while ((await t.services.projectNextBatch()) > 0);
+    await drainWarehouse({ db: t.database.db, warehouse: t.warehouse });
+    await refreshProfileSnapshot({ db: t.database.db, warehouse: t.warehouse, workspaceId: touchWs.workspaceId });
+    const roiOf = async (query: string) => {
+      const res = await t.app.inject({ method: "GET", url: `/api/v1/workspaces/${touchWs.workspaceId}/analytics/campaigns/roi?from=2026-03-02&to=2026-03-08${query}`, headers: { cookie: touchWs.ownerCookie } });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<CampaignRoiDto>();
+    };
+
+    const touch = await roiOf("&credit=lastTouch&lookbackDays=30");
+    expect(touch).toMatchObject({ credit: "lastTouch", lookbackDays: 30 });
+    const rows = touch.rows.map((r) => [r.kind, r.key, r.orders, r.revenueMinor]).sort();
+    expect(rows).toEqual([
+      ["campaign", "spring", 1, 3_000],
+      ["channel", "sms", 1, 4_000],
+      ["channel", "wecom", 1, 3_000],
+    ]);
+    // With a lookback of 50 days Bo's autumn ad counts for his order's campaign; the SMS stays his last channel.
+    const longer = (await roiOf("&credit=lastTouch&lookbackDays=50")).rows.map((r) => [r.kind, r.key, r.orders, r.revenueMinor]).sort();
+    expect(longer).toEqual([
+      ["campaign", "autumn", 1, 4_000],
+      ["campaign", "spring", 1, 3_000],
+      ["channel", "sms", 1, 4_000],
+      ["channel", "wecom", 1, 3_000],
+    ]);
+    // The order rule: no order carries UTM; Bo's first campaign (the autumn ad, in its context) is his acquisition campaign.
+    const byOrder = await roiOf("");
+    expect(byOrder).toMatchObject({ credit: "order", lookbackDays: null });
+    expect(byOrder.rows.map((r) => [r.kind, r.key, r.orders, r.revenueMinor])).toEqual([["campaign", "autumn", 1, 4_000]]);
+
+    for (const [query, field] of [["credit=firstTouch", "credit"], ["credit=lastTouch&lookbackDays=0", "lookbackDays"]] as const) {
+      const refused = await t.app.inject({ method: "GET", url: `/api/v1/workspaces/${touchWs.workspaceId}/analytics/campaigns/roi?${query}`, headers: { cookie: touchWs.ownerCookie } });
+      expect(refused.statusCode, query).toBe(400);
+      expect(refused.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path, query).toContain(field);
+    }
   });
 
   it("lets an analyst read but not enter costs", async () => {

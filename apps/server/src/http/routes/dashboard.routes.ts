@@ -111,7 +111,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ services: CoreServices }> 
         querystring: CampaignRoiQuery,
         response: { 200: CampaignRoiDto },
         tags,
-        summary: "Cost, last-touch revenue, ROI and gross-margin contribution per channel and campaign (default the 30 days ending yesterday)",
+        summary: "Cost, credited revenue (by the order and its buyer's acquisition, or by last touch), ROI and gross-margin contribution per channel and campaign (default the 30 days ending yesterday)",
       },
       config: { auth: "workspace", permission: "analytics.read" },
     },

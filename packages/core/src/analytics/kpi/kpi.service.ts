@@ -30,6 +30,7 @@ import {
   dailySeries,
   readActivityFigures,
   readAttributedRevenue,
+  type RevenueCredit,
   readNewMembers,
   readOrderFigures,
   readSurveyFigures,
@@ -273,13 +274,27 @@ async function campaignRoi(deps: KpiDeps, ctx: WorkspaceContext, query: Campaign
   const warehouse = requireWarehouse(deps);
   const facts = await workspaceFacts(deps.db, ctx.workspaceId);
   const period = query.from && query.to ? periodOf(query.from, query.to, facts.timeZone) : lastDays(deps.clock.now(), facts.timeZone, DEFAULT_DAYS);
-  return { period: { from: period.from, to: period.to, days: period.days }, currency: facts.currency, rows: await roiRows(deps, warehouse, ctx, facts, period) };
+  const credit: RevenueCredit = query.credit === "lastTouch" ? { rule: "lastTouch", lookbackDays: query.lookbackDays } : { rule: "order" };
+  return {
+    period: { from: period.from, to: period.to, days: period.days },
+    credit: query.credit,
+    lookbackDays: credit.rule === "lastTouch" ? credit.lookbackDays : null,
+    currency: facts.currency,
+    rows: await roiRows(deps, warehouse, ctx, facts, period, credit),
+  };
 }
 
-async function roiRows(deps: KpiDeps, warehouse: Warehouse, ctx: WorkspaceContext, facts: WorkspaceFacts, period: KpiPeriod): Promise<CampaignRoiRowDto[]> {
+async function roiRows(
+  deps: KpiDeps,
+  warehouse: Warehouse,
+  ctx: WorkspaceContext,
+  facts: WorkspaceFacts,
+  period: KpiPeriod,
+  credit: RevenueCredit = { rule: "order" },
+): Promise<CampaignRoiRowDto[]> {
   const scope = await scopeOf(deps, ctx, facts, undefined);
   const settings = await loadAnalyticsSettings(deps.db, ctx.workspaceId);
-  const revenue = await readAttributedRevenue(warehouse, scope, period, settings.margin);
+  const revenue = await readAttributedRevenue(warehouse, scope, period, settings.margin, credit);
   const costs = allocateCosts(await listCosts(deps.db, ctx.workspaceId, { from: period.from, to: period.to }), period.from, period.to);
   const keyOf = (kind: string, key: string) => `${kind}\u0000${key}`;
   const rows = new Map<string, { kind: "channel" | "campaign"; key: string; cost: number; revenue: number; orders: number; margin: number }>();

@@ -1,6 +1,7 @@
 import type { AnalyticsSettingsDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
 import { localDateSql } from "../../warehouse";
+import { ORDER_COMPLETED } from "../../profiles";
 import { daysOf, shiftDay, startOfDay, type KpiPeriod, type KpiWindows } from "./kpi-period";
 
 // The dashboard's warehouse side: set-based DuckDB over `events` and the profile snapshot,
@@ -358,22 +359,33 @@ export interface AttributedRevenue {
  * channel. Margin: the order's lines (products[].price × quantity) weighted by their category's
  * rate, else the default rate.
  */
+/** How ROI credits an order (contracts' RoiCredit): its own UTM else its buyer's acquisition, or the last touch before it. */
+export type RevenueCredit = { rule: "order" } | { rule: "lastTouch"; lookbackDays: number };
+
+/** The campaign a touch carries, as the attribution report reads it (its `campaign` dimension). */
+const TOUCH_CAMPAIGN = "nullif(coalesce(json_extract_string(e.context, '$.campaign.name'), json_extract_string(e.properties, '$.utm_campaign')), '')";
+
+/**
+ * Each channel's and campaign's credited orders, net revenue and margin over the period's orders (net of refunds,
+ * cancelled ones left out). `order`: the order's own campaign and source, else its buyer's acquisition.
+ * `lastTouch`: per dimension, the buyer's latest touch at or before the order and at most `lookbackDays` before it,
+ * unless an earlier order of theirs came at or after that touch — the attribution report's journeys (a touch belongs
+ * to the first conversion at or after it), so no touch is credited twice. A touch is an event with the dimension set
+ * that is not an `Order Completed`.
+ */
 export async function readAttributedRevenue(
   warehouse: Warehouse,
   scope: KpiScope,
   period: KpiPeriod,
   margin: AnalyticsSettingsDto["margin"],
+  credit: RevenueCredit = { rule: "order" },
 ): Promise<AttributedRevenue[]> {
   const rates = Object.entries(margin.categoryRates);
   const rateTable = rates.length
     ? `(values ${rates.map(([c, r]) => `(${lit(c)}, ${Number(r)}::double)`).join(", ")}) as r(category, rate)`
     : "(select null::varchar as category, null::double as rate where false) as r";
   const defaultRate = `${Number(margin.defaultRate)}::double`;
-  return withTemp(warehouse, async (tx) => {
-    await tx.run(ordersTableSql(scope, period.end, true), params(scope));
-    const rows = await tx.query<{ kind: "channel" | "campaign"; key: string; orders: bigint; revenue: bigint | number; margin: number }>(
-      `with o as (select * from _kpi_orders where ts >= ${ts(period.start)} and not cancelled),
-       ${acquisitionSql(scope, "id in (select profile_id from o)")},
+  const rateCtes = `
        line as (
          select order_id, l->>'$.category' as category,
                 try_cast(l->>'$.price' as double) * coalesce(try_cast(l->>'$.quantity' as double), 1) as amount
@@ -383,11 +395,15 @@ export async function readAttributedRevenue(
          select line.order_id, sum(line.amount * coalesce(r.rate, ${defaultRate})) / sum(line.amount) as rate
          from line left join ${rateTable} on r.category = line.category
          where line.amount > 0 group by line.order_id
-       ),
+       )`;
+  const credited = credit.rule === "order" ? orderCreditSql(scope, period) : lastTouchCreditSql(period, credit.lookbackDays);
+  return withTemp(warehouse, async (tx) => {
+    await tx.run(ordersTableSql(scope, period.end, true), params(scope));
+    const rows = await tx.query<{ kind: "channel" | "campaign"; key: string; orders: bigint; revenue: bigint | number; margin: number }>(
+      `with ${credited.ctes}, ${rateCtes},
        credited as (
-         select o.net_minor, o.net_minor * coalesce(rate.rate, ${defaultRate}) as margin,
-                coalesce(o.campaign, acq.campaign) as campaign, coalesce(o.source, acq.channel) as channel
-         from o left join acq on acq.profile_id = o.profile_id left join rate on rate.order_id = o.order_id
+         select o.net_minor, o.net_minor * coalesce(rate.rate, ${defaultRate}) as margin, ${credited.columns}
+         from o ${credited.joins} left join rate on rate.order_id = o.order_id
        )
        select 'campaign' as kind, campaign as key, count(*) as orders, sum(net_minor) as revenue, sum(margin) as margin from credited where campaign is not null group by campaign
        union all
@@ -396,6 +412,44 @@ export async function readAttributedRevenue(
     );
     return rows.map((r) => ({ kind: r.kind, key: r.key, orders: n(r.orders), revenueMinor: n(r.revenue), marginMinor: n(r.margin) }));
   });
+}
+
+function orderCreditSql(scope: KpiScope, period: KpiPeriod) {
+  return {
+    ctes: `o as (select * from _kpi_orders where ts >= ${ts(period.start)} and not cancelled),
+       ${acquisitionSql(scope, "id in (select profile_id from o)")}`,
+    joins: "left join acq on acq.profile_id = o.profile_id",
+    columns: "coalesce(o.campaign, acq.campaign) as campaign, coalesce(o.source, acq.channel) as channel",
+  };
+}
+
+function lastTouchCreditSql(period: KpiPeriod, lookbackDays: number) {
+  const lookbackUs = `${Math.round(lookbackDays)}::bigint * 86400000000`;
+  const from = new Date(period.start.getTime() - lookbackDays * 86_400_000);
+  // The latest touch at or before each order (ASOF), kept when within the lookback and after the buyer's order before.
+  const last = (dimension: "channel" | "campaign") => `
+       last_${dimension} as (
+         select o.order_id, t.key, t.ts
+         from o asof left join (select profile_id, ts, ${dimension} as key from touches where ${dimension} is not null) t
+           on o.profile_id = t.profile_id and o.ts >= t.ts
+       )`;
+  const kept = (dimension: "channel" | "campaign") =>
+    `case when epoch_us(o.ts) - epoch_us(l_${dimension}.ts) <= ${lookbackUs} and (o.prev_ts is null or l_${dimension}.ts > o.prev_ts) then l_${dimension}.key end as ${dimension}`;
+  return {
+    ctes: `buyers as (select *, lag(ts) over (partition by profile_id order by ts, order_id) as prev_ts from _kpi_orders where profile_id is not null),
+       o as (select * from buyers where ts >= ${ts(period.start)} and not cancelled),
+       touches as (
+         select e.profile_id, e.ts, nullif(e.channel, '') as channel, ${TOUCH_CAMPAIGN} as campaign
+         from events_with_profile e
+         where e.workspace_id = $1::uuid and e.profile_id is not null and e.ts >= ${ts(from)} and e.ts < ${ts(period.end)}
+           and not (e.type = 'track' and e.event = '${ORDER_COMPLETED}')
+           and (nullif(e.channel, '') is not null or ${TOUCH_CAMPAIGN} is not null)
+       ),
+       ${last("channel")},
+       ${last("campaign")}`,
+    joins: "left join last_channel l_channel on l_channel.order_id = o.order_id left join last_campaign l_campaign on l_campaign.order_id = o.order_id",
+    columns: `${kept("campaign")}, ${kept("channel")}`,
+  };
 }
 
 /** Days of the period with a value from `map`, 0 when missing. */

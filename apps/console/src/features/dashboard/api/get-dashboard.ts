@@ -1,4 +1,4 @@
-import { AcquisitionCostDto, AcquisitionCostListDto, CampaignRoiDto, DashboardDto, StorePageDto, WeeklyReportDto, type AcquisitionCostBody } from "@siyu/contracts";
+import { AcquisitionCostDto, AcquisitionCostListDto, CampaignRoiDto, DashboardDto, StorePageDto, WeeklyReportDto, type AcquisitionCostBody, type RoiCredit } from "@siyu/contracts";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiCommand, apiRequest, buildApiUrl, encodePathSegment } from "../../../lib/api";
 import { dashboardKeys } from "./dashboard-keys";
@@ -13,7 +13,7 @@ export function useDashboard(workspaceId: string, query: { from: string; to: str
   });
 }
 
-export function useCampaignRoi(workspaceId: string, query: { from: string; to: string }) {
+export function useCampaignRoi(workspaceId: string, query: { from: string; to: string; credit: RoiCredit; lookbackDays: number }) {
   return useQuery({
     queryKey: dashboardKeys.roi(workspaceId, query),
     queryFn: ({ signal }) => apiRequest(`${base(workspaceId)}/campaigns/roi`, CampaignRoiDto, { query, signal }),

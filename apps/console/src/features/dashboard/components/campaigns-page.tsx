@@ -1,6 +1,6 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Segmented, Select, Space, Table } from "antd";
-import type { AcquisitionCostDto, CampaignRoiRowDto } from "@siyu/contracts";
+import type { AcquisitionCostDto, CampaignRoiRowDto, RoiCredit } from "@siyu/contracts";
 import dayjs, { type Dayjs } from "dayjs";
 import { useMemo, useState } from "react";
 import { EChart } from "../../../components/echart";
@@ -21,8 +21,10 @@ export function CampaignsPage() {
   const t = useT();
   const { workspaceId, workspace, can } = useCurrentWorkspace();
   const [preset, setPreset] = useState<RoiPreset>("last30");
+  const [credit, setCredit] = useState<RoiCredit>("order");
+  const [lookbackDays, setLookbackDays] = useState(30);
   const period = presetPeriod(preset, localToday(new Date(), workspace.timezone));
-  const roi = useCampaignRoi(workspaceId, period);
+  const roi = useCampaignRoi(workspaceId, { ...period, credit, lookbackDays });
   const costs = useCosts(workspaceId);
   const [editing, setEditing] = useState<AcquisitionCostDto | "new" | null>(null);
   return (
@@ -40,11 +42,29 @@ export function CampaignsPage() {
       />
       <Space direction="vertical" size={16} style={{ width: "100%" }}>
         {!can("analytics.manage") ? <Alert type="info" showIcon message={t("dashboard.campaigns.readOnly")} /> : null}
-        <Segmented<RoiPreset>
-          value={preset}
-          onChange={setPreset}
-          options={(["last7", "last30", "last90", "thisMonth"] as const).map((p) => ({ value: p, label: t(`dashboard.period.${p}`) }))}
-        />
+        <Space wrap size={16}>
+          <Segmented<RoiPreset>
+            value={preset}
+            onChange={setPreset}
+            options={(["last7", "last30", "last90", "thisMonth"] as const).map((p) => ({ value: p, label: t(`dashboard.period.${p}`) }))}
+          />
+          <Space>
+            {t("dashboard.campaigns.credit")}
+            <Segmented<RoiCredit>
+              value={credit}
+              onChange={setCredit}
+              options={(["order", "lastTouch"] as const).map((c) => ({ value: c, label: t(`dashboard.campaigns.credit.${c}`) }))}
+              data-testid="roi-credit"
+            />
+          </Space>
+          {credit === "lastTouch" ? (
+            <Space>
+              {t("dashboard.campaigns.lookbackDays")}
+              <InputNumber min={1} max={365} value={lookbackDays} onChange={(v) => v !== null && setLookbackDays(v)} style={{ width: 90 }} data-testid="roi-lookback" />
+            </Space>
+          ) : null}
+        </Space>
+        <Alert type="info" showIcon message={t(`dashboard.campaigns.creditHelp.${credit}`, { days: lookbackDays })} data-testid="roi-credit-help" />
         {roi.isError ? <QueryErrorResult error={roi.error} onRetry={() => void roi.refetch()} /> : <RoiCard rows={roi.data?.rows ?? []} fileName={`roi-${period.from}_${period.to}.csv`} />}
         <CostsCard costs={costs.data?.items ?? []} loading={costs.isLoading} onEdit={setEditing} />
       </Space>
@@ -82,6 +102,7 @@ function RoiCard({ rows, fileName }: { rows: CampaignRoiRowDto[]; fileName: stri
       title={t("dashboard.campaigns.roi")}
       testId="roi"
       fileName={fileName}
+      rowKey={(r) => `${r.kind}:${r.key}`}
       chart={<EChart option={option} style={{ height: Math.max(160, 28 * rows.filter((r) => r.roi !== null).length + 48) }} data-testid="roi-chart" />}
       rows={tableRows}
       columns={[

@@ -16,6 +16,8 @@ export function ChartCard<Row extends Record<string, string | number | null>>(pr
   columns: { key: keyof Row & string; title: string; render?: (value: Row[keyof Row]) => ReactNode }[];
   fileName: string;
   testId: string;
+  /** A row's key in the table; default its first column's value (which must then be unique). */
+  rowKey?: (row: Row) => string;
 }) {
   const t = useT();
   const [asTable, setAsTable] = useState(false);
@@ -49,7 +51,7 @@ export function ChartCard<Row extends Record<string, string | number | null>>(pr
       }
     >
       {asTable ? (
-        <Table<Row> size="small" rowKey={(r) => String(r[props.columns[0]!.key])} columns={columns} dataSource={props.rows} pagination={false} scroll={{ y: 360 }} data-testid={`${props.testId}-table`} />
+        <Table<Row> size="small" rowKey={props.rowKey ?? ((r) => String(r[props.columns[0]!.key]))} columns={columns} dataSource={props.rows} pagination={false} scroll={{ y: 360 }} data-testid={`${props.testId}-table`} />
       ) : (
         props.chart
       )}
