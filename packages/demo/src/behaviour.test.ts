@@ -33,12 +33,22 @@ describe("the demo behaviour's surveys and referrals", () => {
       const [, key, n] = m.messageId.split(":") as [string, string, string];
       const voice = m.event === "Survey Submitted" || m.event === "Referral Invite Sent" || m.event === "Referral Completed";
       const touch = TOUCH_EVENTS.has(m.event ?? "");
+      const browsing = n.startsWith("b");
       expect(n.startsWith("v")).toBe(voice);
       expect(n.startsWith("t")).toBe(touch);
-      if (voice || touch) expect(Date.parse(m.timestamp)).toBeLessThan(end);
-      if (!voice && !touch) serials.set(key, [...(serials.get(key) ?? []), Number(n)]);
+      if (browsing) expect(m.event).toBe("Product Viewed");
+      if (voice || touch || browsing) expect(Date.parse(m.timestamp)).toBeLessThan(end);
+      if (!voice && !touch && !browsing) serials.set(key, [...(serials.get(key) ?? []), Number(n)]);
     }
     for (const ns of serials.values()) expect(ns).toEqual(ns.map((_, i) => i + 1));
+  });
+});
+
+describe("the demo behaviour's browsing", () => {
+  it("has members view products between visits without adding any to a cart", () => {
+    const browsing = messages.filter((m) => m.messageId.split(":")[2]!.startsWith("b"));
+    expect(browsing.length).toBeGreaterThan(0.2 * named("Product Added").length);
+    expect(named("Product Viewed").length).toBeGreaterThan(named("Product Added").length * 1.6);
   });
 });
 

@@ -9,6 +9,8 @@ import { demoToucher } from "./touches";
 export const DEMO_MINI_PROGRAM_APP_ID = "wxdemo0minipro";
 
 const DAY = 86_400_000;
+/** Share of the gaps between visits in which the member browses the menu and leaves without a cart. */
+const BROWSE_SHARE = 0.3;
 
 /** A Segment message, as the brand's mini-program, WeCom tools and POS would send it. */
 export interface DemoMessage {
@@ -64,6 +66,9 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
   let voiceSerial = 0;
   const voiceId = () => `demo:${member.key}:v${++voiceSerial}`;
   const toucher = demoToucher(member.key, rng.fork("touch"), stamp, end);
+  const browse = rng.fork("browse");
+  let browseSerial = 0;
+  const browseId = () => `demo:${member.key}:b${++browseSerial}`;
   const anonymousId = `mp-${member.key}`;
   const traits = {
     name: member.name,
@@ -121,6 +126,15 @@ function* memberMessages(brand: DemoBrand, member: DemoMember, rng: Rng, end: nu
     }
     if (t >= end) break;
     yield* toucher.beforeVisit(last, t);
+    // Browsing without a cart between visits, on a stream of its own with ids of its own.
+    if (browse.chance(BROWSE_SHARE) && last < t) {
+      let at = browse.float(last, t);
+      for (const product of pickProducts(brand.menu, member, browse)) {
+        if (at >= end) break;
+        yield { type: "track", messageId: browseId(), timestamp: stamp(at), userId: member.key, event: "Product Viewed", properties: productProps(product) };
+        at += browse.int(10, 120) * 1000;
+      }
+    }
     const store = rng.chance(0.8) ? member.homeStoreCode : rng.pick(brand.stores).code;
     const picks = pickProducts(brand.menu, member, rng);
     let at = t;

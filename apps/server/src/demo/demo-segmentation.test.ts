@@ -62,6 +62,8 @@ describe("the demo brand's segmentation", () => {
     const funnel = await t.services.explore.funnel(ctx, FunnelQuery.parse({ steps: DEFAULT_FUNNEL_STEPS, period: { from: day(-90), to: day(-1) } }));
     const counts = funnel.series.find((s) => s.group.kind === "all")!.steps.map((step) => step.count);
     expect(counts.every((n, i) => n > 0 && (i === 0 || n <= counts[i - 1]!)), counts.join(" → ")).toBe(true);
+    // Some who view a product after a promotion leave without a cart.
+    expect(counts[3], counts.join(" → ")).toBeLessThan(counts[2]!);
 
     // Running it again changes nobody's membership.
     const before = segments.map((s) => s.size);
