@@ -25,7 +25,8 @@ export interface JourneyData {
   value: number;
 }
 
-const DIMENSIONS: Record<AttributionDimension, string> = {
+/** What a touch (`e`, an events row) is credited to, per dimension, as SQL; campaign ROI's last touch reads the same. */
+export const TOUCH_DIMENSIONS: Record<AttributionDimension, string> = {
   channel: "e.channel",
   campaign: "coalesce(json_extract_string(e.context, '$.campaign.name'), json_extract_string(e.properties, '$.utm_campaign'))",
   source: "coalesce(json_extract_string(e.context, '$.campaign.source'), json_extract_string(e.properties, '$.utm_source'))",
@@ -62,7 +63,7 @@ export async function readJourneys(warehouse: Warehouse, q: JourneyQuery): Promi
 
 /** The one query behind readJourneys, with its parameters (the benchmark times it raw). */
 export function journeySql(q: JourneyQuery): { sql: string; params: (string | number | null)[] } {
-  const dimension = DIMENSIONS[q.dimension];
+  const dimension = TOUCH_DIMENSIONS[q.dimension];
   const params = [q.workspaceId, q.from.toISOString(), q.to.toISOString(), q.conversionEvent, q.lookbackDays, q.halfLifeDays, q.storeId];
   const touchpoints = q.dimension === "touchpoint";
   if (touchpoints) params.push(JSON.stringify(q.touchpointEvents));

@@ -2,6 +2,7 @@ import type { AnalyticsSettingsDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
 import { localDateSql } from "../../warehouse";
 import { ORDER_COMPLETED } from "../../profiles";
+import { TOUCH_DIMENSIONS } from "../attribution/attribution.warehouse";
 import { daysOf, shiftDay, startOfDay, type KpiPeriod, type KpiWindows } from "./kpi-period";
 
 // The dashboard's warehouse side: set-based DuckDB over `events` and the profile snapshot,
@@ -352,26 +353,20 @@ export interface AttributedRevenue {
   marginMinor: number;
 }
 
-/**
- * Last-touch revenue of the period's orders (net of refunds, fully refunded ones left out): an
- * order is credited to its own utm_campaign / campaign property (else context.campaign.name) and
- * utm_source (else context.campaign.source); without them, to its buyer's acquisition campaign and
- * channel. Margin: the order's lines (products[].price × quantity) weighted by their category's
- * rate, else the default rate.
- */
 /** How ROI credits an order (contracts' RoiCredit): its own UTM else its buyer's acquisition, or the last touch before it. */
 export type RevenueCredit = { rule: "order" } | { rule: "lastTouch"; lookbackDays: number };
 
-/** The campaign a touch carries, as the attribution report reads it (its `campaign` dimension). */
-const TOUCH_CAMPAIGN = "nullif(coalesce(json_extract_string(e.context, '$.campaign.name'), json_extract_string(e.properties, '$.utm_campaign')), '')";
 
 /**
  * Each channel's and campaign's credited orders, net revenue and margin over the period's orders (net of refunds,
- * cancelled ones left out). `order`: the order's own campaign and source, else its buyer's acquisition.
+ * fully refunded ones left out). `order`: the order's own utm_campaign / campaign property (else
+ * context.campaign.name) and utm_source (else context.campaign.source); without them, its buyer's acquisition
+ * campaign and channel.
  * `lastTouch`: per dimension, the buyer's latest touch at or before the order and at most `lookbackDays` before it,
  * unless an earlier order of theirs came at or after that touch — the attribution report's journeys (a touch belongs
  * to the first conversion at or after it), so no touch is credited twice. A touch is an event with the dimension set
- * that is not an `Order Completed`.
+ * that is not an `Order Completed`. Margin: the order's lines (products[].price × quantity) weighted by their
+ * category's rate, else the default rate.
  */
 export async function readAttributedRevenue(
   warehouse: Warehouse,
@@ -439,11 +434,11 @@ function lastTouchCreditSql(period: KpiPeriod, lookbackDays: number) {
     ctes: `buyers as (select *, lag(ts) over (partition by profile_id order by ts, order_id) as prev_ts from _kpi_orders where profile_id is not null),
        o as (select * from buyers where ts >= ${ts(period.start)} and not cancelled),
        touches as (
-         select e.profile_id, e.ts, nullif(e.channel, '') as channel, ${TOUCH_CAMPAIGN} as campaign
+         select e.profile_id, e.ts, nullif(${TOUCH_DIMENSIONS.channel}, '') as channel, nullif(${TOUCH_DIMENSIONS.campaign}, '') as campaign
          from events_with_profile e
          where e.workspace_id = $1::uuid and e.profile_id is not null and e.ts >= ${ts(from)} and e.ts < ${ts(period.end)}
            and not (e.type = 'track' and e.event = '${ORDER_COMPLETED}')
-           and (nullif(e.channel, '') is not null or ${TOUCH_CAMPAIGN} is not null)
+           and (nullif(${TOUCH_DIMENSIONS.channel}, '') is not null or nullif(${TOUCH_DIMENSIONS.campaign}, '') is not null)
        ),
        ${last("channel")},
        ${last("campaign")}`,
