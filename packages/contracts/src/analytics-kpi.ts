@@ -253,6 +253,12 @@ export const AnalyticsSettingsDto = z.object({
   nps: z.object({ event: z.string().min(1).max(200), scoreProperty: z.string().regex(/^[A-Za-z0-9_]{1,64}$/) }),
   /** How many campaigns the weekly review lists. */
   weeklyTopCampaigns: z.number().int().min(1).max(50),
+  /**
+   * A member without acquisition traits is acquired through the campaign source / name of their first event
+   * carrying one only when that event is at most this many days after they were first seen: a campaign link
+   * clicked months later did not win them.
+   */
+  acquisitionWindowDays: z.number().int().min(0).max(3650),
 });
 export type AnalyticsSettingsDto = z.infer<typeof AnalyticsSettingsDto>;
 
@@ -262,6 +268,7 @@ export const DEFAULT_ANALYTICS_SETTINGS: AnalyticsSettingsDto = {
   referral: { inviteEvent: "Referral Invite Sent", conversionEvent: "Referral Completed" },
   nps: { event: "Survey Submitted", scoreProperty: "score" },
   weeklyTopCampaigns: 10,
+  acquisitionWindowDays: 7,
 };
 
 export const UpdateAnalyticsSettingsBody = AnalyticsSettingsDto.partial().strict();

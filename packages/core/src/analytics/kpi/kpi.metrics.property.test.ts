@@ -10,7 +10,7 @@ import { rollUpEvents } from "../../warehouse";
 import { zonedMidnight } from "../../shared/local-time";
 import { createCost } from "./acquisition-costs";
 import { periodOf, shiftDay, windowsOf } from "./kpi-period";
-import { referenceMetrics, type RefCoupon, type RefEvent, type RefMessage, type RefPointsEntry, type RefProfile } from "./kpi.reference";
+import { referenceAcquired, referenceMetrics, type RefCoupon, type RefEvent, type RefMessage, type RefPointsEntry, type RefProfile } from "./kpi.reference";
 import { computeMetrics } from "./kpi.service";
 
 // Every dashboard metric, computed by the warehouse SQL on a real DuckDB, equals the plain
@@ -54,6 +54,7 @@ interface Case {
   days: number;
   byStore: boolean;
   churnDays: number;
+  acquisitionWindowDays: number;
 }
 
 /** An instant near a local midnight: a millisecond before, at, after, or somewhere in the day. */
@@ -128,6 +129,7 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) =
     days: fc.integer({ min: 1, max: 12 }),
     byStore: fc.boolean(),
     churnDays: fc.integer({ min: 1, max: 20 }),
+    acquisitionWindowDays: fc.constantFrom(0, 1, 3, 7, 100),
   }).map((raw): Case => {
     const events: RefEvent[] = [];
     const push = (e: Omit<RefEvent, "seq">) => events.push({ ...e, seq: events.length + 1 });
@@ -169,6 +171,7 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) =
       days: raw.days,
       byStore: raw.byStore,
       churnDays: raw.churnDays,
+      acquisitionWindowDays: raw.acquisitionWindowDays,
     };
   });
 });
@@ -245,17 +248,45 @@ describe("KPI metrics against the plain TypeScript reference", () => {
         for (const cost of c.costs) {
           costs.push(await createCost({ db: db.db, clock: systemClock, existingStores: async () => new Set([STORE.id]) }, ctx, cost));
         }
-        const settings: AnalyticsSettingsDto = { ...DEFAULT_ANALYTICS_SETTINGS, churnDays: c.churnDays };
+        const settings: AnalyticsSettingsDto = { ...DEFAULT_ANALYTICS_SETTINGS, churnDays: c.churnDays, acquisitionWindowDays: c.acquisitionWindowDays };
         const w = windowsOf(periodOf(c.from, shiftDay(c.from, c.days - 1), c.timeZone), c.timeZone);
         const store = c.byStore ? STORE : null;
         const scope = { workspaceId, timeZone: c.timeZone, minorPer: 100, store };
         const got = await computeMetrics({ db: db.db }, warehouse, scope, w, settings);
         const want = referenceMetrics({ ...c, costs, w, store, settings });
         compare(got.metrics, want, `${c.timeZone} ${c.from}+${c.days} store=${c.byStore}`);
+        // Each cost's new members: acquired through its channel or campaign (traits, else a first touch in the window).
+        const acquired = referenceAcquired({ ...c, costs, w, store, settings });
+        for (const row of got.cacBreakdown) expect(row.newMembers, `${row.kind} ${row.key} window ${c.acquisitionWindowDays}`).toBe(acquired.get(`${row.kind}:${row.key}`) ?? 0);
       }),
       { numRuns: 60 },
     );
   }, 300_000);
+
+  it("credits a new member to the campaign of a first touch only within the acquisition window", async () => {
+    const workspaceId = newId();
+    const ctx = { workspaceId, actor: { type: "system" as const, id: null, name: "test" }, storeIds: null, ip: null };
+    const day = (d: number) => new Date(Date.UTC(2026, 2, d, 4));
+    // Both seen first on 2 March without acquisition traits; the first carries the spring campaign a day later, the second ten days later.
+    const profiles: RefProfile[] = [pid(900), pid(901)].map((id) => ({ id, firstSeenAt: day(2), traits: {} }));
+    const touch = (profileId: string, d: number, seq: number): RefEvent => ({
+      seq, profileId, event: "Promotion Clicked", ts: day(d), storeId: null, orderId: null, revenue: null, properties: {}, context: { campaign: { source: "douyin", name: "spring" } },
+    });
+    const c: Case = {
+      timeZone: "Asia/Shanghai", profiles, events: [touch(pid(900), 3, 1), touch(pid(901), 12, 2)], messages: [], pointsEntries: [], coupons: [], costs: [],
+      from: "2026-03-01", days: 14, byStore: false, churnDays: 90, acquisitionWindowDays: 7,
+    };
+    await load(workspaceId, c);
+    for (const cost of [{ kind: "channel" as const, key: "douyin" }, { kind: "campaign" as const, key: "spring" }]) {
+      await createCost({ db: db.db, clock: systemClock, existingStores: async () => new Set() }, ctx, { ...cost, from: "2026-03-01", to: "2026-03-14", amountMinor: 1_400, storeId: null, note: null });
+    }
+    const w = windowsOf(periodOf("2026-03-01", "2026-03-14", "Asia/Shanghai"), "Asia/Shanghai");
+    const scope = { workspaceId, timeZone: "Asia/Shanghai", minorPer: 100, store: null };
+    const members = async (acquisitionWindowDays: number) =>
+      (await computeMetrics({ db: db.db }, warehouse, scope, w, { ...DEFAULT_ANALYTICS_SETTINGS, acquisitionWindowDays })).cacBreakdown.map((r) => [r.kind, r.newMembers]);
+    expect(await members(7)).toEqual([["channel", 1], ["campaign", 1]]);
+    expect(await members(10)).toEqual([["channel", 2], ["campaign", 2]]);
+  });
 
   it("answers an empty workspace with zeros and nulls, never NaN", async () => {
     const workspaceId = newId();

@@ -114,6 +114,48 @@ export interface RefMetrics {
   [key: string]: { value: number | null; previous: number | null; series?: (number | null)[] };
 }
 
+/**
+ * New members, with their home store and acquisition from traits, else the first event carrying them
+ * (a campaign source or name only when that event is within the acquisition window after first seen).
+ */
+function refNewMembers(input: RefInput) {
+  const { timeZone } = input;
+  const firstWith = (profileId: string, pick: (e: RefEvent) => string | null) => {
+    const es = input.events.filter((e) => e.profileId === profileId && pick(e) !== null).sort((a, b) => a.ts.getTime() - b.ts.getTime());
+    return es.length ? pick(es[0]!) : null;
+  };
+  const windowMs = input.settings.acquisitionWindowDays * 86_400_000;
+  const firstWithinWindow = (p: RefProfile, pick: (e: RefEvent) => string | null) => {
+    const first = input.events.filter((e) => e.profileId === p.id && pick(e) !== null).sort((a, b) => a.ts.getTime() - b.ts.getTime())[0];
+    return first && (p.firstSeenAt === null || first.ts.getTime() <= p.firstSeenAt.getTime() + windowMs) ? pick(first) : null;
+  };
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+  const campaignOf = (e: RefEvent) => str((e.context.campaign as Record<string, unknown> | undefined)?.name);
+  const sourceOf = (e: RefEvent) => str((e.context.campaign as Record<string, unknown> | undefined)?.source);
+  return input.profiles
+    .filter((p) => p.firstSeenAt !== null)
+    .map((p) => ({
+      id: p.id,
+      day: localDay(p.firstSeenAt!, timeZone),
+      store: firstWith(p.id, (e) => e.storeId),
+      channel: str(p.traits.source_channel) ?? str(p.traits.utm_source) ?? firstWithinWindow(p, sourceOf),
+      campaign: str(p.traits.utm_campaign) ?? str(p.traits.campaign) ?? firstWithinWindow(p, campaignOf),
+    }))
+    .filter((m) => inStore(input, m.store));
+}
+
+/** The current period's new members per acquisition channel and campaign: "channel:douyin" → count. */
+export function referenceAcquired(input: RefInput): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of refNewMembers(input)) {
+    if (!inPeriod(input.w.current, m.day)) continue;
+    for (const [kind, key] of [["channel", m.channel], ["campaign", m.campaign]] as const) {
+      if (key !== null) counts.set(`${kind}:${key}`, (counts.get(`${kind}:${key}`) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
 /** Every metric the warehouse computes, by its definition. */
 export function referenceMetrics(input: RefInput): RefMetrics {
   const { w, timeZone } = input;
@@ -175,24 +217,7 @@ export function referenceMetrics(input: RefInput): RefMetrics {
     return div([...a].filter((x) => b.has(x)).length, a.size);
   };
 
-  // New members, with their home store and acquisition from traits, else the first event carrying them.
-  const firstWith = (profileId: string, pick: (e: RefEvent) => string | null) => {
-    const es = input.events.filter((e) => e.profileId === profileId && pick(e) !== null).sort((a, b) => a.ts.getTime() - b.ts.getTime());
-    return es.length ? pick(es[0]!) : null;
-  };
-  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
-  const campaignOf = (e: RefEvent) => str((e.context.campaign as Record<string, unknown> | undefined)?.name);
-  const sourceOf = (e: RefEvent) => str((e.context.campaign as Record<string, unknown> | undefined)?.source);
-  const members = input.profiles
-    .filter((p) => p.firstSeenAt !== null)
-    .map((p) => ({
-      id: p.id,
-      day: localDay(p.firstSeenAt!, timeZone),
-      store: firstWith(p.id, (e) => e.storeId),
-      channel: str(p.traits.source_channel) ?? str(p.traits.utm_source) ?? firstWith(p.id, sourceOf),
-      campaign: str(p.traits.utm_campaign) ?? str(p.traits.campaign) ?? firstWith(p.id, campaignOf),
-    }))
-    .filter((m) => inStore(input, m.store));
+  const members = refNewMembers(input);
   const newIn = (p: KpiPeriod) => members.filter((m) => inPeriod(p, m.day)).length;
 
   // Costs spread evenly over their days in whole minor units: day i of n gets ⌊A(i+1)/n⌋ − ⌊Ai/n⌋.

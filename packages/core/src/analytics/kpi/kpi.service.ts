@@ -152,7 +152,7 @@ export async function computeMetrics(
   const orders = await readOrderFigures(warehouse, scope, w, settings.churnDays);
   const activity = await readActivityFigures(warehouse, scope, w);
   const surveys = await readSurveyFigures(warehouse, scope, w, settings);
-  const newRows = await readNewMembers(warehouse, scope, w);
+  const newRows = await readNewMembers(warehouse, scope, w, settings.acquisitionWindowDays);
   const [allCosts, pointsNow, pointsBefore, couponsNow, couponsBefore, sentPerDay] = await postgres;
   const costRows = allCosts.filter((c) => scope.store === null || c.storeId === scope.store.id);
 
@@ -274,13 +274,13 @@ async function campaignRoi(deps: KpiDeps, ctx: WorkspaceContext, query: Campaign
   const warehouse = requireWarehouse(deps);
   const facts = await workspaceFacts(deps.db, ctx.workspaceId);
   const period = query.from && query.to ? periodOf(query.from, query.to, facts.timeZone) : lastDays(deps.clock.now(), facts.timeZone, DEFAULT_DAYS);
-  const credit: RevenueCredit = query.credit === "lastTouch" ? { rule: "lastTouch", lookbackDays: query.lookbackDays } : { rule: "order" };
+  const lastTouch = query.credit === "lastTouch";
   return {
     period: { from: period.from, to: period.to, days: period.days },
     credit: query.credit,
-    lookbackDays: credit.rule === "lastTouch" ? credit.lookbackDays : null,
+    lookbackDays: lastTouch ? query.lookbackDays : null,
     currency: facts.currency,
-    rows: await roiRows(deps, warehouse, ctx, facts, period, credit),
+    rows: await roiRows(deps, warehouse, ctx, facts, period, lastTouch ? { lookbackDays: query.lookbackDays } : null),
   };
 }
 
@@ -290,10 +290,12 @@ async function roiRows(
   ctx: WorkspaceContext,
   facts: WorkspaceFacts,
   period: KpiPeriod,
-  credit: RevenueCredit = { rule: "order" },
+  /** Credit by last touch with this lookback; null: by the order and its buyer's acquisition. */
+  lastTouch: { lookbackDays: number } | null = null,
 ): Promise<CampaignRoiRowDto[]> {
   const scope = await scopeOf(deps, ctx, facts, undefined);
   const settings = await loadAnalyticsSettings(deps.db, ctx.workspaceId);
+  const credit: RevenueCredit = lastTouch ? { rule: "lastTouch", ...lastTouch } : { rule: "order", acquisitionWindowDays: settings.acquisitionWindowDays };
   const revenue = await readAttributedRevenue(warehouse, scope, period, settings.margin, credit);
   const costs = allocateCosts(await listCosts(deps.db, ctx.workspaceId, { from: period.from, to: period.to }), period.from, period.to);
   const keyOf = (kind: string, key: string) => `${kind}\u0000${key}`;

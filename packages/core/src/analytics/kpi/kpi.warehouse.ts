@@ -73,7 +73,9 @@ left join refunds r on r.order_id = c.order_id`;
  * from `first_touches` (each identifier's first store, campaign source and name, kept by the loader) of its identifiers:
  * 0.04 s instead of 0.31 s reading their events for the new members of 60 days at 1M / 20M (bench/RESULTS.md, run 32).
  */
-function acquisitionSql(scope: KpiScope, profilesWhere: string): string {
+function acquisitionSql(scope: KpiScope, profilesWhere: string, windowDays: number): string {
+  // The campaign source and name count when the first event carrying them is within the window after first seen.
+  const inWindow = `(np.first_seen_at is null or t.ts <= np.first_seen_at + to_days(${Math.trunc(windowDays)}))`;
   return `
 np as (select id, first_seen_at, traits from profiles where workspace_id = $1::uuid and merged_into is null and ${profilesWhere}),
 np_identifiers as (
@@ -82,9 +84,9 @@ np_identifiers as (
 ft as (
   select i.profile_id,
          arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'store') as store_id,
-         arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'source') as source,
-         arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'campaign') as campaign
-  from first_touches t join np_identifiers i on i.identifier_id = t.identifier_id
+         arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'source' and ${inWindow}) as source,
+         arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'campaign' and ${inWindow}) as campaign
+  from first_touches t join np_identifiers i on i.identifier_id = t.identifier_id join np on np.id = i.profile_id
   where t.workspace_id = $1::uuid
   group by i.profile_id
 ),
@@ -333,10 +335,10 @@ export async function readSurveyFigures(warehouse: Warehouse, scope: KpiScope, w
 }
 
 /** New members of both periods by local day, acquisition channel and campaign. */
-export async function readNewMembers(warehouse: Warehouse, scope: KpiScope, w: KpiWindows): Promise<NewMemberRow[]> {
+export async function readNewMembers(warehouse: Warehouse, scope: KpiScope, w: KpiWindows, acquisitionWindowDays: number): Promise<NewMemberRow[]> {
   const { current: cur, previous: prev } = w;
   const rows = await warehouse.query<{ day: string; cur: boolean; channel: string | null; campaign: string | null; n: bigint }>(
-    `with ${acquisitionSql(scope, `first_seen_at >= ${ts(prev.start)} and first_seen_at < ${ts(cur.end)}`)}
+    `with ${acquisitionSql(scope, `first_seen_at >= ${ts(prev.start)} and first_seen_at < ${ts(cur.end)}`, acquisitionWindowDays)}
      select strftime(${localDate(scope, "first_seen_at")}, '%Y-%m-%d') as day, first_seen_at >= ${ts(cur.start)} as cur, channel, campaign, count(*) as n
      from acq where ${storeMatch("store_id")} group by all`,
     params(scope),
@@ -354,7 +356,7 @@ export interface AttributedRevenue {
 }
 
 /** How ROI credits an order (contracts' RoiCredit): its own UTM else its buyer's acquisition, or the last touch before it. */
-export type RevenueCredit = { rule: "order" } | { rule: "lastTouch"; lookbackDays: number };
+export type RevenueCredit = { rule: "order"; acquisitionWindowDays: number } | { rule: "lastTouch"; lookbackDays: number };
 
 
 /**
@@ -373,7 +375,7 @@ export async function readAttributedRevenue(
   scope: KpiScope,
   period: KpiPeriod,
   margin: AnalyticsSettingsDto["margin"],
-  credit: RevenueCredit = { rule: "order" },
+  credit: RevenueCredit,
 ): Promise<AttributedRevenue[]> {
   const rates = Object.entries(margin.categoryRates);
   const rateTable = rates.length
@@ -391,7 +393,7 @@ export async function readAttributedRevenue(
          from line left join ${rateTable} on r.category = line.category
          where line.amount > 0 group by line.order_id
        )`;
-  const credited = credit.rule === "order" ? orderCreditSql(scope, period) : lastTouchCreditSql(period, credit.lookbackDays);
+  const credited = credit.rule === "order" ? orderCreditSql(scope, period, credit.acquisitionWindowDays) : lastTouchCreditSql(period, credit.lookbackDays);
   return withTemp(warehouse, async (tx) => {
     await tx.run(ordersTableSql(scope, period.end, true), params(scope));
     const rows = await tx.query<{ kind: "channel" | "campaign"; key: string; orders: bigint; revenue: bigint | number; margin: number }>(
@@ -409,10 +411,10 @@ export async function readAttributedRevenue(
   });
 }
 
-function orderCreditSql(scope: KpiScope, period: KpiPeriod) {
+function orderCreditSql(scope: KpiScope, period: KpiPeriod, acquisitionWindowDays: number) {
   return {
     ctes: `o as (select * from _kpi_orders where ts >= ${ts(period.start)} and not cancelled),
-       ${acquisitionSql(scope, "id in (select profile_id from o)")}`,
+       ${acquisitionSql(scope, "id in (select profile_id from o)", acquisitionWindowDays)}`,
     joins: "left join acq on acq.profile_id = o.profile_id",
     columns: "coalesce(o.campaign, acq.campaign) as campaign, coalesce(o.source, acq.channel) as channel",
   };
