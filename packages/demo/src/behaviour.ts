@@ -36,8 +36,9 @@ export interface DemoBehaviourOptions {
 /**
  * Months of behaviour per member: registration in the mini-program (OpenID, later a
  * bound phone), WeCom contacts added by staff (merging by phone), product views,
- * carts (some abandoned), orders across stores with real menu prices, refunds,
- * check-ins and shares, NPS surveys and referral invitations — all driven by the member's persona.
+ * carts (some abandoned), browsing without a cart, orders across stores with real menu prices,
+ * refunds, check-ins and shares, NPS surveys and referral invitations, and marketing touches
+ * (touches.ts) — all driven by the member's persona.
  */
 export const demoBehaviourModule = defineDemoModule({
   name: "behaviour",
