@@ -120,13 +120,15 @@ export interface RefMetrics {
  */
 function refNewMembers(input: RefInput) {
   const { timeZone } = input;
+  const firstEvent = (profileId: string, pick: (e: RefEvent) => string | null) =>
+    input.events.filter((e) => e.profileId === profileId && pick(e) !== null).sort((a, b) => a.ts.getTime() - b.ts.getTime())[0];
   const firstWith = (profileId: string, pick: (e: RefEvent) => string | null) => {
-    const es = input.events.filter((e) => e.profileId === profileId && pick(e) !== null).sort((a, b) => a.ts.getTime() - b.ts.getTime());
-    return es.length ? pick(es[0]!) : null;
+    const first = firstEvent(profileId, pick);
+    return first ? pick(first) : null;
   };
   const windowMs = input.settings.acquisitionWindowDays * 86_400_000;
   const firstWithinWindow = (p: RefProfile, pick: (e: RefEvent) => string | null) => {
-    const first = input.events.filter((e) => e.profileId === p.id && pick(e) !== null).sort((a, b) => a.ts.getTime() - b.ts.getTime())[0];
+    const first = firstEvent(p.id, pick);
     return first && (p.firstSeenAt === null || first.ts.getTime() <= p.firstSeenAt.getTime() + windowMs) ? pick(first) : null;
   };
   const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);

@@ -75,18 +75,18 @@ left join refunds r on r.order_id = c.order_id`;
  */
 function acquisitionSql(scope: KpiScope, profilesWhere: string, windowDays: number): string {
   // The campaign source and name count when the first event carrying them is within the window after first seen.
-  const inWindow = `(np.first_seen_at is null or t.ts <= np.first_seen_at + to_days(${Math.trunc(windowDays)}))`;
+  const inWindow = `(i.first_seen_at is null or t.ts <= i.first_seen_at + to_days(${Math.trunc(windowDays)}))`;
   return `
 np as (select id, first_seen_at, traits from profiles where workspace_id = $1::uuid and merged_into is null and ${profilesWhere}),
 np_identifiers as (
-  select pi.identifier_id, pi.profile_id from profile_identifiers pi join np on np.id = pi.profile_id where pi.workspace_id = $1::uuid
+  select pi.identifier_id, pi.profile_id, np.first_seen_at from profile_identifiers pi join np on np.id = pi.profile_id where pi.workspace_id = $1::uuid
 ),
 ft as (
   select i.profile_id,
          arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'store') as store_id,
          arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'source' and ${inWindow}) as source,
          arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'campaign' and ${inWindow}) as campaign
-  from first_touches t join np_identifiers i on i.identifier_id = t.identifier_id join np on np.id = i.profile_id
+  from first_touches t join np_identifiers i on i.identifier_id = t.identifier_id
   where t.workspace_id = $1::uuid
   group by i.profile_id
 ),
