@@ -26,7 +26,16 @@ describe("Tags in Chromium", () => {
 
     await page.getByRole("button", { name: "New group" }).click();
     await byTestId("tag-group-name").fill("Spending power");
-    await page.locator(".ant-modal .ant-switch").click();
+    // A click while the modal still opens (or its form still resets) can leave the switch off: click until it is on.
+    const exclusive = page.locator(".ant-modal .ant-switch");
+    await until(
+      "the exclusive switch on",
+      async () => {
+        if ((await exclusive.getAttribute("aria-checked")) !== "true") await exclusive.click();
+        return exclusive.getAttribute("aria-checked");
+      },
+      (checked) => checked === "true",
+    );
     await page.locator(".ant-modal .ant-switch-checked").waitFor();
     await page.getByRole("button", { name: "OK" }).click();
     await page.getByText("Spending power", { exact: true }).waitFor();
