@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import { openWarehouse, WAREHOUSE_MIGRATIONS_FOLDER } from "./warehouse";
+import { openWarehouse, uuidFromWords, WAREHOUSE_MIGRATIONS_FOLDER } from "./warehouse";
 
 const UNCOMPRESSED_KEYS = "20261130200000_uncompressed_keys.sql";
 const WS = "01900000-0000-7000-8000-0000000000aa";
@@ -110,5 +110,30 @@ describe("DuckDB warehouse", () => {
     expect(await warehouse.ping()).toBe(true);
     await warehouse.close();
     expect(await warehouse.ping()).toBe(false);
+  });
+
+  it("scans a result chunk by chunk: numbers as numbers, UUIDs as four words that give their text back", async () => {
+    const warehouse = await openWarehouse({ dataDir: null });
+    const edges = ["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "80000000-0000-0000-0000-000000000001", "7fffffff-ffff-ffff-ffff-fffffffffffe"];
+    await warehouse.run(
+      `create table t as select i, i * 1.5 as x, (i * 1000000000000)::bigint as b, if(i < 4, ${`[${edges.map((e) => `'${e}'`).join(", ")}]`}[i + 1]::uuid, gen_random_uuid()) as u
+       from range(5000) r(i)`,
+    );
+    const expected = await warehouse.query<{ u: string }>("select u::varchar as u from t order by i");
+    const words = new Uint32Array(4);
+    const got: { i: number; x: number; b: number; u: string }[] = [];
+    const rows = await warehouse.scan("select i::int, x, b, u from t where i >= $1::int order by i", ["0"], (chunk) => {
+      expect(chunk.rowCount).toBeLessThanOrEqual(2048);
+      for (let r = 0; r < chunk.rowCount; r++) {
+        chunk.uuidWords(3, r, words, 0);
+        got.push({ i: chunk.number(0, r)!, x: chunk.number(1, r)!, b: chunk.number(2, r)!, u: uuidFromWords(words) });
+      }
+    });
+    expect(rows).toBe(5000);
+    expect(got.map((g) => g.u)).toEqual(expected.map((e) => e.u));
+    expect(got.slice(0, 4).map((g) => g.u)).toEqual(edges);
+    expect(got[4999]).toMatchObject({ i: 4999, x: 4999 * 1.5, b: 4999 * 1e12 });
+    await expect(warehouse.scan("select i::int from t", [], (chunk) => chunk.uuidWords(0, 0, words, 0))).rejects.toThrow(/not a UUID/);
+    await warehouse.close();
   });
 });

@@ -8,6 +8,7 @@ import {
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTypeId,
+  DuckDBUUIDVector,
   INTEGER,
   TIMESTAMPTZ,
   VARCHAR,
@@ -29,6 +30,11 @@ export const WAREHOUSE_MIGRATIONS_FOLDER = join(
 export interface Warehouse {
   readonly kind: "duckdb";
   query<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
+  /**
+   * Streams a result a chunk of rows at a time, column-wise: no object per row, for reading millions
+   * of numbers and keys (the in-memory event sequences). `visit` must not keep the chunk.
+   */
+  scan(sql: string, params: DuckDBValue[], visit: (chunk: WarehouseChunk) => void): Promise<number>;
   run(sql: string, params?: DuckDBValue[]): Promise<void>;
   /**
    * Runs `work` in one transaction: everything it wrote commits together, or — when
@@ -40,6 +46,18 @@ export interface Warehouse {
   migrate(): Promise<string[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** One chunk of a scanned result (at most 2,048 rows). */
+export interface WarehouseChunk {
+  readonly rowCount: number;
+  /** A numeric column's value: INTEGER, DOUBLE and the other number types; BIGINT as a Number. Null when null. */
+  number(column: number, row: number): number | null;
+  /**
+   * A non-null UUID column's 128 bits as four 32-bit words, written to out[at … at + 3] — an exact key
+   * for a hash table, read without making a string; uuidFromWords gives its text back.
+   */
+  uuidWords(column: number, row: number, out: Uint32Array, at: number): void;
 }
 
 /** A value for one column of an appended row; UUID and JSON columns take strings. */
@@ -77,6 +95,17 @@ export async function openWarehouse(config: { dataDir: string | null }): Promise
       serial(async (c) => {
         const reader = await c.runAndReadAll(sql, params);
         return reader.getRowObjectsJS() as T[];
+      }),
+    scan: (sql, params, visit) =>
+      serial(async (c) => {
+        const result = await c.stream(sql, params);
+        let rows = 0;
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) return rows;
+          rows += chunk.rowCount;
+          visit(chunkReader(chunk));
+        }
       }),
     run: (sql, params) =>
       serial(async (c) => {
@@ -211,6 +240,35 @@ function toChunkValue(cell: WarehouseCell, type: DuckDBType): DuckDBValue {
     default:
       return cell instanceof Date ? cell.toISOString() : String(cell);
   }
+}
+
+function chunkReader(chunk: DuckDBDataChunk): WarehouseChunk {
+  const vectors = Array.from({ length: chunk.columnCount }, (_, i) => chunk.getColumnVector(i));
+  return {
+    rowCount: chunk.rowCount,
+    number(column, row) {
+      const value = vectors[column]!.getItem(row);
+      return value === null ? null : Number(value);
+    },
+    uuidWords(column, row, out, at) {
+      // A UUID vector holds each value as DuckDB stores it: a little-endian 128-bit integer, the UUID's
+      // big-endian bits with the top one flipped (so that signed order is UUID order).
+      const view = (vectors[column] as unknown as { dataView?: DataView }).dataView;
+      if (!(vectors[column] instanceof DuckDBUUIDVector) || !view) throw new Error(`Column ${column} is not a UUID column`);
+      const offset = row * 16;
+      out[at] = view.getUint32(offset, true);
+      out[at + 1] = view.getUint32(offset + 4, true);
+      out[at + 2] = view.getUint32(offset + 8, true);
+      out[at + 3] = (view.getUint32(offset + 12, true) ^ 0x8000_0000) >>> 0;
+    },
+  };
+}
+
+/** The text of a UUID from its four words (uuidWords: least significant first). */
+export function uuidFromWords(words: ArrayLike<number>, at = 0): string {
+  const hex = (w: number) => (w >>> 0).toString(16).padStart(8, "0");
+  const s = hex(words[at + 3]!) + hex(words[at + 2]!) + hex(words[at + 1]!) + hex(words[at]!);
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
 /** Warehouse DDL lives in timestamped .sql files; this runner records which ran. */

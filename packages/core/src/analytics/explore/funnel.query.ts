@@ -1,5 +1,7 @@
 import type { BreakdownGroup, FunnelQuery, FunnelResultDto, FunnelSeriesDto, FunnelStepDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
+import { eventSequences } from "../../warehouse";
+import { chainFigures, funnelChains, type FunnelChains } from "./funnel.sequences";
 import { GROUP_ORDER, groupColumnsSql, groupMatchSql, groupOf, periodBounds, SqlBuilder, topGroupsCte } from "./explore-sql";
 
 const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
@@ -89,8 +91,37 @@ export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string,
   return `with ${ctes.join(",\n")}`;
 }
 
+/**
+ * Whether the funnel runs over the in-memory event sequences (funnel.sequences.ts): steps that are
+ * event names alone and no breakdown. Property filters and breakdowns read the events' properties and
+ * the profiles' traits, which only the warehouse holds: those run as one SQL statement.
+ */
+export function followsSequences(query: FunnelQuery): boolean {
+  return !query.breakdown && query.steps.every((s) => !s.where?.length);
+}
+
+async function chainsOf(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<FunnelChains & { profileId(i: number): string; compare(i: number, j: number): number }> {
+  const { from, to } = periodBounds(query.period, timeZone);
+  const windowUs = windowSeconds(query) * 1_000_000;
+  const sequences = await eventSequences(warehouse, workspaceId);
+  const chains = funnelChains(sequences, query, { from: from.getTime() * 1000, to: to.getTime() * 1000, end: to.getTime() * 1000 + windowUs, windowUs });
+  return {
+    ...chains,
+    profileId: (i) => sequences.profileId(chains.profile[i]!),
+    compare: (i, j) => sequences.compareProfiles(chains.profile[i]!, chains.profile[j]!),
+  };
+}
+
 /** Per-step counts, transition probabilities and times to convert, for the whole funnel and each breakdown group. */
 export async function analyseFunnel(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<FunnelResultDto> {
+  if (followsSequences(query)) {
+    return { series: [toSeries(query, "all", null, chainFigures(await chainsOf(warehouse, workspaceId, timeZone, query)))] };
+  }
+  return analyseFunnelInWarehouse(warehouse, workspaceId, timeZone, query);
+}
+
+/** The funnel as one SQL statement over the warehouse (any filters and breakdown). */
+export async function analyseFunnelInWarehouse(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<FunnelResultDto> {
   const q = new SqlBuilder();
   const n = query.steps.length;
   const ctes = funnelCtes(q, workspaceId, timeZone, query);
@@ -141,6 +172,45 @@ export interface DroppedCustomer {
  * `limit` after the cursor (a profile id); `limit` null lists them all.
  */
 export async function droppedCustomers(
+  warehouse: Warehouse,
+  workspaceId: string,
+  timeZone: string,
+  input: { query: FunnelQuery; step: number; group: BreakdownGroup; limit: number | null; cursor?: string },
+): Promise<{ items: DroppedCustomer[]; total: number }> {
+  if (followsSequences(input.query)) return droppedFromSequences(warehouse, workspaceId, timeZone, input);
+  return droppedCustomersInWarehouse(warehouse, workspaceId, timeZone, input);
+}
+
+async function droppedFromSequences(
+  warehouse: Warehouse,
+  workspaceId: string,
+  timeZone: string,
+  input: { query: FunnelQuery; step: number; group: BreakdownGroup; limit: number | null; cursor?: string },
+): Promise<{ items: DroppedCustomer[]; total: number }> {
+  // Without a breakdown every customer is in the one group, "all".
+  if (input.group.kind !== "all") return { items: [], total: 0 };
+  const chains = await chainsOf(warehouse, workspaceId, timeZone, input.query);
+  const step = Math.min(input.step, input.query.steps.length - 1);
+  const dropped: number[] = [];
+  for (let i = 0; i < chains.count; i++) if (chains.level[i] === step) dropped.push(i);
+  dropped.sort(chains.compare);
+  const cursor = input.cursor?.toLowerCase();
+  let page = cursor === undefined ? dropped : dropped.filter((i) => chains.profileId(i) > cursor);
+  if (input.limit !== null) page = page.slice(0, input.limit);
+  const ids = page.map((i) => chains.profileId(i));
+  const names = new Map<string, string | null>();
+  if (ids.length > 0) {
+    const rows = await warehouse.query<{ id: string; name: string | null }>(
+      "select id::varchar as id, name from profiles where workspace_id = $1::uuid and id in (select unnest(string_split($2, ','))::uuid)",
+      [workspaceId, ids.join(",")],
+    );
+    for (const r of rows) names.set(r.id, r.name);
+  }
+  const items = page.map((i, j) => ({ profileId: ids[j]!, name: names.get(ids[j]!) ?? null, lastStepAt: new Date(Math.floor(chains.times[i * chains.steps + step - 1]! / 1000)) }));
+  return { items, total: dropped.length };
+}
+
+export async function droppedCustomersInWarehouse(
   warehouse: Warehouse,
   workspaceId: string,
   timeZone: string,

@@ -2,7 +2,7 @@ export { createExploreService, MAX_SAVED_DROPPED } from "./explore.service";
 export type { ExploreService, ExploreDeps } from "./explore.service";
 export type { SavedReportsService } from "./saved-reports.service";
 export { analyseEvents } from "./event-analysis.query";
-export { analyseFunnel, droppedCustomers } from "./funnel.query";
+export { analyseFunnel, analyseFunnelInWarehouse, droppedCustomers } from "./funnel.query";
 export { analyseRetention } from "./retention.query";
 export { analysePaths } from "./paths.query";
 export { exploreErrors } from "./explore.errors";
