@@ -31,6 +31,7 @@ export class CustomerRuns {
   private ordinal = new Int32Array(0);
   private ordinals = 0;
   private scratch = { us: new Float64Array(1024), code: new Int32Array(1024), ordinal: new Int32Array(1024) };
+  private layout: Layout | null = null;
 
   get size(): number {
     return this.us.length + this.tailSize;
@@ -125,73 +126,54 @@ export class CustomerRuns {
    * during the call. A profile's events may sit under several identifiers and in the tail: those
    * are merged first.
    */
-  forEachCustomer(
-    profileOf: Int32Array,
-    profiles: number,
-    from: number,
-    end: number,
-    visitor: CustomerVisitor,
-  ): void {
-    const runs = this.runStart.length - 1;
-    const profileAt = (id: number) => (id >= 0 && id < profileOf.length ? profileOf[id]! : -1);
-    // How many sources (identifier runs, the tail) each profile's events come from.
-    const sources = new Int32Array(profiles);
-    for (let id = 0; id < runs; id++) {
-      if (this.runStart[id + 1] === this.runStart[id]) continue;
-      const p = profileAt(id);
-      if (p >= 0) sources[p]!++;
-    }
+  forEachCustomer(profileOf: Int32Array, profiles: number, from: number, end: number, visitor: CustomerVisitor): void {
+    const layout = this.layoutFor(profileOf, profiles);
+    // The tail's events in range, by profile (a counting sort).
     const inTail = new Int32Array(profiles + 1);
+    let tailEvents = 0;
     for (let t = 0; t < this.tailSize; t++) {
       const u = this.tailUs[t]!;
-      if (u < from || u >= end) continue;
-      const p = profileAt(this.tailIdentifier[t]!);
-      if (p < 0) continue;
-      if (inTail[p + 1]!++ === 0) sources[p]!++;
+      const id = this.tailIdentifier[t]!;
+      if (u < from || u >= end || id < 0 || id >= profileOf.length) continue;
+      const p = profileOf[id]!;
+      if (p >= 0) {
+        inTail[p + 1]!++;
+        tailEvents++;
+      }
     }
-    // Customers with one run: read in place.
-    for (let id = 0; id < runs; id++) {
-      let a = this.runStart[id]!;
-      let b = this.runStart[id + 1]!;
-      if (a === b) continue;
-      const p = profileAt(id);
-      if (p < 0 || sources[p] !== 1) continue;
-      while (a < b && this.us[a]! < from) a++;
-      while (b > a && this.us[b - 1]! >= end) b--;
-      if (a < b) visitor.visit(p, this.us, this.code, a, b);
-    }
-    // Customers with several: their identifiers' runs and tail events, gathered and sorted.
     for (let p = 1; p <= profiles; p++) inTail[p]! += inTail[p - 1]!;
-    const tailOf = new Int32Array(inTail[profiles]!);
-    const tailFill = inTail.slice(0, profiles);
-    for (let t = 0; t < this.tailSize; t++) {
-      const u = this.tailUs[t]!;
-      if (u < from || u >= end) continue;
-      const p = profileAt(this.tailIdentifier[t]!);
-      if (p >= 0) tailOf[tailFill[p]!++] = t;
+    const tailOf = new Int32Array(tailEvents);
+    if (tailEvents > 0) {
+      const fill = inTail.slice(0, profiles);
+      for (let t = 0; t < this.tailSize; t++) {
+        const u = this.tailUs[t]!;
+        const id = this.tailIdentifier[t]!;
+        if (u < from || u >= end || id < 0 || id >= profileOf.length) continue;
+        const p = profileOf[id]!;
+        if (p >= 0) tailOf[fill[p]!++] = t;
+      }
     }
-    // Each such profile's identifiers (a counting sort by profile).
-    const idsAt = new Int32Array(profiles + 1);
-    const several = (id: number) => {
-      const p = profileAt(id);
-      return p >= 0 && sources[p]! > 1 && this.runStart[id + 1] !== this.runStart[id] ? p : -1;
-    };
-    for (let id = 0; id < runs; id++) {
-      const p = several(id);
-      if (p >= 0) idsAt[p + 1]!++;
+    // Customers whose events are one run: read where they lie, in identifier order (memory order).
+    const { single, runsOf, runIds } = layout;
+    const { us, code, runStart } = this;
+    for (let id = 0; id < single.length; id++) {
+      if (single[id] === 0) continue;
+      const p = profileOf[id]!;
+      if (tailEvents > 0 && inTail[p + 1] !== inTail[p]) continue;
+      let a = runStart[id]!;
+      let b = runStart[id + 1]!;
+      while (a < b && us[a]! < from) a++;
+      while (b > a && us[b - 1]! >= end) b--;
+      if (a < b) visitor.visit(p, us, code, a, b);
     }
-    for (let p = 1; p <= profiles; p++) idsAt[p]! += idsAt[p - 1]!;
-    const ids = new Int32Array(idsAt[profiles]!);
-    const idsFill = idsAt.slice(0, profiles);
-    for (let id = 0; id < runs; id++) {
-      const p = several(id);
-      if (p >= 0) ids[idsFill[p]!++] = id;
-    }
+    // The others — several runs, or events in the tail — gathered and sorted.
     for (let p = 0; p < profiles; p++) {
-      if (sources[p]! < 2 && inTail[p + 1] === inTail[p]) continue;
+      const runs = runsOf[p + 1]! - runsOf[p]!;
+      const tail = inTail[p + 1]! - inTail[p]!;
+      if (tail === 0 && runs < 2) continue;
       let len = 0;
-      for (let k = idsAt[p]!; k < idsAt[p + 1]!; k++) {
-        const id = ids[k]!;
+      for (let r = runsOf[p]!; r < runsOf[p + 1]!; r++) {
+        const id = runIds[r]!;
         for (let x = this.runStart[id]!; x < this.runStart[id + 1]!; x++) {
           const u = this.us[x]!;
           if (u >= from && u < end) len = this.gather(len, u, this.code[x]!, this.ordinal[x]!);
@@ -206,6 +188,37 @@ export class CustomerRuns {
       sortRun(s.us, s.code, s.ordinal, 0, len);
       visitor.visit(p, s.us, s.code, 0, len);
     }
+  }
+
+  /**
+   * Which identifiers' runs are their profile's only one (`single`), and each profile's runs
+   * (`runIds[runsOf[p] …]`): kept until the runs or the identifier → profile map change, so a query
+   * reads them in order instead of looking up a million profiles at random.
+   */
+  private layoutFor(profileOf: Int32Array, profiles: number): Layout {
+    const cached = this.layout;
+    if (cached && cached.profileOf === profileOf && cached.runStart === this.runStart && cached.profiles === profiles) return cached;
+    const runs = this.runStart.length - 1;
+    const profileAt = (id: number) => (id < profileOf.length && this.runStart[id + 1] !== this.runStart[id] ? profileOf[id]! : -1);
+    const runsOf = new Int32Array(profiles + 1);
+    for (let id = 0; id < runs; id++) {
+      const p = profileAt(id);
+      if (p >= 0) runsOf[p + 1]!++;
+    }
+    const single = new Uint8Array(runs);
+    for (let id = 0; id < runs; id++) {
+      const p = profileAt(id);
+      if (p >= 0 && runsOf[p + 1] === 1) single[id] = 1;
+    }
+    for (let p = 1; p <= profiles; p++) runsOf[p]! += runsOf[p - 1]!;
+    const runIds = new Int32Array(runsOf[profiles]!);
+    const fill = runsOf.slice(0, profiles);
+    for (let id = 0; id < runs; id++) {
+      const p = profileAt(id);
+      if (p >= 0) runIds[fill[p]!++] = id;
+    }
+    this.layout = { profileOf, runStart: this.runStart, profiles, single, runsOf, runIds };
+    return this.layout;
   }
 
   private gather(len: number, us: number, code: number, ordinal: number): number {
@@ -232,6 +245,15 @@ export class CustomerRuns {
     this.tailCode = grow(this.tailCode, new Int32Array(n));
     this.tailOrdinal = grow(this.tailOrdinal, new Int32Array(n));
   }
+}
+
+interface Layout {
+  readonly profileOf: Int32Array;
+  readonly runStart: Int32Array;
+  readonly profiles: number;
+  readonly single: Uint8Array;
+  readonly runsOf: Int32Array;
+  readonly runIds: Int32Array;
 }
 
 /** Sorts [a, b) by time, then ordinal (arrival); most runs already are. */

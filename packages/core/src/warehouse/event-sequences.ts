@@ -1,7 +1,7 @@
 import type { Warehouse, WarehouseChunk } from "@siyu/storage";
 import { CustomerRuns, type CustomerVisitor } from "./customer-runs";
 import { UuidKeys } from "./uuid-keys";
-import { readWarehouseOffset, WAREHOUSE_ANCHORS_OFFSET } from "./warehouse-offsets";
+import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
 
 /**
  * Each workspace's named events (track events: `event` not null) as columns in memory — the customer
@@ -45,6 +45,7 @@ class WorkspaceSequences implements EventSequences {
   private identifiers = new UuidKeys();
   private profiles = new UuidKeys();
   private profilesPrint = "";
+  private eventsPrint = "";
   private anchorsOffset = -1;
   /** Events held without an identifier: their seqs and ordinals, for the snapshot refresh to fill in. */
   private unanchored: { seq: number; ordinal: number }[] = [];
@@ -75,24 +76,23 @@ class WorkspaceSequences implements EventSequences {
 
   async sync(warehouse: Warehouse): Promise<void> {
     const ws = this.workspaceId;
-    const [state] = await warehouse.query<{ n: number; last: number; pn: number; ph: string }>(
-      `select (select count(*) from events where workspace_id = $1::uuid and event is not null)::double as n,
-              (select coalesce(max(seq), 0) from events where workspace_id = $1::uuid and event is not null)::double as last,
+    // Cheap first: the table's row count (kept by DuckDB) and the loader's offset change with every
+    // append and delete; only then is the workspace's own count read.
+    const [state] = await warehouse.query<{ total: number; loaded: number | null; anchors: number | null; pn: number; ph: string }>(
+      `select (select count(*) from events)::double as total,
+              (select position from _siyu_warehouse_offsets where consumer = $2)::double as loaded,
+              (select position from _siyu_warehouse_offsets where consumer = $3)::double as anchors,
               (select count(*) from profile_identifiers where workspace_id = $1::uuid)::double as pn,
               (select coalesce(bit_xor(hash(identifier_id, profile_id)), 0) from profile_identifiers where workspace_id = $1::uuid)::varchar as ph`,
-      [ws],
+      [ws, WAREHOUSE_EVENTS_OFFSET, WAREHOUSE_ANCHORS_OFFSET],
     );
-    const { n, last, pn, ph } = state!;
-    if (n < this.size || (n > this.size && last <= this.lastSeq)) this.reset();
-    if (n > this.size) {
-      await this.readAfter(warehouse, this.lastSeq);
-      if (this.size !== n) {
-        // Rows came in below the last seq held (not the loader's way): read everything again.
-        this.reset();
-        await this.readAfter(warehouse, 0);
-      }
+    const { total, loaded, pn, ph } = state!;
+    const eventsPrint = `${total}:${loaded ?? 0}`;
+    if (eventsPrint !== this.eventsPrint) {
+      await this.readEvents(warehouse);
+      this.eventsPrint = eventsPrint;
     }
-    const anchors = await readWarehouseOffset(warehouse, WAREHOUSE_ANCHORS_OFFSET);
+    const anchors = state!.anchors ?? 0;
     if (anchors !== this.anchorsOffset && this.unanchored.length > 0) await this.readLateAnchors(warehouse);
     this.anchorsOffset = anchors;
     const print = `${pn}:${ph}`;
@@ -104,6 +104,24 @@ class WorkspaceSequences implements EventSequences {
       const grown = new Int32Array(this.identifiers.size).fill(-1);
       grown.set(this.profileOf);
       this.profileOf = grown;
+    }
+  }
+
+  /** Takes in the workspace's events added since the last call; builds again when rows went or came below. */
+  private async readEvents(warehouse: Warehouse): Promise<void> {
+    const [state] = await warehouse.query<{ n: number; last: number }>(
+      "select count(*)::double as n, coalesce(max(seq), 0)::double as last from events where workspace_id = $1::uuid and event is not null",
+      [this.workspaceId],
+    );
+    const { n, last } = state!;
+    if (n < this.size || (n > this.size && last <= this.lastSeq)) this.reset();
+    if (n > this.size) {
+      await this.readAfter(warehouse, this.lastSeq);
+      if (this.size !== n) {
+        // Rows came in below the last seq held (not the loader's way): read everything again.
+        this.reset();
+        await this.readAfter(warehouse, 0);
+      }
     }
   }
 

@@ -88,7 +88,9 @@ class ChainFinder implements CustomerVisitor {
     const i = this.count++;
     this.profile[i] = profile;
     this.level[i] = level;
-    for (let k = 0; k < level; k++) this.times[i * this.n + k] = this.best[k]!;
+    const { times, best } = this;
+    const at = i * this.n;
+    for (let k = 0; k < level; k++) times[at + k] = best[k]!;
   }
 
   /** The steps the customer's best start reaches (0: no start), its times in this.best. */
@@ -101,13 +103,16 @@ class ChainFinder implements CustomerVisitor {
     // steps[0 …]: the starts; steps[(k − 1) * stride …]: step k's events (loose order), as indexes
     // into us / code — the slice is every event in play for strict order, and read where it lies.
     for (let k = 0; k <= n; k++) found[k] = 0;
-    for (let x = a; x < b; x++) {
-      const c = code[x]!;
-      if (c === first && us[x]! < to) steps[found[0]!++] = x;
-      if (strict) continue;
-      for (let rest = maskOf[c]! & ~3; rest !== 0; rest &= rest - 1) {
-        const k = 31 - Math.clz32(rest & -rest);
-        steps[(k - 1) * stride + found[k]!++] = x;
+    if (strict) {
+      for (let x = a; x < b; x++) if (code[x] === first && us[x]! < to) steps[found[0]!++] = x;
+    } else {
+      for (let x = a; x < b; x++) {
+        const m = maskOf[code[x]!]!;
+        if (m & 2 && us[x]! < to) steps[found[0]!++] = x;
+        for (let rest = m & ~3; rest !== 0; rest &= rest - 1) {
+          const k = 31 - Math.clz32(rest & -rest);
+          steps[(k - 1) * stride + found[k]!++] = x;
+        }
       }
     }
     const starts = found[0]!;
