@@ -4,18 +4,19 @@ import { UuidKeys } from "./uuid-keys";
 import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
 
 /**
- * Each workspace's named events (track events: `event` not null) as columns in memory — the customer
- * identifier, the time in epoch microseconds and the event name's number — in seq order, with the
- * identifier → profile map of the profile snapshot. Queries that follow each customer's events in
- * order (the funnel) read these instead of sorting millions of warehouse rows per query: at 1M
- * customers / 20M events the sort alone was 6.5 s of a 15 s funnel (bench/RESULTS.md, run 39).
+ * Each workspace's named events (track events: `event` not null) in memory — the customer identifier,
+ * the time in epoch microseconds and the event name's number — grouped by identifier, each one's in
+ * time order (customer-runs.ts), with the identifier → profile map of the profile snapshot. Queries
+ * that follow each customer's events in order (the funnel) read these instead of sorting millions of
+ * warehouse rows per query: at 1M customers / 20M events the sort alone was 6.5 s of a 15 s funnel
+ * (bench/RESULTS.md, runs 39 and 43).
  *
  * A cache of the warehouse, never a source: before each use `eventSequences` brings it up to date —
  * the events after the last seq it holds, identifiers the snapshot refresh filled in since (late
  * anchors), the profile map when the snapshot changed — and builds it again from nothing when the
- * warehouse holds fewer or other rows than it (a workspace deleted, a warehouse replaced). About 14
- * bytes an event; built once per process and workspace (≈ 10 s for 20M events on a 2-core machine),
- * a few milliseconds per check after that.
+ * warehouse holds fewer or other rows than it (a workspace deleted, rows below the last seq). About
+ * 16 bytes an event; built once per process and workspace (25 s for 20M events on a 2-core machine),
+ * ≈ 20 ms per check after that.
  */
 export interface EventSequences {
   /** Events held. */

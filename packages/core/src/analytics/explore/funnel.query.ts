@@ -194,9 +194,18 @@ async function droppedFromSequences(
   const dropped: number[] = [];
   for (let i = 0; i < chains.count; i++) if (chains.level[i] === step) dropped.push(i);
   dropped.sort(chains.compare);
+  // In profile id order: the page starts at the first id after the cursor (a binary search).
+  let start = 0;
   const cursor = input.cursor?.toLowerCase();
-  let page = cursor === undefined ? dropped : dropped.filter((i) => chains.profileId(i) > cursor);
-  if (input.limit !== null) page = page.slice(0, input.limit);
+  if (cursor !== undefined) {
+    let end = dropped.length;
+    while (start < end) {
+      const mid = (start + end) >> 1;
+      if (chains.profileId(dropped[mid]!) > cursor) end = mid;
+      else start = mid + 1;
+    }
+  }
+  const page = dropped.slice(start, input.limit === null ? undefined : start + input.limit);
   const ids = page.map((i) => chains.profileId(i));
   const names = new Map<string, string | null>();
   if (ids.length > 0) {
@@ -210,6 +219,7 @@ async function droppedFromSequences(
   return { items, total: dropped.length };
 }
 
+/** The drill as one SQL statement over the warehouse (any filters and breakdown). */
 export async function droppedCustomersInWarehouse(
   warehouse: Warehouse,
   workspaceId: string,
