@@ -36,17 +36,17 @@ describe("customer runs", () => {
           }
           expect(runs.size).toBe(events.length);
           const [from, end] = [Math.min(x, y), Math.max(x, y)];
-          const want = new Map<number, [number, number][]>();
+          const want = new Map<number, [number, number, number][]>();
           for (const e of [...events].sort((a, b) => a.us - b.us || a.ordinal - b.ordinal)) {
             const p = e.identifier >= 0 ? profileOf[e.identifier]! : -1;
             if (p < 0 || e.us < from || e.us >= end) continue;
-            want.set(p, [...(want.get(p) ?? []), [e.us, e.code]]);
+            want.set(p, [...(want.get(p) ?? []), [e.us, e.code, e.ordinal]]);
           }
-          const got = new Map<number, [number, number][]>();
+          const got = new Map<number, [number, number, number][]>();
           runs.forEachCustomer(Int32Array.from(profileOf), 4, from, end, {
-            visit(p, us, code, a, b) {
+            visit(p, us, code, ordinal, a, b) {
               expect(got.has(p)).toBe(false);
-              got.set(p, Array.from({ length: b - a }, (_, i) => [us[a + i]!, code[a + i]!]));
+              got.set(p, Array.from({ length: b - a }, (_, i) => [us[a + i]!, code[a + i]!, ordinal[a + i]!]));
             },
           });
           expect(got).toEqual(want);
@@ -68,7 +68,7 @@ describe("customer runs", () => {
     // Compacted: one customer's 70 events come out sorted although they arrived newest first.
     let seen: number[] = [];
     const profileOf = Int32Array.from({ length: 1000 }, (_, i) => (i === 7 ? 0 : -1));
-    runs.forEachCustomer(profileOf, 1, 0, 1e9, { visit: (_p, us, _c, a, b) => (seen = Array.from(us.subarray(a, b))) });
+    runs.forEachCustomer(profileOf, 1, 0, 1e9, { visit: (_p, us, _c, _o, a, b) => (seen = Array.from(us.subarray(a, b))) });
     expect(seen).toHaveLength(70);
     expect(seen).toEqual([...seen].sort((p, q) => p - q));
     expect(runs.size).toBe(70_001);

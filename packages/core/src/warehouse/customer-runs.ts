@@ -3,8 +3,11 @@
  * call would be a new call target each time, and V8 would throw away the loop's optimised code.
  */
 export interface CustomerVisitor {
-  /** The customer's events in time order, then arrival, as [a, b) of `us` / `code`; valid during the call. */
-  visit(profile: number, us: Float64Array, code: Int32Array, a: number, b: number): void;
+  /**
+   * The customer's events in time order, then arrival, as [a, b) of `us` / `code` / `ordinal` (each
+   * event's arrival number, from `append`); valid during the call.
+   */
+  visit(profile: number, us: Float64Array, code: Int32Array, ordinal: Int32Array, a: number, b: number): void;
 }
 
 /**
@@ -155,7 +158,7 @@ export class CustomerRuns {
     }
     // Customers whose events are one run: read where they lie, in identifier order (memory order).
     const { single, runsOf, runIds } = layout;
-    const { us, code, runStart } = this;
+    const { us, code, ordinal, runStart } = this;
     for (let id = 0; id < single.length; id++) {
       if (single[id] === 0) continue;
       const p = profileOf[id]!;
@@ -164,7 +167,7 @@ export class CustomerRuns {
       let b = runStart[id + 1]!;
       while (a < b && us[a]! < from) a++;
       while (b > a && us[b - 1]! >= end) b--;
-      if (a < b) visitor.visit(p, us, code, a, b);
+      if (a < b) visitor.visit(p, us, code, ordinal, a, b);
     }
     // The others — several runs, or events in the tail — gathered and sorted.
     for (let p = 0; p < profiles; p++) {
@@ -186,7 +189,7 @@ export class CustomerRuns {
       if (len === 0) continue;
       const s = this.scratch;
       sortRun(s.us, s.code, s.ordinal, 0, len);
-      visitor.visit(p, s.us, s.code, 0, len);
+      visitor.visit(p, s.us, s.code, s.ordinal, 0, len);
     }
   }
 

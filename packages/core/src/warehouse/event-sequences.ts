@@ -5,8 +5,9 @@ import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-o
 
 /**
  * Each workspace's named events (track events: `event` not null) in memory — the customer identifier,
- * the time in epoch microseconds and the event name's number — grouped by identifier, each one's in
- * time order (customer-runs.ts), with the identifier → profile map of the profile snapshot. Queries
+ * the time in epoch microseconds, the numbers of the event's name, channel and store — grouped by
+ * identifier, each one's in time order (customer-runs.ts), with the identifier → profile map of the
+ * profile snapshot. Queries
  * that follow each customer's events in order (the funnel) read these instead of sorting millions of
  * warehouse rows per query: at 1M customers / 20M events the sort alone was 6.5 s of a 15 s funnel
  * (bench/RESULTS.md, runs 39 and 43).
@@ -15,7 +16,7 @@ import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-o
  * the events after the last seq it holds, identifiers the snapshot refresh filled in since (late
  * anchors), the profile map when the snapshot changed — and builds it again from nothing when the
  * warehouse holds fewer or other rows than it (a workspace deleted, rows below the last seq). About
- * 16 bytes an event; built once per process and workspace (25 s for 20M events on a 2-core machine),
+ * 24 bytes an event; built once per process and workspace (25 s for 20M events on a 2-core machine),
  * ≈ 20 ms per check after that.
  */
 export interface EventSequences {
@@ -31,9 +32,31 @@ export interface EventSequences {
   compareProfiles(a: number, b: number): number;
   /**
    * Each customer with events in [from, end) (epoch µs), once: their events in time order, then seq,
-   * as the slice [a, b) of `us` (epoch µs) and `code` (event name numbers), valid during the call.
+   * as the slice [a, b) of `us` (epoch µs), `code` (event name numbers) and `ordinal` (arrival
+   * numbers, for `dimensionOf`), valid during the call.
    */
   forEachCustomer(from: number, end: number, visitor: CustomerVisitor): void;
+  /** The event's value of a kept column (by its ordinal): its text, or null when the event has none. */
+  dimensionOf(dimension: SequenceDimension, ordinal: number): string | null;
+}
+
+/** Event columns kept per event, for breakdowns (the console's and the plans' usual ones). */
+export const SEQUENCE_DIMENSIONS = ["channel", "store_id"] as const;
+export type SequenceDimension = (typeof SEQUENCE_DIMENSIONS)[number];
+
+/** A kept column: each event's value number (by ordinal; −1: none) and the values. */
+class Dimension {
+  codes = new Int32Array(1024);
+  readonly values: string[] = [];
+  readonly index = new Map<string, number>();
+  set(ordinal: number, code: number): void {
+    if (ordinal >= this.codes.length) {
+      const grown = new Int32Array(Math.max(ordinal + 1, this.codes.length * 2));
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    this.codes[ordinal] = code;
+  }
 }
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
@@ -43,6 +66,7 @@ class WorkspaceSequences implements EventSequences {
   private profileOf = new Int32Array(0);
   private lastSeq = 0;
   private readonly names = new Map<string, number>();
+  private readonly dimensions = Object.fromEntries(SEQUENCE_DIMENSIONS.map((d) => [d, new Dimension()])) as Record<SequenceDimension, Dimension>;
   private identifiers = new UuidKeys();
   private profiles = new UuidKeys();
   private profilesPrint = "";
@@ -73,6 +97,11 @@ class WorkspaceSequences implements EventSequences {
   }
   forEachCustomer(from: number, end: number, visitor: CustomerVisitor): void {
     this.runs.forEachCustomer(this.profileOf, this.profiles.size, from, end, visitor);
+  }
+  dimensionOf(dimension: SequenceDimension, ordinal: number): string | null {
+    const d = this.dimensions[dimension];
+    const code = d.codes[ordinal]!;
+    return code < 0 ? null : d.values[code]!;
   }
 
   async sync(warehouse: Warehouse): Promise<void> {
@@ -137,6 +166,7 @@ class WorkspaceSequences implements EventSequences {
       [this.workspaceId, String(after)],
     );
     for (const { event } of fresh) if (!this.names.has(event)) this.names.set(event, this.names.size);
+    await this.learnValues(warehouse, after);
     // A plain scan returns the rows as appended, which is seq order for the loader's appends; any other
     // order is put right by reading everything again, sorted.
     if (!(await this.scanEvents(warehouse, after, false))) {
@@ -144,23 +174,49 @@ class WorkspaceSequences implements EventSequences {
       for (const { event } of await warehouse.query<{ event: string }>("select distinct event from events where workspace_id = $1::uuid and event is not null", [this.workspaceId])) {
         this.names.set(event, this.names.size);
       }
+      await this.learnValues(warehouse, 0);
       await this.scanEvents(warehouse, 0, true);
     }
     this.runs.compactIfDue(this.identifiers.size);
+  }
+
+  /** Numbers the kept columns' values first seen after seq `after`. */
+  private async learnValues(warehouse: Warehouse, after: number): Promise<void> {
+    for (const dimension of SEQUENCE_DIMENSIONS) {
+      const d = this.dimensions[dimension];
+      const rows = await warehouse.query<{ v: string }>(
+        `select distinct ${dimension} as v from events where workspace_id = $1::uuid and seq > $2::bigint and event is not null and ${dimension} is not null`,
+        [this.workspaceId, String(after)],
+      );
+      for (const { v } of rows) {
+        if (d.index.has(v)) continue;
+        d.index.set(v, d.values.length);
+        d.values.push(v);
+      }
+    }
   }
 
   /** Appends the named events after seq `after`; false (and stops taking rows) when their seqs were out of order. */
   private async scanEvents(warehouse: Warehouse, after: number, ordered: boolean): Promise<boolean> {
     const names = [...this.names.keys()];
     if (names.length === 0) return true;
-    const values = names.map((_, i) => `($${i + 3}::varchar, ${i})`).join(", ");
+    const params: string[] = [this.workspaceId, String(after)];
+    // Text to numbers in DuckDB, by joins on small tables of bound values: no string crosses over per row.
+    const numbered = (list: readonly string[]) =>
+      list.length === 0
+        ? "(select null::varchar as v, null::int as code where false)"
+        : `(values ${list.map((v, i) => `($${params.push(v)}::varchar, ${i})`).join(", ")})`;
+    const nameTable = numbered(names);
+    const dimensionJoins = SEQUENCE_DIMENSIONS.map((d, i) => `left join ${numbered(this.dimensions[d].values)} d${i}(v, code) on d${i}.v = e.${d}`).join("\n       ");
+    const dimensionCodes = SEQUENCE_DIMENSIONS.map((_, i) => `coalesce(d${i}.code, -1)`).join(", ");
     const words = new Uint32Array(4);
     let inOrder = true;
     await warehouse.scan(
-      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, n.code::int, e.seq::double
-       from events e join (values ${values}) n(name, code) on n.name = e.event
+      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, n.code::int, e.seq::double, ${dimensionCodes}
+       from events e join ${nameTable} n(name, code) on n.name = e.event
+       ${dimensionJoins}
        where e.workspace_id = $1::uuid and e.seq > $2::bigint${ordered ? " order by e.seq" : ""}`,
-      [this.workspaceId, String(after), ...names],
+      params,
       (chunk: WarehouseChunk) => {
         for (let r = 0; r < chunk.rowCount && inOrder; r++) {
           const seq = chunk.number(3, r)!;
@@ -172,6 +228,7 @@ class WorkspaceSequences implements EventSequences {
           chunk.uuidWords(0, r, words, 0);
           const anchored = (words[0]! | words[1]! | words[2]! | words[3]!) !== 0;
           const ordinal = this.runs.append(anchored ? this.identifiers.keyOf(words) : -1, chunk.number(1, r)!, chunk.number(2, r)!);
+          SEQUENCE_DIMENSIONS.forEach((d, i) => this.dimensions[d].set(ordinal, chunk.number(4 + i, r)!));
           if (!anchored) this.unanchored.push({ seq, ordinal });
         }
       },

@@ -11,6 +11,6 @@ export { rollUpEvents } from "./rollups";
 export { EVENT_COLUMNS, toEventRow } from "./event-row";
 export { warehouseErrors } from "./warehouse.errors";
 export { localDateSql } from "./local-date-sql";
-export { eventSequences } from "./event-sequences";
-export type { EventSequences } from "./event-sequences";
+export { eventSequences, SEQUENCE_DIMENSIONS } from "./event-sequences";
+export type { EventSequences, SequenceDimension } from "./event-sequences";
 export type { CustomerVisitor } from "./customer-runs";

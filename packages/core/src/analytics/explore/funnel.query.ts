@@ -1,7 +1,7 @@
 import type { BreakdownGroup, FunnelQuery, FunnelResultDto, FunnelSeriesDto, FunnelStepDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
-import { eventSequences } from "../../warehouse";
-import { chainFigures, funnelChains, type FunnelChains } from "./funnel.sequences";
+import { eventSequences, SEQUENCE_DIMENSIONS, type SequenceDimension } from "../../warehouse";
+import { chainFigures, chainGroups, funnelChains, someChains, type ChainGroups, type FunnelChains } from "./funnel.sequences";
 import { GROUP_ORDER, groupColumnsSql, groupMatchSql, groupOf, periodBounds, SqlBuilder, topGroupsCte } from "./explore-sql";
 
 const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
@@ -93,20 +93,33 @@ export function funnelCtes(q: SqlBuilder, workspaceId: string, timeZone: string,
 
 /**
  * Whether the funnel runs over the in-memory event sequences (funnel.sequences.ts): steps that are
- * event names alone and no breakdown. Property filters and breakdowns read the events' properties and
- * the profiles' traits, which only the warehouse holds: those run as one SQL statement.
+ * event names alone, and no breakdown or one by a column the sequences keep (channel, store_id).
+ * Property filters and other breakdowns read the events' properties and the profiles' traits, which
+ * only the warehouse holds: those run as one SQL statement.
  */
 export function followsSequences(query: FunnelQuery): boolean {
-  return !query.breakdown && query.steps.every((s) => !s.where?.length);
+  const breakdown = query.breakdown?.property;
+  return (breakdown === undefined || (SEQUENCE_DIMENSIONS as readonly string[]).includes(breakdown)) && query.steps.every((s) => !s.where?.length);
 }
 
-async function chainsOf(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<FunnelChains & { profileId(i: number): string; compare(i: number, j: number): number }> {
+interface SequenceChains extends FunnelChains {
+  profileId(i: number): string;
+  compare(i: number, j: number): number;
+  /** Each chain's breakdown group (all "all" without a breakdown). */
+  groups: ChainGroups;
+}
+
+async function chainsOf(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<SequenceChains> {
   const { from, to } = periodBounds(query.period, timeZone);
   const windowUs = windowSeconds(query) * 1_000_000;
   const sequences = await eventSequences(warehouse, workspaceId);
   const chains = funnelChains(sequences, query, { from: from.getTime() * 1000, to: to.getTime() * 1000, end: to.getTime() * 1000 + windowUs, windowUs });
+  const groups = query.breakdown
+    ? chainGroups(chains, sequences, query.breakdown.property as SequenceDimension, query.breakdown.limit ?? 10)
+    : { kind: Array<string>(chains.count).fill("all"), value: Array<string | null>(chains.count).fill(null) };
   return {
     ...chains,
+    groups,
     profileId: (i) => sequences.profileId(chains.profile[i]!),
     compare: (i, j) => sequences.compareProfiles(chains.profile[i]!, chains.profile[j]!),
   };
@@ -114,10 +127,22 @@ async function chainsOf(warehouse: Warehouse, workspaceId: string, timeZone: str
 
 /** Per-step counts, transition probabilities and times to convert, for the whole funnel and each breakdown group. */
 export async function analyseFunnel(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<FunnelResultDto> {
-  if (followsSequences(query)) {
-    return { series: [toSeries(query, "all", null, chainFigures(await chainsOf(warehouse, workspaceId, timeZone, query)))] };
+  if (!followsSequences(query)) return analyseFunnelInWarehouse(warehouse, workspaceId, timeZone, query);
+  const chains = await chainsOf(warehouse, workspaceId, timeZone, query);
+  const series = [toSeries(query, "all", null, chainFigures(chains))];
+  if (query.breakdown) {
+    const members = new Map<string, { kind: string; value: string | null; indexes: number[] }>();
+    for (let i = 0; i < chains.count; i++) {
+      const kind = chains.groups.kind[i]!;
+      const value = chains.groups.value[i]!;
+      const key = `${kind}:${value ?? ""}`;
+      let group = members.get(key);
+      if (!group) members.set(key, (group = { kind, value, indexes: [] }));
+      group.indexes.push(i);
+    }
+    for (const group of members.values()) series.push(toSeries(query, group.kind, group.value, chainFigures(someChains(chains, group.indexes))));
   }
-  return analyseFunnelInWarehouse(warehouse, workspaceId, timeZone, query);
+  return { series: orderSeries(series) };
 }
 
 /** The funnel as one SQL statement over the warehouse (any filters and breakdown). */
@@ -138,9 +163,13 @@ export async function analyseFunnelInWarehouse(warehouse: Warehouse, workspaceId
   );
   const series = rows.map((row) => toSeries(query, row.gk === null ? "all" : row.gk, row.gv, row));
   if (!series.some((s) => s.group.kind === "all")) series.push(toSeries(query, "all", null, { ttc: null, ttc_mean: null }));
+  return { series: orderSeries(series) };
+}
+
+/** All first, then values by customers at the first step, then other, then none. */
+function orderSeries(series: FunnelSeriesDto[]): FunnelSeriesDto[] {
   const weight = (s: FunnelSeriesDto) => s.steps[0]?.count ?? 0;
-  series.sort((a, b) => (GROUP_ORDER[a.group.kind] ?? 9) - (GROUP_ORDER[b.group.kind] ?? 9) || weight(b) - weight(a));
-  return { series };
+  return series.sort((a, b) => (GROUP_ORDER[a.group.kind] ?? 9) - (GROUP_ORDER[b.group.kind] ?? 9) || weight(b) - weight(a));
 }
 
 function toSeries(query: FunnelQuery, gk: string, gv: string | null, row: Record<string, unknown>): FunnelSeriesDto {
@@ -187,12 +216,13 @@ async function droppedFromSequences(
   timeZone: string,
   input: { query: FunnelQuery; step: number; group: BreakdownGroup; limit: number | null; cursor?: string },
 ): Promise<{ items: DroppedCustomer[]; total: number }> {
-  // Without a breakdown every customer is in the one group, "all".
-  if (input.group.kind !== "all") return { items: [], total: 0 };
   const chains = await chainsOf(warehouse, workspaceId, timeZone, input.query);
   const step = Math.min(input.step, input.query.steps.length - 1);
+  const { group } = input;
+  const inGroup = (i: number) =>
+    group.kind === "all" || (group.kind === chains.groups.kind[i] && (group.kind !== "value" || group.value === chains.groups.value[i]));
   const dropped: number[] = [];
-  for (let i = 0; i < chains.count; i++) if (chains.level[i] === step) dropped.push(i);
+  for (let i = 0; i < chains.count; i++) if (chains.level[i] === step && inGroup(i)) dropped.push(i);
   dropped.sort(chains.compare);
   // In profile id order: the page starts at the first id after the cursor (a binary search).
   let start = 0;

@@ -1,5 +1,5 @@
 import type { FunnelQuery } from "@siyu/contracts";
-import type { CustomerVisitor, EventSequences } from "../../warehouse";
+import type { CustomerVisitor, EventSequences, SequenceDimension } from "../../warehouse";
 
 /** Each customer's best chain: `level` steps reached, their times (epoch µs) at times[i * steps + k], k < level. */
 export interface FunnelChains {
@@ -8,6 +8,8 @@ export interface FunnelChains {
   readonly profile: Int32Array;
   readonly level: Uint8Array;
   readonly times: Float64Array;
+  /** The best start event's ordinal (EventSequences.dimensionOf). */
+  readonly start: Int32Array;
 }
 
 export interface FunnelBounds {
@@ -30,7 +32,7 @@ export function funnelChains(sequences: EventSequences, query: FunnelQuery, boun
   const n = query.steps.length;
   const strict = query.order === "strict";
   const codes = query.steps.map((s) => sequences.codeOf(s.event) ?? -1);
-  const empty = { steps: n, count: 0, profile: new Int32Array(0), level: new Uint8Array(0), times: new Float64Array(0) };
+  const empty = { steps: n, count: 0, profile: new Int32Array(0), level: new Uint8Array(0), times: new Float64Array(0), start: new Int32Array(0) };
   const first = codes[0]!;
   if (first === -1) return empty;
   // Bit k (1 … n): the event name is step k's.
@@ -52,6 +54,8 @@ class ChainFinder implements CustomerVisitor {
   private readonly profile: Int32Array;
   private readonly level: Uint8Array;
   private readonly times: Float64Array;
+  private readonly start: Int32Array;
+  private bestStart = -1;
   /** The customer's starts and (loose order) each step's events, found[k] of each (bestChain). */
   private steps: Int32Array;
   private readonly found: Int32Array;
@@ -70,6 +74,7 @@ class ChainFinder implements CustomerVisitor {
     this.profile = new Int32Array(capacity);
     this.level = new Uint8Array(capacity);
     this.times = new Float64Array(capacity * n);
+    this.start = new Int32Array(capacity);
     this.steps = new Int32Array(64 * n);
     this.found = new Int32Array(n + 1);
     this.cursor = new Int32Array(n + 1);
@@ -79,15 +84,23 @@ class ChainFinder implements CustomerVisitor {
 
   chains(): FunnelChains {
     const { n, count } = this;
-    return { steps: n, count, profile: this.profile.subarray(0, count), level: this.level.subarray(0, count), times: this.times.subarray(0, count * n) };
+    return {
+      steps: n,
+      count,
+      profile: this.profile.subarray(0, count),
+      level: this.level.subarray(0, count),
+      times: this.times.subarray(0, count * n),
+      start: this.start.subarray(0, count),
+    };
   }
 
-  visit(profile: number, us: Float64Array, code: Int32Array, a: number, b: number): void {
+  visit(profile: number, us: Float64Array, code: Int32Array, ordinal: Int32Array, a: number, b: number): void {
     const level = this.bestChain(us, code, a, b);
     if (level === 0) return;
     const i = this.count++;
     this.profile[i] = profile;
     this.level[i] = level;
+    this.start[i] = ordinal[this.bestStart]!;
     const { times, best } = this;
     const at = i * this.n;
     for (let k = 0; k < level; k++) times[at + k] = best[k]!;
@@ -149,6 +162,7 @@ class ChainFinder implements CustomerVisitor {
       }
       if (level > bestLevel) {
         bestLevel = level;
+        this.bestStart = x;
         for (let k = 0; k < level; k++) best[k] = chain[k]!;
         if (level === n) break;
       }
@@ -227,4 +241,52 @@ function select(values: Float64Array, k: number): number {
     else break;
   }
   return values[k]!;
+}
+
+export interface ChainGroups {
+  /** Per chain: value / other / none. */
+  readonly kind: readonly string[];
+  /** Per chain: the value, for kind value. */
+  readonly value: readonly (string | null)[];
+}
+
+/**
+ * Each chain's breakdown group, by its best start's value of the column, as the SQL statement groups:
+ * the `limit` values with most customers (ties by value, in DuckDB's text order: UTF-8 bytes) are
+ * their own groups, the other values "other", no value "none".
+ */
+export function chainGroups(chains: FunnelChains, sequences: EventSequences, dimension: SequenceDimension, limit: number): ChainGroups {
+  const values = Array.from(chains.start, (ordinal) => sequences.dimensionOf(dimension, ordinal));
+  const weight = new Map<string, number>();
+  for (const v of values) if (v !== null) weight.set(v, (weight.get(v) ?? 0) + 1);
+  const top = new Set(
+    [...weight]
+      .sort(([a, wa], [b, wb]) => wb - wa || Buffer.compare(Buffer.from(a), Buffer.from(b)))
+      .slice(0, limit)
+      .map(([v]) => v),
+  );
+  return {
+    kind: values.map((v) => (v === null ? "none" : top.has(v) ? "value" : "other")),
+    value: values.map((v) => (v !== null && top.has(v) ? v : null)),
+  };
+}
+
+/** The chains at the given indexes. */
+export function someChains(chains: FunnelChains, indexes: readonly number[]): FunnelChains {
+  const n = chains.steps;
+  const times = new Float64Array(indexes.length * n);
+  indexes.forEach((i, j) => times.set(chains.times.subarray(i * n, i * n + n), j * n));
+  const pick = <T extends Int32Array | Uint8Array>(from: T, make: (n: number) => T): T => {
+    const to = make(indexes.length);
+    indexes.forEach((i, j) => (to[j] = from[i]!));
+    return to;
+  };
+  return {
+    steps: n,
+    count: indexes.length,
+    profile: pick(chains.profile, (k) => new Int32Array(k)),
+    level: pick(chains.level, (k) => new Uint8Array(k)),
+    times,
+    start: pick(chains.start, (k) => new Int32Array(k)),
+  };
 }
