@@ -33,11 +33,13 @@ export interface EventSequences {
   /**
    * Each customer with events in [from, end) (epoch µs), once: their events in time order, then seq,
    * as the slice [a, b) of `us` (epoch µs), `code` (event name numbers) and `ordinal` (arrival
-   * numbers, for `dimensionOf`), valid during the call.
+   * numbers, for `dimensionCode`), valid during the call.
    */
   forEachCustomer(from: number, end: number, visitor: CustomerVisitor): void;
-  /** The event's value of a kept column (by its ordinal): its text, or null when the event has none. */
-  dimensionOf(dimension: SequenceDimension, ordinal: number): string | null;
+  /** The number of the event's value of a kept column (by the event's ordinal); −1 when it has none. */
+  dimensionCode(dimension: SequenceDimension, ordinal: number): number;
+  /** The text of a kept column's value number. */
+  dimensionValue(dimension: SequenceDimension, code: number): string;
 }
 
 /** Event columns kept per event, for breakdowns (the console's and the plans' usual ones). */
@@ -98,10 +100,11 @@ class WorkspaceSequences implements EventSequences {
   forEachCustomer(from: number, end: number, visitor: CustomerVisitor): void {
     this.runs.forEachCustomer(this.profileOf, this.profiles.size, from, end, visitor);
   }
-  dimensionOf(dimension: SequenceDimension, ordinal: number): string | null {
-    const d = this.dimensions[dimension];
-    const code = d.codes[ordinal]!;
-    return code < 0 ? null : d.values[code]!;
+  dimensionCode(dimension: SequenceDimension, ordinal: number): number {
+    return this.dimensions[dimension].codes[ordinal]!;
+  }
+  dimensionValue(dimension: SequenceDimension, code: number): string {
+    return this.dimensions[dimension].values[code]!;
   }
 
   async sync(warehouse: Warehouse): Promise<void> {

@@ -1,7 +1,7 @@
 import type { BreakdownGroup, FunnelQuery, FunnelResultDto, FunnelSeriesDto, FunnelStepDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
 import { eventSequences, SEQUENCE_DIMENSIONS, type SequenceDimension } from "../../warehouse";
-import { chainFigures, chainGroups, funnelChains, someChains, type ChainGroups, type FunnelChains } from "./funnel.sequences";
+import { chainFigures, chainGroups, funnelChains, NO_VALUE, OTHER_VALUES, someChains, type ChainGroups, type FunnelChains } from "./funnel.sequences";
 import { GROUP_ORDER, groupColumnsSql, groupMatchSql, groupOf, periodBounds, SqlBuilder, topGroupsCte } from "./explore-sql";
 
 const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
@@ -105,8 +105,8 @@ export function followsSequences(query: FunnelQuery): boolean {
 interface SequenceChains extends FunnelChains {
   profileId(i: number): string;
   compare(i: number, j: number): number;
-  /** Each chain's breakdown group (all "all" without a breakdown). */
-  groups: ChainGroups;
+  /** Each chain's breakdown group; null without a breakdown (all in "all"). */
+  groups: ChainGroups | null;
 }
 
 async function chainsOf(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<SequenceChains> {
@@ -114,9 +114,7 @@ async function chainsOf(warehouse: Warehouse, workspaceId: string, timeZone: str
   const windowUs = windowSeconds(query) * 1_000_000;
   const sequences = await eventSequences(warehouse, workspaceId);
   const chains = funnelChains(sequences, query, { from: from.getTime() * 1000, to: to.getTime() * 1000, end: to.getTime() * 1000 + windowUs, windowUs });
-  const groups = query.breakdown
-    ? chainGroups(chains, sequences, query.breakdown.property as SequenceDimension, query.breakdown.limit ?? 10)
-    : { kind: Array<string>(chains.count).fill("all"), value: Array<string | null>(chains.count).fill(null) };
+  const groups = query.breakdown ? chainGroups(chains, sequences, query.breakdown.property as SequenceDimension, query.breakdown.limit ?? 10) : null;
   return {
     ...chains,
     groups,
@@ -130,17 +128,19 @@ export async function analyseFunnel(warehouse: Warehouse, workspaceId: string, t
   if (!followsSequences(query)) return analyseFunnelInWarehouse(warehouse, workspaceId, timeZone, query);
   const chains = await chainsOf(warehouse, workspaceId, timeZone, query);
   const series = [toSeries(query, "all", null, chainFigures(chains))];
-  if (query.breakdown) {
-    const members = new Map<string, { kind: string; value: string | null; indexes: number[] }>();
+  const { groups } = chains;
+  if (groups) {
+    const members = new Map<number, number[]>();
     for (let i = 0; i < chains.count; i++) {
-      const kind = chains.groups.kind[i]!;
-      const value = chains.groups.value[i]!;
-      const key = `${kind}:${value ?? ""}`;
-      let group = members.get(key);
-      if (!group) members.set(key, (group = { kind, value, indexes: [] }));
-      group.indexes.push(i);
+      const group = groups.of[i]!;
+      let indexes = members.get(group);
+      if (!indexes) members.set(group, (indexes = []));
+      indexes.push(i);
     }
-    for (const group of members.values()) series.push(toSeries(query, group.kind, group.value, chainFigures(someChains(chains, group.indexes))));
+    for (const [group, indexes] of members) {
+      const [kind, value] = group === NO_VALUE ? ["none", null] : group === OTHER_VALUES ? ["other", null] : ["value", groups.values[group]!];
+      series.push(toSeries(query, kind, value, chainFigures(someChains(chains, indexes))));
+    }
   }
   return { series: orderSeries(series) };
 }
@@ -218,9 +218,9 @@ async function droppedFromSequences(
 ): Promise<{ items: DroppedCustomer[]; total: number }> {
   const chains = await chainsOf(warehouse, workspaceId, timeZone, input.query);
   const step = Math.min(input.step, input.query.steps.length - 1);
-  const { group } = input;
-  const inGroup = (i: number) =>
-    group.kind === "all" || (group.kind === chains.groups.kind[i] && (group.kind !== "value" || group.value === chains.groups.value[i]));
+  const { groups } = chains;
+  const wanted = input.group.kind === "all" ? null : groupNumber(groups, input.group);
+  const inGroup = (i: number) => wanted === null || (groups !== null && groups.of[i] === wanted);
   const dropped: number[] = [];
   for (let i = 0; i < chains.count; i++) if (chains.level[i] === step && inGroup(i)) dropped.push(i);
   dropped.sort(chains.compare);
@@ -247,6 +247,15 @@ async function droppedFromSequences(
   }
   const items = page.map((i, j) => ({ profileId: ids[j]!, name: names.get(ids[j]!) ?? null, lastStepAt: new Date(Math.floor(chains.times[i * chains.steps + step - 1]! / 1000)) }));
   return { items, total: dropped.length };
+}
+
+/** A group's number in `groups` (funnel.sequences.ts); −3 for a group no chain is in. */
+function groupNumber(groups: ChainGroups | null, group: BreakdownGroup): number {
+  if (!groups) return -3;
+  if (group.kind === "none") return NO_VALUE;
+  if (group.kind === "other") return OTHER_VALUES;
+  const at = group.kind === "value" ? groups.values.indexOf(group.value) : -1;
+  return at < 0 ? -3 : at;
 }
 
 /** The drill as one SQL statement over the warehouse (any filters and breakdown). */

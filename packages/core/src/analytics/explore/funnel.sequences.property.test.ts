@@ -180,15 +180,20 @@ describe("the funnel over event sequences equals the SQL statement", () => {
       { actor: 2, event: "A", at: at(0), channel: "\uFF5E" },
       { actor: 3, event: "A", at: at(0) },
       { actor: 3, event: "B", at: at(2), channel: "sms" },
+      { actor: 4, event: "A", at: at(0) },
     ]);
     const query = FunnelQuery.parse({ steps: [{ event: "A" }, { event: "B" }], period: { from: day(0), to: day(0) }, breakdown: { property: "channel", limit: 1 } });
     const result = await analyseFunnel(warehouse, workspaceId, TZ, query);
     expect(result.series.map((s) => [s.group, s.steps.map((x) => x.count)])).toEqual([
-      [{ kind: "all" }, [3, 2]],
+      [{ kind: "all" }, [4, 2]],
       [{ kind: "value", value: "\uFF5E" }, [1, 0]],
       [{ kind: "other" }, [1, 1]],
-      [{ kind: "none" }, [1, 1]],
+      [{ kind: "none" }, [2, 1]],
     ]);
     await expectSameAnswers(workspaceId, query);
+    // A drill into a value that is not among the top ones finds nobody (not the customers without one).
+    const absent = { query, step: 1, group: { kind: "value" as const, value: "sms" }, limit: null };
+    expect(await droppedCustomers(warehouse, workspaceId, TZ, absent)).toEqual({ items: [], total: 0 });
+    expect(await droppedCustomersInWarehouse(warehouse, workspaceId, TZ, absent)).toEqual({ items: [], total: 0 });
   });
 });

@@ -8,7 +8,7 @@ export interface FunnelChains {
   readonly profile: Int32Array;
   readonly level: Uint8Array;
   readonly times: Float64Array;
-  /** The best start event's ordinal (EventSequences.dimensionOf). */
+  /** The best start event's ordinal (EventSequences.dimensionCode). */
   readonly start: Int32Array;
 }
 
@@ -243,11 +243,14 @@ function select(values: Float64Array, k: number): number {
   return values[k]!;
 }
 
+/** A group number per chain: −1 none, −2 other, else the index of its value in `values`. */
+export const NO_VALUE = -1;
+export const OTHER_VALUES = -2;
+
 export interface ChainGroups {
-  /** Per chain: value / other / none. */
-  readonly kind: readonly string[];
-  /** Per chain: the value, for kind value. */
-  readonly value: readonly (string | null)[];
+  readonly of: Int32Array;
+  /** The top values, by group number. */
+  readonly values: readonly string[];
 }
 
 /**
@@ -256,19 +259,17 @@ export interface ChainGroups {
  * their own groups, the other values "other", no value "none".
  */
 export function chainGroups(chains: FunnelChains, sequences: EventSequences, dimension: SequenceDimension, limit: number): ChainGroups {
-  const values = Array.from(chains.start, (ordinal) => sequences.dimensionOf(dimension, ordinal));
-  const weight = new Map<string, number>();
-  for (const v of values) if (v !== null) weight.set(v, (weight.get(v) ?? 0) + 1);
-  const top = new Set(
-    [...weight]
-      .sort(([a, wa], [b, wb]) => wb - wa || Buffer.compare(Buffer.from(a), Buffer.from(b)))
-      .slice(0, limit)
-      .map(([v]) => v),
-  );
-  return {
-    kind: values.map((v) => (v === null ? "none" : top.has(v) ? "value" : "other")),
-    value: values.map((v) => (v !== null && top.has(v) ? v : null)),
-  };
+  const codes = chains.start.map((ordinal) => sequences.dimensionCode(dimension, ordinal));
+  const weight = new Map<number, number>();
+  for (const code of codes) if (code >= 0) weight.set(code, (weight.get(code) ?? 0) + 1);
+  const text = (code: number) => sequences.dimensionValue(dimension, code);
+  const top = [...weight]
+    .sort(([a, wa], [b, wb]) => wb - wa || Buffer.compare(Buffer.from(text(a)), Buffer.from(text(b))))
+    .slice(0, limit)
+    .map(([code]) => code);
+  const groupOfCode = new Map(top.map((code, i) => [code, i]));
+  const of = codes.map((code) => (code < 0 ? NO_VALUE : (groupOfCode.get(code) ?? OTHER_VALUES)));
+  return { of, values: top.map(text) };
 }
 
 /** The chains at the given indexes. */
