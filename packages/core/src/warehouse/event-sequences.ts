@@ -164,27 +164,24 @@ class WorkspaceSequences implements EventSequences {
 
   /** Appends the events after seq `after`, in seq order. */
   private async readAfter(warehouse: Warehouse, after: number): Promise<void> {
-    const fresh = await warehouse.query<{ event: string }>(
-      "select distinct event from events where workspace_id = $1::uuid and seq > $2::bigint and event is not null",
-      [this.workspaceId, String(after)],
-    );
-    for (const { event } of fresh) if (!this.names.has(event)) this.names.set(event, this.names.size);
     await this.learnValues(warehouse, after);
     // A plain scan returns the rows as appended, which is seq order for the loader's appends; any other
     // order is put right by reading everything again, sorted.
     if (!(await this.scanEvents(warehouse, after, false))) {
       this.reset();
-      for (const { event } of await warehouse.query<{ event: string }>("select distinct event from events where workspace_id = $1::uuid and event is not null", [this.workspaceId])) {
-        this.names.set(event, this.names.size);
-      }
       await this.learnValues(warehouse, 0);
       await this.scanEvents(warehouse, 0, true);
     }
     this.runs.compactIfDue(this.identifiers.size);
   }
 
-  /** Numbers the kept columns' values first seen after seq `after`. */
+  /** Numbers the event names and the kept columns' values first seen after seq `after`. */
   private async learnValues(warehouse: Warehouse, after: number): Promise<void> {
+    const fresh = await warehouse.query<{ event: string }>(
+      "select distinct event from events where workspace_id = $1::uuid and seq > $2::bigint and event is not null",
+      [this.workspaceId, String(after)],
+    );
+    for (const { event } of fresh) if (!this.names.has(event)) this.names.set(event, this.names.size);
     for (const dimension of SEQUENCE_DIMENSIONS) {
       const d = this.dimensions[dimension];
       const rows = await warehouse.query<{ v: string }>(

@@ -22,7 +22,7 @@ export interface FunnelBounds {
 
 /**
  * The funnel over the in-memory event sequences, for funnels whose steps are event names alone (no
- * property filter, no breakdown): the same chains as the SQL statement (funnel.query.ts), without
+ * property filter; a breakdown, if any, by a kept column — chainGroups): the same chains as the SQL statement (funnel.query.ts), without
  * sorting the warehouse's events per query — the sequences hand over each customer's events already
  * in order. Per customer, loose chains take each step's first event after the previous step's (one
  * cursor per step, moving forward over the starts), strict chains the events right after the start.
