@@ -211,4 +211,35 @@ describe("the worker's consumer loops", () => {
       await worker.stop();
     }
   });
+
+  it("drains a started worker only once the batch its own loop holds has finished (the rows it locked are skipped by drain's steps)", async () => {
+    // One message, claimed by whichever step comes first; a claim holds it (locked) for 100 ms.
+    let queued = 0;
+    let delivered = 0;
+    let claimed = false;
+    const dispatcher: ConsumerLoop = {
+      name: "messaging.dispatcher",
+      async step() {
+        if (queued === 0 || claimed) return 0;
+        claimed = true;
+        await new Promise((r) => setTimeout(r, 100));
+        queued -= 1;
+        delivered += 1;
+        claimed = false;
+        return 1;
+      },
+    };
+    const worker = buildWorker({ services, log: quietLog, schedules: [], consumers: [dispatcher], pollMs: 60_000 });
+    worker.start();
+    try {
+      await new Promise((r) => setTimeout(r, 20));
+      queued = 1;
+      worker.kick();
+      await until(() => claimed, 1_000);
+      await worker.drain();
+      expect(delivered).toBe(1);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

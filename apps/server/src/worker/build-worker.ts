@@ -36,7 +36,7 @@ export interface Worker {
   /** New work arrived: run the consumers now rather than at their next poll (those behind another when it has handled it). */
   kick(): void;
   runOnce(name: string): Promise<void>;
-  /** Runs every consumer until none has anything left (tests, CLI imports). */
+  /** Runs every consumer until none has anything left, the started loops' batches in flight included (tests, CLI imports). */
   drain(): Promise<void>;
 }
 
@@ -65,6 +65,8 @@ export function buildWorker(deps: {
     else wokenWhileBusy.add(name);
   }
   const loops: Promise<void>[] = [];
+  /** Each running loop's batch in flight, by consumer name: `drain` waits for them. */
+  const inFlight = new Map<string, Promise<number>>();
   // PGlite runs queries in-process: without a turn of the event loop between batches,
   // a backlog would starve HTTP requests for as long as it lasts.
   const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -102,12 +104,16 @@ export function buildWorker(deps: {
       let handled = 0;
       // A wake from here on is for work this batch may not see: it is recorded again.
       wokenWhileBusy.delete(consumer.name);
+      const step = consumer.step();
+      inFlight.set(consumer.name, step);
       try {
-        handled = await consumer.step();
+        handled = await step;
         failures = 0;
       } catch (error) {
         failures += 1;
         deps.log.error({ err: error, consumer: consumer.name }, "consumer batch failed; it will be retried");
+      } finally {
+        inFlight.delete(consumer.name);
       }
       if (handled > 0) wakeFollowersOf(consumer.name);
       await yieldToRequests();
@@ -159,7 +165,12 @@ export function buildWorker(deps: {
     async drain() {
       for (let busy = true; busy; ) {
         busy = false;
-        for (const consumer of consumers) while ((await consumer.step()) > 0) busy = true;
+        for (const consumer of consumers) {
+          while ((await consumer.step()) > 0) busy = true;
+          // A started worker's own batch may hold rows this step skipped (locked): wait for it.
+          const running = inFlight.get(consumer.name);
+          if (running && (await running.catch(() => 0)) > 0) busy = true;
+        }
       }
     },
   };
