@@ -8,7 +8,7 @@ export type { MaintainedTable, MaintenanceOptions } from "./postgres/embedded-ma
 export { lockDataDir } from "./postgres/data-dir-lock";
 export type { DataDirLock } from "./postgres/data-dir-lock";
 export { openWarehouse, uuidFromWords, WAREHOUSE_MIGRATIONS_FOLDER } from "./warehouse/warehouse";
-export type { Warehouse, WarehouseChunk } from "./warehouse/warehouse";
+export type { Warehouse, WarehouseChunk, WarehouseTransaction } from "./warehouse/warehouse";
 export { StorageError } from "./storage.errors";
 export type { StorageErrorCode } from "./storage.errors";
 export { deleteWorkspaceRows } from "./postgres/workspace-data";

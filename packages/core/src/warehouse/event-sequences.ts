@@ -1,32 +1,34 @@
-import type { Warehouse, WarehouseChunk } from "@siyu/storage";
+import type { Warehouse, WarehouseChunk, WarehouseTransaction } from "@siyu/storage";
 import { CustomerRuns, type CustomerVisitor } from "./customer-runs";
 import { UuidKeys } from "./uuid-keys";
 import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
 
 /**
- * Each workspace's named events (track events: `event` not null) in memory — the customer identifier,
- * the time in epoch microseconds, the numbers of the event's name, channel and store — grouped by
- * identifier, each one's in time order (customer-runs.ts), with the identifier → profile map of the
- * profile snapshot. Queries
- * that follow each customer's events in order (the funnel) read these instead of sorting millions of
- * warehouse rows per query: at 1M customers / 20M events the sort alone was 6.5 s of a 15 s funnel
- * (bench/RESULTS.md, runs 39 and 43).
+ * Each workspace's events in memory — the customer identifier, the time in epoch microseconds, the
+ * numbers of the event's name (one number for every event without a name: identify, page, screen …),
+ * channel and store — grouped by identifier, each one's in time order (customer-runs.ts), with the
+ * identifier → profile map of the profile snapshot. Queries that follow each customer's events in
+ * order (the funnel) or per customer (the dashboard's active days) read these instead of sorting or
+ * grouping millions of warehouse rows per query: at 1M customers / 20M events the funnel's sort alone
+ * was 6.5 s of 15 s (bench/RESULTS.md, runs 39 and 43).
  *
- * A cache of the warehouse, never a source: before each use `eventSequences` brings it up to date —
- * the events after the last seq it holds, identifiers the snapshot refresh filled in since (late
- * anchors), the profile map when the snapshot changed — and builds it again from nothing when the
- * warehouse holds fewer or other rows than it (a workspace deleted, rows below the last seq). About
- * 24 bytes an event; built once per process and workspace (25 s for 20M events on a 2-core machine),
- * ≈ 20 ms per check after that.
+ * A cache of the warehouse, never a source: before each use `eventSequences` brings it up to date, in
+ * one read transaction (one snapshot) — the events after the last seq it holds, identifiers the
+ * snapshot refresh filled in since (late anchors), the profile map when the snapshot changed — and
+ * builds it again from nothing when the warehouse holds fewer or other rows than it (a workspace
+ * deleted, rows below the last seq). About 24 bytes an event; built once per process and workspace
+ * (25 s for 20M events on a 2-core machine), ≈ 20 ms per check after that.
  */
 export interface EventSequences {
   /** Events held. */
   readonly size: number;
   /** Profile keys run 0 … profileCount − 1. */
   readonly profileCount: number;
-  /** Event name numbers run 0 … eventNames − 1. */
+  /** Event name numbers run 0 … eventNames − 1 (the events without a name have one of them). */
   readonly eventNames: number;
   codeOf(event: string): number | undefined;
+  /** The number the events without a name have; −1 while there are none. */
+  readonly unnamed: number;
   profileId(profile: number): string;
   /** UUID order of two profile keys. */
   compareProfiles(a: number, b: number): number;
@@ -67,7 +69,8 @@ class WorkspaceSequences implements EventSequences {
   private runs = new CustomerRuns();
   private profileOf = new Int32Array(0);
   private lastSeq = 0;
-  private readonly names = new Map<string, number>();
+  /** Event names' numbers; null: the events without one. */
+  private readonly names = new Map<string | null, number>();
   private readonly dimensions = Object.fromEntries(SEQUENCE_DIMENSIONS.map((d) => [d, new Dimension()])) as Record<SequenceDimension, Dimension>;
   private identifiers = new UuidKeys();
   private profiles = new UuidKeys();
@@ -91,6 +94,9 @@ class WorkspaceSequences implements EventSequences {
   codeOf(event: string): number | undefined {
     return this.names.get(event);
   }
+  get unnamed(): number {
+    return this.names.get(null) ?? -1;
+  }
   profileId(profile: number): string {
     return this.profiles.uuidOf(profile);
   }
@@ -107,7 +113,12 @@ class WorkspaceSequences implements EventSequences {
     return this.dimensions[dimension].values[code]!;
   }
 
-  async sync(warehouse: Warehouse): Promise<void> {
+  /** Brings the sequences up to date with one snapshot of the warehouse (the loader may append meanwhile). */
+  sync(warehouse: Warehouse): Promise<void> {
+    return warehouse.transaction((tx) => this.syncIn(tx));
+  }
+
+  private async syncIn(warehouse: WarehouseTransaction): Promise<void> {
     const ws = this.workspaceId;
     // Cheap first: the table's row count (kept by DuckDB) and the loader's offset change with every
     // append and delete; only then is the workspace's own count read.
@@ -141,9 +152,9 @@ class WorkspaceSequences implements EventSequences {
   }
 
   /** Takes in the workspace's events added since the last call; builds again when rows went or came below. */
-  private async readEvents(warehouse: Warehouse): Promise<void> {
+  private async readEvents(warehouse: WarehouseTransaction): Promise<void> {
     const [state] = await warehouse.query<{ n: number; last: number }>(
-      "select count(*)::double as n, coalesce(max(seq), 0)::double as last from events where workspace_id = $1::uuid and event is not null",
+      "select count(*)::double as n, coalesce(max(seq), 0)::double as last from events where workspace_id = $1::uuid",
       [this.workspaceId],
     );
     const { n, last } = state!;
@@ -163,7 +174,7 @@ class WorkspaceSequences implements EventSequences {
   }
 
   /** Appends the events after seq `after`, in seq order. */
-  private async readAfter(warehouse: Warehouse, after: number): Promise<void> {
+  private async readAfter(warehouse: WarehouseTransaction, after: number): Promise<void> {
     await this.learnValues(warehouse, after);
     // A plain scan returns the rows as appended, which is seq order for the loader's appends; any other
     // order is put right by reading everything again, sorted.
@@ -175,17 +186,17 @@ class WorkspaceSequences implements EventSequences {
     this.runs.compactIfDue(this.identifiers.size);
   }
 
-  /** Numbers the event names and the kept columns' values first seen after seq `after`. */
-  private async learnValues(warehouse: Warehouse, after: number): Promise<void> {
-    const fresh = await warehouse.query<{ event: string }>(
-      "select distinct event from events where workspace_id = $1::uuid and seq > $2::bigint and event is not null",
+  /** Numbers the event names (null among them) and the kept columns' values first seen after seq `after`. */
+  private async learnValues(warehouse: WarehouseTransaction, after: number): Promise<void> {
+    const fresh = await warehouse.query<{ event: string | null }>(
+      "select distinct event from events where workspace_id = $1::uuid and seq > $2::bigint",
       [this.workspaceId, String(after)],
     );
     for (const { event } of fresh) if (!this.names.has(event)) this.names.set(event, this.names.size);
     for (const dimension of SEQUENCE_DIMENSIONS) {
       const d = this.dimensions[dimension];
       const rows = await warehouse.query<{ v: string }>(
-        `select distinct ${dimension} as v from events where workspace_id = $1::uuid and seq > $2::bigint and event is not null and ${dimension} is not null`,
+        `select distinct ${dimension} as v from events where workspace_id = $1::uuid and seq > $2::bigint and ${dimension} is not null`,
         [this.workspaceId, String(after)],
       );
       for (const { v } of rows) {
@@ -196,24 +207,25 @@ class WorkspaceSequences implements EventSequences {
     }
   }
 
-  /** Appends the named events after seq `after`; false (and stops taking rows) when their seqs were out of order. */
-  private async scanEvents(warehouse: Warehouse, after: number, ordered: boolean): Promise<boolean> {
-    const names = [...this.names.keys()];
-    if (names.length === 0) return true;
+  /** Appends the events after seq `after`; false (and stops taking rows) when their seqs were out of order. */
+  private async scanEvents(warehouse: WarehouseTransaction, after: number, ordered: boolean): Promise<boolean> {
+    if (this.names.size === 0) return true;
     const params: string[] = [this.workspaceId, String(after)];
     // Text to numbers in DuckDB, by joins on small tables of bound values: no string crosses over per row.
-    const numbered = (list: readonly string[]) =>
-      list.length === 0
+    const numbered = (entries: readonly (readonly [string, number])[]) =>
+      entries.length === 0
         ? "(select null::varchar as v, null::int as code where false)"
-        : `(values ${list.map((v, i) => `($${params.push(v)}::varchar, ${i})`).join(", ")})`;
-    const nameTable = numbered(names);
-    const dimensionJoins = SEQUENCE_DIMENSIONS.map((d, i) => `left join ${numbered(this.dimensions[d].values)} d${i}(v, code) on d${i}.v = e.${d}`).join("\n       ");
+        : `(values ${entries.map(([v, code]) => `($${params.push(v)}::varchar, ${code})`).join(", ")})`;
+    const nameTable = numbered([...this.names].filter((entry): entry is [string, number] => entry[0] !== null));
+    const dimensionJoins = SEQUENCE_DIMENSIONS.map(
+      (d, i) => `left join ${numbered(this.dimensions[d].values.map((v, code) => [v, code] as const))} d${i}(v, code) on d${i}.v = e.${d}`,
+    ).join("\n       ");
     const dimensionCodes = SEQUENCE_DIMENSIONS.map((_, i) => `coalesce(d${i}.code, -1)`).join(", ");
     const words = new Uint32Array(4);
     let inOrder = true;
     await warehouse.scan(
-      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, n.code::int, e.seq::double, ${dimensionCodes}
-       from events e join ${nameTable} n(name, code) on n.name = e.event
+      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, coalesce(n.code, ${this.unnamed})::int, e.seq::double, ${dimensionCodes}
+       from events e left join ${nameTable} n(name, code) on n.name = e.event
        ${dimensionJoins}
        where e.workspace_id = $1::uuid and e.seq > $2::bigint${ordered ? " order by e.seq" : ""}`,
       params,
@@ -236,7 +248,7 @@ class WorkspaceSequences implements EventSequences {
     return inOrder;
   }
 
-  private async readLateAnchors(warehouse: Warehouse): Promise<void> {
+  private async readLateAnchors(warehouse: WarehouseTransaction): Promise<void> {
     const bySeq = new Map(this.unanchored.map((u) => [u.seq, u]));
     const words = new Uint32Array(4);
     await warehouse.scan(
@@ -257,7 +269,7 @@ class WorkspaceSequences implements EventSequences {
     this.runs.compactIfDue(this.identifiers.size);
   }
 
-  private async readProfiles(warehouse: Warehouse): Promise<void> {
+  private async readProfiles(warehouse: WarehouseTransaction): Promise<void> {
     const pairs: number[] = [];
     const words = new Uint32Array(4);
     this.profiles = new UuidKeys();

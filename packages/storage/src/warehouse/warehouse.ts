@@ -66,6 +66,8 @@ export type WarehouseCell = string | number | bigint | boolean | Date | null;
 export interface WarehouseTransaction {
   query<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
   run(sql: string, params?: DuckDBValue[]): Promise<void>;
+  /** As `Warehouse.scan`, inside the transaction (its snapshot). */
+  scan(sql: string, params: DuckDBValue[], visit: (chunk: WarehouseChunk) => void): Promise<number>;
   /**
    * Appends rows (cells in the table's column order) through DuckDB's appender, a
    * column-wise chunk at a time: no SQL statement per row. Returns the rows appended.
@@ -96,17 +98,7 @@ export async function openWarehouse(config: { dataDir: string | null }): Promise
         const reader = await c.runAndReadAll(sql, params);
         return reader.getRowObjectsJS() as T[];
       }),
-    scan: (sql, params, visit) =>
-      serial(async (c) => {
-        const result = await c.stream(sql, params);
-        let rows = 0;
-        for (;;) {
-          const chunk = await result.fetchChunk();
-          if (!chunk || chunk.rowCount === 0) return rows;
-          rows += chunk.rowCount;
-          visit(chunkReader(chunk));
-        }
-      }),
+    scan: (sql, params, visit) => serial((c) => scanRows(c, sql, params, visit)),
     run: (sql, params) =>
       serial(async (c) => {
         await c.run(sql, params);
@@ -162,12 +154,27 @@ function openTransaction(c: DuckDBConnection): { handle: WarehouseTransaction; e
         check();
         await c.run(sql, params);
       },
+      async scan(sql, params, visit) {
+        check();
+        return scanRows(c, sql, params, visit);
+      },
       async append(table, rows) {
         check();
         return appendRows(c, table, rows);
       },
     },
   };
+}
+
+async function scanRows(c: DuckDBConnection, sql: string, params: DuckDBValue[], visit: (chunk: WarehouseChunk) => void): Promise<number> {
+  const result = await c.stream(sql, params);
+  let rows = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return rows;
+    rows += chunk.rowCount;
+    visit(chunkReader(chunk));
+  }
 }
 
 // DuckDB's standard vector size: one data chunk holds at most this many rows.

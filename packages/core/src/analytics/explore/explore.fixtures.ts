@@ -1,9 +1,12 @@
 import type { Warehouse } from "@siyu/storage";
 
-/** A warehouse event for tests and benchmarks: `actor` is a customer number (null: not linked to a profile). */
+/**
+ * A warehouse event for tests and benchmarks: `actor` is a customer number (null: not linked to a
+ * profile); `event` null makes a page view (no event name).
+ */
 export interface SyntheticEvent {
   actor: number | null;
-  event: string;
+  event: string | null;
   at: Date;
   channel?: string | null;
   storeId?: string | null;
@@ -39,7 +42,7 @@ export async function appendSyntheticEvents(
     workspaceId,
     firstSeq + i,
     `syn-${firstSeq + i}`,
-    "track",
+    e.event === null ? "page" : "track",
     e.event,
     e.actor === null ? null : `u-${e.actor}`,
     e.actor === null ? `anon-${i}` : null,

@@ -169,7 +169,8 @@ export function refFunnel(events: readonly RefEvent[], query: FunnelQuery, timeZ
   const windowMs = query.window.value * { minute: 60, hour: 3600, day: 86_400 }[query.window.unit] * 1000;
   const stepEvents = new Set(query.steps.map((s) => s.event));
   const { from, to } = periodBounds(query.period, timeZone);
-  const actors = byActor(events, (e) => (query.order === "strict" ? true : stepEvents.has(e.event)));
+  // Strict order follows the named events (a page view between two steps does not break it).
+  const actors = byActor(events, (e) => e.event !== null && (query.order === "strict" || stepEvents.has(e.event)));
   const matches = (e: RefEvent, i: number) => e.event === query.steps[i]!.event && passes(e, query.steps[i]!.where, traits);
   const result = new Map<number, { level: number; times: number[]; b: string | null }>();
   for (const [actor, all] of actors) {
@@ -259,16 +260,17 @@ export function refRetention(events: readonly RefEvent[], query: RetentionQuery,
 }
 
 export function refPaths(events: readonly RefEvent[], query: PathsQuery, timeZone: string, traits: Traits = new Map()) {
-  const actors = byActor(events, (e) => inPeriod(e.at, query.period, timeZone));
+  const actors = byActor(events, (e) => e.event !== null && inPeriod(e.at, query.period, timeZone));
   const sequences: string[][] = [];
   for (const list of actors.values()) {
     // Runs of the same event (when collapsing): [event, anchor-in-run]
     const runs: { event: string; anchor: boolean }[] = [];
+    // byActor kept named events only.
     for (const e of list) {
       const anchor = e.event === query.event && passes(e, query.where, traits);
       const lastRun = runs[runs.length - 1];
       if (query.collapseRepeats && lastRun && lastRun.event === e.event) lastRun.anchor ||= anchor;
-      else runs.push({ event: e.event, anchor });
+      else runs.push({ event: e.event!, anchor });
     }
     const a = runs.findIndex((r) => r.anchor);
     if (a < 0) continue;

@@ -27,7 +27,8 @@ afterAll(() => warehouse?.close());
 
 const eventArb: fc.Arbitrary<SyntheticEvent> = fc.record({
   actor: fc.option(fc.integer({ min: 1, max: 5 }), { freq: 8 }),
-  event: fc.constantFrom(...EVENTS),
+  // Page views (no name) among them: strict order steps over them, as the statement does.
+  event: fc.constantFrom(...EVENTS, null),
   // Four days of a few busy hours, in 15-minute steps: repeats, ties and gaps of exactly a window happen.
   at: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 16 })).map(([d, t]) => new Date(START + d * 86_400_000 + t * 15 * 60_000)),
   // Breakdown columns: a few values, none, an empty text, and values whose UTF-16 and UTF-8 orders differ.
@@ -142,6 +143,23 @@ describe("the funnel over event sequences equals the SQL statement", () => {
     const result = await analyseFunnel(warehouse, workspaceId, TZ, query);
     expect(result.series[0]!.steps.map((s) => s.count)).toEqual([3, 3, 2]);
     expect(result.series[0]!.timeToConvert!.median).toBe(300); // (600 + 0) / 2
+    await expectSameAnswers(workspaceId, query);
+  });
+
+  it("in strict order, steps over page views (events without a name) as the statement does", async () => {
+    const workspaceId = newId();
+    const at = (minutes: number) => new Date(START + minutes * 60_000);
+    await appendSyntheticEvents(warehouse, workspaceId, [
+      { actor: 1, event: "A", at: at(0) },
+      { actor: 1, event: null, at: at(1) },
+      { actor: 1, event: "B", at: at(2) },
+      { actor: 2, event: "A", at: at(0) },
+      { actor: 2, event: "C", at: at(1) },
+      { actor: 2, event: "B", at: at(2) },
+    ]);
+    const query = FunnelQuery.parse({ steps: [{ event: "A" }, { event: "B" }], order: "strict", period: { from: day(0), to: day(0) } });
+    const result = await analyseFunnel(warehouse, workspaceId, TZ, query);
+    expect(result.series[0]!.steps.map((s) => s.count)).toEqual([2, 1]);
     await expectSameAnswers(workspaceId, query);
   });
 

@@ -40,7 +40,7 @@ export function funnelChains(sequences: EventSequences, query: FunnelQuery, boun
   codes.forEach((c, i) => {
     if (c >= 0) maskOf[c]! |= 1 << (i + 1);
   });
-  const finder = new ChainFinder(n, strict, first, maskOf, bounds, sequences.profileCount);
+  const finder = new ChainFinder(n, strict, first, maskOf, sequences.unnamed, bounds, sequences.profileCount);
   sequences.forEachCustomer(bounds.from, bounds.end, finder);
   return finder.chains();
 }
@@ -68,6 +68,8 @@ class ChainFinder implements CustomerVisitor {
     private readonly strict: boolean,
     private readonly first: number,
     private readonly maskOf: Int32Array,
+    /** The number of events without a name, which strict order steps over (the statement reads named events only). */
+    private readonly unnamed: number,
     private readonly bounds: FunnelBounds,
     capacity: number,
   ) {
@@ -108,13 +110,13 @@ class ChainFinder implements CustomerVisitor {
 
   /** The steps the customer's best start reaches (0: no start), its times in this.best. */
   private bestChain(us: Float64Array, code: Int32Array, a: number, b: number): number {
-    const { n, strict, first, maskOf, chain, best, found, cursor } = this;
+    const { n, strict, first, maskOf, unnamed, chain, best, found, cursor } = this;
     const { to, windowUs } = this.bounds;
     const stride = b - a + 1;
     if (this.steps.length < stride * n) this.steps = new Int32Array(2 * stride * n);
     const steps = this.steps;
     // steps[0 …]: the starts; steps[(k − 1) * stride …]: step k's events (loose order), as indexes
-    // into us / code — the slice is every event in play for strict order, and read where it lies.
+    // into us / code — for strict order the slice is read where it lies, stepping over unnamed events.
     for (let k = 0; k <= n; k++) found[k] = 0;
     if (strict) {
       for (let x = a; x < b; x++) if (code[x] === first && us[x]! < to) steps[found[0]!++] = x;
@@ -144,7 +146,8 @@ class ChainFinder implements CustomerVisitor {
       let exhausted = false;
       for (let k = 2; k <= n; k++) {
         if (strict) {
-          y = x + k - 1;
+          do y++;
+          while (y < b && code[y] === unnamed);
           exhausted = y >= b;
           if (exhausted || !(maskOf[code[y]!]! & (1 << k))) break;
         } else {
