@@ -42,6 +42,10 @@ export interface EventSequences {
   dimensionCode(dimension: SequenceDimension, ordinal: number): number;
   /** The text of a kept column's value number. */
   dimensionValue(dimension: SequenceDimension, code: number): string;
+  /** A kept column's value numbers, by ordinal (as `dimensionCode`), for loops over many events; valid until the next sync. */
+  dimensionCodes(dimension: SequenceDimension): Int32Array;
+  /** The number of a kept column's value; undefined when no event held has it. */
+  valueCode(dimension: SequenceDimension, value: string): number | undefined;
 }
 
 /** Event columns kept per event, for breakdowns (the console's and the plans' usual ones). */
@@ -111,6 +115,12 @@ class WorkspaceSequences implements EventSequences {
   }
   dimensionValue(dimension: SequenceDimension, code: number): string {
     return this.dimensions[dimension].values[code]!;
+  }
+  dimensionCodes(dimension: SequenceDimension): Int32Array {
+    return this.dimensions[dimension].codes;
+  }
+  valueCode(dimension: SequenceDimension, value: string): number | undefined {
+    return this.dimensions[dimension].index.get(value);
   }
 
   /** Brings the sequences up to date with one snapshot of the warehouse (the loader may append meanwhile). */

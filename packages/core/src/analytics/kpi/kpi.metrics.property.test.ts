@@ -16,7 +16,7 @@ import { computeMetrics } from "./kpi.service";
 // Every dashboard metric, computed by the warehouse SQL on a real DuckDB, equals the plain
 // TypeScript reference (kpi.reference.ts) on random data: orders sent twice, partial and whole
 // refunds landing before, inside and after the period, events a millisecond either side of local
-// midnight in three zones (one with DST), stores by id and by code, empty periods. The metrics read
+// midnight in three zones (one with DST), stores by id and by code, page views among the events, empty periods. The metrics read
 // from PostgreSQL — messages sent, points outstanding, coupon liability — over random outbox rows
 // and ledger entries written to the store as the dispatcher and the loyalty module write them.
 
@@ -76,7 +76,8 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) =
     }).map((p): RefProfile => ({ id: pid(i), firstSeenAt: p.firstSeenAt, traits: { source_channel: p.channel, ...(p.campaign ? { utm_campaign: p.campaign } : {}) } }));
   const activity = fc.record({
     profile: fc.option(fc.integer({ min: 0, max: 7 }), { nil: null, freq: 8 }),
-    event: fc.constantFrom(...EVENTS),
+    // Page views (no event name) make a customer active too.
+    event: fc.constantFrom(...EVENTS, null),
     ts: at,
     store: fc.constantFrom(...STORE_VALUES),
     score: fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constantFrom(11, -1, 7.5)),
@@ -189,7 +190,7 @@ async function load(workspaceId: string, c: Case): Promise<void> {
     await tx.append(
       "events",
       c.events.map((e) => [
-        workspaceId, base + e.seq, `m${base + e.seq}`, "track", e.event, null, null, iso(e.ts), iso(e.ts),
+        workspaceId, base + e.seq, `m${base + e.seq}`, e.event === null ? "page" : "track", e.event, null, null, iso(e.ts), iso(e.ts),
         e.profileId ? identifierOf(e.profileId) : null, null, null, null, null, e.storeId, e.orderId, null, e.revenue, null,
         JSON.stringify(e.properties), JSON.stringify(e.context), "{}",
       ]),

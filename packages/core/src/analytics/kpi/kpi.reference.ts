@@ -9,7 +9,8 @@ export interface RefEvent {
   /** Log order. */
   seq: number;
   profileId: string | null;
-  event: string;
+  /** Null: an event without a name (a page view). */
+  event: string | null;
   ts: Date;
   storeId: string | null;
   orderId: string | null;

@@ -26,9 +26,9 @@ import { messagesSentBetween } from "../../messaging";
 import { daysOf, isoWeekOf, lastDays, mondayOfIsoWeek, periodOf, shiftDay, startOfDay, windowsOf, type KpiPeriod, type KpiWindows } from "./kpi-period";
 import { kpiErrors } from "./kpi.errors";
 import { analyticsSettingsStore, loadAnalyticsSettings } from "./kpi.settings";
+import { readActivityFigures } from "./kpi.activity";
 import {
   dailySeries,
-  readActivityFigures,
   readAttributedRevenue,
   type RevenueCredit,
   readNewMembers,

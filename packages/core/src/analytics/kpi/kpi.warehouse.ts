@@ -3,10 +3,10 @@ import type { Warehouse } from "@siyu/storage";
 import { localDateSql } from "../../warehouse";
 import { ORDER_COMPLETED } from "../../profiles";
 import { TOUCH_DIMENSIONS } from "../attribution/attribution.warehouse";
-import { daysOf, shiftDay, startOfDay, type KpiPeriod, type KpiWindows } from "./kpi-period";
+import { daysOf, type KpiPeriod, type KpiWindows } from "./kpi-period";
 
-// The dashboard's warehouse side: set-based DuckDB over `events` and the profile snapshot,
-// scoped to one workspace. Values spliced into the SQL are validated dates, ISO instants, IANA
+// The dashboard's warehouse side: set-based DuckDB over the order events and the profile snapshot,
+// scoped to one workspace (activity comes from the event sequences: kpi.activity.ts). Values spliced into the SQL are validated dates, ISO instants, IANA
 // zones, integers and settings strings (quoted by `lit`); the store filter goes as parameters.
 // Every query takes [$1 workspace, $2 store id, $3 store code].
 
@@ -159,7 +159,6 @@ async function withTemp<T>(warehouse: Warehouse, work: (tx: WarehouseTransaction
   return warehouse.transaction(async (tx) => {
     const result = await work(tx);
     await tx.run("drop table if exists _kpi_orders");
-    await tx.run("drop table if exists _kpi_days");
     return result;
   });
 }
@@ -233,71 +232,6 @@ export async function readOrderFigures(warehouse: Warehouse, scope: KpiScope, w:
       churned: { current: n(stock?.churned_cur), previous: n(stock?.churned_prev) },
       spendMinor: { current: n(stock?.spend_cur), previous: n(stock?.spend_prev) },
       clvAverageMinor: clv && n(clv.n) > 0 && clv.avg !== null ? clv.avg * scope.minorPer : null,
-    };
-  });
-}
-
-export async function readActivityFigures(warehouse: Warehouse, scope: KpiScope, w: KpiWindows): Promise<ActivityFigures> {
-  const { current: cur, previous: prev, beforePrevious: pp } = w;
-  const lowerDay = [pp.from, shiftDay(prev.to, -29)].sort()[0]!;
-  return withTemp(warehouse, async (tx) => {
-    // Each customer's active days, sorted, one row per customer: one hash aggregate by customer instead of a distinct
-    // list of customer-days, and the days come sorted for the rolling counts (no window sort). At 1M / 20M the
-    // activity figures of 30 days took 1.25–1.37 s instead of 1.50–1.69 s, of 90 days 3.3 s instead of 3.8–4.4 s.
-    const localDay = localDate(scope, "ts");
-    await tx.run(
-      `create or replace temp table _kpi_days as
-       select profile_id, list_sort(list_distinct(list(${localDay}))) as days from events_with_profile
-       where workspace_id = $1::uuid and ts >= ${ts(startOfDay(lowerDay, scope.timeZone))} and ts < ${ts(cur.end)}
-         and profile_id is not null and ${storeMatch("store_id")}
-       group by profile_id`,
-      params(scope),
-    );
-    const daily = await tx.query<{ day: string; n: bigint }>(
-      `select strftime(day, '%Y-%m-%d') as day, count(*) as n from (select unnest(days) as day from _kpi_days)
-       where day >= ${day(prev.from)} group by day`,
-    );
-    const within = (from: string, to: string) => `len(list_filter(days, d -> d between ${day(from)} and ${day(to)})) > 0`;
-    const [sets] = await tx.query<Record<string, bigint>>(
-      `with per as (
-         select ${within(cur.from, cur.to)} as cur, ${within(prev.from, prev.to)} as prev, ${within(pp.from, pp.to)} as pp,
-                ${within(shiftDay(cur.to, -6), cur.to)} as wau_cur, ${within(shiftDay(prev.to, -6), prev.to)} as wau_prev,
-                ${within(shiftDay(cur.to, -29), cur.to)} as mau_cur, ${within(shiftDay(prev.to, -29), prev.to)} as mau_prev
-         from _kpi_days)
-       select count(*) filter (where cur) as cur, count(*) filter (where prev) as prev, count(*) filter (where pp) as pp,
-              count(*) filter (where wau_cur) as wau_cur, count(*) filter (where wau_prev) as wau_prev,
-              count(*) filter (where mau_cur) as mau_cur, count(*) filter (where mau_prev) as mau_prev,
-              count(*) filter (where prev and cur) as kept_cur, count(*) filter (where pp and prev) as kept_prev
-       from per`,
-    );
-    // A profile counts toward WAU (MAU) on day d when one of its active days is in (d − 7, d]
-    // (d − 30, d]. Each active day a covers [a, min(a + 7, next active day)): the intervals of one
-    // profile do not overlap, so a running sum of +1 / −1 at their ends counts profiles per day. Only
-    // the days from 29 before the period on reach its days; each list is sorted, so the next active
-    // day is the next element.
-    const rollingFrom = shiftDay(cur.from, -29);
-    const rolling = await tx.query<{ day: string; wau: bigint; mau: bigint }>(
-      `with l as (select list_filter(days, d -> d >= ${day(rollingFrom)}) as days from _kpi_days),
-       s as (select unnest(days) as a, unnest(list_concat(days[2:], [null::date])) as b from l where len(days) > 0),
-       deltas as (
-         select a as d, 1 as w, 1 as m from s
-         union all select least(a + 7, coalesce(b, a + 7)), -1, 0 from s
-         union all select least(a + 30, coalesce(b, a + 30)), 0, -1 from s),
-       per_day as (select d, sum(w) as w, sum(m) as m from deltas group by d),
-       days as (select unnest(generate_series(${day(rollingFrom)}, ${day(cur.to)}, interval 1 day))::date as d),
-       cum as (
-         select days.d, sum(coalesce(p.w, 0)) over (order by days.d) as wau, sum(coalesce(p.m, 0)) over (order by days.d) as mau
-         from days left join per_day p on p.d = days.d)
-       select strftime(d, '%Y-%m-%d') as day, wau, mau from cum where d >= ${day(cur.from)}`,
-    );
-    return {
-      daily: new Map(daily.map((r) => [r.day, n(r.n)])),
-      active: { current: n(sets?.cur), previous: n(sets?.prev) },
-      activeBefore: { current: n(sets?.prev), previous: n(sets?.pp) },
-      retained: { current: n(sets?.kept_cur), previous: n(sets?.kept_prev) },
-      wau: { current: n(sets?.wau_cur), previous: n(sets?.wau_prev) },
-      mau: { current: n(sets?.mau_cur), previous: n(sets?.mau_prev) },
-      rolling: new Map(rolling.map((r) => [r.day, { wau: n(r.wau), mau: n(r.mau) }])),
     };
   });
 }
