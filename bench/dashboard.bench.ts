@@ -1,8 +1,9 @@
 /**
  * The KPI dashboard on the warehouse: the whole dashboard (every metric of a 30-day period and the
- * 30 days before it, with daily series; the warehouse queries plus the PostgreSQL reads of costs
- * and loyalty liability) p50 / p99 over N runs, next to DuckDB's raw time for the same SQL
- * statements replayed alone. Synthetic data from bench/lib/synthetic-warehouse.ts (the segments
+ * 30 days before it, with daily series; the warehouse queries, the activity walked over the event
+ * sequences, plus the PostgreSQL reads of costs and loyalty liability) — the first run apart (the
+ * first case's builds the sequences), then p50 / p99 over N runs — next to DuckDB's raw time for
+ * the same SQL statements replayed alone. Synthetic data from bench/lib/synthetic-warehouse.ts (the segments
  * benchmark's generator, with stores, refunds and source channels), a DuckDB file (as the server
  * keeps it; `--warehouse memory` for an in-memory one) and an in-memory PGlite.
  *
@@ -38,20 +39,25 @@ function percentile(sorted: number[], p: number): number {
 
 type Statement = { kind: "query" | "run"; sql: string; params?: unknown[] };
 
-/** The same warehouse, recording every statement the dashboard sends (to replay them alone). */
-function recording(warehouse: Warehouse, log: Statement[]): Warehouse {
+/**
+ * Records every statement the dashboard sends (to replay them alone) until the returned function is
+ * called. The warehouse object itself is patched, not wrapped: the event sequences are kept per
+ * warehouse object, and a wrapper would build its own.
+ */
+function recordInto(warehouse: Warehouse, log: Statement[]): () => void {
   type Tx = Parameters<Parameters<Warehouse["transaction"]>[0]>[0];
   const wrapTx = (tx: Tx): Tx => ({
     ...tx,
     query: (sql: string, params?: never[]) => (log.push({ kind: "query", sql, params }), tx.query(sql, params)),
     run: (sql: string, params?: never[]) => (log.push({ kind: "run", sql, params }), tx.run(sql, params)),
   }) as Tx;
-  return {
-    ...warehouse,
-    query: (sql: string, params?: never[]) => (log.push({ kind: "query", sql, params }), warehouse.query(sql, params)),
-    run: (sql: string, params?: never[]) => (log.push({ kind: "run", sql, params }), warehouse.run(sql, params)),
-    transaction: (work: (tx: Tx) => Promise<unknown>) => warehouse.transaction((tx) => work(wrapTx(tx))),
-  } as Warehouse;
+  const { query, run, transaction } = warehouse;
+  Object.assign(warehouse, {
+    query: (sql: string, params?: never[]) => (log.push({ kind: "query", sql, params }), query(sql, params)),
+    run: (sql: string, params?: never[]) => (log.push({ kind: "run", sql, params }), run(sql, params)),
+    transaction: (work: (tx: Tx) => Promise<unknown>) => transaction((tx) => work(wrapTx(tx))),
+  });
+  return () => Object.assign(warehouse, { query, run, transaction });
 }
 
 async function timeRuns(runs: number, work: () => Promise<unknown>): Promise<number[]> {
@@ -91,16 +97,19 @@ async function main() {
     { name: "30 days, one store", days: 30, store: { id: "01900000-0000-7000-8000-00000000aaaa", code: STORE_CODES[0]! } },
     { name: "90 days, all stores", days: 90, store: null },
   ];
-  console.log("\n| dashboard | p50 ms | p99 ms | DuckDB raw p50 ms | DuckDB raw p99 ms | statements |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("\n| dashboard | first run ms | p50 ms | p99 ms | DuckDB raw p50 ms | DuckDB raw p99 ms | statements |");
+  console.log("|---|---|---|---|---|---|---|");
   for (const c of cases) {
     const w = windowsOf(periodOf(shiftDay(to, -(c.days - 1)), to, TZ), TZ);
     const scope: KpiScope = { workspaceId: WORKSPACE, timeZone: TZ, minorPer: 100, store: c.store };
-    const run = (on: Warehouse) => computeMetrics({ db: database.db }, on, scope, w, DEFAULT_ANALYTICS_SETTINGS);
+    const run = () => computeMetrics({ db: database.db }, warehouse, scope, w, DEFAULT_ANALYTICS_SETTINGS);
+    // The first run after the load builds the event sequences (the first case's; the others find them).
+    const [firstMs] = await timeRuns(1, run);
     const log: Statement[] = [];
-    const first = await run(recording(warehouse, log));
-    const orders = first.metrics.find((m) => m.key === "orders")!;
-    const full = await timeRuns(RUNS, () => run(warehouse));
+    const stop = recordInto(warehouse, log);
+    const recorded = await run().finally(stop);
+    const orders = recorded.metrics.find((m) => m.key === "orders")!;
+    const full = await timeRuns(RUNS, run);
     // The same statements in the same order on the same connection, without PostgreSQL or the JS around them.
     const raw = await timeRuns(RUNS, () =>
       warehouse.transaction(async (tx) => {
@@ -117,7 +126,7 @@ async function main() {
       });
     }
     console.log(
-      `| ${c.name} (${orders.value?.toLocaleString("en-US")} orders) | ${percentile(full, 50).toFixed(0)} | ${percentile(full, 99).toFixed(0)} | ${percentile(raw, 50).toFixed(0)} | ${percentile(raw, 99).toFixed(0)} | ${log.length} |`,
+      `| ${c.name} (${orders.value?.toLocaleString("en-US")} orders) | ${firstMs!.toFixed(0)} | ${percentile(full, 50).toFixed(0)} | ${percentile(full, 99).toFixed(0)} | ${percentile(raw, 50).toFixed(0)} | ${percentile(raw, 99).toFixed(0)} | ${log.length} |`,
     );
   }
   await dispose();

@@ -6,7 +6,7 @@ import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-o
 /**
  * Each workspace's events in memory — the customer identifier, the time in epoch microseconds, the
  * numbers of the event's name (one number for every event without a name: identify, page, screen …),
- * channel and store — grouped by identifier, each one's in time order (customer-runs.ts), with the
+ * channel and store, its revenue when it has one — grouped by identifier, each one's in time order (customer-runs.ts), with the
  * identifier → profile map of the profile snapshot. Queries that follow each customer's events in
  * order (the funnel) or per customer (the dashboard's active days) read these instead of sorting or
  * grouping millions of warehouse rows per query: at 1M customers / 20M events the funnel's sort alone
@@ -42,6 +42,12 @@ export interface EventSequences {
   dimensionCode(dimension: SequenceDimension, ordinal: number): number;
   /** The text of a kept column's value number. */
   dimensionValue(dimension: SequenceDimension, code: number): string;
+  /** A kept column's values, by number. */
+  dimensionValues(dimension: SequenceDimension): readonly string[];
+  /** The event's `revenue` (by ordinal); null when it has none. */
+  revenue(ordinal: number): number | null;
+  /** The event name of a number; null for the events without one. */
+  eventName(code: number): string | null;
   /** A kept column's value numbers, by ordinal (as `dimensionCode`), for loops over many events; valid until the next sync. */
   dimensionCodes(dimension: SequenceDimension): Int32Array;
   /** The number of a kept column's value; undefined when no event held has it. */
@@ -51,6 +57,34 @@ export interface EventSequences {
 /** Event columns kept per event, for breakdowns (the console's and the plans' usual ones). */
 export const SEQUENCE_DIMENSIONS = ["channel", "store_id"] as const;
 export type SequenceDimension = (typeof SEQUENCE_DIMENSIONS)[number];
+
+/** The events' revenues, the few events that have one: ordinals in ascending order, and their values. */
+class Revenues {
+  ordinals = new Int32Array(1024);
+  values = new Float64Array(1024);
+  size = 0;
+  push(ordinal: number, value: number): void {
+    if (this.size === this.ordinals.length) {
+      const ordinals = new Int32Array(this.size * 2);
+      ordinals.set(this.ordinals);
+      const values = new Float64Array(this.size * 2);
+      values.set(this.values);
+      Object.assign(this, { ordinals, values });
+    }
+    this.ordinals[this.size] = ordinal;
+    this.values[this.size++] = value;
+  }
+  of(ordinal: number): number | null {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ordinals[mid]! < ordinal) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.size && this.ordinals[lo] === ordinal ? this.values[lo]! : null;
+  }
+}
 
 /** A kept column: each event's value number (by ordinal; −1: none) and the values. */
 class Dimension {
@@ -73,6 +107,8 @@ class WorkspaceSequences implements EventSequences {
   private runs = new CustomerRuns();
   private profileOf = new Int32Array(0);
   private lastSeq = 0;
+  /** The lowest seq held (Infinity: none). */
+  private firstSeq = Infinity;
   /** Event names' numbers; null: the events without one. */
   private readonly names = new Map<string | null, number>();
   private readonly dimensions = Object.fromEntries(SEQUENCE_DIMENSIONS.map((d) => [d, new Dimension()])) as Record<SequenceDimension, Dimension>;
@@ -83,6 +119,7 @@ class WorkspaceSequences implements EventSequences {
   private anchorsOffset = -1;
   /** Events held without an identifier: their seqs and ordinals, for the snapshot refresh to fill in. */
   private unanchored: { seq: number; ordinal: number }[] = [];
+  private readonly revenues = new Revenues();
 
   constructor(private readonly workspaceId: string) {}
 
@@ -115,6 +152,16 @@ class WorkspaceSequences implements EventSequences {
   }
   dimensionValue(dimension: SequenceDimension, code: number): string {
     return this.dimensions[dimension].values[code]!;
+  }
+  revenue(ordinal: number): number | null {
+    return this.revenues.of(ordinal);
+  }
+  eventName(code: number): string | null {
+    for (const [name, c] of this.names) if (c === code) return name;
+    return null;
+  }
+  dimensionValues(dimension: SequenceDimension): readonly string[] {
+    return this.dimensions[dimension].values;
   }
   dimensionCodes(dimension: SequenceDimension): Int32Array {
     return this.dimensions[dimension].codes;
@@ -163,12 +210,13 @@ class WorkspaceSequences implements EventSequences {
 
   /** Takes in the workspace's events added since the last call; builds again when rows went or came below. */
   private async readEvents(warehouse: WarehouseTransaction): Promise<void> {
-    const [state] = await warehouse.query<{ n: number; last: number }>(
-      "select count(*)::double as n, coalesce(max(seq), 0)::double as last from events where workspace_id = $1::uuid",
+    const [state] = await warehouse.query<{ n: number; first: number; last: number }>(
+      "select count(*)::double as n, coalesce(min(seq), 0)::double as first, coalesce(max(seq), 0)::double as last from events where workspace_id = $1::uuid",
       [this.workspaceId],
     );
-    const { n, last } = state!;
-    if (n < this.size || (n > this.size && last <= this.lastSeq)) this.reset();
+    const { n, first, last } = state!;
+    // Rows went (fewer, or the lowest held is gone: a workspace's rows deleted and others loaded since).
+    if (n < this.size || (this.size > 0 && first !== this.firstSeq) || (n > this.size && last <= this.lastSeq)) this.reset();
     if (n > this.size) {
       await this.readAfter(warehouse, this.lastSeq);
       if (this.size !== n) {
@@ -234,7 +282,7 @@ class WorkspaceSequences implements EventSequences {
     const words = new Uint32Array(4);
     let inOrder = true;
     await warehouse.scan(
-      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, coalesce(n.code, ${this.unnamed})::int, e.seq::double, ${dimensionCodes}
+      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, coalesce(n.code, ${this.unnamed})::int, e.seq::double, e.revenue::double, ${dimensionCodes}
        from events e left join ${nameTable} n(name, code) on n.name = e.event
        ${dimensionJoins}
        where e.workspace_id = $1::uuid and e.seq > $2::bigint${ordered ? " order by e.seq" : ""}`,
@@ -247,10 +295,13 @@ class WorkspaceSequences implements EventSequences {
             return;
           }
           this.lastSeq = seq;
+          if (seq < this.firstSeq) this.firstSeq = seq;
           chunk.uuidWords(0, r, words, 0);
           const anchored = (words[0]! | words[1]! | words[2]! | words[3]!) !== 0;
           const ordinal = this.runs.append(anchored ? this.identifiers.keyOf(words) : -1, chunk.number(1, r)!, chunk.number(2, r)!);
-          SEQUENCE_DIMENSIONS.forEach((d, i) => this.dimensions[d].set(ordinal, chunk.number(4 + i, r)!));
+          const revenue = chunk.number(4, r);
+          if (revenue !== null) this.revenues.push(ordinal, revenue);
+          SEQUENCE_DIMENSIONS.forEach((d, i) => this.dimensions[d].set(ordinal, chunk.number(5 + i, r)!));
           if (!anchored) this.unanchored.push({ seq, ordinal });
         }
       },

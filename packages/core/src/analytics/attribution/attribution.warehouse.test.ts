@@ -2,21 +2,24 @@ import fc from "fast-check";
 import { openWarehouse, type Warehouse } from "@siyu/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JourneyGroup } from "./attribution-models";
-import { readJourneys, type JourneyQuery } from "./attribution.warehouse";
+import { newId } from "../../shared/ids";
+import { readJourneys, readJourneysInWarehouse, type JourneyQuery } from "./attribution.warehouse";
 
-// The warehouse query against a plain TypeScript rebuild of the journeys from the same events.
+// The journeys — over the event sequences (by channel, by touchpoint) and by the warehouse statement
+// (every dimension) — against a plain TypeScript rebuild from the same events.
 
 interface TestEvent {
   profile: number;
   minute: number;
-  event: string;
+  /** Null: a page view (no event name). */
+  event: string | null;
   channel: string | null;
   campaign: string | null;
   store: string | null;
   revenue: number | null;
 }
 
-const WS = "00000000-0000-7000-8000-00000000a771";
+const TOUCHPOINTS = ["Product Viewed", "Message Clicked"];
 const FROM = new Date("2026-03-01T00:00:00+08:00");
 const TO = new Date("2026-03-11T00:00:00+08:00");
 const START = new Date("2026-02-18T00:00:00+08:00").getTime();
@@ -36,9 +39,10 @@ afterAll(async () => {
   await warehouse?.close();
 });
 
-async function load(events: TestEvent[]): Promise<void> {
+/** Loads the events into a new workspace; returns its id. */
+async function load(events: TestEvent[]): Promise<string> {
+  const WS = newId();
   await warehouse.transaction(async (tx) => {
-    for (const table of ["events", "profile_identifiers", "profiles"]) await tx.run(`delete from ${table} where workspace_id = $1::uuid`, [WS]);
     const profiles = [...new Set(events.map((e) => e.profile))];
     // Profile 0's events have no profile yet (not anchored): they never count.
     await tx.append("profile_identifiers", profiles.filter((p) => p !== 0).map((p) => [WS, identifierId(p), "user_id", `u${p}`, profileId(p)]));
@@ -49,19 +53,22 @@ async function load(events: TestEvent[]): Promise<void> {
         const properties: Record<string, unknown> = {};
         if (e.campaign) properties.utm_campaign = e.campaign;
         const ts = at(e.minute).toISOString();
-        return [WS, seq, `m${seq}`, "track", e.event, `u${e.profile}`, null, ts, ts, identifierId(e.profile), null, null, e.channel, null, e.store, null, null, e.revenue, null, JSON.stringify(properties), "{}", "{}"];
+        return [WS, seq, `m${seq}`, e.event === null ? "page" : "track", e.event, `u${e.profile}`, null, ts, ts, identifierId(e.profile), null, null, e.channel, null, e.store, null, null, e.revenue, null, JSON.stringify(properties), "{}", "{}"];
       }),
     );
   });
+  return WS;
 }
 
 /** The journeys as docs/modules/attribution.md defines them, rebuilt one customer at a time. */
 function reference(events: TestEvent[], q: Pick<JourneyQuery, "lookbackDays" | "halfLifeDays" | "storeId" | "dimension">) {
   const lookback = q.lookbackDays * 86_400_000;
   const windowStart = FROM.getTime() - lookback;
-  const keyOf = (e: TestEvent) => (q.dimension === "campaign" ? e.campaign : e.channel);
+  const keyOf = (e: TestEvent) =>
+    q.dimension === "campaign" ? e.campaign : q.dimension === "touchpoint" ? (e.event !== null && TOUCHPOINTS.includes(e.event) ? e.event : null) : e.channel;
   const paths = new Map<string, JourneyGroup>();
   const decay = new Map<string, { conversions: number; value: number }>();
+  const touched = new Map<string, number>();
   let conversions = 0;
   let value = 0;
   const add = (path: string[], converted: boolean, v: number) => {
@@ -104,16 +111,17 @@ function reference(events: TestEvent[], q: Pick<JourneyQuery, "lookbackDays" | "
         d.conversions += weights[i]! / sum;
         d.value += ((c.revenue ?? 0) * weights[i]!) / sum;
         decay.set(keyOf(t)!, d);
+        touched.set(keyOf(t)!, (touched.get(keyOf(t)!) ?? 0) + 1);
       });
     }
     if (open.length) add(open.map((t) => keyOf(t)!), false, 0);
   }
-  return { paths, decay, conversions, value };
+  return { paths, decay, touches: touched, conversions, value };
 }
 
 const eventArb = fc.record({
   profile: fc.integer({ min: 0, max: 6 }),
-  event: fc.constantFrom(CONVERSION, "Product Viewed", "Message Clicked", "Coupon Received"),
+  event: fc.constantFrom(CONVERSION, "Product Viewed", "Message Clicked", "Coupon Received", null),
   channel: fc.constantFrom(null, "", "wecom", "sms", "douyin", "mini_program"),
   campaign: fc.constantFrom(null, "spring", "cny"),
   store: fc.constantFrom(null, "S1", "S2"),
@@ -125,16 +133,18 @@ describe("readJourneys", () => {
     await fc.assert(
       fc.asyncProperty(
         // Distinct minutes across the whole set: no two events of a customer at the same instant.
-        fc.uniqueArray(fc.integer({ min: 0, max: 22 * 1440 }), { minLength: 1, maxLength: 60 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 22 * 1440 }), { minLength: 20, maxLength: 60 }),
         fc.array(eventArb, { minLength: 60, maxLength: 60 }),
         fc.constantFrom(1, 3, 7),
         fc.constantFrom(null, "S1"),
-        fc.constantFrom<"channel" | "campaign">("channel", "campaign"),
-        async (minutes, shapes, lookbackDays, storeId, dimension) => {
+        fc.constantFrom<"channel" | "campaign" | "touchpoint">("channel", "campaign", "touchpoint"),
+        fc.boolean(),
+        async (minutes, shapes, lookbackDays, storeId, dimension, inWarehouse) => {
           const events = minutes.map((minute, i) => ({ ...shapes[i]!, minute }));
-          await load(events);
+          const workspaceId = await load(events);
           const q = { lookbackDays, halfLifeDays: 2, storeId, dimension };
-          const got = await readJourneys(warehouse, { workspaceId: WS, from: FROM, to: TO, conversionEvent: CONVERSION, touchpointEvents: [], ...q });
+          const query = { workspaceId, from: FROM, to: TO, conversionEvent: CONVERSION, touchpointEvents: TOUCHPOINTS, ...q };
+          const got = await (inWarehouse ? readJourneysInWarehouse : readJourneys)(warehouse, query);
           const want = reference(events, q);
           expect(got.conversions).toBe(want.conversions);
           expect(got.value).toBeCloseTo(want.value, 6);
@@ -145,21 +155,41 @@ describe("readJourneys", () => {
             expect(got.timeDecay.get(key)!.conversions).toBeCloseTo(credit.conversions, 9);
             expect(got.timeDecay.get(key)!.value).toBeCloseTo(credit.value, 6);
           }
+          expect(got.touches).toEqual(want.touches);
         },
       ),
       { numRuns: 60 },
     );
   });
 
+  it("leaves a touch after a conversion to the next conversion, or to the journey that did not convert", async () => {
+    const touch = (minute: number, channel: string) => ({ profile: 1, minute, event: "Product Viewed", channel, campaign: null, store: null, revenue: null });
+    const workspaceId = await load([
+      touch(17_000, "wecom"),
+      { profile: 1, minute: 17_010, event: CONVERSION, channel: null, campaign: null, store: "S1", revenue: 50 },
+      touch(17_020, "sms"),
+      { profile: 1, minute: 17_030, event: null, channel: "douyin", campaign: null, store: null, revenue: null },
+    ]);
+    const query = { workspaceId, from: FROM, to: TO, conversionEvent: CONVERSION, dimension: "channel" as const, touchpointEvents: [], lookbackDays: 7, halfLifeDays: 7, storeId: null };
+    for (const read of [readJourneys, readJourneysInWarehouse]) {
+      const got = await read(warehouse, query);
+      expect(got.journeys.sort((a, b) => b.conversions - a.conversions)).toEqual([
+        { path: ["wecom"], count: 1, conversions: 1, value: 50 },
+        // A page view with a channel is a touch too.
+        { path: ["sms", "douyin"], count: 1, conversions: 0, value: 0 },
+      ]);
+    }
+  });
+
   it("credits touchpoint events by name, only those listed", async () => {
-    await load([
+    const workspaceId = await load([
       { profile: 1, minute: 17_000, event: "Message Clicked", channel: null, campaign: null, store: null, revenue: null },
       { profile: 1, minute: 17_010, event: "Product Viewed", channel: null, campaign: null, store: null, revenue: null },
       { profile: 1, minute: 17_020, event: "Coupon Received", channel: null, campaign: null, store: null, revenue: null },
       { profile: 1, minute: 17_030, event: CONVERSION, channel: null, campaign: null, store: "S1", revenue: 88 },
     ]);
     const got = await readJourneys(warehouse, {
-      workspaceId: WS, from: FROM, to: TO, conversionEvent: CONVERSION, dimension: "touchpoint",
+      workspaceId, from: FROM, to: TO, conversionEvent: CONVERSION, dimension: "touchpoint",
       touchpointEvents: ["Message Clicked", "Coupon Received"], lookbackDays: 30, halfLifeDays: 7, storeId: null,
     });
     expect(got.journeys).toEqual([{ path: ["Message Clicked", "Coupon Received"], count: 1, conversions: 1, value: 88 }]);
