@@ -24,34 +24,39 @@ export interface EventSequences {
   readonly size: number;
   /** Profile keys run 0 … profileCount − 1. */
   readonly profileCount: number;
-  /** Event name numbers run 0 … eventNames − 1 (the events without a name have one of them). */
-  readonly eventNames: number;
-  codeOf(event: string): number | undefined;
-  /** The number the events without a name have; −1 while there are none. */
+  /**
+   * Kinds of event run 0 … kinds − 1: each distinct (event name, channel, store) held has one, so a
+   * loop over events reads one small number per event and looks its parts up in small tables
+   * (`kindName`, `kindValue`) instead of reading columns by ordinal all over memory.
+   */
+  readonly kinds: number;
+  /** Each kind's event name number. */
+  readonly kindName: Int32Array;
+  /** Each kind's value number of a kept column (−1: none). */
+  kindValue(dimension: SequenceDimension): Int32Array;
+  /** The number of an event name; undefined when no event held has it. */
+  nameNumber(event: string): number | undefined;
+  /** The name number of the events without a name; −1 while there are none. */
   readonly unnamed: number;
+  /** The event name of a name number; null for the events without one. */
+  eventName(name: number): string | null;
   profileId(profile: number): string;
   /** UUID order of two profile keys. */
   compareProfiles(a: number, b: number): number;
   /**
    * Each customer with events in [from, end) (epoch µs), once: their events in time order, then seq,
-   * as the slice [a, b) of `us` (epoch µs), `code` (event name numbers) and `ordinal` (arrival
-   * numbers, for `dimensionCode`), valid during the call.
+   * as the slice [a, b) of `us` (epoch µs), `code` (kinds) and `ordinal` (arrival numbers, for
+   * `revenue`), valid during the call.
    */
   forEachCustomer(from: number, end: number, visitor: CustomerVisitor): void;
-  /** The number of the event's value of a kept column (by the event's ordinal); −1 when it has none. */
-  dimensionCode(dimension: SequenceDimension, ordinal: number): number;
   /** The text of a kept column's value number. */
-  dimensionValue(dimension: SequenceDimension, code: number): string;
+  dimensionValue(dimension: SequenceDimension, value: number): string;
   /** A kept column's values, by number. */
   dimensionValues(dimension: SequenceDimension): readonly string[];
+  /** The number of a kept column's value; undefined when no event held has it. */
+  valueNumber(dimension: SequenceDimension, value: string): number | undefined;
   /** The event's `revenue` (by ordinal); null when it has none. */
   revenue(ordinal: number): number | null;
-  /** The event name of a number; null for the events without one. */
-  eventName(code: number): string | null;
-  /** A kept column's value numbers, by ordinal (as `dimensionCode`), for loops over many events; valid until the next sync. */
-  dimensionCodes(dimension: SequenceDimension): Int32Array;
-  /** The number of a kept column's value; undefined when no event held has it. */
-  valueCode(dimension: SequenceDimension, value: string): number | undefined;
 }
 
 /** Event columns kept per event, for breakdowns (the console's and the plans' usual ones). */
@@ -86,18 +91,46 @@ class Revenues {
   }
 }
 
-/** A kept column: each event's value number (by ordinal; −1: none) and the values. */
+/** A kept column's values and their numbers. */
 class Dimension {
-  codes = new Int32Array(1024);
   readonly values: string[] = [];
   readonly index = new Map<string, number>();
-  set(ordinal: number, code: number): void {
-    if (ordinal >= this.codes.length) {
-      const grown = new Int32Array(Math.max(ordinal + 1, this.codes.length * 2));
-      grown.set(this.codes);
-      this.codes = grown;
+  learn(value: string | null): number {
+    if (value === null) return -1;
+    let n = this.index.get(value);
+    if (n === undefined) {
+      n = this.values.push(value) - 1;
+      this.index.set(value, n);
     }
-    this.codes[ordinal] = code;
+    return n;
+  }
+}
+
+/** The kinds of event: each distinct (name, value of each kept column) numbered, with its parts. */
+class Kinds {
+  name = new Int32Array(64);
+  readonly values = SEQUENCE_DIMENSIONS.map(() => new Int32Array(64));
+  size = 0;
+  private readonly index = new Map<string, number>();
+  of(name: number, values: readonly number[]): number {
+    const key = `${name},${values.join(",")}`;
+    let kind = this.index.get(key);
+    if (kind === undefined) {
+      kind = this.size++;
+      if (kind === this.name.length) {
+        const grow = (from: Int32Array) => {
+          const to = new Int32Array(from.length * 2);
+          to.set(from);
+          return to;
+        };
+        this.name = grow(this.name);
+        this.values.forEach((v, i) => (this.values[i] = grow(v)));
+      }
+      this.name[kind] = name;
+      values.forEach((v, i) => (this.values[i]![kind!] = v));
+      this.index.set(key, kind);
+    }
+    return kind;
   }
 }
 
@@ -112,6 +145,7 @@ class WorkspaceSequences implements EventSequences {
   /** Event names' numbers; null: the events without one. */
   private readonly names = new Map<string | null, number>();
   private readonly dimensions = Object.fromEntries(SEQUENCE_DIMENSIONS.map((d) => [d, new Dimension()])) as Record<SequenceDimension, Dimension>;
+  private readonly kindsHeld = new Kinds();
   private identifiers = new UuidKeys();
   private profiles = new UuidKeys();
   private profilesPrint = "";
@@ -129,14 +163,24 @@ class WorkspaceSequences implements EventSequences {
   get profileCount(): number {
     return this.profiles.size;
   }
-  get eventNames(): number {
-    return this.names.size;
+  get kinds(): number {
+    return this.kindsHeld.size;
   }
-  codeOf(event: string): number | undefined {
+  get kindName(): Int32Array {
+    return this.kindsHeld.name;
+  }
+  kindValue(dimension: SequenceDimension): Int32Array {
+    return this.kindsHeld.values[SEQUENCE_DIMENSIONS.indexOf(dimension)]!;
+  }
+  nameNumber(event: string): number | undefined {
     return this.names.get(event);
   }
   get unnamed(): number {
     return this.names.get(null) ?? -1;
+  }
+  eventName(name: number): string | null {
+    for (const [text, n] of this.names) if (n === name) return text;
+    return null;
   }
   profileId(profile: number): string {
     return this.profiles.uuidOf(profile);
@@ -147,27 +191,17 @@ class WorkspaceSequences implements EventSequences {
   forEachCustomer(from: number, end: number, visitor: CustomerVisitor): void {
     this.runs.forEachCustomer(this.profileOf, this.profiles.size, from, end, visitor);
   }
-  dimensionCode(dimension: SequenceDimension, ordinal: number): number {
-    return this.dimensions[dimension].codes[ordinal]!;
-  }
-  dimensionValue(dimension: SequenceDimension, code: number): string {
-    return this.dimensions[dimension].values[code]!;
-  }
-  revenue(ordinal: number): number | null {
-    return this.revenues.of(ordinal);
-  }
-  eventName(code: number): string | null {
-    for (const [name, c] of this.names) if (c === code) return name;
-    return null;
+  dimensionValue(dimension: SequenceDimension, value: number): string {
+    return this.dimensions[dimension].values[value]!;
   }
   dimensionValues(dimension: SequenceDimension): readonly string[] {
     return this.dimensions[dimension].values;
   }
-  dimensionCodes(dimension: SequenceDimension): Int32Array {
-    return this.dimensions[dimension].codes;
-  }
-  valueCode(dimension: SequenceDimension, value: string): number | undefined {
+  valueNumber(dimension: SequenceDimension, value: string): number | undefined {
     return this.dimensions[dimension].index.get(value);
+  }
+  revenue(ordinal: number): number | null {
+    return this.revenues.of(ordinal);
   }
 
   /** Brings the sequences up to date with one snapshot of the warehouse (the loader may append meanwhile). */
@@ -233,60 +267,54 @@ class WorkspaceSequences implements EventSequences {
 
   /** Appends the events after seq `after`, in seq order. */
   private async readAfter(warehouse: WarehouseTransaction, after: number): Promise<void> {
-    await this.learnValues(warehouse, after);
+    await this.learnKinds(warehouse, after);
     // A plain scan returns the rows as appended, which is seq order for the loader's appends; any other
     // order is put right by reading everything again, sorted.
     if (!(await this.scanEvents(warehouse, after, false))) {
       this.reset();
-      await this.learnValues(warehouse, 0);
+      await this.learnKinds(warehouse, 0);
       await this.scanEvents(warehouse, 0, true);
     }
+    await warehouse.run("drop table if exists _siyu_sequence_kinds");
     this.runs.compactIfDue(this.identifiers.size);
   }
 
-  /** Numbers the event names (null among them) and the kept columns' values first seen after seq `after`. */
-  private async learnValues(warehouse: WarehouseTransaction, after: number): Promise<void> {
-    const fresh = await warehouse.query<{ event: string | null }>(
-      "select distinct event from events where workspace_id = $1::uuid and seq > $2::bigint",
+  /**
+   * Numbers the kinds of event (name, channel, store) after seq `after`, their names and values
+   * first seen among them, into a temporary table the scan joins to: no text crosses over per row.
+   */
+  private async learnKinds(warehouse: WarehouseTransaction, after: number): Promise<void> {
+    const columns = ["event", ...SEQUENCE_DIMENSIONS];
+    const combos = await warehouse.query<Record<string, string | null>>(
+      `select distinct ${columns.join(", ")} from events where workspace_id = $1::uuid and seq > $2::bigint`,
       [this.workspaceId, String(after)],
     );
-    for (const { event } of fresh) if (!this.names.has(event)) this.names.set(event, this.names.size);
-    for (const dimension of SEQUENCE_DIMENSIONS) {
-      const d = this.dimensions[dimension];
-      const rows = await warehouse.query<{ v: string }>(
-        `select distinct ${dimension} as v from events where workspace_id = $1::uuid and seq > $2::bigint and ${dimension} is not null`,
-        [this.workspaceId, String(after)],
-      );
-      for (const { v } of rows) {
-        if (d.index.has(v)) continue;
-        d.index.set(v, d.values.length);
-        d.values.push(v);
-      }
+    await warehouse.run(`create or replace temp table _siyu_sequence_kinds (${columns.map((c) => `${c} varchar`).join(", ")}, kind integer)`);
+    const rows = combos.map((combo) => {
+      const event = combo.event ?? null;
+      if (!this.names.has(event)) this.names.set(event, this.names.size);
+      const values = SEQUENCE_DIMENSIONS.map((d) => this.dimensions[d].learn(combo[d] ?? null));
+      return [...columns.map((c) => combo[c] ?? null), this.kindsHeld.of(this.names.get(event)!, values)];
+    });
+    // In statements of a few hundred rows: a parameter list stays short whatever the number of kinds.
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500);
+      const params: (string | number | null)[] = [];
+      const tuples = part.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(", ")})`);
+      await warehouse.run(`insert into _siyu_sequence_kinds values ${tuples.join(", ")}`, params);
     }
   }
 
   /** Appends the events after seq `after`; false (and stops taking rows) when their seqs were out of order. */
   private async scanEvents(warehouse: WarehouseTransaction, after: number, ordered: boolean): Promise<boolean> {
-    if (this.names.size === 0) return true;
-    const params: string[] = [this.workspaceId, String(after)];
-    // Text to numbers in DuckDB, by joins on small tables of bound values: no string crosses over per row.
-    const numbered = (entries: readonly (readonly [string, number])[]) =>
-      entries.length === 0
-        ? "(select null::varchar as v, null::int as code where false)"
-        : `(values ${entries.map(([v, code]) => `($${params.push(v)}::varchar, ${code})`).join(", ")})`;
-    const nameTable = numbered([...this.names].filter((entry): entry is [string, number] => entry[0] !== null));
-    const dimensionJoins = SEQUENCE_DIMENSIONS.map(
-      (d, i) => `left join ${numbered(this.dimensions[d].values.map((v, code) => [v, code] as const))} d${i}(v, code) on d${i}.v = e.${d}`,
-    ).join("\n       ");
-    const dimensionCodes = SEQUENCE_DIMENSIONS.map((_, i) => `coalesce(d${i}.code, -1)`).join(", ");
+    const joins = ["event", ...SEQUENCE_DIMENSIONS].map((c) => `k.${c} is not distinct from e.${c}`).join(" and ");
     const words = new Uint32Array(4);
     let inOrder = true;
     await warehouse.scan(
-      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, coalesce(n.code, ${this.unnamed})::int, e.seq::double, e.revenue::double, ${dimensionCodes}
-       from events e left join ${nameTable} n(name, code) on n.name = e.event
-       ${dimensionJoins}
+      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, k.kind, e.seq::double, e.revenue::double
+       from events e join _siyu_sequence_kinds k on ${joins}
        where e.workspace_id = $1::uuid and e.seq > $2::bigint${ordered ? " order by e.seq" : ""}`,
-      params,
+      [this.workspaceId, String(after)],
       (chunk: WarehouseChunk) => {
         for (let r = 0; r < chunk.rowCount && inOrder; r++) {
           const seq = chunk.number(3, r)!;
@@ -301,7 +329,6 @@ class WorkspaceSequences implements EventSequences {
           const ordinal = this.runs.append(anchored ? this.identifiers.keyOf(words) : -1, chunk.number(1, r)!, chunk.number(2, r)!);
           const revenue = chunk.number(4, r);
           if (revenue !== null) this.revenues.push(ordinal, revenue);
-          SEQUENCE_DIMENSIONS.forEach((d, i) => this.dimensions[d].set(ordinal, chunk.number(5 + i, r)!));
           if (!anchored) this.unanchored.push({ seq, ordinal });
         }
       },

@@ -21,8 +21,8 @@ export function journeysOverSequences(sequences: EventSequences, q: JourneyQuery
   const DAY_US = 86_400_000_000;
   const fromUs = q.from.getTime() * 1000;
   const toUs = q.to.getTime() * 1000;
-  const conversion = sequences.codeOf(q.conversionEvent) ?? -2;
-  // Each event's key number (−1: not a touch) comes from its channel's or its name's number.
+  const conversion = sequences.nameNumber(q.conversionEvent) ?? -2;
+  // Each kind of event's key number: −2 a conversion, −1 not a touch; from its channel or its name.
   const keys: string[] = [];
   const keyIds = new Map<string, number>();
   const keyOf = (text: string | null): number => {
@@ -32,30 +32,28 @@ export function journeysOverSequences(sequences: EventSequences, q: JourneyQuery
     if (id === undefined) keyIds.set(key, (id = keys.push(key) - 1));
     return id;
   };
-  let touchKey: Int32Array;
-  let byOrdinal: Int32Array | null = null;
-  if (q.dimension === "channel") {
-    byOrdinal = sequences.dimensionCodes("channel");
-    touchKey = Int32Array.from(sequences.dimensionValues("channel"), keyOf);
-  } else {
-    const listed = new Set(q.touchpointEvents);
-    touchKey = new Int32Array(sequences.eventNames).fill(-1);
-    for (let code = 0; code < sequences.eventNames; code++) {
-      const name = sequences.eventName(code);
-      if (name !== null && listed.has(name)) touchKey[code] = keyOf(name);
+  const listed = new Set(q.touchpointEvents);
+  const channelOf = sequences.kindValue("channel");
+  const storeOf = sequences.kindValue("store_id");
+  const store = q.storeId === null ? null : (sequences.valueNumber("store_id", q.storeId) ?? -2);
+  const keyOfKind = new Int32Array(sequences.kinds);
+  const atStore = new Uint8Array(sequences.kinds);
+  for (let kind = 0; kind < sequences.kinds; kind++) {
+    const name = sequences.kindName[kind]!;
+    if (store === null || storeOf[kind] === store) atStore[kind] = 1;
+    if (name === conversion) keyOfKind[kind] = -2;
+    else if (q.dimension === "channel") keyOfKind[kind] = channelOf[kind]! < 0 ? -1 : keyOf(sequences.dimensionValue("channel", channelOf[kind]!));
+    else {
+      const text = sequences.eventName(name);
+      keyOfKind[kind] = text !== null && listed.has(text) ? keyOf(text) : -1;
     }
   }
-  const store = q.storeId === null ? null : (sequences.valueCode("store_id", q.storeId) ?? -2);
   const walker = new JourneyWalker(sequences, {
     fromUs,
-    lookbackUs: q.lookbackDays * DAY_US,
     lookbackSeconds: q.lookbackDays * 86_400,
     halfLifeDays: q.halfLifeDays,
-    conversion,
-    touchKey,
-    byOrdinal,
-    stores: store === null ? null : sequences.dimensionCodes("store_id"),
-    store: store ?? -2,
+    keyOfKind,
+    atStore,
     keyCount: keys.length,
   });
   sequences.forEachCustomer(fromUs - q.lookbackDays * DAY_US, toUs, walker);
@@ -64,16 +62,12 @@ export function journeysOverSequences(sequences: EventSequences, q: JourneyQuery
 
 interface WalkSettings {
   fromUs: number;
-  lookbackUs: number;
   lookbackSeconds: number;
   halfLifeDays: number;
-  conversion: number;
-  /** Key number by channel number (byOrdinal set) or by event name number (−1: no key). */
-  touchKey: Int32Array;
-  /** Channel numbers by ordinal, when keys come from the channel. */
-  byOrdinal: Int32Array | null;
-  stores: Int32Array | null;
-  store: number;
+  /** By kind of event: its key number, −1 when it is not a touch, −2 when it is a conversion. */
+  keyOfKind: Int32Array;
+  /** By kind of event: 1 when at the report's store (every kind without one). */
+  atStore: Uint8Array;
   keyCount: number;
 }
 
@@ -111,12 +105,11 @@ class JourneyWalker implements CustomerVisitor {
     let touches = 0;
     let convs = 0;
     for (let x = a; x < b; x++) {
-      const c = code[x]!;
-      if (c === s.conversion) {
+      const key = s.keyOfKind[code[x]!]!;
+      if (key === -2) {
         this.convAt[convs++] = x;
         continue;
       }
-      const key = s.byOrdinal === null ? s.touchKey[c]! : keyOfCode(s.touchKey, s.byOrdinal[ordinal[x]!]!);
       if (key < 0) continue;
       this.touchAt[touches] = x;
       this.touchKeys[touches++] = key;
@@ -124,7 +117,7 @@ class JourneyWalker implements CustomerVisitor {
     // The conversions counted: in the period, at the store.
     for (let i = 0; i < convs; i++) {
       const x = this.convAt[i]!;
-      if (us[x]! >= s.fromUs && this.atStore(ordinal[x]!)) {
+      if (us[x]! >= s.fromUs && s.atStore[code[x]!] === 1) {
         this.conversions++;
         this.value += this.sequences.revenue(ordinal[x]!) ?? 0;
       }
@@ -147,7 +140,7 @@ class JourneyWalker implements CustomerVisitor {
       const cx = this.convAt[next]!;
       const cu = us[cx]!;
       const end = this.takenBy(us, t, touches, cu);
-      if (cu >= s.fromUs && this.atStore(ordinal[cx]!)) this.converted(us, t, end, cu, this.sequences.revenue(ordinal[cx]!) ?? 0);
+      if (cu >= s.fromUs && s.atStore[code[cx]!] === 1) this.converted(us, t, end, cu, this.sequences.revenue(ordinal[cx]!) ?? 0);
       t = end;
     }
     if (open.length > 0) this.add(open, false, 0);
@@ -183,10 +176,6 @@ class JourneyWalker implements CustomerVisitor {
     this.add(path, true, value);
   }
 
-  private atStore(ordinal: number): boolean {
-    return this.s.stores === null || this.s.stores[ordinal] === this.s.store;
-  }
-
   private add(path: number[], converted: boolean, value: number): void {
     const id = path.join(",");
     let group = this.groups.get(id);
@@ -208,9 +197,4 @@ class JourneyWalker implements CustomerVisitor {
     }
     return data;
   }
-}
-
-/** A channel number's key number (−1: the event has no channel, or an empty one). */
-function keyOfCode(touchKey: Int32Array, channel: number): number {
-  return channel < 0 ? -1 : touchKey[channel]!;
 }

@@ -8,7 +8,7 @@ export interface FunnelChains {
   readonly profile: Int32Array;
   readonly level: Uint8Array;
   readonly times: Float64Array;
-  /** The best start event's ordinal (EventSequences.dimensionCode). */
+  /** The best start event's kind (EventSequences.kindValue gives its channel and store). */
   readonly start: Int32Array;
 }
 
@@ -31,16 +31,19 @@ export interface FunnelBounds {
 export function funnelChains(sequences: EventSequences, query: FunnelQuery, bounds: FunnelBounds): FunnelChains {
   const n = query.steps.length;
   const strict = query.order === "strict";
-  const codes = query.steps.map((s) => sequences.codeOf(s.event) ?? -1);
+  const names = query.steps.map((s) => sequences.nameNumber(s.event) ?? -1);
   const empty = { steps: n, count: 0, profile: new Int32Array(0), level: new Uint8Array(0), times: new Float64Array(0), start: new Int32Array(0) };
-  const first = codes[0]!;
-  if (first === -1) return empty;
-  // Bit k (1 … n): the event name is step k's.
-  const maskOf = new Int32Array(sequences.eventNames);
-  codes.forEach((c, i) => {
-    if (c >= 0) maskOf[c]! |= 1 << (i + 1);
-  });
-  const finder = new ChainFinder(n, strict, first, maskOf, sequences.unnamed, bounds, sequences.profileCount);
+  if (names[0] === -1) return empty;
+  // By kind of event — bit k (1 … n): its name is step k's; bit 0: it has no name (strict order steps over it).
+  const maskOf = new Int32Array(sequences.kinds);
+  for (let kind = 0; kind < sequences.kinds; kind++) {
+    const name = sequences.kindName[kind]!;
+    names.forEach((step, i) => {
+      if (step === name) maskOf[kind]! |= 1 << (i + 1);
+    });
+    if (name === sequences.unnamed) maskOf[kind]! |= 1;
+  }
+  const finder = new ChainFinder(n, strict, maskOf, bounds, sequences.profileCount);
   sequences.forEachCustomer(bounds.from, bounds.end, finder);
   return finder.chains();
 }
@@ -66,10 +69,7 @@ class ChainFinder implements CustomerVisitor {
   constructor(
     private readonly n: number,
     private readonly strict: boolean,
-    private readonly first: number,
     private readonly maskOf: Int32Array,
-    /** The number of events without a name, which strict order steps over (the statement reads named events only). */
-    private readonly unnamed: number,
     private readonly bounds: FunnelBounds,
     capacity: number,
   ) {
@@ -102,7 +102,7 @@ class ChainFinder implements CustomerVisitor {
     const i = this.count++;
     this.profile[i] = profile;
     this.level[i] = level;
-    this.start[i] = ordinal[this.bestStart]!;
+    this.start[i] = code[this.bestStart]!;
     const { times, best } = this;
     const at = i * this.n;
     for (let k = 0; k < level; k++) times[at + k] = best[k]!;
@@ -110,7 +110,7 @@ class ChainFinder implements CustomerVisitor {
 
   /** The steps the customer's best start reaches (0: no start), its times in this.best. */
   private bestChain(us: Float64Array, code: Int32Array, a: number, b: number): number {
-    const { n, strict, first, maskOf, unnamed, chain, best, found, cursor } = this;
+    const { n, strict, maskOf, chain, best, found, cursor } = this;
     const { to, windowUs } = this.bounds;
     const stride = b - a + 1;
     if (this.steps.length < stride * n) this.steps = new Int32Array(2 * stride * n);
@@ -119,7 +119,7 @@ class ChainFinder implements CustomerVisitor {
     // into us / code — for strict order the slice is read where it lies, stepping over unnamed events.
     for (let k = 0; k <= n; k++) found[k] = 0;
     if (strict) {
-      for (let x = a; x < b; x++) if (code[x] === first && us[x]! < to) steps[found[0]!++] = x;
+      for (let x = a; x < b; x++) if (maskOf[code[x]!]! & 2 && us[x]! < to) steps[found[0]!++] = x;
     } else {
       for (let x = a; x < b; x++) {
         const m = maskOf[code[x]!]!;
@@ -146,8 +146,9 @@ class ChainFinder implements CustomerVisitor {
       let exhausted = false;
       for (let k = 2; k <= n; k++) {
         if (strict) {
+          // Events without a name are stepped over: the statement reads named events only.
           do y++;
-          while (y < b && code[y] === unnamed);
+          while (y < b && maskOf[code[y]!]! & 1);
           exhausted = y >= b;
           if (exhausted || !(maskOf[code[y]!]! & (1 << k))) break;
         } else {
@@ -262,7 +263,8 @@ export interface ChainGroups {
  * their own groups, the other values "other", no value "none".
  */
 export function chainGroups(chains: FunnelChains, sequences: EventSequences, dimension: SequenceDimension, limit: number): ChainGroups {
-  const codes = chains.start.map((ordinal) => sequences.dimensionCode(dimension, ordinal));
+  const valueOf = sequences.kindValue(dimension);
+  const codes = chains.start.map((kind) => valueOf[kind]!);
   const weight = new Map<number, number>();
   for (const code of codes) if (code >= 0) weight.set(code, (weight.get(code) ?? 0) + 1);
   const text = (code: number) => sequences.dimensionValue(dimension, code);

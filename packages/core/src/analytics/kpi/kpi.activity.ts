@@ -47,14 +47,15 @@ export function activityFigures(sequences: EventSequences, scope: KpiScope, w: K
     ppTo: at(pp.to),
     rollingFrom: at(shiftDay(cur.from, -29)),
   };
-  // One store: its events carry its id or its code; a store no event names leaves nobody active.
-  let stores: Int32Array | null = null;
-  let storeCodes: number[] = [];
+  // One store: its events carry its id or its code (by kind of event); a store no event names leaves nobody active.
+  let atStore: Uint8Array | null = null;
   if (scope.store) {
-    stores = sequences.dimensionCodes("store_id");
-    storeCodes = [scope.store.id, scope.store.code].map((v) => sequences.valueCode("store_id", v) ?? -2);
+    const values = [scope.store.id, scope.store.code].map((v) => sequences.valueNumber("store_id", v) ?? -2);
+    const storeOf = sequences.kindValue("store_id");
+    atStore = new Uint8Array(sequences.kinds);
+    for (let kind = 0; kind < sequences.kinds; kind++) if (values.includes(storeOf[kind]!)) atStore[kind] = 1;
   }
-  const counter = new ActivityCounter(starts, marks, stores, storeCodes[0] ?? -2, storeCodes[1] ?? -2);
+  const counter = new ActivityCounter(starts, marks, atStore);
   sequences.forEachCustomer(starts[0]!, starts[days.length]!, counter);
   return counter.figures(days, marks);
 }
@@ -84,9 +85,8 @@ class ActivityCounter implements CustomerVisitor {
   constructor(
     private readonly starts: Float64Array,
     private readonly marks: DayMarks,
-    private readonly stores: Int32Array | null,
-    private readonly storeA: number,
-    private readonly storeB: number,
+    /** By kind of event: 1 when it is at the store (null: every event counts). */
+    private readonly atStore: Uint8Array | null,
   ) {
     this.last = starts.length - 2;
     this.daily = new Int32Array(starts.length);
@@ -94,17 +94,14 @@ class ActivityCounter implements CustomerVisitor {
     this.mauDelta = new Int32Array(starts.length + 31);
   }
 
-  visit(_profile: number, us: Float64Array, _code: Int32Array, ordinal: Int32Array, a: number, b: number): void {
-    const { starts, marks, stores, storeA, storeB, daily, wauDelta, mauDelta, last } = this;
+  visit(_profile: number, us: Float64Array, code: Int32Array, _ordinal: Int32Array, a: number, b: number): void {
+    const { starts, marks, atStore, daily, wauDelta, mauDelta, last } = this;
     const first = starts[0]!;
     let flags = 0;
     // The last active day seen (−1: none yet), whose rolling interval waits for the next one.
     let day = -1;
     for (let x = a; x < b; x++) {
-      if (stores !== null) {
-        const s = stores[ordinal[x]!]!;
-        if (s !== storeA && s !== storeB) continue;
-      }
+      if (atStore !== null && atStore[code[x]!] === 0) continue;
       const u = us[x]!;
       // Days are 24 hours but around a change of offset: a guess, then at most a step either way.
       let d = Math.floor((u - first) / DAY_US);
