@@ -63,11 +63,18 @@ export interface EventSequences {
 export const SEQUENCE_DIMENSIONS = ["channel", "store_id"] as const;
 export type SequenceDimension = (typeof SEQUENCE_DIMENSIONS)[number];
 
-/** The events' revenues, the few events that have one: ordinals in ascending order, and their values. */
+/**
+ * The events' revenues, the few events that have one: ordinals in ascending order (they are pushed as
+ * they come), their values, and where each block of 1,024 ordinals starts among them — a lookup
+ * searches one block, not the whole list.
+ */
 class Revenues {
   ordinals = new Int32Array(1024);
   values = new Float64Array(1024);
   size = 0;
+  /** blockStart[k]: the first entry whose ordinal is ≥ k × 1,024; filled up to the last ordinal pushed. */
+  private blockStart = new Int32Array(64);
+  private blocks = 0;
   push(ordinal: number, value: number): void {
     if (this.size === this.ordinals.length) {
       const ordinals = new Int32Array(this.size * 2);
@@ -76,12 +83,23 @@ class Revenues {
       values.set(this.values);
       Object.assign(this, { ordinals, values });
     }
+    const block = ordinal >> 10;
+    while (this.blocks <= block) {
+      if (this.blocks === this.blockStart.length) {
+        const grown = new Int32Array(this.blockStart.length * 2);
+        grown.set(this.blockStart);
+        this.blockStart = grown;
+      }
+      this.blockStart[this.blocks++] = this.size;
+    }
     this.ordinals[this.size] = ordinal;
     this.values[this.size++] = value;
   }
   of(ordinal: number): number | null {
-    let lo = 0;
-    let hi = this.size;
+    const block = ordinal >> 10;
+    if (block >= this.blocks) return null;
+    let lo = this.blockStart[block]!;
+    let hi = block + 1 < this.blocks ? this.blockStart[block + 1]! : this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.ordinals[mid]! < ordinal) lo = mid + 1;

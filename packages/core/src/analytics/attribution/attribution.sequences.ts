@@ -73,7 +73,7 @@ interface WalkSettings {
 
 /** One walk per customer; a class, so the sequences call the same `visit` each time (see CustomerVisitor). */
 class JourneyWalker implements CustomerVisitor {
-  private readonly groups = new Map<string, { path: number[]; count: number; conversions: number; value: number }>();
+  private readonly groups = new PathGroups();
   private readonly decayConversions: Float64Array;
   private readonly decayValue: Float64Array;
   private readonly touchCount: Float64Array;
@@ -84,6 +84,7 @@ class JourneyWalker implements CustomerVisitor {
   private touchKeys = new Int32Array(256);
   private convAt = new Int32Array(64);
   private weights = new Float64Array(256);
+  private openKeys = new Int32Array(256);
 
   constructor(
     private readonly sequences: EventSequences,
@@ -100,6 +101,7 @@ class JourneyWalker implements CustomerVisitor {
       this.touchAt = new Int32Array(2 * (b - a));
       this.touchKeys = new Int32Array(2 * (b - a));
       this.weights = new Float64Array(2 * (b - a));
+      this.openKeys = new Int32Array(2 * (b - a));
     }
     if (this.convAt.length < b - a) this.convAt = new Int32Array(2 * (b - a));
     let touches = 0;
@@ -123,7 +125,7 @@ class JourneyWalker implements CustomerVisitor {
       }
     }
     if (touches === 0) return;
-    const open: number[] = [];
+    let open = 0;
     let next = 0;
     let t = 0;
     while (t < touches) {
@@ -132,7 +134,7 @@ class JourneyWalker implements CustomerVisitor {
       // The first conversion at or after the touch (a conversion at the same instant counts, whatever its seq).
       while (next < convs && us[this.convAt[next]!]! < u) next++;
       if (next === convs || us[this.convAt[next]!]! / 1e6 - u / 1e6 > s.lookbackSeconds) {
-        if (u >= s.fromUs) open.push(this.touchKeys[t]!);
+        if (u >= s.fromUs) this.openKeys[open++] = this.touchKeys[t]!;
         t++;
         continue;
       }
@@ -143,7 +145,7 @@ class JourneyWalker implements CustomerVisitor {
       if (cu >= s.fromUs && s.atStore[code[cx]!] === 1) this.converted(us, t, end, cu, this.sequences.revenue(ordinal[cx]!) ?? 0);
       t = end;
     }
-    if (open.length > 0) this.add(open, false, 0);
+    if (open > 0) this.add(this.openKeys, 0, open, false, 0);
   }
 
   /** The end of the run of touches from `t` whose first conversion at or after is at `cu` and within the lookback. */
@@ -158,10 +160,8 @@ class JourneyWalker implements CustomerVisitor {
   }
 
   private converted(us: Float64Array, t: number, end: number, cu: number, value: number): void {
-    const path: number[] = [];
     let sum = 0;
     for (let i = t; i < end; i++) {
-      path.push(this.touchKeys[i]!);
       // As the statement: pow(0.5, (epoch(conv) − epoch(touch)) / 86400 / half-life).
       const w = Math.pow(0.5, (cu / 1e6 - us[this.touchAt[i]!]! / 1e6) / 86400.0 / this.s.halfLifeDays);
       this.weights[i] = w;
@@ -173,28 +173,106 @@ class JourneyWalker implements CustomerVisitor {
       this.decayValue[key]! += (value * this.weights[i]!) / sum;
       this.touchCount[key]!++;
     }
-    this.add(path, true, value);
+    this.add(this.touchKeys, t, end, true, value);
   }
 
-  private add(path: number[], converted: boolean, value: number): void {
-    const id = path.join(",");
-    let group = this.groups.get(id);
-    if (!group) this.groups.set(id, (group = { path, count: 0, conversions: 0, value: 0 }));
-    group.count++;
+  private add(keys: Int32Array, a: number, b: number, converted: boolean, value: number): void {
+    const g = this.groups.of(keys, a, b);
+    this.groups.count[g]!++;
     if (converted) {
-      group.conversions++;
-      group.value += value;
+      this.groups.conversions[g]!++;
+      this.groups.value[g]! += value;
     }
   }
 
   data(keys: readonly string[]): JourneyData {
     const data: JourneyData = { journeys: [], timeDecay: new Map(), touches: new Map(), conversions: this.conversions, value: this.value };
-    for (const g of this.groups.values()) data.journeys.push({ path: g.path.map((k) => keys[k]!), count: g.count, conversions: g.conversions, value: g.value });
+    const groups = this.groups;
+    for (let g = 0; g < groups.size; g++) {
+      data.journeys.push({ path: Array.from(groups.path(g), (k) => keys[k]!), count: groups.count[g]!, conversions: groups.conversions[g]!, value: groups.value[g]! });
+    }
     for (let k = 0; k < keys.length; k++) {
       if (this.touchCount[k] === 0) continue;
       data.timeDecay.set(keys[k]!, { conversions: this.decayConversions[k]!, value: this.decayValue[k]! });
       data.touches.set(keys[k]!, this.touchCount[k]!);
     }
     return data;
+  }
+}
+
+/**
+ * Journeys grouped by path (a list of key numbers): an open-addressing hash table over typed arrays,
+ * the paths kept end to end in one pool — no string or array per journey.
+ */
+class PathGroups {
+  size = 0;
+  count = new Float64Array(1024);
+  conversions = new Float64Array(1024);
+  value = new Float64Array(1024);
+  private start = new Int32Array(1025);
+  private pool = new Int32Array(4096);
+  /** Slot → group + 1 (0: empty); a power of two, at most half full. */
+  private slots = new Int32Array(2048);
+  private hashes = new Int32Array(1024);
+
+  /** The group of the path keys[a … b), made when new. */
+  of(keys: Int32Array, a: number, b: number): number {
+    let h = 0x811c9dc5 ^ (b - a);
+    for (let i = a; i < b; i++) h = Math.imul(h ^ keys[i]!, 0x01000193);
+    const mask = this.slots.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const g = this.slots[slot]! - 1;
+      if (g < 0) {
+        const made = this.make(keys, a, b, h);
+        this.slots[slot] = made + 1;
+        if (this.size * 2 > this.slots.length) this.rehash();
+        return made;
+      }
+      if (this.hashes[g] === h && this.same(g, keys, a, b)) return g;
+    }
+  }
+
+  path(g: number): Int32Array {
+    return this.pool.subarray(this.start[g]!, this.start[g + 1]!);
+  }
+
+  private same(g: number, keys: Int32Array, a: number, b: number): boolean {
+    const from = this.start[g]!;
+    if (this.start[g + 1]! - from !== b - a) return false;
+    for (let i = 0; i < b - a; i++) if (this.pool[from + i] !== keys[a + i]) return false;
+    return true;
+  }
+
+  private make(keys: Int32Array, a: number, b: number, h: number): number {
+    const g = this.size++;
+    if (g === this.count.length) {
+      const grow = <T extends Float64Array | Int32Array>(from: T, to: T): T => (to.set(from as never), to);
+      this.count = grow(this.count, new Float64Array(g * 2));
+      this.conversions = grow(this.conversions, new Float64Array(g * 2));
+      this.value = grow(this.value, new Float64Array(g * 2));
+      this.hashes = grow(this.hashes, new Int32Array(g * 2));
+      this.start = grow(this.start, new Int32Array(g * 2 + 1));
+    }
+    const from = this.start[g]!;
+    while (from + (b - a) > this.pool.length) {
+      const pool = new Int32Array(this.pool.length * 2);
+      pool.set(this.pool);
+      this.pool = pool;
+    }
+    this.pool.set(keys.subarray(a, b), from);
+    this.start[g + 1] = from + (b - a);
+    this.hashes[g] = h;
+    return g;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let g = 0; g < this.size; g++) {
+      let slot = this.hashes[g]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = g + 1;
+    }
+    this.slots = slots;
   }
 }
