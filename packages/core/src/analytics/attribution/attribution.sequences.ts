@@ -83,6 +83,8 @@ class JourneyWalker implements CustomerVisitor {
   private touchAt = new Int32Array(256);
   private touchKeys = new Int32Array(256);
   private convAt = new Int32Array(64);
+  /** Each conversion's value, when it counts (in the period, at the store); NaN when it does not. */
+  private convValue = new Float64Array(64);
   private weights = new Float64Array(256);
   private openKeys = new Int32Array(256);
 
@@ -103,7 +105,10 @@ class JourneyWalker implements CustomerVisitor {
       this.weights = new Float64Array(2 * (b - a));
       this.openKeys = new Int32Array(2 * (b - a));
     }
-    if (this.convAt.length < b - a) this.convAt = new Int32Array(2 * (b - a));
+    if (this.convAt.length < b - a) {
+      this.convAt = new Int32Array(2 * (b - a));
+      this.convValue = new Float64Array(2 * (b - a));
+    }
     let touches = 0;
     let convs = 0;
     for (let x = a; x < b; x++) {
@@ -116,13 +121,15 @@ class JourneyWalker implements CustomerVisitor {
       this.touchAt[touches] = x;
       this.touchKeys[touches++] = key;
     }
-    // The conversions counted: in the period, at the store.
+    // The conversions counted: in the period, at the store (their revenue looked up once: it is a random read).
     for (let i = 0; i < convs; i++) {
       const x = this.convAt[i]!;
       if (us[x]! >= s.fromUs && s.atStore[code[x]!] === 1) {
+        const value = this.sequences.revenue(ordinal[x]!) ?? 0;
+        this.convValue[i] = value;
         this.conversions++;
-        this.value += this.sequences.revenue(ordinal[x]!) ?? 0;
-      }
+        this.value += value;
+      } else this.convValue[i] = NaN;
     }
     if (touches === 0) return;
     let open = 0;
@@ -142,7 +149,8 @@ class JourneyWalker implements CustomerVisitor {
       const cx = this.convAt[next]!;
       const cu = us[cx]!;
       const end = this.takenBy(us, t, touches, cu);
-      if (cu >= s.fromUs && s.atStore[code[cx]!] === 1) this.converted(us, t, end, cu, this.sequences.revenue(ordinal[cx]!) ?? 0);
+      const value = this.convValue[next]!;
+      if (!Number.isNaN(value)) this.converted(us, t, end, cu, value);
       t = end;
     }
     if (open > 0) this.add(this.openKeys, 0, open, false, 0);
