@@ -5,19 +5,20 @@ import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-o
 
 /**
  * Each workspace's events in memory — the customer identifier, the time in epoch microseconds, the
- * numbers of the event's name (one number for every event without a name: identify, page, screen …),
- * channel and store, its revenue when it has one — grouped by identifier, each one's in time order (customer-runs.ts), with the
- * identifier → profile map of the profile snapshot. Queries that follow each customer's events in
- * order (the funnel) or per customer (the dashboard's active days) read these instead of sorting or
- * grouping millions of warehouse rows per query: at 1M customers / 20M events the funnel's sort alone
- * was 6.5 s of 15 s (bench/RESULTS.md, runs 39 and 43).
+ * event's kind (a number per distinct name, channel and store; one name number for every event
+ * without a name: identify, page, screen …), its revenue when it has one — grouped by identifier,
+ * each one's in time order (customer-runs.ts), with the identifier → profile map of the profile
+ * snapshot. Queries that follow each customer's events in order (the funnel, attribution's journeys)
+ * or per customer (the dashboard's active days) read these instead of sorting or grouping millions of
+ * warehouse rows per query: at 1M customers / 20M events the funnel's sort alone was 6.5 s of 15 s
+ * (bench/RESULTS.md, runs 39, 43 and 44).
  *
  * A cache of the warehouse, never a source: before each use `eventSequences` brings it up to date, in
  * one read transaction (one snapshot) — the events after the last seq it holds, identifiers the
  * snapshot refresh filled in since (late anchors), the profile map when the snapshot changed — and
  * builds it again from nothing when the warehouse holds fewer or other rows than it (a workspace
  * deleted, rows below the last seq). About 24 bytes an event; built once per process and workspace
- * (25 s for 20M events on a 2-core machine), ≈ 20 ms per check after that.
+ * (22–35 s for 20M events on a 2-core machine), ≈ 20 ms per check after that.
  */
 export interface EventSequences {
   /** Events held. */
@@ -51,8 +52,6 @@ export interface EventSequences {
   forEachCustomer(from: number, end: number, visitor: CustomerVisitor): void;
   /** The text of a kept column's value number. */
   dimensionValue(dimension: SequenceDimension, value: number): string;
-  /** A kept column's values, by number. */
-  dimensionValues(dimension: SequenceDimension): readonly string[];
   /** The number of a kept column's value; undefined when no event held has it. */
   valueNumber(dimension: SequenceDimension, value: string): number | undefined;
   /** The event's `revenue` (by ordinal); null when it has none. */
@@ -211,9 +210,6 @@ class WorkspaceSequences implements EventSequences {
   }
   dimensionValue(dimension: SequenceDimension, value: number): string {
     return this.dimensions[dimension].values[value]!;
-  }
-  dimensionValues(dimension: SequenceDimension): readonly string[] {
-    return this.dimensions[dimension].values;
   }
   valueNumber(dimension: SequenceDimension, value: string): number | undefined {
     return this.dimensions[dimension].index.get(value);
