@@ -1,8 +1,8 @@
 import type { CustomerVisitor, EventSequences } from "../../warehouse";
 import type { JourneyData, JourneyQuery } from "./attribution.warehouse";
 
-/** Separates touches in a path (as the statement's); keys holding it are cut at it (it is not a printable character). */
-const SEPARATOR = "\u001f";
+/** Separates touches in a path string (the statement's); keys holding it are cut at it (it is not a printable character). */
+export const SEPARATOR = "\u001f";
 
 /** Queries whose touches the event sequences know: by channel or by touchpoint (event name). */
 export function followsSequences(q: Pick<JourneyQuery, "dimension">): boolean {

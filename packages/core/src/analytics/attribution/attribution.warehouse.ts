@@ -2,7 +2,7 @@ import type { AttributionDimension } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
 import { eventSequences } from "../../warehouse";
 import type { Credits, JourneyGroup } from "./attribution-models";
-import { followsSequences, journeysOverSequences } from "./attribution.sequences";
+import { followsSequences, journeysOverSequences, SEPARATOR } from "./attribution.sequences";
 
 export interface JourneyQuery {
   workspaceId: string;
@@ -35,8 +35,6 @@ export const TOUCH_DIMENSIONS: Record<AttributionDimension, string> = {
   touchpoint: "e.event",
 };
 
-/** Separates touches in a path string; keys holding it are cut at it (it is not a printable character). */
-const SEPARATOR = "\u001f";
 
 /**
  * The journeys of a period, grouped by path. By channel or touchpoint, over the in-memory event
