@@ -140,10 +140,7 @@ describe("readJourneys", () => {
         fc.constantFrom<"channel" | "campaign" | "touchpoint">("channel", "campaign", "touchpoint"),
         fc.boolean(),
         async (minutes, shapes, lookbackDays, storeId, dimension, inWarehouse) => {
-          // Known gap, to fix: on longer histories the statement sometimes credits touches to another
-          // conversion than the rebuild does (with a store filter: a conversion at another store, its ASOF
-          // join's store and value disagreeing); the sequences do not. The statement is held to short histories.
-          const events = minutes.slice(0, inWarehouse ? 8 : minutes.length).map((minute, i) => ({ ...shapes[i]!, minute }));
+          const events = minutes.map((minute, i) => ({ ...shapes[i]!, minute }));
           const workspaceId = await load(events);
           const q = { lookbackDays, halfLifeDays: 2, storeId, dimension };
           const query = { workspaceId, from: FROM, to: TO, conversionEvent: CONVERSION, touchpointEvents: TOUCHPOINTS, ...q };
@@ -182,6 +179,24 @@ describe("readJourneys", () => {
         // A page view with a channel is a touch too.
         { path: ["sms", "douyin"], count: 1, conversions: 0, value: 0 },
       ]);
+    }
+  });
+
+  it("credits a touch to a conversion without a store, never to the store of the conversion after it", async () => {
+    const workspaceId = await load([
+      { profile: 1, minute: 14_000, event: "Product Viewed", channel: "wecom", campaign: "spring", store: "S2", revenue: null },
+      { profile: 1, minute: 17_000, event: CONVERSION, channel: null, campaign: null, store: null, revenue: 222 },
+      { profile: 1, minute: 20_000, event: CONVERSION, channel: null, campaign: null, store: "S1", revenue: 287 },
+    ]);
+    const query = { workspaceId, from: FROM, to: TO, conversionEvent: CONVERSION, touchpointEvents: [], lookbackDays: 7, halfLifeDays: 7 };
+    for (const dimension of ["channel", "campaign"] as const) {
+      for (const read of [readJourneys, readJourneysInWarehouse]) {
+        // At S1: its conversion had no touch before it of its own; the touch went to the one without a store.
+        const atS1 = await read(warehouse, { ...query, dimension, storeId: "S1" });
+        expect(atS1).toMatchObject({ journeys: [], conversions: 1, value: 287 });
+        const everywhere = await read(warehouse, { ...query, dimension, storeId: null });
+        expect(everywhere.journeys).toEqual([{ path: [dimension === "channel" ? "wecom" : "spring"], count: 1, conversions: 1, value: 222 }]);
+      }
     }
   });
 

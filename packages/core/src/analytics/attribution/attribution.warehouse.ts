@@ -52,6 +52,9 @@ export async function readJourneys(warehouse: Warehouse, q: JourneyQuery): Promi
  * - each touch belongs to the first conversion at or after it (ASOF join) when that conversion is at
  *   most `lookbackDays` later — so a journey never spans two conversions;
  * - the customer's other touches in the period make one journey that did not convert.
+ * The ASOF join carries no column that can be NULL: DuckDB 1.4 plans a small ASOF join as a nested
+ * loop with arg_min per column, which skips NULLs — a conversion without a store took the store of
+ * the customer's next conversion. Hence `at_store`, decided before the join (a boolean, never NULL).
  */
 export async function readJourneysInWarehouse(warehouse: Warehouse, q: JourneyQuery): Promise<JourneyData> {
   const { sql, params } = journeySql(q);
@@ -80,13 +83,14 @@ export function journeySql(q: JourneyQuery): { sql: string; params: (string | nu
   const touchpointFilter = touchpoints ? `and list_contains(json_transform($8::varchar, '["VARCHAR"]'), e.event)` : "";
   const sql = `
     with conv as (
-      select e.profile_id, e.ts, coalesce(e.revenue, 0) as value, e.store_id
+      select e.profile_id, e.ts, coalesce(e.revenue, 0) as value,
+        ($7::varchar is null or e.store_id is not distinct from $7::varchar) as at_store
       from events_with_profile e
       where e.workspace_id = $1::uuid and e.type = 'track' and e.event = $4 and e.profile_id is not null
         and e.ts >= $2::timestamptz - to_days($5::integer) and e.ts < $3::timestamptz
     ),
     counted as (
-      select * from conv where ts >= $2::timestamptz and ($7::varchar is null or store_id = $7::varchar)
+      select * from conv where ts >= $2::timestamptz and at_store
     ),
     touch as (
       select e.profile_id, e.ts, replace(${dimension}, '${SEPARATOR}', '') as key
@@ -98,13 +102,13 @@ export function journeySql(q: JourneyQuery): { sql: string; params: (string | nu
         ${touchpointFilter}
     ),
     assigned as materialized (
-      select t.profile_id, t.ts, t.key, c.ts as conv_ts, c.value, c.store_id,
+      select t.profile_id, t.ts, t.key, c.ts as conv_ts, c.value, c.at_store,
         c.ts is not null and c.ts >= $2::timestamptz and epoch(c.ts) - epoch(t.ts) <= $5::integer * 86400 as converting,
         c.ts is null or epoch(c.ts) - epoch(t.ts) > $5::integer * 86400 as open
       from touch t asof left join conv c on t.profile_id = c.profile_id and t.ts <= c.ts
     ),
     converted_touches as (
-      select * from assigned where converting and ($7::varchar is null or store_id = $7::varchar)
+      select * from assigned where converting and at_store
     ),
     journeys as (
       select string_agg(key, '${SEPARATOR}' order by ts) as path, true as converted, any_value(value) as value
