@@ -1,5 +1,7 @@
 import type { Warehouse, WarehouseChunk, WarehouseTransaction } from "@siyu/storage";
+import { ORDER_COMPLETED, ORDER_REFUNDED } from "../profiles";
 import { CustomerRuns, type CustomerVisitor } from "./customer-runs";
+import { SequenceOrders, type OrderRows } from "./sequence-orders";
 import { UuidKeys } from "./uuid-keys";
 import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
 
@@ -8,7 +10,7 @@ import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-o
  * event's kind (a number per distinct name, channel and store; one name number for every event
  * without a name: identify, page, screen …), its revenue when it has one — grouped by identifier,
  * each one's in time order (customer-runs.ts), with the identifier → profile map of the profile
- * snapshot. Queries that follow each customer's events in order (the funnel, attribution's journeys)
+ * snapshot; and the orders their order events make (sequence-orders.ts). Queries that follow each customer's events in order (the funnel, attribution's journeys)
  * or per customer (the dashboard's active days) read these instead of sorting or grouping millions of
  * warehouse rows per query: at 1M customers / 20M events the funnel's sort alone was 6.5 s of 15 s
  * (bench/RESULTS.md, runs 39, 43 and 44).
@@ -56,6 +58,8 @@ export interface EventSequences {
   valueNumber(dimension: SequenceDimension, value: string): number | undefined;
   /** The event's `revenue` (by ordinal); null when it has none. */
   revenue(ordinal: number): number | null;
+  /** The orders with a completion before `endUs` (epoch µs), each with its customer's profile key. */
+  orders(endUs: number): OrderRows;
 }
 
 /** Event columns kept per event, for breakdowns (the console's and the plans' usual ones). */
@@ -171,6 +175,7 @@ class WorkspaceSequences implements EventSequences {
   /** Events held without an identifier: their seqs and ordinals, for the snapshot refresh to fill in. */
   private unanchored: { seq: number; ordinal: number }[] = [];
   private readonly revenues = new Revenues();
+  private readonly ordersHeld = new SequenceOrders();
 
   constructor(private readonly workspaceId: string) {}
 
@@ -216,6 +221,9 @@ class WorkspaceSequences implements EventSequences {
   }
   revenue(ordinal: number): number | null {
     return this.revenues.of(ordinal);
+  }
+  orders(endUs: number): OrderRows {
+    return this.ordersHeld.rows(endUs, this.profileOf);
   }
 
   /** Brings the sequences up to date with one snapshot of the warehouse (the loader may append meanwhile). */
@@ -324,8 +332,12 @@ class WorkspaceSequences implements EventSequences {
     const joins = ["event", ...SEQUENCE_DIMENSIONS].map((c) => `k.${c} is not distinct from e.${c}`).join(" and ");
     const words = new Uint32Array(4);
     let inOrder = true;
+    const completion = this.names.get(ORDER_COMPLETED) ?? -2;
+    const refund = this.names.get(ORDER_REFUNDED) ?? -2;
+    const kindName = this.kindsHeld.name;
+    const storeOf = this.kindValue("store_id");
     await warehouse.scan(
-      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, k.kind, e.seq::double, e.revenue::double
+      `select coalesce(e.identifier_id, '${NIL_UUID}'::uuid), epoch_us(e.ts)::double, k.kind, e.seq::double, e.revenue::double, e.order_id
        from events e join _siyu_sequence_kinds k on ${joins}
        where e.workspace_id = $1::uuid and e.seq > $2::bigint${ordered ? " order by e.seq" : ""}`,
       [this.workspaceId, String(after)],
@@ -340,10 +352,20 @@ class WorkspaceSequences implements EventSequences {
           if (seq < this.firstSeq) this.firstSeq = seq;
           chunk.uuidWords(0, r, words, 0);
           const anchored = (words[0]! | words[1]! | words[2]! | words[3]!) !== 0;
-          const ordinal = this.runs.append(anchored ? this.identifiers.keyOf(words) : -1, chunk.number(1, r)!, chunk.number(2, r)!);
+          const identifier = anchored ? this.identifiers.keyOf(words) : -1;
+          const us = chunk.number(1, r)!;
+          const kind = chunk.number(2, r)!;
+          const ordinal = this.runs.append(identifier, us, kind);
           const revenue = chunk.number(4, r);
           if (revenue !== null) this.revenues.push(ordinal, revenue);
           if (!anchored) this.unanchored.push({ seq, ordinal });
+          const name = kindName[kind]!;
+          if (name === completion || name === refund) {
+            const orderId = chunk.text(5, r);
+            if (orderId === null) continue;
+            if (name === completion) this.ordersHeld.completed(orderId, identifier, us, storeOf[kind]!, revenue, ordinal);
+            else this.ordersHeld.refunded(orderId, revenue);
+          }
         }
       },
     );
@@ -362,7 +384,9 @@ class WorkspaceSequences implements EventSequences {
           const event = bySeq.get(chunk.number(1, r)!);
           if (event === undefined) continue;
           chunk.uuidWords(0, r, words, 0);
-          this.runs.anchor(event.ordinal, this.identifiers.keyOf(words));
+          const identifier = this.identifiers.keyOf(words);
+          this.runs.anchor(event.ordinal, identifier);
+          this.ordersHeld.anchor(event.ordinal, identifier);
           bySeq.delete(event.seq);
         }
       },

@@ -14,3 +14,5 @@ export { localDateSql } from "./local-date-sql";
 export { eventSequences, SEQUENCE_DIMENSIONS } from "./event-sequences";
 export type { EventSequences, SequenceDimension } from "./event-sequences";
 export type { CustomerVisitor } from "./customer-runs";
+export { REFUNDED, WHOLE } from "./sequence-orders";
+export type { OrderRows } from "./sequence-orders";

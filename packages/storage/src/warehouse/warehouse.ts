@@ -53,6 +53,8 @@ export interface WarehouseChunk {
   readonly rowCount: number;
   /** A numeric column's value: INTEGER, DOUBLE and the other number types; BIGINT as a Number. Null when null. */
   number(column: number, row: number): number | null;
+  /** A VARCHAR column's value; null when null. */
+  text(column: number, row: number): string | null;
   /**
    * A non-null UUID column's 128 bits as four 32-bit words, written to out[at … at + 3] — an exact key
    * for a hash table, read without making a string; uuidFromWords gives its text back.
@@ -256,6 +258,10 @@ function chunkReader(chunk: DuckDBDataChunk): WarehouseChunk {
     number(column, row) {
       const value = vectors[column]!.getItem(row);
       return value === null ? null : Number(value);
+    },
+    text(column, row) {
+      const value = vectors[column]!.getItem(row);
+      return value === null ? null : String(value);
     },
     uuidWords(column, row, out, at) {
       // A UUID vector holds each value as DuckDB stores it: a little-endian 128-bit integer, the UUID's

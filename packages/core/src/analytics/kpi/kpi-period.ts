@@ -82,3 +82,38 @@ export function windowsOf(current: KpiPeriod, timeZone: string): KpiWindows {
   const previous = previousPeriodOf(current, timeZone);
   return { current, previous, beforePrevious: previousPeriodOf(previous, timeZone) };
 }
+
+const DAY_US = 86_400_000_000;
+
+/** The local days from `first` to `last` in a zone, with each one's first instant: which day an instant falls on. */
+export class LocalDays {
+  readonly days: string[];
+  /** Each day's first instant in epoch µs, then the first instant after the last day. */
+  readonly starts: Float64Array;
+
+  constructor(first: string, last: string, timeZone: string) {
+    this.days = daysOf(first, last);
+    this.starts = new Float64Array(this.days.length + 1);
+    this.days.forEach((d, i) => (this.starts[i] = startOfDay(d, timeZone).getTime() * 1000));
+    this.starts[this.days.length] = startOfDay(shiftDay(last, 1), timeZone).getTime() * 1000;
+  }
+
+  /** The index of the day `us` falls on (clamped to the days held). */
+  indexOf(us: number): number {
+    const { starts } = this;
+    const last = starts.length - 2;
+    // Days are 24 hours but around a change of offset: a guess, then a step or two either way.
+    let d = Math.floor((us - starts[0]!) / DAY_US);
+    if (d > last) d = last;
+    if (d < 0) d = 0;
+    while (d > 0 && us < starts[d]!) d--;
+    while (d < last && us >= starts[d + 1]!) d++;
+    return d;
+  }
+
+  /** The index of a day held (−1: not held). */
+  at(day: string): number {
+    const i = dayCount(this.days[0]!, day) - 1;
+    return i >= 0 && i < this.days.length ? i : -1;
+  }
+}

@@ -14,7 +14,7 @@ import { referenceAcquired, referenceMetrics, type RefCoupon, type RefEvent, typ
 import { computeMetrics } from "./kpi.service";
 
 // Every dashboard metric, computed by the warehouse SQL on a real DuckDB, equals the plain
-// TypeScript reference (kpi.reference.ts) on random data: orders sent twice, partial and whole
+// TypeScript reference (kpi.reference.ts) on random data: orders sent twice, partial, exact and whole
 // refunds landing before, inside and after the period, events a millisecond either side of local
 // midnight in three zones (one with DST), stores by id and by code, page views among the events, empty periods. The metrics read
 // from PostgreSQL — messages sent, points outstanding, coupon liability — over random outbox rows
@@ -89,7 +89,8 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) =
     store: fc.constantFrom(...STORE_VALUES),
     amount: amountArb,
     sentTwice: fc.boolean(),
-    refunds: fc.array(fc.record({ ts: at, amount: fc.option(amountArb, { nil: null, freq: 3 }) }), { maxLength: 2 }),
+    // A refund of part, of exactly the order's amount, or of the whole order (no amount).
+    refunds: fc.array(fc.record({ ts: at, amount: fc.oneof(amountArb, amountArb, fc.constant("all" as const), fc.constant(null)) }), { maxLength: 2 }),
   });
   const cost = fc.record({
     kind: fc.constantFrom("channel" as const, "campaign" as const),
@@ -149,7 +150,7 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...ZONES).chain((timeZone) =
     raw.orders.forEach((o, i) => {
       const completed = { profileId: o.profile === null ? null : pid(o.profile), event: "Order Completed", ts: o.ts, storeId: o.store, orderId: `o${i}`, revenue: o.amount, properties: {}, context: {} };
       push(completed);
-      for (const r of o.refunds) push({ ...completed, event: "Order Refunded", ts: r.ts, revenue: r.amount, storeId: null });
+      for (const r of o.refunds) push({ ...completed, event: "Order Refunded", ts: r.ts, revenue: r.amount === "all" ? o.amount : r.amount, storeId: null });
       if (o.sentTwice) push(completed);
     });
     return {

@@ -27,12 +27,12 @@ import { daysOf, isoWeekOf, lastDays, mondayOfIsoWeek, periodOf, shiftDay, start
 import { kpiErrors } from "./kpi.errors";
 import { analyticsSettingsStore, loadAnalyticsSettings } from "./kpi.settings";
 import { readActivityFigures } from "./kpi.activity";
+import { readOrderFigures } from "./kpi.orders";
 import {
   dailySeries,
   readAttributedRevenue,
   type RevenueCredit,
   readNewMembers,
-  readOrderFigures,
   readSurveyFigures,
   type KpiScope,
 } from "./kpi.warehouse";

@@ -6,7 +6,8 @@ import { TOUCH_DIMENSIONS } from "../attribution/attribution.warehouse";
 import { daysOf, type KpiPeriod, type KpiWindows } from "./kpi-period";
 
 // The dashboard's warehouse side: set-based DuckDB over the order events and the profile snapshot,
-// scoped to one workspace (activity comes from the event sequences: kpi.activity.ts). Values spliced into the SQL are validated dates, ISO instants, IANA
+// scoped to one workspace (activity and the order figures come from the event sequences: kpi.activity.ts,
+// kpi.orders.ts). Values spliced into the SQL are validated dates, ISO instants, IANA
 // zones, integers and settings strings (quoted by `lit`); the store filter goes as parameters.
 // Every query takes [$1 workspace, $2 store id, $3 store code].
 
@@ -24,7 +25,6 @@ export interface KpiScope {
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ts = (d: Date) => `${lit(d.toISOString())}::timestamptz`;
-const day = (d: string) => `${lit(d)}::date`;
 const storeMatch = (column: string) => `($2::varchar is null or ${column} = $2::varchar or ${column} = $3::varchar)`;
 const localDate = (scope: KpiScope, column: string) => localDateSql(scope.timeZone, column);
 
@@ -150,7 +150,6 @@ export interface NewMemberRow {
 }
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const nOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const params = (scope: KpiScope) => [scope.workspaceId, scope.store?.id ?? null, scope.store?.code ?? null];
 
 async function withTemp<T>(warehouse: Warehouse, work: (tx: WarehouseTransaction) => Promise<T>): Promise<T> {
@@ -163,76 +162,25 @@ async function withTemp<T>(warehouse: Warehouse, work: (tx: WarehouseTransaction
   });
 }
 
-export async function readOrderFigures(warehouse: Warehouse, scope: KpiScope, w: KpiWindows, churnDays: number): Promise<OrderFigures> {
-  const { current: cur, previous: prev } = w;
-  const p = params(scope);
+/**
+ * The average expected 365-day value of the customers in scope, minor units (null without CLV
+ * predictions): every customer's, or one store's buyers' (whose orders not cancelled before `end`).
+ */
+export async function readClvAverage(warehouse: Warehouse, scope: KpiScope, end: Date): Promise<number | null> {
+  const clvSql = (buyers: string) =>
+    `select count(*) as n, avg(c.expected_value_365d) as avg
+     from profile_clv c join profiles p on p.workspace_id = c.workspace_id and p.id = c.profile_id and p.merged_into is null
+     where c.workspace_id = $1::uuid and c.expected_value_365d is not null ${buyers}`;
+  const average = (rows: { n: bigint; avg: number | null }[]) => {
+    const [clv] = rows;
+    return clv && n(clv.n) > 0 && clv.avg !== null ? clv.avg * scope.minorPer : null;
+  };
+  const all = await warehouse.query<{ n: bigint; avg: number | null }>(clvSql(""), [scope.workspaceId]);
+  if (scope.store === null || average(all) === null) return average(all);
+  // One store's buyers: its order table, built only when there are predictions to average.
   return withTemp(warehouse, async (tx) => {
-    await tx.run(ordersTableSql(scope, cur.end, false), p);
-    const daily = await tx.query<{ day: string; orders: bigint; gmv: bigint | number; buyers: bigint }>(
-      `select strftime(day, '%Y-%m-%d') as day, count(*) filter (where not cancelled) as orders, sum(net_minor) as gmv,
-              count(distinct profile_id) filter (where not cancelled) as buyers
-       from _kpi_orders where ts >= ${ts(prev.start)} group by day`,
-    );
-    const buyers = await tx.query<{ k: string; buyers: bigint; repeaters: bigint }>(
-      `with per as (
-         select case when ts >= ${ts(cur.start)} then 'cur' else 'prev' end as k, profile_id, count(*) as orders
-         from _kpi_orders where ts >= ${ts(prev.start)} and not cancelled and profile_id is not null group by all)
-       select k, count(*) as buyers, count(*) filter (where orders >= 2) as repeaters from per group by k`,
-    );
-    const cycles = await tx.query<{ k: string | null; day: string | null; median: number | null }>(
-      // A gap needs each order day of the two periods and the buyer's order day before it: the days of the
-      // periods and each of their buyers' last day before, not the whole history, go through the sort.
-      `with recent as (
-         select distinct profile_id, day from _kpi_orders where not cancelled and profile_id is not null and day >= ${day(prev.from)}),
-       earlier as (
-         select profile_id, max(day) as day from _kpi_orders
-         where not cancelled and day < ${day(prev.from)} and profile_id in (select profile_id from recent) group by profile_id),
-       g as (
-         select day, date_diff('day', lag(day) over (partition by profile_id order by day), day) as gap
-         from (select * from recent union all select * from earlier))
-       select case when day >= ${day(cur.from)} then 'cur' else 'prev' end as k, null as day, median(gap) as median
-       from g where gap is not null and day >= ${day(prev.from)} group by 1
-       union all
-       select null, strftime(day, '%Y-%m-%d'), median(gap) from g where gap is not null and day >= ${day(cur.from)} group by day`,
-    );
-    const [stock] = await tx.query<Record<string, bigint | number | null>>(
-      `with c as (
-         select profile_id, max(day) as last_cur, max(day) filter (where ts < ${ts(cur.start)}) as last_prev,
-                sum(net_minor) as spend_cur, sum(net_minor) filter (where ts < ${ts(cur.start)}) as spend_prev
-         from _kpi_orders where not cancelled and profile_id is not null group by profile_id)
-       select count(*) as customers_cur,
-              count(*) filter (where date_diff('day', last_cur, ${day(cur.to)}) >= ${churnDays}) as churned_cur,
-              sum(spend_cur) as spend_cur,
-              count(last_prev) as customers_prev,
-              count(*) filter (where last_prev is not null and date_diff('day', last_prev, ${day(prev.to)}) >= ${churnDays}) as churned_prev,
-              sum(spend_prev) as spend_prev
-       from c`,
-    );
-    const [clv] = await tx.query<{ n: bigint; avg: number | null }>(
-      `select count(*) as n, avg(c.expected_value_365d) as avg
-       from profile_clv c join profiles p on p.workspace_id = c.workspace_id and p.id = c.profile_id and p.merged_into is null
-       where c.workspace_id = $1::uuid and c.expected_value_365d is not null
-         and ($2::varchar is null or c.profile_id in (select profile_id from _kpi_orders where not cancelled))`,
-      [scope.workspaceId, scope.store?.id ?? null],
-    );
-    const pair = <T>(rows: { k: string | null }[], pick: (r: never) => T, empty: T): PeriodPair<T> => {
-      const of = (k: string) => {
-        const row = rows.find((r) => r.k === k);
-        return row ? pick(row as never) : empty;
-      };
-      return { current: of("cur"), previous: of("prev") };
-    };
-    return {
-      daily: new Map(daily.map((r) => [r.day, { orders: n(r.orders), gmvMinor: n(r.gmv), buyers: n(r.buyers) }])),
-      buyers: pair(buyers, (r: { buyers: bigint }) => n(r.buyers), 0),
-      repeatBuyers: pair(buyers, (r: { repeaters: bigint }) => n(r.repeaters), 0),
-      cycle: pair(cycles.filter((r) => r.day === null), (r: { median: number | null }) => nOrNull(r.median), null),
-      cycleDaily: new Map(cycles.filter((r) => r.day !== null).map((r) => [r.day!, n(r.median)])),
-      customers: { current: n(stock?.customers_cur), previous: n(stock?.customers_prev) },
-      churned: { current: n(stock?.churned_cur), previous: n(stock?.churned_prev) },
-      spendMinor: { current: n(stock?.spend_cur), previous: n(stock?.spend_prev) },
-      clvAverageMinor: clv && n(clv.n) > 0 && clv.avg !== null ? clv.avg * scope.minorPer : null,
-    };
+    await tx.run(ordersTableSql(scope, end, false), params(scope));
+    return average(await tx.query(clvSql("and c.profile_id in (select profile_id from _kpi_orders where not cancelled)"), [scope.workspaceId]));
   });
 }
 
