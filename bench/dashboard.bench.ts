@@ -5,7 +5,8 @@
  * first case's builds the sequences), then p50 / p99 over N runs — next to DuckDB's raw time for
  * the same SQL statements replayed alone. Synthetic data from bench/lib/synthetic-warehouse.ts (the segments
  * benchmark's generator, with stores, refunds and source channels), a DuckDB file (as the server
- * keeps it; `--warehouse memory` for an in-memory one) and an in-memory PGlite.
+ * keeps it; `--warehouse memory` for an in-memory one, `--warehouse keep:DIR` to load once and reuse) and
+ * an in-memory PGlite.
  *
  *   npm run bench:dashboard -- --profiles 100000 --events 2000000 --runs 20
  */
@@ -73,12 +74,16 @@ async function timeRuns(runs: number, work: () => Promise<unknown>): Promise<num
 async function main() {
   console.log(`Machine: ${formatMachine(machineInfo())}`);
   console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (12 % orders, 1.5 % of them refunded) in ${args.order} order, ${RUNS} runs`);
-  const { warehouse, label, dispose } = await openBenchWarehouse(args.warehouse!);
+  const data = { profiles: PROFILES, events: EVENTS, seed: Number(args.seed), commerce: true, order: eventOrderOf(args.order) };
+  const { warehouse, label, loaded, markLoaded, dispose } = await openBenchWarehouse(args.warehouse!, JSON.stringify(data));
   console.log(`Warehouse: ${label}`);
   const database = await openTestDatabase();
-  const loadStarted = performance.now();
-  await loadSyntheticWarehouse(warehouse, { profiles: PROFILES, events: EVENTS, seed: Number(args.seed), commerce: true, order: eventOrderOf(args.order) });
-  console.log(`Loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+  if (!loaded) {
+    const loadStarted = performance.now();
+    await loadSyntheticWarehouse(warehouse, data);
+    markLoaded();
+    console.log(`Loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+  }
 
   // A monthly budget per channel over the year, as an operator would enter it.
   const kpi = createKpiService({ db: database.db, clock: systemClock, warehouse, existingStores: async () => new Set(), storeOf: async () => ({ id: "", code: "" }) });

@@ -9,6 +9,8 @@
 export interface OrderRows {
   /** Orders with a completion before the end asked for. */
   readonly size: number;
+  /** The earliest of their times, epoch µs (Infinity: none). */
+  readonly earliestUs: number;
   /** Each one's customer (a profile key; −1: none). */
   readonly profile: Int32Array;
   /** The earliest of its completions, epoch µs. */
@@ -103,42 +105,63 @@ export class SequenceOrders {
     this.unanchored.delete(ordinal);
   }
 
+  /** The last rows handed out, reused by the next call (at 2.4M orders, fresh arrays per call cost more in GC than the loop). */
+  private out: { -readonly [K in keyof OrderRows]: OrderRows[K] } | null = null;
+
   /**
    * The orders with a completion before `endUs`, of the completions before it: the earliest time, the
-   * first sent's customer (through `profileOf`, identifier → profile key), store and amount.
+   * first sent's customer (through `profileOf`, identifier → profile key), store and amount. Valid
+   * until the next call.
    */
   rows(endUs: number, profileOf: Int32Array): OrderRows {
     const n = this.orders;
-    const rows = {
-      size: 0,
-      profile: new Int32Array(n),
-      us: new Float64Array(n),
-      store: new Int32Array(n),
-      amount: new Float64Array(n),
-      refunded: new Float64Array(n),
-      refunds: new Uint8Array(n),
-    };
+    if (this.out === null || this.out.profile.length < n) {
+      const room = Math.max(1024, Math.ceil(n * 1.25));
+      this.out = {
+        size: 0,
+        earliestUs: Infinity,
+        profile: new Int32Array(room),
+        us: new Float64Array(room),
+        store: new Int32Array(room),
+        amount: new Float64Array(room),
+        refunded: new Float64Array(room),
+        refunds: new Uint8Array(room),
+      };
+    }
+    const rows = this.out;
+    const { first, next, us: sent, identifier: identifiers, store, amount, refundSum, refundFlags } = this;
+    const profiles = profileOf.length;
     let size = 0;
+    let earliestUs = Infinity;
     for (let order = 0; order < n; order++) {
-      let firstSent = -1;
-      let earliest = Infinity;
-      for (let c = this.first[order]!; c !== -1; c = this.next[c]!) {
-        const us = this.us[c]!;
-        if (us >= endUs) continue;
-        if (firstSent === -1) firstSent = c;
-        if (us < earliest) earliest = us;
-      }
+      let firstSent = first[order]!;
+      // Refunds only, so far.
       if (firstSent === -1) continue;
-      const identifier = this.identifier[firstSent]!;
-      rows.profile[size] = identifier >= 0 && identifier < profileOf.length ? profileOf[identifier]! : -1;
+      let earliest = sent[firstSent]!;
+      if (next[firstSent] !== -1 || earliest >= endUs) {
+        // Sent more than once, or after the end: the completions before the end decide.
+        firstSent = -1;
+        earliest = Infinity;
+        for (let c = first[order]!; c !== -1; c = next[c]!) {
+          const us = sent[c]!;
+          if (us >= endUs) continue;
+          if (firstSent === -1) firstSent = c;
+          if (us < earliest) earliest = us;
+        }
+        if (firstSent === -1) continue;
+      }
+      const identifier = identifiers[firstSent]!;
+      rows.profile[size] = identifier >= 0 && identifier < profiles ? profileOf[identifier]! : -1;
       rows.us[size] = earliest;
-      rows.store[size] = this.store[firstSent]!;
-      rows.amount[size] = this.amount[firstSent]!;
-      rows.refunded[size] = this.refundSum[order]!;
-      rows.refunds[size] = this.refundFlags[order]!;
+      if (earliest < earliestUs) earliestUs = earliest;
+      rows.store[size] = store[firstSent]!;
+      rows.amount[size] = amount[firstSent]!;
+      rows.refunded[size] = refundSum[order]!;
+      rows.refunds[size] = refundFlags[order]!;
       size++;
     }
     rows.size = size;
+    rows.earliestUs = earliestUs;
     return rows;
   }
 }
