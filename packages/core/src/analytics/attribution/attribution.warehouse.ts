@@ -52,9 +52,10 @@ export async function readJourneys(warehouse: Warehouse, q: JourneyQuery): Promi
  * - each touch belongs to the first conversion at or after it (ASOF join) when that conversion is at
  *   most `lookbackDays` later — so a journey never spans two conversions;
  * - the customer's other touches in the period make one journey that did not convert.
- * The ASOF join carries no column that can be NULL: DuckDB 1.4 plans a small ASOF join as a nested
+ * The ASOF join carries no column that can be NULL: DuckDB 1.4 planned a small ASOF join as a nested
  * loop with arg_min per column, which skips NULLs — a conversion without a store took the store of
- * the customer's next conversion. Hence `at_store`, decided before the join (a boolean, never NULL).
+ * the customer's next conversion (1.5 plans it without). Hence `at_store`, decided before the join (a
+ * boolean, never NULL), right on either.
  */
 export async function readJourneysInWarehouse(warehouse: Warehouse, q: JourneyQuery): Promise<JourneyData> {
   const { sql, params } = journeySql(q);
