@@ -77,10 +77,14 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function main() {
   console.log(`Machine: ${formatMachine(machineInfo())}`);
   console.log(`Data: ${PROFILES.toLocaleString("en-US")} profiles, ${EVENTS.toLocaleString("en-US")} events (40 % touches on 8 channels, 10 % orders), ${RUNS} runs`);
-  const { warehouse, label, dispose } = await openBenchWarehouse(args.warehouse!);
+  const generated = `attribution ${PROFILES} ${EVENTS} seed ${args.seed}`;
+  const { warehouse, label, loaded, markLoaded, dispose } = await openBenchWarehouse(args.warehouse!, generated);
   console.log(`Warehouse: ${label}`);
-  const loaded = await timed(() => load(warehouse));
-  console.log(`Loaded in ${(loaded.ms / 1000).toFixed(1)} s\n`);
+  if (!loaded) {
+    const loading = await timed(() => load(warehouse));
+    markLoaded();
+    console.log(`Loaded in ${(loading.ms / 1000).toFixed(1)} s\n`);
+  }
 
   const query: JourneyQuery = {
     workspaceId: WORKSPACE,
