@@ -83,7 +83,8 @@ export function windowsOf(current: KpiPeriod, timeZone: string): KpiWindows {
   return { current, previous, beforePrevious: previousPeriodOf(previous, timeZone) };
 }
 
-const DAY_US = 86_400_000_000;
+/** A day of 24 hours in microseconds (local days differ around a change of offset: LocalDays). */
+export const DAY_US = 86_400_000_000;
 
 /** The local days from `first` to `last` in a zone, with each one's first instant: which day an instant falls on. */
 export class LocalDays {

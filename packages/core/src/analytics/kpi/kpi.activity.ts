@@ -1,9 +1,7 @@
 import type { Warehouse } from "@siyu/storage";
 import { eventSequences, type CustomerVisitor, type EventSequences } from "../../warehouse";
-import { daysOf, shiftDay, startOfDay, type KpiWindows } from "./kpi-period";
+import { DAY_US, LocalDays, shiftDay, type KpiWindows } from "./kpi-period";
 import type { ActivityFigures, KpiScope } from "./kpi.warehouse";
-
-const DAY_US = 86_400_000_000;
 
 /**
  * The dashboard's activity figures — customers active per day, in each period, kept from the period
@@ -32,12 +30,10 @@ interface DayMarks {
 export function activityFigures(sequences: EventSequences, scope: KpiScope, w: KpiWindows): ActivityFigures {
   const { current: cur, previous: prev, beforePrevious: pp } = w;
   const firstDay = [pp.from, shiftDay(prev.to, -29)].sort()[0]!;
-  const days = daysOf(firstDay, cur.to);
   // Each local day's first instant (epoch µs), and the end of the last.
-  const starts = new Float64Array(days.length + 1);
-  days.forEach((d, i) => (starts[i] = startOfDay(d, scope.timeZone).getTime() * 1000));
-  starts[days.length] = cur.end.getTime() * 1000;
-  const at = (day: string) => days.indexOf(day);
+  const local = new LocalDays(firstDay, cur.to, scope.timeZone);
+  const { days, starts } = local;
+  const at = (day: string) => local.at(day);
   const marks: DayMarks = {
     prevFrom: at(prev.from),
     prevTo: at(prev.to),
