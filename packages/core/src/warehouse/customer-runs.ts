@@ -1,3 +1,5 @@
+import { grown } from "./typed-arrays";
+
 /**
  * Receives customers one at a time. An object with a method rather than a callback: a new closure per
  * call would be a new call target each time, and V8 would throw away the loop's optimised code.
@@ -227,12 +229,7 @@ export class CustomerRuns {
   private gather(len: number, us: number, code: number, ordinal: number): number {
     let s = this.scratch;
     if (len === s.us.length) {
-      const grow = <T extends Float64Array | Int32Array>(from: T, to: T): T => (to.set(from as never), to);
-      s = this.scratch = {
-        us: grow(s.us, new Float64Array(len * 2)),
-        code: grow(s.code, new Int32Array(len * 2)),
-        ordinal: grow(s.ordinal, new Int32Array(len * 2)),
-      };
+      s = this.scratch = { us: grown(s.us), code: grown(s.code), ordinal: grown(s.ordinal) };
     }
     s.us[len] = us;
     s.code[len] = code;
@@ -241,12 +238,10 @@ export class CustomerRuns {
   }
 
   private growTail(): void {
-    const n = this.tailUs.length * 2;
-    const grow = <T extends Float64Array | Int32Array>(from: T, to: T): T => (to.set(from as never), to);
-    this.tailIdentifier = grow(this.tailIdentifier, new Int32Array(n));
-    this.tailUs = grow(this.tailUs, new Float64Array(n));
-    this.tailCode = grow(this.tailCode, new Int32Array(n));
-    this.tailOrdinal = grow(this.tailOrdinal, new Int32Array(n));
+    this.tailIdentifier = grown(this.tailIdentifier);
+    this.tailUs = grown(this.tailUs);
+    this.tailCode = grown(this.tailCode);
+    this.tailOrdinal = grown(this.tailOrdinal);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Warehouse, WarehouseChunk, WarehouseTransaction } from "@siyu/stor
 import { ORDER_COMPLETED, ORDER_REFUNDED } from "../profiles";
 import { CustomerRuns, type CustomerVisitor } from "./customer-runs";
 import { SequenceOrders, type OrderRows } from "./sequence-orders";
+import { grown } from "./typed-arrays";
 import { UuidKeys } from "./uuid-keys";
 import { WAREHOUSE_ANCHORS_OFFSET, WAREHOUSE_EVENTS_OFFSET } from "./warehouse-offsets";
 
@@ -80,19 +81,12 @@ class Revenues {
   private blocks = 0;
   push(ordinal: number, value: number): void {
     if (this.size === this.ordinals.length) {
-      const ordinals = new Int32Array(this.size * 2);
-      ordinals.set(this.ordinals);
-      const values = new Float64Array(this.size * 2);
-      values.set(this.values);
-      Object.assign(this, { ordinals, values });
+      this.ordinals = grown(this.ordinals);
+      this.values = grown(this.values);
     }
     const block = ordinal >> 10;
     while (this.blocks <= block) {
-      if (this.blocks === this.blockStart.length) {
-        const grown = new Int32Array(this.blockStart.length * 2);
-        grown.set(this.blockStart);
-        this.blockStart = grown;
-      }
+      if (this.blocks === this.blockStart.length) this.blockStart = grown(this.blockStart);
       this.blockStart[this.blocks++] = this.size;
     }
     this.ordinals[this.size] = ordinal;
@@ -139,13 +133,8 @@ class Kinds {
     if (kind === undefined) {
       kind = this.size++;
       if (kind === this.name.length) {
-        const grow = (from: Int32Array) => {
-          const to = new Int32Array(from.length * 2);
-          to.set(from);
-          return to;
-        };
-        this.name = grow(this.name);
-        this.values.forEach((v, i) => (this.values[i] = grow(v)));
+        this.name = grown(this.name);
+        this.values.forEach((v, i) => (this.values[i] = grown(v)));
       }
       this.name[kind] = name;
       values.forEach((v, i) => (this.values[i]![kind!] = v));
@@ -258,9 +247,7 @@ class WorkspaceSequences implements EventSequences {
       this.profilesPrint = print;
     } else if (this.profileOf.length < this.identifiers.size) {
       // Identifiers first seen in events since: the snapshot, unchanged, has no profile for them.
-      const grown = new Int32Array(this.identifiers.size).fill(-1);
-      grown.set(this.profileOf);
-      this.profileOf = grown;
+      this.profileOf = grown(this.profileOf, this.identifiers.size, -1);
     }
   }
 

@@ -16,3 +16,4 @@ export type { EventSequences, SequenceDimension } from "./event-sequences";
 export type { CustomerVisitor } from "./customer-runs";
 export { REFUNDED, WHOLE } from "./sequence-orders";
 export type { OrderRows } from "./sequence-orders";
+export { grown } from "./typed-arrays";

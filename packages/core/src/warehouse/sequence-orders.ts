@@ -1,3 +1,5 @@
+import { grown } from "./typed-arrays";
+
 /**
  * The orders among a workspace's event sequences: each `Order Completed` and `Order Refunded` with an
  * order_id, numbered by order as they arrive (in seq order). An order is its completions — the first
@@ -28,13 +30,6 @@ export interface OrderRows {
 export const REFUNDED = 1;
 export const WHOLE = 2;
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, fill = 0): T {
-  const to = new (from.constructor as new (n: number) => T)(from.length * 2);
-  to.set(from);
-  if (fill !== 0) to.fill(fill, from.length);
-  return to;
-}
-
 export class SequenceOrders {
   private readonly numbers = new Map<string, number>();
   private orders = 0;
@@ -59,10 +54,10 @@ export class SequenceOrders {
       order = this.orders++;
       this.numbers.set(orderId, order);
       if (order === this.first.length) {
-        this.first = grow(this.first, -1);
-        this.last = grow(this.last, -1);
-        this.refundSum = grow(this.refundSum);
-        this.refundFlags = grow(this.refundFlags);
+        this.first = grown(this.first, order * 2, -1);
+        this.last = grown(this.last, order * 2, -1);
+        this.refundSum = grown(this.refundSum);
+        this.refundFlags = grown(this.refundFlags);
       }
     }
     return order;
@@ -73,11 +68,11 @@ export class SequenceOrders {
     const order = this.orderOf(orderId);
     const c = this.completions++;
     if (c === this.us.length) {
-      this.identifier = grow(this.identifier);
-      this.us = grow(this.us);
-      this.store = grow(this.store);
-      this.amount = grow(this.amount);
-      this.next = grow(this.next);
+      this.identifier = grown(this.identifier);
+      this.us = grown(this.us);
+      this.store = grown(this.store);
+      this.amount = grown(this.amount);
+      this.next = grown(this.next);
     }
     this.identifier[c] = identifier;
     this.us[c] = us;

@@ -1,4 +1,5 @@
 import { uuidFromWords } from "@siyu/storage";
+import { grown } from "./typed-arrays";
 
 /**
  * Dense numbers 0, 1, 2 … for UUIDs given as four 32-bit words (Warehouse chunk `uuidWords`):
@@ -28,11 +29,7 @@ export class UuidKeys {
       if (this.words[k] === w0 && this.words[k + 1] === w1 && this.words[k + 2] === w2 && this.words[k + 3] === w3) return key;
     }
     const key = this.count++;
-    if (this.words.length < this.count * 4) {
-      const grown = new Uint32Array(this.words.length * 2);
-      grown.set(this.words);
-      this.words = grown;
-    }
+    if (this.words.length < this.count * 4) this.words = grown(this.words);
     const k = key * 4;
     this.words[k] = w0;
     this.words[k + 1] = w1;

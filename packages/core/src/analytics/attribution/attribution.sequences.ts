@@ -1,4 +1,4 @@
-import type { CustomerVisitor, EventSequences } from "../../warehouse";
+import { grown, type CustomerVisitor, type EventSequences } from "../../warehouse";
 import type { JourneyData, JourneyQuery } from "./attribution.warehouse";
 
 /** Separates touches in a path string (the statement's); keys holding it are cut at it (it is not a printable character). */
@@ -254,19 +254,14 @@ class PathGroups {
   private make(keys: Int32Array, a: number, b: number, h: number): number {
     const g = this.size++;
     if (g === this.count.length) {
-      const grow = <T extends Float64Array | Int32Array>(from: T, to: T): T => (to.set(from as never), to);
-      this.count = grow(this.count, new Float64Array(g * 2));
-      this.conversions = grow(this.conversions, new Float64Array(g * 2));
-      this.value = grow(this.value, new Float64Array(g * 2));
-      this.hashes = grow(this.hashes, new Int32Array(g * 2));
-      this.start = grow(this.start, new Int32Array(g * 2 + 1));
+      this.count = grown(this.count);
+      this.conversions = grown(this.conversions);
+      this.value = grown(this.value);
+      this.hashes = grown(this.hashes);
+      this.start = grown(this.start, g * 2 + 1);
     }
     const from = this.start[g]!;
-    while (from + (b - a) > this.pool.length) {
-      const pool = new Int32Array(this.pool.length * 2);
-      pool.set(this.pool);
-      this.pool = pool;
-    }
+    while (from + (b - a) > this.pool.length) this.pool = grown(this.pool);
     this.pool.set(keys.subarray(a, b), from);
     this.start[g + 1] = from + (b - a);
     this.hashes[g] = h;
