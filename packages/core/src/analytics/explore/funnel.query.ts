@@ -1,7 +1,7 @@
 import type { BreakdownGroup, FunnelQuery, FunnelResultDto, FunnelSeriesDto, FunnelStepDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
 import { eventSequences, SEQUENCE_DIMENSIONS, type SequenceDimension } from "../../warehouse";
-import { chainFigures, chainGroups, funnelChains, NO_VALUE, OTHER_VALUES, someChains, type ChainGroups, type FunnelChains } from "./funnel.sequences";
+import { chainGroups, funnelChains, funnelFigures, releaseChains, NO_VALUE, OTHER_VALUES, type ChainGroups, type FunnelChains } from "./funnel.sequences";
 import { GROUP_ORDER, groupColumnsSql, groupMatchSql, groupOf, periodBounds, SqlBuilder, topGroupsCte } from "./explore-sql";
 
 const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
@@ -127,21 +127,14 @@ async function chainsOf(warehouse: Warehouse, workspaceId: string, timeZone: str
 export async function analyseFunnel(warehouse: Warehouse, workspaceId: string, timeZone: string, query: FunnelQuery): Promise<FunnelResultDto> {
   if (!followsSequences(query)) return analyseFunnelInWarehouse(warehouse, workspaceId, timeZone, query);
   const chains = await chainsOf(warehouse, workspaceId, timeZone, query);
-  const series = [toSeries(query, "all", null, chainFigures(chains))];
   const { groups } = chains;
-  if (groups) {
-    const members = new Map<number, number[]>();
-    for (let i = 0; i < chains.count; i++) {
-      const group = groups.of[i]!;
-      let indexes = members.get(group);
-      if (!indexes) members.set(group, (indexes = []));
-      indexes.push(i);
-    }
-    for (const [group, indexes] of members) {
-      const [kind, value] = group === NO_VALUE ? ["none", null] : group === OTHER_VALUES ? ["other", null] : ["value", groups.values[group]!];
-      series.push(toSeries(query, kind, value, chainFigures(someChains(chains, indexes))));
-    }
+  const figures = funnelFigures(chains, groups);
+  const series = [toSeries(query, "all", null, figures.all)];
+  for (const { group, figures: ofGroup } of figures.groups) {
+    const [kind, value] = group === NO_VALUE ? ["none", null] : group === OTHER_VALUES ? ["other", null] : ["value", groups!.values[group]!];
+    series.push(toSeries(query, kind, value, ofGroup));
   }
+  releaseChains(chains);
   return { series: orderSeries(series) };
 }
 
@@ -237,6 +230,8 @@ async function droppedFromSequences(
   }
   const page = dropped.slice(start, input.limit === null ? undefined : start + input.limit);
   const ids = page.map((i) => chains.profileId(i));
+  const lastStepAt = page.map((i) => new Date(Math.floor(chains.times[i * chains.steps + step - 1]! / 1000)));
+  releaseChains(chains);
   const names = new Map<string, string | null>();
   if (ids.length > 0) {
     const rows = await warehouse.query<{ id: string; name: string | null }>(
@@ -245,7 +240,7 @@ async function droppedFromSequences(
     );
     for (const r of rows) names.set(r.id, r.name);
   }
-  const items = page.map((i, j) => ({ profileId: ids[j]!, name: names.get(ids[j]!) ?? null, lastStepAt: new Date(Math.floor(chains.times[i * chains.steps + step - 1]! / 1000)) }));
+  const items = ids.map((profileId, j) => ({ profileId, name: names.get(profileId) ?? null, lastStepAt: lastStepAt[j]! }));
   return { items, total: dropped.length };
 }
 

@@ -43,9 +43,38 @@ export function funnelChains(sequences: EventSequences, query: FunnelQuery, boun
     });
     if (name === sequences.unnamed) maskOf[kind]! |= 1;
   }
-  const finder = new ChainFinder(n, strict, maskOf, bounds, sequences.profileCount);
+  const finder = new ChainFinder(n, strict, maskOf, bounds, chainBuffers(sequences.profileCount, n));
   sequences.forEachCustomer(bounds.from, bounds.end, finder);
   return finder.chains();
+}
+
+interface ChainBuffers {
+  profile: Int32Array;
+  level: Uint8Array;
+  times: Float64Array;
+  start: Int32Array;
+}
+
+/**
+ * Buffers given back by releaseChains, for the next funnel. Fresh ones each query cost tens of
+ * megabytes of page faults (a million customers × five steps of times: 40 MB) — a third of the
+ * chains' time at 1M customers (bench/RESULTS.md, run 46).
+ */
+let spare: ChainBuffers | null = null;
+
+function chainBuffers(customers: number, steps: number): ChainBuffers {
+  const held = spare;
+  spare = null;
+  if (held && held.profile.length >= customers && held.times.length >= customers * steps) return held;
+  return { profile: new Int32Array(customers), level: new Uint8Array(customers), times: new Float64Array(customers * steps), start: new Int32Array(customers) };
+}
+
+/** Gives the chains' buffers to the next funnelChains call: the chains must not be read after. */
+export function releaseChains(chains: FunnelChains): void {
+  const whole = <T extends Int32Array | Uint8Array | Float64Array>(view: T, make: new (buffer: ArrayBufferLike) => T): T => new make(view.buffer);
+  // A funnel that found no start had none to give; keep the larger.
+  if (spare && spare.times.length * 8 >= chains.times.buffer.byteLength) return;
+  spare = { profile: whole(chains.profile, Int32Array), level: whole(chains.level, Uint8Array), times: whole(chains.times, Float64Array), start: whole(chains.start, Int32Array) };
 }
 
 /**
@@ -71,12 +100,9 @@ class ChainFinder implements CustomerVisitor {
     private readonly strict: boolean,
     private readonly maskOf: Int32Array,
     private readonly bounds: FunnelBounds,
-    capacity: number,
+    buffers: ChainBuffers,
   ) {
-    this.profile = new Int32Array(capacity);
-    this.level = new Uint8Array(capacity);
-    this.times = new Float64Array(capacity * n);
-    this.start = new Int32Array(capacity);
+    ({ profile: this.profile, level: this.level, times: this.times, start: this.start } = buffers);
     this.steps = new Int32Array(64 * n);
     this.found = new Int32Array(n + 1);
     this.cursor = new Int32Array(n + 1);
@@ -176,38 +202,77 @@ class ChainFinder implements CustomerVisitor {
   }
 }
 
+/** The figures of one group of chains, as the SQL statement's final aggregate names them. */
+export type ChainFigures = Record<string, unknown> & { ttc: number[] | null; ttc_mean: number | null };
+
+/** Scratch for the durations, kept between calls (at most steps × chains values). */
+let durations = new Float64Array(0);
+
 /**
- * The figures the SQL statement's final aggregate gives, from the chains: n<k> customers reaching step
- * k, d<k> the median seconds from step k − 1 to k, ttc the quartiles and 90th percentile and ttc_mean
- * the mean seconds from the first step to the last of those who converted (DuckDB's `median` and
+ * The figures the SQL statement's final aggregate gives, from the chains — of them all, and of each
+ * breakdown group that has any (chainGroups; in group number order): n<k> customers reaching step k,
+ * d<k> the median seconds from step k − 1 to k, ttc the quartiles and 90th percentile and ttc_mean the
+ * mean seconds from the first step to the last of those who converted (DuckDB's `median` and
  * `quantile_cont`: linear interpolation between the closest ranks).
+ *
+ * Two passes over the chains in memory order, whatever the number of groups: one counts each group's
+ * chains by level, one writes each duration into its (step, group) region of one buffer. A step's
+ * regions lie side by side, so after each group's quantiles (selections within its region) the
+ * whole span gives the funnel's.
  */
-export function chainFigures(chains: FunnelChains): Record<string, unknown> & { ttc: number[] | null; ttc_mean: number | null } {
+export function funnelFigures(chains: FunnelChains, groups: ChainGroups | null): { all: ChainFigures; groups: { group: number; figures: ChainFigures }[] } {
   const { steps: n, count, level, times } = chains;
-  const row: Record<string, unknown> = {};
-  const values = new Float64Array(count);
-  for (let k = 1; k <= n; k++) {
-    let reached = 0;
-    for (let i = 0; i < count; i++) {
-      if (level[i]! < k) continue;
-      // As DuckDB's epoch(): each time in seconds, then the difference.
-      if (k > 1) values[reached] = times[i * n + k - 1]! / 1e6 - times[i * n + k - 2]! / 1e6;
-      reached++;
-    }
-    row[`n${k}`] = reached;
-    if (k > 1) row[`d${k}`] = quantile(values.subarray(0, reached), 0.5);
+  // Group numbers run from OTHER_VALUES (−2) up: slot = group + 2.
+  const of = groups?.of ?? null;
+  const slots = groups ? groups.values.length + 2 : 1;
+  const slotOf = (i: number) => (of === null ? 0 : of[i]! + 2);
+  // reached[slot * (n + 1) + k]: the slot's chains that reached step k (first, exactly k).
+  const reached = new Float64Array(slots * (n + 1));
+  for (let i = 0; i < count; i++) reached[slotOf(i) * (n + 1) + level[i]!]!++;
+  for (let slot = 0; slot < slots; slot++) for (let k = n - 1; k >= 1; k--) reached[slot * (n + 1) + k]! += reached[slot * (n + 1) + k + 1]!;
+  // Region r = (k − 2) · slots + slot, k = 2 … n: step k's durations from step k − 1; k = n + 1: first to last step.
+  const regions = n * slots;
+  const start = new Float64Array(regions + 1);
+  for (let r = 0; r < regions; r++) {
+    const k = Math.floor(r / slots) + 2;
+    start[r + 1] = start[r]! + reached[(r % slots) * (n + 1) + Math.min(k, n)]!;
   }
-  let converted = 0;
-  let sum = 0;
+  if (durations.length < start[regions]!) durations = new Float64Array(start[regions]!);
+  const values = durations;
+  const fill = start.slice(0, regions);
+  const sums = new Float64Array(slots);
   for (let i = 0; i < count; i++) {
-    if (level[i] !== n) continue;
-    const seconds = times[i * n + n - 1]! / 1e6 - times[i * n]! / 1e6;
-    values[converted++] = seconds;
-    sum += seconds;
+    const l = level[i]!;
+    if (l < 2) continue;
+    const slot = slotOf(i);
+    const at = i * n;
+    // As DuckDB's epoch(): each time in seconds, then the difference.
+    for (let k = 2; k <= l; k++) values[fill[(k - 2) * slots + slot]!++] = times[at + k - 1]! / 1e6 - times[at + k - 2]! / 1e6;
+    if (l === n) {
+      const seconds = times[at + n - 1]! / 1e6 - times[at]! / 1e6;
+      values[fill[(n - 1) * slots + slot]!++] = seconds;
+      sums[slot]! += seconds;
+    }
   }
-  const done = values.subarray(0, converted);
-  const ttc = converted ? [0.25, 0.5, 0.75, 0.9].map((q) => quantile(done, q)!) : null;
-  return { ...row, ttc, ttc_mean: converted ? sum / converted : null };
+  // Slots [first, last): one group, or all of them for the whole funnel.
+  const figures = (first: number, last: number): ChainFigures => {
+    const span = (k: number) => values.subarray(start[(k - 2) * slots + first]!, start[(k - 2) * slots + last]!);
+    const row: Record<string, unknown> = {};
+    for (let k = 1; k <= n; k++) {
+      let customers = 0;
+      for (let slot = first; slot < last; slot++) customers += reached[slot * (n + 1) + k]!;
+      row[`n${k}`] = customers;
+      if (k > 1) row[`d${k}`] = quantile(span(k), 0.5);
+    }
+    const done = span(n + 1);
+    let sum = 0;
+    for (let slot = first; slot < last; slot++) sum += sums[slot]!;
+    const ttc = done.length ? [0.25, 0.5, 0.75, 0.9].map((q) => quantile(done, q)!) : null;
+    return { ...row, ttc, ttc_mean: done.length ? sum / done.length : null };
+  };
+  const byGroup: { group: number; figures: ChainFigures }[] = [];
+  if (groups) for (let slot = 0; slot < slots; slot++) if (reached[slot * (n + 1) + 1]! > 0) byGroup.push({ group: slot - 2, figures: figures(slot, slot + 1) });
+  return { all: figures(0, slots), groups: byGroup };
 }
 
 /** quantile_cont over `values` (reordered in place): the ranks either side of q · (n − 1), interpolated. */
@@ -260,39 +325,29 @@ export interface ChainGroups {
 /**
  * Each chain's breakdown group, by its best start's value of the column, as the SQL statement groups:
  * the `limit` values with most customers (ties by value, in DuckDB's text order: UTF-8 bytes) are
- * their own groups, the other values "other", no value "none".
+ * their own groups, the other values "other", no value "none". Counted by kind of start (a few
+ * hundred kinds), not by chain.
  */
 export function chainGroups(chains: FunnelChains, sequences: EventSequences, dimension: SequenceDimension, limit: number): ChainGroups {
+  const { kinds } = sequences;
   const valueOf = sequences.kindValue(dimension);
-  const codes = chains.start.map((kind) => valueOf[kind]!);
-  const weight = new Map<number, number>();
-  for (const code of codes) if (code >= 0) weight.set(code, (weight.get(code) ?? 0) + 1);
+  const { count, start } = chains;
+  const perKind = new Float64Array(kinds);
+  for (let i = 0; i < count; i++) perKind[start[i]!]!++;
+  let size = 0;
+  for (let kind = 0; kind < kinds; kind++) size = Math.max(size, valueOf[kind]! + 1);
+  const weight = new Float64Array(size);
+  for (let kind = 0; kind < kinds; kind++) if (valueOf[kind]! >= 0) weight[valueOf[kind]!]! += perKind[kind]!;
   const text = (code: number) => sequences.dimensionValue(dimension, code);
-  const top = [...weight]
-    .sort(([a, wa], [b, wb]) => wb - wa || Buffer.compare(Buffer.from(text(a)), Buffer.from(text(b))))
-    .slice(0, limit)
-    .map(([code]) => code);
-  const groupOfCode = new Map(top.map((code, i) => [code, i]));
-  const of = codes.map((code) => (code < 0 ? NO_VALUE : (groupOfCode.get(code) ?? OTHER_VALUES)));
+  const top = [...weight.keys()]
+    .filter((code) => weight[code]! > 0)
+    .sort((a, b) => weight[b]! - weight[a]! || Buffer.compare(Buffer.from(text(a)), Buffer.from(text(b))))
+    .slice(0, limit);
+  const groupOfValue = new Int32Array(size).fill(OTHER_VALUES);
+  top.forEach((code, group) => (groupOfValue[code] = group));
+  const groupOfKind = new Int32Array(kinds);
+  for (let kind = 0; kind < kinds; kind++) groupOfKind[kind] = valueOf[kind]! < 0 ? NO_VALUE : groupOfValue[valueOf[kind]!]!;
+  const of = new Int32Array(count);
+  for (let i = 0; i < count; i++) of[i] = groupOfKind[start[i]!]!;
   return { of, values: top.map(text) };
-}
-
-/** The chains at the given indexes. */
-export function someChains(chains: FunnelChains, indexes: readonly number[]): FunnelChains {
-  const n = chains.steps;
-  const times = new Float64Array(indexes.length * n);
-  indexes.forEach((i, j) => times.set(chains.times.subarray(i * n, i * n + n), j * n));
-  const pick = <T extends Int32Array | Uint8Array>(from: T, make: (n: number) => T): T => {
-    const to = make(indexes.length);
-    indexes.forEach((i, j) => (to[j] = from[i]!));
-    return to;
-  };
-  return {
-    steps: n,
-    count: indexes.length,
-    profile: pick(chains.profile, (k) => new Int32Array(k)),
-    level: pick(chains.level, (k) => new Uint8Array(k)),
-    times,
-    start: pick(chains.start, (k) => new Int32Array(k)),
-  };
 }
