@@ -3,7 +3,7 @@ export type { ExploreService, ExploreDeps } from "./explore.service";
 export type { SavedReportsService } from "./saved-reports.service";
 export { analyseEvents } from "./event-analysis.query";
 export { analyseFunnel, analyseFunnelInWarehouse, droppedCustomers } from "./funnel.query";
-export { analyseRetention } from "./retention.query";
+export { analyseRetention, analyseRetentionInWarehouse } from "./retention.query";
 export { analysePaths } from "./paths.query";
 export { exploreErrors } from "./explore.errors";
 export { savedReports } from "./saved-reports.schema";

@@ -1,7 +1,10 @@
 import type { RetentionQuery, RetentionResultDto } from "@siyu/contracts";
 import type { Warehouse } from "@siyu/storage";
 import { ORDER_COMPLETED } from "../../profiles";
+import { eventSequences } from "../../warehouse";
+import { LocalDays } from "../kpi/kpi-period";
 import { addBuckets, bucketSql, periodBounds, SqlBuilder } from "./explore-sql";
+import { retentionRows, type RetentionRow } from "./retention.sequences";
 
 /**
  * Cohorts by the local day / week / month of each customer's first ever cohort event (or first
@@ -9,9 +12,27 @@ import { addBuckets, bucketSql, periodBounds, SqlBuilder } from "./explore-sql";
  * first event, before the period's end) in period k = 0 … N after the cohort's own.
  *
  * bounded: returned in exactly period k. unbounded: returned in period k or any later one
- * (so the curve never rises). Periods that start after the period's end are null. One query.
+ * (so the curve never rises). Periods that start after the period's end are null.
+ *
+ * Events given by name alone are counted over the in-memory event sequences (retention.sequences.ts);
+ * filters read the events' properties and the profiles' traits, which only the warehouse holds: those
+ * run as one SQL statement.
  */
 export async function analyseRetention(warehouse: Warehouse, workspaceId: string, timeZone: string, query: RetentionQuery): Promise<RetentionResultDto> {
+  if (!retentionFollowsSequences(query)) return analyseRetentionInWarehouse(warehouse, workspaceId, timeZone, query);
+  const { from, to } = periodBounds(query.period, timeZone);
+  const sequences = await eventSequences(warehouse, workspaceId);
+  const days = new LocalDays(query.period.from, query.period.to, timeZone);
+  return retentionResult(query, retentionRows(sequences, query, { from: from.getTime() * 1000, to: to.getTime() * 1000 }, days));
+}
+
+/** Whether the retention table runs over the in-memory event sequences: no filter on either event. */
+export function retentionFollowsSequences(query: RetentionQuery): boolean {
+  return !query.returnEvent.where?.length && (query.cohort.kind === "first_order" || !query.cohort.where?.length);
+}
+
+/** The retention table as one SQL statement over the warehouse (any filters). */
+export async function analyseRetentionInWarehouse(warehouse: Warehouse, workspaceId: string, timeZone: string, query: RetentionQuery): Promise<RetentionResultDto> {
   const q = new SqlBuilder();
   const { from, to } = periodBounds(query.period, timeZone);
   const cohortStep = query.cohort.kind === "first_order" ? { event: ORDER_COMPLETED, where: undefined } : query.cohort;
@@ -45,10 +66,18 @@ export async function analyseRetention(warehouse: Warehouse, workspaceId: string
     q.params,
   );
 
-  const cohorts = rows.map((row) => {
-    const size = Number(row.size);
-    const counts = Array.from({ length: query.periods + 1 }, (_, j) => (addBuckets(row.cohort, j, query.interval) > query.period.to ? null : Number(row[`r${j}`])));
-    return { cohort: row.cohort, size, counts, rates: counts.map((c) => (c === null || size === 0 ? null : c / size)) };
+  const returned = (row: (typeof rows)[number]) => Array.from({ length: query.periods + 1 }, (_, j) => Number(row[`r${j}`]));
+  return retentionResult(
+    query,
+    rows.map((row) => ({ cohort: row.cohort, size: Number(row.size), returned: returned(row) })),
+  );
+}
+
+/** The table from its rows: periods that start after the period's end are null; the weighted mean per period. */
+function retentionResult(query: RetentionQuery, rows: RetentionRow[]): RetentionResultDto {
+  const cohorts = rows.map(({ cohort, size, returned }) => {
+    const counts = returned.map((n, j) => (addBuckets(cohort, j, query.interval) > query.period.to ? null : n));
+    return { cohort, size, counts, rates: counts.map((c) => (c === null || size === 0 ? null : c / size)) };
   });
   const average = Array.from({ length: query.periods + 1 }, (_, j) => {
     const having = cohorts.filter((c) => c.counts[j] !== null);
