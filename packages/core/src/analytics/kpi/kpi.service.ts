@@ -141,8 +141,9 @@ export async function computeMetrics(
   // Both periods' days, which follow each other, and the instant after the last.
   const days = daysOf(prev.from, cur.to);
   // PostgreSQL reads overlap the warehouse's (which run one at a time on its one connection).
+  const costsRead = listCosts(deps.db, scope.workspaceId, { from: prev.from, to: cur.to });
   const postgres = Promise.all([
-    listCosts(deps.db, scope.workspaceId, { from: prev.from, to: cur.to }),
+    costsRead,
     pointsOwedAt(deps.db, scope.workspaceId, lastInstant(cur)),
     pointsOwedAt(deps.db, scope.workspaceId, lastInstant(prev)),
     couponsOwedAt(deps.db, scope.workspaceId, lastInstant(cur)),
@@ -152,9 +153,13 @@ export async function computeMetrics(
   const orders = await readOrderFigures(warehouse, scope, w, settings.churnDays);
   const activity = await readActivityFigures(warehouse, scope, w);
   const surveys = await readSurveyFigures(warehouse, scope, w, settings);
-  const newRows = await readNewMembers(warehouse, scope, w, settings.acquisitionWindowDays);
-  const [allCosts, pointsNow, pointsBefore, couponsNow, couponsBefore, sentPerDay] = await postgres;
-  const costRows = allCosts.filter((c) => scope.store === null || c.storeId === scope.store.id);
+  const costRows = (await costsRead).filter((c) => scope.store === null || c.storeId === scope.store.id);
+  // Acquisition cost of each period (per channel or campaign): new members by channel or campaign only for the kinds with a cost.
+  const costIn = (p: KpiPeriod) => allocateCosts(costRows, p.from, p.to);
+  const costsNow = costIn(cur);
+  const breakdown = { channel: costsNow.some((c) => c.kind === "channel"), campaign: costsNow.some((c) => c.kind === "campaign") };
+  const newRows = await readNewMembers(warehouse, scope, w, settings.acquisitionWindowDays, breakdown);
+  const [, pointsNow, pointsBefore, couponsNow, couponsBefore, sentPerDay] = await postgres;
 
   const sumDays = (p: KpiPeriod, pick: (d: string) => number) => {
     let total = 0;
@@ -166,16 +171,15 @@ export async function computeMetrics(
   const ordersCount = { current: sumDays(cur, ordersOn), previous: sumDays(prev, ordersOn) };
   const gmv = { current: sumDays(cur, gmvOn), previous: sumDays(prev, gmvOn) };
   const newOn = new Map<string, number>();
-  for (const r of newRows) newOn.set(r.day, (newOn.get(r.day) ?? 0) + r.count);
+  for (const r of newRows.daily) newOn.set(r.day, (newOn.get(r.day) ?? 0) + r.count);
   const newMembers = {
-    current: newRows.filter((r) => r.current).reduce((t, r) => t + r.count, 0),
-    previous: newRows.filter((r) => !r.current).reduce((t, r) => t + r.count, 0),
+    current: newRows.daily.filter((r) => r.current).reduce((t, r) => t + r.count, 0),
+    previous: newRows.daily.filter((r) => !r.current).reduce((t, r) => t + r.count, 0),
   };
   const activeOn = (d: string) => activity.daily.get(d) ?? 0;
   const sentOn = new Map(days.map((d, i) => [d, sentPerDay[i]!]));
 
   // Acquisition cost of each period, and per day for the sparkline.
-  const costIn = (p: KpiPeriod) => allocateCosts(costRows, p.from, p.to);
   const totalCost = (p: KpiPeriod) => costIn(p).reduce((t, c) => t + c.amountMinor, 0);
   const cost = { current: totalCost(cur), previous: totalCost(prev) };
   const costSeries = dailySeries(cur, new Map(), () => 0).map((p) => ({ day: p.day, value: allocateCosts(costRows, p.day, p.day).reduce((t, c) => t + c.amountMinor, 0) }));
@@ -262,8 +266,8 @@ export async function computeMetrics(
     ),
   ];
 
-  const cacBreakdown: CacBreakdownDto[] = costIn(cur).map((c) => {
-    const members = newRows.filter((r) => r.current && (c.kind === "channel" ? r.channel === c.key : r.campaign === c.key)).reduce((t, r) => t + r.count, 0);
+  const cacBreakdown: CacBreakdownDto[] = costsNow.map((c) => {
+    const members = newRows.acquired.filter((r) => (c.kind === "channel" ? r.channel === c.key : r.campaign === c.key)).reduce((t, r) => t + r.count, 0);
     return { kind: c.kind, key: c.key, costMinor: c.amountMinor, newMembers: members, cacMinor: ratio(c.amountMinor, members) };
   });
   cacBreakdown.sort((a, b) => b.costMinor - a.costMinor || a.key.localeCompare(b.key));

@@ -72,31 +72,46 @@ left join refunds r on r.order_id = c.order_id`;
  * Each profile's acquisition channel, campaign and home store: profile traits first, else its first event carrying them,
  * from `first_touches` (each identifier's first store, campaign source and name, kept by the loader) of its identifiers:
  * 0.04 s instead of 0.31 s reading their events for the new members of 60 days at 1M / 20M (bench/RESULTS.md, run 32).
+ * `needs` leaves out what the caller does not read (a column left out is NULL): the traits' JSON and the first touches
+ * are most of the statement's time, and the dashboard's counts need neither without a store.
  */
-function acquisitionSql(scope: KpiScope, profilesWhere: string, windowDays: number): string {
+function acquisitionSql(scope: KpiScope, profilesWhere: string, windowDays: number, needs: AcquisitionNeeds = ALL_OF_ACQUISITION): string {
   // The campaign source and name count when the first event carrying them is within the window after first seen.
   const inWindow = `(i.first_seen_at is null or t.ts <= i.first_seen_at + to_days(${Math.trunc(windowDays)}))`;
+  const touches = [
+    needs.store ? `arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'store') as store_id` : null,
+    needs.channel ? `arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'source' and ${inWindow}) as source` : null,
+    needs.campaign ? `arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'campaign' and ${inWindow}) as campaign` : null,
+  ].filter((c) => c !== null);
+  const np = `np as (select id, first_seen_at, traits from profiles where workspace_id = $1::uuid and merged_into is null and ${profilesWhere})`;
+  const channel = needs.channel ? `coalesce(nullif(np.traits->>'$.source_channel', ''), nullif(np.traits->>'$.utm_source', ''), ft.source)` : "null::varchar";
+  const campaign = needs.campaign ? `coalesce(nullif(np.traits->>'$.utm_campaign', ''), nullif(np.traits->>'$.campaign', ''), ft.campaign)` : "null::varchar";
+  if (touches.length === 0) return `${np},
+acq as (select np.id as profile_id, np.first_seen_at, null::varchar as store_id, ${channel} as channel, ${campaign} as campaign from np)`;
   return `
-np as (select id, first_seen_at, traits from profiles where workspace_id = $1::uuid and merged_into is null and ${profilesWhere}),
+${np},
 np_identifiers as (
   select pi.identifier_id, pi.profile_id, np.first_seen_at from profile_identifiers pi join np on np.id = pi.profile_id where pi.workspace_id = $1::uuid
 ),
 ft as (
-  select i.profile_id,
-         arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'store') as store_id,
-         arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'source' and ${inWindow}) as source,
-         arg_min(t.value, (t.ts, t.seq)) filter (where t.kind = 'campaign' and ${inWindow}) as campaign
+  select i.profile_id, ${touches.join(", ")}
   from first_touches t join np_identifiers i on i.identifier_id = t.identifier_id
   where t.workspace_id = $1::uuid
   group by i.profile_id
 ),
 acq as (
-  select np.id as profile_id, np.first_seen_at, ft.store_id,
-         coalesce(nullif(np.traits->>'$.source_channel', ''), nullif(np.traits->>'$.utm_source', ''), ft.source) as channel,
-         coalesce(nullif(np.traits->>'$.utm_campaign', ''), nullif(np.traits->>'$.campaign', ''), ft.campaign) as campaign
+  select np.id as profile_id, np.first_seen_at, ${needs.store ? "ft.store_id" : "null::varchar"} as store_id, ${channel} as channel, ${campaign} as campaign
   from np left join ft on ft.profile_id = np.id
 )`;
 }
+
+/** What of a profile's acquisition a statement reads. */
+export interface AcquisitionNeeds {
+  store: boolean;
+  channel: boolean;
+  campaign: boolean;
+}
+const ALL_OF_ACQUISITION: AcquisitionNeeds = { store: true, channel: true, campaign: true };
 
 export interface DailyOrders {
   orders: number;
@@ -141,12 +156,11 @@ export interface SurveyFigures {
   npsDaily: Map<string, { responses: number; points: number }>;
 }
 
-export interface NewMemberRow {
-  day: string;
-  current: boolean;
-  channel: string | null;
-  campaign: string | null;
-  count: number;
+export interface NewMembers {
+  /** New members per local day of first seen, of both periods. */
+  daily: { day: string; current: boolean; count: number }[];
+  /** The current period's new members by channel and campaign — for those asked for (null when not). */
+  acquired: { channel: string | null; campaign: string | null; count: number }[];
 }
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -217,15 +231,33 @@ export async function readSurveyFigures(warehouse: Warehouse, scope: KpiScope, w
 }
 
 /** New members of both periods by local day, acquisition channel and campaign. */
-export async function readNewMembers(warehouse: Warehouse, scope: KpiScope, w: KpiWindows, acquisitionWindowDays: number): Promise<NewMemberRow[]> {
+export async function readNewMembers(
+  warehouse: Warehouse,
+  scope: KpiScope,
+  w: KpiWindows,
+  acquisitionWindowDays: number,
+  breakdown: { channel: boolean; campaign: boolean },
+): Promise<NewMembers> {
   const { current: cur, previous: prev } = w;
-  const rows = await warehouse.query<{ day: string; cur: boolean; channel: string | null; campaign: string | null; n: bigint }>(
-    `with ${acquisitionSql(scope, `first_seen_at >= ${ts(prev.start)} and first_seen_at < ${ts(cur.end)}`, acquisitionWindowDays)}
-     select strftime(${localDate(scope, "first_seen_at")}, '%Y-%m-%d') as day, first_seen_at >= ${ts(cur.start)} as cur, channel, campaign, count(*) as n
+  const store = scope.store !== null;
+  const daily = await warehouse.query<{ day: string; cur: boolean; n: bigint }>(
+    `with ${acquisitionSql(scope, `first_seen_at >= ${ts(prev.start)} and first_seen_at < ${ts(cur.end)}`, acquisitionWindowDays, { store, channel: false, campaign: false })}
+     select strftime(${localDate(scope, "first_seen_at")}, '%Y-%m-%d') as day, first_seen_at >= ${ts(cur.start)} as cur, count(*) as n
      from acq where ${storeMatch("store_id")} group by all`,
     params(scope),
   );
-  return rows.map((r) => ({ day: r.day, current: r.cur, channel: r.channel, campaign: r.campaign, count: n(r.n) }));
+  const acquired =
+    breakdown.channel || breakdown.campaign
+      ? await warehouse.query<{ channel: string | null; campaign: string | null; n: bigint }>(
+          `with ${acquisitionSql(scope, `first_seen_at >= ${ts(cur.start)} and first_seen_at < ${ts(cur.end)}`, acquisitionWindowDays, { store, ...breakdown })}
+           select channel, campaign, count(*) as n from acq where ${storeMatch("store_id")} group by all`,
+          params(scope),
+        )
+      : [];
+  return {
+    daily: daily.map((r) => ({ day: r.day, current: r.cur, count: n(r.n) })),
+    acquired: acquired.map((r) => ({ channel: r.channel, campaign: r.campaign, count: n(r.n) })),
+  };
 }
 
 export interface AttributedRevenue {
