@@ -1,7 +1,10 @@
 import type { FunnelQuery } from "@siyu/contracts";
 import type { CustomerVisitor, EventSequences, SequenceDimension } from "../../warehouse";
 
-/** Each customer's best chain: `level` steps reached, their times (epoch µs) at times[i * steps + k], k < level. */
+/**
+ * Each customer's best chain: `level` steps reached, their times (epoch µs) at times[i * steps + k],
+ * k < level. The arrays are views of buffers that `releaseChains` hands to the next funnel.
+ */
 export interface FunnelChains {
   readonly steps: number;
   readonly count: number;

@@ -150,6 +150,8 @@ export async function computeMetrics(
     couponsOwedAt(deps.db, scope.workspaceId, lastInstant(prev)),
     messagesSentBetween(deps.db, scope.workspaceId, [...days.map((d) => startOfDay(d, scope.timeZone)), cur.end]),
   ]);
+  // Awaited below; if a warehouse read throws first, its failure must not go unhandled meanwhile.
+  postgres.catch(() => undefined);
   const orders = await readOrderFigures(warehouse, scope, w, settings.churnDays);
   const activity = await readActivityFigures(warehouse, scope, w);
   const surveys = await readSurveyFigures(warehouse, scope, w, settings);
