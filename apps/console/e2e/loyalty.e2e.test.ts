@@ -79,15 +79,18 @@ describe("Loyalty in Chromium", () => {
     await byTestId("tier-threshold-2").fill("300");
     await byTestId("tier-settings-save").click();
     await byTestId("tier-levels").getByText("must be above the previous level's").waitFor();
+    // Correcting the field takes the refusal's message away (it folds up, moving the Save button:
+    // wait for it to leave before clicking, or the click can land where the button was).
     await byTestId("tier-threshold-2").fill("2500");
+    await byTestId("tier-levels").getByText("must be above the previous level's").waitFor({ state: "detached" });
+    const put = page.waitForResponse((r) => r.request().method() === "PUT" && r.url().endsWith("/loyalty/settings"));
     await byTestId("tier-settings-save").click();
+    expect((await put).status()).toBe(200);
     await until(
       "tiers saved",
       () => api.get<{ tiers: { levels: { threshold: number }[] } }>(`${ws}/loyalty/settings`),
       (s) => s.tiers.levels[1]!.threshold === 500 && s.tiers.levels[2]!.threshold === 2500,
     );
-    // The refused row's message goes once the save is accepted (it fades out, so wait for it to leave).
-    await byTestId("tier-levels").getByText("must be above the previous level's").waitFor({ state: "detached" });
     await byTestId("tier-recalculate").click();
     await page.getByText(/member\(s\) changed level/).waitFor();
     await screenshot("04-tiers");
