@@ -112,6 +112,31 @@ describe("DuckDB warehouse", () => {
     expect(await warehouse.ping()).toBe(false);
   });
 
+  it("says when DuckDB is at work on the queued queries: the first is running, none has ended", async () => {
+    const warehouse = await openWarehouse({ dataDir: null });
+    try {
+      await expect(warehouse.started()).resolves.toBeUndefined();
+      const ended: string[] = [];
+      const long = warehouse
+        .query<{ n: bigint }>("select count(distinct (i * $1::bigint) % 1000003) as n from range(3000000) t(i)", [7])
+        .finally(() => ended.push("long"));
+      const short = warehouse.query<{ n: number }>("select 1 as n").finally(() => ended.push("short"));
+      await warehouse.started();
+      // The first query runs on DuckDB's threads: parsed and prepared, not yet ended; the second waits behind it.
+      expect(ended).toEqual([]);
+      expect(Number((await long)[0]!.n)).toBe(1000003);
+      expect((await short)[0]!.n).toBe(1);
+      expect(ended).toEqual(["long", "short"]);
+      // A failed statement ends its turn too.
+      const failed = warehouse.query("select * from no_such_table").catch((e: Error) => e.message);
+      await warehouse.started();
+      expect(await failed).toMatch(/no_such_table/);
+      await expect(warehouse.started()).resolves.toBeUndefined();
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it("scans a result chunk by chunk: numbers as numbers, UUIDs as four words that give their text back", async () => {
     const warehouse = await openWarehouse({ dataDir: null });
     const edges = ["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "80000000-0000-0000-0000-000000000001", "7fffffff-ffff-ffff-ffff-fffffffffffe"];

@@ -14,6 +14,7 @@ import {
   VARCHAR,
   timestampTZValue,
   type DuckDBConnection,
+  type DuckDBResultReader,
   type DuckDBType,
   type DuckDBValue,
 } from "@duckdb/node-api";
@@ -36,6 +37,14 @@ export interface Warehouse {
    */
   scan(sql: string, params: DuckDBValue[], visit: (chunk: WarehouseChunk) => void): Promise<number>;
   run(sql: string, params?: DuckDBValue[]): Promise<void>;
+  /**
+   * Resolves once DuckDB is at work on the calls queued so far: the first of them not yet ended has
+   * its statement running on DuckDB's threads (a `query`), or it has ended (the others), or none is
+   * left. A statement takes a few turns of the event loop to be parsed and prepared before it runs,
+   * which a long computation on this thread would hold back: a caller that queues its queries,
+   * awaits this, then computes, has the first query run meanwhile.
+   */
+  started(): Promise<void>;
   /**
    * Runs `work` in one transaction: everything it wrote commits together, or — when
    * it throws — nothing does. The connection is held for the whole call, so keep
@@ -88,18 +97,22 @@ export async function openWarehouse(config: { dataDir: string | null }): Promise
   let closed = false;
   // One connection, one statement at a time: queue calls so callers need not care.
   let tail: Promise<unknown> = Promise.resolve();
-  function serial<T>(work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    const next = tail.then(() => work(connection));
-    tail = next.catch(() => undefined);
+  // For `started`: the calls not yet ended, in order, each with when it reached DuckDB (a query says so
+  // as its statement starts running; the others when they end).
+  const queued: Promise<void>[] = [];
+  function serial<T>(work: (c: DuckDBConnection, running: () => void) => Promise<T>): Promise<T> {
+    let running!: () => void;
+    queued.push(new Promise<void>((resolve) => (running = resolve)));
+    const next = tail.then(() => work(connection, running));
+    tail = next.catch(() => undefined).then(() => {
+      queued.shift();
+      running();
+    });
     return next;
   }
   const warehouse: Warehouse = {
     kind: "duckdb",
-    query: <T>(sql: string, params?: DuckDBValue[]) =>
-      serial(async (c) => {
-        const reader = await c.runAndReadAll(sql, params);
-        return reader.getRowObjectsJS() as T[];
-      }),
+    query: <T>(sql: string, params?: DuckDBValue[]) => serial(async (c, running) => (await readAll(c, sql, params, running)).getRowObjectsJS() as T[]),
     scan: (sql, params, visit) => serial((c) => scanRows(c, sql, params, visit)),
     run: (sql, params) =>
       serial(async (c) => {
@@ -121,6 +134,7 @@ export async function openWarehouse(config: { dataDir: string | null }): Promise
           throw error;
         }
       }),
+    started: () => queued[0] ?? Promise.resolve(),
     migrate: () => serial((c) => applyWarehouseMigrations(c)),
     async ping() {
       if (closed) return false;
@@ -136,6 +150,28 @@ export async function openWarehouse(config: { dataDir: string | null }): Promise
     },
   };
   return warehouse;
+}
+
+/** As `runAndReadAll`, calling `running` when the (last) statement starts to run on DuckDB's threads. */
+async function readAll(c: DuckDBConnection, sql: string, params: DuckDBValue[] | undefined, running: () => void): Promise<DuckDBResultReader> {
+  const statements = await c.extractStatements(sql);
+  for (let i = 0; i < statements.count - 1; i++) {
+    const prepared = await statements.prepare(i);
+    try {
+      await prepared.run();
+    } finally {
+      prepared.destroySync();
+    }
+  }
+  const prepared = await statements.prepare(statements.count - 1);
+  try {
+    if (params) prepared.bind(params);
+    const reading = prepared.runAndReadAll();
+    running();
+    return await reading;
+  } finally {
+    prepared.destroySync();
+  }
 }
 
 function openTransaction(c: DuckDBConnection): { handle: WarehouseTransaction; end(): void } {

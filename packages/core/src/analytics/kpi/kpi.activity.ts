@@ -1,19 +1,6 @@
-import type { Warehouse } from "@siyu/storage";
-import { eventSequences, type CustomerVisitor, type EventSequences } from "../../warehouse";
+import type { CustomerVisitor, EventSequences } from "../../warehouse";
 import { DAY_US, LocalDays, shiftDay, type KpiWindows } from "./kpi-period";
 import type { ActivityFigures, KpiScope } from "./kpi.warehouse";
-
-/**
- * The dashboard's activity figures — customers active per day, in each period, kept from the period
- * before, WAU / MAU at each period's end and rolling through the current one — from the in-memory
- * event sequences: each customer's events come in time order, so their distinct local days come
- * sorted without grouping millions of customer-days in the warehouse (1.6 s of the 3.4 s dashboard at
- * 1M / 20M, bench/RESULTS.md run 36). A customer is active on a local day with any event of theirs
- * (at the store, for one store's dashboard).
- */
-export async function readActivityFigures(warehouse: Warehouse, scope: KpiScope, w: KpiWindows): Promise<ActivityFigures> {
-  return activityFigures(await eventSequences(warehouse, scope.workspaceId), scope, w);
-}
 
 /** Day numbers, from the first day read (0), of the days the figures need. */
 interface DayMarks {
@@ -27,6 +14,14 @@ interface DayMarks {
   rollingFrom: number;
 }
 
+/**
+ * The dashboard's activity figures — customers active per day, in each period, kept from the period
+ * before, WAU / MAU at each period's end and rolling through the current one — from the in-memory
+ * event sequences: each customer's events come in time order, so their distinct local days come
+ * sorted without grouping millions of customer-days in the warehouse (1.6 s of the 3.4 s dashboard at
+ * 1M / 20M, bench/RESULTS.md run 36). A customer is active on a local day with any event of theirs
+ * (at the store, for one store's dashboard).
+ */
 export function activityFigures(sequences: EventSequences, scope: KpiScope, w: KpiWindows): ActivityFigures {
   const { current: cur, previous: prev, beforePrevious: pp } = w;
   const firstDay = [pp.from, shiftDay(prev.to, -29)].sort()[0]!;

@@ -1,8 +1,7 @@
-import type { Warehouse } from "@siyu/storage";
-import { eventSequences, REFUNDED, WHOLE, type EventSequences } from "../../warehouse";
+import { REFUNDED, WHOLE, type EventSequences } from "../../warehouse";
 import { localDay } from "../../shared/local-time";
 import { LocalDays, type KpiWindows } from "./kpi-period";
-import { readClvAverage, type DailyOrders, type KpiScope, type OrderFigures } from "./kpi.warehouse";
+import type { DailyOrders, KpiScope, OrderFigures } from "./kpi.warehouse";
 
 /**
  * The dashboard's order figures — orders, GMV and buyers per day, buyers and repeat buyers per period,
@@ -16,12 +15,7 @@ import { readClvAverage, type DailyOrders, type KpiScope, type OrderFigures } fr
  * store for one store's dashboard; it is cancelled when refunded whole or by at least its amount, else
  * worth its amount less its refunds.
  */
-export async function readOrderFigures(warehouse: Warehouse, scope: KpiScope, w: KpiWindows, churnDays: number): Promise<OrderFigures> {
-  const figures = orderFigures(await eventSequences(warehouse, scope.workspaceId), scope, w, churnDays);
-  return { ...figures, clvAverageMinor: await readClvAverage(warehouse, scope, w.current.end) };
-}
-
-export function orderFigures(sequences: EventSequences, scope: KpiScope, w: KpiWindows, churnDays: number): Omit<OrderFigures, "clvAverageMinor"> {
+export function orderFigures(sequences: EventSequences, scope: KpiScope, w: KpiWindows, churnDays: number): OrderFigures {
   const { current: cur, previous: prev } = w;
   const rows = sequences.orders(cur.end.getTime() * 1000);
   const n = rows.size;

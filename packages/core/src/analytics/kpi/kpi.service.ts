@@ -26,11 +26,13 @@ import { messagesSentBetween } from "../../messaging";
 import { daysOf, isoWeekOf, lastDays, mondayOfIsoWeek, periodOf, shiftDay, startOfDay, windowsOf, type KpiPeriod, type KpiWindows } from "./kpi-period";
 import { kpiErrors } from "./kpi.errors";
 import { analyticsSettingsStore, loadAnalyticsSettings } from "./kpi.settings";
-import { readActivityFigures } from "./kpi.activity";
-import { readOrderFigures } from "./kpi.orders";
+import { eventSequences } from "../../warehouse";
+import { activityFigures } from "./kpi.activity";
+import { orderFigures } from "./kpi.orders";
 import {
   dailySeries,
   readAttributedRevenue,
+  readClvAverage,
   type RevenueCredit,
   readNewMembers,
   readSurveyFigures,
@@ -152,15 +154,25 @@ export async function computeMetrics(
   ]);
   // Awaited below; if a warehouse read throws first, its failure must not go unhandled meanwhile.
   postgres.catch(() => undefined);
-  const orders = await readOrderFigures(warehouse, scope, w, settings.churnDays);
-  const activity = await readActivityFigures(warehouse, scope, w);
-  const surveys = await readSurveyFigures(warehouse, scope, w, settings);
+  // One catch-up of the in-memory event sequences serves the orders and the activity.
+  const sequences = await eventSequences(warehouse, scope.workspaceId);
   const costRows = (await costsRead).filter((c) => scope.store === null || c.storeId === scope.store.id);
   // Acquisition cost of each period (per channel or campaign): new members by channel or campaign only for the kinds with a cost.
   const costIn = (p: KpiPeriod) => allocateCosts(costRows, p.from, p.to);
   const costsNow = costIn(cur);
   const breakdown = { channel: costsNow.some((c) => c.kind === "channel"), campaign: costsNow.some((c) => c.kind === "campaign") };
-  const newRows = await readNewMembers(warehouse, scope, w, settings.acquisitionWindowDays, breakdown);
+  // The warehouse's statements run on DuckDB's threads while the walks below hold this one: queued
+  // first, the new members' (the longest) at the head, which runs meanwhile.
+  const statements = Promise.all([
+    readNewMembers(warehouse, scope, w, settings.acquisitionWindowDays, breakdown),
+    readSurveyFigures(warehouse, scope, w, settings),
+    readClvAverage(warehouse, scope, cur.end),
+  ]);
+  statements.catch(() => undefined);
+  await warehouse.started();
+  const orders = orderFigures(sequences, scope, w, settings.churnDays);
+  const activity = activityFigures(sequences, scope, w);
+  const [newRows, surveys, clvAverageMinor] = await statements;
   const [, pointsNow, pointsBefore, couponsNow, couponsBefore, sentPerDay] = await postgres;
 
   const sumDays = (p: KpiPeriod, pick: (d: string) => number) => {
@@ -189,10 +201,10 @@ export async function computeMetrics(
   const cacOf = (c: number, members: number) => (c === 0 ? null : ratio(c, members));
   const cac = { current: cacOf(cost.current, newMembers.current), previous: cacOf(cost.previous, newMembers.previous) };
 
-  const historic = orders.clvAverageMinor === null;
+  const historic = clvAverageMinor === null;
   const ltv = historic
     ? { current: ratio(orders.spendMinor.current, orders.customers.current), previous: ratio(orders.spendMinor.previous, orders.customers.previous) }
-    : { current: orders.clvAverageMinor, previous: orders.clvAverageMinor };
+    : { current: clvAverageMinor, previous: clvAverageMinor };
   const n = (l: number | null, c: number | null) => (l === null || c === null || c === 0 ? null : l / c);
 
   const points = { current: pointsNow.available + pointsNow.pending, previous: pointsBefore.available + pointsBefore.pending };

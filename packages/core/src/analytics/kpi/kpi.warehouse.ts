@@ -133,8 +133,6 @@ export interface OrderFigures {
   customers: PeriodPair<number>;
   churned: PeriodPair<number>;
   spendMinor: PeriodPair<number>;
-  /** Average expected 365-day value of the customers in scope, minor units; null without CLV predictions. */
-  clvAverageMinor: number | null;
 }
 
 export interface ActivityFigures {
@@ -240,23 +238,26 @@ export async function readNewMembers(
 ): Promise<NewMembers> {
   const { current: cur, previous: prev } = w;
   const store = scope.store !== null;
-  const daily = await warehouse.query<{ day: string; cur: boolean; n: bigint }>(
+  // Both queued at once, the breakdown (which reads the first touches, the longer) first: the
+  // dashboard computes while the head of the queue runs.
+  const acquired =
+    breakdown.channel || breakdown.campaign
+      ? warehouse.query<{ channel: string | null; campaign: string | null; n: bigint }>(
+          `with ${acquisitionSql(scope, `first_seen_at >= ${ts(cur.start)} and first_seen_at < ${ts(cur.end)}`, acquisitionWindowDays, { store, ...breakdown })}
+           select channel, campaign, count(*) as n from acq where ${storeMatch("store_id")} group by all`,
+          params(scope),
+        )
+      : Promise.resolve([]);
+  const daily = warehouse.query<{ day: string; cur: boolean; n: bigint }>(
     `with ${acquisitionSql(scope, `first_seen_at >= ${ts(prev.start)} and first_seen_at < ${ts(cur.end)}`, acquisitionWindowDays, { store, channel: false, campaign: false })}
      select strftime(${localDate(scope, "first_seen_at")}, '%Y-%m-%d') as day, first_seen_at >= ${ts(cur.start)} as cur, count(*) as n
      from acq where ${storeMatch("store_id")} group by all`,
     params(scope),
   );
-  const acquired =
-    breakdown.channel || breakdown.campaign
-      ? await warehouse.query<{ channel: string | null; campaign: string | null; n: bigint }>(
-          `with ${acquisitionSql(scope, `first_seen_at >= ${ts(cur.start)} and first_seen_at < ${ts(cur.end)}`, acquisitionWindowDays, { store, ...breakdown })}
-           select channel, campaign, count(*) as n from acq where ${storeMatch("store_id")} group by all`,
-          params(scope),
-        )
-      : [];
+  const [dailyRows, acquiredRows] = await Promise.all([daily, acquired]);
   return {
-    daily: daily.map((r) => ({ day: r.day, current: r.cur, count: n(r.n) })),
-    acquired: acquired.map((r) => ({ channel: r.channel, campaign: r.campaign, count: n(r.n) })),
+    daily: dailyRows.map((r) => ({ day: r.day, current: r.cur, count: n(r.n) })),
+    acquired: acquiredRows.map((r) => ({ channel: r.channel, campaign: r.campaign, count: n(r.n) })),
   };
 }
 
