@@ -197,7 +197,11 @@ class JourneyWalker implements CustomerVisitor {
     const data: JourneyData = { journeys: [], timeDecay: new Map(), touches: new Map(), conversions: this.conversions, value: this.value };
     const groups = this.groups;
     for (let g = 0; g < groups.size; g++) {
-      data.journeys.push({ path: Array.from(groups.path(g), (k) => keys[k]!), count: groups.count[g]!, conversions: groups.conversions[g]!, value: groups.value[g]! });
+      // A plain loop: Array.from with a mapping function over a typed array is several times slower (tens of ms for 57k paths).
+      const numbers = groups.path(g);
+      const path = new Array<string>(numbers.length);
+      for (let i = 0; i < numbers.length; i++) path[i] = keys[numbers[i]!]!;
+      data.journeys.push({ path, count: groups.count[g]!, conversions: groups.conversions[g]!, value: groups.value[g]! });
     }
     for (let k = 0; k < keys.length; k++) {
       if (this.touchCount[k] === 0) continue;
