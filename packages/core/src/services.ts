@@ -9,7 +9,7 @@ import { createConsentsService, syncConsentsToWarehouse, type ConsentsService } 
 import type { Clock } from "./shared/clock";
 import { systemContext } from "./shared/context";
 import { createStoresService, type StoresService } from "./stores";
-import { consumeEventBatch, DEFAULT_INGEST_SETTINGS, type IngestSettings } from "./events";
+import { consumeEventBatch, DEFAULT_INGEST_SETTINGS, eventReadsOf, type IngestSettings } from "./events";
 import { ingestMessages, type IngestOptions } from "./flows/ingest-events.flow";
 import { createIdentityService, type IdentityService } from "./identity";
 import { createImportsService, DEFAULT_IMPORT_SETTINGS, type ImportSettings, type ImportsService } from "./imports";
@@ -150,6 +150,8 @@ export interface CoreServices {
   ingest(workspaceId: string, items: readonly unknown[], options?: IngestOptions): Promise<IngestResultDto>;
   /** Runs one batch of the identity & profile projector; returns how many events it handled. */
   projectNextBatch(limit?: number): Promise<number>;
+  /** Log rows were deleted (a workspace dropped): the consumers read the store again instead of the events kept in memory (see EventReads). */
+  forgetEventReads(): void;
   /** Runs a flow that spans modules in one transaction, with services bound to it. */
   transaction<T>(work: (services: CoreServices, tx: Db) => Promise<T>): Promise<T>;
 }
@@ -270,6 +272,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     ingest: (workspaceId, items, options) =>
       ingestMessages({ ...projectorDeps, db, settings: deps.settings.ingest ?? DEFAULT_INGEST_SETTINGS }, workspaceId, items, options),
     projectNextBatch: (limit = 2000) => consumeEventBatch(db, PROFILE_PROJECTOR, limit, (tx, events) => projectProfiles(tx, events, projectorDeps)),
+    forgetEventReads: () => eventReadsOf(db).forget(),
     transaction: (work) => db.transaction((tx) => work(createCoreServices({ ...deps, db: tx }), tx)),
   };
 }

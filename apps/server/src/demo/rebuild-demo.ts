@@ -12,6 +12,8 @@ export async function rebuildDemoWorkspace(services: CoreServices, options: Seed
   const oldCtx = old ? systemCtx(old.id) : null;
   const members = oldCtx ? await services.access.listMembers(oldCtx) : [];
   const oldStoreCodes = new Map(oldCtx ? (await listAllStores(services, oldCtx)).map((s) => [s.id, s.code]) : []);
+  // The old workspace's events leave the log: consumers must not take them from memory (before and after the commit).
+  services.forgetEventReads();
   return services.transaction(async (tx, db) => {
     if (old) await deleteWorkspaceRows(db, old.id);
     const { workspace, brand } = await seedDemoWorkspace(tx, options);
@@ -25,7 +27,7 @@ export async function rebuildDemoWorkspace(services: CoreServices, options: Seed
       await tx.access.addMembership(ctx, { operatorId: m.operatorId, email: m.email, role: m.role, storeIds });
     }
     return { workspace, brand, restoredMembers: members.length };
-  });
+  }).finally(() => services.forgetEventReads());
 }
 
 function systemCtx(workspaceId: string): WorkspaceContext {

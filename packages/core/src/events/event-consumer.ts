@@ -1,6 +1,7 @@
 import { sql } from "@siyu/storage/orm";
 import type { Db } from "@siyu/storage";
 import { logWindow, readEventsAfter, type LoggedEvent } from "./event-log.repository";
+import { eventReadsOf, type EventReads } from "./event-reads";
 
 export type EventHandler = (tx: Db, events: LoggedEvent[]) => Promise<void>;
 
@@ -23,32 +24,54 @@ export interface ConsumeOptions {
 }
 
 export async function consumeEventBatch(db: Db, consumer: string, limit: number, handle: EventHandler, options: ConsumeOptions = {}): Promise<number> {
-  return db.transaction(async (tx) => {
-    // The row lock also keeps two workers from running the same consumer at once.
-    const position = (await lockOffset(tx, consumer)) ?? (await createOffset(tx, consumer));
-    // A consumer behind another reads only what that one has handled (none of its read is thrown away).
-    const upTo = options.upTo ? await options.upTo(tx) : null;
-    if (upTo !== null && upTo <= position) return 0;
-    let handled: number;
-    let last: number;
-    if (options.named) {
-      // The batch is the next `limit` events whatever their names; only the named ones are read.
-      const window = await logWindow(tx, position, limit, upTo);
-      if (window.count === 0) return 0;
-      const events = await readEventsAfter(tx, position, limit, window.last, options.named);
-      if (events.length > 0) await handle(tx, events);
-      [handled, last] = [window.count, window.last];
-    } else {
-      const events = await readEventsAfter(tx, position, limit, upTo);
-      if (events.length === 0) return 0;
-      await handle(tx, events);
-      [handled, last] = [events.length, events[events.length - 1]!.seq];
-    }
-    await tx.execute(sql`
-      update events_consumer_offsets set position = ${last}, updated_at = now()
-      where consumer = ${consumer}`);
-    return handled;
-  });
+  // What the consumer ahead read is taken from memory (see EventReads).
+  const reads = eventReadsOf(db);
+  try {
+    return await db.transaction(async (tx) => {
+      // The row lock also keeps two workers from running the same consumer at once.
+      const position = (await lockOffset(tx, consumer)) ?? (await createOffset(tx, consumer));
+      // A consumer behind another reads only what that one has handled (none of its read is thrown away).
+      const upTo = options.upTo ? await options.upTo(tx) : null;
+      if (upTo !== null && upTo <= position) return 0;
+      let handled: number;
+      let last: number;
+      if (options.named) {
+        // The batch is the next `limit` events whatever their names; only the named ones are read.
+        const window = await windowAfter(tx, reads, position, limit, upTo);
+        if (window.count === 0) return 0;
+        const events = reads.named(position, window.last, options.named) ?? (await readEventsAfter(tx, position, limit, window.last, options.named));
+        if (events.length > 0) await handle(tx, events);
+        [handled, last] = [window.count, window.last];
+      } else {
+        const events = await eventsAfter(tx, reads, position, limit, upTo);
+        if (events.length === 0) return 0;
+        await handle(tx, events);
+        [handled, last] = [events.length, events[events.length - 1]!.seq];
+      }
+      await tx.execute(sql`
+        update events_consumer_offsets set position = ${last}, updated_at = now()
+        where consumer = ${consumer}`);
+      return handled;
+    });
+  } catch (error) {
+    // The retry reads the store: whatever made the batch fail, it is not something kept here.
+    reads.forget();
+    throw error;
+  }
+}
+
+async function eventsAfter(tx: Db, reads: EventReads, position: number, limit: number, upTo: number | null): Promise<LoggedEvent[]> {
+  const kept = reads.next(position, limit, upTo);
+  if (kept) return kept;
+  const events = await readEventsAfter(tx, position, limit, upTo);
+  reads.remember(position, events);
+  return events;
+}
+
+async function windowAfter(tx: Db, reads: EventReads, position: number, limit: number, upTo: number | null): Promise<{ count: number; last: number }> {
+  const kept = reads.next(position, limit, upTo);
+  if (!kept) return logWindow(tx, position, limit, upTo);
+  return { count: kept.length, last: kept[kept.length - 1]?.seq ?? 0 };
 }
 
 async function lockOffset(tx: Db, consumer: string): Promise<number | null> {

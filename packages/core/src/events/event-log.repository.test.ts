@@ -5,6 +5,7 @@ import { trackSeries } from "../warehouse/warehouse.fixtures";
 import { sql } from "@siyu/storage/orm";
 import { consumeEventBatch, consumerPosition } from "./event-consumer";
 import { appendEvents, EVENTS_PER_JSON_VALUE, lastSeq, readEventsAfter } from "./event-log.repository";
+import { eventReadsOf } from "./event-reads";
 
 let database: TestDatabase;
 
@@ -52,5 +53,39 @@ describe("reading the event log", () => {
     expect(await step()).toBe(0);
     expect(await consumerPosition(database.db, "test.orders")).toBe(start + 18);
     expect(seen).toEqual([[orders[0]!.messageId, orders[1]!.messageId], [orders[2]!.messageId]]);
+  });
+});
+
+describe("consumers behind another", () => {
+  it("take what the consumer ahead read from memory, until the log's rows are deleted and the reads forgotten, or a batch fails", async () => {
+    const workspace = newId();
+    const start = await lastSeq(database.db);
+    const sent = trackSeries(10, "2026-11-03T00:00:00Z");
+    await appendEvents(database.db, workspace, sent);
+    await database.db.execute(sql`
+      insert into events_consumer_offsets (consumer, position, updated_at)
+      values ('test.ahead', ${start}, now()), ('test.behind', ${start}, now()), ('test.failing', ${start}, now())`);
+    const ahead: string[] = [];
+    expect(await consumeEventBatch(database.db, "test.ahead", 100, async (_, events) => void ahead.push(...events.map((e) => e.messageId)))).toBe(10);
+    expect(ahead).toEqual(sent.map((m) => m.messageId));
+
+    // The rows go behind the kept reads' back: the consumer behind is still handed them, so it was not the store that answered.
+    await database.db.execute(sql`delete from events_log where workspace_id = ${workspace}`);
+    const behindAhead = { upTo: (tx: typeof database.db) => consumerPosition(tx, "test.ahead") };
+    const behind: string[] = [];
+    expect(await consumeEventBatch(database.db, "test.behind", 4, async (_, events) => void behind.push(...events.map((e) => e.messageId)), behindAhead)).toBe(4);
+    expect(behind).toEqual(sent.slice(0, 4).map((m) => m.messageId));
+
+    // A failed batch forgets what was kept: its retry reads the store, which no longer has the events.
+    const fail = () => consumeEventBatch(database.db, "test.failing", 4, async () => Promise.reject(new Error("handler failed")), behindAhead);
+    await expect(fail()).rejects.toThrow("handler failed");
+    expect(await consumeEventBatch(database.db, "test.failing", 4, async () => undefined, behindAhead)).toBe(0);
+
+    // Whoever deletes log rows forgets the reads (the demo's rebuild does, through services.forgetEventReads).
+    await appendEvents(database.db, workspace, trackSeries(3, "2026-11-04T00:00:00Z"));
+    expect(await consumeEventBatch(database.db, "test.ahead", 100, async () => undefined)).toBe(3);
+    eventReadsOf(database.db).forget();
+    await database.db.execute(sql`delete from events_log where workspace_id = ${workspace}`);
+    expect(await consumeEventBatch(database.db, "test.behind", 100, async () => undefined, behindAhead)).toBe(0);
   });
 });
