@@ -3,7 +3,9 @@
  * written several ways, on the same events, so that a change to it can be judged
  * by a number: the current statement (advisory lock, jsonb_to_recordset,
  * ON CONFLICT DO NOTHING, RETURNING message_id) and variants of it. Each variant
- * appends into a fresh copy of the migrated events_log table.
+ * appends into a fresh copy of the migrated events_log table. Two "floor" rows
+ * measure what any log in the store pays at the least (the batch's bytes; the
+ * message-id index the dedupe needs): the ceiling of durable ingest on that store.
  *
  *   npm run bench:append -- --events 50000 --batch 1000
  *   npm run bench:append -- --events 50000 --database-url postgres://postgres@127.0.0.1:5432/test
@@ -142,6 +144,49 @@ const VARIANTS: Variant[] = [
           ],
         );
         return count(result, true);
+      }),
+  },
+  // Not ways to append, but what any embedded log must pay at the least: the bytes, and the dedupe index.
+  {
+    name: "floor: the batch's bytes alone (one uncompressed text row per batch, no index, no dedupe)",
+    setup: [
+      "create table {table}_batches (seq bigserial primary key, workspace_id uuid not null, received_at timestamptz not null, events text not null)",
+      "alter table {table}_batches alter column events set storage external",
+    ],
+    append: (conn, table, rows) =>
+      inTransaction(conn, async () => {
+        await conn.query(`insert into ${table}_batches (workspace_id, received_at, events) values ($1::uuid, now(), $2)`, [WORKSPACE, rowsJson(rows)]);
+        return rows.length;
+      }),
+  },
+  {
+    name: "floor: the dedupe alone (message ids into their unique index)",
+    setup: ["create table {table}_ids (workspace_id uuid not null, message_id text not null, primary key (workspace_id, message_id))"],
+    append: (conn, table, rows) =>
+      inTransaction(conn, async () => {
+        const fresh = await conn.query(
+          `insert into ${table}_ids (workspace_id, message_id) select $1::uuid, m from unnest($2::text[]) m on conflict do nothing returning message_id`,
+          [WORKSPACE, rows.map((e) => e.messageId)],
+        );
+        return count(fresh, true);
+      }),
+  },
+  {
+    name: "one row per batch + the message-id table (both floors in one transaction)",
+    setup: [
+      "create table {table}_ids (workspace_id uuid not null, message_id text not null, primary key (workspace_id, message_id))",
+      "create table {table}_batches (seq bigserial primary key, workspace_id uuid not null, received_at timestamptz not null, events text not null)",
+      "alter table {table}_batches alter column events set storage external",
+    ],
+    append: (conn, table, rows) =>
+      inTransaction(conn, async () => {
+        await conn.query("select pg_advisory_xact_lock(7301001)");
+        const fresh = await conn.query(
+          `insert into ${table}_ids (workspace_id, message_id) select $1::uuid, m from unnest($2::text[]) m on conflict do nothing returning message_id`,
+          [WORKSPACE, rows.map((e) => e.messageId)],
+        );
+        await conn.query(`insert into ${table}_batches (workspace_id, received_at, events) values ($1::uuid, now(), $2)`, [WORKSPACE, rowsJson(rows)]);
+        return count(fresh, true);
       }),
   },
   {
