@@ -41,8 +41,13 @@ export async function openStores(config: SiyuConfig): Promise<{ database: Databa
   }
 }
 
-/** The loyalty consumers' batch: a full one means a backlog (the demo's history, a restart), taken without their pause. */
-const LOYALTY_BATCH = 1_000;
+/**
+ * The projector's batch, and its followers': each projector batch wakes each follower once, so a follower taking
+ * fewer would fall further behind it with every batch under a backlog, out of the events the projector read
+ * (EventReads), and the followers would each read the same events from the store. For the loyalty consumers a
+ * full batch means a backlog (the demo's history, a restart), taken without their pause.
+ */
+const EVENT_BATCH = 2_000;
 
 export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock): Promise<Siyu> {
   const { database, warehouse } = await openStores(config);
@@ -76,19 +81,19 @@ export async function composeSiyu(config: SiyuConfig, clock: Clock = systemClock
     services,
     log: app.log,
     consumers: [
-      { name: "profiles.projector", step: () => services.projectNextBatch() },
+      { name: "profiles.projector", step: () => services.projectNextBatch(EVENT_BATCH) },
       // Journeys: event triggers, waits for events and goals; behind the projector like the loyalty consumers.
       // First of the projector's followers: they are woken in this order and PGlite's one connection
       // serves transactions first come first served, so trigger → outbox waits for no loyalty batch.
-      { name: "journeys.triggers", after: "profiles.projector", step: () => services.journeyTriggersNextBatch() },
+      { name: "journeys.triggers", after: "profiles.projector", step: () => services.journeyTriggersNextBatch(EVENT_BATCH) },
       // Points for orders and their reversals; it never reads past the projector, so orders are anchored to their profile.
       // Off the event → message path, like the next two and the warehouse loader: under load each pauses
       // between batches (backgroundBatchPauseMs), so it takes fewer, bigger ones and the journeys the connection.
-      { name: "loyalty.orders", after: "profiles.projector", pauseMs: background, batchSize: LOYALTY_BATCH, step: () => services.loyaltyNextBatch(LOYALTY_BATCH) },
+      { name: "loyalty.orders", after: "profiles.projector", pauseMs: background, batchSize: EVENT_BATCH, step: () => services.loyaltyNextBatch(EVENT_BATCH) },
       // Task progress from events and rewards on completion; like loyalty.orders it never reads past the projector.
-      { name: "loyalty.tasks", after: "profiles.projector", pauseMs: background, batchSize: LOYALTY_BATCH, step: () => services.tasksNextBatch(LOYALTY_BATCH) },
+      { name: "loyalty.tasks", after: "profiles.projector", pauseMs: background, batchSize: EVENT_BATCH, step: () => services.tasksNextBatch(EVENT_BATCH) },
       // Activity earn rules (share, review, UGC, referral …) and check-ins sent as events; also behind the projector.
-      { name: "loyalty.activities", after: "profiles.projector", pauseMs: background, batchSize: LOYALTY_BATCH, step: () => services.loyaltyActivitiesNextBatch(LOYALTY_BATCH) },
+      { name: "loyalty.activities", after: "profiles.projector", pauseMs: background, batchSize: EVENT_BATCH, step: () => services.loyaltyActivitiesNextBatch(EVENT_BATCH) },
       // Bulk coupon issues, a batch per transaction: a restart resumes where the last commit left off.
       { name: "loyalty.coupon_issue", wokenByIngest: false, step: () => services.coupons.runIssueBatch() },
       // The outbox: due messages judged at send time (guards, render) and handed to their channel; woken by
