@@ -62,6 +62,8 @@ interface Sample {
   accepted: number;
   lastSeq: number;
   projector: number;
+  /** The slowest of the projector's followers (journeys, loyalty orders, tasks and activities). */
+  followers: number;
   warehouse: number | null;
   rssMiB: number;
 }
@@ -161,7 +163,7 @@ async function main() {
     const [atS, acceptedThen] = [elapsedS(), accepted];
     const p = await progress();
     const memory = memoryOf(child.pid!);
-    const s: Sample = { atS, answeredS: elapsedS(), accepted: acceptedThen, lastSeq: p.lastSeq, projector: p.projector, warehouse: p.warehouse, rssMiB: memory?.rssMiB ?? 0 };
+    const s: Sample = { atS, answeredS: elapsedS(), accepted: acceptedThen, lastSeq: p.lastSeq, projector: p.projector, followers: p.followers, warehouse: p.warehouse, rssMiB: memory?.rssMiB ?? 0 };
     timeline.push(s);
     if (s.atS - lastPrinted >= 10) {
       const previous = timeline.findLast((x) => x.atS <= s.atS - 5) ?? timeline[0]!;
@@ -169,7 +171,7 @@ async function main() {
       const projRate = (s.projector - previous.projector) / Math.max(0.001, s.atS - previous.atS);
       log(
         `[${fmt(s.atS).padStart(5)} s] accepted ${fmt(s.accepted)} (${fmt(rate)}/s) · projector at ${fmt(s.projector)} (${fmt(projRate)}/s, ` +
-          `lag ${fmt(s.lastSeq - s.projector)})${s.warehouse !== null ? ` · warehouse at ${fmt(s.warehouse)}` : ""} · server RSS ${fmt(s.rssMiB)} MiB`,
+          `lag ${fmt(s.lastSeq - s.projector)}) · followers at ${fmt(s.followers)}${s.warehouse !== null ? ` · warehouse at ${fmt(s.warehouse)}` : ""} · server RSS ${fmt(s.rssMiB)} MiB`,
       );
       lastPrinted = s.atS;
     }
@@ -225,16 +227,18 @@ async function main() {
 
   // ---- until profiles (and the warehouse) have every event ------------------
   let projectedS: number | null = null;
+  let followedS: number | null = null;
   let queryableS: number | null = null;
   let final = await sample();
   const catchUpDeadline = performance.now() + CATCH_UP_SECONDS * 1000;
   while (performance.now() < catchUpDeadline) {
     final = await sample();
     if (projectedS === null && final.projector >= final.lastSeq) projectedS = final.answeredS;
+    if (followedS === null && final.followers >= final.lastSeq) followedS = final.answeredS;
     // A loader that has not moved at all is not running in the worker (measured separately below).
     const loaderRuns = final.warehouse !== null && final.warehouse > 0;
     if (queryableS === null && loaderRuns && final.warehouse! >= final.lastSeq) queryableS = final.answeredS;
-    if (projectedS !== null && (queryableS !== null || !loaderRuns)) break;
+    if (projectedS !== null && followedS !== null && (queryableS !== null || !loaderRuns)) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   sampling = false;
@@ -284,6 +288,9 @@ async function main() {
     projector: projectedS === null
       ? { caughtUp: false, position: final.projector, lastSeq: final.lastSeq, eventsPerSecond: final.projector / final.answeredS }
       : { caughtUp: true, secondsFromStart: projectedS, secondsAfterIngest: projectedS - ingestS, endToEndEventsPerSecond: accepted / projectedS },
+    followers: followedS === null
+      ? { caughtUp: false, position: final.followers, lastSeq: final.lastSeq }
+      : { caughtUp: true, secondsFromStart: followedS, endToEndEventsPerSecond: accepted / followedS },
     warehouse: warehouseWired
       ? { wired: true, secondsFromStart: queryableS, endToEndEventsPerSecond: queryableS ? accepted / queryableS : null }
       : { wired: false, offlineLoad: offlineWarehouse && { ...offlineWarehouse, eventsPerSecond: offlineWarehouse.events / (offlineWarehouse.ms / 1000) } },
@@ -311,6 +318,8 @@ async function main() {
   } else {
     log(`| profiles updated | NOT caught up after ${fmt(CATCH_UP_SECONDS)} s: projector at ${fmt(final.projector)} of ${fmt(final.lastSeq)} |`);
   }
+  if (followedS !== null) log(`| journeys and loyalty up to date for every event | ${fmt(followedS, 1)} s from the first request → ${fmt(accepted / followedS)} events/s end to end |`);
+  else log(`| journeys and loyalty | NOT caught up after ${fmt(CATCH_UP_SECONDS)} s: the slowest at ${fmt(final.followers)} of ${fmt(final.lastSeq)} |`);
   if (warehouseWired) log(`| queryable in DuckDB | ${queryableS === null ? "not caught up" : `${fmt(queryableS, 1)} s from the first request`} |`);
   else if (offlineWarehouse) {
     log(`| DuckDB loader (not wired in the worker; run afterwards) | ${fmt(offlineWarehouse.events)} events in ${fmt(offlineWarehouse.ms / 1000, 1)} s = ${fmt(offlineWarehouse.events / (offlineWarehouse.ms / 1000))} events/s |`);

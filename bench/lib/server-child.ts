@@ -2,10 +2,19 @@
  * The server under benchmark, in its own process (so its memory and CPU are its
  * own): exactly what `siyu start` runs — configured from the same environment
  * variables — plus an IPC channel through which the benchmark asks for an ingest
- * key and for progress (the log's last seq, the projector's and the warehouse
- * loader's positions). Run with `node --import tsx bench/lib/server-child.ts`.
+ * key and for progress (the log's last seq, the projector's, its followers' and
+ * the warehouse loader's positions). Run with `node --import tsx bench/lib/server-child.ts`.
  */
-import { consumerPosition, lastSeq, PROFILE_PROJECTOR, systemContext } from "@siyu/core";
+import {
+  consumerPosition,
+  JOURNEY_TRIGGERS_CONSUMER,
+  lastSeq,
+  LOYALTY_ACTIVITIES_CONSUMER,
+  LOYALTY_ORDERS_CONSUMER,
+  LOYALTY_TASKS_CONSUMER,
+  PROFILE_PROJECTOR,
+  systemContext,
+} from "@siyu/core";
 import * as core from "@siyu/core";
 import type { Db, Warehouse } from "@siyu/storage";
 import { loadConfig, startSiyu } from "@siyu/server";
@@ -14,7 +23,7 @@ import { timeStatements } from "./statement-timer";
 export type ParentMessage = { type: "progress"; id: number } | { type: "load-warehouse"; id: number } | { type: "stop" };
 export type ChildMessage =
   | { type: "ready"; url: string; secret: string; workspaceId: string; startMs: number }
-  | { type: "progress"; id: number; lastSeq: number; projector: number; warehouse: number | null }
+  | { type: "progress"; id: number; lastSeq: number; projector: number; followers: number; warehouse: number | null }
   | { type: "warehouse-loaded"; id: number; events: number; ms: number; available: boolean }
   | { type: "statements"; report: string; totalMs: number }
   | { type: "failed"; error: string };
@@ -22,6 +31,9 @@ export type ChildMessage =
 type DrainWarehouse = (input: { db: Db; warehouse: Warehouse; batchSize?: number }) => Promise<number>;
 
 const send = (message: ChildMessage) => process.send!(message);
+
+/** The consumers behind the projector: journeys and loyalty (points for orders and activities, tasks). */
+const FOLLOWERS = [JOURNEY_TRIGGERS_CONSUMER, LOYALTY_ORDERS_CONSUMER, LOYALTY_TASKS_CONSUMER, LOYALTY_ACTIVITIES_CONSUMER];
 
 async function warehousePosition(warehouse: Warehouse): Promise<number | null> {
   try {
@@ -48,7 +60,9 @@ async function main() {
     void (async () => {
       if (message.type === "progress") {
         const [seq, projector, loaded] = [await lastSeq(database.db), await consumerPosition(database.db, PROFILE_PROJECTOR), await warehousePosition(warehouse)];
-        send({ type: "progress", id: message.id, lastSeq: seq, projector, warehouse: loaded });
+        let followers = projector;
+        for (const consumer of FOLLOWERS) followers = Math.min(followers, await consumerPosition(database.db, consumer));
+        send({ type: "progress", id: message.id, lastSeq: seq, projector, followers, warehouse: loaded });
       } else if (message.type === "load-warehouse") {
         // Only when the worker does not load the warehouse itself: the loader's offline throughput.
         const drain = (core as unknown as { drainWarehouse?: DrainWarehouse }).drainWarehouse;
