@@ -85,6 +85,26 @@ async function inTransaction<T>(conn: Conn, work: () => Promise<T>): Promise<T> 
 
 const count = (result: { rows: unknown[]; affectedRows?: number }, returning: boolean) => (returning ? result.rows.length : (result.affectedRows ?? 0));
 
+/** The floors' tables (see VARIANTS): the batch as one uncompressed text row, and the message ids alone. */
+const BATCH_ROWS = [
+  "create table {table}_batches (seq bigserial primary key, workspace_id uuid not null, received_at timestamptz not null, events text not null)",
+  "alter table {table}_batches alter column events set storage external",
+];
+const MESSAGE_IDS = ["create table {table}_ids (workspace_id uuid not null, message_id text not null, primary key (workspace_id, message_id))"];
+
+function insertBatchRow(conn: Conn, table: string, rows: NormalisedEvent[]) {
+  return conn.query(`insert into ${table}_batches (workspace_id, received_at, events) values ($1::uuid, now(), $2)`, [WORKSPACE, rowsJson(rows)]);
+}
+
+/** The new message ids' count. */
+async function insertMessageIds(conn: Conn, table: string, rows: NormalisedEvent[]): Promise<number> {
+  const fresh = await conn.query(
+    `insert into ${table}_ids (workspace_id, message_id) select $1::uuid, m from unnest($2::text[]) m on conflict do nothing returning message_id`,
+    [WORKSPACE, rows.map((e) => e.messageId)],
+  );
+  return count(fresh, true);
+}
+
 const VARIANTS: Variant[] = [
   {
     name: "current: lock + jsonb_to_recordset + RETURNING",
@@ -149,44 +169,27 @@ const VARIANTS: Variant[] = [
   // Not ways to append, but what any embedded log must pay at the least: the bytes, and the dedupe index.
   {
     name: "floor: the batch's bytes alone (one uncompressed text row per batch, no index, no dedupe)",
-    setup: [
-      "create table {table}_batches (seq bigserial primary key, workspace_id uuid not null, received_at timestamptz not null, events text not null)",
-      "alter table {table}_batches alter column events set storage external",
-    ],
+    setup: BATCH_ROWS,
     append: (conn, table, rows) =>
       inTransaction(conn, async () => {
-        await conn.query(`insert into ${table}_batches (workspace_id, received_at, events) values ($1::uuid, now(), $2)`, [WORKSPACE, rowsJson(rows)]);
+        await insertBatchRow(conn, table, rows);
         return rows.length;
       }),
   },
   {
     name: "floor: the dedupe alone (message ids into their unique index)",
-    setup: ["create table {table}_ids (workspace_id uuid not null, message_id text not null, primary key (workspace_id, message_id))"],
-    append: (conn, table, rows) =>
-      inTransaction(conn, async () => {
-        const fresh = await conn.query(
-          `insert into ${table}_ids (workspace_id, message_id) select $1::uuid, m from unnest($2::text[]) m on conflict do nothing returning message_id`,
-          [WORKSPACE, rows.map((e) => e.messageId)],
-        );
-        return count(fresh, true);
-      }),
+    setup: MESSAGE_IDS,
+    append: (conn, table, rows) => inTransaction(conn, () => insertMessageIds(conn, table, rows)),
   },
   {
     name: "one row per batch + the message-id table (both floors in one transaction)",
-    setup: [
-      "create table {table}_ids (workspace_id uuid not null, message_id text not null, primary key (workspace_id, message_id))",
-      "create table {table}_batches (seq bigserial primary key, workspace_id uuid not null, received_at timestamptz not null, events text not null)",
-      "alter table {table}_batches alter column events set storage external",
-    ],
+    setup: [...MESSAGE_IDS, ...BATCH_ROWS],
     append: (conn, table, rows) =>
       inTransaction(conn, async () => {
         await conn.query("select pg_advisory_xact_lock(7301001)");
-        const fresh = await conn.query(
-          `insert into ${table}_ids (workspace_id, message_id) select $1::uuid, m from unnest($2::text[]) m on conflict do nothing returning message_id`,
-          [WORKSPACE, rows.map((e) => e.messageId)],
-        );
-        await conn.query(`insert into ${table}_batches (workspace_id, received_at, events) values ($1::uuid, now(), $2)`, [WORKSPACE, rowsJson(rows)]);
-        return count(fresh, true);
+        const fresh = await insertMessageIds(conn, table, rows);
+        await insertBatchRow(conn, table, rows);
+        return fresh;
       }),
   },
   {

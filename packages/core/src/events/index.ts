@@ -3,7 +3,8 @@ export type { NormalisedEvent, FieldError, NormaliseOptions } from "./normalise-
 export { appendEvents, readEventsAfter, lastSeq, toLoggedEvent, EVENTS_PER_JSON_VALUE } from "./event-log.repository";
 export type { LoggedEvent, RawEventRow } from "./event-log.repository";
 export { consumeEventBatch, consumerPosition } from "./event-consumer";
-export { EventReads, eventReadsOf, EVENT_READS_CAPACITY } from "./event-reads";
+export { eventReadsOf } from "./event-reads";
+export type { EventReads } from "./event-reads";
 export type { EventHandler, ConsumeOptions } from "./event-consumer";
 export { IngestSettings, DEFAULT_INGEST_SETTINGS } from "./events.settings";
 export { eventsLog, eventsConsumerOffsets } from "./events.schema";
